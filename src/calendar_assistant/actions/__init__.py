@@ -1,0 +1,1 @@
+"""Carrying out a Command against the user's calendar backend."""

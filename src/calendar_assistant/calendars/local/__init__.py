@@ -1,0 +1,1 @@
+"""The local calendar, kept in the assistant's own database."""

@@ -1,0 +1,1 @@
+"""Channel adapters: thin wrappers around Assistant.handle."""

@@ -1,0 +1,1 @@
+"""The terminal channel: an interactive chat and scripted dialogues."""

@@ -1,0 +1,41 @@
+"""The command line: chat, parse, parse-time, events, export, import, bench."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="calendar-assistant",
+        description="A calendar assistant you talk to in Russian or English.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    parse = sub.add_parser("parse", help="understand requests (JSON lines in, frames out)")
+    parse.add_argument("--jsonl", action="store_true", required=True, help="batch mode")
+
+    parse_time = sub.add_parser("parse-time", help="read time expressions (JSON lines)")
+    parse_time.add_argument("--jsonl", action="store_true", required=True, help="batch mode")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `calendar-assistant` console script."""
+    args = _build_parser().parse_args(argv)
+    if args.command == "parse":
+        from calendar_assistant.understanding.batch import parse_jsonl
+
+        return parse_jsonl(sys.stdin, sys.stdout)
+    if args.command == "parse-time":
+        from calendar_assistant.understanding.batch import parse_time_jsonl
+
+        return parse_time_jsonl(sys.stdin, sys.stdout)
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

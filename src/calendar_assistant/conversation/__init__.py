@@ -1,0 +1,1 @@
+"""The dialogue: Assistant.handle, clarifying questions, confirmations, undo."""

@@ -1,0 +1,40 @@
+"""What channels hand to the assistant and what they get back: channel-agnostic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from calendar_assistant.domain.language import Lang
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """Who is talking: a stable key per channel account, plus hints from the channel."""
+
+    key: str
+    display_name: str | None = None
+    language_hint: Lang | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One incoming message: typed text, or a pressed button's payload."""
+
+    text: str = ""
+    button: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline choice; `payload` comes back as Inbound.button when pressed."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One outgoing message: plain text, optional buttons (rows of choices)."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default=())

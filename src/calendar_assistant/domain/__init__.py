@@ -1,0 +1,1 @@
+"""Pure domain types and calculations: no I/O, no framework."""

@@ -1,0 +1,85 @@
+"""The typed Command catalogue: what the rules and the LLM both produce (SPEC.md §3 frame)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from calendar_assistant.domain.language import Lang
+
+
+class Intent(StrEnum):
+    CREATE_EVENT = "create_event"
+    LIST_EVENTS = "list_events"
+    FIND_FREE_SLOTS = "find_free_slots"
+    UPDATE_EVENT = "update_event"
+    DELETE_EVENT = "delete_event"
+    CREATE_REMINDER = "create_reminder"
+    SEARCH_EVENTS = "search_events"
+    CANCEL = "cancel"
+    UNDO = "undo"
+    HELP = "help"
+    UNKNOWN = "unknown"
+
+
+class Missing(StrEnum):
+    """A slot that must still be asked for before acting."""
+
+    TITLE = "title"
+    DATE = "date"
+    TIME = "time"
+    TARGET = "target"
+
+
+class EventTarget(BaseModel):
+    """How the event an update, delete, search or reminder means is found: what was said."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str | None = None
+    start: datetime | None = Field(default=None, description="A time the user named for the event")
+    range_start: datetime | None = Field(default=None, description="Start of a day/window named")
+    range_end: datetime | None = Field(default=None, description="End (exclusive) of that window")
+
+
+class EventChanges(BaseModel):
+    """What an update changes; unset fields stay as they are."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: datetime | None = None
+    end: datetime | None = None
+    title: str | None = None
+    duration_minutes: int | None = Field(default=None, ge=1, description="New length, if said")
+
+
+class Command(BaseModel):
+    """One understood request, ready for the executor.
+
+    Times are aware datetimes in the user's zone. For an all-day event `start`/`end` are
+    local midnights of the day and the day after. `day` carries a day the user named when
+    the time is still missing, so the answer to the clarifying question can complete it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    intent: Intent
+    lang: Lang = "ru"
+    title: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    all_day: bool = False
+    day: date | None = None
+    range_start: datetime | None = None
+    range_end: datetime | None = None
+    duration_minutes: int | None = Field(default=None, ge=1)
+    recurrence: str | None = Field(default=None, description="RFC 5545 RRULE without the prefix")
+    reminder_minutes_before: int | None = Field(default=None, ge=0)
+    target: EventTarget | None = None
+    changes: EventChanges | None = None
+    location: str | None = None
+    attendees: tuple[str, ...] = ()
+    missing: tuple[Missing, ...] = ()
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)

@@ -1,0 +1,1 @@
+"""Rendering outcomes as short replies in Russian and English."""

@@ -1,0 +1,1 @@
+"""Intent rules: which request a message is, and its slots, in Russian and English."""
