@@ -1,0 +1,213 @@
+"""Update and delete: find the event, ask what is unclear, confirm, write with an undo record."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.creating import summary_of
+from calendar_assistant.actions.finding import (
+    distinct_events,
+    find_occurrences,
+    refetch,
+    target_of,
+)
+from calendar_assistant.actions.matching import match_score, title_matches
+from calendar_assistant.actions.outcomes import (
+    ChangedMeanwhile,
+    Deleted,
+    Invalid,
+    NeedsChoice,
+    NeedsConfirmation,
+    NeedsDetails,
+    NeedsScope,
+    NothingFound,
+    Outcome,
+    Problem,
+    Resolution,
+    UndoRecord,
+    Updated,
+)
+from calendar_assistant.actions.snapshots import event_from_json, event_to_json
+from calendar_assistant.calendars.base import CalendarError
+from calendar_assistant.domain.commands import Command, Missing
+from calendar_assistant.domain.events import Event, EventPatch, Scope
+
+_CHOICES = 6
+
+
+async def _resolve_target(
+    command: Command, resolution: Resolution, ctx: ActionContext
+) -> Event | Outcome:
+    """The one occurrence the command means, or the question/answer that stops us."""
+    if resolution.target is not None:
+        current = await refetch(ctx, resolution.target)
+        if current is None:
+            return ChangedMeanwhile(None)
+        if current.version != resolution.target.version:
+            return ChangedMeanwhile(current)
+        return current
+    target = target_of(command)
+    if not (target.title or target.start or target.range_start):
+        return NeedsDetails(command, (Missing.TARGET,))
+    found = await find_occurrences(ctx, target)
+    if not found:
+        return NothingFound(target.title, target.range_start, target.range_end)
+    events = distinct_events(found, target.title)
+    if len(events) > 1 and target.title:
+        best = [e for e in events if match_score(target.title, e.title) == 1.0]
+        if len(best) == 1:
+            events = best
+    if len(events) > 1:
+        return NeedsChoice(tuple(events[:_CHOICES]))
+    return events[0]
+
+
+def _occurrence_key(event: Event) -> datetime | None:
+    return event.recurrence_id if event.is_recurring else None
+
+
+async def _snapshot(ctx: ActionContext, event_id: str) -> list[dict[str, Any]]:
+    return [event_to_json(e) for e in await ctx.calendar.snapshot(event_id)]
+
+
+def _new_times(command: Command, event: Event, ctx: ActionContext) -> tuple[datetime, datetime]:
+    changes = command.changes
+    start, end = event.start, event.end
+    if changes is None:
+        return start, end
+    if changes.start is not None:
+        new_start = changes.start.astimezone(ctx.profile.zone)
+        if event.all_day:
+            new_start = ctx.midnight(new_start.date())
+        start, end = new_start, new_start + (event.end - event.start)
+    if changes.end is not None:
+        end = changes.end.astimezone(ctx.profile.zone)
+    elif changes.duration_minutes is not None:
+        end = start + timedelta(minutes=changes.duration_minutes)
+    return start, end
+
+
+async def update_event(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
+    changes = command.changes
+    if changes is None or (
+        changes.start is None
+        and changes.end is None
+        and changes.title is None
+        and changes.duration_minutes is None
+    ):
+        return NeedsDetails(command, (Missing.TIME,))
+    if ctx.calendar.capabilities.read_only:
+        return Invalid(Problem.READ_ONLY)
+    resolved = await _resolve_target(command, resolution, ctx)
+    if not isinstance(resolved, Event):
+        return resolved
+    event = resolved
+    start, end = _new_times(command, event, ctx)
+    if end <= start:
+        return Invalid(Problem.END_BEFORE_START)
+    scope: Scope | None = None
+    if event.is_recurring:
+        if not ctx.calendar.capabilities.series_scopes:
+            scope = Scope.ALL
+        elif resolution.scope is None:
+            return NeedsScope(event, deleting=False)
+        else:
+            scope = resolution.scope
+    patch_start, patch_end = start, end
+    if scope is Scope.ALL and event.is_recurring:
+        master = await ctx.calendar.get_event(event.id)
+        if master is None:
+            return ChangedMeanwhile(None)
+        shift = start - event.start
+        patch_start = master.start + shift
+        patch_end = patch_start + (end - start)
+    moves = (start, end) != (event.start, event.end)
+    patch = EventPatch(
+        title=changes.title,
+        start=patch_start if moves else None,
+        end=patch_end if moves else None,
+    )
+    before = await _snapshot(ctx, event.id)
+    after = await ctx.calendar.update_event(
+        event.id,
+        patch,
+        scope=scope or Scope.ALL,
+        occurrence=_occurrence_key(event),
+        expected_version=event.version,
+    )
+    touched: dict[str, list[dict[str, Any]]] = {event.id: before}
+    if after.id != event.id:
+        touched[after.id] = []
+    summary = summary_of("update", event, new_title=after.title, new_start=start.isoformat())
+    return Updated(event, after, scope, UndoRecord(summary, touched))
+
+
+async def delete_event(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
+    if ctx.calendar.capabilities.read_only:
+        return Invalid(Problem.READ_ONLY)
+    target = target_of(command)
+    bulk = command.range_start is not None and command.range_end is not None
+    if bulk and target.range_start is None and target.start is None:
+        return await _delete_range(command, resolution, ctx)
+    resolved = await _resolve_target(command, resolution, ctx)
+    if not isinstance(resolved, Event):
+        return resolved
+    event = resolved
+    scope: Scope | None = None
+    if event.is_recurring:
+        if not ctx.calendar.capabilities.series_scopes:
+            scope = Scope.ALL
+        elif resolution.scope is None:
+            return NeedsScope(event, deleting=True)
+        else:
+            scope = resolution.scope
+    if not resolution.confirmed:
+        return NeedsConfirmation(deleting=True, events=(event,), scope=scope)
+    before = await _snapshot(ctx, event.id)
+    await ctx.calendar.delete_event(
+        event.id,
+        scope=scope or Scope.ALL,
+        occurrence=_occurrence_key(event),
+        expected_version=event.version,
+    )
+    summary = summary_of("delete", event, scope=scope.value if scope else None)
+    return Deleted((event,), scope, UndoRecord(summary, {event.id: before}))
+
+
+async def _delete_range(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
+    """«Удали все встречи на понедельник»: every occurrence in the window, after a yes."""
+    assert command.range_start is not None
+    assert command.range_end is not None
+    title = target_of(command).title
+    occurrences = await ctx.calendar.list_events(command.range_start, command.range_end)
+    if title:
+        occurrences = [e for e in occurrences if title_matches(title, e.title)]
+    if not occurrences:
+        return NothingFound(title, command.range_start, command.range_end)
+    if not resolution.confirmed:
+        return NeedsConfirmation(deleting=True, events=tuple(occurrences))
+    before: dict[str, list[dict[str, Any]]] = {}
+    for event in occurrences:
+        if event.id not in before:
+            before[event.id] = await _snapshot(ctx, event.id)
+    try:
+        for event in occurrences:
+            await ctx.calendar.delete_event(
+                event.id,
+                scope=Scope.THIS if event.is_recurring else Scope.ALL,
+                occurrence=_occurrence_key(event),
+            )
+    except CalendarError:
+        await restore_all(ctx, before)  # all or nothing: put back what was deleted already
+        raise
+    first = occurrences[0]
+    summary = summary_of("delete_many", first, count=len(occurrences))
+    return Deleted(tuple(occurrences), None, UndoRecord(summary, before))
+
+
+async def restore_all(ctx: ActionContext, snapshots: dict[str, list[dict[str, Any]]]) -> None:
+    """Put every event id back as its snapshot had it (undo, and rollback of a bulk change)."""
+    for event_id, stored in snapshots.items():
+        await ctx.calendar.restore(event_id, [event_from_json(e) for e in stored])

@@ -1,0 +1,43 @@
+"""Everything one command runs against: the user's calendar, reminders, profile and clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+
+from calendar_assistant.actions.profile import UserProfile
+from calendar_assistant.calendars.base import CalendarBackend
+
+
+class ReminderBook(Protocol):
+    """Where standalone and event reminders are kept until a channel delivers them."""
+
+    async def add(
+        self, *, text: str, due: datetime, event_id: str | None, minutes_before: int | None
+    ) -> int:
+        """Store a reminder; returns its id."""
+        ...
+
+    async def remove(self, reminder_id: int) -> None:
+        """Delete a reminder (used by undo); a missing id is not an error."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    calendar: CalendarBackend
+    reminders: ReminderBook
+    profile: UserProfile
+    now: datetime
+
+    def midnight(self, day: date) -> datetime:
+        """The local start of `day` in the user's zone (DST-safe: the zone decides the offset)."""
+        return datetime.combine(day, time(0), tzinfo=self.profile.zone)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.profile.zone).date()
+
+    def day_window(self, day: date, days: int = 1) -> tuple[datetime, datetime]:
+        return self.midnight(day), self.midnight(day + timedelta(days=days))

@@ -1,0 +1,79 @@
+"""Find the event an update, delete, reminder or search means, from what the user said."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.matching import match_score, title_matches
+from calendar_assistant.domain.commands import Command, EventTarget
+from calendar_assistant.domain.events import Event
+
+# Look close first, then far: most requests mean something in the next two weeks, and a
+# year of expanded series is the expensive case.
+_NEAR = timedelta(days=14)
+_FAR = timedelta(days=366)
+
+
+def target_of(command: Command) -> EventTarget:
+    """The target as said; a bare title on the command counts as the target's title."""
+    target = command.target or EventTarget()
+    if target.title is None and command.title:
+        target = target.model_copy(update={"title": command.title})
+    return target
+
+
+def _filter(events: list[Event], title: str | None) -> list[Event]:
+    if not title:
+        return events
+    return [e for e in events if title_matches(title, e.title)]
+
+
+async def find_occurrences(
+    ctx: ActionContext, target: EventTarget, *, upcoming_only: bool = False
+) -> list[Event]:
+    """Every occurrence matching the target, sorted by start.
+
+    A named window is searched as said; a named time means events starting then (or
+    running then, when none starts exactly then); a title alone is looked for from the
+    start of today onward, near first.
+    """
+    cal = ctx.calendar
+    if target.range_start is not None and target.range_end is not None:
+        found = _filter(await cal.list_events(target.range_start, target.range_end), target.title)
+    elif target.start is not None:
+        running = await cal.list_events(target.start, target.start + timedelta(minutes=1))
+        exact = [e for e in running if e.start == target.start]
+        found = _filter(exact or running, target.title)
+    elif target.title:
+        begin: datetime = ctx.now if upcoming_only else ctx.midnight(ctx.today)
+        found = _filter(await cal.list_events(begin, begin + _NEAR), target.title)
+        if not found:
+            found = _filter(await cal.list_events(begin + _NEAR, begin + _FAR), target.title)
+    else:
+        return []
+    if upcoming_only:
+        found = [e for e in found if e.start >= ctx.now]
+    return found
+
+
+def distinct_events(occurrences: list[Event], title: str | None) -> list[Event]:
+    """One occurrence per stored event (the first), best title match first, then by time."""
+    first: dict[str, Event] = {}
+    for occurrence in occurrences:
+        first.setdefault(occurrence.id, occurrence)
+    events = list(first.values())
+    if title:
+        events.sort(key=lambda e: (-match_score(title, e.title), e.start))
+    return events
+
+
+async def refetch(ctx: ActionContext, chosen: Event) -> Event | None:
+    """The chosen occurrence as stored now (it may have moved or gone since it was shown)."""
+    if not chosen.is_recurring:
+        return await ctx.calendar.get_event(chosen.id)
+    around = await ctx.calendar.list_events(chosen.start, chosen.start + timedelta(minutes=1))
+    for event in around:
+        if event.id == chosen.id and event.recurrence_id == chosen.recurrence_id:
+            return event
+    return None

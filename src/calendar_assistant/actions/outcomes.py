@@ -1,0 +1,237 @@
+"""What the executor reports back: typed facts for the replies, never text.
+
+Questions (`NeedsChoice`, `NeedsScope`, `NeedsConfirmation`, `ConflictFound`,
+`NeedsDetails`) mean nothing was written yet: the conversation asks, then runs the same
+command again with the user's answer in a `Resolution`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from calendar_assistant.domain.commands import Command, Missing
+from calendar_assistant.domain.events import Event, Scope
+from calendar_assistant.domain.intervals import Interval
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The user's answers so far to the questions a command raised."""
+
+    target: Event | None = None
+    scope: Scope | None = None
+    confirmed: bool = False
+    force: bool = False
+
+
+class Problem(StrEnum):
+    """Why a request cannot be carried out as said."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    END_BEFORE_START = "end_before_start"
+    IN_THE_PAST = "in_the_past"
+    BAD_DATE = "bad_date"
+    READ_ONLY = "read_only"
+    NO_RECURRENCE = "no_recurrence"
+    BAD_RECURRENCE = "bad_recurrence"
+
+
+# Answers that wrote nothing -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    problem: Problem
+    limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsDetails:
+    """A clarifying question: the command lacks `missing`."""
+
+    command: Command
+    missing: tuple[Missing, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsChoice:
+    """Several events match; the user picks one (by number)."""
+
+    candidates: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsScope:
+    """The target is an occurrence of a series: this one, this and following, or all?"""
+
+    occurrence: Event
+    deleting: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsConfirmation:
+    """A destructive or bulk change waits for a yes."""
+
+    deleting: bool
+    events: tuple[Event, ...]
+    scope: Scope | None = None
+    new_start: datetime | None = None
+    new_end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictFound:
+    """The new event overlaps others; offered: create anyway, a free slot, or cancel."""
+
+    title: str
+    start: datetime
+    end: datetime
+    conflicts: tuple[Event, ...]
+    slots: tuple[Interval, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NothingFound:
+    """No event matches what was said (`title` and/or a window)."""
+
+    title: str | None
+    range_start: datetime | None = None
+    range_end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    range_start: datetime
+    range_end: datetime
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotsFound:
+    range_start: datetime
+    range_end: datetime
+    min_length: timedelta
+    slots: tuple[Interval, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFound:
+    query: str
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedMeanwhile:
+    """The event changed since it was shown to the user; nothing was overwritten."""
+
+    current: Event | None
+
+
+@dataclass(frozen=True, slots=True)
+class BackendFailed:
+    """The calendar could not be reached or refused; nothing was half-written."""
+
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class HelpShown:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class NotUnderstood:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    had_pending: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NothingToUndo:
+    pass
+
+
+# Answers that wrote something (they carry the undo record) --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UndoRecord:
+    """How to revert one change exactly: snapshots of every touched event id, reminder ids.
+
+    `summary` is a structured description of the change (rendered at undo time in the
+    language of the moment); `events` maps event id → its stored state before the change
+    (empty list: the id did not exist); `reminders` are ids of reminders the change added.
+    """
+
+    summary: dict[str, Any]
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    reminders: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    event: Event
+    undo: UndoRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    before: Event
+    after: Event
+    scope: Scope | None
+    undo: UndoRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    events: tuple[Event, ...]
+    scope: Scope | None
+    undo: UndoRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSet:
+    text: str
+    due: datetime
+    event: Event | None
+    minutes_before: int | None
+    undo: UndoRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    summary: dict[str, Any]
+
+
+Outcome = (
+    Invalid
+    | NeedsDetails
+    | NeedsChoice
+    | NeedsScope
+    | NeedsConfirmation
+    | ConflictFound
+    | NothingFound
+    | Listed
+    | SlotsFound
+    | SearchFound
+    | ChangedMeanwhile
+    | BackendFailed
+    | HelpShown
+    | NotUnderstood
+    | Cancelled
+    | NothingToUndo
+    | Created
+    | Updated
+    | Deleted
+    | ReminderSet
+    | Undone
+)
+
+WRITES = (Created, Updated, Deleted, ReminderSet)

@@ -1,0 +1,79 @@
+"""Reminders: absolute («напомни завтра в 9 позвонить маме») or before an event.
+
+Choice: a reminder relative to an event is stored as its own reminder row (due at the
+next occurrence's start − N, linked by event id and minutes_before) rather than added to
+the event's `reminders`: it then belongs to that one occurrence, is undone by deleting
+one row, and works the same for calendars that cannot store reminders.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.finding import distinct_events, find_occurrences, target_of
+from calendar_assistant.actions.outcomes import (
+    Invalid,
+    NeedsChoice,
+    NeedsDetails,
+    NothingFound,
+    Outcome,
+    Problem,
+    ReminderSet,
+    Resolution,
+    UndoRecord,
+)
+from calendar_assistant.domain.commands import Command, Missing
+
+
+async def create_reminder(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
+    if command.reminder_minutes_before is not None:
+        return await _before_event(command, resolution, ctx, command.reminder_minutes_before)
+    missing = list(command.missing)
+    if command.start is None and not (Missing.TIME in missing or Missing.DATE in missing):
+        missing.append(Missing.TIME)
+    if not command.title and Missing.TITLE not in missing:
+        missing.append(Missing.TITLE)
+    if missing:
+        return NeedsDetails(command, tuple(missing))
+    assert command.start is not None
+    assert command.title is not None
+    due = command.start.astimezone(ctx.profile.zone)
+    if due < ctx.now - timedelta(minutes=1):
+        return Invalid(Problem.IN_THE_PAST)
+    reminder_id = await ctx.reminders.add(
+        text=command.title, due=due, event_id=None, minutes_before=None
+    )
+    summary = {"kind": "reminder", "title": command.title, "start": due.isoformat()}
+    return ReminderSet(command.title, due, None, None, UndoRecord(summary, {}, (reminder_id,)))
+
+
+async def _before_event(
+    command: Command, resolution: Resolution, ctx: ActionContext, minutes: int
+) -> Outcome:
+    target = target_of(command)
+    if resolution.target is not None:
+        event = resolution.target
+    else:
+        if not (target.title or target.start or target.range_start):
+            return NeedsDetails(command, (Missing.TARGET,))
+        found = await find_occurrences(ctx, target, upcoming_only=True)
+        if not found:
+            return NothingFound(target.title, target.range_start, target.range_end)
+        events = distinct_events(found, target.title)
+        if len(events) > 1:
+            return NeedsChoice(tuple(events[:6]))
+        event = events[0]
+    due = event.start - timedelta(minutes=minutes)
+    if due < ctx.now - timedelta(minutes=1):
+        return Invalid(Problem.IN_THE_PAST)
+    reminder_id = await ctx.reminders.add(
+        text=event.title, due=due, event_id=event.id, minutes_before=minutes
+    )
+    summary = {
+        "kind": "reminder",
+        "title": event.title,
+        "start": due.isoformat(),
+        "minutes_before": minutes,
+    }
+    return ReminderSet(event.title, due, event, minutes, UndoRecord(summary, {}, (reminder_id,)))
