@@ -8,8 +8,17 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+#: The async drivers the storage runs on, by database backend.
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+class SettingsError(ValueError):
+    """Settings are invalid; the message is one line a person can act on."""
 
 
 def default_data_dir() -> Path:
@@ -38,6 +47,11 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool | None = Field(default=None, description="JSON logs; default: when not a tty")
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -47,6 +61,23 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name)") from exc
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        """Accept SQLite or PostgreSQL URLs; a URL without an async driver gets one."""
+        if value is None or not value.strip():
+            return None
+        try:
+            url = make_url(value.strip())
+        except ArgumentError as exc:
+            raise ValueError("is not a database URL (e.g. postgresql://user@host/db)") from exc
+        backend = url.get_backend_name()
+        if backend not in ASYNC_DRIVERS:
+            raise ValueError(f"unsupported database {backend!r} (use sqlite or postgresql)")
+        if url.drivername != ASYNC_DRIVERS[backend]:
+            url = url.set(drivername=ASYNC_DRIVERS[backend])
+        return url.render_as_string(hide_password=False)
+
     @field_validator("working_days")
     @classmethod
     def _iso_weekdays(cls, value: str) -> str:
@@ -54,6 +85,12 @@ class Settings(BaseSettings):
         if not days or any(d not in {"1", "2", "3", "4", "5", "6", "7"} for d in days):
             raise ValueError("working_days lists ISO weekdays 1-7, e.g. 1,2,3,4,5")
         return ",".join(days)
+
+    @model_validator(mode="after")
+    def _working_hours_in_order(self) -> Settings:
+        if self.working_hours_end <= self.working_hours_start:
+            raise ValueError("working_hours_end must be after working_hours_start")
+        return self
 
     @property
     def working_weekdays(self) -> frozenset[int]:
@@ -65,3 +102,24 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'calendar.sqlite3'}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment and `.env`, turning a validation error into one line.
+
+    Start-up code calls this so a bad variable is reported plainly rather than as a traceback.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from exc
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """`DEFAULT_TIMEZONE: unknown time zone 'Mars/Base' (use an IANA name)` and the like."""
+    parts = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]).upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}: {message}" if name else message)
+    return "invalid settings: " + "; ".join(parts)

@@ -1,0 +1,85 @@
+"""Structured logging for every entry point: JSON for machines, readable lines for people.
+
+What users write is private: message text is logged only at debug level, and secrets never.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import MutableMapping
+from typing import Any, TextIO
+
+import structlog
+
+from calendar_assistant.config import Settings
+
+#: Keys whose values are never written, whatever the level.
+SECRET_KEYS = frozenset(
+    {"password", "token", "secret", "api_key", "authorization", "database_url", "dsn"}
+)
+#: Keys that carry what a user wrote or will read; only debug logs keep them.
+PRIVATE_TEXT_KEYS = frozenset({"text", "message", "reply", "title", "description", "query"})
+
+_LEVELS = {
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "WARNING": logging.WARNING,
+    "ERROR": logging.ERROR,
+}
+
+
+def redact_private_fields(
+    _logger: Any, method_name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """Drop secrets always and user text above debug, keeping its length as a clue."""
+    for key in list(event_dict):
+        lowered = key.lower()
+        if lowered in SECRET_KEYS or any(part in lowered for part in ("password", "token")):
+            event_dict[key] = "[redacted]"
+        elif lowered in PRIVATE_TEXT_KEYS and method_name != "debug":
+            value = event_dict.pop(key)
+            event_dict[f"{key}_chars"] = len(value) if isinstance(value, str) else None
+    return event_dict
+
+
+def wants_json(settings: Settings, stream: TextIO) -> bool:
+    """JSON unless a person is watching: settings decide first, then whether it is a tty."""
+    if settings.log_json is not None:
+        return settings.log_json
+    isatty = getattr(stream, "isatty", None)
+    return not (callable(isatty) and isatty())
+
+
+def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
+    """Set up structlog (and the standard library's loggers) to write to `stream` (stderr)."""
+    out = stream if stream is not None else sys.stderr
+    level = _LEVELS[settings.log_level]
+    renderer: structlog.typing.Processor
+    if wants_json(settings, out):
+        renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
+    else:
+        renderer = structlog.dev.ConsoleRenderer(colors=False)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact_private_fields,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(file=out),
+        cache_logger_on_first_use=False,
+    )
+    # Libraries (SQLAlchemy, asyncio) log through the standard library: keep them quiet.
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_calendar_assistant", False):
+            root.removeHandler(handler)
+    handler = logging.StreamHandler(out)
+    handler._calendar_assistant = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(max(level, logging.WARNING))
