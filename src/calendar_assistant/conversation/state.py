@@ -1,0 +1,98 @@
+"""The pending dialogue of one user: the question asked and the command waiting on it.
+
+Stored as JSON through the dialogue-state repository, read back on the next message. A
+question older than `PENDING_TTL` is dropped: a «да» hours later must not confirm a
+delete the user has forgotten about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from calendar_assistant.actions.outcomes import Resolution
+from calendar_assistant.actions.snapshots import event_from_json, event_to_json
+from calendar_assistant.domain.commands import Command
+from calendar_assistant.domain.events import Event, Scope
+from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.domain.language import Lang
+
+PENDING_TTL = timedelta(hours=1)
+
+
+class Stage(StrEnum):
+    """What the assistant asked."""
+
+    CLARIFY = "clarify"  # a missing title, date, time or target
+    CHOOSE = "choose"  # which of several events
+    SCOPE = "scope"  # this occurrence / this and following / the whole series
+    CONFIRM = "confirm"  # yes or no before a delete
+    CONFLICT = "conflict"  # create anyway / a free slot / cancel
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    stage: Stage
+    command: Command
+    token: str
+    asked_at: datetime
+    lang: Lang
+    resolution: Resolution = field(default_factory=Resolution)
+    choices: tuple[Event, ...] = ()
+    slots: tuple[Interval, ...] = ()
+
+    def expired(self, now: datetime) -> bool:
+        return now - self.asked_at > PENDING_TTL or now < self.asked_at - PENDING_TTL
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.resolution
+        return {
+            "stage": self.stage.value,
+            "command": self.command.model_dump(mode="json"),
+            "token": self.token,
+            "asked_at": self.asked_at.isoformat(),
+            "lang": self.lang,
+            "resolution": {
+                "target": None if r.target is None else event_to_json(r.target),
+                "scope": None if r.scope is None else r.scope.value,
+                "confirmed": r.confirmed,
+                "force": r.force,
+            },
+            "choices": [event_to_json(e) for e in self.choices],
+            "slots": [[s.start.isoformat(), s.end.isoformat()] for s in self.slots],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Pending | None:
+        """The stored pending dialogue, or None when it is unreadable (then it is dropped)."""
+        try:
+            r = data.get("resolution") or {}
+            target = r.get("target")
+            lang: Lang = "en" if data.get("lang") == "en" else "ru"
+            asked_at = datetime.fromisoformat(data["asked_at"])
+            if asked_at.tzinfo is None:
+                return None
+            return cls(
+                stage=Stage(data["stage"]),
+                command=Command.model_validate(data["command"]),
+                token=str(data["token"]),
+                asked_at=asked_at,
+                lang=lang,
+                resolution=Resolution(
+                    target=None if target is None else event_from_json(target),
+                    scope=None if r.get("scope") is None else Scope(r["scope"]),
+                    confirmed=bool(r.get("confirmed", False)),
+                    force=bool(r.get("force", False)),
+                ),
+                choices=tuple(event_from_json(e) for e in data.get("choices", ())),
+                slots=tuple(
+                    Interval(datetime.fromisoformat(a), datetime.fromisoformat(b))
+                    for a, b in data.get("slots", ())
+                ),
+            )
+        except (KeyError, TypeError, ValueError, ValidationError):
+            return None
