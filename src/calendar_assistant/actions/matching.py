@@ -49,26 +49,39 @@ def lemma(word: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+def _words(title: str) -> tuple[tuple[str, str], ...]:
+    """(lemma, folded word form) of each meaningful word of a title, in order."""
+    folded = (w.lower().replace("ё", "е") for w in _WORD.findall(title))
+    return tuple((lemma(w), w) for w in folded if w not in _STOP)
+
+
 def title_lemmas(title: str) -> tuple[str, ...]:
     """The meaningful lemmas of a title, in order."""
-    words = (w.lower() for w in _WORD.findall(title))
-    return tuple(lemma(w) for w in words if w.replace("ё", "е") not in _STOP)
+    return tuple(lemma_ for lemma_, _ in _words(title))
 
 
-def _word_matches(query: str, candidates: tuple[str, ...]) -> bool:
-    if query in candidates:
-        return True
-    if len(query) < 5:
-        return any(c.startswith(query) and len(c) - len(query) <= 1 for c in candidates)
-    return any(SequenceMatcher(None, query, c).ratio() >= 0.85 for c in candidates)
+def _similar(a: str, b: str) -> bool:
+    if len(a) < 5 or len(b) < 5:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def _word_matches(query: tuple[str, str], have: tuple[tuple[str, str], ...]) -> bool:
+    query_lemma, query_form = query
+    for title_lemma, title_form in have:
+        if query_lemma == title_lemma or query_form == title_form:
+            return True
+        if _similar(query_lemma, title_lemma) or _similar(query_form, title_form):
+            return True
+    return False
 
 
 def title_matches(query: str, title: str) -> bool:
     """True when every meaningful word of `query` is found in `title` (by lemma or typo)."""
-    wanted = title_lemmas(query)
+    wanted = _words(query)
     if not wanted:
         return False
-    have = title_lemmas(title)
+    have = _words(title)
     return all(_word_matches(w, have) for w in wanted)
 
 
