@@ -1,0 +1,672 @@
+"""The local calendar: one user's events in the assistant's own database.
+
+A recurring series is one master row (with RRULE and EXDATEs) plus override rows for the
+occurrences changed on their own (RFC 5545 RECURRENCE-ID). Every method is one
+transaction; every query carries the user's id, so users never see each other's events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from calendar_assistant.calendars.base import (
+    CalendarError,
+    Capabilities,
+    EventNotFound,
+    VersionConflict,
+)
+from calendar_assistant.domain import recurrence
+from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
+from calendar_assistant.domain.free_slots import merge_busy
+from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.models import EventRow
+
+MAX_TITLE_CHARS = 1000
+MAX_TEXT_CHARS = 10_000
+
+
+class DuplicateEvent(CalendarError):
+    """An event with the requested id exists already (e.g. an ICS file imported twice)."""
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__(f"an event with id {event_id!r} exists already")
+        self.event_id = event_id
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name)") from error
+
+
+def _aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"{what} must be timezone-aware")
+    return value
+
+
+def _is_midnight(value: datetime, zone: ZoneInfo) -> bool:
+    return value.astimezone(zone).time() == time(0)
+
+
+def _wall(value: datetime, zone: ZoneInfo) -> datetime:
+    """Naive local wall-clock time, for shifting a series without changing its clock time."""
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def _from_wall(wall: datetime, zone: ZoneInfo) -> datetime:
+    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+def _clean_text(value: str | None, what: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters")
+    return text or None
+
+
+def _span_end(event: Event) -> datetime | None:
+    """When the last occurrence ends; None for a series with no (known) end."""
+    if event.rrule is None:
+        return event.end
+    last = recurrence.last_occurrence(event.start, event.rrule, event.timezone)
+    if last is None:
+        return None
+    if event.all_day:
+        zone = _zone(event.timezone)
+        days = (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days
+        return _from_wall(_wall(last, zone) + timedelta(days=max(1, days)), zone)
+    return last + (event.end - event.start)
+
+
+class LocalCalendar:
+    """The CalendarBackend kept in our database, for the user with id `user_id`."""
+
+    def __init__(self, db: Database, user_id: int, *, calendar_id: str = "local") -> None:
+        self._db = db
+        self._user_id = user_id
+        self._calendar_id = calendar_id
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities()
+
+    # ----------------------------------------------------------------- reading
+
+    async def list_events(self, start: datetime, end: datetime) -> list[Event]:
+        """Events overlapping [start, end), series expanded, sorted by start."""
+        _aware(start, "range start")
+        _aware(end, "range end")
+        if end < start:
+            raise ValueError("the range ends before it starts")
+        if end == start:
+            return []
+        async with self._db.session() as session:
+            rows = list(
+                await session.scalars(
+                    select(EventRow).where(
+                        EventRow.user_id == self._user_id,
+                        EventRow.start_utc < end,
+                        or_(EventRow.span_end_utc.is_(None), EventRow.span_end_utc > start),
+                    )
+                )
+            )
+            masters = {r.event_id: r for r in rows if r.recurrence_id_utc is None}
+            series_ids = {r.event_id for r in rows if r.recurrence_id_utc is not None} | {
+                r.event_id for r in masters.values() if r.rrule is not None
+            }
+            overrides: dict[str, list[EventRow]] = {}
+            if series_ids:
+                extra = await session.scalars(
+                    select(EventRow).where(
+                        EventRow.user_id == self._user_id,
+                        EventRow.event_id.in_(series_ids),
+                        or_(
+                            EventRow.recurrence_id_utc.is_not(None),
+                            EventRow.event_id.not_in(list(masters)),
+                        ),
+                    )
+                )
+                for row in extra:
+                    if row.recurrence_id_utc is None:
+                        masters[row.event_id] = row
+                    else:
+                        overrides.setdefault(row.event_id, []).append(row)
+        found: list[Event] = []
+        for row in masters.values():
+            master = self._event(row)
+            if row.rrule is None:
+                if master.start < end and master.end > start:
+                    found.append(master)
+                continue
+            replaced = [
+                dataclasses.replace(
+                    self._event(o, version=row.version), rrule=row.rrule, exdates=master.exdates
+                )
+                for o in overrides.get(row.event_id, [])
+            ]
+            found.extend(recurrence.expand_series(master, start, end, replaced))
+        found.sort(key=lambda e: (e.start, e.end, e.title, e.id))
+        return found
+
+    async def get_event(self, event_id: str) -> Event | None:
+        """The stored event; for a series, its master (first occurrence, RRULE, EXDATEs)."""
+        async with self._db.session() as session:
+            row = await self._master(session, event_id, lock=False)
+            return None if row is None else self._event(row)
+
+    async def free_busy(self, start: datetime, end: datetime) -> list[Interval]:
+        """Busy time inside [start, end), merged; all-day events count as busy."""
+        events = await self.list_events(start, end)
+        return merge_busy(Interval(max(e.start, start), min(e.end, end)) for e in events)
+
+    async def snapshot(self, event_id: str) -> list[Event]:
+        """The master and its overrides as stored (overrides without RRULE), for undo."""
+        async with self._db.session() as session:
+            rows = await self._rows(session, event_id)
+        master = next((r for r in rows if r.recurrence_id_utc is None), None)
+        if master is None:
+            return []
+        result = [self._event(master)]
+        result.extend(
+            self._event(r, version=master.version)
+            for r in sorted(rows, key=lambda r: r.recurrence_id_utc or r.start_utc)
+            if r.recurrence_id_utc is not None
+        )
+        return result
+
+    # ----------------------------------------------------------------- writing
+
+    async def create_event(self, new: NewEvent) -> Event:
+        """Store a new event; a series starts at its first occurrence on or after `start`."""
+        zone = _zone(new.timezone)
+        title = _clean_text(new.title, "title", MAX_TITLE_CHARS)
+        if title is None:
+            raise ValueError("an event needs a title")
+        if new.id is not None and not 0 < len(new.id) <= 255:
+            raise ValueError("an event id is 1 to 255 characters")
+        start, end = new.start.astimezone(zone), new.end.astimezone(zone)
+        if new.all_day and not (_is_midnight(start, zone) and _is_midnight(end, zone)):
+            raise ValueError("an all-day event starts and ends at local midnight")
+        rule = None
+        if new.rrule is not None:
+            rule = recurrence.validate_rrule(new.rrule)
+            first = recurrence.first_occurrence(start, rule, new.timezone)
+            if first is None:
+                raise ValueError("the recurrence rule has no occurrence")
+            if first != start:
+                start, end = self._moved(start, end, first, zone, new.all_day)
+        event = Event(
+            id=new.id or str(uuid.uuid4()),
+            title=title,
+            start=start,
+            end=end,
+            timezone=new.timezone,
+            all_day=new.all_day,
+            rrule=rule,
+            location=_clean_text(new.location, "location", MAX_TEXT_CHARS),
+            description=_clean_text(new.description, "description", MAX_TEXT_CHARS),
+            attendees=tuple(new.attendees),
+            reminders=_reminders(new.reminders),
+            version=1,
+            calendar_id=self._calendar_id,
+        )
+        async with self._db.transaction() as session:
+            if await self._master(session, event.id, lock=False) is not None:
+                raise DuplicateEvent(event.id)
+            session.add(self._row(event))
+        return event
+
+    async def update_event(
+        self,
+        event_id: str,
+        patch: EventPatch,
+        *,
+        scope: Scope = Scope.ALL,
+        occurrence: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Event:
+        """Change an event or part of a series (THIS: an override; FOLLOWING: a split).
+
+        A new `start` without `end` keeps the length. For ALL and FOLLOWING the series moves
+        by the wall-clock difference the patch makes to the named occurrence (or to the
+        first one), so "every Monday 10:00" moved to 11:00 stays at 11:00 across DST.
+        Returns the changed event: the master, the override, or the new series' master.
+        """
+        if occurrence is not None:
+            _aware(occurrence, "occurrence")
+        async with self._db.transaction() as session:
+            row = await self._checked_master(session, event_id, expected_version)
+            master = self._event(row)
+            if master.rrule is None:
+                updated = _apply(master, patch)
+                updated = dataclasses.replace(updated, version=master.version + 1)
+                self._write(row, updated)
+                return updated
+            overrides = [o for o in await self._rows(session, event_id) if o is not row]
+            if scope is not Scope.ALL and occurrence is None:
+                raise ValueError("changing one occurrence needs the occurrence's start")
+            if scope is Scope.THIS:
+                assert occurrence is not None
+                return await self._update_this(session, row, master, overrides, patch, occurrence)
+            if scope is Scope.FOLLOWING:
+                assert occurrence is not None
+                if occurrence.astimezone(UTC) > master.start.astimezone(UTC):
+                    return await self._split(session, row, master, overrides, patch, occurrence)
+            return self._update_all(session, row, master, overrides, patch, occurrence)
+
+    async def delete_event(
+        self,
+        event_id: str,
+        *,
+        scope: Scope = Scope.ALL,
+        occurrence: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Delete an event, one occurrence (an EXDATE), this and following (UNTIL), or all."""
+        if occurrence is not None:
+            _aware(occurrence, "occurrence")
+        async with self._db.transaction() as session:
+            row = await self._checked_master(session, event_id, expected_version)
+            master = self._event(row)
+            if master.rrule is not None and scope is not Scope.ALL:
+                if occurrence is None:
+                    raise ValueError("deleting one occurrence needs the occurrence's start")
+                cut = occurrence.astimezone(UTC)
+                if scope is Scope.THIS:
+                    self._require_occurrence(master, await self._rows(session, event_id), cut)
+                    exdates = tuple(sorted({*master.exdates, occurrence}))
+                    await self._delete_overrides(session, event_id, only=cut)
+                    updated = dataclasses.replace(
+                        master, exdates=exdates, version=master.version + 1
+                    )
+                    self._write(row, updated)
+                    return
+                if cut > master.start.astimezone(UTC):
+                    await self._delete_overrides(session, event_id, from_=cut)
+                    updated = dataclasses.replace(
+                        master,
+                        rrule=recurrence.end_before(master.rrule, cut),
+                        exdates=tuple(d for d in master.exdates if d.astimezone(UTC) < cut),
+                        version=master.version + 1,
+                    )
+                    self._write(row, updated)
+                    return
+            await session.execute(
+                delete(EventRow).where(
+                    EventRow.user_id == self._user_id, EventRow.event_id == event_id
+                )
+            )
+
+    async def restore(self, event_id: str, snapshot: list[Event]) -> None:
+        """Make `event_id` exactly what `snapshot` holds (versions included); [] removes it."""
+        masters = [e for e in snapshot if e.recurrence_id is None]
+        if any(e.id != event_id for e in snapshot) or (snapshot and len(masters) != 1):
+            raise ValueError("a snapshot holds one master and its overrides, all of one id")
+        async with self._db.transaction() as session:
+            await session.execute(
+                delete(EventRow).where(
+                    EventRow.user_id == self._user_id, EventRow.event_id == event_id
+                )
+            )
+            await session.flush()
+            for event in snapshot:
+                version = masters[0].version
+                session.add(self._row(dataclasses.replace(event, version=version)))
+
+    # ----------------------------------------------------------------- series changes
+
+    async def _update_this(
+        self,
+        session: AsyncSession,
+        row: EventRow,
+        master: Event,
+        overrides: list[EventRow],
+        patch: EventPatch,
+        occurrence: datetime,
+    ) -> Event:
+        cut = occurrence.astimezone(UTC)
+        existing = self._require_occurrence(master, overrides, cut)
+        if existing is not None:
+            base = self._event(existing)
+        else:
+            base = self._occurrence(master, occurrence)
+        changed = _apply(base, patch)
+        changed = dataclasses.replace(changed, version=master.version + 1)
+        if existing is not None:
+            self._write(existing, dataclasses.replace(changed, rrule=None, exdates=()))
+        else:
+            session.add(self._row(dataclasses.replace(changed, rrule=None, exdates=())))
+        self._write(row, dataclasses.replace(master, version=master.version + 1))
+        return dataclasses.replace(changed, rrule=master.rrule, exdates=master.exdates)
+
+    def _update_all(
+        self,
+        session: AsyncSession,
+        row: EventRow,
+        master: Event,
+        overrides: list[EventRow],
+        patch: EventPatch,
+        occurrence: datetime | None,
+    ) -> Event:
+        del session
+        # The patch says where the named occurrence goes; the series moves by as much.
+        reference = master
+        if occurrence is not None:
+            self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
+            reference = self._occurrence(master, occurrence)
+        moved = self._series_moved(master, reference, patch, master.start)
+        assert moved.rrule is not None
+        updated = dataclasses.replace(moved, version=master.version + 1)
+        delta = _wall_delta(reference, _apply(reference, patch))
+        exdates = tuple(_shift(d, delta, updated.timezone) for d in master.exdates)
+        updated = dataclasses.replace(updated, exdates=exdates)
+        self._write(row, updated)
+        for override in overrides:
+            self._write(override, _carry(self._event(override), master, updated, delta))
+        return updated
+
+    async def _split(
+        self,
+        session: AsyncSession,
+        row: EventRow,
+        master: Event,
+        overrides: list[EventRow],
+        patch: EventPatch,
+        occurrence: datetime,
+    ) -> Event:
+        assert master.rrule is not None
+        cut = occurrence.astimezone(UTC)
+        self._require_occurrence(master, overrides, cut)
+        reference = self._occurrence(master, occurrence)
+        rule = master.rrule
+        if "COUNT=" in rule:
+            before = recurrence.count_before(master.start, rule, master.timezone, cut)
+            total = int(rule.split("COUNT=")[1].split(";")[0])
+            rule = recurrence.with_count(rule, max(1, total - before))
+        tail = dataclasses.replace(master, start=reference.start, end=reference.end, rrule=rule)
+        moved = self._series_moved(tail, reference, patch, reference.start)
+        delta = _wall_delta(reference, _apply(reference, patch))
+        new_series = dataclasses.replace(
+            moved,
+            id=str(uuid.uuid4()),
+            version=1,
+            exdates=tuple(
+                _shift(d, delta, master.timezone) for d in master.exdates if d.astimezone(UTC) > cut
+            ),
+        )
+        session.add(self._row(new_series))
+        for override in overrides:
+            rid = override.recurrence_id_utc
+            assert rid is not None
+            if rid >= cut:
+                carried = _carry(self._event(override), master, new_series, delta)
+                self._write(override, dataclasses.replace(carried, id=new_series.id, version=1))
+        self._write(
+            row,
+            dataclasses.replace(
+                master,
+                rrule=recurrence.end_before(master.rrule, cut),
+                exdates=tuple(d for d in master.exdates if d.astimezone(UTC) < cut),
+                version=master.version + 1,
+            ),
+        )
+        return new_series
+
+    def _series_moved(
+        self, series: Event, reference: Event, patch: EventPatch, series_start: datetime
+    ) -> Event:
+        """The series with the patch applied as it applies to `reference` (one occurrence)."""
+        assert series.rrule is not None
+        zone = _zone(series.timezone)
+        after = _apply(reference, patch)
+        delta = _wall_delta(reference, after)
+        start = _from_wall(_wall(series_start, zone) + delta, zone)
+        if patch.start is not None or patch.end is not None:
+            all_day = after.all_day
+            length = after.end - after.start
+        else:
+            all_day = series.all_day
+            length = series.end - series.start
+        if all_day:
+            days = max(1, round(length / timedelta(days=1)))
+            end = _from_wall(_wall(start, zone) + timedelta(days=days), zone)
+        else:
+            end = start + length
+        days_moved = (_wall(start, zone).date() - _wall(series_start, zone).date()).days
+        rule = recurrence.shift_weekdays(series.rrule, days_moved)
+        return dataclasses.replace(
+            after,
+            id=series.id,
+            start=start,
+            end=end,
+            all_day=all_day,
+            rrule=rule,
+            exdates=series.exdates,
+            recurrence_id=None,
+            version=series.version,
+        )
+
+    def _require_occurrence(
+        self, master: Event, rows: Sequence[EventRow], cut: datetime
+    ) -> EventRow | None:
+        """The override row of the occurrence at `cut`, None for a plain occurrence.
+
+        Raises EventNotFound when the series has no such occurrence.
+        """
+        for r in rows:
+            if r.recurrence_id_utc is not None and r.recurrence_id_utc == cut:
+                return r
+        assert master.rrule is not None
+        excluded = {d.astimezone(UTC) for d in master.exdates}
+        if cut in excluded or not recurrence.is_occurrence(
+            master.start, master.rrule, master.timezone, cut.astimezone(_zone(master.timezone))
+        ):
+            raise EventNotFound(f"{master.id} at {cut.isoformat()}")
+        return None
+
+    def _occurrence(self, master: Event, original: datetime) -> Event:
+        """The plain (not overridden) occurrence of `master` starting at `original`."""
+        zone = _zone(master.timezone)
+        begin = original.astimezone(zone)
+        if master.all_day:
+            days = (_wall(master.end, zone).date() - _wall(master.start, zone).date()).days
+            finish = _from_wall(_wall(begin, zone) + timedelta(days=max(1, days)), zone)
+        else:
+            finish = (begin.astimezone(UTC) + (master.end - master.start)).astimezone(zone)
+        return dataclasses.replace(master, start=begin, end=finish, recurrence_id=begin)
+
+    def _moved(
+        self, start: datetime, end: datetime, first: datetime, zone: ZoneInfo, all_day: bool
+    ) -> tuple[datetime, datetime]:
+        if all_day:
+            days = (_wall(end, zone).date() - _wall(start, zone).date()).days
+            return first, _from_wall(_wall(first, zone) + timedelta(days=days), zone)
+        return first, first + (end - start)
+
+    # ----------------------------------------------------------------- rows
+
+    async def _master(self, session: AsyncSession, event_id: str, *, lock: bool) -> EventRow | None:
+        query = select(EventRow).where(
+            EventRow.user_id == self._user_id,
+            EventRow.event_id == event_id,
+            EventRow.recurrence_id_utc.is_(None),
+        )
+        if lock:
+            query = query.with_for_update()
+        row: EventRow | None = await session.scalar(query)
+        return row
+
+    async def _checked_master(
+        self, session: AsyncSession, event_id: str, expected_version: int | None
+    ) -> EventRow:
+        row = await self._master(session, event_id, lock=True)
+        if row is None:
+            raise EventNotFound(event_id)
+        if expected_version is not None and row.version != expected_version:
+            raise VersionConflict(self._event(row))
+        return row
+
+    async def _rows(self, session: AsyncSession, event_id: str) -> list[EventRow]:
+        return list(
+            await session.scalars(
+                select(EventRow).where(
+                    EventRow.user_id == self._user_id, EventRow.event_id == event_id
+                )
+            )
+        )
+
+    async def _delete_overrides(
+        self,
+        session: AsyncSession,
+        event_id: str,
+        *,
+        only: datetime | None = None,
+        from_: datetime | None = None,
+    ) -> None:
+        query = delete(EventRow).where(
+            EventRow.user_id == self._user_id,
+            EventRow.event_id == event_id,
+            EventRow.recurrence_id_utc.is_not(None),
+        )
+        if only is not None:
+            query = query.where(EventRow.recurrence_id_utc == only)
+        if from_ is not None:
+            query = query.where(EventRow.recurrence_id_utc >= from_)
+        await session.execute(query)
+
+    def _event(self, row: EventRow, *, version: int | None = None) -> Event:
+        zone = _zone(row.timezone)
+        return Event(
+            id=row.event_id,
+            title=row.title,
+            start=row.start_utc.astimezone(zone),
+            end=row.end_utc.astimezone(zone),
+            timezone=row.timezone,
+            all_day=row.all_day,
+            rrule=row.rrule,
+            exdates=tuple(datetime.fromisoformat(d).astimezone(zone) for d in row.exdates),
+            location=row.location,
+            description=row.description,
+            attendees=tuple(row.attendees),
+            reminders=tuple(row.reminders),
+            recurrence_id=(
+                None if row.recurrence_id_utc is None else row.recurrence_id_utc.astimezone(zone)
+            ),
+            version=row.version if version is None else version,
+            calendar_id=row.calendar_id,
+        )
+
+    def _row(self, event: Event) -> EventRow:
+        row = EventRow(id=str(uuid.uuid4()), user_id=self._user_id)
+        self._write(row, event)
+        return row
+
+    def _write(self, row: EventRow, event: Event) -> None:
+        _zone(event.timezone)
+        row.event_id = event.id
+        row.recurrence_id_utc = event.recurrence_id
+        row.calendar_id = event.calendar_id
+        row.title = event.title
+        row.start_utc = event.start
+        row.end_utc = event.end
+        row.timezone = event.timezone
+        row.all_day = event.all_day
+        row.rrule = None if event.recurrence_id is not None else event.rrule
+        row.span_end_utc = _span_end(dataclasses.replace(event, rrule=row.rrule))
+        row.exdates = sorted(_iso(d) for d in event.exdates)
+        row.location = event.location
+        row.description = event.description
+        row.attendees = list(event.attendees)
+        row.reminders = list(event.reminders)
+        row.version = event.version
+
+
+def _reminders(values: Sequence[int]) -> tuple[int, ...]:
+    if any(v < 0 or v > 4 * 7 * 24 * 60 for v in values):
+        raise ValueError("a reminder is 0 to 40320 minutes before the event")
+    return tuple(values)
+
+
+def _apply(event: Event, patch: EventPatch) -> Event:
+    """`event` with the patch's fields set; a new start alone keeps the length."""
+    zone = _zone(event.timezone)
+    start = event.start if patch.start is None else _aware(patch.start, "start").astimezone(zone)
+    if patch.end is not None:
+        end = _aware(patch.end, "end").astimezone(zone)
+    elif event.all_day and patch.start is not None and _is_midnight(start, zone):
+        days = (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days
+        end = _from_wall(_wall(start, zone) + timedelta(days=max(1, days)), zone)
+    else:
+        end = start + (event.end - event.start)
+    if end <= start:
+        raise ValueError("an event must end after it starts")
+    all_day = event.all_day and _is_midnight(start, zone) and _is_midnight(end, zone)
+    title = event.title
+    if patch.title is not None:
+        cleaned = _clean_text(patch.title, "title", MAX_TITLE_CHARS)
+        if cleaned is None:
+            raise ValueError("an event needs a title")
+        title = cleaned
+    return dataclasses.replace(
+        event,
+        title=title,
+        start=start,
+        end=end,
+        all_day=all_day,
+        location=(
+            event.location
+            if patch.location is None
+            else _clean_text(patch.location, "location", MAX_TEXT_CHARS)
+        ),
+        description=(
+            event.description
+            if patch.description is None
+            else _clean_text(patch.description, "description", MAX_TEXT_CHARS)
+        ),
+        reminders=event.reminders if patch.reminders is None else _reminders(patch.reminders),
+        attendees=event.attendees if patch.attendees is None else tuple(patch.attendees),
+    )
+
+
+def _wall_delta(before: Event, after: Event) -> timedelta:
+    zone = _zone(before.timezone)
+    return _wall(after.start, zone) - _wall(before.start, zone)
+
+
+def _shift(value: datetime, delta: timedelta, tz: str) -> datetime:
+    zone = _zone(tz)
+    return _from_wall(_wall(value, zone) + delta, zone)
+
+
+def _carry(override: Event, old: Event, new: Event, delta: timedelta) -> Event:
+    """An override after its series changed: its occurrence id moves with the series, and
+    fields it shared with the old series take the new series' values."""
+    assert override.recurrence_id is not None
+    return dataclasses.replace(
+        override,
+        recurrence_id=_shift(override.recurrence_id, delta, override.timezone),
+        title=new.title if override.title == old.title else override.title,
+        location=new.location if override.location == old.location else override.location,
+        description=(
+            new.description if override.description == old.description else override.description
+        ),
+        attendees=new.attendees if override.attendees == old.attendees else override.attendees,
+        reminders=new.reminders if override.reminders == old.reminders else override.reminders,
+        version=new.version,
+    )

@@ -1,0 +1,183 @@
+"""The database handle: opens SQLite or PostgreSQL, migrates to head, hands out transactions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event, exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+from calendar_assistant.storage.errors import StorageError
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+# Execution option that makes a SQLite transaction take the write lock at BEGIN: two writers
+# then queue behind the busy timeout instead of failing halfway (and a version check reads
+# the row the other writer just committed).
+_WRITE = "calendar_assistant_write"
+
+
+def _migrate(connection: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+class Database:
+    """One application database. Open it with `await Database.open(url)`; close it when done.
+
+    Reads use `session()`, changes `transaction()`: one transaction per change, committed
+    whole or rolled back whole.
+    """
+
+    def __init__(self, engine: AsyncEngine, location: str) -> None:
+        self._engine = engine
+        self.location = location
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    @classmethod
+    async def open(cls, url: str, *, busy_timeout: float = 5.0) -> Database:
+        """Connect and run the migrations to head.
+
+        For SQLite the file's folder is created, WAL, foreign keys and a busy timeout are
+        set. A corrupt, unreadable or locked file raises StorageError naming it; it is
+        never reset or re-created.
+        """
+        try:
+            parsed = make_url(url)
+        except exc.ArgumentError as error:
+            raise StorageError(f"not a database URL: {url!r}") from error
+        kwargs: dict[str, Any] = {}
+        is_sqlite = parsed.get_backend_name() == "sqlite"
+        if is_sqlite:
+            database = parsed.database or ""
+            memory = database in ("", ":memory:") or database.startswith("file::memory:")
+            location = ":memory:" if memory else _prepare_sqlite_file(database)
+            if memory:
+                kwargs["poolclass"] = StaticPool
+            kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
+        else:
+            location = parsed.render_as_string(hide_password=True)
+        engine = create_async_engine(url, **kwargs)
+        if is_sqlite:
+            _configure_sqlite(engine, busy_timeout)
+        db = cls(engine, location)
+        try:
+            async with engine.connect() as conn:
+                await conn.execution_options(**{_WRITE: True})
+                await conn.run_sync(_migrate)
+                await conn.commit()
+        except BaseException as error:
+            await engine.dispose()
+            raise db._translate(error) from error
+        return db
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A read session (its transaction is rolled back at the end)."""
+        try:
+            async with AsyncSession(self._engine, expire_on_commit=False) as session:
+                yield session
+        except (exc.DBAPIError, OSError) as error:
+            if isinstance(error, exc.IntegrityError):
+                raise
+            raise self._translate(error) from error
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One change: commits when the block ends, rolls back whole when it raises."""
+        try:
+            async with AsyncSession(self._engine, expire_on_commit=False) as session:
+                await session.connection(execution_options={_WRITE: True})
+                try:
+                    yield session
+                except BaseException:
+                    await session.rollback()
+                    raise
+                await session.commit()
+        except (exc.DBAPIError, OSError) as error:
+            if isinstance(error, exc.IntegrityError):
+                raise
+            raise self._translate(error) from error
+
+    def _translate(self, error: BaseException) -> BaseException:
+        """A driver error turned into a StorageError a person can read (others pass)."""
+        if isinstance(error, StorageError) or not isinstance(error, exc.DBAPIError | OSError):
+            return error
+        text = str(getattr(error, "orig", None) or error).lower()
+        where = self.location
+        if self.dialect != "sqlite":
+            message = f"cannot use the database at {where}: {str(error).splitlines()[0]}"
+        elif "locked" in text or "busy" in text:
+            message = f"the database file {where} is locked by another program; try again later"
+        elif "not a database" in text or "malformed" in text or "corrupt" in text:
+            message = f"the database file {where} is damaged or not a database; it was left as is"
+        elif "readonly" in text or "read-only" in text:
+            message = f"the database file {where} is read-only"
+        elif "unable to open" in text or "disk i/o" in text:
+            message = f"cannot open the database file {where}"
+        else:
+            message = f"the database file {where} failed: {text.splitlines()[0]}"
+        return StorageError(message, location=where)
+
+
+def _prepare_sqlite_file(database: str) -> str:
+    """Create the file's folder; return the absolute path that error messages name."""
+    path = Path(database).expanduser()
+    location = str(path.resolve())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(
+            f"cannot create the folder for the database file {location}: {error.strerror}",
+            location=location,
+        ) from error
+    if path.is_dir():
+        raise StorageError(
+            f"the database file {location} is a folder, not a file", location=location
+        )
+    return location
+
+
+def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
+    """Pragmas on every new connection; BEGIN emitted by us so writes can take the lock."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

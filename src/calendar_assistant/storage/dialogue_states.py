@@ -1,0 +1,42 @@
+"""The pending dialogue of each user (a question asked, a confirmation awaited), as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import delete
+
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.models import DialogueStateRow
+
+
+class DialogueStateRepository:
+    """One JSON document per user; saving replaces it whole."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def load(self, user_id: int) -> dict[str, Any] | None:
+        async with self._db.session() as session:
+            row = await session.get(DialogueStateRow, user_id)
+            return None if row is None else dict(row.state)
+
+    async def save(self, user_id: int, state: dict[str, Any]) -> None:
+        """Store `state` (must be JSON-serialisable: checked here, not at commit)."""
+        try:
+            json.dumps(state)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"dialogue state is not JSON: {error}") from error
+        async with self._db.transaction() as session:
+            row = await session.get(DialogueStateRow, user_id, with_for_update=True)
+            if row is None:
+                session.add(DialogueStateRow(user_id=user_id, state=state))
+            else:
+                row.state = state
+
+    async def clear(self, user_id: int) -> None:
+        async with self._db.transaction() as session:
+            await session.execute(
+                delete(DialogueStateRow).where(DialogueStateRow.user_id == user_id)
+            )

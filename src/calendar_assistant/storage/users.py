@@ -1,0 +1,172 @@
+"""Users and their settings (language, zone, working hours, default duration and reminder)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import exc, select
+
+from calendar_assistant.config import Settings
+from calendar_assistant.domain.language import LANGS, Lang
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.models import UserRow, UserSettingsRow
+
+
+@dataclass(frozen=True, slots=True)
+class UserSettings:
+    """One user's preferences; new users get them from the application Settings."""
+
+    language: Lang = "ru"
+    timezone: str = "Europe/Moscow"
+    working_hours_start: time = time(9, 0)
+    working_hours_end: time = time(18, 0)
+    working_days: frozenset[int] = frozenset({1, 2, 3, 4, 5})
+    default_duration_minutes: int = 60
+    default_reminder_minutes: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGS:
+            raise ValueError(f"unknown language {self.language!r} (use one of {LANGS})")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {self.timezone!r} (use an IANA name)") from error
+        if not self.working_days or not self.working_days <= frozenset(range(1, 8)):
+            raise ValueError("working days are ISO weekdays 1-7 (Monday is 1)")
+        if self.working_hours_start == self.working_hours_end:
+            raise ValueError("working hours must not start and end at the same time")
+        if not 1 <= self.default_duration_minutes <= 24 * 60:
+            raise ValueError("default duration must be 1 to 1440 minutes")
+        if self.default_reminder_minutes is not None and not (
+            0 <= self.default_reminder_minutes <= 7 * 24 * 60
+        ):
+            raise ValueError("default reminder must be 0 to 10080 minutes before")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> UserSettings:
+        """The defaults a new user starts with."""
+        return cls(
+            language=settings.default_language,
+            timezone=settings.default_timezone,
+            working_hours_start=settings.working_hours_start,
+            working_hours_end=settings.working_hours_end,
+            working_days=settings.working_weekdays,
+            default_duration_minutes=settings.default_duration_minutes,
+            default_reminder_minutes=settings.default_reminder_minutes,
+        )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def working_hours(self) -> tuple[time, time]:
+        return (self.working_hours_start, self.working_hours_end)
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    """A stored user: `id` is what every other table and LocalCalendar take."""
+
+    id: int
+    key: str
+    display_name: str | None
+    created_at: datetime
+    settings: UserSettings
+
+
+def _settings(row: UserSettingsRow) -> UserSettings:
+    language: Lang = "en" if row.language == "en" else "ru"
+    return UserSettings(
+        language=language,
+        timezone=row.timezone,
+        working_hours_start=row.working_hours_start,
+        working_hours_end=row.working_hours_end,
+        working_days=frozenset(int(d) for d in row.working_days.split(",") if d),
+        default_duration_minutes=row.default_duration_minutes,
+        default_reminder_minutes=row.default_reminder_minutes,
+    )
+
+
+def _write_settings(row: UserSettingsRow, settings: UserSettings) -> None:
+    row.language = settings.language
+    row.timezone = settings.timezone
+    row.working_hours_start = settings.working_hours_start
+    row.working_hours_end = settings.working_hours_end
+    row.working_days = ",".join(str(d) for d in sorted(settings.working_days))
+    row.default_duration_minutes = settings.default_duration_minutes
+    row.default_reminder_minutes = settings.default_reminder_minutes
+
+
+class UserRepository:
+    """Users by their channel key (e.g. `telegram:42`, `cli:demo`)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, key: str) -> UserRecord | None:
+        async with self._db.session() as session:
+            row = await session.scalar(select(UserRow).where(UserRow.key == key))
+            if row is None:
+                return None
+            settings = await session.get(UserSettingsRow, row.id)
+            return _record(row, settings)
+
+    async def get_by_id(self, user_id: int) -> UserRecord | None:
+        async with self._db.session() as session:
+            row = await session.get(UserRow, user_id)
+            if row is None:
+                return None
+            return _record(row, await session.get(UserSettingsRow, row.id))
+
+    async def get_or_create(
+        self, key: str, display_name: str | None = None, defaults: UserSettings | None = None
+    ) -> UserRecord:
+        """The user with this key, created with `defaults` on first contact (race-safe)."""
+        if not key or len(key) > 255:
+            raise ValueError("a user key is 1 to 255 characters")
+        found = await self.get(key)
+        if found is not None:
+            return found
+        settings = defaults or UserSettings()
+        try:
+            async with self._db.transaction() as session:
+                row = UserRow(key=key, display_name=display_name)
+                session.add(row)
+                await session.flush()
+                settings_row = UserSettingsRow(user_id=row.id)
+                _write_settings(settings_row, settings)
+                session.add(settings_row)
+        except exc.IntegrityError:
+            pass  # created meanwhile by a concurrent first message
+        found = await self.get(key)
+        if found is None:  # pragma: no cover - only if deleted in between
+            raise LookupError(f"user {key!r} vanished while being created")
+        return found
+
+    async def update_settings(self, user_id: int, **changes: object) -> UserSettings:
+        """Change some settings (field names of UserSettings); returns the new settings."""
+        async with self._db.transaction() as session:
+            row = await session.get(UserSettingsRow, user_id, with_for_update=True)
+            if row is None:
+                raise LookupError(f"no user with id {user_id}")
+            current = _settings(row)
+            try:
+                updated = dataclasses.replace(current, **changes)  # type: ignore[arg-type]
+            except TypeError as error:
+                raise ValueError(f"unknown setting: {error}") from error
+            _write_settings(row, updated)
+            return updated
+
+
+def _record(row: UserRow, settings: UserSettingsRow | None) -> UserRecord:
+    return UserRecord(
+        id=row.id,
+        key=row.key,
+        display_name=row.display_name,
+        created_at=row.created_at,
+        settings=_settings(settings) if settings is not None else UserSettings(),
+    )

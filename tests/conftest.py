@@ -1,0 +1,122 @@
+"""Shared fixtures: a pinned clock, zones with and without DST, and real databases.
+
+`database` runs a test on a SQLite file and on PostgreSQL. The PostgreSQL server is the one at
+`CALENDAR_ASSISTANT_TEST_POSTGRES_URL` (default: postgres on 127.0.0.1:5432); each test
+session creates a fresh, uniquely named database there and drops it afterwards. When the
+server cannot be reached the PostgreSQL cases are skipped with the reason, except when the
+environment variable CI is "true": then they fail, because CI must run them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from calendar_assistant.storage.database import Database
+
+DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+_TABLES = "undo_log, dialogue_states, reminders, events, user_settings, users"
+
+
+@pytest.fixture
+def moscow() -> ZoneInfo:
+    return ZoneInfo("Europe/Moscow")
+
+
+@pytest.fixture
+def berlin() -> ZoneInfo:
+    return ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def new_york() -> ZoneInfo:
+    return ZoneInfo("America/New_York")
+
+
+@pytest.fixture(params=["Europe/Berlin", "America/New_York"])
+def tz(request: pytest.FixtureRequest) -> ZoneInfo:
+    """Two zones with DST (changes on 2027-03-28 and 2027-03-14): run a test in both."""
+    return ZoneInfo(request.param)
+
+
+@pytest.fixture
+def now(moscow: ZoneInfo) -> datetime:
+    """The pinned clock of SPEC.md's examples: Tuesday 2026-11-24 14:00 Moscow time."""
+    return datetime(2026, 11, 24, 14, 0, tzinfo=moscow)
+
+
+def _admin_url() -> str:
+    return os.environ.get("CALENDAR_ASSISTANT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+
+
+def _unreachable(reason: str) -> None:
+    message = f"PostgreSQL at {make_url(_admin_url()).render_as_string()} unreachable: {reason}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI must run the PostgreSQL tests)")
+    pytest.skip(message)
+
+
+async def _admin(statement: str) -> None:
+    import asyncpg
+
+    url = make_url(_admin_url())
+    conn = await asyncpg.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        database=url.database or "postgres",
+        timeout=5,
+    )
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    name = f"calendar_assistant_test_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    except (OSError, TimeoutError, ImportError) as error:
+        _unreachable(str(error) or type(error).__name__)
+    except Exception as error:
+        _unreachable(f"{type(error).__name__}: {error}")
+    url = make_url(_admin_url()).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'calendar.sqlite3'}"
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """An opened, migrated, empty database: a SQLite file, then PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'calendar.sqlite3'}"
+        db = await Database.open(url)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        db = await Database.open(url)
+        async with db.transaction() as session:
+            await session.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
+    try:
+        yield db
+    finally:
+        await db.close()
