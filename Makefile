@@ -23,8 +23,10 @@ install: $(STAMP)
 dev: $(DEV_STAMP)
 
 ## Start the assistant on its embedded defaults (local calendar, SQLite, rule grammar).
+## Flags for the chat go in ARGS, e.g. make run ARGS="--lang en --tz Europe/Berlin".
+ARGS ?=
 run: $(STAMP)
-	$(BIN)/calendar-assistant chat
+	$(BIN)/calendar-assistant chat $(ARGS)
 
 ## Lint, type check and the whole test suite.
 test: $(DEV_STAMP) lint typecheck unit

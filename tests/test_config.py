@@ -68,3 +68,31 @@ def test_bad_values_give_one_line_naming_the_variable(
     assert message.startswith("invalid settings: ")
     assert fragment in message
     assert "\n" not in message
+
+
+def _readme_table() -> dict[str, str]:
+    """Variable → default column of the README's configuration table."""
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    section = readme.read_text(encoding="utf-8").split("## Configuration", 1)[1].split("\n## ")[0]
+    rows: dict[str, str] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = cells[1]
+    return rows
+
+
+def test_readme_documents_every_setting_and_only_those() -> None:
+    documented = _readme_table()
+    assert set(documented) == {name.upper() for name in Settings.model_fields}
+
+
+def test_readme_defaults_match_the_settings() -> None:
+    documented = _readme_table()
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        if field.default_factory is not None or default is None:
+            assert "empty" in documented[name.upper()] or "$" in documented[name.upper()], name
+            continue
+        shown = default.strftime("%H:%M") if hasattr(default, "strftime") else str(default)
+        assert f"`{shown}`" in documented[name.upper()], name
