@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,9 +13,14 @@ from calendar_assistant.calendars.ics import (
     IcsError,
     ImportedEvent,
     events_to_ics,
+    export_calendar,
+    import_events,
     read_ics,
 )
-from calendar_assistant.domain.events import Event
+from calendar_assistant.calendars.local import LocalCalendar
+from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.users import UserRepository
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -340,3 +346,111 @@ def test_two_events_with_one_uid_are_refused() -> None:
     )
     with pytest.raises(IcsError, match="UID 'same' is used by two events"):
         read_ics(data, source="dup.ics", default_zone="Europe/Moscow")
+
+
+# --- through the real local calendar ----------------------------------------------------------
+
+
+@pytest.fixture
+async def database(sqlite_url: str) -> AsyncIterator[Database]:
+    db = await Database.open(sqlite_url)
+    yield db
+    await db.close()
+
+
+async def _calendar(db: Database, key: str) -> LocalCalendar:
+    user = await UserRepository(db).get_or_create(key)
+    return LocalCalendar(db, user.id)
+
+
+def _shape(events: list[Event]) -> list[tuple[str, datetime, datetime, bool, tuple[int, ...]]]:
+    return [(e.title, e.start, e.end, e.all_day, e.reminders) for e in events]
+
+
+async def test_export_then_import_reproduces_the_calendar(database: Database) -> None:
+    source = await _calendar(database, "ics:source")
+    start = datetime(2027, 3, 22, 10, 0, tzinfo=BERLIN)
+    series = await source.create_event(
+        NewEvent(
+            "Standup",
+            start,
+            start + timedelta(minutes=30),
+            "Europe/Berlin",
+            rrule="FREQ=WEEKLY;BYDAY=MO;COUNT=6",
+            reminders=(10,),
+        )
+    )
+    await source.delete_event(
+        series.id, scope=Scope.THIS, occurrence=datetime(2027, 4, 5, 10, 0, tzinfo=BERLIN)
+    )
+    moved = EventPatch(
+        title="Standup (moved)",
+        start=datetime(2027, 3, 29, 11, 0, tzinfo=BERLIN),
+        end=datetime(2027, 3, 29, 11, 30, tzinfo=BERLIN),
+    )
+    await source.update_event(
+        series.id, moved, scope=Scope.THIS, occurrence=datetime(2027, 3, 29, 10, 0, tzinfo=BERLIN)
+    )
+    await source.create_event(
+        NewEvent(
+            "Konferenz",
+            datetime(2027, 3, 28, tzinfo=BERLIN),
+            datetime(2027, 3, 30, tzinfo=BERLIN),
+            "Europe/Berlin",
+            all_day=True,
+        )
+    )
+    ny = datetime(2027, 3, 14, 9, 0, tzinfo=NEW_YORK)  # New York's DST day
+    await source.create_event(NewEvent("Call", ny, ny + timedelta(hours=1), "America/New_York"))
+
+    window = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
+    data = await export_calendar(source, *window, stamp=STAMP)
+    target = await _calendar(database, "ics:target")
+    items = read_ics(data, source="export.ics", default_zone="Europe/Berlin")
+    result = await import_events(target, items)
+    assert (result.imported, result.skipped_duplicates) == (3, 0)
+
+    original = await source.list_events(*window)
+    copied = await target.list_events(*window)
+    assert _shape(copied) == _shape(original)
+    assert [e.title for e in copied] == [
+        "Call",
+        "Standup",
+        "Konferenz",
+        "Standup (moved)",
+        "Standup",
+        "Standup",
+        "Standup",
+    ]
+    assert [e.start.utcoffset() for e in copied if e.title == "Standup"] == [
+        timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(hours=2),
+        timedelta(hours=2),
+    ]
+
+    again = await import_events(target, read_ics(data, source="x", default_zone="Europe/Berlin"))
+    assert (again.imported, again.skipped_duplicates) == (0, 3)
+    assert _shape(await target.list_events(*window)) == _shape(original)
+
+
+async def test_a_backend_refusal_half_way_leaves_nothing_imported(database: Database) -> None:
+    calendar = await _calendar(database, "ics:atomic")
+    data = _ics(
+        "BEGIN:VEVENT",
+        "UID:first",
+        "SUMMARY:Fine",
+        "DTSTART;TZID=Europe/Moscow:20261125T100000",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:second",
+        "SUMMARY:" + "x" * 5000,  # the file is valid; the calendar refuses so long a title
+        "DTSTART;TZID=Europe/Moscow:20261126T100000",
+        "END:VEVENT",
+    )
+    items = read_ics(data, source="long.ics", default_zone="Europe/Moscow")
+    assert len(items) == 2
+    with pytest.raises(IcsError, match="nothing was imported"):
+        await import_events(calendar, items)
+    everything = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
+    assert await calendar.list_events(*everything) == []
