@@ -115,19 +115,11 @@ async def update_event(command: Command, resolution: Resolution, ctx: ActionCont
             return NeedsScope(event, deleting=False)
         else:
             scope = resolution.scope
-    patch_start, patch_end = start, end
-    if scope is Scope.ALL and event.is_recurring:
-        master = await ctx.calendar.get_event(event.id)
-        if master is None:
-            return ChangedMeanwhile(None)
-        shift = start - event.start
-        patch_start = master.start + shift
-        patch_end = patch_start + (end - start)
     moves = (start, end) != (event.start, event.end)
     patch = EventPatch(
         title=changes.title,
-        start=patch_start if moves else None,
-        end=patch_end if moves else None,
+        start=start if moves else None,
+        end=end if moves else None,
     )
     before = await _snapshot(ctx, event.id)
     after = await ctx.calendar.update_event(
@@ -141,7 +133,7 @@ async def update_event(command: Command, resolution: Resolution, ctx: ActionCont
     if after.id != event.id:
         touched[after.id] = []
     summary = summary_of("update", event, new_title=after.title, new_start=start.isoformat())
-    return Updated(event, after, scope, UndoRecord(summary, touched))
+    return Updated(event, after, scope, UndoRecord(summary, touched), start, end)
 
 
 async def delete_event(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:

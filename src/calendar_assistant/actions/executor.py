@@ -11,8 +11,10 @@ from calendar_assistant.actions.outcomes import (
     BackendFailed,
     ChangedMeanwhile,
     HelpShown,
+    Invalid,
     NotUnderstood,
     Outcome,
+    Problem,
     Resolution,
     UndoRecord,
 )
@@ -61,6 +63,10 @@ async def execute(
     except CalendarError as error:
         log.warning("calendar_error", intent=command.intent.value, error=str(error))
         return BackendFailed(type(error).__name__)
+    except ValueError as error:
+        # Backends validate what they store (lengths, zones, rules) and refuse with ValueError.
+        log.info("calendar_refused", intent=command.intent.value, error=type(error).__name__)
+        return Invalid(Problem.REJECTED)
 
 
 async def revert(record: UndoRecord, ctx: ActionContext) -> None:

@@ -38,6 +38,7 @@ class Problem(StrEnum):
     READ_ONLY = "read_only"
     NO_RECURRENCE = "no_recurrence"
     BAD_RECURRENCE = "bad_recurrence"
+    REJECTED = "rejected"  # the calendar refused the values (e.g. a title too long)
 
 
 # Answers that wrote nothing -------------------------------------------------------------
@@ -183,10 +184,15 @@ class Created:
 
 @dataclass(frozen=True, slots=True)
 class Updated:
+    """`before` is the occurrence the user meant, `start`/`end` where it is now; `after` is
+    what the backend returned (a series' master, an override, or a split-off new series)."""
+
     before: Event
     after: Event
     scope: Scope | None
     undo: UndoRecord
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -213,6 +213,10 @@ _PROBLEMS: dict[Problem, tuple[str, str]] = {
         "Этот календарь не умеет повторяющиеся события.",
         "This calendar does not support recurring events.",
     ),
+    Problem.REJECTED: (
+        "Календарь не принял это: проверьте название и время.",
+        "The calendar refused that: please check the title and the times.",
+    ),
     Problem.BAD_RECURRENCE: (
         "Не понял, как повторять событие. Скажите, например: «каждый вторник».",
         "I could not read how it repeats. Try, for example: “every Tuesday”.",
@@ -431,8 +435,8 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                         f"Renamed {v.quote(b.title)} to {v.quote(a.title)}",
                     )
                 )
-            if (a.start, a.end) != (b.start, b.end) or not parts:
-                if a.start != b.start:
+            if (shown.start, shown.end) != (b.start, b.end) or not parts:
+                if shown.start != b.start:
                     parts.append(
                         v.t(
                             f"Перенёс {v.quote(a.title)} на {v.event_when(shown)}",

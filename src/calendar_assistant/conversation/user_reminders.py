@@ -1,0 +1,26 @@
+"""The reminder repository bound to one user: what the executor writes reminders to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from calendar_assistant.storage import ReminderRepository
+
+
+class UserReminders:
+    """The reminder repository bound to one user: the `ReminderBook` the executor writes to."""
+
+    def __init__(self, repository: ReminderRepository, user_id: int) -> None:
+        self._repository = repository
+        self._user_id = user_id
+
+    async def add(
+        self, *, text: str, due: datetime, event_id: str | None, minutes_before: int | None
+    ) -> int:
+        stored = await self._repository.add(
+            self._user_id, text, due, event_id=event_id, minutes_before=minutes_before
+        )
+        return stored.id
+
+    async def remove(self, reminder_id: int) -> None:
+        await self._repository.delete(self._user_id, reminder_id)
