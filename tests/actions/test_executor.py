@@ -320,3 +320,61 @@ async def test_reminders_absolute_and_before_an_event(ctx: ActionContext) -> Non
     await revert(absolute.undo, ctx)
     missing_time = await execute(Command(intent=Intent.CREATE_REMINDER, title="Позвонить"), ctx)
     assert isinstance(missing_time, NeedsDetails)
+
+
+async def test_dst_day_free_slots_and_weekly_series(ctx: ActionContext, tz: ZoneInfo) -> None:
+    """On the day clocks change, working hours are local hours and a series keeps its clock time."""
+    ctx = dataclasses.replace(ctx, profile=dataclasses.replace(ctx.profile, zone=tz))
+    change_day = datetime(2027, 3, 28 if tz.key == "Europe/Berlin" else 14, tzinfo=tz)
+    monday = change_day + timedelta(days=1)
+    ctx = dataclasses.replace(ctx, now=change_day - timedelta(days=3))
+    weekly = await execute(
+        Command(
+            intent=Intent.CREATE_EVENT,
+            title="Weekly sync",
+            start=(change_day - timedelta(days=6)).replace(hour=10),
+            recurrence="FREQ=WEEKLY;BYDAY=MO",
+        ),
+        ctx,
+    )
+    assert isinstance(weekly, Created)
+    listed = await execute(
+        Command(
+            intent=Intent.LIST_EVENTS,
+            range_start=monday - timedelta(days=7),
+            range_end=monday + timedelta(days=1),
+        ),
+        ctx,
+    )
+    assert isinstance(listed, Listed)
+    assert [e.start.astimezone(tz).hour for e in listed.events] == [10, 10]
+    assert listed.events[0].start.utcoffset() != listed.events[1].start.utcoffset()
+    sunday = await execute(
+        Command(
+            intent=Intent.FIND_FREE_SLOTS,
+            range_start=change_day,
+            range_end=monday,
+            duration_minutes=60,
+        ),
+        ctx,
+    )
+    assert isinstance(sunday, SlotsFound)
+    # The change day is a Sunday the user named: searched in working hours, 9 real hours.
+    assert [(s.start.astimezone(tz).hour, s.end.astimezone(tz).hour) for s in sunday.slots] == [
+        (9, 18)
+    ]
+    assert sunday.slots[0].end - sunday.slots[0].start == timedelta(hours=9)
+    week = await execute(
+        Command(
+            intent=Intent.FIND_FREE_SLOTS,
+            range_start=change_day - timedelta(days=1),
+            range_end=monday + timedelta(days=1),
+        ),
+        ctx,
+    )
+    assert isinstance(week, SlotsFound)
+    # A range with a working day in it keeps to working days; Monday has the sync at 10.
+    assert [(s.start.astimezone(tz).hour, s.end.astimezone(tz).hour) for s in week.slots] == [
+        (9, 10),
+        (11, 18),
+    ]
