@@ -5,10 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad flags give one clear line on stderr and exit code 2, not a usage screen."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="calendar-assistant",
         description="A calendar assistant you talk to in Russian or English.",
     )
@@ -19,6 +27,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     parse_time = sub.add_parser("parse-time", help="read time expressions (JSON lines)")
     parse_time.add_argument("--jsonl", action="store_true", required=True, help="batch mode")
+
+    bench = sub.add_parser("bench", help="measure speed and accuracy (core, nlu)")
+    bench_kinds = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
+
+    from calendar_assistant.channels.cli.commands import add_commands
+
+    add_commands(sub, bench_kinds)  # chat, events, export, import, bench core
 
     return parser
 
@@ -34,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from calendar_assistant.understanding.batch import parse_time_jsonl
 
         return parse_time_jsonl(sys.stdin, sys.stdout)
-    raise AssertionError(f"unhandled command {args.command}")
+    from calendar_assistant.channels.cli.commands import run_command
+
+    return run_command(args)
 
 
 if __name__ == "__main__":

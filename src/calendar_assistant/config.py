@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 #: The async drivers the storage runs on, by database backend.
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
@@ -67,6 +65,9 @@ class Settings(BaseSettings):
         """Accept SQLite or PostgreSQL URLs; a URL without an async driver gets one."""
         if value is None or not value.strip():
             return None
+        from sqlalchemy.engine import make_url  # only when a URL is given: a slow import
+        from sqlalchemy.exc import ArgumentError
+
         try:
             url = make_url(value.strip())
         except ArgumentError as exc:

@@ -1,0 +1,164 @@
+"""`bench core`: how fast one message goes end to end, and free slots over a busy month.
+
+It builds a throw-away SQLite database in a temporary folder, fills it, warms up, then times
+with perf_counter. Figures are printed; docs/benchmarks.md records them. Targets: a message in
+5 ms or less (median) with 1,000 events stored; free slots over a month of 10,000 events in
+20 ms or less.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from calendar_assistant.calendars.base import CalendarBackend
+from calendar_assistant.config import Settings
+from calendar_assistant.conversation.messages import Inbound, UserRef
+from calendar_assistant.domain.events import NewEvent
+from calendar_assistant.domain.free_slots import free_slots
+from calendar_assistant.domain.intervals import Interval
+
+ZONE = ZoneInfo("Europe/Moscow")
+#: The pinned clock of the benchmark: a Tuesday afternoon.
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=ZONE)
+WARM_UP = 30
+
+#: What users send most: reads in both languages, and a create that is undone right after
+#: (so the calendar keeps its size). Each is timed on its own.
+MESSAGES: tuple[str, ...] = (
+    "Какие у меня встречи на завтра?",
+    "What's on my calendar next week?",
+    "Какие свободные слоты в пятницу?",
+    "Find me a free hour tomorrow afternoon",
+    "Когда у меня следующая встреча с Иваном?",
+    "Запланируй встречу с командой послезавтра в 16:00",
+    "Отмени последнее",
+    "Lunch with Anna on Saturday at 1pm for 90 minutes",
+    "undo",
+    "Что ты умеешь?",
+)
+
+TITLES = ("Встреча с Иваном", "Созвон с клиентом", "Standup", "Review", "Обед", "1:1 with Anna")
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Latency figures in milliseconds."""
+
+    label: str
+    samples: int
+    median_ms: float
+    p99_ms: float
+
+    def line(self, target_ms: float | None = None) -> str:
+        verdict = ""
+        if target_ms is not None:
+            verdict = "  OK" if self.median_ms <= target_ms else "  OVER TARGET"
+            verdict = f"  (target median <= {target_ms:g} ms){verdict}"
+        return (
+            f"{self.label}: median {self.median_ms:.2f} ms, p99 {self.p99_ms:.2f} ms"
+            f" over {self.samples}{verdict}"
+        )
+
+
+def summarize(label: str, seconds: Sequence[float]) -> Timing:
+    ordered = sorted(seconds)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return Timing(label, len(ordered), statistics.median(ordered) * 1000, p99 * 1000)
+
+
+async def seed_events(calendar: CalendarBackend, count: int, start: datetime, days: int) -> None:
+    """`count` events spread over `days` days from `start`, in working hours, a few series."""
+    rng = random.Random(count)
+    for index in range(count):
+        day = start + timedelta(days=rng.randrange(days))
+        begin = day.replace(hour=rng.randrange(8, 19), minute=rng.choice((0, 15, 30, 45)))
+        length = timedelta(minutes=rng.choice((15, 30, 45, 60, 90)))
+        rrule = "FREQ=WEEKLY;COUNT=10" if index % 100 == 0 else None
+        await calendar.create_event(
+            NewEvent(
+                title=rng.choice(TITLES),
+                start=begin,
+                end=begin + length,
+                timezone=ZONE.key,
+                rrule=rrule,
+            )
+        )
+
+
+async def bench_core(messages: int, events: int, busy: int, out: TextIO) -> int:
+    """Run both measurements on a fresh database and print the figures."""
+    from calendar_assistant.runtime import open_runtime
+
+    with tempfile.TemporaryDirectory(prefix="calendar-bench-") as folder:
+        settings = Settings(
+            data_dir=Path(folder),
+            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}",
+            default_timezone=ZONE.key,
+            log_level="WARNING",
+        )
+        async with open_runtime(settings) as runtime:
+            out.write(f"bench core: SQLite in a temporary folder, now = {NOW.isoformat()}\n")
+            out.flush()
+            talker = await runtime.user("bench:messages", display_name="bench")
+            month_start = NOW.replace(hour=0, minute=0) - timedelta(days=30)
+            await seed_events(runtime.calendar(talker.id), events, month_start, 90)
+            ref = UserRef(key=talker.key)
+            per_message: dict[str, list[float]] = {text: [] for text in MESSAGES}
+            timings: list[float] = []
+            for index in range(WARM_UP + messages):
+                text = MESSAGES[index % len(MESSAGES)]
+                began = time.perf_counter()
+                await runtime.assistant.handle(ref, Inbound(text=text), NOW)
+                elapsed = time.perf_counter() - began
+                if index >= WARM_UP:
+                    timings.append(elapsed)
+                    per_message[text].append(elapsed)
+            out.write(
+                summarize(f"one message end to end ({events} events stored)", timings).line(5)
+                + "\n"
+            )
+            for text, samples in per_message.items():
+                if samples:
+                    out.write("  " + summarize(repr(text), samples).line() + "\n")
+            out.flush()
+
+            owner = await runtime.user("bench:busy", display_name="bench")
+            calendar = runtime.calendar(owner.id)
+            month = Interval(
+                datetime(2026, 12, 1, tzinfo=ZONE), datetime(2027, 1, 1, tzinfo=ZONE)
+            )
+            await seed_events(calendar, busy, month.start, 31)
+            profile = owner.settings
+            end_to_end: list[float] = []
+            compute_only: list[float] = []
+            found = 0
+            for index in range(WARM_UP + 50):
+                began = time.perf_counter()
+                intervals = await calendar.free_busy(month.start, month.end)
+                fetched = time.perf_counter()
+                slots = free_slots(
+                    intervals,
+                    month,
+                    tz=ZONE,
+                    working_hours=profile.working_hours,
+                    working_days=profile.working_days,
+                    min_length=timedelta(minutes=30),
+                )
+                done = time.perf_counter()
+                found = len(slots)
+                if index >= WARM_UP:
+                    end_to_end.append(done - began)
+                    compute_only.append(done - fetched)
+            label = f"free slots over a month ({busy} events, {found} slots)"
+            out.write(summarize(label + ", computation", compute_only).line(20) + "\n")
+            out.write(summarize(label + ", with the database read", end_to_end).line() + "\n")
+    return 0

@@ -1,0 +1,257 @@
+"""The command-line channel: chat, events, export, import and bench core.
+
+This is the edge where the clock is read and flags are checked; everything below gets `now`
+and the zone as arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+from zoneinfo import ZoneInfo
+
+from calendar_assistant.channels.cli.arguments import (
+    UsageError,
+    language_argument,
+    time_argument,
+    user_argument,
+    user_key,
+    zone_argument,
+)
+
+if TYPE_CHECKING:  # the heavy parts load only when a command runs, not for `parse`
+    from calendar_assistant.config import Settings
+    from calendar_assistant.domain.events import Event
+    from calendar_assistant.domain.language import Lang
+
+#: The window an export without --from/--to covers: every event anyone plans.
+EVERYTHING = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
+
+
+def add_commands(sub: Any, bench_kinds: Any) -> None:
+    """Add chat, events, export, import and `bench core` to the top-level parser."""
+    chat = sub.add_parser("chat", help="talk to the assistant in the terminal")
+    _user_flags(chat)
+    chat.add_argument("--lang", help="reply language: ru or en (default: your setting)")
+    chat.add_argument("--now", help="pin the clock, ISO 8601 (e.g. 2026-11-24T14:00:00+03:00)")
+
+    events = sub.add_parser("events", help="list your events, one a line")
+    _user_flags(events)
+    events.add_argument("--from", dest="start", required=True, help="ISO date or time")
+    events.add_argument("--to", dest="end", required=True, help="ISO date or time (exclusive)")
+
+    export = sub.add_parser("export", help="write your calendar as ICS to standard output")
+    _user_flags(export)
+    export.add_argument("--from", dest="start", help="ISO date or time (default: everything)")
+    export.add_argument("--to", dest="end", help="ISO date or time, exclusive")
+
+    import_ = sub.add_parser("import", help="read events from an ICS file")
+    import_.add_argument("file", type=Path, help="the .ics file")
+    _user_flags(import_)
+
+    core = bench_kinds.add_parser("core", help="speed of one message and of free slots")
+    core.add_argument("--messages", type=int, default=300, help="messages to time")
+    core.add_argument("--events", type=int, default=1000, help="events stored for the messages")
+    core.add_argument("--busy", type=int, default=10_000, help="events for the free-slot month")
+
+
+def _user_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", default="local", help="whose calendar (default: local)")
+    parser.add_argument("--tz", help="time zone, IANA name (default: your setting)")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed command; a bad value or an unusable database is one line on stderr."""
+    from calendar_assistant.calendars.ics import IcsError
+    from calendar_assistant.config import SettingsError, load_settings
+    from calendar_assistant.logging_setup import configure_logging
+    from calendar_assistant.storage.errors import StorageError
+
+    try:
+        settings = load_settings()
+        configure_logging(settings)
+        action = _action(args, settings)
+        return asyncio.run(action())
+    except UsageError as exc:
+        return _fail(f"{args.command}: {exc}", 2)
+    except SettingsError as exc:
+        return _fail(str(exc), 2)
+    except (StorageError, IcsError) as exc:
+        return _fail(f"{args.command}: {exc}", 1)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"calendar-assistant {message}", file=sys.stderr)
+    return code
+
+
+def _action(args: argparse.Namespace, settings: Settings) -> Callable[[], Coroutine[Any, Any, int]]:
+    """Check every flag before anything is opened, then return the work to run."""
+    user = user_argument(args.user)
+    zone = zone_argument(args.tz) if args.tz else None
+    command = args.command
+    if command == "chat":
+        lang = language_argument(args.lang) if args.lang else None
+        pin_zone = zone or ZoneInfo(settings.default_timezone)
+        pinned = time_argument(args.now, pin_zone, "--now") if args.now else None
+        return lambda: chat(settings, user, zone=zone, lang=lang, now=pinned)
+    if command == "events":
+        return lambda: list_events(settings, user, args.start, args.end, zone=zone)
+    if command == "export":
+        return lambda: export(settings, user, args.start, args.end, zone=zone)
+    if command == "import":
+        from calendar_assistant.calendars.ics import IcsError
+
+        path: Path = args.file
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IcsError(f"{path}: cannot read the file ({exc.strerror})") from exc
+        return lambda: import_file(settings, user, path, data, zone=zone)
+    if command == "bench" and args.bench == "core":
+        from calendar_assistant.channels.cli.bench import bench_core
+
+        return lambda: bench_core(args.messages, args.events, args.busy, sys.stdout)
+    raise UsageError(f"unknown command {command!r}")
+
+
+async def chat(
+    settings: Settings,
+    user: str,
+    *,
+    zone: ZoneInfo | None,
+    lang: Lang | None,
+    now: datetime | None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Talk to the assistant: prompts on a terminal, one message per line from a pipe."""
+    from calendar_assistant.channels.cli.chat import run_interactive, run_scripted
+    from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+    from calendar_assistant.runtime import open_runtime
+
+    inp = stdin or sys.stdin
+    out = stdout or sys.stdout
+    async with open_runtime(settings) as runtime:
+        profile = await runtime.user(user_key(user), display_name=user, timezone=zone, lang=lang)
+        ref = UserRef(key=profile.key, display_name=user, language_hint=lang)
+
+        async def respond(inbound: Inbound) -> list[Reply]:
+            return await runtime.assistant.handle(ref, inbound, now or datetime.now(UTC))
+
+        if inp.isatty() and out.isatty():
+            greeting = _greeting(profile.settings.language, profile.settings.timezone)
+            history = settings.data_dir / "chat-history.txt"
+            return await run_interactive(respond, history_file=history, greeting=greeting)
+        return await run_scripted(inp, respond, out)
+
+
+def _greeting(lang: str, zone: str) -> str:
+    if lang == "en":
+        return f"Calendar assistant ({zone}). Ask me anything about your calendar; /quit to leave."
+    return f"Календарный ассистент ({zone}). Спросите что угодно о календаре; /quit — выход."
+
+
+async def list_events(
+    settings: Settings,
+    user: str,
+    start_text: str,
+    end_text: str,
+    *,
+    zone: ZoneInfo | None,
+    stdout: TextIO | None = None,
+) -> int:
+    """One event a line, series expanded: `2026-11-25 10:00-11:00 Title` in the user's zone."""
+    from calendar_assistant.runtime import open_runtime
+
+    out = stdout or sys.stdout
+    async with open_runtime(settings) as runtime:
+        profile = await runtime.user(user_key(user), display_name=user)
+        shown = zone or ZoneInfo(profile.settings.timezone)
+        start = time_argument(start_text, shown, "--from")
+        end = time_argument(end_text, shown, "--to")
+        if end <= start:
+            raise UsageError("--to must be after --from")
+        for event in await runtime.calendar(profile.id).list_events(start, end):
+            out.write(event_line(event, shown) + "\n")
+    return 0
+
+
+def event_line(event: Event, zone: ZoneInfo) -> str:
+    """`2026-11-25 10:00-11:00 Title`; all-day events say so; a multi-day end shows its date."""
+    start = event.start.astimezone(zone)
+    end = event.end.astimezone(zone)
+    if event.all_day:
+        last = (event.end.astimezone(ZoneInfo(event.timezone)) - timedelta(days=1)).date()
+        first = event.start.astimezone(ZoneInfo(event.timezone)).date()
+        days = first.isoformat() if last <= first else f"{first.isoformat()}..{last.isoformat()}"
+        return f"{days} all-day {event.title}"
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return f"{start:%Y-%m-%d %H:%M}-{until} {event.title}"
+
+
+async def export(
+    settings: Settings,
+    user: str,
+    start_text: str | None,
+    end_text: str | None,
+    *,
+    zone: ZoneInfo | None,
+    stdout: TextIO | None = None,
+) -> int:
+    """ICS of the user's events (all of them, or those in a window) to standard output."""
+    from calendar_assistant.calendars.ics import export_calendar
+    from calendar_assistant.runtime import open_runtime
+
+    out = stdout or sys.stdout
+    async with open_runtime(settings) as runtime:
+        profile = await runtime.user(user_key(user), display_name=user)
+        shown = zone or ZoneInfo(profile.settings.timezone)
+        start = time_argument(start_text, shown, "--from") if start_text else EVERYTHING[0]
+        end = time_argument(end_text, shown, "--to") if end_text else EVERYTHING[1]
+        if end <= start:
+            raise UsageError("--to must be after --from")
+        calendar = runtime.calendar(profile.id)
+        data = await export_calendar(calendar, start, end, stamp=datetime.now(UTC))
+    out.write(data.decode("utf-8"))
+    out.flush()
+    return 0
+
+
+async def import_file(
+    settings: Settings,
+    user: str,
+    path: Path,
+    data: bytes,
+    *,
+    zone: ZoneInfo | None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Check the whole file, then write it; says how many events came in."""
+    from calendar_assistant.calendars.ics import IcsError, import_events, read_ics
+    from calendar_assistant.runtime import open_runtime
+
+    out = stdout or sys.stdout
+    async with open_runtime(settings) as runtime:
+        profile = await runtime.user(user_key(user), display_name=user)
+        default_zone = zone.key if zone else profile.settings.timezone
+        items = read_ics(
+            data,
+            source=str(path),
+            default_zone=default_zone,
+            default_duration=timedelta(minutes=profile.settings.default_duration_minutes),
+        )
+        try:
+            result = await import_events(runtime.calendar(profile.id), items)
+        except IcsError as exc:
+            raise IcsError(f"{path}: {exc}") from exc
+    skipped = f", {result.skipped_duplicates} already there" if result.skipped_duplicates else ""
+    out.write(f"{path}: imported {result.imported} event(s){skipped}\n")
+    return 0
