@@ -13,6 +13,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -65,7 +66,13 @@ def _unreachable(reason: str) -> None:
     pytest.skip(message)
 
 
-async def _admin(statement: str) -> None:
+def _admin(statement: str) -> None:
+    """Run one statement on the server's admin database (in a thread: a loop may be running)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _admin_async(statement)).result()
+
+
+async def _admin_async(statement: str) -> None:
     import asyncpg
 
     url = make_url(_admin_url())
@@ -88,14 +95,14 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""
     name = f"calendar_assistant_test_{uuid.uuid4().hex[:12]}"
     try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        _admin(f'CREATE DATABASE "{name}"')
     except (OSError, TimeoutError, ImportError) as error:
         _unreachable(str(error) or type(error).__name__)
     except Exception as error:
         _unreachable(f"{type(error).__name__}: {error}")
     url = make_url(_admin_url()).set(database=name)
     yield url.render_as_string(hide_password=False)
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

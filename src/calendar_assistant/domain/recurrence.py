@@ -140,6 +140,16 @@ def _rule(rule: str, start: datetime, tz: str) -> rrule:
     return parsed
 
 
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time between two instants (Python subtracts wall clocks when zones are equal)."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+def plus_elapsed(value: datetime, delta: timedelta) -> datetime:
+    """`value` moved by real elapsed time, in its own zone."""
+    return (value.astimezone(UTC) + delta).astimezone(value.tzinfo)
+
+
 def _fast_forward(parsed: rrule, rrule_text: str, start: datetime, target: datetime) -> rrule:
     """Move DTSTART of a DAILY/WEEKLY rule without COUNT or BYSETPOS near `target`.
 
@@ -291,7 +301,7 @@ def expand_series(
     """
     if master.rrule is None:
         raise ValueError("not a recurring series")
-    duration = master.end - master.start
+    duration = elapsed(master.start, master.end)
     zone = ZoneInfo(master.timezone)
     replaced = {o.recurrence_id.astimezone(UTC) for o in overrides if o.recurrence_id is not None}
     starts = occurrence_starts(

@@ -91,7 +91,7 @@ def _span_end(event: Event) -> datetime | None:
         zone = _zone(event.timezone)
         days = (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days
         return _from_wall(_wall(last, zone) + timedelta(days=max(1, days)), zone)
-    return last + (event.end - event.start)
+    return recurrence.plus_elapsed(last, recurrence.elapsed(event.start, event.end))
 
 
 class LocalCalendar:
@@ -439,15 +439,15 @@ class LocalCalendar:
         start = _from_wall(_wall(series_start, zone) + delta, zone)
         if patch.start is not None or patch.end is not None:
             all_day = after.all_day
-            length = after.end - after.start
+            length = recurrence.elapsed(after.start, after.end)
         else:
             all_day = series.all_day
-            length = series.end - series.start
+            length = recurrence.elapsed(series.start, series.end)
         if all_day:
             days = max(1, round(length / timedelta(days=1)))
             end = _from_wall(_wall(start, zone) + timedelta(days=days), zone)
         else:
-            end = start + length
+            end = recurrence.plus_elapsed(start, length)
         days_moved = (_wall(start, zone).date() - _wall(series_start, zone).date()).days
         rule = recurrence.shift_weekdays(series.rrule, days_moved)
         return dataclasses.replace(
@@ -488,7 +488,7 @@ class LocalCalendar:
             days = (_wall(master.end, zone).date() - _wall(master.start, zone).date()).days
             finish = _from_wall(_wall(begin, zone) + timedelta(days=max(1, days)), zone)
         else:
-            finish = (begin.astimezone(UTC) + (master.end - master.start)).astimezone(zone)
+            finish = recurrence.plus_elapsed(begin, recurrence.elapsed(master.start, master.end))
         return dataclasses.replace(master, start=begin, end=finish, recurrence_id=begin)
 
     def _moved(
@@ -497,7 +497,7 @@ class LocalCalendar:
         if all_day:
             days = (_wall(end, zone).date() - _wall(start, zone).date()).days
             return first, _from_wall(_wall(first, zone) + timedelta(days=days), zone)
-        return first, first + (end - start)
+        return first, recurrence.plus_elapsed(first, recurrence.elapsed(start, end))
 
     # ----------------------------------------------------------------- rows
 
@@ -613,7 +613,7 @@ def _apply(event: Event, patch: EventPatch) -> Event:
         days = (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days
         end = _from_wall(_wall(start, zone) + timedelta(days=max(1, days)), zone)
     else:
-        end = start + (event.end - event.start)
+        end = recurrence.plus_elapsed(start, recurrence.elapsed(event.start, event.end))
     if end <= start:
         raise ValueError("an event must end after it starts")
     all_day = event.all_day and _is_midnight(start, zone) and _is_midnight(end, zone)
@@ -658,9 +658,18 @@ def _carry(override: Event, old: Event, new: Event, delta: timedelta) -> Event:
     """An override after its series changed: its occurrence id moves with the series, and
     fields it shared with the old series take the new series' values."""
     assert override.recurrence_id is not None
+    rid = _shift(override.recurrence_id, delta, override.timezone)
+    start, end = override.start, override.end
+    if start == override.recurrence_id:  # not rescheduled on its own: it moves with the series
+        own = recurrence.elapsed(override.start, override.end)
+        if own == recurrence.elapsed(old.start, old.end):
+            own = recurrence.elapsed(new.start, new.end)
+        start, end = rid, recurrence.plus_elapsed(rid, own)
     return dataclasses.replace(
         override,
-        recurrence_id=_shift(override.recurrence_id, delta, override.timezone),
+        start=start,
+        end=end,
+        recurrence_id=rid,
         title=new.title if override.title == old.title else override.title,
         location=new.location if override.location == old.location else override.location,
         description=(
