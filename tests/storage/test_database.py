@@ -1,0 +1,212 @@
+"""Opening the database: migrations, SQLite settings, and clear errors for files we cannot use."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from calendar_assistant.config import Settings
+from calendar_assistant.storage import Database, ReminderRepository, StorageError, UserRepository
+
+
+def _url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+async def test_open_creates_the_folder_and_migrates(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "calendar.sqlite3"
+    db = await Database.open(_url(path))
+    try:
+        assert path.is_file()
+        async with db.session() as session:
+            version = await session.scalar(text("SELECT version_num FROM alembic_version"))
+            tables = set(
+                await session.scalars(text("SELECT name FROM sqlite_master WHERE type='table'"))
+            )
+        assert version == "0001"
+        assert {
+            "users",
+            "user_settings",
+            "events",
+            "reminders",
+            "dialogue_states",
+            "undo_log",
+        } <= tables
+    finally:
+        await db.close()
+
+
+async def test_reopening_keeps_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.sqlite3"
+    async with await Database.open(_url(path)) as db:
+        await UserRepository(db).get_or_create("cli:demo", "Demo")
+    async with await Database.open(_url(path)) as db:
+        user = await UserRepository(db).get("cli:demo")
+    assert user is not None
+    assert user.display_name == "Demo"
+
+
+async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    db = await Database.open(_url(tmp_path / "c.sqlite3"), busy_timeout=2.5)
+    async with db, db.session() as session:
+        assert await session.scalar(text("PRAGMA journal_mode")) == "wal"
+        assert await session.scalar(text("PRAGMA foreign_keys")) == 1
+        assert await session.scalar(text("PRAGMA busy_timeout")) == 2500
+
+
+async def test_the_default_settings_url_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    async with await Database.open(settings.resolved_database_url) as db:
+        assert db.dialect == "sqlite"
+    assert (tmp_path / "xdg" / "calendar-assistant" / "calendar.sqlite3").is_file()
+
+
+async def test_in_memory_sqlite_works(tmp_path: Path) -> None:
+    async with await Database.open("sqlite+aiosqlite:///:memory:") as db:
+        user = await UserRepository(db).get_or_create("mem:1")
+        assert (await UserRepository(db).get("mem:1")) == user
+
+
+async def test_a_failed_change_is_rolled_back_whole(database: Database) -> None:
+    users = UserRepository(database)
+
+    async def change_that_fails() -> None:
+        async with database.transaction() as session:
+            await session.execute(text("INSERT INTO users (key) VALUES ('half:1')"))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await change_that_fails()
+    assert await users.get("half:1") is None
+
+
+async def test_a_corrupt_file_is_reported_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.sqlite3"
+    garbage = b"this is not a database, it is a shopping list\n" * 200
+    path.write_bytes(garbage)
+    with pytest.raises(StorageError) as caught:
+        await Database.open(_url(path))
+    message = str(caught.value)
+    assert str(path) in message
+    assert "damaged" in message
+    assert path.read_bytes() == garbage
+
+
+async def test_a_database_with_a_damaged_header_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.sqlite3"
+    async with await Database.open(_url(path)) as db:
+        await UserRepository(db).get_or_create("cli:demo")
+    data = bytearray(path.read_bytes())
+    data[0:16] = b"NOT SQLITE AT AL"
+    path.write_bytes(bytes(data))
+    with pytest.raises(StorageError, match="damaged"):
+        await Database.open(_url(path))
+    assert path.read_bytes() == bytes(data)
+
+
+async def test_a_folder_where_the_file_should_be_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.sqlite3"
+    path.mkdir()
+    with pytest.raises(StorageError, match="folder") as caught:
+        await Database.open(_url(path))
+    assert str(path) in str(caught.value)
+
+
+async def test_a_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("a file, not a folder")
+    with pytest.raises(StorageError, match="cannot create the folder"):
+        await Database.open(_url(blocker / "sub" / "calendar.sqlite3"))
+
+
+def test_a_bad_url_is_reported() -> None:
+    import asyncio
+
+    with pytest.raises(StorageError, match="not a database URL"):
+        asyncio.run(Database.open("definitely not a url"))
+
+
+async def test_an_unreachable_server_is_reported() -> None:
+    with pytest.raises(StorageError, match=r"127\.0\.0\.1:1"):
+        await Database.open("postgresql+asyncpg://postgres@127.0.0.1:1/none")
+
+
+_HOLD_LOCK = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
+
+
+def _hold_lock(path: Path) -> subprocess.Popen[str]:
+    """Start a process that locks `path` exclusively until it reads a line."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "locked"
+    return process
+
+
+@pytest.fixture
+def lock_holder(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
+    """Another process holding an exclusive lock on a fresh database file."""
+    path = tmp_path / "locked.sqlite3"
+    process = _hold_lock(path)
+    try:
+        yield path, process
+    finally:
+        if process.poll() is None:
+            assert process.stdin is not None
+            process.stdin.write("\n")
+            process.stdin.flush()
+            process.wait(timeout=10)
+
+
+async def test_a_locked_file_is_reported(lock_holder: tuple[Path, subprocess.Popen[str]]) -> None:
+    path, _ = lock_holder
+    with pytest.raises(StorageError, match="locked") as caught:
+        await Database.open(_url(path), busy_timeout=0.2)
+    assert str(path) in str(caught.value)
+
+
+async def test_a_write_blocked_by_another_program_is_reported_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "calendar.sqlite3"
+    db = await Database.open(_url(path), busy_timeout=0.2)
+    try:
+        user = await UserRepository(db).get_or_create("cli:demo")
+        reminders = ReminderRepository(db)
+        kept = await reminders.add(user.id, "call mum", datetime(2027, 1, 1, 9, tzinfo=UTC))
+        process = _hold_lock(path)
+        assert process.stdout is not None
+        assert process.stdin is not None
+        try:
+            with pytest.raises(StorageError, match="locked"):
+                await reminders.add(user.id, "lost?", datetime(2027, 1, 2, 9, tzinfo=UTC))
+        finally:
+            process.stdin.write("\n")
+            process.stdin.flush()
+            process.wait(timeout=10)
+        assert await reminders.list_for_user(user.id) == [kept]
+        await reminders.add(user.id, "after the lock", datetime(2027, 1, 3, 9, tzinfo=UTC))
+        assert len(await reminders.list_for_user(user.id)) == 2
+    finally:
+        await db.close()

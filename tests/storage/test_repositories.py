@@ -1,0 +1,225 @@
+"""Users, dialogue states, the undo log and reminders, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from calendar_assistant.config import Settings
+from calendar_assistant.storage import (
+    Database,
+    DialogueStateRepository,
+    ReminderRepository,
+    UndoLogRepository,
+    UserRepository,
+    UserSettings,
+)
+from calendar_assistant.storage.undo_log import MAX_ENTRIES_PER_USER
+
+# ------------------------------------------------------------------ users
+
+
+async def test_get_or_create_is_idempotent_and_uses_the_defaults(database: Database) -> None:
+    users = UserRepository(database)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        default_timezone="America/New_York",
+        default_language="en",
+        working_hours_start=time(8, 30),
+        working_days="1,2,3,4",
+        default_reminder_minutes=10,
+    )
+    created = await users.get_or_create("telegram:42", "Anna", UserSettings.from_settings(settings))
+    again = await users.get_or_create("telegram:42", "Someone else")
+    assert again == created
+    assert created.display_name == "Anna"
+    assert created.settings.timezone == "America/New_York"
+    assert created.settings.language == "en"
+    assert created.settings.working_hours == (time(8, 30), time(18, 0))
+    assert created.settings.working_days == frozenset({1, 2, 3, 4})
+    assert created.settings.default_duration_minutes == 60
+    assert created.settings.default_reminder_minutes == 10
+    assert created.settings.zone == ZoneInfo("America/New_York")
+    assert await users.get_by_id(created.id) == created
+    assert await users.get("telegram:43") is None
+
+
+async def test_concurrent_first_messages_create_one_user(database: Database) -> None:
+    users = UserRepository(database)
+    created = await asyncio.gather(*(users.get_or_create("cli:race") for _ in range(5)))
+    assert len({u.id for u in created}) == 1
+
+
+async def test_update_settings_validates_and_persists(database: Database) -> None:
+    users = UserRepository(database)
+    user = await users.get_or_create("cli:demo")
+    updated = await users.update_settings(
+        user.id, timezone="Europe/Berlin", working_days=frozenset({1, 2, 3, 4, 5, 6})
+    )
+    assert updated.timezone == "Europe/Berlin"
+    stored = await users.get("cli:demo")
+    assert stored is not None
+    assert stored.settings == updated
+    with pytest.raises(ValueError, match="time zone"):
+        await users.update_settings(user.id, timezone="Mars/Base")
+    with pytest.raises(ValueError, match="unknown setting"):
+        await users.update_settings(user.id, colour="blue")
+    with pytest.raises(ValueError, match="working days"):
+        await users.update_settings(user.id, working_days=frozenset({0, 8}))
+    with pytest.raises(ValueError, match="language"):
+        await users.update_settings(user.id, language="de")
+    with pytest.raises(LookupError):
+        await users.update_settings(user.id + 1000, timezone="UTC")
+    after = await users.get("cli:demo")
+    assert after is not None
+    assert after.settings == updated
+
+
+async def test_bad_user_keys_are_refused(database: Database) -> None:
+    with pytest.raises(ValueError, match="key"):
+        await UserRepository(database).get_or_create("")
+    with pytest.raises(ValueError, match="key"):
+        await UserRepository(database).get_or_create("x" * 256)
+
+
+# ------------------------------------------------------------------ dialogue states
+
+
+async def test_dialogue_state_round_trip(database: Database) -> None:
+    users = UserRepository(database)
+    alice = (await users.get_or_create("a")).id
+    bob = (await users.get_or_create("b")).id
+    states = DialogueStateRepository(database)
+    assert await states.load(alice) is None
+    pending = {"kind": "ask_time", "title": "Встреча", "day": "2026-11-25", "n": [1, 2]}
+    await states.save(alice, pending)
+    assert await states.load(alice) == pending
+    assert await states.load(bob) is None
+    await states.save(alice, {"kind": "confirm_delete"})
+    assert await states.load(alice) == {"kind": "confirm_delete"}
+    await states.clear(alice)
+    assert await states.load(alice) is None
+    await states.clear(alice)  # clearing nothing is fine
+
+
+async def test_dialogue_state_must_be_json(database: Database) -> None:
+    user = (await UserRepository(database).get_or_create("a")).id
+    states = DialogueStateRepository(database)
+    await states.save(user, {"ok": True})
+    with pytest.raises(ValueError, match="JSON"):
+        await states.save(user, {"when": datetime(2027, 1, 1, tzinfo=UTC)})
+    assert await states.load(user) == {"ok": True}
+
+
+# ------------------------------------------------------------------ undo log
+
+
+async def test_undo_log_is_a_stack_per_user(database: Database) -> None:
+    users = UserRepository(database)
+    alice = (await users.get_or_create("a")).id
+    bob = (await users.get_or_create("b")).id
+    log = UndoLogRepository(database)
+    assert await log.pop_latest(alice) is None
+    await log.push(alice, "created Lunch", [{"restore": "e1", "snapshot": []}])
+    await log.push(bob, "created Bob's", [{"restore": "e9", "snapshot": []}])
+    second = await log.push(alice, "moved Call", [{"restore": "e2", "snapshot": [{"x": 1}]}])
+    latest = await log.latest(alice)
+    assert latest is not None
+    assert latest.id == second
+    popped = await log.pop_latest(alice)
+    assert popped is not None
+    assert (popped.description, popped.entries) == (
+        "moved Call",
+        [{"restore": "e2", "snapshot": [{"x": 1}]}],
+    )
+    popped = await log.pop_latest(alice)
+    assert popped is not None
+    assert popped.description == "created Lunch"
+    assert await log.pop_latest(alice) is None
+    assert await log.count(bob) == 1
+
+
+async def test_undo_log_keeps_the_newest_entries_only(database: Database) -> None:
+    user = (await UserRepository(database).get_or_create("a")).id
+    log = UndoLogRepository(database)
+    for i in range(MAX_ENTRIES_PER_USER + 5):
+        await log.push(user, f"change {i}", [])
+    assert await log.count(user) == MAX_ENTRIES_PER_USER
+    latest = await log.latest(user)
+    assert latest is not None
+    assert latest.description == f"change {MAX_ENTRIES_PER_USER + 4}"
+
+
+async def test_concurrent_undo_pops_each_entry_once(database: Database) -> None:
+    user = (await UserRepository(database).get_or_create("a")).id
+    log = UndoLogRepository(database)
+    await log.push(user, "only one", [])
+    popped = await asyncio.gather(*(log.pop_latest(user) for _ in range(4)))
+    assert [p.description for p in popped if p is not None] == ["only one"]
+
+
+# ------------------------------------------------------------------ reminders
+
+
+async def test_reminders_due_and_sent_once(database: Database) -> None:
+    users = UserRepository(database)
+    alice = (await users.get_or_create("a")).id
+    bob = (await users.get_or_create("b")).id
+    reminders = ReminderRepository(database)
+    moscow = ZoneInfo("Europe/Moscow")
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=moscow)
+    call = await reminders.add(alice, "позвонить маме", now + timedelta(hours=19))
+    standup = await reminders.add(
+        alice, "Standup", now - timedelta(minutes=5), event_id="ev-1", minutes_before=15
+    )
+    bobs = await reminders.add(bob, "water plants", now)
+    assert call.due == now + timedelta(hours=19)
+    assert call.due.tzinfo is not None
+    assert [r.text for r in await reminders.list_for_user(alice)] == ["Standup", "позвонить маме"]
+    due = await reminders.due(now)
+    assert [r.id for r in due] == [standup.id, bobs.id]
+    assert due[0].event_id == "ev-1"
+    assert due[0].minutes_before == 15
+    assert await reminders.mark_sent(standup.id, now) is True
+    assert await reminders.mark_sent(standup.id, now) is False
+    assert [r.id for r in await reminders.due(now)] == [bobs.id]
+    assert [r.id for r in await reminders.list_for_user(alice)] == [call.id]
+    sent = await reminders.list_for_user(alice, include_sent=True)
+    assert [r.sent_at for r in sent] == [now, None]
+    assert [r.id for r in await reminders.list_for_event(alice, "ev-1")] == [standup.id]
+
+
+async def test_concurrent_deliveries_claim_a_reminder_once(database: Database) -> None:
+    user = (await UserRepository(database).get_or_create("a")).id
+    reminders = ReminderRepository(database)
+    now = datetime(2027, 3, 28, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    reminder = await reminders.add(user, "stretch", now)
+    claims = await asyncio.gather(*(reminders.mark_sent(reminder.id, now) for _ in range(5)))
+    assert claims.count(True) == 1
+
+
+async def test_reminder_delete_is_per_user(database: Database) -> None:
+    users = UserRepository(database)
+    alice = (await users.get_or_create("a")).id
+    bob = (await users.get_or_create("b")).id
+    reminders = ReminderRepository(database)
+    now = datetime(2027, 1, 1, 9, tzinfo=UTC)
+    mine = await reminders.add(alice, "mine", now, event_id="ev")
+    assert await reminders.get(bob, mine.id) is None
+    assert await reminders.delete(bob, mine.id) is False
+    assert await reminders.get(alice, mine.id) == mine
+    assert await reminders.delete_for_event(alice, "ev") == 1
+    assert await reminders.delete(alice, mine.id) is False
+
+
+async def test_bad_reminders_are_refused(database: Database) -> None:
+    user = (await UserRepository(database).get_or_create("a")).id
+    reminders = ReminderRepository(database)
+    with pytest.raises(ValueError, match="aware"):
+        await reminders.add(user, "x", datetime(2027, 1, 1, 9))
+    with pytest.raises(ValueError, match="text"):
+        await reminders.add(user, "  ", datetime(2027, 1, 1, 9, tzinfo=UTC))
+    assert await reminders.list_for_user(user) == []
