@@ -88,7 +88,17 @@ async def export_calendar(
     seen: dict[str, None] = {}
     for occurrence in await backend.list_events(start, end):
         seen.setdefault(occurrence.id, None)
-    stored = [await backend.snapshot(event_id) for event_id in seen]
+    return await export_events(backend, seen, stamp=stamp)
+
+
+async def export_events(
+    backend: CalendarBackend, event_ids: Iterable[str], *, stamp: datetime
+) -> bytes:
+    """ICS of the named events or series, each with its changed occurrences.
+
+    Exporting by id never expands a series, so an endless hourly one costs as much as one event.
+    """
+    stored = [await backend.snapshot(event_id) for event_id in event_ids]
     return events_to_ics([s for s in stored if s], stamp=stamp)
 
 

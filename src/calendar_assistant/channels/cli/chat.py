@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from calendar_assistant.conversation.messages import Button, Inbound, Reply
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
 
 #: Sends one message to the assistant and returns what it answers.
 Respond = Callable[[Inbound], Awaitable[list[Reply]]]
@@ -63,25 +67,37 @@ async def run_scripted(lines: Iterable[str], respond: Respond, out: TextIO) -> i
     return 0
 
 
-async def run_interactive(respond: Respond, *, history_file: Path, greeting: str) -> int:
-    """A prompt with history (kept in the data directory) and coloured replies."""
+async def run_interactive(
+    respond: Respond,
+    *,
+    history_file: Path,
+    greeting: str,
+    terminal_input: Input | None = None,
+    terminal_output: Output | None = None,
+) -> int:
+    """A prompt with history (kept in the data directory) and coloured replies.
+
+    The terminal is the process's own unless tests hand in a pipe input and an output.
+    """
     from prompt_toolkit import PromptSession, print_formatted_text
     from prompt_toolkit.formatted_text import FormattedText
     from prompt_toolkit.history import FileHistory
-    from prompt_toolkit.patch_stdout import patch_stdout
     from prompt_toolkit.styles import Style
 
     style = Style.from_dict({"reply": "ansicyan", "choice": "ansiyellow", "prompt": "bold"})
     history_file.parent.mkdir(parents=True, exist_ok=True)
-    session: PromptSession[str] = PromptSession(history=FileHistory(str(history_file)))
+    session: PromptSession[str] = PromptSession(
+        history=FileHistory(str(history_file)), input=terminal_input, output=terminal_output
+    )
     transcript = ChatTranscript()
-    print_formatted_text(FormattedText([("class:reply", greeting + "\n")]), style=style)
+
+    def show(pieces: list[tuple[str, str]]) -> None:
+        print_formatted_text(FormattedText(pieces), style=style, output=session.output)
+
+    show([("class:reply", greeting + "\n")])
     while True:
         try:
-            with patch_stdout():
-                line = await session.prompt_async(
-                    FormattedText([("class:prompt", "› ")]), style=style
-                )
+            line = await session.prompt_async(FormattedText([("class:prompt", "› ")]), style=style)
         except (EOFError, KeyboardInterrupt):
             return 0
         if not line.strip():
@@ -89,5 +105,4 @@ async def run_interactive(respond: Respond, *, history_file: Path, greeting: str
         if line.strip().lower() in QUIT_WORDS:
             return 0
         replies = await respond(transcript.inbound(line))
-        pieces = [(f"class:{kind}", text) for kind, text in transcript.render(replies)]
-        print_formatted_text(FormattedText(pieces), style=style)
+        show([(f"class:{kind}", text) for kind, text in transcript.render(replies)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,8 +30,8 @@ if TYPE_CHECKING:  # the heavy parts load only when a command runs, not for `par
     from calendar_assistant.domain.events import Event
     from calendar_assistant.domain.language import Lang
 
-#: The window an export without --from/--to covers: every event anyone plans.
-EVERYTHING = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
+#: The open side of an export window given by only one of --from and --to.
+EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
 
 
 def add_commands(sub: Any, bench_kinds: Any) -> None:
@@ -133,24 +134,45 @@ async def chat(
     stdout: TextIO | None = None,
 ) -> int:
     """Talk to the assistant: prompts on a terminal, one message per line from a pipe."""
+    import structlog
+
     from calendar_assistant.channels.cli.chat import run_interactive, run_scripted
     from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
     from calendar_assistant.runtime import open_runtime
 
+    log = structlog.get_logger("calendar_assistant.cli.chat")
     inp = stdin or sys.stdin
     out = stdout or sys.stdout
+    handled = 0
     async with open_runtime(settings) as runtime:
         profile = await runtime.user(user_key(user), display_name=user, timezone=zone, lang=lang)
         ref = UserRef(key=profile.key, display_name=user, language_hint=lang)
 
         async def respond(inbound: Inbound) -> list[Reply]:
-            return await runtime.assistant.handle(ref, inbound, now or datetime.now(UTC))
+            nonlocal handled
+            began = time.perf_counter()
+            replies = await runtime.assistant.handle(ref, inbound, now or datetime.now(UTC))
+            handled += 1
+            log.debug(
+                "message_handled",
+                user_id=profile.id,
+                text=inbound.text,
+                button=inbound.button,
+                replies=len(replies),
+                ms=round((time.perf_counter() - began) * 1000, 2),
+            )
+            return replies
 
-        if inp.isatty() and out.isatty():
+        interactive = inp.isatty() and out.isatty()
+        log.info("chat_started", user_id=profile.id, interactive=interactive, pinned=bool(now))
+        if interactive:
             greeting = _greeting(profile.settings.language, profile.settings.timezone)
             history = settings.data_dir / "chat-history.txt"
-            return await run_interactive(respond, history_file=history, greeting=greeting)
-        return await run_scripted(inp, respond, out)
+            code = await run_interactive(respond, history_file=history, greeting=greeting)
+        else:
+            code = await run_scripted(inp, respond, out)
+    log.info("chat_ended", user_id=profile.id, messages=handled)
+    return code
 
 
 def _greeting(lang: str, zone: str) -> str:
@@ -207,19 +229,24 @@ async def export(
     stdout: TextIO | None = None,
 ) -> int:
     """ICS of the user's events (all of them, or those in a window) to standard output."""
-    from calendar_assistant.calendars.ics import export_calendar
+    from calendar_assistant.calendars.ics import export_calendar, export_events
     from calendar_assistant.runtime import open_runtime
 
     out = stdout or sys.stdout
     async with open_runtime(settings) as runtime:
         profile = await runtime.user(user_key(user), display_name=user)
         shown = zone or ZoneInfo(profile.settings.timezone)
-        start = time_argument(start_text, shown, "--from") if start_text else EVERYTHING[0]
-        end = time_argument(end_text, shown, "--to") if end_text else EVERYTHING[1]
-        if end <= start:
-            raise UsageError("--to must be after --from")
         calendar = runtime.calendar(profile.id)
-        data = await export_calendar(calendar, start, end, stamp=datetime.now(UTC))
+        stamp = datetime.now(UTC)
+        if start_text is None and end_text is None:
+            ids = await runtime.stored_event_ids(profile.id)
+            data = await export_events(calendar, ids, stamp=stamp)
+        else:
+            start = time_argument(start_text, shown, "--from") if start_text else EVER[0]
+            end = time_argument(end_text, shown, "--to") if end_text else EVER[1]
+            if end <= start:
+                raise UsageError("--to must be after --from")
+            data = await export_calendar(calendar, start, end, stamp=stamp)
     out.write(data.decode("utf-8"))
     out.flush()
     return 0
