@@ -30,7 +30,8 @@ def _allowed(
     working_days: frozenset[int],
 ) -> list[tuple[float, float]]:
     """Spans of [lo, hi) that fall on working days and inside working hours, merged."""
-    first = datetime.fromtimestamp(window_lo, zone).date()
+    # From the day before: hours that run past midnight (18:00–00:30) reach into the window.
+    first = datetime.fromtimestamp(window_lo, zone).date() - timedelta(days=1)
     last = datetime.fromtimestamp(window_hi, zone).date()
     spans: list[tuple[float, float]] = []
     day = first

@@ -243,7 +243,7 @@ def is_finite(rrule_text: str) -> bool:
 def is_occurrence(start: datetime, rrule_text: str, tz: str, when: datetime) -> bool:
     """Whether `when` is one of the series' original occurrence starts."""
     found = occurrence_starts(start, rrule_text, tz, after=when, before=when + timedelta(seconds=1))
-    return bool(found) and found[0] == when
+    return bool(found) and found[0].astimezone(UTC) == when.astimezone(UTC)
 
 
 def count_before(start: datetime, rrule_text: str, tz: str, cut: datetime) -> int:
