@@ -1,0 +1,472 @@
+"""`parse`: one message → one typed Command, by the offline grammar (SPEC.md §1–§3).
+
+The stages: tokens → time pieces (timeexpr) → intent cue (rules.intents) → what is left is
+the title, place and people (rules.titles) → slots resolved against `now` (SPEC §2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.rules.cues import Cues, cues, find_first, match_at
+from calendar_assistant.understanding.rules.intents import IntentCue, classify
+from calendar_assistant.understanding.rules.titles import (
+    Leftover,
+    attendees,
+    calendar_title,
+    is_generic,
+    leftover,
+    render,
+    split_location,
+)
+from calendar_assistant.understanding.timeexpr.grammar import Grammar
+from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
+from calendar_assistant.understanding.timeexpr.reading import (
+    Reading,
+    Resolver,
+    combine,
+    midnight,
+)
+from calendar_assistant.understanding.timeexpr.span import read_pieces
+from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
+from calendar_assistant.understanding.tokens import Token
+
+NEW_PREPS = frozenset({"на", "to"})
+OLD_PREPS = frozenset({"с", "со", "from"})
+MAX_TEXT = 10_000
+
+
+@dataclass(slots=True)
+class Message:
+    """One message as the rules see it."""
+
+    text: str
+    tokens: list[Token]
+    pieces: list[Piece]
+    lang: Lang
+    cues: Cues
+    res: Resolver
+    default_seconds: float
+
+    def used_by(self, pieces: list[Piece]) -> set[int]:
+        return {k for p in pieces for k in range(p.start, p.end)}
+
+
+def read_message(
+    text: str, *, now: datetime, tz: ZoneInfo, lang: Lang | None, default_duration_minutes: int
+) -> Message:
+    from calendar_assistant.understanding.tokens import clean
+
+    text = clean(text[:MAX_TEXT])
+    tokens, pieces, language = read_pieces(text, now=now, tz=tz, lang=lang)
+    return Message(
+        text, tokens, pieces, language, cues(language), Resolver(now, tz),
+        max(1, default_duration_minutes) * 60.0,
+    )  # fmt: skip
+
+
+def parse(
+    text: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    lang: Lang | None = None,
+    default_duration_minutes: int = 60,
+) -> Command:
+    """Understand one message (never raises on any input; unknown → Intent.UNKNOWN)."""
+    try:
+        msg = read_message(
+            text, now=now, tz=tz, lang=lang, default_duration_minutes=default_duration_minutes
+        )
+        return understand(msg)
+    except Exception:  # the boundary promise: a bad message is unknown, never a crash
+        return Command(intent=Intent.UNKNOWN, lang=lang or "ru", confidence=0.0)
+
+
+def understand(msg: Message) -> Command:
+    cue = classify(msg.tokens, msg.pieces, msg.cues)
+    builder = _BUILDERS.get(cue.intent)
+    if builder is None:
+        return Command(intent=cue.intent, lang=msg.lang, confidence=cue.strength)
+    return builder(msg, cue)
+
+
+# ---------------------------------------------------------------------- shared pieces
+
+
+def _cue_tokens(cue: IntentCue) -> set[int]:
+    return set(range(*cue.span)) if cue.span else set()
+
+
+def _rest(msg: Message, cue: IntentCue, pieces: list[Piece] | None = None) -> Leftover:
+    used = msg.used_by(msg.pieces if pieces is None else pieces) | _cue_tokens(cue)
+    return leftover(msg.tokens, used, msg.cues)
+
+
+def _confidence(cue: IntentCue, msg: Message, rest: Leftover, *, penalty: float = 0.0) -> float:
+    score = cue.strength - penalty
+    if any(p.kind == Kind.INVALID for p in msg.pieces):
+        score -= 0.4
+    words = len(rest.indices)
+    if words > 6:
+        score -= 0.1 * min(4, words - 6) / 2
+    return round(max(0.05, min(1.0, score)), 2)
+
+
+def _title(msg: Message, indices: tuple[int, ...], case: str | None) -> str | None:
+    return calendar_title(msg.text, msg.tokens, indices, msg.lang, case)
+
+
+def _object_case(msg: Message, cue: IntentCue) -> str | None:
+    return "accs" if cue.span is not None else None
+
+
+def _window(msg: Message, reading: Reading) -> tuple[datetime | None, datetime | None]:
+    window = msg.res.window(reading)
+    return window if window is not None else (None, None)
+
+
+# ---------------------------------------------------------------------- create
+
+
+def _create(msg: Message, cue: IntentCue) -> Command:
+    reading = combine(msg.pieces)
+    rest = _rest(msg, cue)
+    title_idx, place_idx = split_location(msg.tokens, rest.indices, msg.lang, msg.cues)
+    title = _title(msg, title_idx, _object_case(msg, cue))
+    if (
+        title is not None
+        and is_generic(msg.tokens, title_idx, msg.cues)
+        and title_idx
+        and msg.tokens[title_idx[0]].norm
+        in ("событие", "event", "something", "что-нибудь", "что-то")
+    ):
+        title = None
+    location = render(msg.text, msg.tokens, place_idx) or None
+    missing: list[Missing] = []
+    if title is None:
+        missing.append(Missing.TITLE)
+    start = end = None
+    day: date | None = None
+    all_day = False
+    res = msg.res
+    if reading.invalid:
+        missing += [Missing.DATE, Missing.TIME]
+    elif reading.all_day and (reading.has_day or reading.recurrence) and reading.clock is None:
+        first = res.day_of(reading) or (res.first_day(reading) if reading.recurrence else None)
+        if first is None:
+            missing.append(Missing.DATE)
+        else:
+            all_day = True
+            start, end = midnight(first, res.tz), midnight(first + timedelta(days=1), res.tz)
+    else:
+        start = res.start(reading)
+        if start is not None:
+            end = res.end(reading, start, msg.default_seconds)
+        else:
+            day = res.day_of(reading)
+            if day is None and reading.recurrence is not None:
+                day = res.first_day(reading)
+            missing += [Missing.TIME] if day is not None else [Missing.DATE, Missing.TIME]
+    return Command(
+        intent=Intent.CREATE_EVENT,
+        lang=msg.lang,
+        title=title,
+        start=start,
+        end=end,
+        all_day=all_day,
+        day=day,
+        recurrence=res.rrule_text(reading, all_day) if not reading.invalid else None,
+        reminder_minutes_before=_minutes(reading.lead_seconds),
+        location=location,
+        attendees=attendees(msg.tokens, title_idx, msg.lang),
+        missing=tuple(dict.fromkeys(missing)),
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _minutes(seconds: float | None) -> int | None:
+    return None if seconds is None else max(0, round(seconds / 60))
+
+
+# ---------------------------------------------------------------------- reminders
+
+
+def _reminder(msg: Message, cue: IntentCue) -> Command:
+    reading = combine(msg.pieces)
+    rest = _rest(msg, cue)
+    res = msg.res
+    indices = rest.indices
+    topic = _strip_topic(msg, indices)
+    if reading.lead_seconds is not None and not reading.has_time:
+        title = _title(msg, indices, "gent" if msg.lang == "ru" else None)
+        return Command(
+            intent=Intent.CREATE_REMINDER,
+            lang=msg.lang,
+            target=EventTarget(title=title) if title else None,
+            reminder_minutes_before=_minutes(reading.lead_seconds),
+            missing=() if title else (Missing.TARGET,),
+            confidence=_confidence(cue, msg, rest),
+        )
+    title = _title(msg, topic, "loct" if topic != indices else None)
+    start = None if reading.invalid else res.start(reading)
+    missing: list[Missing] = []
+    if title is None:
+        missing.append(Missing.TITLE)
+    day = None
+    if start is None:
+        day = res.day_of(reading)
+        missing += [Missing.TIME] if day is not None else [Missing.DATE, Missing.TIME]
+    return Command(
+        intent=Intent.CREATE_REMINDER,
+        lang=msg.lang,
+        title=title,
+        start=start,
+        day=day,
+        recurrence=res.rrule_text(reading),
+        missing=tuple(missing),
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """«о встрече», "about the dentist": the topic word goes, the case is prepositional."""
+    if indices and any(match_at(msg.tokens, indices[0], p) for p in msg.cues.phrases("topic")):
+        rest = indices[1:]
+        while rest and msg.tokens[rest[0]].norm in ("the", "a", "an", "my"):
+            rest = rest[1:]
+        return rest
+    if msg.lang == "en" and indices and msg.tokens[indices[0]].norm == "to":
+        return indices[1:]
+    return indices
+
+
+# ---------------------------------------------------------------------- list, free, search
+
+
+def _list(msg: Message, cue: IntentCue) -> Command:
+    reading = combine(msg.pieces)
+    start, end = _window(msg, reading)
+    return Command(
+        intent=Intent.LIST_EVENTS,
+        lang=msg.lang,
+        range_start=start,
+        range_end=end,
+        confidence=_confidence(cue, msg, Leftover(())),
+    )
+
+
+def _free(msg: Message, cue: IntentCue) -> Command:
+    reading = combine([p for p in msg.pieces if p.kind != Kind.DURATION])
+    durations = [p for p in msg.pieces if p.kind == Kind.DURATION]
+    start, end = _window(msg, reading) if not reading.empty else (None, None)
+    minutes = _minutes(durations[0].seconds) if durations else None
+    return Command(
+        intent=Intent.FIND_FREE_SLOTS,
+        lang=msg.lang,
+        range_start=start,
+        range_end=end,
+        duration_minutes=minutes if minutes else None,
+        confidence=_confidence(cue, msg, Leftover(())),
+    )
+
+
+def _search(msg: Message, cue: IntentCue) -> Command:
+    reading = combine(msg.pieces)
+    rest = _rest(msg, cue)
+    indices = rest.indices
+    title = None
+    if indices and not is_generic(msg.tokens, indices, msg.cues):
+        title = _title(msg, indices, None)
+    start, end = _window(msg, reading) if not reading.empty else (None, None)
+    target = EventTarget(title=title, range_start=start, range_end=end)
+    missing = () if title or start else (Missing.TARGET,)
+    return Command(
+        intent=Intent.SEARCH_EVENTS,
+        lang=msg.lang,
+        target=target,
+        missing=missing,
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+# ---------------------------------------------------------------------- delete, update
+
+
+def _target(
+    msg: Message, reading: Reading, indices: tuple[int, ...], case: str | None
+) -> EventTarget:
+    title = None
+    if indices and not is_generic(msg.tokens, indices, msg.cues):
+        title = _title(msg, indices, case)
+    start = None
+    range_start = range_end = None
+    res = msg.res
+    if reading.clock is not None or reading.instant is not None:
+        start = res.start(
+            Reading(
+                day=res.day_of(reading),
+                clock=reading.clock,
+                part=reading.part,
+                instant=reading.instant,
+                pieces=reading.pieces,
+            )
+        )
+    elif not reading.empty:
+        range_start, range_end = _window(msg, reading)
+    return EventTarget(title=title, start=start, range_start=range_start, range_end=range_end)
+
+
+def _delete(msg: Message, cue: IntentCue) -> Command:
+    reading = combine(msg.pieces)
+    rest = _rest(msg, cue)
+    bulk = find_first(msg.tokens, msg.cues.phrases("bulk")) is not None or (
+        cue.span is not None
+        and any(match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("clear"))
+    )
+    if bulk and not reading.empty:
+        start, end = _window(msg, reading)
+        title = None
+        if rest.indices and not is_generic(msg.tokens, rest.indices, msg.cues):
+            title = _title(msg, rest.indices, "accs")
+        return Command(
+            intent=Intent.DELETE_EVENT,
+            lang=msg.lang,
+            range_start=start,
+            range_end=end,
+            target=EventTarget(title=title) if title else None,
+            confidence=_confidence(cue, msg, rest),
+        )
+    target = _target(msg, reading, rest.indices, "accs")
+    empty = target.title is None and target.start is None and target.range_start is None
+    return Command(
+        intent=Intent.DELETE_EVENT,
+        lang=msg.lang,
+        target=None if empty else target,
+        missing=(Missing.TARGET,) if empty else (),
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _split_update(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """(pieces naming the event as it is, pieces naming the change): «с четверга на пятницу»."""
+    first_new = next(
+        (n for n, p in enumerate(pieces) if p.prep in NEW_PREPS and p.kind != Kind.DURATION),
+        None,
+    )
+    old: list[Piece] = []
+    new: list[Piece] = []
+    for n, p in enumerate(pieces):
+        if p.kind in (Kind.BOUND, Kind.DURATION):
+            new.append(p)
+        elif p.prep in OLD_PREPS:
+            old.append(p)
+        elif first_new is not None and n >= first_new:
+            new.append(p)
+        else:
+            old.append(p)
+    if first_new is None and not new and old and all(p.prep not in OLD_PREPS for p in old):
+        return [], old
+    return old, new
+
+
+def _update(msg: Message, cue: IntentCue) -> Command:
+    res = msg.res
+    rename = cue.span is not None and any(
+        match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("rename")
+    )
+    rest = _rest(msg, cue)
+    indices = rest.indices
+    new_title = None
+    if rename:
+        indices, new_title = _rename_split(msg, indices)
+    pieces = msg.pieces
+    first = next((p for p in pieces if p.kind not in (Kind.DURATION, Kind.LEAD)), None)
+    if (
+        first is not None
+        and first.kind in (Kind.PERIOD, Kind.CLOCK_RANGE)
+        and first.prep in OLD_PREPS
+    ):
+        pieces = Grammar(msg.tokens, vocabulary(msg.lang), res.now, res.tz, ranges=False).scan()
+        msg = Message(msg.text, msg.tokens, pieces, msg.lang, msg.cues, res, msg.default_seconds)
+        rest = _rest(msg, cue)
+        indices = rest.indices
+    old_pieces, new_pieces = ([], []) if rename else _split_update(pieces)
+    if rename:
+        old_pieces = list(msg.pieces)
+    old = combine(old_pieces)
+    new = combine(new_pieces)
+    target = _target(msg, old, indices, "accs")
+    change_start = change_end = None
+    duration = None
+    day = None
+    if not new.empty:
+        if new.day is None and new.period is None and new.instant is None:
+            new.day = res.day_of(old)
+        if new.clock is not None or new.instant is not None or new.part is not None:
+            change_start = res.start(new)
+            if change_start is not None and (new.clock_end is not None or new.duration_seconds):
+                change_end = res.end(new, change_start, msg.default_seconds)
+        elif new.day is not None or new.period is not None:
+            day = res.day_of(new)
+        if new.end_bound is not None:
+            bound = Reading(day=new.day or res.day_of(old), pieces=[new.end_bound])
+            moment = res.bound_moment(new.end_bound, bound, "end")
+            change_end = moment
+        if new.duration_seconds:
+            duration = _minutes(new.duration_seconds)
+    changes = None
+    if change_start or change_end or new_title or duration:
+        changes = EventChanges(
+            start=change_start, end=change_end, title=new_title, duration_minutes=duration or None
+        )
+    empty_target = target.title is None and target.start is None and target.range_start is None
+    missing: list[Missing] = []
+    if empty_target:
+        missing.append(Missing.TARGET)
+    if changes is None and day is None:
+        missing.append(Missing.TIME)
+    return Command(
+        intent=Intent.UPDATE_EVENT,
+        lang=msg.lang,
+        target=None if empty_target else target,
+        changes=changes,
+        day=day,
+        missing=tuple(missing),
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _rename_split(msg: Message, indices: tuple[int, ...]) -> tuple[tuple[int, ...], str | None]:
+    """«Переименуй X в «Y»», "rename X to Y": (target indices, the new title)."""
+    tokens = msg.tokens
+    quote = next((n for n, k in enumerate(indices) if tokens[k].norm in ("«", '"')), None)
+    if quote is not None:
+        inner = [k for k in indices[quote + 1 :] if tokens[k].norm not in ("»", '"')]
+        before = list(indices[:quote])
+        while before and tokens[before[-1]].norm in ("в", "на", "to", "as", "into", "name"):
+            before.pop()
+        title = render(msg.text, tokens, inner)
+        return tuple(before), (title[:1].upper() + title[1:]) if title else None
+    preps = {p[0] for p in msg.cues.phrases("new_title_preps")}
+    for n in range(len(indices) - 1, 0, -1):
+        if tokens[indices[n]].norm in preps:
+            new = indices[n + 1 :]
+            title = render(msg.text, tokens, new)
+            return indices[:n], (title[:1].upper() + title[1:]) if title else None
+    return indices, None
+
+
+_BUILDERS = {
+    Intent.CREATE_EVENT: _create,
+    Intent.CREATE_REMINDER: _reminder,
+    Intent.LIST_EVENTS: _list,
+    Intent.FIND_FREE_SLOTS: _free,
+    Intent.SEARCH_EVENTS: _search,
+    Intent.DELETE_EVENT: _delete,
+    Intent.UPDATE_EVENT: _update,
+}

@@ -1,0 +1,90 @@
+"""Cue phrases per language (`data/<lang>.toml`): the words that say which request it is.
+
+A phrase is a few words; a word matches a token as typed or by dictionary form, and a
+trailing `*` matches a prefix («перенеси*» covers «перенеси», «перенесите»).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.tokens import Token, normalize_word, tokenize
+
+Phrase = tuple[str, ...]
+
+
+def _phrase(text: str) -> Phrase:
+    words: list[str] = []
+    for token in tokenize(text):
+        words.append(token.norm)
+    if text.endswith("*") and words and words[-1] == "*":
+        words.pop()
+        words[-1] = words[-1] + "*"
+    return tuple(words) if words else (normalize_word(text),)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    lang: Lang
+    intents: dict[str, tuple[Phrase, ...]]
+    words: dict[str, tuple[Phrase, ...]]
+
+    def phrases(self, key: str) -> tuple[Phrase, ...]:
+        return self.intents.get(key) or self.words.get(key, ())
+
+
+def word_matches(word: str, token: Token) -> bool:
+    if word.endswith("*"):
+        return token.norm.startswith(word[:-1]) and token.kind == "word"
+    return word == token.norm or word in token.lemmas
+
+
+def match_at(tokens: list[Token], i: int, phrase: Phrase) -> int | None:
+    """The index after `phrase` if it starts at token `i`."""
+    if i + len(phrase) > len(tokens):
+        return None
+    for k, word in enumerate(phrase):
+        if not word_matches(word, tokens[i + k]):
+            return None
+    return i + len(phrase)
+
+
+def longest_at(tokens: list[Token], i: int, phrases: Iterable[Phrase]) -> int | None:
+    best: int | None = None
+    for phrase in phrases:
+        end = match_at(tokens, i, phrase)
+        if end is not None and (best is None or end > best):
+            best = end
+    return best
+
+
+def find_first(
+    tokens: list[Token], phrases: tuple[Phrase, ...], skip: frozenset[int] = frozenset()
+) -> tuple[int, int] | None:
+    """The first (start, end) where one of `phrases` occurs outside the `skip`ped tokens."""
+    for i in range(len(tokens)):
+        if i in skip:
+            continue
+        end = longest_at(tokens, i, phrases)
+        if end is not None:
+            return i, end
+    return None
+
+
+@lru_cache(maxsize=2)
+def cues(lang: Lang) -> Cues:
+    raw = tomllib.loads(
+        resources.files("calendar_assistant.understanding.rules")
+        .joinpath("data", f"{lang}.toml")
+        .read_text(encoding="utf-8")
+    )
+    return Cues(
+        lang=lang,
+        intents={k: tuple(_phrase(p) for p in v) for k, v in raw["cues"].items()},
+        words={k: tuple(_phrase(p) for p in v) for k, v in raw["words"].items()},
+    )

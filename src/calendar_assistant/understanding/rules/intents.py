@@ -1,0 +1,120 @@
+"""Which request a message is: intent cues found in the tokens, by strength and position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calendar_assistant.domain.commands import Intent
+from calendar_assistant.understanding.rules.cues import Cues, find_first, longest_at, match_at
+from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
+from calendar_assistant.understanding.tokens import Token
+
+# Cues that decide the request wherever they stand («Когда я свободен» is about free time).
+STRONG = ("reminder", "free", "update", "delete")
+# Cues that compete by position: the earliest wins.
+ORDINARY = ("create", "list")
+
+
+@dataclass(frozen=True, slots=True)
+class IntentCue:
+    intent: Intent
+    span: tuple[int, int] | None  # the cue's tokens, cut from the title
+    strength: float  # how sure the cue makes us (feeds `confidence`)
+
+
+_INTENT_OF = {
+    "reminder": Intent.CREATE_REMINDER,
+    "free": Intent.FIND_FREE_SLOTS,
+    "update": Intent.UPDATE_EVENT,
+    "delete": Intent.DELETE_EVENT,
+    "create": Intent.CREATE_EVENT,
+    "list": Intent.LIST_EVENTS,
+    "search": Intent.SEARCH_EVENTS,
+}
+
+
+def _only_cue_words(tokens: list[Token], cues: Cues, key: str) -> bool:
+    """True if the message is nothing but `key` cues, fillers and punctuation."""
+    phrases = cues.phrases(key) + cues.phrases("fillers")
+    i = 0
+    seen = False
+    while i < len(tokens):
+        if tokens[i].kind == "mark":
+            i += 1
+            continue
+        end = longest_at(tokens, i, phrases)
+        if end is None:
+            return False
+        if longest_at(tokens, i, cues.phrases(key)) is not None:
+            seen = True
+        i = end
+    return seen
+
+
+def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
+    """The intent of the message and the cue that says it."""
+    words = [t for t in tokens if t.kind != "mark"]
+    if not words:
+        return IntentCue(Intent.UNKNOWN, None, 0.0)
+    used = frozenset(k for p in pieces for k in range(p.start, p.end))
+    short = len(words) <= 6
+    help_cue = find_first(tokens, cues.phrases("help"))
+    if help_cue is not None and short and not pieces:
+        return IntentCue(Intent.HELP, help_cue, 0.95)
+    undo_cue = find_first(tokens, cues.phrases("undo"))
+    if undo_cue is not None and len(words) <= 7:
+        return IntentCue(Intent.UNDO, undo_cue, 0.95)
+    if not pieces and _only_cue_words(tokens, cues, "cancel"):
+        return IntentCue(Intent.CANCEL, (0, len(tokens)), 0.9)
+    strong: list[tuple[int, str, tuple[int, int]]] = []
+    for key in STRONG:
+        found = find_first(tokens, cues.phrases(key), used)
+        if found is not None:
+            strong.append((found[0], key, found))
+    if strong:
+        strong.sort()
+        position, key, span = strong[0]
+        if key == "free" and _is_find_slot_noun_only(tokens, span):
+            pass
+        return IntentCue(_INTENT_OF[key], span, 0.9)
+    ordinary: list[tuple[int, str, tuple[int, int]]] = []
+    for key in ORDINARY:
+        found = find_first(tokens, cues.phrases(key), used)
+        if found is not None:
+            ordinary.append((found[0], key, found))
+    search = find_first(tokens, cues.phrases("search"), used)
+    if search is not None and _find_with_amount(tokens, pieces, search):
+        return IntentCue(Intent.FIND_FREE_SLOTS, search, 0.8)
+    if ordinary:
+        ordinary.sort()
+        position, key, span = ordinary[0]
+        if search is not None and search[0] < position and key == "list":
+            return IntentCue(Intent.SEARCH_EVENTS, search, 0.75)
+        return IntentCue(_INTENT_OF[key], span, 0.9 if position <= 2 else 0.75)
+    if search is not None:
+        return IntentCue(Intent.SEARCH_EVENTS, search, 0.75)
+    if pieces and not _is_question(tokens, cues):
+        return IntentCue(Intent.CREATE_EVENT, None, 0.6)
+    return IntentCue(Intent.UNKNOWN, None, 0.3)
+
+
+def _is_question(tokens: list[Token], cues: Cues) -> bool:
+    """A question with no request cue («Какая завтра погода?») is not a request to create."""
+    if any(t.norm == "?" for t in tokens):
+        return True
+    first = next((t for t in tokens if t.kind != "mark"), None)
+    return first is not None and any(match_at([first], 0, p) for p in cues.phrases("question"))
+
+
+def _is_find_slot_noun_only(tokens: list[Token], span: tuple[int, int]) -> bool:
+    return False
+
+
+def _find_with_amount(tokens: list[Token], pieces: list[Piece], search: tuple[int, int]) -> bool:
+    """«Найди время на 2 часа», "Find two hours for deep work": finding an amount of time."""
+    if not any(
+        match_at(tokens, search[0], (w,))
+        for w in ("найди", "найти", "find", "подбери", "подобрать")
+    ):
+        return False
+    return any(p.kind == Kind.DURATION and p.start <= search[1] + 2 for p in pieces)

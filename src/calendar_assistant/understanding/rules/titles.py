@@ -1,0 +1,269 @@
+"""Titles, places and people: what is left of a request once its command and time are read.
+
+«Запланируй встречу с Петром в переговорке завтра в 10» leaves «встречу с Петром в
+переговорке»; the place goes to `location`, Пётр to `attendees`, and the title is put in
+the calendar's form: «Встреча с Петром» (nominative head phrase, capital first letter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calendar_assistant.understanding.morphology import (
+    grammemes,
+    is_cyrillic,
+    nominative_name,
+    nominative_phrase,
+)
+from calendar_assistant.understanding.rules.cues import Cues, longest_at, match_at
+from calendar_assistant.understanding.tokens import Token
+
+RU_PREPOSITIONS = frozenset(
+    [
+        "с",
+        "со",
+        "у",
+        "к",
+        "ко",
+        "в",
+        "во",
+        "на",
+        "по",
+        "для",
+        "о",
+        "об",
+        "обо",
+        "от",
+        "до",
+        "за",
+        "из",
+        "при",
+        "перед",
+        "про",
+        "через",
+        "без",
+        "над",
+        "под",
+        "между",
+    ]
+)
+EN_PREPOSITIONS = frozenset(
+    [
+        "with",
+        "at",
+        "in",
+        "on",
+        "for",
+        "to",
+        "from",
+        "by",
+        "of",
+        "about",
+        "about",
+        "before",
+        "after",
+        "into",
+        "over",
+        "under",
+        "between",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Leftover:
+    """Token indices of the words no other stage explained, in order."""
+
+    indices: tuple[int, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.indices)
+
+
+def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
+    """The unexplained words, minus fillers inside and function words at the edges."""
+    keep: list[int] = []
+    fillers = cues.phrases("fillers")
+    i = 0
+    while i < len(tokens):
+        if i in used:
+            i += 1
+            continue
+        end = longest_at(tokens, i, [p for p in fillers if len(p) > 1])
+        if end is not None and not any(k in used for k in range(i, end)):
+            i = end
+            continue
+        keep.append(i)
+        i += 1
+    return Leftover(tuple(strip_edges(tokens, keep, cues)))
+
+
+def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
+    edge = cues.phrases("edge") + cues.phrases("fillers")
+    singles = tuple(p for p in edge if len(p) == 1)
+    while keep and (
+        (tokens[keep[0]].kind == "mark" and tokens[keep[0]].norm not in ("«", '"'))
+        or any(match_at(tokens, keep[0], p) for p in singles)
+    ):
+        keep = keep[1:]
+    while keep and (
+        (tokens[keep[-1]].kind == "mark" and tokens[keep[-1]].norm not in ("»", '"'))
+        or any(match_at(tokens, keep[-1], p) for p in singles)
+    ):
+        keep = keep[:-1]
+    # unbalanced quotes at the edges
+    if (
+        keep
+        and tokens[keep[0]].norm in ("«", '"')
+        and not any(tokens[k].norm in ("»", '"') for k in keep[1:])
+    ):
+        keep = keep[1:]
+    if (
+        keep
+        and tokens[keep[-1]].norm in ("»", '"')
+        and not any(tokens[k].norm in ("«", '"') for k in keep[:-1])
+    ):
+        keep = keep[:-1]
+    return keep
+
+
+def render(
+    text: str,
+    tokens: list[Token],
+    indices: list[int] | tuple[int, ...],
+    words: dict[int, str] | None = None,
+) -> str:
+    """The words at `indices` as typed, with their original spacing where they touch."""
+    out: list[str] = []
+    previous: int | None = None
+    for k in indices:
+        token = tokens[k]
+        if token.norm in ("«", "»", '"'):
+            previous = k
+            continue
+        if out:
+            if previous is not None and k == previous + 1:
+                out.append(text[tokens[previous].end : token.start])
+            else:
+                out.append(" ")
+        out.append(words.get(k, token.raw) if words else token.raw)
+        previous = k
+    return "".join(out).strip(" ,.;:!?")
+
+
+def is_generic(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool:
+    generic = cues.phrases("generic")
+    return all(any(match_at(tokens, k, p) for p in generic if len(p) == 1) for k in indices)
+
+
+def calendar_title(
+    text: str, tokens: list[Token], indices: tuple[int, ...], lang: str, case: str | None
+) -> str | None:
+    """The title as a calendar shows it: nominative head phrase in Russian, capitalised."""
+    if not indices:
+        return None
+    words: dict[int, str] = {}
+    if lang == "ru":
+        head: list[int] = []
+        for k in indices:
+            token = tokens[k]
+            if token.norm in RU_PREPOSITIONS or token.kind != "word" or not is_cyrillic(token.norm):
+                break
+            if "INFN" in grammemes(token.norm) or (
+                "VERB" in grammemes(token.norm) and "NOUN" not in grammemes(token.norm)
+            ):
+                break
+            head.append(k)
+        if head and not _is_infinitive_phrase(tokens, head):
+            converted = nominative_phrase(tuple(tokens[k].raw for k in head), case)
+            words = dict(zip(head, converted, strict=True))
+    title = render(text, tokens, indices, words)
+    if not title:
+        return None
+    if len(title) > 200:
+        title = title[:200].rstrip()
+    return title[:1].upper() + title[1:]
+
+
+def _is_infinitive_phrase(tokens: list[Token], head: list[int]) -> bool:
+    return "INFN" in grammemes(tokens[head[0]].norm)
+
+
+def split_location(
+    tokens: list[Token], indices: tuple[int, ...], lang: str, cues: Cues
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(title indices, location indices): «в переговорке», "at the office" go to location."""
+    for pos, k in enumerate(indices):
+        token = tokens[k]
+        if pos == 0 or token.norm not in _location_preps(lang):
+            continue
+        nxt_pos = pos + 1
+        if nxt_pos >= len(indices) or indices[nxt_pos] != k + 1:
+            continue
+        place = tokens[indices[nxt_pos]]
+        if lang == "ru":
+            tags = grammemes(place.norm)
+            prepositional = bool({"loct", "loc2"} & tags) and "accs" not in tags and "NOUN" in tags
+            foreign_name = place.raw[:1].isupper() and not is_cyrillic(place.norm)
+            if not prepositional and not foreign_name:
+                continue
+        else:
+            look = nxt_pos + 1 if place.norm == "the" and nxt_pos + 1 < len(indices) else nxt_pos
+            word = tokens[indices[look]]
+            place_words = {p[0] for p in cues.phrases("place_words")}
+            if not (
+                word.norm in place_words
+                or (word.raw[:1].isupper() and token.norm == "at")
+                or (token.norm == "in" and (word.norm in place_words or word.norm == "room"))
+            ):
+                continue
+        # the place runs to the end, or to «с»/"with" that starts the company
+        end = len(indices)
+        for q in range(nxt_pos, len(indices)):
+            if tokens[indices[q]].norm in ("с", "со", "with") and q > nxt_pos:
+                end = q
+                break
+        location = indices[nxt_pos:end]
+        title = indices[:pos] + indices[end:]
+        return title, location
+    return indices, ()
+
+
+def _location_preps(lang: str) -> frozenset[str]:
+    return frozenset({"в", "во", "на"}) if lang == "ru" else frozenset({"at", "in"})
+
+
+def attendees(tokens: list[Token], indices: tuple[int, ...], lang: str) -> tuple[str, ...]:
+    """People named after «с»/"with": «с Петром и Анной» → ("Пётр", "Анна")."""
+    names: list[str] = []
+    inside = False
+    for pos, k in enumerate(indices):
+        token = tokens[k]
+        if token.norm in ("с", "со", "with"):
+            inside = True
+            continue
+        if not inside:
+            continue
+        if token.norm in ("и", "and", ",", "&"):
+            continue
+        if token.kind == "word" and token.raw[:1].isupper():
+            if lang == "ru" and is_cyrillic(token.norm):
+                tags = grammemes(token.norm)
+                if not ({"Name", "Surn", "Patr"} & tags or "ablt" in tags):
+                    inside = False
+                    continue
+                names.append(nominative_name(token.raw))
+            else:
+                if (
+                    names
+                    and pos > 0
+                    and indices[pos - 1] == k - 1
+                    and tokens[k - 1].raw[:1].isupper()
+                    and tokens[k - 1].norm not in ("with",)
+                ):
+                    names[-1] = f"{names[-1]} {token.raw}"
+                else:
+                    names.append(token.raw)
+            continue
+        inside = False
+    return tuple(dict.fromkeys(names))

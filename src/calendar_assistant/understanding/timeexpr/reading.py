@@ -1,0 +1,326 @@
+"""From pieces to meaning: combine the pieces of one expression and resolve them (SPEC §2).
+
+The grammar finds pieces («в пятницу», «в 3», «дня»); a Reading puts them together («в
+пятницу в 3 часа дня» is Friday 15:00) and answers the questions the rules ask: the start
+of a new event, the window a question is about, the recurrence rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
+
+from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece, Recurrence
+
+# SPEC §2: a part of the day alone, for a new event, and as a window.
+PART_POINT = {"morning": 9, "afternoon": 13, "evening": 19, "night": 22, "noon": 12}
+PART_WINDOW = {
+    "morning": (6, 12),
+    "afternoon": (12, 18),
+    "evening": (18, 24),
+    "night": (22, 30),
+    "noon": (12, 14),
+}
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_FREQ = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
+
+
+def local(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
+    """A wall-clock time in `tz`; a time that does not exist (DST gap) moves forward."""
+    extra_days, hour = divmod(hour, 24)
+    naive = datetime.combine(day + timedelta(days=extra_days), time(hour, minute))
+    aware = naive.replace(tzinfo=tz)
+    return aware.astimezone(UTC).astimezone(tz)
+
+
+def midnight(day: date, tz: ZoneInfo) -> datetime:
+    return local(day, 0, 0, tz)
+
+
+def plus(moment: datetime, seconds: float, tz: ZoneInfo) -> datetime:
+    """Elapsed-time arithmetic: 60 minutes are 60 real minutes, across a DST change too."""
+    return (moment.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(tz)
+
+
+def to_24h(clock: Clock, part: str | None) -> tuple[int, int]:
+    """The hour on a 24-hour clock, by the word said, the part of day, or SPEC §2's rule."""
+    hour, minute = clock.hour, clock.minute
+    if clock.meridiem == "am":
+        return (0 if hour == 12 else hour), minute
+    if clock.meridiem == "pm":
+        return (hour + 12 if hour < 12 else hour), minute
+    if clock.meridiem == "night":
+        if hour == 12:
+            return 0, minute
+        return (hour + 12 if 6 <= hour < 12 else hour), minute
+    if part in ("evening", "afternoon") and hour < 12:
+        return hour + 12, minute
+    if part == "night" and 6 <= hour < 12:
+        return hour + 12, minute
+    if part == "morning":
+        return (0 if hour == 12 else hour), minute
+    if clock.bare and 1 <= hour <= 7:
+        return hour + 12, minute
+    return hour, minute
+
+
+@dataclass(slots=True)
+class Reading:
+    """One time expression, combined from its pieces."""
+
+    pieces: list[Piece] = field(default_factory=list)
+    day: date | None = None
+    from_weekday: bool = False
+    period: tuple[date, date, str] | None = None
+    clock: Clock | None = None
+    clock_end: Clock | None = None
+    part: str | None = None
+    instant: datetime | None = None
+    duration_seconds: float | None = None
+    duration_grain: str | None = None
+    recurrence: Recurrence | None = None
+    count: int | None = None
+    until: date | None = None
+    end_bound: Piece | None = None
+    start_bound: Piece | None = None
+    lead_seconds: float | None = None
+    all_day: bool = False
+    invalid: bool = False
+    monthday: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.pieces
+
+    @property
+    def has_day(self) -> bool:
+        return self.day is not None or self.period is not None or self.instant is not None
+
+    @property
+    def has_time(self) -> bool:
+        return self.clock is not None or self.instant is not None or self.part is not None
+
+
+def combine(pieces: list[Piece]) -> Reading:
+    """Put pieces together; the first of each kind wins, later ones refine."""
+    r = Reading(pieces=list(pieces))
+    for p in pieces:
+        if p.kind == Kind.DAY:
+            if p.monthday is not None and r.monthday is None:
+                r.monthday = p.monthday
+            if r.day is None:
+                r.day = p.day
+                r.from_weekday = p.from_weekday
+            if p.part and r.part is None:
+                r.part = p.part
+        elif p.kind == Kind.PERIOD and r.period is None and p.day and p.day_end:
+            r.period = (p.day, p.day_end, p.grain)
+        elif p.kind == Kind.PART:
+            if r.part is None:
+                r.part = p.part
+            if p.day is not None and r.day is None:
+                r.day = p.day
+        elif p.kind == Kind.CLOCK:
+            if r.clock is None:
+                r.clock = p.clock
+            elif r.clock_end is None:
+                r.clock_end = p.clock
+        elif p.kind == Kind.CLOCK_RANGE and r.clock is None:
+            r.clock, r.clock_end = p.clock, p.clock_end
+        elif p.kind == Kind.INSTANT and r.instant is None:
+            r.instant = p.instant
+        elif p.kind == Kind.DURATION and r.duration_seconds is None:
+            r.duration_seconds, r.duration_grain = p.seconds, p.grain
+        elif p.kind == Kind.LEAD and r.lead_seconds is None:
+            r.lead_seconds = p.seconds
+        elif p.kind == Kind.RECURRENCE and r.recurrence is None:
+            r.recurrence = p.recurrence
+        elif p.kind == Kind.COUNT:
+            r.count = p.count
+        elif p.kind == Kind.ALL_DAY:
+            r.all_day = True
+        elif p.kind == Kind.INVALID:
+            r.invalid = True
+        elif p.kind == Kind.BOUND and p.inner is not None:
+            if p.side == "end":
+                r.end_bound = p.inner
+            else:
+                r.start_bound = p.inner
+    if r.recurrence is not None:
+        if r.end_bound is not None and r.end_bound.kind == Kind.DAY and r.end_bound.day:
+            r.until, r.end_bound = r.end_bound.day, None
+        if r.recurrence.freq == "MONTHLY" and r.monthday and r.recurrence.bymonthday is None:
+            rec = r.recurrence
+            r.recurrence = Recurrence(rec.freq, rec.interval, rec.byday, r.monthday)
+            r.day = None
+        if r.recurrence.freq == "WEEKLY" and not r.recurrence.byday and r.from_weekday and r.day:
+            rec = r.recurrence
+            r.recurrence = Recurrence(rec.freq, rec.interval, (r.day.weekday(),), rec.bymonthday)
+            r.day = None
+    return r
+
+
+class Resolver:
+    """Answers in datetimes for one reading, given `now` and the zone."""
+
+    def __init__(self, now: datetime, tz: ZoneInfo):
+        self.tz = tz
+        self.now = now.astimezone(tz)
+        self.today = self.now.date()
+
+    def clock_time(self, r: Reading) -> tuple[int, int] | None:
+        if r.clock is not None:
+            return to_24h(r.clock, r.part)
+        if r.part is not None:
+            return PART_POINT[r.part], 0
+        return None
+
+    def start(self, r: Reading) -> datetime | None:
+        """When a new event or reminder said this way starts (None: the time is missing)."""
+        if r.instant is not None:
+            moment = r.instant.astimezone(self.tz)
+            return moment.replace(second=0, microsecond=0)
+        hm = self.clock_time(r)
+        if r.recurrence is not None:
+            return self.first_occurrence(r, hm)
+        if hm is None:
+            return None
+        if r.day is not None:
+            return local(r.day, hm[0], hm[1], self.tz)
+        if r.period is not None and r.period[1] - r.period[0] == timedelta(days=1):
+            return local(r.period[0], hm[0], hm[1], self.tz)
+        candidate = local(self.today, hm[0], hm[1], self.tz)
+        if candidate <= self.now:
+            candidate = local(self.today + timedelta(days=1), hm[0], hm[1], self.tz)
+        return candidate
+
+    def end(self, r: Reading, start: datetime, default_seconds: float) -> datetime:
+        """The end of a new event starting at `start`: a stated end, duration, or the default."""
+        if r.clock_end is not None and r.clock is not None:
+            h, m = to_24h(r.clock_end, r.part)
+            sh = start.hour * 60 + start.minute
+            if h * 60 + m <= sh and h < 12:
+                h += 12
+            end = local(start.date(), h, m, self.tz)
+            if end <= start:
+                end = local(start.date() + timedelta(days=1), h % 24, m, self.tz)
+            return end
+        if r.end_bound is not None and r.end_bound.kind == Kind.CLOCK and r.end_bound.clock:
+            h, m = to_24h(r.end_bound.clock, r.part)
+            end = local(start.date(), h, m, self.tz)
+            if end > start:
+                return end
+        seconds = r.duration_seconds or default_seconds
+        return plus(start, seconds, self.tz)
+
+    def first_occurrence(self, r: Reading, hm: tuple[int, int] | None) -> datetime | None:
+        rec = r.recurrence
+        if rec is None or hm is None:
+            return None
+        base_day = r.day or self.today
+        dtstart = datetime.combine(base_day, time(hm[0] % 24, hm[1]))
+        rule = rrule(
+            _FREQ[rec.freq],  # type: ignore[arg-type]
+            dtstart=dtstart,
+            interval=1,  # the first occurrence anchors the series (its DTSTART)
+            byweekday=[weekday(d) for d in rec.byday] or None,
+            bymonthday=rec.bymonthday,
+            count=50,
+        )
+        now_naive = self.now.replace(tzinfo=None)
+        for occurrence in rule:
+            candidate = local(occurrence.date(), occurrence.hour, occurrence.minute, self.tz)
+            if candidate > self.now or occurrence > now_naive:
+                return candidate
+        return None
+
+    def first_day(self, r: Reading) -> date | None:
+        """The first day of a recurring series said without a time."""
+        start = self.first_occurrence(r, (23, 59))
+        return start.date() if start else None
+
+    def rrule_text(self, r: Reading, all_day: bool = False) -> str | None:
+        rec = r.recurrence
+        if rec is None:
+            return None
+        parts = [f"FREQ={rec.freq}"]
+        if rec.interval > 1:
+            parts.append(f"INTERVAL={rec.interval}")
+        if rec.byday:
+            parts.append("BYDAY=" + ",".join(WEEKDAY_CODES[d] for d in rec.byday))
+        if rec.bymonthday:
+            parts.append(f"BYMONTHDAY={rec.bymonthday}")
+        if r.count:
+            parts.append(f"COUNT={r.count}")
+        if r.until is not None:
+            if all_day:
+                parts.append(f"UNTIL={r.until:%Y%m%d}")
+            else:
+                last = local(r.until, 23, 59, self.tz).replace(second=59).astimezone(UTC)
+                parts.append(f"UNTIL={last:%Y%m%dT%H%M%SZ}")
+        return ";".join(parts)
+
+    def day_of(self, r: Reading) -> date | None:
+        if r.day is not None:
+            return r.day
+        if r.period is not None and r.period[1] - r.period[0] == timedelta(days=1):
+            return r.period[0]
+        if r.instant is not None:
+            return r.instant.astimezone(self.tz).date()
+        return None
+
+    def window(self, r: Reading) -> tuple[datetime | None, datetime | None] | None:
+        """The half-open window a question names (a day, part of day, range), as said."""
+        if r.clock is not None and r.clock_end is not None:
+            day = self.day_of(r)
+            start = self.start(Reading(day=day, clock=r.clock, part=r.part, pieces=r.pieces))
+            if start is None:
+                return None
+            return start, self.end(r, start, 3600)
+        if r.period is not None and r.day is None:
+            start_day, end_day, _ = r.period
+            if r.part is not None:
+                lo, hi = PART_WINDOW[r.part]
+                if end_day - start_day == timedelta(days=1):
+                    return local(start_day, lo, 0, self.tz), local(start_day, hi, 0, self.tz)
+            return midnight(start_day, self.tz), midnight(end_day, self.tz)
+        if r.part is not None and r.clock is None:
+            day = r.day or self.today
+            lo, hi = PART_WINDOW[r.part]
+            return local(day, lo, 0, self.tz), local(day, hi, 0, self.tz)
+        if r.day is not None and r.clock is None:
+            if r.end_bound is not None or r.start_bound is not None:
+                return self.open_window(r)
+            return midnight(r.day, self.tz), midnight(r.day + timedelta(days=1), self.tz)
+        if r.instant is not None:
+            return r.instant, plus(r.instant, 60, self.tz)
+        if r.clock is not None:
+            start = self.start(r)
+            if start is None:
+                return None
+            return start, plus(start, 3600 if not r.clock.precise else 60, self.tz)
+        if r.end_bound is not None or r.start_bound is not None:
+            return self.open_window(r)
+        return None
+
+    def bound_moment(self, piece: Piece, r: Reading, side: str) -> datetime | None:
+        if piece.kind == Kind.PERIOD and piece.day is not None:
+            return midnight(piece.day, self.tz)
+        if piece.kind == Kind.DAY and piece.day is not None:
+            return midnight(piece.day, self.tz)
+        if piece.kind == Kind.CLOCK and piece.clock is not None:
+            h, m = to_24h(piece.clock, r.part)
+            day = r.day or self.today
+            moment = local(day, h, m, self.tz)
+            if r.day is None and moment <= self.now:
+                moment = local(day + timedelta(days=1), h, m, self.tz)
+            return moment
+        return None
+
+    def open_window(self, r: Reading) -> tuple[datetime | None, datetime | None]:
+        start = self.bound_moment(r.start_bound, r, "start") if r.start_bound else None
+        end = self.bound_moment(r.end_bound, r, "end") if r.end_bound else None
+        return start, end

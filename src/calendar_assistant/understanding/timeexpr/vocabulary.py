@@ -1,0 +1,130 @@
+"""The words of the time grammar, per language, read from `data/<lang>.toml`.
+
+Keeping vocabulary in data means a new month abbreviation or a colloquial part of day is a
+one-line change reviewed by a native speaker, not a code change.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TypeVar
+
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.tokens import Token
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    lang: Lang
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    typo_months: dict[str, int]
+    typo_weekdays: dict[str, int]
+    cardinals: dict[str, float]
+    ordinals: dict[str, int]
+    relative_days: dict[str, int]
+    parts_of_day: dict[str, str]
+    meridiem: dict[str, str]
+    units: dict[str, str]
+    half_units: dict[str, tuple[str, float]]
+    modifiers: dict[str, str]
+    words: dict[str, frozenset[str]]
+
+    def lookup(self, token: Token | None, table: dict[str, V]) -> V | None:
+        """The table's value for the token as typed or for any of its dictionary forms."""
+        if token is None:
+            return None
+        if token.norm in table:
+            return table[token.norm]
+        for lemma in token.lemmas:
+            if lemma in table:
+                return table[lemma]
+        return None
+
+    def has(self, token: Token | None, key: str) -> bool:
+        if token is None:
+            return False
+        words = self.words.get(key, frozenset())
+        return token.norm in words or any(lemma in words for lemma in token.lemmas)
+
+
+def _typo_table(targets: list[str], table: dict[str, int], lang: Lang) -> dict[str, int]:
+    from calendar_assistant.understanding.tokens import tokenize
+
+    found: dict[str, int] = {}
+    for word in targets:
+        token = tokenize(word)[0]
+        value = table.get(token.norm)
+        if value is None:
+            value = next((table[lemma] for lemma in token.lemmas if lemma in table), None)
+        if value is not None:
+            found[token.norm] = value
+    return found
+
+
+@lru_cache(maxsize=2)
+def vocabulary(lang: Lang) -> Vocabulary:
+    """The vocabulary of one language (loaded once per process)."""
+    raw = tomllib.loads(
+        resources.files("calendar_assistant.understanding.timeexpr")
+        .joinpath("data", f"{lang}.toml")
+        .read_text(encoding="utf-8")
+    )
+    months = {k: int(v) for k, v in raw["months"].items()}
+    weekdays = {k: int(v) for k, v in raw["weekdays"].items()}
+    typo_words = list(raw.get("typo_targets", {}).get("words", []))
+    return Vocabulary(
+        lang=lang,
+        months=months,
+        weekdays=weekdays,
+        typo_months=_typo_table(typo_words, months, lang),
+        typo_weekdays=_typo_table(typo_words, weekdays, lang),
+        cardinals={k: float(v) for k, v in raw["cardinals"].items()},
+        ordinals={k: int(v) for k, v in raw["ordinals"].items()},
+        relative_days={k: int(v) for k, v in raw["relative_days"].items()},
+        parts_of_day=dict(raw["parts_of_day"]),
+        meridiem=dict(raw["meridiem"]),
+        units=dict(raw["units"]),
+        half_units={k: (str(v[0]), float(v[1])) for k, v in raw.get("half_units", {}).items()},
+        modifiers=dict(raw["modifiers"]),
+        words={k: frozenset(v) for k, v in raw["words"].items()},
+    )
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance ≤ 1: one letter wrong, missing, extra or swapped."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def typo_lookup(word: str, table: dict[str, int]) -> int | None:
+    """Read a month or weekday name with one typo (words of five letters or more only)."""
+    if len(word) < 5 or not word.isalpha():
+        return None
+    for target, value in table.items():
+        if within_one_edit(word, target):
+            return value
+    return None
