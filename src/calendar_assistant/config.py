@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=4000, ge=100)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool | None = Field(default=None, description="JSON logs; default: when not a tty")
+    llm_provider: Literal["auto", "anthropic", "openai", "off"] = Field(
+        default="auto",
+        description="auto: Anthropic when ANTHROPIC_API_KEY is set, else OpenAI when OPENAI_API_KEY",
+    )
+    llm_anthropic_model: str = "claude-haiku-4-5"
+    llm_openai_model: str = "gpt-4.1-mini"
+    llm_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_max_tokens: int = Field(default=1024, ge=64, le=32_000)
+    llm_max_steps: int = Field(default=4, ge=1, le=10)
+    llm_confidence_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+    llm_history_turns: int = Field(default=6, ge=0, le=50)
 
     @field_validator("log_level", mode="before")
     @classmethod
