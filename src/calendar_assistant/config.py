@@ -56,6 +56,25 @@ class Settings(BaseSettings):
     llm_max_steps: int = Field(default=4, ge=1, le=10)
     llm_confidence_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     llm_history_turns: int = Field(default=6, ge=0, le=50)
+    whisper_model: str | None = Field(
+        default=None,
+        description="faster-whisper model folder (or a size already in the local cache); "
+        "voice messages are off without it or a transcription endpoint",
+    )
+    whisper_compute_type: Literal[
+        "int8", "int8_float32", "int8_float16", "int16", "float16", "float32", "default"
+    ] = "int8"
+    whisper_cpu_threads: int = Field(default=0, ge=0, le=256, description="0: all cores")
+    speech_workers: int = Field(default=1, ge=1, le=32, description="transcriptions at once")
+    voice_max_seconds: int = Field(default=120, ge=1, le=3600)
+    voice_max_bytes: int = Field(default=20_000_000, ge=1024, le=500_000_000)
+    voice_replies: bool = Field(default=False, description="new users get spoken replies too")
+    piper_voice: Path | None = Field(default=None, description="piper .onnx voice; else espeak-ng")
+    transcription_url: str | None = Field(
+        default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1"
+    )
+    transcription_api_key: str | None = None
+    transcription_model: str = "whisper-1"
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -90,6 +109,24 @@ class Settings(BaseSettings):
         if url.drivername != ASYNC_DRIVERS[backend]:
             url = url.set(drivername=ASYNC_DRIVERS[backend])
         return url.render_as_string(hide_password=False)
+
+    @field_validator("whisper_model", "transcription_api_key", "piper_voice", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("transcription_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from urllib.parse import urlsplit
+
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("is not an http(s) URL (e.g. http://127.0.0.1:8000/v1)")
+        return value
 
     @field_validator("working_days")
     @classmethod
