@@ -1,0 +1,371 @@
+"""Assistant.handle: one message in, replies out — the core every channel calls.
+
+Per message: load the user and any pending question, understand the text (an answer to
+the question, or a new request), run the command through the executor, keep the pending
+question or the undo record, render the replies. `now` is always passed in.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.executor import execute, revert
+from calendar_assistant.actions.outcomes import (
+    WRITES,
+    BackendFailed,
+    Cancelled,
+    ConflictFound,
+    Invalid,
+    NeedsChoice,
+    NeedsConfirmation,
+    NeedsDetails,
+    NeedsScope,
+    NothingToUndo,
+    Outcome,
+    Problem,
+    Resolution,
+    Undone,
+    UndoRecord,
+)
+from calendar_assistant.actions.profile import UserProfile
+from calendar_assistant.calendars.base import CalendarBackend, CalendarError
+from calendar_assistant.config import Settings
+from calendar_assistant.conversation import answers
+from calendar_assistant.conversation.impossible_dates import impossible_day
+from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.conversation.state import Pending, Stage
+from calendar_assistant.conversation.user_reminders import UserReminders
+from calendar_assistant.domain.commands import Command, Intent
+from calendar_assistant.domain.events import Scope
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.replies.payloads import Answer, read_payload
+from calendar_assistant.replies.render import View, render
+from calendar_assistant.storage import (
+    Database,
+    DialogueStateRepository,
+    ReminderRepository,
+    UndoLogRepository,
+    UserRepository,
+    UserSettings,
+)
+from calendar_assistant.understanding import complete, parse
+
+log = structlog.get_logger(__name__)
+
+# Characters that carry nothing a user meant: zero-width and direction marks, BOM.
+_INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")))
+_SCOPES = {Answer.THIS: Scope.THIS, Answer.FOLLOWING: Scope.FOLLOWING, Answer.ALL: Scope.ALL}
+
+
+def clear_language(text: str) -> Lang | None:
+    """The message's language when its letters say so plainly; None for «1», "ok?" mixes."""
+    cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
+    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    if cyrillic > latin * 2 and cyrillic:
+        return "ru"
+    if latin > cyrillic * 2 and latin >= 2:
+        return "en"
+    return None
+
+
+class Assistant:
+    """The conversation: every channel hands messages here and sends back what it returns."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        calendars: Callable[[int], CalendarBackend],
+    ) -> None:
+        self.settings = settings
+        self.calendars = calendars
+        self.users = UserRepository(database)
+        self.states = DialogueStateRepository(database)
+        self.undo_log = UndoLogRepository(database)
+        self.reminders = ReminderRepository(database)
+        self.defaults = UserSettings.from_settings(settings)
+
+    async def handle(self, user: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
+        """Answer one message; never raises for anything the user typed."""
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        record = await self.users.get_or_create(user.key, user.display_name, self.defaults)
+        stored = record.settings
+        profile = UserProfile(
+            user_id=record.id,
+            language=stored.language,
+            zone=ZoneInfo(stored.timezone),
+            working_hours=stored.working_hours,
+            working_days=stored.working_days,
+            default_duration=timedelta(minutes=stored.default_duration_minutes),
+            default_reminder_minutes=stored.default_reminder_minutes,
+        )
+        turn = _Turn(self, user, profile, now)
+        return await turn.run(inbound)
+
+
+class _Turn:
+    """One message being answered: the user's context and the steps of the dialogue."""
+
+    def __init__(
+        self, assistant: Assistant, user: UserRef, profile: UserProfile, now: datetime
+    ) -> None:
+        self.a = assistant
+        self.profile = profile
+        self.now = now
+        self.fallback_lang: Lang = user.language_hint or profile.language
+        self.ctx = ActionContext(
+            calendar=assistant.calendars(profile.user_id),
+            reminders=UserReminders(assistant.reminders, profile.user_id),
+            profile=profile,
+            now=now,
+        )
+        self.pending: Pending | None = None
+        self.had_state = False
+
+    def view(self, lang: Lang, token: str = "") -> View:
+        return View(lang=lang, zone=self.profile.zone, now=self.now, token=token)
+
+    async def run(self, inbound: Inbound) -> list[Reply]:
+        text = inbound.text.translate(_INVISIBLE).strip()
+        if inbound.button is None:
+            problem = self._bad_input(text)
+            if problem is not None:
+                lang = clear_language(text) or self.fallback_lang
+                return [render(problem, self.view(lang))]
+        await self._load_pending()
+        lang = clear_language(text) or (self.pending.lang if self.pending else self.fallback_lang)
+        if inbound.button is not None:
+            return await self._pressed(inbound.button, lang)
+        if self.pending is not None:
+            answered = await self._typed_answer(self.pending, text, lang)
+            if answered is not None:
+                return answered
+        return await self._new_request(text, lang)
+
+    def _bad_input(self, text: str) -> Outcome | None:
+        if not text:
+            return Invalid(Problem.EMPTY)
+        limit = self.a.settings.max_message_chars
+        if len(text) > limit:
+            return Invalid(Problem.TOO_LONG, limit)
+        return None
+
+    async def _load_pending(self) -> None:
+        data = await self.a.states.load(self.profile.user_id)
+        if data is None:
+            return
+        self.had_state = True
+        pending = Pending.from_json(data)
+        if pending is not None and not pending.expired(self.now):
+            self.pending = pending
+
+    # -- understanding -----------------------------------------------------------------
+
+    async def _new_request(self, text: str, lang: Lang) -> list[Reply]:
+        days = impossible_day(text)
+        if days is not None:
+            await self._drop_pending()
+            return [render(Invalid(Problem.BAD_DATE, days), self.view(lang))]
+        command = parse(
+            text,
+            now=self.now,
+            tz=self.profile.zone,
+            default_duration_minutes=int(self.profile.default_duration.total_seconds() // 60),
+        )
+        if command.intent is Intent.CANCEL:
+            had = self.pending is not None
+            await self._drop_pending()
+            return [render(Cancelled(had), self.view(lang))]
+        if command.intent is Intent.UNDO:
+            await self._drop_pending()
+            return [render(await self._undo_last(), self.view(lang))]
+        await self._drop_pending()
+        return await self._run(command, Resolution(), lang)
+
+    async def _typed_answer(self, pending: Pending, text: str, lang: Lang) -> list[Reply] | None:
+        """The reply when `text` answers the pending question; None when it is a new request."""
+        stage = pending.stage
+        if stage is Stage.CLARIFY:
+            completed = complete(
+                pending.command,
+                text,
+                now=self.now,
+                tz=self.profile.zone,
+                default_duration_minutes=int(self.profile.default_duration.total_seconds() // 60),
+            )
+            if completed is None:
+                return None
+            return await self._run(completed, pending.resolution, lang)
+        said = answers.yes_or_no(text)
+        if said is Answer.NO:
+            await self._drop_pending()
+            return [render(Cancelled(True), self.view(lang))]
+        if stage is Stage.CONFIRM and said is Answer.YES:
+            return await self._answer(pending, Answer.YES, None, lang)
+        if stage is Stage.SCOPE:
+            scope = answers.scope_answer(text)
+            if scope is not None:
+                return await self._answer(pending, scope, None, lang)
+        if stage is Stage.CHOOSE:
+            number = answers.number(text)
+            if number is not None:
+                return await self._answer(pending, Answer.PICK, number, lang)
+        if stage is Stage.CONFLICT:
+            if answers.forced(text) or said is Answer.YES:
+                return await self._answer(pending, Answer.FORCE, None, lang)
+            number = answers.number(text)
+            if number is not None:
+                return await self._answer(pending, Answer.PICK, number, lang)
+        return None
+
+    async def _pressed(self, button: str, lang: Lang) -> list[Reply]:
+        read = read_payload(button)
+        pending = self.pending
+        if read is None or pending is None or read[0] != pending.token:
+            return [
+                Reply(
+                    self.view(lang).t(
+                        "Этот вопрос уже неактуален. Напишите, что нужно сделать.",
+                        "That question is no longer open. Please say what you need.",
+                    )
+                )
+            ]
+        _, answer, number = read
+        if answer is Answer.NO:
+            await self._drop_pending()
+            return [render(Cancelled(True), self.view(lang))]
+        return await self._answer(pending, answer, number, lang)
+
+    async def _answer(
+        self, pending: Pending, answer: Answer, number: int | None, lang: Lang
+    ) -> list[Reply]:
+        """Fold the user's answer into the pending command and run it again."""
+        command, resolution = pending.command, pending.resolution
+        if answer is Answer.YES and pending.stage is Stage.CONFIRM:
+            resolution = replace(resolution, confirmed=True)
+        elif answer in _SCOPES and pending.stage is Stage.SCOPE:
+            # Choosing a scope for a delete is the confirmation: the buttons say what happens.
+            resolution = replace(
+                resolution,
+                scope=_SCOPES[answer],
+                confirmed=resolution.confirmed or command.intent is Intent.DELETE_EVENT,
+            )
+        elif answer is Answer.FORCE and pending.stage is Stage.CONFLICT:
+            resolution = replace(resolution, force=True)
+        elif answer is Answer.PICK and number is not None and pending.stage is Stage.CHOOSE:
+            if not 1 <= number <= len(pending.choices):
+                return [self._out_of_range(len(pending.choices), lang)]
+            resolution = replace(resolution, target=pending.choices[number - 1])
+        elif answer is Answer.PICK and number is not None and pending.stage is Stage.CONFLICT:
+            if not 1 <= number <= len(pending.slots):
+                return [self._out_of_range(len(pending.slots), lang)]
+            slot = pending.slots[number - 1]
+            command = command.model_copy(update={"start": slot.start, "end": slot.end})
+        else:
+            return [
+                Reply(
+                    self.view(lang).t(
+                        "Этот ответ не подходит к вопросу.",
+                        "That answer does not fit the question.",
+                    )
+                )
+            ]
+        return await self._run(command, resolution, lang)
+
+    def _out_of_range(self, count: int, lang: Lang) -> Reply:
+        return Reply(
+            self.view(lang).t(
+                f"Выберите номер от 1 до {count}.", f"Pick a number from 1 to {count}."
+            )
+        )
+
+    # -- acting --------------------------------------------------------------------------
+
+    async def _run(self, command: Command, resolution: Resolution, lang: Lang) -> list[Reply]:
+        outcome = await execute(command, self.ctx, resolution)
+        if isinstance(outcome, WRITES):
+            outcome = await self._record(outcome.undo, outcome)
+        stage = _stage_of(outcome)
+        if stage is None:
+            await self._drop_pending()
+            return [render(outcome, self.view(lang), command.intent)]
+        asked_command = outcome.command if isinstance(outcome, NeedsDetails) else command
+        pending = Pending(
+            stage=stage,
+            command=asked_command,
+            token=secrets.token_hex(3),
+            asked_at=self.now,
+            lang=lang,
+            resolution=resolution,
+            choices=outcome.candidates if isinstance(outcome, NeedsChoice) else (),
+            slots=outcome.slots if isinstance(outcome, ConflictFound) else (),
+        )
+        await self.a.states.save(self.profile.user_id, pending.to_json())
+        self.had_state = True
+        return [render(outcome, self.view(lang, pending.token), command.intent)]
+
+    async def _record(self, undo: UndoRecord, outcome: Outcome) -> Outcome:
+        """Keep the undo record of a change; if that fails, take the change back."""
+        entry = {"summary": undo.summary, "events": undo.events, "reminders": list(undo.reminders)}
+        try:
+            await self.a.undo_log.push(self.profile.user_id, str(undo.summary.get("kind")), [entry])
+        except Exception as error:
+            log.error("undo_log_failed", error=type(error).__name__)
+            try:
+                await revert(undo, self.ctx)
+            except CalendarError as revert_error:  # pragma: no cover - double failure
+                log.error("revert_failed", error=type(revert_error).__name__)
+            return BackendFailed("undo log")
+        return outcome
+
+    async def _undo_last(self) -> Outcome:
+        latest = await self.a.undo_log.latest(self.profile.user_id)
+        if latest is None:
+            return NothingToUndo()
+        try:
+            stored = latest.entries[0]
+            record = UndoRecord(
+                summary=dict(stored["summary"]),
+                events={str(k): list(v) for k, v in dict(stored["events"]).items()},
+                reminders=tuple(int(r) for r in stored.get("reminders", ())),
+            )
+        except (IndexError, KeyError, TypeError, ValueError):
+            await self.a.undo_log.pop_latest(self.profile.user_id)
+            log.error("undo_entry_unreadable", entry_id=latest.id)
+            return NothingToUndo()
+        try:
+            await revert(record, self.ctx)
+        except CalendarError as error:
+            log.warning("undo_failed", error=type(error).__name__)
+            return BackendFailed("undo")
+        await self.a.undo_log.pop_latest(self.profile.user_id)
+        return Undone(record.summary)
+
+    async def _drop_pending(self) -> None:
+        if self.had_state:
+            await self.a.states.clear(self.profile.user_id)
+            self.had_state = False
+        self.pending = None
+
+
+def _stage_of(outcome: Outcome) -> Stage | None:
+    match outcome:
+        case NeedsDetails():
+            return Stage.CLARIFY
+        case NeedsChoice():
+            return Stage.CHOOSE
+        case NeedsScope():
+            return Stage.SCOPE
+        case NeedsConfirmation():
+            return Stage.CONFIRM
+        case ConflictFound():
+            return Stage.CONFLICT
+    return None
