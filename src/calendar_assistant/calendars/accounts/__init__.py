@@ -1,0 +1,1 @@
+"""Connected calendar accounts: encrypted credentials, a user's backends, the combined view."""

@@ -1,0 +1,311 @@
+"""A CalDAV calendar (Yandex, iCloud, Nextcloud, Fastmail, Radicale) as a CalendarBackend.
+
+Each event id is one resource holding its master and overrides. Every change reads the
+resource with its ETag, computes the new document (`series.py`) and PUTs it with If-Match,
+so a change made meanwhile by another client is refused (VersionConflict), never
+overwritten. The caldav library is synchronous: every request runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from caldav.calendarobjectresource import Event as DavEvent
+from caldav.collection import Calendar as DavCalendar
+from caldav.davclient import DAVClient
+from caldav.lib import error as dav_error
+
+from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, ReconnectNeeded
+from calendar_assistant.calendars.base import (
+    CalendarError,
+    Capabilities,
+    EventNotFound,
+    VersionConflict,
+)
+from calendar_assistant.calendars.caldav import documents
+from calendar_assistant.calendars.caldav.series import (
+    Series,
+    deleted,
+    from_snapshot,
+    new_event,
+    require_aware,
+    updated,
+    zone_of,
+)
+from calendar_assistant.calendars.local import DuplicateEvent
+from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
+from calendar_assistant.domain.free_slots import merge_busy
+from calendar_assistant.domain.intervals import Interval
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StoredSeries:
+    """A series as read from the server, with the resource (URL and ETag) it came from."""
+
+    series: Series
+    resource: Any  # caldav.Event: its cached ETag is the If-Match of the next write
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DiscoveredCalendar:
+    url: str
+    name: str
+
+
+def open_client(url: str, username: str, password: str, *, timeout: int = 30) -> Any:
+    """A caldav client; nothing is sent until the first request."""
+    return DAVClient(url=url, username=username, password=password, timeout=timeout)
+
+
+async def discover_calendars(client: Any) -> list[DiscoveredCalendar]:
+    """The account's event calendars (principal → calendar home → calendars)."""
+
+    def run() -> list[DiscoveredCalendar]:
+        principal = client.principal()
+        return [
+            DiscoveredCalendar(str(c.url), str(c.get_display_name() or c.url))
+            for c in principal.calendars()
+        ]
+
+    return await _call("discover calendars", run)
+
+
+class CalDavCalendar:
+    """One CalDAV calendar collection; `timezone` names all-day and floating events' zone."""
+
+    def __init__(self, calendar: Any, *, timezone: str, calendar_id: str = "caldav") -> None:
+        zone_of(timezone)
+        self._calendar = calendar
+        self._timezone = timezone
+        self._calendar_id = calendar_id
+
+    @classmethod
+    def at_url(cls, client: Any, url: str, *, timezone: str, calendar_id: str) -> CalDavCalendar:
+        return cls(DavCalendar(client=client, url=url), timezone=timezone, calendar_id=calendar_id)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities()
+
+    # ----------------------------------------------------------------- reading
+
+    async def list_events(self, start: datetime, end: datetime) -> list[Event]:
+        """Events overlapping [start, end): the server picks resources, we expand series."""
+        require_aware(start, "range start")
+        require_aware(end, "range end")
+        if end < start:
+            raise ValueError("the range ends before it starts")
+        if end == start:
+            return []
+
+        def run() -> list[str]:
+            found = self._calendar.search(start=start, end=end, event=True, expand=False)
+            return [str(obj.data) for obj in found]
+
+        found: list[Event] = []
+        for data in await _call("list events", run):
+            series = self._parse(data)
+            if series is not None:
+                found.extend(series.listed(start, end))
+        found.sort(key=lambda e: (e.start, e.end, e.title, e.id))
+        return found
+
+    async def get_event(self, event_id: str) -> Event | None:
+        stored = await self.fetch(event_id)
+        return None if stored is None else stored.series.master
+
+    async def free_busy(self, start: datetime, end: datetime) -> list[Interval]:
+        """Busy time from the expanded events (servers' free-busy REPORT support varies)."""
+        events = await self.list_events(start, end)
+        return merge_busy(Interval(max(e.start, start), min(e.end, end)) for e in events)
+
+    async def snapshot(self, event_id: str) -> list[Event]:
+        stored = await self.fetch(event_id)
+        return [] if stored is None else stored.series.events()
+
+    async def fetch(self, event_id: str) -> StoredSeries | None:
+        """The series stored under `event_id` with its resource, or None."""
+        if not event_id or len(event_id) > 255:
+            return None
+
+        def run() -> StoredSeries | None:
+            resource = DavEvent(
+                client=self._calendar.client, url=self._href(event_id), parent=self._calendar
+            )
+            try:
+                resource.load()
+            except dav_error.NotFoundError:
+                try:
+                    resource = self._calendar.get_event_by_uid(event_id)
+                    resource.load()
+                except dav_error.NotFoundError:
+                    return None
+            series = self._parse(str(resource.data))
+            if series is None or series.master.id != event_id:
+                return None
+            return StoredSeries(series, resource)
+
+        return await _call("read event", run)
+
+    # ----------------------------------------------------------------- writing
+
+    async def create_event(self, new: NewEvent) -> Event:
+        """Store a new event at a URL made from its id: a retried create never duplicates."""
+        series = documents.canonical(Series(new_event(new, self._calendar_id)))
+        await self._create(series)
+        return series.master
+
+    async def update_event(
+        self,
+        event_id: str,
+        patch: EventPatch,
+        *,
+        scope: Scope = Scope.ALL,
+        occurrence: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Event:
+        stored = await self._checked(event_id, expected_version)
+        change = updated(stored.series, patch, scope, occurrence)
+        if change.split_off is not None:
+            tail = documents.canonical(change.split_off)
+            await self._create(tail)
+            try:
+                await self.store(stored, change.series)
+            except CalendarError:
+                await self._remove(tail.master.id)
+                raise
+            return tail.master
+        await self.store(stored, change.series)
+        return dataclasses.replace(
+            change.result, rrule=documents.canonical_rrule(change.result.rrule)
+        )
+
+    async def delete_event(
+        self,
+        event_id: str,
+        *,
+        scope: Scope = Scope.ALL,
+        occurrence: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        stored = await self._checked(event_id, expected_version)
+        remaining = deleted(stored.series, scope, occurrence)
+        if remaining is not None:
+            await self.store(stored, remaining)
+            return
+
+        def run() -> None:
+            stored.resource.delete(if_match=True, precondition="etag")
+
+        await self._conditional(event_id, "delete event", run)
+
+    async def restore(self, event_id: str, snapshot: list[Event]) -> None:
+        wanted = from_snapshot(event_id, snapshot)
+        stored = await self.fetch(event_id)
+        if wanted is None:
+            if stored is not None:
+                await self._remove(event_id)
+            return
+        if stored is None:
+            await self._create(wanted)
+        else:
+            await self.store(stored, wanted)
+
+    async def store(self, stored: StoredSeries, series: Series) -> None:
+        """Write `series` over `stored` only if the resource is unchanged since it was read."""
+        body = documents.to_ical(series)
+
+        def run() -> None:
+            stored.resource.save(raw_data=body, increase_seqno=False, precondition="etag")
+
+        await self._conditional(series.master.id, "save event", run)
+
+    # ----------------------------------------------------------------- inside
+
+    def _href(self, event_id: str) -> str:
+        base = str(self._calendar.url).rstrip("/")
+        return f"{base}/{quote(event_id, safe='@-_.')}.ics"
+
+    def _parse(self, data: str) -> Series | None:
+        try:
+            return documents.from_ical(
+                data, default_zone=self._timezone, calendar_id=self._calendar_id
+            )
+        except ValueError:
+            return None  # one unreadable resource must not hide the rest of the calendar
+
+    async def _checked(self, event_id: str, expected_version: int | None) -> StoredSeries:
+        stored = await self.fetch(event_id)
+        if stored is None:
+            raise EventNotFound(event_id)
+        if expected_version is not None and stored.series.master.version != expected_version:
+            raise VersionConflict(stored.series.master)
+        return stored
+
+    async def _create(self, series: Series) -> None:
+        body = documents.to_ical(series)
+        url = self._href(series.master.id)
+
+        def run() -> None:
+            resource = DavEvent(client=self._calendar.client, url=url, parent=self._calendar)
+            try:
+                resource.save(raw_data=body, no_overwrite=True, increase_seqno=False)
+            except (dav_error.ConsistencyError, dav_error.PutError) as exc:
+                if "412" in str(exc) or isinstance(exc, dav_error.ConsistencyError):
+                    raise DuplicateEvent(series.master.id) from exc
+                raise
+
+        await _call("create event", run)
+
+    async def _remove(self, event_id: str) -> None:
+        def run() -> None:
+            resource = DavEvent(
+                client=self._calendar.client, url=self._href(event_id), parent=self._calendar
+            )
+            resource.delete()
+
+        await _call("delete event", run)
+
+    async def _conditional(self, event_id: str, what: str, run: Callable[[], None]) -> None:
+        try:
+            await _call(what, run)
+        except _Stale:
+            current = await self.fetch(event_id)
+            if current is None:
+                raise EventNotFound(event_id) from None
+            raise VersionConflict(current.series.master) from None
+
+
+class _Stale(CalendarError):
+    """The server answered 412: the resource changed since we read it."""
+
+
+async def _call(what: str, run: Callable[[], T]) -> T:
+    """Run one blocking caldav call in a thread, turning its errors into ours."""
+    try:
+        return await asyncio.to_thread(run)
+    except CalendarError:
+        raise
+    except (dav_error.ETagMismatchError, dav_error.ScheduleTagMismatchError) as exc:
+        raise _Stale(str(exc)) from exc
+    except dav_error.AuthorizationError as exc:
+        raise ReconnectNeeded("caldav", f"{what}: {exc}") from exc
+    except dav_error.NotFoundError as exc:
+        raise CalendarError(f"caldav {what}: not found ({exc})") from exc
+    except dav_error.DAVError as exc:
+        if "412" in str(exc):
+            raise _Stale(str(exc)) from exc
+        raise ProviderUnavailable("caldav", f"{what}: {exc}") from exc
+    except OSError as exc:
+        raise ProviderUnavailable("caldav", f"{what}: {exc}") from exc
+    except Exception as exc:  # the HTTP stack's own errors (niquests/requests)
+        if type(exc).__module__.split(".")[0] in {"niquests", "requests", "urllib3", "httpx"}:
+            raise ProviderUnavailable("caldav", f"{what}: {exc}") from exc
+        raise

@@ -1,0 +1,445 @@
+"""Editing one event id's stored state (a master and its overrides) as pure functions.
+
+Remote calendars keep an event as one document: CalDAV as one iCalendar resource holding the
+master VEVENT and its RECURRENCE-ID overrides. Every change reads the document, computes the
+new one here and writes it back in one conditional request, so the scope rules (this /
+following / all) live in one tested place and match the local calendar's behaviour.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from calendar_assistant.calendars.base import EventNotFound
+from calendar_assistant.domain import recurrence
+from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
+
+T = TypeVar("T")
+
+MAX_TITLE_CHARS = 1000
+MAX_TEXT_CHARS = 10_000
+MAX_REMINDER_MINUTES = 4 * 7 * 24 * 60
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Series:
+    """Everything stored under one event id: the master and the occurrences changed alone."""
+
+    master: Event
+    overrides: tuple[Event, ...] = ()
+
+    def events(self) -> list[Event]:
+        """The snapshot form: master first, then overrides by original start, one version."""
+        ordered = sorted(self.overrides, key=lambda o: _utc(o.recurrence_id or o.start))
+        return [
+            self.master,
+            *(dataclasses.replace(o, version=self.master.version) for o in ordered),
+        ]
+
+    def listed(self, start: datetime, end: datetime) -> list[Event]:
+        """Occurrences overlapping [start, end) as a calendar lists them."""
+        master = self.master
+        if master.rrule is None:
+            return [master] if master.start < end and master.end > start else []
+        overrides = [
+            dataclasses.replace(
+                o, rrule=master.rrule, exdates=master.exdates, version=master.version
+            )
+            for o in self.overrides
+        ]
+        return recurrence.expand_series(master, start, end, overrides)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Change:
+    """The result of an update: the changed series, a new series split off, the event shown."""
+
+    series: Series
+    result: Event
+    split_off: Series | None = None
+
+
+def zone_of(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name)") from error
+
+
+def require_aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"{what} must be timezone-aware")
+    return value
+
+
+def clean_text(value: str | None, what: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters")
+    return text or None
+
+
+def checked_reminders(values: Sequence[int]) -> tuple[int, ...]:
+    if any(v < 0 or v > MAX_REMINDER_MINUTES for v in values):
+        raise ValueError(f"a reminder is 0 to {MAX_REMINDER_MINUTES} minutes before the event")
+    return tuple(values)
+
+
+def new_event(new: NewEvent, calendar_id: str, *, canonical_rrule: bool = True) -> Event:
+    """A validated event for `new` (version 1); a series starts at its first occurrence."""
+    zone = zone_of(new.timezone)
+    title = clean_text(new.title, "title", MAX_TITLE_CHARS)
+    if title is None:
+        raise ValueError("an event needs a title")
+    if new.id is not None and not (0 < len(new.id) <= 255 and new.id.isprintable()):
+        raise ValueError("an event id is 1 to 255 printable characters")
+    start, end = new.start.astimezone(zone), new.end.astimezone(zone)
+    if new.all_day and not (_is_midnight(start, zone) and _is_midnight(end, zone)):
+        raise ValueError("an all-day event starts and ends at local midnight")
+    rule = None
+    if new.rrule is not None:
+        rule = recurrence.validate_rrule(new.rrule)
+        first = recurrence.first_occurrence(start, rule, new.timezone)
+        if first is None:
+            raise ValueError("the recurrence rule has no occurrence")
+        if first != start:
+            start, end = first, _length_from(first, start, end, zone, new.all_day)
+    return Event(
+        id=new.id or str(uuid.uuid4()),
+        title=title,
+        start=start,
+        end=end,
+        timezone=new.timezone,
+        all_day=new.all_day,
+        rrule=rule,
+        location=clean_text(new.location, "location", MAX_TEXT_CHARS),
+        description=clean_text(new.description, "description", MAX_TEXT_CHARS),
+        attendees=tuple(new.attendees),
+        reminders=checked_reminders(new.reminders),
+        version=1,
+        calendar_id=calendar_id,
+    )
+
+
+def apply_patch(event: Event, patch: EventPatch) -> Event:
+    """`event` with the patch's fields set; a new start alone keeps the length."""
+    zone = zone_of(event.timezone)
+    start = event.start
+    if patch.start is not None:
+        start = require_aware(patch.start, "start").astimezone(zone)
+    if patch.end is not None:
+        end = require_aware(patch.end, "end").astimezone(zone)
+    elif event.all_day and patch.start is not None and _is_midnight(start, zone):
+        end = _from_wall(_wall(start, zone) + timedelta(days=_days(event, zone)), zone)
+    else:
+        end = recurrence.plus_elapsed(start, recurrence.elapsed(event.start, event.end))
+    if end <= start:
+        raise ValueError("an event must end after it starts")
+    title = event.title
+    if patch.title is not None:
+        title = clean_text(patch.title, "title", MAX_TITLE_CHARS) or ""
+        if not title:
+            raise ValueError("an event needs a title")
+    return dataclasses.replace(
+        event,
+        title=title,
+        start=start,
+        end=end,
+        all_day=event.all_day and _is_midnight(start, zone) and _is_midnight(end, zone),
+        location=(
+            event.location
+            if patch.location is None
+            else clean_text(patch.location, "location", MAX_TEXT_CHARS)
+        ),
+        description=(
+            event.description
+            if patch.description is None
+            else clean_text(patch.description, "description", MAX_TEXT_CHARS)
+        ),
+        reminders=event.reminders
+        if patch.reminders is None
+        else checked_reminders(patch.reminders),
+        attendees=event.attendees if patch.attendees is None else tuple(patch.attendees),
+    )
+
+
+def updated(series: Series, patch: EventPatch, scope: Scope, occurrence: datetime | None) -> Change:
+    """The series after `patch` at `scope`; every change bumps the master's version."""
+    master = series.master
+    version = master.version + 1
+    if occurrence is not None:
+        require_aware(occurrence, "occurrence")
+    if master.rrule is None:
+        changed = dataclasses.replace(apply_patch(master, patch), version=version)
+        return Change(Series(changed), changed)
+    if scope is not Scope.ALL and occurrence is None:
+        raise ValueError("changing one occurrence needs the occurrence's start")
+    if scope is Scope.THIS:
+        assert occurrence is not None
+        return _update_this(series, patch, occurrence)
+    if scope is Scope.FOLLOWING:
+        assert occurrence is not None
+        if _utc(occurrence) > _utc(master.start):
+            return _split(series, patch, occurrence)
+    return _update_all(series, patch, occurrence)
+
+
+def deleted(series: Series, scope: Scope, occurrence: datetime | None) -> Series | None:
+    """The series after deleting at `scope`; None when nothing of it remains."""
+    master = series.master
+    if master.rrule is None or scope is Scope.ALL:
+        return None
+    if occurrence is None:
+        raise ValueError("deleting one occurrence needs the occurrence's start")
+    cut = _utc(require_aware(occurrence, "occurrence"))
+    version = master.version + 1
+    if scope is Scope.THIS:
+        _require_occurrence(series, cut)
+        return Series(
+            dataclasses.replace(
+                master, exdates=tuple(sorted({*master.exdates, occurrence})), version=version
+            ),
+            tuple(o for o in series.overrides if _rid(o) != cut),
+        )
+    if cut <= _utc(master.start):
+        return None
+    return Series(
+        dataclasses.replace(
+            master,
+            rrule=recurrence.end_before(master.rrule, cut),
+            exdates=tuple(d for d in master.exdates if _utc(d) < cut),
+            version=version,
+        ),
+        tuple(o for o in series.overrides if _rid(o) < cut),
+    )
+
+
+def from_snapshot(event_id: str, snapshot: Sequence[Event]) -> Series | None:
+    """The series a snapshot describes (None for an empty one), checked for consistency."""
+    masters = [e for e in snapshot if e.recurrence_id is None]
+    if any(e.id != event_id for e in snapshot) or (snapshot and len(masters) != 1):
+        raise ValueError("a snapshot holds one master and its overrides, all of one id")
+    if not snapshot:
+        return None
+    master = masters[0]
+    overrides = tuple(
+        dataclasses.replace(e, rrule=None, exdates=(), version=master.version)
+        for e in snapshot
+        if e.recurrence_id is not None
+    )
+    return Series(master, overrides)
+
+
+# ---------------------------------------------------------------- scopes
+
+
+def _update_this(series: Series, patch: EventPatch, occurrence: datetime) -> Change:
+    master = series.master
+    version = master.version + 1
+    existing = _require_occurrence(series, _utc(occurrence))
+    base = existing if existing is not None else _occurrence(master, occurrence)
+    changed = dataclasses.replace(apply_patch(base, patch), rrule=None, exdates=(), version=version)
+    others = tuple(o for o in series.overrides if _rid(o) != _utc(occurrence))
+    new_master = dataclasses.replace(master, version=version)
+    shown = dataclasses.replace(changed, rrule=master.rrule, exdates=master.exdates)
+    return Change(Series(new_master, (*others, changed)), shown)
+
+
+def _update_all(series: Series, patch: EventPatch, occurrence: datetime | None) -> Change:
+    master = series.master
+    assert master.rrule is not None
+    reference = master
+    if occurrence is not None:
+        _require_occurrence(series, _utc(occurrence))
+        reference = _occurrence(master, occurrence)
+    moved = _series_moved(master, reference, patch, master.start)
+    delta = _wall_delta(reference, apply_patch(reference, patch))
+    new_master = dataclasses.replace(
+        moved,
+        version=master.version + 1,
+        exdates=tuple(_shift(d, delta, master.timezone) for d in master.exdates),
+    )
+    overrides = tuple(_carry(o, master, new_master, delta) for o in series.overrides)
+    return Change(Series(new_master, overrides), new_master)
+
+
+def _split(series: Series, patch: EventPatch, occurrence: datetime) -> Change:
+    master = series.master
+    assert master.rrule is not None
+    cut = _utc(occurrence)
+    _require_occurrence(series, cut)
+    reference = _occurrence(master, occurrence)
+    rule = master.rrule
+    if "COUNT=" in rule:
+        before = recurrence.count_before(master.start, rule, master.timezone, cut)
+        total = int(rule.split("COUNT=")[1].split(";")[0])
+        rule = recurrence.with_count(rule, max(1, total - before))
+    tail = dataclasses.replace(master, start=reference.start, end=reference.end, rrule=rule)
+    moved = _series_moved(tail, reference, patch, reference.start)
+    delta = _wall_delta(reference, apply_patch(reference, patch))
+    new_master = dataclasses.replace(
+        moved,
+        id=str(uuid.uuid4()),
+        version=1,
+        exdates=tuple(_shift(d, delta, master.timezone) for d in master.exdates if _utc(d) > cut),
+    )
+    carried = tuple(
+        dataclasses.replace(_carry(o, master, new_master, delta), id=new_master.id, version=1)
+        for o in series.overrides
+        if _rid(o) >= cut
+    )
+    head = dataclasses.replace(
+        master,
+        rrule=recurrence.end_before(master.rrule, cut),
+        exdates=tuple(d for d in master.exdates if _utc(d) < cut),
+        version=master.version + 1,
+    )
+    kept = tuple(o for o in series.overrides if _rid(o) < cut)
+    return Change(Series(head, kept), new_master, Series(new_master, carried))
+
+
+def _series_moved(
+    series: Event, reference: Event, patch: EventPatch, series_start: datetime
+) -> Event:
+    """The series with the patch applied as it applies to `reference` (one occurrence)."""
+    assert series.rrule is not None
+    zone = zone_of(series.timezone)
+    after = apply_patch(reference, patch)
+    delta = _wall_delta(reference, after)
+    start = _from_wall(_wall(series_start, zone) + delta, zone)
+    if patch.start is not None or patch.end is not None:
+        all_day = after.all_day
+        length = recurrence.elapsed(after.start, after.end)
+    else:
+        all_day = series.all_day
+        length = recurrence.elapsed(series.start, series.end)
+    if all_day:
+        days = max(1, round(length / timedelta(days=1)))
+        end = _from_wall(_wall(start, zone) + timedelta(days=days), zone)
+    else:
+        end = recurrence.plus_elapsed(start, length)
+    days_moved = (_wall(start, zone).date() - _wall(series_start, zone).date()).days
+    return dataclasses.replace(
+        after,
+        id=series.id,
+        start=start,
+        end=end,
+        all_day=all_day,
+        rrule=recurrence.shift_weekdays(series.rrule, days_moved),
+        exdates=series.exdates,
+        recurrence_id=None,
+        version=series.version,
+    )
+
+
+def _require_occurrence(series: Series, cut: datetime) -> Event | None:
+    """The override at `cut`, or None for a plain occurrence; EventNotFound when none is there."""
+    for override in series.overrides:
+        if _rid(override) == cut:
+            return override
+    master = series.master
+    assert master.rrule is not None
+    excluded = {_utc(d) for d in master.exdates}
+    zone = zone_of(master.timezone)
+    if cut in excluded or not recurrence.is_occurrence(
+        master.start, master.rrule, master.timezone, cut.astimezone(zone)
+    ):
+        raise EventNotFound(f"{master.id} at {cut.isoformat()}")
+    return None
+
+
+def _occurrence(master: Event, original: datetime) -> Event:
+    """The plain occurrence of `master` starting at `original`."""
+    zone = zone_of(master.timezone)
+    begin = original.astimezone(zone)
+    if master.all_day:
+        finish = _from_wall(_wall(begin, zone) + timedelta(days=_days(master, zone)), zone)
+    else:
+        finish = recurrence.plus_elapsed(begin, recurrence.elapsed(master.start, master.end))
+    return dataclasses.replace(master, start=begin, end=finish, recurrence_id=begin)
+
+
+def pick(mine: T, before: T, after: T) -> T:
+    """A field an override shared with its old series follows the series; its own stays."""
+    return after if mine == before else mine
+
+
+def _carry(override: Event, old: Event, new: Event, delta: timedelta) -> Event:
+    """An override after its series changed: its occurrence id moves with the series, and
+    fields it shared with the old series take the new series' values."""
+    assert override.recurrence_id is not None
+    rid = _shift(override.recurrence_id, delta, override.timezone)
+    start, end = override.start, override.end
+    if start == override.recurrence_id:
+        own = recurrence.elapsed(override.start, override.end)
+        if own == recurrence.elapsed(old.start, old.end):
+            own = recurrence.elapsed(new.start, new.end)
+        start, end = rid, recurrence.plus_elapsed(rid, own)
+
+    return dataclasses.replace(
+        override,
+        start=start,
+        end=end,
+        recurrence_id=rid,
+        title=pick(override.title, old.title, new.title),
+        location=pick(override.location, old.location, new.location),
+        description=pick(override.description, old.description, new.description),
+        attendees=pick(override.attendees, old.attendees, new.attendees),
+        reminders=pick(override.reminders, old.reminders, new.reminders),
+        version=new.version,
+    )
+
+
+# ---------------------------------------------------------------- wall clock
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _rid(override: Event) -> datetime:
+    assert override.recurrence_id is not None
+    return _utc(override.recurrence_id)
+
+
+def _is_midnight(value: datetime, zone: ZoneInfo) -> bool:
+    return value.astimezone(zone).time() == time(0)
+
+
+def _wall(value: datetime, zone: ZoneInfo) -> datetime:
+    """Naive local wall-clock time, for shifting a series without changing its clock time."""
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def _from_wall(wall: datetime, zone: ZoneInfo) -> datetime:
+    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def _days(event: Event, zone: ZoneInfo) -> int:
+    return max(1, (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days)
+
+
+def _length_from(
+    first: datetime, start: datetime, end: datetime, zone: ZoneInfo, all_day: bool
+) -> datetime:
+    if all_day:
+        days = (_wall(end, zone).date() - _wall(start, zone).date()).days
+        return _from_wall(_wall(first, zone) + timedelta(days=days), zone)
+    return recurrence.plus_elapsed(first, recurrence.elapsed(start, end))
+
+
+def _wall_delta(before: Event, after: Event) -> timedelta:
+    zone = zone_of(before.timezone)
+    return _wall(after.start, zone) - _wall(before.start, zone)
+
+
+def _shift(value: datetime, delta: timedelta, tz: str) -> datetime:
+    zone = zone_of(tz)
+    return _from_wall(_wall(value, zone) + delta, zone)

@@ -1,0 +1,84 @@
+"""A real Radicale CalDAV server on a free loopback port, with users alice and bob."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calendar_assistant.calendars.caldav import open_client
+
+PASSWORDS = {"alice": "alice-app-password", "bob": "bob-app-password"}
+
+
+@dataclass(frozen=True)
+class RadicaleServer:
+    url: str
+
+    def client(self, user: str, password: str | None = None) -> Any:
+        return open_client(self.url, user, PASSWORDS[user] if password is None else password)
+
+    def new_calendar(self, user: str) -> Any:
+        """A fresh, empty calendar collection of `user`."""
+        principal = self.client(user).principal()
+        return principal.make_calendar(name=f"test-{uuid.uuid4().hex[:8]}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadicaleServer]:
+    folder: Path = tmp_path_factory.mktemp("radicale")
+    users = folder / "users"
+    users.write_text("".join(f"{u}:{p}\n" for u, p in PASSWORDS.items()))
+    port = _free_port()
+    config = folder / "config"
+    config.write_text(
+        f"""[server]
+hosts = 127.0.0.1:{port}
+[auth]
+type = htpasswd
+htpasswd_filename = {users}
+htpasswd_encryption = plain
+delay = 0
+[rights]
+type = owner_only
+[storage]
+filesystem_folder = {folder / "collections"}
+[logging]
+level = warning
+"""
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    err = process.stderr.read().decode() if process.stderr else ""
+                    pytest.fail(f"Radicale did not start: {err}")
+                time.sleep(0.05)
+        yield RadicaleServer(f"http://127.0.0.1:{port}/")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

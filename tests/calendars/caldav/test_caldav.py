@@ -1,0 +1,173 @@
+"""What CalDAV adds to the contract: ETags, the stored iCalendar, other clients, access."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from calendar_assistant.calendars.accounts.errors import ReconnectNeeded
+from calendar_assistant.calendars.base import EventNotFound, VersionConflict
+from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars
+from calendar_assistant.calendars.caldav.documents import to_ical
+from calendar_assistant.calendars.local import DuplicateEvent
+from calendar_assistant.domain.events import EventPatch, NewEvent, Scope
+
+from ..contract import at, first_monday, midnight
+from .conftest import RadicaleServer
+
+
+@pytest.fixture
+def calendar(radicale: RadicaleServer, tz: ZoneInfo) -> CalDavCalendar:
+    return CalDavCalendar(radicale.new_calendar("alice"), timezone=str(tz), calendar_id="r")
+
+
+async def test_a_change_made_meanwhile_is_never_overwritten(
+    calendar: CalDavCalendar, tz: ZoneInfo
+) -> None:
+    day = date(2027, 3, 2)
+    created = await calendar.create_event(
+        NewEvent("Call", at(tz, day, 10), at(tz, day, 11), str(tz))
+    )
+    mine = await calendar.fetch(created.id)
+    theirs = await calendar.fetch(created.id)
+    assert mine is not None
+    assert theirs is not None
+    # Another client renames it without touching SEQUENCE: only the ETag tells.
+    other = dataclasses.replace(theirs.series.master, title="Renamed elsewhere")
+    await calendar.store(theirs, dataclasses.replace(theirs.series, master=other))
+    late = dataclasses.replace(mine.series.master, title="Mine")
+    with pytest.raises(VersionConflict) as caught:
+        await calendar.store(mine, dataclasses.replace(mine.series, master=late))
+    assert caught.value.current.title == "Renamed elsewhere"
+    stored = await calendar.get_event(created.id)
+    assert stored is not None
+    assert stored.title == "Renamed elsewhere"
+
+
+async def test_series_is_stored_with_exdate_and_recurrence_id(
+    calendar: CalDavCalendar, tz: ZoneInfo
+) -> None:
+    monday = first_monday(tz)
+    series = await calendar.create_event(
+        NewEvent(
+            "Standup", at(tz, monday, 10), at(tz, monday, 10, 30), str(tz), rrule="FREQ=WEEKLY"
+        )
+    )
+    week = timedelta(weeks=1)
+    await calendar.delete_event(series.id, scope=Scope.THIS, occurrence=at(tz, monday, 10) + week)
+    moved = at(tz, monday + 2 * week, 10)
+    await calendar.update_event(
+        series.id, EventPatch(start=moved + timedelta(hours=3)), scope=Scope.THIS, occurrence=moved
+    )
+    stored = await calendar.fetch(series.id)
+    assert stored is not None
+    parsed = Calendar.from_ical(stored.resource.data)
+    vevents = list(parsed.walk("VEVENT"))
+    assert len(vevents) == 2
+    master = next(v for v in vevents if "RECURRENCE-ID" not in v)
+    override = next(v for v in vevents if "RECURRENCE-ID" in v)
+    assert master["DTSTART"].params["TZID"] == str(tz)
+    assert [d.dt for d in master["EXDATE"].dts] == [at(tz, monday + week, 10)]
+    assert override.decoded("RECURRENCE-ID") == moved
+    assert override.decoded("DTSTART") == moved + timedelta(hours=3)
+    assert parsed.walk("VTIMEZONE"), "times name their zone"
+    listed = await calendar.list_events(midnight(tz, monday), midnight(tz, monday + 4 * week))
+    assert [e.start for e in listed] == [
+        at(tz, monday, 10),
+        moved + timedelta(hours=3),
+        at(tz, monday + 3 * week, 10),
+    ]
+
+
+async def test_create_with_the_same_id_twice_never_duplicates(
+    calendar: CalDavCalendar, tz: ZoneInfo
+) -> None:
+    day = date(2027, 3, 3)
+    new = NewEvent("Once", at(tz, day, 9), at(tz, day, 10), str(tz), id="retry-1@example")
+    await calendar.create_event(new)
+    with pytest.raises(DuplicateEvent):
+        await calendar.create_event(new)
+    listed = await calendar.list_events(midnight(tz, day), midnight(tz, day + timedelta(1)))
+    assert [e.id for e in listed] == ["retry-1@example"]
+
+
+async def test_events_written_by_other_clients_are_read(
+    radicale: RadicaleServer, tz: ZoneInfo
+) -> None:
+    dav = radicale.new_calendar("alice")
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//other//EN\r\nBEGIN:VEVENT\r\n"
+    tail = "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    dav.save_event(
+        head + "UID:other-1\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270304T090000Z\r\n"
+        "DURATION:PT45M\r\nSUMMARY:From the phone\r\n" + tail
+    )
+    dav.save_event(
+        head + "UID:other-2\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;VALUE=DATE:20270304\r\n"
+        "SUMMARY:Holiday\r\n" + tail
+    )
+    calendar = CalDavCalendar(dav, timezone=str(tz))
+    day = date(2027, 3, 4)
+    listed = await calendar.list_events(midnight(tz, day), midnight(tz, day + timedelta(1)))
+    phone = next(e for e in listed if e.id == "other-1")
+    assert phone.timezone == "UTC"
+    assert phone.end - phone.start == timedelta(minutes=45)
+    holiday = next(e for e in listed if e.id == "other-2")
+    assert holiday.all_day
+    assert (holiday.start, holiday.end) == (midnight(tz, day), midnight(tz, day + timedelta(1)))
+    await calendar.update_event("other-1", EventPatch(title="Moved by us"))
+    again = await calendar.get_event("other-1")
+    assert again is not None
+    assert again.title == "Moved by us"
+
+
+async def test_a_user_cannot_reach_another_users_calendar(
+    radicale: RadicaleServer, tz: ZoneInfo
+) -> None:
+    alice_dav = radicale.new_calendar("alice")
+    alice = CalDavCalendar(alice_dav, timezone=str(tz))
+    day = date(2027, 3, 5)
+    secret = await alice.create_event(NewEvent("Secret", at(tz, day, 9), at(tz, day, 10), str(tz)))
+    # Bob's client aimed at Alice's calendar URL: every path is refused by the server.
+    bob = CalDavCalendar.at_url(
+        radicale.client("bob"), str(alice_dav.url), timezone=str(tz), calendar_id="x"
+    )
+    with pytest.raises(ReconnectNeeded):
+        await bob.list_events(midnight(tz, day), midnight(tz, day + timedelta(1)))
+    with pytest.raises((ReconnectNeeded, EventNotFound)):
+        await bob.update_event(secret.id, EventPatch(title="Mine"))
+    with pytest.raises((ReconnectNeeded, EventNotFound)):
+        await bob.delete_event(secret.id)
+    kept = await alice.get_event(secret.id)
+    assert kept is not None
+    assert kept.title == "Secret"
+
+
+async def test_a_wrong_password_asks_to_reconnect(radicale: RadicaleServer) -> None:
+    with pytest.raises(ReconnectNeeded):
+        await discover_calendars(radicale.client("alice", "wrong"))
+
+
+async def test_discovery_finds_the_users_calendars(radicale: RadicaleServer) -> None:
+    made = radicale.new_calendar("bob")
+    found = await discover_calendars(radicale.client("bob"))
+    assert str(made.url) in {c.url for c in found}
+
+
+async def test_unknown_event_paths(calendar: CalDavCalendar) -> None:
+    assert await calendar.get_event("") is None
+    assert await calendar.snapshot("x" * 300) == []
+    with pytest.raises(EventNotFound):
+        await calendar.delete_event("missing")
+
+
+def test_documents_carry_the_version_as_sequence(tz: ZoneInfo) -> None:
+    from calendar_assistant.calendars.caldav.series import Series, new_event
+
+    day = date(2027, 3, 6)
+    event = new_event(NewEvent("A", at(tz, day, 9), at(tz, day, 10), str(tz)), "r")
+    body = to_ical(Series(dataclasses.replace(event, version=7)))
+    assert b"SEQUENCE:7" in body
