@@ -11,9 +11,10 @@ import dataclasses
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_assistant.calendars.base import (
@@ -116,37 +117,37 @@ class LocalCalendar:
             raise ValueError("the range ends before it starts")
         if end == start:
             return []
+        table = EventRow.__table__
+        mine = EventRow.user_id == self._user_id
+        in_window = and_(
+            EventRow.start_utc < end,
+            or_(EventRow.span_end_utc.is_(None), EventRow.span_end_utc > start),
+        )
+        # One statement (one consistent read): rows in the window, every override of a series
+        # in the window, and the master of an override moved into the window.
+        series_here = select(EventRow.event_id).where(
+            mine, in_window, EventRow.recurrence_id_utc.is_(None), EventRow.rrule.is_not(None)
+        )
+        moved_here = select(EventRow.event_id).where(
+            mine, in_window, EventRow.recurrence_id_utc.is_not(None)
+        )
+        query = select(table).where(
+            mine,
+            or_(
+                in_window,
+                and_(EventRow.recurrence_id_utc.is_not(None), EventRow.event_id.in_(series_here)),
+                and_(EventRow.recurrence_id_utc.is_(None), EventRow.event_id.in_(moved_here)),
+            ),
+        )
         async with self._db.session() as session:
-            rows = list(
-                await session.scalars(
-                    select(EventRow).where(
-                        EventRow.user_id == self._user_id,
-                        EventRow.start_utc < end,
-                        or_(EventRow.span_end_utc.is_(None), EventRow.span_end_utc > start),
-                    )
-                )
-            )
-            masters = {r.event_id: r for r in rows if r.recurrence_id_utc is None}
-            series_ids = {r.event_id for r in rows if r.recurrence_id_utc is not None} | {
-                r.event_id for r in masters.values() if r.rrule is not None
-            }
-            overrides: dict[str, list[EventRow]] = {}
-            if series_ids:
-                extra = await session.scalars(
-                    select(EventRow).where(
-                        EventRow.user_id == self._user_id,
-                        EventRow.event_id.in_(series_ids),
-                        or_(
-                            EventRow.recurrence_id_utc.is_not(None),
-                            EventRow.event_id.not_in(list(masters)),
-                        ),
-                    )
-                )
-                for row in extra:
-                    if row.recurrence_id_utc is None:
-                        masters[row.event_id] = row
-                    else:
-                        overrides.setdefault(row.event_id, []).append(row)
+            rows = (await session.execute(query)).all()
+        masters: dict[str, Any] = {}
+        overrides: dict[str, list[Any]] = {}
+        for row in rows:
+            if row.recurrence_id_utc is None:
+                masters[row.event_id] = row
+            else:
+                overrides.setdefault(row.event_id, []).append(row)
         found: list[Event] = []
         for row in masters.values():
             master = self._event(row)
@@ -550,7 +551,8 @@ class LocalCalendar:
             query = query.where(EventRow.recurrence_id_utc >= from_)
         await session.execute(query)
 
-    def _event(self, row: EventRow, *, version: int | None = None) -> Event:
+    def _event(self, row: Any, *, version: int | None = None) -> Event:
+        """An Event from an ORM row or a Core row (both have the columns as attributes)."""
         zone = _zone(row.timezone)
         return Event(
             id=row.event_id,
