@@ -25,8 +25,14 @@ from calendar_assistant.domain.events import Event, EventPatch, NewEvent
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository, UserSettings
 
 HERE = Path(__file__).parent
+# A dialogue may carry "xfail": a reason naming a piece not written yet; strict, so it
+# must be removed the moment that piece lands.
 DIALOGUES = [
-    pytest.param(d, id=f"{path.stem}:{d['name']}")
+    pytest.param(
+        d,
+        id=f"{path.stem}:{d['name']}",
+        marks=[pytest.mark.xfail(reason=d["xfail"], strict=True)] if "xfail" in d else [],
+    )
     for path in sorted(HERE.glob("*.json"))
     for d in json.loads(path.read_text(encoding="utf-8"))
 ]
@@ -49,6 +55,7 @@ def _event_line(event: Event, zone: ZoneInfo) -> str:
 
 
 def _button_payload(replies: list[Reply], label: str) -> str:
+    """The payload of the newest button with this label (or a label starting with it)."""
     buttons = [b for r in replies for row in r.buttons for b in row]
     for button in buttons:
         if button.label == label or button.label.startswith(label):
@@ -120,6 +127,7 @@ async def test_dialogue(dialogue: dict[str, Any], tmp_path: Path) -> None:
         assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
         now = datetime.fromisoformat(dialogue["now"])
         last: list[Reply] = []
+        shown: list[Reply] = []  # every reply so far, newest first: old buttons stay pressable
         for turn in dialogue["turns"]:
             if "now" in turn:
                 now = datetime.fromisoformat(turn["now"])
@@ -127,10 +135,11 @@ async def test_dialogue(dialogue: dict[str, Any], tmp_path: Path) -> None:
                 await _change_outside(calendar, turn["outside"], now)
                 continue
             if "press" in turn:
-                inbound = Inbound(button=_button_payload(last, turn["press"]))
+                inbound = Inbound(button=_button_payload(shown, turn["press"]))
             else:
                 inbound = Inbound(text=turn["say"] * int(turn.get("repeat", 1)))
             last = await assistant.handle(user, inbound, now)
+            shown = last + shown
             assert last, "every message gets a reply"
             _check_reply(turn, last)
         expected = dialogue.get("calendar")

@@ -298,6 +298,7 @@ class _Turn:
             await self._drop_pending()
             return [render(outcome, self.view(lang), command.intent)]
         asked_command = outcome.command if isinstance(outcome, NeedsDetails) else command
+        resolution = _pinned(outcome, resolution)
         pending = Pending(
             stage=stage,
             command=asked_command,
@@ -354,6 +355,17 @@ class _Turn:
             await self.a.states.clear(self.profile.user_id)
             self.had_state = False
         self.pending = None
+
+
+def _pinned(outcome: Outcome, resolution: Resolution) -> Resolution:
+    """Pin the event a question is about, so the answer acts on exactly that version of it."""
+    if resolution.target is not None:
+        return resolution
+    if isinstance(outcome, NeedsScope):
+        return replace(resolution, target=outcome.occurrence)
+    if isinstance(outcome, NeedsConfirmation) and len(outcome.events) == 1:
+        return replace(resolution, target=outcome.events[0])
+    return resolution
 
 
 def _stage_of(outcome: Outcome) -> Stage | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -419,14 +420,8 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
             return Reply(text, (yes_no,))
         case Updated(before=b, after=a, scope=scope):
             note = _scope_note(scope, v)
-            shown = Event(
-                id=a.id,
-                title=a.title,
-                start=a.start,
-                end=a.end,
-                timezone=a.timezone,
-                all_day=a.all_day,
-            )
+            # The occurrence the user meant, where it is now (`a` may be a series' master).
+            shown = dataclasses.replace(b, title=a.title, start=outcome.start, end=outcome.end)
             parts: list[str] = []
             if a.title != b.title:
                 parts.append(
