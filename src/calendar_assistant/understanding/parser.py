@@ -156,6 +156,9 @@ def _create(msg: Message, cue: IntentCue) -> Command:
     res = msg.res
     if reading.invalid:
         missing += [Missing.DATE, Missing.TIME]
+    elif reading.span and reading.period and reading.clock is None and reading.day is None:
+        all_day = True  # «отпуск с 20 по 30 декабря»: an all-day event over those days
+        start, end = midnight(reading.period[0], res.tz), midnight(reading.period[1], res.tz)
     elif reading.all_day and (reading.has_day or reading.recurrence) and reading.clock is None:
         first = res.day_of(reading) or (res.first_day(reading) if reading.recurrence else None)
         if first is None:
@@ -383,7 +386,9 @@ def _update(msg: Message, cue: IntentCue) -> Command:
     indices = rest.indices
     new_title = None
     if rename:
-        indices, new_title = _rename_split(msg, indices)
+        all_words = leftover(msg.tokens, _cue_tokens(cue), msg.cues).indices
+        indices, new_title = _rename_split(msg, all_words)
+        indices = tuple(k for k in indices if k not in msg.used_by(msg.pieces))
     pieces = msg.pieces
     first = next((p for p in pieces if p.kind not in (Kind.DURATION, Kind.LEAD)), None)
     if (
@@ -453,9 +458,12 @@ def _rename_split(msg: Message, indices: tuple[int, ...]) -> tuple[tuple[int, ..
         title = render(msg.text, tokens, inner)
         return tuple(before), (title[:1].upper() + title[1:]) if title else None
     preps = {p[0] for p in msg.cues.phrases("new_title_preps")}
+    if not indices:
+        return indices, None
     for n in range(len(indices) - 1, 0, -1):
         if tokens[indices[n]].norm in preps:
-            new = indices[n + 1 :]
+            # the new name is everything after the preposition, time words included
+            new = list(range(indices[n] + 1, len(tokens)))
             title = render(msg.text, tokens, new)
             return indices[:n], (title[:1].upper() + title[1:]) if title else None
     return indices, None

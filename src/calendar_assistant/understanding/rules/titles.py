@@ -211,11 +211,8 @@ def split_location(
             look = nxt_pos + 1 if place.norm == "the" and nxt_pos + 1 < len(indices) else nxt_pos
             word = tokens[indices[look]]
             place_words = {p[0] for p in cues.phrases("place_words")}
-            if not (
-                word.norm in place_words
-                or (word.raw[:1].isupper() and token.norm == "at")
-                or (token.norm == "in" and (word.norm in place_words or word.norm == "room"))
-            ):
+            near = {tokens[q].norm for q in indices[look : look + 4]}
+            if not (near & place_words or (word.raw[:1].isupper() and token.norm == "at")):
                 continue
         # the place runs to the end, or to «с»/"with" that starts the company
         end = len(indices)

@@ -236,7 +236,7 @@ class Grammar:
             return True
         return self.ru and t.norm in ("ч", "час", "часа", "часов")
 
-    def clock_core(self, i: int, *, need_marker: bool) -> tuple[Clock, int] | None:
+    def clock_core(self, i: int, *, need_marker: bool, at: bool = True) -> tuple[Clock, int] | None:
         """A time of day at `i` without its preposition.
 
         With `need_marker`, a bare number is not enough: it needs «часов», am/pm, a part of
@@ -296,10 +296,22 @@ class Grammar:
             return None
         meridiem, k = self._meridiem(j)
         if meridiem is not None:
+            if self.ru and self.norm(j) in ("дня", "дней") and not marked and not at:
+                return None  # «3 дня» is three days; «в 3 дня» is 15:00
+            if self.ru and need_marker and not marked and not at:
+                return None  # «2 утра» alone is too thin to be a time
             marked = True
             j = k
             if hour > 12 and meridiem != "pm":
                 return None
+        elif (
+            self.ru
+            and need_marker
+            and marked
+            and t.kind != "clock"
+            and not _DOTTED.fullmatch(t.norm)
+        ):
+            return None  # «2 часа» without «в» is a duration
         if need_marker and not marked:
             return None
         bare = meridiem is None and not padded and 1 <= hour <= 12
@@ -397,7 +409,7 @@ class Grammar:
             bare_ok = True
         if self.has(j, "oclock") and self.ru:
             j += 1
-        found = self.clock_core(j, need_marker=not bare_ok)
+        found = self.clock_core(j, need_marker=not bare_ok, at=prep in self.v.words["at"])
         if found is None:
             return None
         clock, end = found
@@ -500,7 +512,8 @@ class Grammar:
         if not self.ru and self.norm(j) == "the":
             j += 1
         modifier, k = self._modifier(j)
-        weekday = self._weekday_at(k, typo=bool(prep or modifier))
+        expected = bool(prep or modifier) or self.has(k + 1, "at") or self.norm(k + 1) == "at"
+        weekday = self._weekday_at(k, typo=expected)
         if weekday is None:
             return None
         t = self.tok(k)
@@ -569,7 +582,8 @@ class Grammar:
         if t is None:
             return None
         if not self.ru:
-            month = self._month_at(i, typo=False)
+            nxt = self.tok(i + 1)
+            month = self._month_at(i, typo=nxt is not None and nxt.is_number)
             if month is not None:
                 j = i + 1
                 if self.norm(j) == "the":
@@ -686,10 +700,12 @@ class Grammar:
         prep, j = self._prep(i, "in")
         if prep == "in" and self.norm(j) in ("the", "december") and not self.ru:
             return None
-        amount = self.amount(j, bare_unit=bool(prep))
+        amount = self.amount(j, bare_unit=True)
         if amount is None:
             return None
         seconds, unit, count, end = amount
+        if not prep and amount[3] == j + 1 and self.tok(j) is not None and not self.has(end, "ago"):
+            return None
         sign = 1
         if not prep:
             if self.has(end, "ago"):
@@ -968,7 +984,10 @@ class Grammar:
             if self.today.weekday() <= first_weekday and self.today.weekday() != first_weekday:
                 start = self.resolve_weekday(first_weekday, None)
             end_day = start + timedelta(days=(second - first_weekday) % 7 + 1)
-            return Piece(Kind.PERIOD, i, j + 3, prep=prep, day=start, day_end=end_day, grain="day")
+            return Piece(
+                Kind.PERIOD, i, j + 3, prep=prep, day=start, day_end=end_day, grain="day",
+                extra={"span": True},
+            )  # fmt: skip
         month_first = None
         if not self.ru:
             month_first = self._month_at(j, typo=False)
@@ -998,6 +1017,7 @@ class Grammar:
                 prep=prep,
                 day=first_day,
                 day_end=last + timedelta(days=1),
+                extra={"span": True},
                 grain="day",
             )
         a = self._int(j, 1, 31)
@@ -1025,7 +1045,14 @@ class Grammar:
         if begin is None:
             return None
         return Piece(
-            Kind.PERIOD, i, end, prep=prep, day=begin, day_end=last + timedelta(days=1), grain="day"
+            Kind.PERIOD,
+            i,
+            end,
+            prep=prep,
+            day=begin,
+            day_end=last + timedelta(days=1),
+            extra={"span": True},
+            grain="day",
         )
 
     def _part_of_day(self, i: int) -> Piece | None:
@@ -1212,7 +1239,15 @@ class Grammar:
                 interval, j = 2, j + 1
             else:
                 found_n = self.number(j)
-                if found_n is not None and found_n[0] == int(found_n[0]) and 2 <= found_n[0] <= 99:
+                if (
+                    found_n is not None
+                    and found_n[0] == int(found_n[0])
+                    and 2 <= found_n[0] <= 99
+                    and (
+                        self._period_unit(found_n[1]) is not None
+                        or self._weekday_at(found_n[1], typo=False) is not None
+                    )
+                ):
                     interval, j = int(found_n[0]), found_n[1]
             days = self._weekday_list(j)
             if days is not None:

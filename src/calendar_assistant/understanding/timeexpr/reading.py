@@ -88,6 +88,7 @@ class Reading:
     start_bound: Piece | None = None
     lead_seconds: float | None = None
     all_day: bool = False
+    span: bool = False  # the period is a range of days said as such («с 20 по 30 декабря»)
     invalid: bool = False
     monthday: int | None = None
 
@@ -118,6 +119,7 @@ def combine(pieces: list[Piece]) -> Reading:
                 r.part = p.part
         elif p.kind == Kind.PERIOD and r.period is None and p.day and p.day_end:
             r.period = (p.day, p.day_end, p.grain)
+            r.span = bool(p.extra.get("span"))
         elif p.kind == Kind.PART:
             if r.part is None:
                 r.part = p.part
@@ -136,8 +138,12 @@ def combine(pieces: list[Piece]) -> Reading:
             r.duration_seconds, r.duration_grain = p.seconds, p.grain
         elif p.kind == Kind.LEAD and r.lead_seconds is None:
             r.lead_seconds = p.seconds
-        elif p.kind == Kind.RECURRENCE and r.recurrence is None:
-            r.recurrence = p.recurrence
+        elif p.kind == Kind.RECURRENCE and p.recurrence is not None:
+            if r.recurrence is None:
+                r.recurrence = p.recurrence
+            elif not r.recurrence.byday and p.recurrence.byday:  # «раз в неделю по средам»
+                rec = r.recurrence
+                r.recurrence = Recurrence("WEEKLY", rec.interval, p.recurrence.byday)
         elif p.kind == Kind.COUNT:
             r.count = p.count
         elif p.kind == Kind.ALL_DAY:
@@ -149,6 +155,10 @@ def combine(pieces: list[Piece]) -> Reading:
                 r.end_bound = p.inner
             else:
                 r.start_bound = p.inner
+    if r.period is not None and r.day is not None and r.from_weekday and r.period[2] == "week":
+        # «на следующей неделе в среду»: that weekday of the week named
+        r.day = r.period[0] + timedelta(days=r.day.weekday())
+        r.period = None
     if r.recurrence is not None:
         if r.end_bound is not None and r.end_bound.kind == Kind.DAY and r.end_bound.day:
             r.until, r.end_bound = r.end_bound.day, None
@@ -292,9 +302,12 @@ class Resolver:
             lo, hi = PART_WINDOW[r.part]
             return local(day, lo, 0, self.tz), local(day, hi, 0, self.tz)
         if r.day is not None and r.clock is None:
+            day_start = midnight(r.day, self.tz)
+            day_end = midnight(r.day + timedelta(days=1), self.tz)
             if r.end_bound is not None or r.start_bound is not None:
-                return self.open_window(r)
-            return midnight(r.day, self.tz), midnight(r.day + timedelta(days=1), self.tz)
+                after, before = self.open_window(r)  # «в пятницу после обеда»: rest of the day
+                return after or day_start, before or day_end
+            return day_start, day_end
         if r.instant is not None:
             return r.instant, plus(r.instant, 60, self.tz)
         if r.clock is not None:
