@@ -1,0 +1,141 @@
+"""The voice engine channels call: bytes of a recording in, a Transcript out; text in, OGG out.
+
+One worker pool does the CPU work (decoding, the model, piper) so the event loop keeps
+answering other users; recordings beyond what the pool can take soon are refused with a
+clear reply rather than queued without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+import structlog
+
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.speech.audio import AudioLimits, decode_audio
+from calendar_assistant.speech.opus import SpokenAudio
+from calendar_assistant.speech.problems import SpeechBusy, VoiceOff
+from calendar_assistant.speech.synthesis import EspeakSynthesizer, SpeechSynthesizer
+from calendar_assistant.speech.transcription import Transcript, TranscriptionEngine
+
+if TYPE_CHECKING:
+    from calendar_assistant.config import Settings
+
+log = structlog.get_logger("calendar_assistant.speech")
+
+#: Recordings allowed to wait per worker before new ones get "busy, retry".
+WAITING_PER_WORKER = 8
+
+
+class Voice:
+    """Transcription and synthesis with limits, on a shared worker pool."""
+
+    def __init__(
+        self,
+        engine: TranscriptionEngine | None,
+        synthesizer: SpeechSynthesizer,
+        pool: ThreadPoolExecutor,
+        *,
+        limits: AudioLimits | None = None,
+        workers: int = 1,
+        replies_default: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.synthesizer = synthesizer
+        self.limits = limits or AudioLimits()
+        self.replies_default = replies_default
+        self._pool = pool
+        self._max_in_flight = workers * (1 + WAITING_PER_WORKER)
+        self._in_flight = 0
+
+    @property
+    def can_listen(self) -> bool:
+        """False when no engine is configured: voice messages get the "voice is off" reply."""
+        return self.engine is not None
+
+    async def transcribe(
+        self, data: bytes, *, language: Lang | None = None, hint: Lang | None = None
+    ) -> Transcript:
+        """Decode and transcribe a recording; every failure is a SpeechProblem to explain."""
+        if self.engine is None:
+            raise VoiceOff()
+        if self._in_flight >= self._max_in_flight:
+            raise SpeechBusy()
+        self._in_flight += 1
+        try:
+            loop = asyncio.get_running_loop()
+            audio = await loop.run_in_executor(self._pool, decode_audio, data, self.limits)
+            started = loop.time()
+            transcript = await self.engine.transcribe(audio, language=language, hint=hint)
+            log.info(
+                "voice transcribed",
+                engine=self.engine.name,
+                seconds=round(audio.seconds, 2),
+                elapsed=round(loop.time() - started, 2),
+                language=transcript.language,
+                chars=len(transcript.text),
+            )
+            return transcript
+        finally:
+            self._in_flight -= 1
+
+    async def speak(self, text: str, lang: Lang) -> SpokenAudio:
+        """A spoken reply as OGG/Opus; SynthesisFailed leaves the text reply to stand alone."""
+        return await self.synthesizer.speak(text, lang)
+
+    async def warm_up(self) -> None:
+        """Load the model in the pool now, so the first voice message is not the slow one."""
+        engine = self.engine
+        if engine is not None:
+            await asyncio.get_running_loop().run_in_executor(self._pool, engine.warm_up)
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def open_voice(settings: Settings) -> Voice:
+    """Build the voice engine from settings; a wrong model path fails here, at start-up.
+
+    The model itself loads on first use or on `warm_up()`; nothing is downloaded.
+    """
+    from calendar_assistant.speech.endpoint import EndpointEngine
+    from calendar_assistant.speech.synthesis import PiperSynthesizer
+    from calendar_assistant.speech.whisper import WhisperEngine
+
+    workers = settings.speech_workers
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speech")
+    engine: TranscriptionEngine | None = None
+    try:
+        if settings.transcription_url:
+            engine = EndpointEngine(
+                settings.transcription_url,
+                api_key=settings.transcription_api_key,
+                model=settings.transcription_model,
+            )
+        elif settings.whisper_model:
+            engine = WhisperEngine(
+                settings.whisper_model,
+                pool,
+                compute_type=settings.whisper_compute_type,
+                cpu_threads=settings.whisper_cpu_threads,
+                workers=workers,
+            )
+        espeak = EspeakSynthesizer()
+        synthesizer: SpeechSynthesizer = espeak
+        if settings.piper_voice is not None:
+            synthesizer = PiperSynthesizer(settings.piper_voice, pool, espeak)
+    except BaseException:
+        pool.shutdown(wait=False)
+        raise
+    return Voice(
+        engine,
+        synthesizer,
+        pool,
+        limits=AudioLimits(settings.voice_max_seconds, settings.voice_max_bytes),
+        workers=workers,
+        replies_default=settings.voice_replies,
+    )
