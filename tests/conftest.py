@@ -25,7 +25,6 @@ from sqlalchemy.engine import make_url
 from calendar_assistant.storage.database import Database
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-_TABLES = "undo_log, dialogue_states, reminders, events, user_settings, users"
 
 
 @pytest.fixture
@@ -114,7 +113,11 @@ def sqlite_url(tmp_path: Path) -> str:
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """An opened, migrated, empty database: a SQLite file, then PostgreSQL."""
+    """An opened, migrated, empty database: a SQLite file, then PostgreSQL.
+
+    The PostgreSQL database lives for the whole session; every table but Alembic's is emptied
+    before each test.
+    """
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'data' / 'calendar.sqlite3'}"
         db = await Database.open(url)
@@ -122,7 +125,15 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         url = request.getfixturevalue("postgres_url")
         db = await Database.open(url)
         async with db.transaction() as session:
-            await session.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
+            tables = await session.scalars(
+                text(
+                    "SELECT quote_ident(tablename) FROM pg_tables "
+                    "WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
+                )
+            )
+            names = ", ".join(tables)
+            if names:
+                await session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     try:
         yield db
     finally:

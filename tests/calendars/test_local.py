@@ -257,3 +257,21 @@ async def test_list_of_a_long_running_series_is_fast_forwarded_correctly(
         assert event.start.isoweekday() == 1
         assert event.start.astimezone(tz).hour == 8
         assert ((event.start.date() - start.date()).days // 7) % 2 == 0
+
+
+async def test_moving_a_monthly_series_moves_its_day_of_the_month(
+    backend: LocalCalendar, tz: ZoneInfo
+) -> None:
+    first = date(2027, 1, 15)
+    series = await backend.create_event(
+        NewEvent(
+            "Rent",
+            at(tz, first, 9),
+            at(tz, first, 10),
+            str(tz),
+            rrule="FREQ=MONTHLY;BYMONTHDAY=15",
+        )
+    )
+    await backend.update_event(series.id, EventPatch(start=at(tz, date(2027, 1, 17), 9)))
+    listed = await backend.list_events(midnight(tz, first), midnight(tz, date(2027, 5, 1)))
+    assert [(e.start.month, e.start.day) for e in listed] == [(1, 17), (2, 17), (3, 17), (4, 17)]

@@ -244,6 +244,23 @@ def test_helpers_for_splitting_a_series() -> None:
     assert recurrence.with_count("FREQ=WEEKLY;COUNT=10", 7) == "FREQ=WEEKLY;COUNT=7"
     assert recurrence.shift_weekdays("FREQ=WEEKLY;BYDAY=MO,FR", 3) == "FREQ=WEEKLY;BYDAY=TH,MO"
     assert recurrence.shift_weekdays("FREQ=MONTHLY;BYDAY=1MO", 3) == "FREQ=MONTHLY;BYDAY=1MO"
+    later = start + timedelta(days=3)
+    assert (
+        recurrence.follow_start("FREQ=WEEKLY;BYDAY=MO,FR", start, later, "Europe/Berlin")
+        == "FREQ=WEEKLY;BYDAY=TH,MO"
+    )
+    assert (
+        recurrence.follow_start("FREQ=MONTHLY;BYDAY=1MO", start, later, "Europe/Berlin")
+        == "FREQ=MONTHLY;BYDAY=1TH"
+    )
+    assert (
+        recurrence.follow_start("FREQ=MONTHLY;BYMONTHDAY=1", start, later, "Europe/Berlin")
+        == "FREQ=MONTHLY;BYMONTHDAY=4"
+    )
+    assert (
+        recurrence.follow_start("FREQ=WEEKLY;BYDAY=MO", start, start + timedelta(weeks=1), "UTC")
+        == "FREQ=WEEKLY;BYDAY=MO"
+    )
     assert recurrence.is_occurrence(start, "FREQ=WEEKLY", "Europe/Berlin", cut)
     assert not recurrence.is_occurrence(
         start, "FREQ=WEEKLY", "Europe/Berlin", cut + timedelta(hours=1)

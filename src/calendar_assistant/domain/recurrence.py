@@ -274,16 +274,46 @@ def with_count(rrule_text: str, count: int) -> str:
 
 
 def shift_weekdays(rrule_text: str, days: int) -> str:
-    """Move plain BYDAY weekdays by `days`, for a series moved to another day of the week."""
+    """Move plain BYDAY weekdays by `days`, for a series moved to another day of the week.
+
+    Positioned weekdays (1MO, -1FR) are left as they are; `follow_start` handles those too.
+    """
     parts = _parts(rrule_text)
     if days % 7 == 0 or "BYDAY" not in parts:
         return rrule_text
     shifted: list[str] = []
     for item in parts["BYDAY"].split(","):
-        if item not in _WEEKDAYS:  # "1MO", "-1FR": a position in the month, left as is
+        if item not in _WEEKDAYS:
             return rrule_text
         shifted.append(_WEEKDAYS[(_WEEKDAYS.index(item) + days) % 7])
     parts["BYDAY"] = ",".join(shifted)
+    return _join(parts)
+
+
+def follow_start(rrule_text: str, old_start: datetime, new_start: datetime, tz: str) -> str:
+    """The rule adjusted for a series moved to another day, so the new start still matches.
+
+    Plain weekdays (BYDAY=MO) and positioned ones (BYDAY=1MO) move by the number of days;
+    a single day of the month (BYMONTHDAY=15) becomes the new start's day.
+    """
+    zone = ZoneInfo(tz)
+    old_day = old_start.astimezone(zone).date()
+    new_day = new_start.astimezone(zone).date()
+    days = (new_day - old_day).days
+    if days == 0:
+        return rrule_text
+    parts = _parts(rrule_text)
+    if "BYDAY" in parts and days % 7:
+        shifted: list[str] = []
+        for item in parts["BYDAY"].split(","):
+            prefix, weekday = item[:-2], item[-2:]
+            if weekday not in _WEEKDAYS:
+                return rrule_text
+            shifted.append(prefix + _WEEKDAYS[(_WEEKDAYS.index(weekday) + days) % 7])
+        parts["BYDAY"] = ",".join(shifted)
+    monthdays = parts.get("BYMONTHDAY", "")
+    if monthdays.isdigit() and int(monthdays) == old_day.day:
+        parts["BYMONTHDAY"] = str(new_day.day)
     return _join(parts)
 
 

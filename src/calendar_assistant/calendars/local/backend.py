@@ -449,8 +449,7 @@ class LocalCalendar:
             end = _from_wall(_wall(start, zone) + timedelta(days=days), zone)
         else:
             end = recurrence.plus_elapsed(start, length)
-        days_moved = (_wall(start, zone).date() - _wall(series_start, zone).date()).days
-        rule = recurrence.shift_weekdays(series.rrule, days_moved)
+        rule = recurrence.follow_start(series.rrule, series_start, start, series.timezone)
         return dataclasses.replace(
             after,
             id=series.id,
