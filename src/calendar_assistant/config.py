@@ -74,6 +74,23 @@ class Settings(BaseSettings):
         default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1"
     )
     transcription_api_key: str | None = None
+    credentials_keys: str | None = Field(
+        default=None,
+        description="Fernet keys, comma-separated, newest first: encrypt calendar secrets",
+    )
+    google_client_id: str | None = None
+    google_client_secret: str | None = None
+    google_redirect_url: str | None = Field(
+        default=None, description="public URL of /oauth/google/callback"
+    )
+    google_auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    google_token_url: str = "https://oauth2.googleapis.com/token"
+    google_revoke_url: str = "https://oauth2.googleapis.com/revoke"
+    google_api_endpoint: str | None = Field(
+        default=None, description="Calendar API base URL; default is Google's own"
+    )
+    calendar_retries: int = Field(default=4, ge=0, le=10)
+    calendar_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     transcription_model: str = "whisper-1"
 
     @field_validator("log_level", mode="before")
