@@ -7,7 +7,7 @@ its own («Удали встречу…») is not an answer: the caller parses i
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,16 +75,17 @@ def _complete_create(
         if reading.day is None and reading.period is None and reading.instant is None:
             reading.day = pending.day or (pending.start.date() if pending.start else None)
         if reading.all_day and reading.day is not None:
-            start = midnight(reading.day, res.tz)
             update.update(
-                start=start, end=midnight(reading.day + timedelta(days=1), res.tz), all_day=True
+                start=midnight(reading.day, res.tz),
+                end=midnight(reading.day + timedelta(days=1), res.tz),
+                all_day=True,
             )
             missing = [m for m in missing if m not in (Missing.DATE, Missing.TIME)]
         else:
             start = res.start(reading)
             if start is not None:
                 if reading.duration_seconds is None and pending.start and pending.end:
-                    length = pending.end.astimezone(res.tz) - pending.start.astimezone(res.tz)
+                    length = pending.end.astimezone(UTC) - pending.start.astimezone(UTC)
                     reading.duration_seconds = length.total_seconds()
                 end = res.end(reading, start, msg.default_seconds)
                 update.update(
