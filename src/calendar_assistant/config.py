@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The async drivers the storage runs on, by database backend.
@@ -44,6 +45,20 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=4000, ge=100)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool | None = Field(default=None, description="JSON logs; default: when not a tty")
+    server_host: str = Field(default="127.0.0.1", description="address `serve` listens on")
+    server_port: int = Field(default=8000, ge=1, le=65535)
+    max_request_bytes: int = Field(default=262144, ge=1024, description="larger bodies get 413")
+    rate_limit_per_minute: int = Field(default=30, ge=1, description="messages per user")
+    redis_url: str | None = Field(
+        default=None, description="shared locks and rate limits for replicas; in-process if unset"
+    )
+    reminder_poll_seconds: float = Field(default=5.0, gt=0, le=25)
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = Field(
+        default=None, description="public HTTPS URL of /telegram/webhook; long polling if unset"
+    )
+    telegram_webhook_secret: SecretStr | None = None
     llm_provider: Literal["auto", "anthropic", "openai", "off"] = Field(
         default="auto",
         description="auto: Anthropic when ANTHROPIC_API_KEY is set, else OpenAI when OPENAI_API_KEY",
@@ -152,6 +167,33 @@ class Settings(BaseSettings):
         if not days or any(d not in {"1", "2", "3", "4", "5", "6", "7"} for d in days):
             raise ValueError("working_days lists ISO weekdays 1-7, e.g. 1,2,3,4,5")
         return ",".join(days)
+
+    @field_validator(
+        "redis_url",
+        "telegram_webhook_url",
+        "telegram_bot_token",
+        "telegram_webhook_secret",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters A-Z, a-z, 0-9, `_` and `-` as a secret token."""
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("use 1-256 characters: letters, digits, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_has_secret(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (a random token)")
+        return self
 
     @model_validator(mode="after")
     def _working_hours_in_order(self) -> Settings:
