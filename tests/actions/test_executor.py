@@ -378,3 +378,53 @@ async def test_dst_day_free_slots_and_weekly_series(ctx: ActionContext, tz: Zone
         (9, 10),
         (11, 18),
     ]
+
+
+async def test_move_to_another_day_keeps_the_clock_time(ctx: ActionContext) -> None:
+    event_id = await add(ctx, "Стоматолог", at(9, 30))
+    thursday = datetime(2026, 11, 26, tzinfo=MOSCOW).date()
+    command = Command(
+        intent=Intent.UPDATE_EVENT, target=EventTarget(title="стоматолог"), day=thursday
+    )
+    outcome = await execute(command, ctx)
+    assert isinstance(outcome, Updated)
+    moved = await ctx.calendar.get_event(event_id)
+    assert moved is not None
+    assert (moved.start, moved.end) == (
+        at(9, 30, day=TOMORROW + timedelta(days=1)),
+        at(10, 30, day=TOMORROW + timedelta(days=1)),
+    )
+
+
+async def test_bulk_move_is_confirmed_and_undone_whole(ctx: ActionContext) -> None:
+    await add(ctx, "Раз", at(9))
+    await add(ctx, "Стендап", at(10), 15, rrule="FREQ=DAILY;COUNT=3")
+    friday = TOMORROW + timedelta(days=2)
+    command = Command(
+        intent=Intent.UPDATE_EVENT,
+        range_start=TOMORROW,
+        range_end=TOMORROW + timedelta(days=1),
+        day=friday.date(),
+    )
+    asked = await execute(command, ctx)
+    assert isinstance(asked, NeedsConfirmation)
+    assert not asked.deleting
+    assert len(asked.events) == 2
+    done = await execute(command, ctx, Resolution(confirmed=True))
+    assert isinstance(done, Updated)
+    assert done.count == 2
+    on_friday = await ctx.calendar.list_events(friday, friday + timedelta(days=1))
+    assert [(e.title, e.start.hour) for e in on_friday] == [
+        ("Раз", 9),
+        ("Стендап", 10),
+        ("Стендап", 10),
+    ]
+    assert await ctx.calendar.list_events(TOMORROW, TOMORROW + timedelta(days=1)) == []
+    await revert(done.undo, ctx)
+    back = await ctx.calendar.list_events(TOMORROW, TOMORROW + timedelta(days=3))
+    assert [(e.title, e.start.day) for e in back] == [
+        ("Раз", 25),
+        ("Стендап", 25),
+        ("Стендап", 26),
+        ("Стендап", 27),
+    ]

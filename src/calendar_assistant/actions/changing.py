@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from calendar_assistant.actions.context import ActionContext
@@ -31,7 +31,7 @@ from calendar_assistant.actions.outcomes import (
 )
 from calendar_assistant.actions.snapshots import event_from_json, event_to_json
 from calendar_assistant.calendars.base import CalendarError
-from calendar_assistant.domain.commands import Command, Missing
+from calendar_assistant.domain.commands import Command, EventChanges, Missing
 from calendar_assistant.domain.events import Event, EventPatch, Scope
 
 _CHOICES = 6
@@ -72,16 +72,29 @@ async def _snapshot(ctx: ActionContext, event_id: str) -> list[dict[str, Any]]:
     return [event_to_json(e) for e in await ctx.calendar.snapshot(event_id)]
 
 
+def _moved_to(event: Event, new_start: datetime, ctx: ActionContext) -> tuple[datetime, datetime]:
+    """The event moved to start at `new_start`, its length kept (whole days for all-day)."""
+    zone = ctx.profile.zone
+    if event.all_day:
+        days = (event.end.astimezone(zone).date() - event.start.astimezone(zone).date()).days
+        first = new_start.astimezone(zone).date()
+        return ctx.midnight(first), ctx.midnight(first + timedelta(days=max(1, days)))
+    return new_start, new_start + (event.end - event.start)
+
+
+def _on_day(event: Event, day: date, ctx: ActionContext) -> datetime:
+    """The same clock time as `event` on another day («перенеси на четверг»)."""
+    local = event.start.astimezone(ctx.profile.zone)
+    return datetime.combine(day, local.time(), tzinfo=ctx.profile.zone)
+
+
 def _new_times(command: Command, event: Event, ctx: ActionContext) -> tuple[datetime, datetime]:
-    changes = command.changes
+    changes = command.changes or EventChanges()
     start, end = event.start, event.end
-    if changes is None:
-        return start, end
     if changes.start is not None:
-        new_start = changes.start.astimezone(ctx.profile.zone)
-        if event.all_day:
-            new_start = ctx.midnight(new_start.date())
-        start, end = new_start, new_start + (event.end - event.start)
+        start, end = _moved_to(event, changes.start.astimezone(ctx.profile.zone), ctx)
+    elif command.day is not None:
+        start, end = _moved_to(event, _on_day(event, command.day, ctx), ctx)
     if changes.end is not None:
         end = changes.end.astimezone(ctx.profile.zone)
     elif changes.duration_minutes is not None:
@@ -89,15 +102,19 @@ def _new_times(command: Command, event: Event, ctx: ActionContext) -> tuple[date
     return start, end
 
 
+def _changes_nothing(command: Command) -> bool:
+    changes = command.changes or EventChanges()
+    return command.day is None and not (
+        changes.start or changes.end or changes.title or changes.duration_minutes
+    )
+
+
 async def update_event(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
-    changes = command.changes
-    if changes is None or (
-        changes.start is None
-        and changes.end is None
-        and changes.title is None
-        and changes.duration_minutes is None
-    ):
+    if _changes_nothing(command):
         return NeedsDetails(command, (Missing.TIME,))
+    bulk = command.range_start is not None and command.range_end is not None
+    if bulk and command.target is None:
+        return await _move_range(command, resolution, ctx)
     if ctx.calendar.capabilities.read_only:
         return Invalid(Problem.READ_ONLY)
     resolved = await _resolve_target(command, resolution, ctx)
@@ -117,7 +134,7 @@ async def update_event(command: Command, resolution: Resolution, ctx: ActionCont
             scope = resolution.scope
     moves = (start, end) != (event.start, event.end)
     patch = EventPatch(
-        title=changes.title,
+        title=command.changes.title if command.changes else None,
         start=start if moves else None,
         end=end if moves else None,
     )
@@ -203,3 +220,48 @@ async def restore_all(ctx: ActionContext, snapshots: dict[str, list[dict[str, An
     """Put every event id back as its snapshot had it (undo, and rollback of a bulk change)."""
     for event_id, stored in snapshots.items():
         await ctx.calendar.restore(event_id, [event_from_json(e) for e in stored])
+
+
+async def _move_range(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
+    """«Перенеси все встречи с понедельника на вторник»: every occurrence, after a yes.
+
+    Each keeps its clock time and length; the day comes from `changes.start` or `day`.
+    """
+    assert command.range_start is not None
+    assert command.range_end is not None
+    changes = command.changes or EventChanges()
+    if changes.start is not None:
+        day = changes.start.astimezone(ctx.profile.zone).date()
+    elif command.day is not None:
+        day = command.day
+    else:
+        return NeedsDetails(command, (Missing.DATE,))
+    occurrences = await ctx.calendar.list_events(command.range_start, command.range_end)
+    if not occurrences:
+        return NothingFound(None, command.range_start, command.range_end)
+    first = occurrences[0]
+    new_start, new_end = _moved_to(first, _on_day(first, day, ctx), ctx)
+    if not resolution.confirmed:
+        return NeedsConfirmation(
+            deleting=False, events=tuple(occurrences), new_start=new_start, new_end=new_end
+        )
+    before: dict[str, list[dict[str, Any]]] = {}
+    for event in occurrences:
+        if event.id not in before:
+            before[event.id] = await _snapshot(ctx, event.id)
+    try:
+        for event in occurrences:
+            start, end = _moved_to(event, _on_day(event, day, ctx), ctx)
+            await ctx.calendar.update_event(
+                event.id,
+                EventPatch(start=start, end=end),
+                scope=Scope.THIS if event.is_recurring else Scope.ALL,
+                occurrence=_occurrence_key(event),
+            )
+    except CalendarError:
+        await restore_all(ctx, before)  # all or nothing
+        raise
+    summary = summary_of("move_many", first, count=len(occurrences))
+    return Updated(
+        first, first, None, UndoRecord(summary, before), new_start, new_end, len(occurrences)
+    )

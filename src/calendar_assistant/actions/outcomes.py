@@ -193,6 +193,7 @@ class Updated:
     undo: UndoRecord
     start: datetime
     end: datetime
+    count: int = 1  # more than one: a bulk move; `before` is the first of them
 
 
 @dataclass(frozen=True, slots=True)

@@ -281,6 +281,12 @@ def _undo_text(summary: dict[str, Any], v: View) -> str:
             f"Вернул {plural(count, 'meeting', 'ru')}.",
             f"Restored {plural(count, 'meeting', 'en')}.",
         )
+    if kind == "move_many":
+        count = int(summary.get("count", 0))
+        return v.t(
+            f"Вернул {plural(count, 'meeting', 'ru')} на прежнее время.",
+            f"Put {plural(count, 'meeting', 'en')} back where they were.",
+        )
     return v.t("Отменил последнее изменение.", "Undid the last change.")
 
 
@@ -395,6 +401,20 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 v.button("Все", "All", Answer.ALL),
             )
             return Reply(text, (row, (v.button("Отмена", "Cancel", Answer.NO),)))
+        case NeedsConfirmation(events=events, deleting=False, new_start=new_start) if new_start:
+            day = dates.day_label(new_start.astimezone(v.zone).date(), v.lang, v.today)
+            count = len(events)
+            text = "\n".join(
+                [
+                    v.t(
+                        f"Перенести {plural(count, 'meeting', 'ru')} на {day}, сохранив время?",
+                        f"Move {plural(count, 'meeting', 'en')} to {day}, keeping their times?",
+                    ),
+                    *_listing(events, v),
+                ]
+            )
+            yes_no = (v.button("Да", "Yes", Answer.YES), v.button("Нет", "No", Answer.NO))
+            return Reply(text, (yes_no,))
         case NeedsConfirmation(events=events, scope=scope):
             if len(events) == 1:
                 e = events[0]
@@ -418,6 +438,14 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 )
             yes_no = (v.button("Да", "Yes", Answer.YES), v.button("Нет", "No", Answer.NO))
             return Reply(text, (yes_no,))
+        case Updated(count=count) if count > 1:
+            day = dates.day_label(outcome.start.astimezone(v.zone).date(), v.lang, v.today)
+            return Reply(
+                v.t(
+                    f"Перенёс {plural(count, 'meeting', 'ru')} на {day}.",
+                    f"Moved {plural(count, 'meeting', 'en')} to {day}.",
+                )
+            )
         case Updated(before=b, after=a, scope=scope):
             note = _scope_note(scope, v)
             # The occurrence the user meant, where it is now (`a` may be a series' master).
