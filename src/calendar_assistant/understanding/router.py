@@ -1,0 +1,275 @@
+"""Rules first, the LLM for the long tail: one `understand` call for the conversation.
+
+The grammar answers in a millisecond and offline. The message goes to the model only when
+the grammar says unknown, is unsure (confidence below `llm_confidence_threshold`) or the
+message holds several actions. What the model asks for is validated into the same Commands
+the grammar makes and runs through the same executor and confirmations; on any LLM failure
+the grammar's answer stands. A delete or change the model proposes must be one the user's
+own words ask for (a delete or change cue in the message), so text read back from the
+calendar cannot turn into a write the user never asked for.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections import OrderedDict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from itertools import pairwise
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from calendar_assistant.config import Settings
+from calendar_assistant.domain.commands import Command, Intent
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.llm.interpreter import Interpreter, LlmAnswer
+from calendar_assistant.understanding.llm.lookups import Lookups
+from calendar_assistant.understanding.llm.prompt import PromptContext, build_prompt
+from calendar_assistant.understanding.llm.resolving import TimeReader
+from calendar_assistant.understanding.llm.turns import ChatModel
+from calendar_assistant.understanding.parser import parse
+from calendar_assistant.understanding.rules.cues import cues, find_first
+from calendar_assistant.understanding.tokens import Token, tokenize
+
+log = structlog.get_logger(__name__)
+
+Source = Literal["rules", "llm", "fallback"]
+#: Intents whose cue words mark an action in a message (for "several actions").
+ACTION_CUES = ("create", "update", "delete", "reminder", "list", "free", "search")
+#: A write the model proposes needs one of these cues in the user's own words.
+WRITE_CUES: dict[Intent, tuple[str, ...]] = {
+    Intent.DELETE_EVENT: ("delete", "clear"),
+    Intent.UPDATE_EVENT: ("update", "rename", "extend"),
+}
+#: Users whose recent turns are kept in memory for the prompt (least recent dropped).
+MAX_USERS_REMEMBERED = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """What a message asks for: commands to run in order, or a text reply to show."""
+
+    commands: tuple[Command, ...]
+    text: str | None
+    source: Source
+    grammar: Command  # the grammar's own reading, kept for the fallback and the metrics
+
+
+@dataclass(slots=True)
+class RouterStats:
+    """Running totals for metrics: where answers came from, LLM tokens and latency."""
+
+    messages: int = 0
+    by_rules: int = 0
+    by_llm: int = 0
+    fallbacks: int = 0
+    llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    llm_latency_ms: float = 0.0
+
+    @property
+    def grammar_share(self) -> float:
+        """Share of messages the grammar answered alone (fallbacks count as the grammar's)."""
+        if not self.messages:
+            return 1.0
+        return (self.by_rules + self.fallbacks) / self.messages
+
+    def add(self, answer: LlmAnswer) -> None:
+        self.llm_calls += answer.steps
+        self.input_tokens += answer.usage.input_tokens
+        self.output_tokens += answer.usage.output_tokens
+        self.cache_read_tokens += answer.usage.cache_read_tokens
+        self.llm_latency_ms += answer.latency_ms
+
+
+@dataclass(frozen=True, slots=True)
+class UserContext:
+    """The user's clock and preferences for one message."""
+
+    now: datetime
+    tz: ZoneInfo
+    lang: Lang | None = None
+    default_duration_minutes: int = 60
+    working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
+    working_days: frozenset[int] = frozenset({1, 2, 3, 4, 5})
+    user_key: str | None = None  # whose recent turns to show the model
+
+
+#: Words that join two requests in one message.
+JOINERS = frozenset(
+    {"и", "а", "потом", "затем", "ещё", "еще", "and", "then", "also", "plus", ";", ","}
+)
+
+
+def _cue_spans(tokens: list[Token], lang: Lang) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    book = cues(lang)
+    for key in ACTION_CUES:
+        used: frozenset[int] = frozenset()
+        while (span := find_first(tokens, book.phrases(key), used)) is not None:
+            found.append(span)
+            used = used | frozenset(range(span[0], span[1]))
+    return found
+
+
+def several_actions(text: str, lang: Lang) -> bool:
+    """True when two action cues stand apart with a joining word between them.
+
+    «удали созвон и поставь встречу», "delete the standup and book a retro"; not
+    «какие у меня встречи на …», where two list cues overlap one request.
+    """
+    tokens = tokenize(text)
+    separate: list[tuple[int, int]] = []
+    for span in sorted(set(_cue_spans(tokens, lang))):
+        if not separate or span[0] >= separate[-1][1]:
+            separate.append(span)
+    return any(
+        any(tokens[k].norm in JOINERS for k in range(first[1], second[0]))
+        for first, second in pairwise(separate)
+    )
+
+
+def asked_for(intent: Intent, text: str) -> bool:
+    """Whether the user's own words carry a cue for this kind of write (either language)."""
+    keys = WRITE_CUES.get(intent)
+    if keys is None:
+        return True
+    tokens = tokenize(text)
+    return any(
+        find_first(tokens, cues(lang).phrases(key)) is not None
+        for lang in ("ru", "en")
+        for key in keys
+    )
+
+
+class Router:
+    """The understanding the Assistant calls: grammar, then (if configured) the model."""
+
+    def __init__(
+        self,
+        *,
+        model: ChatModel | None = None,
+        threshold: float = 0.6,
+        max_steps: int = 4,
+        history_turns: int = 6,
+    ) -> None:
+        self.model = model
+        self.threshold = threshold
+        self.interpreter = Interpreter(model, max_steps=max_steps) if model is not None else None
+        self.history_turns = history_turns
+        self.stats = RouterStats()
+        self._history: OrderedDict[str, deque[tuple[str, str]]] = OrderedDict()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, model: ChatModel | None = None) -> Router:
+        """The router settings ask for; the model from the SDKs' env vars unless given."""
+        if model is None:
+            from calendar_assistant.understanding.llm import chat_model
+
+            model = chat_model(settings)
+        return cls(
+            model=model,
+            threshold=settings.llm_confidence_threshold,
+            max_steps=settings.llm_max_steps,
+            history_turns=settings.llm_history_turns,
+        )
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.interpreter is not None
+
+    def wants_llm(self, command: Command, text: str) -> bool:
+        """Whether the grammar's reading should be handed to the model."""
+        if command.intent is Intent.UNKNOWN or command.confidence < self.threshold:
+            return True
+        if command.intent in (Intent.CANCEL, Intent.UNDO, Intent.HELP):
+            return False
+        return several_actions(text, command.lang)
+
+    def rules_only(self, text: str, user: UserContext) -> Command:
+        """The grammar's reading (what `parse` says), never calling the model."""
+        return parse(
+            text,
+            now=user.now,
+            tz=user.tz,
+            lang=user.lang,
+            default_duration_minutes=user.default_duration_minutes,
+        )
+
+    async def understand(
+        self, text: str, user: UserContext, lookups: Lookups | None = None
+    ) -> Understanding:
+        """What `text` asks for; never raises for anything the user, model or network does."""
+        grammar = self.rules_only(text, user)
+        self.stats.messages += 1
+        if self.interpreter is None or not self.wants_llm(grammar, text):
+            self.stats.by_rules += 1
+            self.remember(user.user_key, "user", text)
+            return Understanding((grammar,), None, "rules", grammar)
+        lang = user.lang or grammar.lang
+        context = PromptContext(
+            now=user.now,
+            tz=user.tz,
+            lang=lang,
+            working_hours=user.working_hours,
+            working_days=user.working_days,
+            history=self.recent(user.user_key),
+        )
+        reader = TimeReader(user.now, user.tz, lang, user.default_duration_minutes)
+        started = clock.perf_counter()
+        answer = await self.interpreter.interpret(text, build_prompt(context), reader, lookups)
+        self.stats.add(answer)
+        commands = tuple(c for c in answer.commands if asked_for(c.intent, text))
+        dropped = len(answer.commands) - len(commands)
+        result: Understanding
+        if commands:
+            result = Understanding(commands, None, "llm", grammar)
+        elif answer.text and answer.problem is None:
+            result = Understanding((), answer.text, "llm", grammar)
+        else:
+            result = Understanding((grammar,), None, "fallback", grammar)
+        if result.source == "llm":
+            self.stats.by_llm += 1
+        else:
+            self.stats.fallbacks += 1
+        log.info(
+            "understood",
+            source=result.source,
+            grammar_intent=grammar.intent.value,
+            grammar_confidence=round(grammar.confidence, 2),
+            intents=[c.intent.value for c in result.commands],
+            problem=answer.problem,
+            refused_writes=dropped,
+            steps=answer.steps,
+            lookups=answer.lookups,
+            input_tokens=answer.usage.input_tokens,
+            output_tokens=answer.usage.output_tokens,
+            cache_read_tokens=answer.usage.cache_read_tokens,
+            latency_ms=round((clock.perf_counter() - started) * 1000, 1),
+            grammar_share=round(self.stats.grammar_share, 3),
+        )
+        self.remember(user.user_key, "user", text)
+        if result.text:
+            self.remember(user.user_key, "assistant", result.text)
+        return result
+
+    def recent(self, user_key: str | None) -> Sequence[tuple[str, str]]:
+        """The last turns kept for this user, oldest first."""
+        if user_key is None or user_key not in self._history:
+            return ()
+        return tuple(self._history[user_key])
+
+    def remember(self, user_key: str | None, role: str, text: str) -> None:
+        """Keep a turn for the next prompt (in memory; bounded per user and in users)."""
+        if user_key is None or self.history_turns == 0:
+            return
+        turns = self._history.pop(user_key, None) or deque(maxlen=self.history_turns)
+        turns.append((role, text[:500]))
+        self._history[user_key] = turns
+        while len(self._history) > MAX_USERS_REMEMBERED:
+            self._history.popitem(last=False)
