@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -143,12 +143,18 @@ def _event_line(event: Event, v: View, with_day: bool = True) -> str:
     return f"{time_text} — {event.title}{where}"
 
 
-def _listing(events: tuple[Event, ...], v: View) -> list[str]:
-    """Events one per line; grouped under day headings when there are many or several days."""
+def _listing(events: tuple[Event, ...], v: View, day_said: date | None = None) -> list[str]:
+    """Events one per line; grouped under day headings when there are many or several days.
+
+    When the heading already names the one day they are all on (`day_said`), lines carry
+    times only.
+    """
     shown = events[:_LIST_LIMIT]
     days = {e.start.astimezone(v.zone).date() for e in shown}
     lines: list[str] = []
-    if len(shown) >= _GROUP_FROM or len(days) > 1:
+    if days == {day_said}:
+        lines.extend(_event_line(e, v, with_day=False) for e in shown)
+    elif len(shown) >= _GROUP_FROM or len(days) > 1:
         current: date | None = None
         for event in shown:
             day = event.start.astimezone(v.zone).date()
@@ -337,7 +343,10 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 f"{label}: {plural(len(events), 'meeting', 'ru')}.",
                 f"{label}: {plural(len(events), 'meeting', 'en')}.",
             )
-            return Reply("\n".join([head, *_listing(events, v)]))
+            local_start = outcome.range_start.astimezone(v.zone)
+            last_moment = (outcome.range_end - timedelta(microseconds=1)).astimezone(v.zone)
+            one_day = local_start.date() if local_start.date() == last_moment.date() else None
+            return Reply("\n".join([head, *_listing(events, v, one_day)]))
         case SlotsFound(slots=slots):
             label = v.span(outcome.range_start, outcome.range_end)
             minutes = int(outcome.min_length.total_seconds() // 60)
