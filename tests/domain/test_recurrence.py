@@ -283,7 +283,7 @@ def rules(draw: st.DrawFn) -> tuple[str, datetime, str]:
     day = date(2024, 1, 1) + timedelta(days=draw(st.integers(0, 365 * 4)))
     hour = draw(st.sampled_from([0, 6, 9, 10, 12, 18, 23]))  # never inside a DST gap
     start = datetime.combine(day, time(hour, draw(st.sampled_from([0, 15, 30]))), tzinfo=zone)
-    freq = draw(st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]))
+    freq = draw(st.sampled_from(["HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]))
     parts = [f"FREQ={freq}"]
     if draw(st.booleans()):
         parts.append(f"INTERVAL={draw(st.integers(1, 4))}")
@@ -318,7 +318,8 @@ def test_expansion_matches_dateutil_and_keeps_the_wall_clock(
     for occurrence in found:
         assert after <= occurrence < before
         local = occurrence.astimezone(zone)
-        assert local.time() == start.time()  # wall clock stable across DST
+        if not rule.startswith("FREQ=HOURLY"):
+            assert local.time() == start.time()  # wall clock stable across DST
     if "COUNT=" in rule:
         count = int(rule.split("COUNT=")[1])
         everything = recurrence.occurrence_starts(
@@ -347,3 +348,27 @@ def test_exdates_remove_exactly_their_occurrence(
     assert [d.astimezone(UTC) for d in rest] == [
         d.astimezone(UTC) for d in every if d.astimezone(UTC) != dropped.astimezone(UTC)
     ]
+
+
+def test_hourly_series_started_long_ago_is_fast_forwarded() -> None:
+    start = at(NEW_YORK, date(2001, 1, 1), 0, 20)
+    rule = "FREQ=HOURLY;INTERVAL=5"
+    window = (at(NEW_YORK, date(2027, 3, 13), 0), at(NEW_YORK, date(2027, 3, 16), 0))
+    found = recurrence.occurrence_starts(
+        start, rule, "America/New_York", after=window[0], before=window[1]
+    )
+    reference = [
+        d
+        for d in rrulestr(rule, dtstart=start).between(window[0], window[1], inc=True)
+        if d < window[1]
+    ]
+    assert [d.astimezone(UTC) for d in found] == [d.astimezone(UTC) for d in reference]
+    assert len(found) >= 14
+
+
+def test_expansion_is_bounded() -> None:
+    start = at(BERLIN, date(2027, 1, 1), 0)
+    found = recurrence.occurrence_starts(
+        start, "FREQ=HOURLY", "Europe/Berlin", after=start, before=start + timedelta(days=365 * 20)
+    )
+    assert len(found) == recurrence.MAX_OCCURRENCES

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -35,6 +36,7 @@ _KNOWN_PARTS = {
     "WKST",
 }
 _MAX_COUNT = 10_000
+MAX_OCCURRENCES = 100_000
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # How far a series is searched for its first occurrence when it is created: a rule with no
 # occurrence within this span is refused instead of being stored as an empty series.
@@ -151,15 +153,19 @@ def plus_elapsed(value: datetime, delta: timedelta) -> datetime:
 
 
 def _fast_forward(parsed: rrule, rrule_text: str, start: datetime, target: datetime) -> rrule:
-    """Move DTSTART of a DAILY/WEEKLY rule without COUNT or BYSETPOS near `target`.
+    """Move DTSTART of an HOURLY/DAILY/WEEKLY rule without COUNT or BYSETPOS near `target`.
 
     Shifting by whole periods keeps every later occurrence and saves iterating years of them.
     """
     parts = _parts(rrule_text)
     freq = parts["FREQ"]
-    if "COUNT" in parts or "BYSETPOS" in parts or freq not in ("DAILY", "WEEKLY"):
+    if "COUNT" in parts or "BYSETPOS" in parts or freq not in ("HOURLY", "DAILY", "WEEKLY"):
         return parsed
-    period_days = int(parts.get("INTERVAL", "1")) * (7 if freq == "WEEKLY" else 1)
+    interval = int(parts.get("INTERVAL", "1"))
+    if freq == "HOURLY":  # whole days that are also whole periods
+        period_days = math.lcm(interval, 24) // 24
+    else:
+        period_days = interval * (7 if freq == "WEEKLY" else 1)
     gap = (target.astimezone(start.tzinfo).date() - start.date()).days - 7
     periods = gap // period_days
     if periods <= 0:
@@ -182,7 +188,11 @@ def occurrence_starts(
     before: datetime,
     exdates: Iterable[datetime] = (),
 ) -> list[datetime]:
-    """Original starts of the series' occurrences in [after, before), minus exdates."""
+    """Original starts of the series' occurrences in [after, before), minus exdates.
+
+    At most MAX_OCCURRENCES are returned, so a decades-long window over an hourly series
+    stays bounded in time and memory.
+    """
     zone = ZoneInfo(tz)
     local_start = start.astimezone(zone)
     parsed = _rule(rrule_text, local_start, tz)
@@ -197,6 +207,8 @@ def occurrence_starts(
         if real < after or real.astimezone(UTC) in excluded:
             continue
         result.append(real)
+        if len(result) >= MAX_OCCURRENCES:
+            break
     return result
 
 
