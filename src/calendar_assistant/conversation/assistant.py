@@ -51,6 +51,7 @@ from calendar_assistant.storage import (
     Database,
     DialogueStateRepository,
     ReminderRepository,
+    StorageError,
     UndoLogRepository,
     UserRepository,
     UserSettings,
@@ -93,22 +94,32 @@ class Assistant:
         self.defaults = UserSettings.from_settings(settings)
 
     async def handle(self, user: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
-        """Answer one message; never raises for anything the user typed."""
+        """Answer one message; never raises for anything the user typed.
+
+        A database that cannot be used (locked, damaged, unreachable) gets a short reply:
+        each change is one transaction, so nothing is half-written.
+        """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        record = await self.users.get_or_create(user.key, user.display_name, self.defaults)
-        stored = record.settings
-        profile = UserProfile(
-            user_id=record.id,
-            language=stored.language,
-            zone=ZoneInfo(stored.timezone),
-            working_hours=stored.working_hours,
-            working_days=stored.working_days,
-            default_duration=timedelta(minutes=stored.default_duration_minutes),
-            default_reminder_minutes=stored.default_reminder_minutes,
-        )
-        turn = _Turn(self, user, profile, now)
-        return await turn.run(inbound)
+        lang = user.language_hint or self.settings.default_language
+        try:
+            record = await self.users.get_or_create(user.key, user.display_name, self.defaults)
+            stored = record.settings
+            lang = user.language_hint or stored.language
+            profile = UserProfile(
+                user_id=record.id,
+                language=stored.language,
+                zone=ZoneInfo(stored.timezone),
+                working_hours=stored.working_hours,
+                working_days=stored.working_days,
+                default_duration=timedelta(minutes=stored.default_duration_minutes),
+                default_reminder_minutes=stored.default_reminder_minutes,
+            )
+            return await _Turn(self, user, profile, now).run(inbound)
+        except StorageError as error:
+            log.error("storage_error", error=str(error))
+            view = View(lang=clear_language(inbound.text) or lang, zone=ZoneInfo("UTC"), now=now)
+            return [render(BackendFailed("storage"), view)]
 
 
 class _Turn:
