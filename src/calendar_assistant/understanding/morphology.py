@@ -53,7 +53,7 @@ def _pick(word: str, case: str | None) -> Any | None:
             return p
         if "nomn" in p.tag.grammemes:
             return None
-    return candidates[0] if candidates else None
+    return None  # no reading in the expected case: leave the word as typed
 
 
 def _match_case(original: str, word: str) -> str:

@@ -6,7 +6,7 @@ the title, place and people (rules.titles) → slots resolved against `now` (SPE
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -304,7 +304,17 @@ def _target(
     msg: Message, reading: Reading, indices: tuple[int, ...], case: str | None
 ) -> EventTarget:
     title = None
-    if indices and not is_generic(msg.tokens, indices, msg.cues):
+    # «время встречи с Петром», "the time of the meeting": the event is the genitive part
+    aspect = [p for p in msg.cues.phrases("aspect") if len(p) == 1]
+    if len(indices) > 1 and any(match_at(msg.tokens, indices[0], p) for p in aspect):
+        indices = indices[1:]
+        if msg.tokens[indices[0]].norm == "of":
+            indices = indices[1:]
+        while indices and msg.tokens[indices[0]].norm in ("the", "my", "a"):
+            indices = indices[1:]
+        case = "gent"
+    timed = reading.clock is not None or not reading.empty
+    if indices and (not is_generic(msg.tokens, indices, msg.cues) or not timed):
         title = _title(msg, indices, case)
     start = None
     range_start = range_end = None
@@ -405,7 +415,15 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         old_pieces = list(msg.pieces)
     old = combine(old_pieces)
     new = combine(new_pieces)
-    target = _target(msg, old, indices, "accs")
+    if (
+        old.clock is not None
+        and new.clock is not None
+        and old.clock.bare
+        and new.clock.meridiem is not None
+        and old.clock.hour <= new.clock.hour
+    ):
+        # «с 7 на 8 утра», "from 7 to 8am": the old time is in the same half of the day
+        old.clock = replace(old.clock, meridiem=new.clock.meridiem, bare=False)
     change_start = change_end = None
     duration = None
     day = None
@@ -422,8 +440,12 @@ def _update(msg: Message, cue: IntentCue) -> Command:
             bound = Reading(day=new.day or res.day_of(old), pieces=[new.end_bound])
             moment = res.bound_moment(new.end_bound, bound, "end")
             change_end = moment
-        if new.duration_seconds:
+        shifted = any(p.kind == Kind.DURATION and p.extra.get("shift") for p in new_pieces)
+        if new.duration_seconds and not shifted:
             duration = _minutes(new.duration_seconds)
+    if old.clock is not None and old.day is None and change_start is not None:
+        old.day = change_start.astimezone(res.tz).date()  # the move keeps to one day
+    target = _target(msg, old, indices, "accs")
     changes = None
     if change_start or change_end or new_title or duration:
         changes = EventChanges(

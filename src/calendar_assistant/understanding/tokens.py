@@ -26,7 +26,8 @@ _INVISIBLE = dict.fromkeys(
 _TOKEN = re.compile(
     r"(?P<clock>\d{1,2}:\d{2})(?!\d)"
     r"|(?P<figure>\d+(?:[./]\d+)*)"
-    r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]+)?)"
+    r"|(?P<word>[^\W\d_]+(?:'(?!s(?![^\W\d_]))[^\W\d_]+)?)"
+    r"|(?P<possessive>'s)(?![^\W\d_])"
     r"|(?P<mark>\S)"
 )
 
@@ -67,7 +68,8 @@ class Token:
 def clean(text: str) -> str:
     """NFC-normalise and drop invisible characters; keeps the length readable for titles."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+    return text.replace("\u2019", "'").replace("\u02bc", "'")
 
 
 def normalize_word(word: str) -> str:
@@ -79,6 +81,8 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "mark"
+        if kind == "possessive":
+            kind = "mark"
         raw = match.group()
         norm = normalize_word(raw)
         lemmas = _lemmas(norm) if kind == "word" else frozenset()

@@ -18,6 +18,10 @@ from calendar_assistant.understanding.morphology import (
 from calendar_assistant.understanding.rules.cues import Cues, longest_at, match_at
 from calendar_assistant.understanding.tokens import Token
 
+# The case a Russian preposition governs, for titles cut from right after it.
+_CASE_AFTER = {"к": "datv", "ко": "datv", "для": "gent", "до": "gent", "у": "gent", "о": "loct",
+               "об": "loct", "про": "accs"}  # fmt: skip
+
 RU_PREPOSITIONS = frozenset(
     [
         "с",
@@ -163,6 +167,8 @@ def calendar_title(
     if not indices:
         return None
     words: dict[int, str] = {}
+    before = tokens[indices[0] - 1].norm if indices[0] > 0 else ""
+    case = _CASE_AFTER.get(before, case)  # «к стоматологу» → «Стоматолог»
     if lang == "ru":
         head: list[int] = []
         for k in indices:

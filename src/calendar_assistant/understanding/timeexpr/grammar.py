@@ -403,6 +403,8 @@ class Grammar:
         if not prep:
             prep, j = self._prep(i, "to", "on")
             bare_ok = bool(prep) and prep in ("на", "to", "for", "до", "by")
+            if prep in ("с", "со", "from") and self.norm(j + 1) in ("на", "to"):
+                bare_ok = True  # «с 7 на 8», "from 7 to 8am": the old time of a move
             if prep in ("до", "by", "before", "until", "till"):
                 return None
         else:
@@ -520,7 +522,7 @@ class Grammar:
         assert t is not None
         if t.norm.endswith("s") and t.norm[:-1] in self.v.weekdays and not self.ru:
             return None  # "Mondays" is a recurrence
-        end = k + 1
+        end = k + 2 if self.norm(k + 1) == "'s" else k + 1  # "Friday's meeting"
         if not self.ru and self.norm(end) in ("next", "this") and self.norm(end + 1) == "week":
             modifier, end = ("next" if self.norm(end) == "next" else "this"), end + 2
         day = self.resolve_weekday(weekday, modifier)
@@ -544,7 +546,8 @@ class Grammar:
         shift = self.v.relative_days.get(t.norm)
         if shift is None:
             return None
-        return Piece(Kind.DAY, i, j + 1, prep=prep, day=self.today + timedelta(days=shift))
+        end = j + 2 if self.norm(j + 1) == "'s" else j + 1  # "tomorrow's workout"
+        return Piece(Kind.DAY, i, end, prep=prep, day=self.today + timedelta(days=shift))
 
     def _year_after(self, j: int) -> tuple[int | None, int]:
         k = j + 1 if self.norm(j) == "," else j
@@ -714,8 +717,6 @@ class Grammar:
                     end += 1
             elif self.norm(end) == "from" and self.norm(end + 1) in ("now", "today"):
                 end += 2
-            elif self.norm(end) in ("later",):
-                end += 1
             else:
                 return None
         return self._offset_piece(i, end, prep, unit, count * sign, seconds * sign)
@@ -816,7 +817,12 @@ class Grammar:
             return None
         if not self.ru and self.norm(end) in ("long",):
             end += 1
-        return Piece(Kind.DURATION, i, end, prep=prep, seconds=seconds, grain=unit)
+        extra: dict[str, object] = {}
+        if self.norm(end) in ("позже", "раньше", "later", "earlier", "вперед", "back"):
+            # «на час позже», "30 minutes later": a shift, not a length
+            extra["shift"] = -1 if self.norm(end) in ("раньше", "earlier") else 1
+            end += 1
+        return Piece(Kind.DURATION, i, end, prep=prep, seconds=seconds, grain=unit, extra=extra)
 
     def _lead(self, i: int) -> Piece | None:
         """A reminder's lead: «за 15 минут (до)», "an hour before", "10 minutes prior to"."""
@@ -1290,8 +1296,11 @@ class Grammar:
                 )
             # «каждое утро», "every morning": daily, the part of day is read on its own
             nxt = self.tok(j)
-            if nxt is not None and self.v.lookup(nxt, self.v.parts_of_day) is not None:
-                return Piece(Kind.RECURRENCE, i, j, recurrence=Recurrence("DAILY", interval))
+            part = self.v.lookup(nxt, self.v.parts_of_day) if nxt is not None else None
+            if part is not None:
+                return Piece(
+                    Kind.RECURRENCE, i, j + 1, part=part, recurrence=Recurrence("DAILY", interval)
+                )
             return None
         # «по вторникам и четвергам», «по будням», "on Mondays", "weekdays"
         if (

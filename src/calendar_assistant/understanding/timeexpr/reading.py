@@ -139,6 +139,8 @@ def combine(pieces: list[Piece]) -> Reading:
         elif p.kind == Kind.LEAD and r.lead_seconds is None:
             r.lead_seconds = p.seconds
         elif p.kind == Kind.RECURRENCE and p.recurrence is not None:
+            if p.part and r.part is None:
+                r.part = p.part
             if r.recurrence is None:
                 r.recurrence = p.recurrence
             elif not r.recurrence.byday and p.recurrence.byday:  # «раз в неделю по средам»
