@@ -1,9 +1,10 @@
 """Which stored events a spoken title means: lemmas, case- and ё-insensitive, typo-tolerant.
 
 «встречу с Иваном» must find «Встреча с Иваном», "dentist appointments" must find
-"Dentist appointment". Words are reduced to lemmas (pymorphy3 for Cyrillic, a light
-plural/possessive strip for Latin) and a title matches when every meaningful word of the
-query matches a word of the title, exactly or by one small typo.
+"Dentist appointment". Words are reduced to lemmas (pymorphy3 through the grammar's
+morphology module for Cyrillic, a light plural/possessive strip for Latin) and a title
+matches when every meaningful word of the query matches a word of the title, exactly or by
+one small typo.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-import pymorphy3
+from calendar_assistant.understanding.morphology import lemmas_of
 
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]")
@@ -27,18 +28,14 @@ _STOP = frozenset(
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _morph() -> pymorphy3.MorphAnalyzer:
-    """One analyzer per process: loading the dictionaries takes ~0.1 s."""
-    return pymorphy3.MorphAnalyzer()
-
-
 @lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """The dictionary form of one lowercased word, with ё folded to е."""
     word = word.lower().replace("ё", "е")
     if _CYRILLIC.search(word):
-        return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+        # The grammar's analyzer (one per process, cached): the first, likeliest reading.
+        forms = lemmas_of(word)
+        return forms[0].replace("ё", "е") if forms else word
     if word.endswith("'s"):
         word = word[:-2]
     if len(word) > 4 and word.endswith("ies"):
