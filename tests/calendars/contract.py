@@ -319,6 +319,41 @@ class CalendarContract:
         after = await backend.list_events(*self._weeks(tz))
         assert [e.start for e in after] == [e.start for e in listed if e.start != gone.start]
 
+    async def test_delete_this_on_a_changed_occurrence_removes_it(
+        self, backend: CalendarBackend, tz: ZoneInfo
+    ) -> None:
+        series = await self._weekly(backend, tz)
+        listed = await backend.list_events(*self._weeks(tz))
+        target = listed[1].recurrence_id
+        assert target is not None
+        await backend.update_event(
+            series.id,
+            EventPatch(title="Moved", start=listed[1].start + timedelta(days=1)),
+            scope=Scope.THIS,
+            occurrence=target,
+        )
+        await backend.delete_event(series.id, scope=Scope.THIS, occurrence=target)
+        after = await backend.list_events(*self._weeks(tz))
+        assert len(after) == 5
+        assert "Moved" not in {e.title for e in after}
+        assert target not in {e.recurrence_id for e in after}
+
+    async def test_moving_an_all_day_event_keeps_it_all_day(
+        self, backend: CalendarBackend, tz: ZoneInfo
+    ) -> None:
+        day = DST_SUNDAY[str(tz)] - timedelta(days=1)
+        created = await backend.create_event(
+            NewEvent("Trip", midnight(tz, day), midnight(tz, day + timedelta(2)), str(tz), True)
+        )
+        moved = await backend.update_event(
+            created.id, EventPatch(start=midnight(tz, day + timedelta(7)))
+        )
+        assert moved.all_day
+        assert (moved.start, moved.end) == (
+            midnight(tz, day + timedelta(7)),
+            midnight(tz, day + timedelta(9)),
+        )
+
     async def test_update_this_and_following_splits(
         self, backend: CalendarBackend, tz: ZoneInfo
     ) -> None:

@@ -103,6 +103,17 @@ async def test_bad_input_is_refused(backend: LocalCalendar, tz: ZoneInfo) -> Non
         await backend.create_event(NewEvent("X", at(tz, day, 9), at(tz, day, 10), str(tz), True))
     with pytest.raises(ValueError, match="before"):
         await backend.list_events(at(tz, day, 10), at(tz, day, 9))
+    with pytest.raises(ValueError, match="attendees"):
+        await backend.create_event(
+            NewEvent("X", at(tz, day, 9), at(tz, day, 10), str(tz), attendees=("a",) * 201)
+        )
+    with pytest.raises(ValueError, match="title"):
+        await backend.create_event(NewEvent("x" * 1001, at(tz, day, 9), at(tz, day, 10), str(tz)))
+    with pytest.raises(ValueError, match="reminder"):
+        await backend.create_event(
+            NewEvent("X", at(tz, day, 9), at(tz, day, 10), str(tz), reminders=(-5,))
+        )
+    assert await backend.list_events(at(tz, day, 0), at(tz, day, 23)) == []
     series = await backend.create_event(
         NewEvent("S", at(tz, day, 9), at(tz, day, 10), str(tz), rrule="FREQ=DAILY")
     )

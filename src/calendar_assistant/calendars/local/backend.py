@@ -32,6 +32,7 @@ from calendar_assistant.storage.models import EventRow
 
 MAX_TITLE_CHARS = 1000
 MAX_TEXT_CHARS = 10_000
+MAX_ATTENDEES = 200
 
 
 class DuplicateEvent(CalendarError):
@@ -222,7 +223,7 @@ class LocalCalendar:
             rrule=rule,
             location=_clean_text(new.location, "location", MAX_TEXT_CHARS),
             description=_clean_text(new.description, "description", MAX_TEXT_CHARS),
-            attendees=tuple(new.attendees),
+            attendees=_attendees(new.attendees),
             reminders=_reminders(new.reminders),
             version=1,
             calendar_id=self._calendar_id,
@@ -598,6 +599,13 @@ class LocalCalendar:
         row.version = event.version
 
 
+def _attendees(values: Sequence[str]) -> tuple[str, ...]:
+    cleaned = tuple(v.strip() for v in values if v.strip())
+    if len(cleaned) > MAX_ATTENDEES or any(len(v) > 320 for v in cleaned):
+        raise ValueError(f"an event has at most {MAX_ATTENDEES} attendees of 320 characters")
+    return cleaned
+
+
 def _reminders(values: Sequence[int]) -> tuple[int, ...]:
     if any(v < 0 or v > 4 * 7 * 24 * 60 for v in values):
         raise ValueError("a reminder is 0 to 40320 minutes before the event")
@@ -641,7 +649,7 @@ def _apply(event: Event, patch: EventPatch) -> Event:
             else _clean_text(patch.description, "description", MAX_TEXT_CHARS)
         ),
         reminders=event.reminders if patch.reminders is None else _reminders(patch.reminders),
-        attendees=event.attendees if patch.attendees is None else tuple(patch.attendees),
+        attendees=event.attendees if patch.attendees is None else _attendees(patch.attendees),
     )
 
 
