@@ -1,0 +1,99 @@
+"""What every chat message goes through before and after the assistant, on any channel:
+a re-sent update acts once, a user over the rate limit is answered politely, the chat is
+remembered for reminders, and metrics are counted."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+import structlog
+
+from calendar_assistant.channels.rate_limit import RateLimiter, Verdict
+from calendar_assistant.channels.records import ChatLinks, ProcessedUpdates
+from calendar_assistant.conversation.account_commands import AccountDesk
+from calendar_assistant.conversation.messages import Reply, UserRef
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.observability.metrics import Metrics
+from calendar_assistant.observability.observation import observing
+
+log = structlog.get_logger(__name__)
+
+Answer = Callable[[], Awaitable[list[Reply]]]
+
+
+def too_fast(lang: Lang, per_minute: int) -> Reply:
+    if lang == "ru":
+        return Reply(
+            f"Слишком много сообщений: я отвечаю на {per_minute} в минуту. "
+            "Подождите минуту и напишите снова — всё, что уже сделано, сохранено."
+        )
+    return Reply(
+        f"That is a lot of messages: I answer up to {per_minute} a minute. "
+        "Please wait a minute and write again — everything done so far is kept."
+    )
+
+
+def failed(lang: Lang) -> Reply:
+    if lang == "ru":
+        return Reply("Что-то пошло не так, ничего не изменено. Попробуйте ещё раз чуть позже.")
+    return Reply("Something went wrong and nothing was changed. Please try again shortly.")
+
+
+class FrontDoor:
+    """Runs one message's answer with exactly-once, rate limit, chat link and metrics."""
+
+    def __init__(
+        self,
+        desk: AccountDesk,
+        processed: ProcessedUpdates,
+        links: ChatLinks,
+        limiter: RateLimiter,
+        metrics: Metrics,
+        per_minute: int,
+    ) -> None:
+        self.desk = desk
+        self._processed = processed
+        self._links = links
+        self._limiter = limiter
+        self._metrics = metrics
+        self._per_minute = per_minute
+
+    async def handle(
+        self,
+        *,
+        channel: str,
+        chat_id: str,
+        user: UserRef,
+        now: datetime,
+        answer: Answer,
+        update_id: int | None = None,
+    ) -> list[Reply] | None:
+        """The replies to send, or None when this update was acted on before (a re-send)."""
+        if update_id is not None and not await self._processed.claim(channel, update_id, now):
+            self._metrics.updates.labels(channel, "duplicate").inc()
+            return None
+        record = await self.desk.user(user)
+        verdict = await self._limiter.check(user.key, now)
+        if verdict is not Verdict.ALLOWED:
+            self._metrics.updates.labels(channel, "rate_limited").inc()
+            self._metrics.observe_message(channel, "none", "rate_limited")
+            if verdict is Verdict.SILENCED:
+                return []
+            return [too_fast(record.settings.language, self._per_minute)]
+        self._metrics.updates.labels(channel, "accepted").inc()
+        await self._links.link(record.id, channel, chat_id, now)
+        started = time.perf_counter()
+        with observing() as seen:
+            try:
+                replies = await answer()
+            except Exception as error:
+                log.exception("message_failed", channel=channel, error=type(error).__name__)
+                seen.outcome = "error"
+                replies = [failed(record.settings.language)]
+        self._metrics.handling_seconds.labels(channel).observe(time.perf_counter() - started)
+        if seen.understanding_seconds is not None:
+            self._metrics.observe_understanding(seen.understanding_seconds)
+        self._metrics.observe_message(channel, seen.intent, seen.outcome)
+        return replies

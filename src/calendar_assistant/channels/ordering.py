@@ -1,0 +1,139 @@
+"""One user's messages are handled one at a time, in the order they came.
+
+In one process a FIFO queue per user does it; replicas sharing Redis also take a Redis lock
+per user around each message, so two replicas never answer one user at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol, TypeVar
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+Job = Callable[[], Awaitable[None]]
+T = TypeVar("T")
+
+
+class UserLocks(Protocol):
+    """Mutual exclusion per user key, possibly across processes."""
+
+    def hold(self, key: str) -> AbstractAsyncContextManager[None]: ...
+
+    async def close(self) -> None: ...
+
+
+class InProcessLocks:
+    """Nothing to share: the per-user queue already serialises a user's messages."""
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        yield
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisLocks:
+    """A Redis lock per user (`SET NX PX` with a token, released by its owner only)."""
+
+    def __init__(self, url: str, *, timeout: float = 60.0, wait: float = 120.0) -> None:
+        from redis.asyncio import Redis
+
+        self._redis = Redis.from_url(url)
+        self._timeout = timeout
+        self._wait = wait
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock = self._redis.lock(
+            f"calendar-assistant:user-lock:{key}",
+            timeout=self._timeout,
+            blocking_timeout=self._wait,
+        )
+        acquired = await lock.acquire()
+        if not acquired:
+            raise TimeoutError(f"user {key} stayed locked for {self._wait:.0f} s")
+        try:
+            yield
+        finally:
+            try:
+                await lock.release()
+            except Exception as error:  # expired meanwhile: nothing left to release
+                log.warning("redis_lock_release_failed", error=type(error).__name__)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+class OrderedDispatcher:
+    """Runs jobs concurrently across users and strictly in order within one user."""
+
+    def __init__(self, locks: UserLocks, *, max_concurrent: int = 64) -> None:
+        self._locks = locks
+        self._queues: dict[str, deque[Job]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def submit(self, key: str, job: Job) -> None:
+        """Queue a job behind the user's earlier ones; returns at once."""
+        queue = self._queues.setdefault(key, deque())
+        queue.append(job)
+        self._idle.clear()
+        if key not in self._workers:
+            self._workers[key] = asyncio.create_task(self._drain(key), name=f"user-{key}")
+
+    async def run(self, key: str, call: Callable[[], Awaitable[T]]) -> T:
+        """Run `call` in the user's turn and return its result (request/response channels)."""
+        done: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+
+        async def job() -> None:
+            try:
+                done.set_result(await call())
+            except Exception as error:
+                done.set_exception(error)
+
+        self.submit(key, job)
+        return await done
+
+    @property
+    def pending(self) -> int:
+        return sum(len(q) for q in self._queues.values())
+
+    async def _drain(self, key: str) -> None:
+        queue = self._queues[key]
+        try:
+            while queue:
+                job = queue.popleft()
+                async with self._slots, self._locks.hold(key):
+                    try:
+                        await job()
+                    except Exception:
+                        log.exception("message_job_failed", user=key)
+        finally:
+            self._queues.pop(key, None)
+            self._workers.pop(key, None)
+            if not self._workers:
+                self._idle.set()
+
+    async def wait_idle(self, within: float | None = None) -> bool:
+        """Wait until every queued job ran; False when the timeout came first."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), within)
+        except TimeoutError:
+            return False
+        return True
+
+    async def close(self, within: float = 10.0) -> None:
+        """Finish the queued jobs (a graceful stop loses nothing), then cancel stragglers."""
+        if not await self.wait_idle(within):
+            for task in list(self._workers.values()):
+                task.cancel()
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)

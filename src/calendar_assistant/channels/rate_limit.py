@@ -1,0 +1,70 @@
+"""A per-user message rate limit: a fixed one-minute window, in process or in Redis."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+
+class Verdict(Enum):
+    ALLOWED = "allowed"
+    #: The first message over the limit in a window: answer it politely once.
+    LIMITED = "limited"
+    #: Further messages in the same window: dropped without a word (no reply flood).
+    SILENCED = "silenced"
+
+
+def _verdict(count: int, limit: int) -> Verdict:
+    if count <= limit:
+        return Verdict.ALLOWED
+    return Verdict.LIMITED if count == limit + 1 else Verdict.SILENCED
+
+
+class RateLimiter(Protocol):
+    async def check(self, key: str, now: datetime) -> Verdict: ...
+
+    async def close(self) -> None: ...
+
+
+class InProcessRateLimiter:
+    """Counts per user and minute in memory; old windows are dropped as time moves on."""
+
+    def __init__(self, per_minute: int) -> None:
+        self._limit = per_minute
+        self._window = -1
+        self._counts: dict[str, int] = {}
+
+    async def check(self, key: str, now: datetime) -> Verdict:
+        window = int(now.timestamp() // 60)
+        if window != self._window:
+            self._window = window
+            self._counts.clear()
+        count = self._counts.get(key, 0) + 1
+        self._counts[key] = count
+        return _verdict(count, self._limit)
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisRateLimiter:
+    """The same window shared by replicas: INCR on a key that expires with its minute."""
+
+    def __init__(self, url: str, per_minute: int) -> None:
+        from redis.asyncio import Redis
+
+        self._redis = Redis.from_url(url)
+        self._limit = per_minute
+
+    async def check(self, key: str, now: datetime) -> Verdict:
+        window = int(now.timestamp() // 60)
+        name = f"calendar-assistant:rate:{key}:{window}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, 120)
+            count, _ = await pipe.execute()
+        return _verdict(int(count), self._limit)
+
+    async def close(self) -> None:
+        await self._redis.aclose()

@@ -1,0 +1,337 @@
+"""Telegram through python-telegram-bot: long polling by default, a webhook when configured.
+
+Updates from either source are queued per user (in order, one at a time) and answered
+through the FrontDoor, so polling and webhook act the same. Start-up never blocks the
+server: when Telegram cannot be reached the bot keeps retrying in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+import structlog
+from telegram import Bot, BotCommand, Message, Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import Updater
+from telegram.request import HTTPXRequest
+
+from calendar_assistant.channels.front_door import FrontDoor
+from calendar_assistant.channels.ordering import OrderedDispatcher
+from calendar_assistant.channels.telegram.formatting import keyboard, split_message
+from calendar_assistant.channels.telegram.voice import VoiceTranscriber
+from calendar_assistant.config import Settings
+from calendar_assistant.conversation.account_commands import MENU
+from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.observability.metrics import Metrics
+
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+CHANNEL = "telegram"
+_ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+_MAX_RETRY_AFTER_ATTEMPTS = 5
+
+
+def _language(code: str | None) -> Lang | None:
+    if not code:
+        return None
+    return "ru" if code.lower().startswith(("ru", "uk", "be", "kk")) else "en"
+
+
+def _t(lang: Lang, ru: str, en: str) -> str:
+    return ru if lang == "ru" else en
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wait: Any = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+class TelegramChannel:
+    """One bot: receives updates (polling or webhook), answers, delivers reminders."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        front: FrontDoor,
+        dispatcher: OrderedDispatcher,
+        metrics: Metrics,
+        clock: Callable[[], datetime],
+        voice: VoiceTranscriber | None = None,
+    ) -> None:
+        token = settings.telegram_bot_token
+        if token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        base = settings.telegram_api_base_url.rstrip("/")
+        self.bot = Bot(
+            token.get_secret_value(),
+            base_url=f"{base}/bot",
+            base_file_url=f"{base}/file/bot",
+            request=HTTPXRequest(connection_pool_size=64, read_timeout=15.0),
+            get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40.0),
+        )
+        self.settings = settings
+        self.front = front
+        self.dispatcher = dispatcher
+        self.metrics = metrics
+        self.clock = clock
+        self.voice = voice
+        self.ready = asyncio.Event()
+        self.webhook_mode = bool(settings.telegram_webhook_url)
+        self._updater: Updater | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Begin connecting in the background; returns at once."""
+        self._tasks.append(asyncio.create_task(self._connect(), name="telegram-connect"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._updater is not None and self._updater.running:
+            await self._updater.stop()
+        await self.dispatcher.close()
+        with contextlib.suppress(TelegramError, RuntimeError):
+            await self.bot.shutdown()
+
+    async def _connect(self) -> None:
+        """getMe until it answers (backing off to a minute), then menus and the update source."""
+        delay = 1.0
+        while True:
+            try:
+                await self.bot.initialize()
+                break
+            except (TelegramError, OSError) as error:
+                kind = "invalid token" if isinstance(error, InvalidToken) else type(error).__name__
+                log.warning("telegram_unreachable", error=kind, retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+        try:
+            await self.register_commands()
+        except TelegramError as error:
+            log.warning("telegram_commands_not_set", error=type(error).__name__)
+        if self.webhook_mode:
+            self.ready.set()
+            log.info("telegram_webhook_mode", bot=self.bot.username)
+            return
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        self._updater = Updater(self.bot, queue)
+        await self._updater.initialize()
+        await self._updater.start_polling(
+            allowed_updates=_ALLOWED_UPDATES, timeout=timedelta(seconds=10)
+        )
+        self.ready.set()
+        log.info("telegram_polling", bot=self.bot.username)
+        while True:
+            update = await queue.get()
+            if isinstance(update, Update):
+                self.accept(update)
+
+    async def register_commands(self) -> None:
+        """The command menu in Russian, in English, and the default language for the rest."""
+        for lang in ("ru", "en"):
+            commands = [BotCommand(c.name, c.ru if lang == "ru" else c.en) for c in MENU]
+            await self._call(partial(self.bot.set_my_commands, commands, language_code=lang))
+        default = self.settings.default_language
+        commands = [BotCommand(c.name, c.ru if default == "ru" else c.en) for c in MENU]
+        await self._call(partial(self.bot.set_my_commands, commands))
+
+    # -- receiving -----------------------------------------------------------------------
+
+    def accept_json(self, data: dict[str, Any]) -> None:
+        """A webhook's update: parsed by the library, queued behind the user's earlier ones."""
+        update = Update.de_json(data, self.bot)
+        self.accept(update)
+
+    def accept(self, update: Update) -> None:
+        user = update.effective_user
+        if user is None or update.effective_chat is None:
+            return  # channel posts and the like carry no user to answer
+        self.dispatcher.submit(f"{CHANNEL}:{user.id}", lambda: self.process(update))
+
+    async def process(self, update: Update) -> None:
+        """Answer one update (called in the user's turn)."""
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None:
+            return
+        ref = UserRef(
+            key=f"{CHANNEL}:{user.id}",
+            display_name=user.full_name,
+            language_hint=_language(user.language_code),
+        )
+        now = self.clock()
+        edit_target: Message | None = None
+        query = update.callback_query
+        if query is not None:
+            await self._call(query.answer)
+            edit_target = query.message if isinstance(query.message, Message) else None
+
+        async def answer() -> list[Reply]:
+            return await self._answer(update, ref, now)
+
+        replies = await self.front.handle(
+            channel=CHANNEL,
+            chat_id=str(chat.id),
+            user=ref,
+            now=now,
+            answer=answer,
+            update_id=update.update_id,
+        )
+        if replies:
+            await self.send(chat.id, replies, edit=edit_target)
+
+    async def _answer(self, update: Update, ref: UserRef, now: datetime) -> list[Reply]:
+        desk = self.front.desk
+        lang = ref.language_hint or (await desk.user(ref)).settings.language
+        if update.callback_query is not None:
+            data = update.callback_query.data or ""
+            return await desk.handle(ref, Inbound(button=data), now)
+        if update.edited_message is not None:
+            return [
+                Reply(
+                    _t(
+                        lang,
+                        "Я не меняю сделанное по исправленным сообщениям. "
+                        "Напишите, что изменить, новым сообщением.",
+                        "I do not act on edited messages. "
+                        "Please send what to change as a new message.",
+                    )
+                )
+            ]
+        message = update.message
+        if message is None:
+            return []
+        if message.text is not None:
+            return await desk.handle(ref, Inbound(text=message.text), now)
+        if message.location is not None:
+            where = message.location
+            return await desk.location(ref, where.latitude, where.longitude, now)
+        if message.voice is not None or message.audio is not None:
+            return await self._voice(message, ref, lang, now)
+        if message.photo or message.document is not None:
+            return [
+                Reply(
+                    _t(
+                        lang,
+                        "Фото и файлы я пока не читаю. Напишите или надиктуйте, что нужно.",
+                        "I cannot read photos or files yet. Please write or say what you need.",
+                    )
+                )
+            ]
+        return [
+            Reply(
+                _t(
+                    lang,
+                    "Такие сообщения я не понимаю. Напишите текстом, что нужно.",
+                    "I cannot use that kind of message. Please write what you need.",
+                )
+            )
+        ]
+
+    async def _voice(
+        self, message: Message, ref: UserRef, lang: Lang, now: datetime
+    ) -> list[Reply]:
+        if self.voice is None:
+            return [
+                Reply(
+                    _t(
+                        lang,
+                        "Голосовые сообщения на этом сервере выключены. Напишите текстом.",
+                        "Voice messages are off on this server. Please type instead.",
+                    )
+                )
+            ]
+        media = message.voice or message.audio
+        assert media is not None
+        file = await self._call(partial(self.bot.get_file, media.file_id))
+        audio = bytes(await file.download_as_bytearray())
+        try:
+            text = await self.voice(
+                audio, mime_type=media.mime_type or "audio/ogg", language=ref.language_hint
+            )
+        except ValueError as error:
+            return [Reply(str(error))]
+        if not text or not text.strip():
+            return [
+                Reply(
+                    _t(
+                        lang,
+                        "Не разобрал голосовое. Повторите или напишите текстом.",
+                        "I could not make out the voice message. Say it again or type it.",
+                    )
+                )
+            ]
+        return await self.front.desk.handle(ref, Inbound(text=text), now)
+
+    # -- sending -------------------------------------------------------------------------
+
+    async def send(
+        self, chat_id: int | str, replies: list[Reply], edit: Message | None = None
+    ) -> None:
+        """Send replies in order; the first may replace the message whose button was pressed."""
+        for reply in replies:
+            pieces = split_message(reply.text)
+            markup = keyboard(reply.buttons)
+            for index, piece in enumerate(pieces):
+                last = index == len(pieces) - 1
+                if edit is not None:
+                    target = edit
+                    edit = None
+                    try:
+                        await self._call(
+                            partial(
+                                target.edit_text,
+                                piece,
+                                parse_mode="HTML",
+                                reply_markup=markup if last else None,
+                            )
+                        )
+                        continue
+                    except BadRequest as error:  # too old or unchanged: send anew instead
+                        log.info("telegram_edit_refused", error=str(error))
+                await self._call(
+                    partial(
+                        self.bot.send_message,
+                        chat_id,
+                        piece,
+                        parse_mode="HTML",
+                        reply_markup=markup if last else None,
+                    )
+                )
+
+    async def deliver(self, chat_id: str, text: str) -> None:
+        """A reminder to a chat (the scheduler's delivery for this channel)."""
+        if not self.ready.is_set():
+            raise ConnectionError("Telegram is not connected yet")
+        try:
+            await self.send(chat_id, [Reply(text)])
+        except Forbidden as error:  # the user blocked the bot: nothing will ever arrive
+            raise PermissionError(str(error)) from error
+
+    async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
+        """A Bot API call, waiting as long as a 429 asks before trying again."""
+        for attempt in range(_MAX_RETRY_AFTER_ATTEMPTS):
+            try:
+                return await call()
+            except RetryAfter as error:
+                if attempt == _MAX_RETRY_AFTER_ATTEMPTS - 1:
+                    raise
+                self.metrics.telegram_retries.inc()
+                wait = _seconds(error)
+                log.info("telegram_retry_after", seconds=wait)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover

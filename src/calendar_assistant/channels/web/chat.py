@@ -1,0 +1,120 @@
+"""The web chat: a page at `/` and a small JSON API, to talk to the assistant as the local
+user from a browser — what a newcomer without a bot token sees first.
+
+Reminders for the web user wait in an in-memory outbox the page polls; a reminder delivered
+there is lost if the server stops before the page fetched it (Telegram has no such gap).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from calendar_assistant.channels.front_door import FrontDoor
+from calendar_assistant.channels.ordering import OrderedDispatcher
+from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+
+CHANNEL = "web"
+#: The one user of the web chat: the person at this machine.
+LOCAL_USER = UserRef(key="web:local", display_name="Local user")
+LOCAL_CHAT = "local"
+_OUTBOX_LIMIT = 100
+
+
+class ChatRequest(BaseModel):
+    """A typed message, or the payload of a pressed button."""
+
+    text: str = Field(default="", max_length=20000)
+    button: str | None = Field(default=None, max_length=200)
+
+
+class ButtonOut(BaseModel):
+    label: str
+    payload: str
+
+
+class ReplyOut(BaseModel):
+    text: str
+    buttons: list[list[ButtonOut]] = Field(default_factory=list)
+
+
+class ChatResponse(BaseModel):
+    replies: list[ReplyOut]
+
+
+def _out(reply: Reply) -> ReplyOut:
+    rows = [[ButtonOut(label=b.label, payload=b.payload) for b in row] for row in reply.buttons]
+    return ReplyOut(text=reply.text, buttons=rows)
+
+
+class WebChat:
+    """Answers the page's messages in order and keeps reminders until the page asks."""
+
+    def __init__(
+        self, front: FrontDoor, dispatcher: OrderedDispatcher, clock: Callable[[], datetime]
+    ) -> None:
+        self._front = front
+        self._dispatcher = dispatcher
+        self._clock = clock
+        self._outbox: deque[str] = deque(maxlen=_OUTBOX_LIMIT)
+
+    async def say(self, message: ChatRequest) -> list[Reply]:
+        inbound = Inbound(text=message.text, button=message.button)
+
+        async def answer() -> list[Reply]:
+            return await self._front.desk.handle(LOCAL_USER, inbound, self._clock())
+
+        async def turn() -> list[Reply]:
+            replies = await self._front.handle(
+                channel=CHANNEL,
+                chat_id=LOCAL_CHAT,
+                user=LOCAL_USER,
+                now=self._clock(),
+                answer=answer,
+            )
+            return replies or []
+
+        return await self._dispatcher.run(LOCAL_USER.key, turn)
+
+    async def deliver(self, chat_id: str, text: str) -> None:
+        """A reminder for the web user: kept until the page polls the outbox."""
+        self._outbox.append(text)
+
+    def take_outbox(self) -> list[str]:
+        taken = list(self._outbox)
+        self._outbox.clear()
+        return taken
+
+
+def _page() -> str:
+    return resources.files(__package__).joinpath("page.html").read_text(encoding="utf-8")
+
+
+def web_router(chat: Callable[[Request], WebChat]) -> APIRouter:
+    """Routes of the web chat; `chat` finds the running WebChat from the request's app."""
+    router = APIRouter()
+    page = _page()
+
+    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def index() -> HTMLResponse:
+        return HTMLResponse(page)
+
+    @router.post("/api/chat", response_model=ChatResponse, tags=["web chat"])
+    async def say(message: ChatRequest, request: Request) -> ChatResponse:
+        """Send a message (or a button's payload) as the local user; get the replies."""
+        replies = await chat(request).say(message)
+        return ChatResponse(replies=[_out(r) for r in replies])
+
+    @router.get("/api/chat/outbox", response_model=ChatResponse, tags=["web chat"])
+    async def outbox(request: Request) -> ChatResponse:
+        """Reminders that came for the local user since the last call."""
+        texts = chat(request).take_outbox()
+        return ChatResponse(replies=[ReplyOut(text=t) for t in texts])
+
+    return router

@@ -1,0 +1,411 @@
+"""The account side of a chat: /start with the zone question, /settings, /forget, /privacy,
+/connect, and the menu commands that stand for a request (/today, /week, /undo, /cancel).
+
+Every channel puts messages through `AccountDesk.handle`; what is not about the account goes
+on to `Assistant.handle` unchanged, so the assistant itself knows nothing of slash commands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from calendar_assistant.channels.records import SettingsPrompts
+from calendar_assistant.config import Settings
+from calendar_assistant.conversation.assistant import Assistant
+from calendar_assistant.conversation.forget import forget_user
+from calendar_assistant.conversation.messages import Button, Inbound, Reply, UserRef
+from calendar_assistant.conversation.zones import read_zone, zone_at
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.users import UserRecord, UserRepository, UserSettings
+
+
+@dataclass(frozen=True, slots=True)
+class MenuCommand:
+    """A command as the chat's menu shows it, in both languages."""
+
+    name: str
+    ru: str
+    en: str
+
+
+#: The menu registered with Telegram's setMyCommands (and shown by /help on the web).
+MENU: tuple[MenuCommand, ...] = (
+    MenuCommand("start", "Начать и выбрать часовой пояс", "Start and choose your time zone"),
+    MenuCommand("today", "Что у меня сегодня", "What is on today"),
+    MenuCommand("week", "Что у меня на этой неделе", "What is on this week"),
+    MenuCommand("undo", "Отменить последнее изменение", "Undo the last change"),
+    MenuCommand("cancel", "Забыть текущий вопрос", "Drop the open question"),
+    MenuCommand("settings", "Язык, пояс, рабочие часы", "Language, zone, working hours"),
+    MenuCommand("connect", "Подключить календарь", "Connect a calendar"),
+    MenuCommand("privacy", "Какие данные хранятся", "What data is kept"),
+    MenuCommand("forget", "Удалить все мои данные", "Delete all my data"),
+    MenuCommand("help", "Что умеет ассистент", "What the assistant can do"),
+)
+
+#: Commands that are just a request in words, in the user's language.
+_REQUESTS: dict[str, tuple[str, str]] = {
+    "help": ("/help", "/help"),
+    "today": ("Что у меня сегодня?", "What is on my calendar today?"),
+    "week": ("Какие у меня встречи на этой неделе?", "What is on my calendar this week?"),
+    "undo": ("Отмени последнее", "undo"),
+}
+
+_FIELDS = {
+    "zone": "timezone",
+    "timezone": "timezone",
+    "tz": "timezone",
+    "пояс": "timezone",
+    "language": "language",
+    "lang": "language",
+    "язык": "language",
+    "hours": "hours",
+    "часы": "hours",
+    "duration": "duration",
+    "длительность": "duration",
+    "reminder": "reminder",
+    "напоминание": "reminder",
+}
+_HOURS = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-–—]\s*(\d{1,2})(?::(\d{2}))?$")
+_OFF = {"off", "no", "none", "нет", "выкл", "0"}
+_PREFIX = "acct:"
+
+
+def _t(lang: Lang, ru: str, en: str) -> str:
+    return ru if lang == "ru" else en
+
+
+class AccountDesk:
+    """Front of the assistant for chat channels: account commands here, the rest passed on."""
+
+    def __init__(self, database: Database, settings: Settings, assistant: Assistant) -> None:
+        self._db = database
+        self._settings = settings
+        self._assistant = assistant
+        self._users = UserRepository(database)
+        self._prompts = SettingsPrompts(database)
+
+    async def user(self, ref: UserRef) -> UserRecord:
+        """The user behind a chat account; a new one starts in the chat's language."""
+        found = await self._users.get(ref.key)
+        if found is not None:
+            return found
+        defaults = UserSettings.from_settings(self._settings)
+        if ref.language_hint is not None:
+            defaults = dataclasses.replace(defaults, language=ref.language_hint)
+        return await self._users.get_or_create(ref.key, ref.display_name, defaults)
+
+    async def handle(self, ref: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
+        """Answer one message: an account command, a setting being asked, or a request."""
+        record = await self.user(ref)
+        lang = record.settings.language
+        if inbound.button is not None and inbound.button.startswith(_PREFIX):
+            return await self._pressed(record, inbound.button.removeprefix(_PREFIX), now)
+        text = inbound.text.strip()
+        if inbound.button is None and text.startswith("/"):
+            name, _, rest = text[1:].partition(" ")
+            name = name.split("@", 1)[0].lower()
+            return await self._command(ref, record, name, rest.strip(), now)
+        if inbound.button is None and await self._prompts.asked(record.id) == "timezone":
+            zone = read_zone(text)
+            if zone is not None:
+                return [await self._set_zone(record, zone, now)]
+            if len(text.split()) <= 3:
+                return [self._zone_not_understood(lang, record.settings.timezone)]
+            await self._prompts.clear(record.id)  # a request instead: the question is dropped
+        return await self._assistant.handle(ref, inbound, now)
+
+    async def location(
+        self, ref: UserRef, latitude: float, longitude: float, now: datetime
+    ) -> list[Reply]:
+        """A shared location sets the zone (the point itself is not kept)."""
+        record = await self.user(ref)
+        zone = zone_at(latitude, longitude)
+        if zone is None:
+            lang = record.settings.language
+            return [
+                Reply(
+                    _t(
+                        lang,
+                        "Не нашёл часовой пояс для этой точки. Напишите город или смещение, "
+                        "например «Берлин» или «UTC+3».",
+                        "I found no time zone at that point. Send a city or an offset, "
+                        "e.g. “Berlin” or “UTC+3”.",
+                    )
+                )
+            ]
+        return [await self._set_zone(record, zone, now)]
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def _command(
+        self, ref: UserRef, record: UserRecord, name: str, rest: str, now: datetime
+    ) -> list[Reply]:
+        lang = record.settings.language
+        if name == "start":
+            return [await self._start(ref, record, now)]
+        if name == "cancel":
+            await self._prompts.clear(record.id)
+            text = _t(lang, "Отмена", "cancel")
+            return await self._assistant.handle(ref, Inbound(text=text), now)
+        if name in _REQUESTS:
+            ru, en = _REQUESTS[name]
+            return await self._assistant.handle(ref, Inbound(text=_t(lang, ru, en)), now)
+        if name == "settings":
+            return [await self._settings_command(record, rest, now)]
+        if name == "connect":
+            return [self._connect(lang)]
+        if name == "privacy":
+            return [self._privacy(lang)]
+        if name == "forget":
+            return [self._forget_question(lang)]
+        return [
+            Reply(
+                _t(
+                    lang,
+                    f"Не знаю команды /{name}. Список команд: /help.",
+                    f"I do not know the command /{name}. The commands: /help.",
+                )
+            )
+        ]
+
+    async def _start(self, ref: UserRef, record: UserRecord, now: datetime) -> Reply:
+        lang = ref.language_hint or record.settings.language
+        if lang != record.settings.language:
+            await self._users.update_settings(record.id, language=lang)
+        await self._prompts.ask(record.id, "timezone", now)
+        zone = record.settings.timezone
+        text = _t(
+            lang,
+            "Здравствуйте! Я веду ваш календарь: пишите или говорите, что запланировать, "
+            "перенести или напомнить.\n\n"
+            f"В каком вы часовом поясе? Напишите город («Берлин»), смещение («UTC+3») "
+            f"или отправьте геопозицию. Сейчас стоит {zone}.",
+            "Hello! I keep your calendar: write or say what to plan, move or remind you of."
+            "\n\nWhich time zone are you in? Send a city (“Berlin”), an offset (“UTC+3”) "
+            f"or share your location. It is {zone} now.",
+        )
+        keep = Button(_t(lang, f"Оставить {zone}", f"Keep {zone}"), f"{_PREFIX}keep-zone")
+        return Reply(text, ((keep,),))
+
+    def _zone_not_understood(self, lang: Lang, current: str) -> Reply:
+        return Reply(
+            _t(
+                lang,
+                "Не узнал такой город или пояс. Напишите, например, «Москва», «New York» "
+                f"или «UTC+5». /cancel оставит {current}.",
+                "I do not know that city or zone. Try e.g. “London”, “Москва” or “UTC+5”. "
+                f"/cancel keeps {current}.",
+            )
+        )
+
+    async def _set_zone(self, record: UserRecord, zone: ZoneInfo, now: datetime) -> Reply:
+        await self._users.update_settings(record.id, timezone=zone.key)
+        await self._prompts.clear(record.id)
+        lang = record.settings.language
+        offset = format_datetime(now.astimezone(zone), "xxx", locale=lang)
+        return Reply(
+            _t(
+                lang,
+                f"Часовой пояс: {zone.key} (UTC{offset}). Теперь напишите, что запланировать, "
+                "например «встреча с командой завтра в 10».",
+                f"Time zone: {zone.key} (UTC{offset}). Now tell me what to plan, "
+                "e.g. “team meeting tomorrow at 10”.",
+            )
+        )
+
+    async def _pressed(self, record: UserRecord, action: str, now: datetime) -> list[Reply]:
+        lang = record.settings.language
+        if action == "keep-zone":
+            return [await self._set_zone(record, record.settings.zone, now)]
+        if action == "ask-zone":
+            await self._prompts.ask(record.id, "timezone", now)
+            return [
+                Reply(
+                    _t(
+                        lang,
+                        "Напишите город, смещение («UTC+3») или отправьте геопозицию.",
+                        "Send a city, an offset (“UTC+3”) or share your location.",
+                    )
+                )
+            ]
+        if action in ("lang-ru", "lang-en"):
+            new: Lang = "ru" if action == "lang-ru" else "en"
+            updated = await self._users.update_settings(record.id, language=new)
+            return [self._describe(updated, now)]
+        if action == "forget-yes":
+            await forget_user(self._db, record.id)
+            return [
+                Reply(
+                    _t(
+                        lang,
+                        "Готово: все ваши данные удалены — события, напоминания, настройки и "
+                        "история. Если напишете снова, начнём с чистого листа.",
+                        "Done: all your data is deleted — events, reminders, settings and "
+                        "history. Write again any time to start afresh.",
+                    )
+                )
+            ]
+        if action == "forget-no":
+            return [Reply(_t(lang, "Хорошо, ничего не удалено.", "All right, nothing deleted."))]
+        return [
+            Reply(
+                _t(
+                    lang,
+                    "Эта кнопка уже неактуальна.",
+                    "That button is no longer valid.",
+                )
+            )
+        ]
+
+    # -- /settings -----------------------------------------------------------------------
+
+    async def _settings_command(self, record: UserRecord, rest: str, now: datetime) -> Reply:
+        if not rest:
+            return self._describe(record.settings, now)
+        lang = record.settings.language
+        word, _, value = rest.partition(" ")
+        field = _FIELDS.get(word.lower())
+        value = value.strip()
+        if field is None or not value:
+            return Reply(self._settings_usage(lang))
+        changes: dict[str, object] | None = self._read_setting(field, value)
+        if changes is None:
+            return Reply(
+                _t(lang, "Не понял значение. ", "I could not read that value. ")
+                + self._settings_usage(lang)
+            )
+        try:
+            updated = await self._users.update_settings(record.id, **changes)
+        except ValueError as error:
+            return Reply(_t(lang, f"Нельзя: {error}.", f"Not possible: {error}."))
+        if field == "timezone":
+            await self._prompts.clear(record.id)
+        return self._describe(updated, now)
+
+    def _read_setting(self, field: str, value: str) -> dict[str, object] | None:
+        if field == "timezone":
+            zone = read_zone(value)
+            return None if zone is None else {"timezone": zone.key}
+        if field == "language":
+            lowered = value.lower()
+            if lowered in ("ru", "русский", "russian"):
+                return {"language": "ru"}
+            if lowered in ("en", "english", "английский"):
+                return {"language": "en"}
+            return None
+        if field == "hours":
+            match = _HOURS.match(value)
+            if not match:
+                return None
+            try:
+                start = time(int(match[1]), int(match[2] or 0))
+                end = time(int(match[3]) % 24, int(match[4] or 0))
+            except ValueError:
+                return None
+            return {"working_hours_start": start, "working_hours_end": end}
+        number = value.split()[0].lower()
+        if field == "reminder" and number in _OFF:
+            return {"default_reminder_minutes": None}
+        if not number.isdigit():
+            return None
+        key = "default_duration_minutes" if field == "duration" else "default_reminder_minutes"
+        return {key: int(number)}
+
+    def _settings_usage(self, lang: Lang) -> str:
+        return _t(
+            lang,
+            "Изменить: /settings пояс Берлин · /settings язык en · /settings часы 9-18 · "
+            "/settings длительность 30 · /settings напоминание 15 (или «нет»)",
+            "Change: /settings zone Berlin · /settings language ru · /settings hours 9-18 · "
+            "/settings duration 30 · /settings reminder 15 (or “off”)",
+        )
+
+    def _describe(self, settings: UserSettings, now: datetime) -> Reply:
+        lang = settings.language
+        offset = format_datetime(now.astimezone(settings.zone), "xxx", locale=lang)
+        start = settings.working_hours_start.strftime("%H:%M")
+        end = settings.working_hours_end.strftime("%H:%M")
+        names = _t(lang, "пн вт ср чт пт сб вс", "Mon Tue Wed Thu Fri Sat Sun").split()
+        days = ", ".join(names[d - 1] for d in sorted(settings.working_days))
+        reminder = (
+            _t(lang, "нет", "none")
+            if settings.default_reminder_minutes is None
+            else _t(
+                lang,
+                f"за {settings.default_reminder_minutes} мин",
+                f"{settings.default_reminder_minutes} min before",
+            )
+        )
+        text = _t(
+            lang,
+            f"Ваши настройки:\nЯзык: русский\nЧасовой пояс: {settings.timezone} (UTC{offset})\n"
+            f"Рабочие часы: {start}–{end}, {days}\n"
+            f"Длительность по умолчанию: {settings.default_duration_minutes} мин\n"
+            f"Напоминание по умолчанию: {reminder}\n\n",
+            f"Your settings:\nLanguage: English\nTime zone: {settings.timezone} (UTC{offset})\n"
+            f"Working hours: {start}–{end}, {days}\n"
+            f"Default duration: {settings.default_duration_minutes} min\n"
+            f"Default reminder: {reminder}\n\n",
+        ) + self._settings_usage(lang)
+        other = "en" if lang == "ru" else "ru"
+        buttons = (
+            (
+                Button(_t(lang, "English", "Русский"), f"{_PREFIX}lang-{other}"),
+                Button(_t(lang, "Сменить пояс", "Change zone"), f"{_PREFIX}ask-zone"),
+            ),
+        )
+        return Reply(text, buttons)
+
+    # -- information ----------------------------------------------------------------------
+
+    def _connect(self, lang: Lang) -> Reply:
+        return Reply(
+            _t(
+                lang,
+                "Календари:\n• Локальный календарь — уже подключён и работает.\n"
+                "• Google Calendar, CalDAV (Nextcloud, iCloud, Яндекс), Outlook — "
+                "подключаются, когда их настроил администратор этого сервера.",
+                "Calendars:\n• The local calendar — connected and working already.\n"
+                "• Google Calendar, CalDAV (Nextcloud, iCloud, Yandex), Outlook — "
+                "available once this server's administrator has set them up.",
+            )
+        )
+
+    def _privacy(self, lang: Lang) -> Reply:
+        return Reply(
+            _t(
+                lang,
+                "Что я храню: ваши события и напоминания, настройки (язык, пояс, рабочие "
+                "часы), открытый вопрос диалога и журнал отмены, номер чата для напоминаний. "
+                "Тексты сообщений в журналы не пишутся, голосовые не сохраняются. "
+                "/forget удаляет всё это сразу.",
+                "What I keep: your events and reminders, settings (language, zone, working "
+                "hours), the open question of the dialogue and the undo log, and the chat id "
+                "reminders go to. Message texts are not logged and voice is not stored. "
+                "/forget deletes all of it at once.",
+            )
+        )
+
+    def _forget_question(self, lang: Lang) -> Reply:
+        return Reply(
+            _t(
+                lang,
+                "Удалить все ваши данные: события, напоминания, настройки и историю? "
+                "Это нельзя отменить.",
+                "Delete all your data: events, reminders, settings and history? "
+                "This cannot be undone.",
+            ),
+            (
+                (
+                    Button(_t(lang, "Да, удалить всё", "Yes, delete all"), f"{_PREFIX}forget-yes"),
+                    Button(_t(lang, "Нет", "No"), f"{_PREFIX}forget-no"),
+                ),
+            ),
+        )

@@ -1,0 +1,209 @@
+"""The HTTP server: `create_app(settings)` wires everything from `open_runtime` in the
+lifespan, so importing this module connects to nothing.
+
+Routes: the web chat (`/`, `/api/chat`), `POST /telegram/webhook`, `/healthz`, `/readyz`,
+`/metrics`, and the OpenAPI docs (`/docs`, `/openapi.json`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from calendar_assistant.channels.front_door import FrontDoor
+from calendar_assistant.channels.ordering import (
+    InProcessLocks,
+    OrderedDispatcher,
+    RedisLocks,
+    UserLocks,
+)
+from calendar_assistant.channels.rate_limit import (
+    InProcessRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+)
+from calendar_assistant.channels.records import ChatLinks, ProcessedUpdates
+from calendar_assistant.channels.telegram.channel import TelegramChannel
+from calendar_assistant.channels.telegram.voice import VoiceTranscriber
+from calendar_assistant.channels.telegram.webhook import telegram_router
+from calendar_assistant.channels.web.chat import WebChat, web_router
+from calendar_assistant.config import Settings
+from calendar_assistant.conversation.account_commands import AccountDesk
+from calendar_assistant.observability.health import migration_heads, readiness
+from calendar_assistant.observability.metered_calendar import metered
+from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
+from calendar_assistant.reminders.scheduler import ReminderDelivery, ReminderScheduler
+from calendar_assistant.runtime import Runtime, open_runtime
+
+log = structlog.get_logger(__name__)
+
+
+def system_clock() -> datetime:
+    """The real time, read here at the edge and passed inward."""
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Services:
+    """What the routes reach through `app.state.services` while the app runs."""
+
+    runtime: Runtime
+    metrics: Metrics
+    front: FrontDoor
+    web: WebChat
+    telegram: TelegramChannel | None
+    scheduler: ReminderScheduler
+    heads: set[str]
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {"detail": f"request body over {self.limit} bytes"}, status_code=413
+        )
+        await response(scope, receive, send)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = system_clock,
+    voice: VoiceTranscriber | None = None,
+) -> FastAPI:
+    """The whole server; nothing is opened until the app starts (its lifespan)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_runtime(settings) as runtime:
+            metrics = Metrics()
+            runtime.assistant.calendars = metered(runtime.calendar, metrics)
+            locks: UserLocks = (
+                RedisLocks(settings.redis_url) if settings.redis_url else InProcessLocks()
+            )
+            limiter: RateLimiter = (
+                RedisRateLimiter(settings.redis_url, settings.rate_limit_per_minute)
+                if settings.redis_url
+                else InProcessRateLimiter(settings.rate_limit_per_minute)
+            )
+            desk = AccountDesk(runtime.database, settings, runtime.assistant)
+            front = FrontDoor(
+                desk,
+                ProcessedUpdates(runtime.database),
+                ChatLinks(runtime.database),
+                limiter,
+                metrics,
+                settings.rate_limit_per_minute,
+            )
+            web = WebChat(front, OrderedDispatcher(locks), clock)
+            deliveries: dict[str, ReminderDelivery] = {"web": web}
+            telegram: TelegramChannel | None = None
+            if settings.telegram_bot_token is not None:
+                telegram = TelegramChannel(
+                    settings, front, OrderedDispatcher(locks), metrics, clock, voice
+                )
+                deliveries["telegram"] = telegram
+            scheduler = ReminderScheduler(
+                runtime.database,
+                deliveries,
+                clock,
+                metrics,
+                poll_seconds=settings.reminder_poll_seconds,
+            )
+            app.state.services = Services(
+                runtime, metrics, front, web, telegram, scheduler, migration_heads()
+            )
+            try:
+                if telegram is not None:
+                    await telegram.start()
+                await scheduler.start()
+                log.info("server_started", telegram=telegram is not None)
+                yield
+            finally:
+                await scheduler.stop()
+                if telegram is not None:
+                    await telegram.stop()
+                await locks.close()
+                await limiter.close()
+
+    app = FastAPI(
+        title="Calendar assistant",
+        summary="Talk to your calendar in Russian or English: web chat, Telegram, reminders.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+
+    def services(request: Request) -> Services:
+        found: Services = request.app.state.services
+        return found
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, str]:
+        """Alive: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], responses={503: {"description": "not ready"}})
+    async def readyz(request: Request) -> JSONResponse:
+        """Ready: the database is reachable and its migrations are current."""
+        running = services(request)
+        ready, why = await readiness(running.runtime.database, running.heads)
+        return JSONResponse({"status": why}, status_code=200 if ready else 503)
+
+    @app.get("/metrics", tags=["operations"])
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics."""
+        return Response(services(request).metrics.exposition(), media_type=CONTENT_TYPE)
+
+    app.include_router(telegram_router(lambda request: services(request).telegram))
+    app.include_router(web_router(lambda request: services(request).web))
+    return app
