@@ -9,20 +9,20 @@ from calendar_assistant.actions.finding import find_occurrences, target_of
 from calendar_assistant.actions.outcomes import (
     Invalid,
     Listed,
-    NeedsDetails,
     NothingFound,
     Outcome,
     Problem,
     SearchFound,
     SlotsFound,
 )
-from calendar_assistant.domain.commands import Command, Missing
+from calendar_assistant.domain.commands import Command
 from calendar_assistant.domain.free_slots import free_slots
 from calendar_assistant.domain.intervals import Interval
 
 _DEFAULT_SLOT = timedelta(minutes=30)
 _FREE_DAYS_BY_DEFAULT = 7
 _SEARCH_SHOWS = 3
+_NEXT = timedelta(days=31)
 
 
 def _window(command: Command, ctx: ActionContext, default_days: int) -> tuple[datetime, datetime]:
@@ -104,7 +104,15 @@ async def search_events(command: Command, ctx: ActionContext) -> Outcome:
     if not target.title:
         if command.range_start is not None and command.range_end is not None:
             return await list_events(command, ctx)
-        return NeedsDetails(command, (Missing.TARGET,))
+        # «Когда у меня следующая встреча?»: no title, so whatever comes next.
+        upcoming = [
+            e
+            for e in await ctx.calendar.list_events(ctx.now, ctx.now + _NEXT)
+            if e.start >= ctx.now
+        ]
+        if not upcoming:
+            return NothingFound(None, ctx.now, ctx.now + _NEXT)
+        return SearchFound("", tuple(upcoming[:_SEARCH_SHOWS]))
     query = target.title
     if target.range_start is None and command.range_start is not None:
         target = target.model_copy(

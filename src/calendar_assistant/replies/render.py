@@ -370,7 +370,13 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 f"Next: {v.quote(first.title)}, {v.event_when(first)}.",
             )
             if rest:
-                text += v.t(" Потом: ", " Then: ") + "; ".join(v.event_when(e) for e in rest) + "."
+                later = (
+                    v.event_when(e)
+                    if e.title == first.title
+                    else f"{v.quote(e.title)}, {v.event_when(e)}"
+                    for e in rest
+                )
+                text += v.t(" Потом: ", " Then: ") + "; ".join(later) + "."
             return Reply(text)
         case NothingFound():
             where = (
