@@ -137,6 +137,22 @@ async def test_series_starts_at_its_first_occurrence(backend: LocalCalendar, tz:
     assert created.start == at(tz, saturday + timedelta(2), 9)
 
 
+async def test_concurrent_creates_of_one_id_store_one(backend: LocalCalendar, tz: ZoneInfo) -> None:
+    day = date(2027, 1, 21)
+    results = await asyncio.gather(
+        *(
+            backend.create_event(
+                NewEvent(f"Copy {i}", at(tz, day, 9), at(tz, day, 10), str(tz), id="uid-race")
+            )
+            for i in range(4)
+        ),
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    assert all(isinstance(r, DuplicateEvent) for r in results if isinstance(r, BaseException))
+    assert len(await backend.snapshot("uid-race")) == 1
+
+
 async def test_concurrent_writers_one_wins_the_other_sees_a_conflict(
     database: Database, tz: ZoneInfo
 ) -> None:

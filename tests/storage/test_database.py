@@ -146,6 +146,24 @@ def test_a_bad_url_is_reported() -> None:
         asyncio.run(Database.open("definitely not a url"))
 
 
+async def test_plain_urls_get_the_async_driver(tmp_path: Path) -> None:
+    async with await Database.open(f"sqlite:///{tmp_path / 'plain.sqlite3'}") as db:
+        assert db.engine.url.drivername == "sqlite+aiosqlite"
+        assert await UserRepository(db).get_or_create("plain:1")
+
+
+@pytest.mark.postgres
+async def test_a_postgres_scheme_url_opens(postgres_url: str) -> None:
+    plain = postgres_url.replace("postgresql+asyncpg://", "postgres://")
+    async with await Database.open(plain) as db:
+        assert db.engine.url.drivername == "postgresql+asyncpg"
+
+
+async def test_an_unsupported_database_is_reported() -> None:
+    with pytest.raises(StorageError, match="unsupported database 'mysql'"):
+        await Database.open("mysql://root@127.0.0.1/calendar")
+
+
 async def test_an_unreachable_server_is_reported() -> None:
     with pytest.raises(StorageError, match=r"127\.0\.0\.1:1"):
         await Database.open("postgresql+asyncpg://postgres@127.0.0.1:1/none")

@@ -23,6 +23,9 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "calendar_assistant_write"
 
 
+_ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+
+
 def _migrate(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
@@ -61,8 +64,17 @@ class Database:
             parsed = make_url(url)
         except exc.ArgumentError as error:
             raise StorageError(f"not a database URL: {url!r}") from error
+        backend = parsed.get_backend_name()
+        backend = "postgresql" if backend == "postgres" else backend  # Heroku-style URLs
+        if backend not in _ASYNC_DRIVERS:
+            raise StorageError(
+                f"unsupported database {backend!r} in {parsed.render_as_string()}: "
+                "use sqlite:///PATH or postgresql://USER@HOST/DB"
+            )
+        # Plain URLs (sqlite:///..., postgresql://...) get the async driver we ship.
+        parsed = parsed.set(drivername=f"{backend}+{_ASYNC_DRIVERS[backend]}")
         kwargs: dict[str, Any] = {}
-        is_sqlite = parsed.get_backend_name() == "sqlite"
+        is_sqlite = backend == "sqlite"
         if is_sqlite:
             database = parsed.database or ""
             memory = database in ("", ":memory:") or database.startswith("file::memory:")
@@ -72,7 +84,7 @@ class Database:
             kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
         else:
             location = parsed.render_as_string(hide_password=True)
-        engine = create_async_engine(url, **kwargs)
+        engine = create_async_engine(parsed, **kwargs)
         if is_sqlite:
             _configure_sqlite(engine, busy_timeout)
         db = cls(engine, location)

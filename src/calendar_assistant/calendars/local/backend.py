@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_assistant.calendars.base import (
@@ -228,10 +229,13 @@ class LocalCalendar:
             version=1,
             calendar_id=self._calendar_id,
         )
-        async with self._db.transaction() as session:
-            if await self._master(session, event.id, lock=False) is not None:
-                raise DuplicateEvent(event.id)
-            session.add(self._row(event))
+        try:
+            async with self._db.transaction() as session:
+                if await self._master(session, event.id, lock=False) is not None:
+                    raise DuplicateEvent(event.id)
+                session.add(self._row(event))
+        except IntegrityError as error:  # the same id created concurrently
+            raise DuplicateEvent(event.id) from error
         return event
 
     async def update_event(
