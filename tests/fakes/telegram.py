@@ -27,6 +27,8 @@ from starlette.routing import Route
 
 TOKEN = "123456:TEST-token"
 BOT_ID = 123456
+#: What tests configure as TELEGRAM_WEBHOOK_SECRET.
+WEBHOOK_SECRET = "s3cret-Token_1"
 
 
 def free_port() -> int:

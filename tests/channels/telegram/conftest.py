@@ -14,9 +14,7 @@ from fastapi import FastAPI
 
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
-from fakes.telegram import TOKEN, FakeTelegram
-
-WEBHOOK_SECRET = "s3cret-Token_1"
+from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram
 
 
 class Clock:

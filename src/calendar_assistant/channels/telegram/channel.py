@@ -124,6 +124,10 @@ class TelegramChannel:
         except TelegramError as error:
             log.warning("telegram_commands_not_set", error=type(error).__name__)
         if self.webhook_mode:
+            try:
+                await self.set_webhook()
+            except TelegramError as error:  # an operator can still set it with the CLI
+                log.warning("telegram_webhook_not_set", error=type(error).__name__)
             self.ready.set()
             log.info("telegram_webhook_mode", bot=self.bot.username)
             return
@@ -139,6 +143,21 @@ class TelegramChannel:
             update = await queue.get()
             if isinstance(update, Update):
                 self.accept(update)
+
+    async def set_webhook(self, url: str | None = None) -> None:
+        """Ask Telegram to send updates to `url` (default: the configured one) with the secret."""
+        target = url or self.settings.telegram_webhook_url
+        secret = self.settings.telegram_webhook_secret
+        if not target or secret is None:
+            raise ValueError("a webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
+        await self._call(
+            partial(
+                self.bot.set_webhook,
+                target,
+                secret_token=secret.get_secret_value(),
+                allowed_updates=_ALLOWED_UPDATES,
+            )
+        )
 
     async def register_commands(self) -> None:
         """The command menu in Russian, in English, and the default language for the rest."""
