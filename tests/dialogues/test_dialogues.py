@@ -107,54 +107,51 @@ def _check_reply(turn: dict[str, Any], replies: list[Reply]) -> None:
 
 
 @pytest.mark.parametrize("dialogue", DIALOGUES)
-async def test_dialogue(dialogue: dict[str, Any], tmp_path: Path) -> None:
+async def test_dialogue(dialogue: dict[str, Any], database: Database, tmp_path: Path) -> None:
+    """One dialogue, on the `database` fixture: a SQLite file, then PostgreSQL."""
     zone = ZoneInfo(dialogue.get("tz", "Europe/Moscow"))
-    database = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'calendar.sqlite3'}")
-    try:
-        settings = Settings(data_dir=tmp_path)
-        user = UserRef(key="dialogue:user", display_name="Tester")
-        record = await UserRepository(database).get_or_create(
-            user.key,
-            user.display_name,
-            UserSettings(
-                language=dialogue.get("lang", "ru"),
-                timezone=zone.key,
-                default_reminder_minutes=dialogue.get("default_reminder"),
-            ),
+    settings = Settings(data_dir=tmp_path)
+    user = UserRef(key="dialogue:user", display_name="Tester")
+    record = await UserRepository(database).get_or_create(
+        user.key,
+        user.display_name,
+        UserSettings(
+            language=dialogue.get("lang", "ru"),
+            timezone=zone.key,
+            default_reminder_minutes=dialogue.get("default_reminder"),
+        ),
+    )
+    calendar = LocalCalendar(database, record.id)
+    await _seed(calendar, zone, dialogue.get("events", []))
+    assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
+    now = datetime.fromisoformat(dialogue["now"])
+    last: list[Reply] = []
+    shown: list[Reply] = []  # every reply so far, newest first: old buttons stay pressable
+    for turn in dialogue["turns"]:
+        if "now" in turn:
+            now = datetime.fromisoformat(turn["now"])
+        if "outside" in turn:
+            await _change_outside(calendar, turn["outside"], now)
+            continue
+        if "press" in turn:
+            inbound = Inbound(button=_button_payload(shown, turn["press"]))
+        else:
+            inbound = Inbound(text=turn["say"] * int(turn.get("repeat", 1)))
+        last = await assistant.handle(user, inbound, now)
+        shown = last + shown
+        assert last, "every message gets a reply"
+        _check_reply(turn, last)
+    expected = dialogue.get("calendar")
+    if expected is not None:
+        first = date.fromisoformat(expected["from"])
+        last_day = date.fromisoformat(expected["to"])
+        events = await calendar.list_events(
+            datetime.combine(first, datetime.min.time(), tzinfo=zone),
+            datetime.combine(last_day, datetime.min.time(), tzinfo=zone),
         )
-        calendar = LocalCalendar(database, record.id)
-        await _seed(calendar, zone, dialogue.get("events", []))
-        assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
-        now = datetime.fromisoformat(dialogue["now"])
-        last: list[Reply] = []
-        shown: list[Reply] = []  # every reply so far, newest first: old buttons stay pressable
-        for turn in dialogue["turns"]:
-            if "now" in turn:
-                now = datetime.fromisoformat(turn["now"])
-            if "outside" in turn:
-                await _change_outside(calendar, turn["outside"], now)
-                continue
-            if "press" in turn:
-                inbound = Inbound(button=_button_payload(shown, turn["press"]))
-            else:
-                inbound = Inbound(text=turn["say"] * int(turn.get("repeat", 1)))
-            last = await assistant.handle(user, inbound, now)
-            shown = last + shown
-            assert last, "every message gets a reply"
-            _check_reply(turn, last)
-        expected = dialogue.get("calendar")
-        if expected is not None:
-            first = date.fromisoformat(expected["from"])
-            last_day = date.fromisoformat(expected["to"])
-            events = await calendar.list_events(
-                datetime.combine(first, datetime.min.time(), tzinfo=zone),
-                datetime.combine(last_day, datetime.min.time(), tzinfo=zone),
-            )
-            assert [_event_line(e, zone) for e in events] == expected["events"]
-        if "reminders" in dialogue:
-            stored = await ReminderRepository(database).list_for_user(record.id)
-            assert [
-                f"{r.due.astimezone(zone):%Y-%m-%d %H:%M} {r.text}" for r in stored
-            ] == dialogue["reminders"]
-    finally:
-        await database.close()
+        assert [_event_line(e, zone) for e in events] == expected["events"]
+    if "reminders" in dialogue:
+        stored = await ReminderRepository(database).list_for_user(record.id)
+        assert [f"{r.due.astimezone(zone):%Y-%m-%d %H:%M} {r.text}" for r in stored] == dialogue[
+            "reminders"
+        ]
