@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 
@@ -30,6 +31,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="measure speed and accuracy (core, nlu)")
     bench_kinds = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
+    nlu = bench_kinds.add_parser("nlu", help="accuracy, latency and memory of the grammar")
+    nlu.add_argument("--dataset", type=Path, default=None, help="labelled JSONL set")
+    nlu.add_argument("--failures", type=int, default=0, help="print up to N failed examples")
 
     from calendar_assistant.channels.cli.commands import add_commands
 
@@ -49,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from calendar_assistant.understanding.batch import parse_time_jsonl
 
         return parse_time_jsonl(sys.stdin, sys.stdout)
+    if args.command == "bench" and args.bench == "nlu":
+        from calendar_assistant.understanding.benchmark import run_nlu_bench
+
+        return run_nlu_bench(args.dataset, args.failures, sys.stdout, sys.stderr)
     from calendar_assistant.channels.cli.commands import run_command
 
     return run_command(args)
