@@ -95,6 +95,13 @@ def _fail(message: str, code: int) -> int:
 
 def _action(args: argparse.Namespace, settings: Settings) -> Callable[[], Coroutine[Any, Any, int]]:
     """Check every flag before anything is opened, then return the work to run."""
+    if args.command == "bench" and args.bench == "core":
+        from calendar_assistant.channels.cli.bench import bench_core
+
+        sizes = (args.messages, args.events, args.busy)
+        if min(sizes) < 1:
+            raise UsageError("--messages, --events and --busy must be positive")
+        return lambda: bench_core(*sizes, sys.stdout)
     user = user_argument(args.user)
     zone = zone_argument(args.tz) if args.tz else None
     command = args.command
@@ -116,10 +123,6 @@ def _action(args: argparse.Namespace, settings: Settings) -> Callable[[], Corout
         except OSError as exc:
             raise IcsError(f"{path}: cannot read the file ({exc.strerror})") from exc
         return lambda: import_file(settings, user, path, data, zone=zone)
-    if command == "bench" and args.bench == "core":
-        from calendar_assistant.channels.cli.bench import bench_core
-
-        return lambda: bench_core(args.messages, args.events, args.busy, sys.stdout)
     raise UsageError(f"unknown command {command!r}")
 
 
@@ -164,14 +167,14 @@ async def chat(
             return replies
 
         interactive = inp.isatty() and out.isatty()
-        log.info("chat_started", user_id=profile.id, interactive=interactive, pinned=bool(now))
+        log.debug("chat_started", user_id=profile.id, interactive=interactive, pinned=bool(now))
         if interactive:
             greeting = _greeting(profile.settings.language, profile.settings.timezone)
             history = settings.data_dir / "chat-history.txt"
             code = await run_interactive(respond, history_file=history, greeting=greeting)
         else:
             code = await run_scripted(inp, respond, out)
-    log.info("chat_ended", user_id=profile.id, messages=handled)
+    log.debug("chat_ended", user_id=profile.id, messages=handled)
     return code
 
 
