@@ -58,11 +58,15 @@ class ScriptedAPIServer:
                 except ValueError:
                     body = {"_raw": raw.decode("utf-8", "replace")}
                 with server.lock:
-                    server.requests.append(Request(self.path, dict(self.headers), body))
+                    server.requests.append(
+                        Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                    )
                     reply = server.replies.popleft() if server.replies else server.exhausted()
                 if reply.delay and server.released.wait(reply.delay):
                     return
-                data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                data = (
+                    reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                )
                 try:
                     self.send_response(reply.status)
                     self.send_header("content-type", "application/json")
@@ -76,7 +80,9 @@ class ScriptedAPIServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def exhausted(self) -> Reply:
         return Reply({"error": {"message": "the test script has no more replies"}}, status=500)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from calendar_assistant.calendars.base import CalendarBackend
 from calendar_assistant.domain.events import Event
+from calendar_assistant.domain.free_slots import free_slots
 from calendar_assistant.domain.intervals import Interval
 
 #: At most this many items go back to the model per look-up (tokens, and a bounded answer).
@@ -68,3 +70,43 @@ def slots_result(slots: Sequence[Interval], tz: ZoneInfo) -> str:
         {"kind": "free time", "slots": items, "more": max(0, len(slots) - MAX_ITEMS)},
         ensure_ascii=False,
     )
+
+
+class CalendarLookups:
+    """`Lookups` on a user's calendar backend: events as listed, free time in working hours."""
+
+    def __init__(
+        self,
+        calendar: CalendarBackend,
+        *,
+        tz: ZoneInfo,
+        now: datetime,
+        working_hours: tuple[time, time] = (time(9, 0), time(18, 0)),
+        working_days: frozenset[int] = frozenset({1, 2, 3, 4, 5}),
+    ) -> None:
+        self.calendar = calendar
+        self.tz = tz
+        self.now = now
+        self.working_hours = working_hours
+        self.working_days = working_days
+
+    async def events(self, start: datetime, end: datetime, title: str | None) -> list[Event]:
+        events = await self.calendar.list_events(start, end)
+        if not title:
+            return events
+        words = {w for w in title.casefold().split() if len(w) > 2} or {title.casefold()}
+        return [e for e in events if any(w in e.title.casefold() for w in words)]
+
+    async def free_slots(
+        self, start: datetime, end: datetime, minutes: int | None
+    ) -> list[Interval]:
+        busy = await self.calendar.free_busy(start, end)
+        return free_slots(
+            busy,
+            Interval(start, end),
+            tz=self.tz,
+            working_hours=self.working_hours,
+            working_days=self.working_days,
+            min_length=timedelta(minutes=minutes or 0),
+            not_before=self.now,
+        )
