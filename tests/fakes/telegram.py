@@ -45,6 +45,8 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    #: What the fake answered (the sent Message for sendMessage).
+    result: Any = None
 
 
 def _decode(value: str) -> Any:
@@ -276,14 +278,16 @@ class FakeTelegram:
             )
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
+        call = Call(method, params)
         with self._lock:
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, f"Not Found: method {method} is not faked")
         result = handler(params)
         if isinstance(result, Response):
             return result
+        call.result = result
         return _ok(result)
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -81,3 +81,18 @@ async def webhook_app(tmp_path: Path, fake: FakeTelegram, clock: Clock) -> Async
     async with running(app):
         await app.state.services.telegram.ready.wait()
         yield app
+
+
+@pytest.fixture
+def start_app(tmp_path: Path, fake: FakeTelegram, clock: Clock) -> Any:
+    """`async with start_app(RATE_LIMIT_PER_MINUTE=3) as app:` with settings of the test's own."""
+
+    @asynccontextmanager
+    async def start(wait_ready: bool = True, **extra: Any) -> AsyncIterator[FastAPI]:
+        app = create_app(make_settings(tmp_path, fake, **extra), clock=clock)
+        async with running(app):
+            if wait_ready:
+                await app.state.services.telegram.ready.wait()
+            yield app
+
+    return start
