@@ -39,6 +39,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub, bench_kinds)  # chat, events, export, import, bench core
 
+    from calendar_assistant.speech.command_line import add_speech_commands
+
+    add_speech_commands(sub, bench_kinds)  # transcribe, bench stt
+
     return parser
 
 
@@ -57,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from calendar_assistant.understanding.benchmark import run_nlu_bench
 
         return run_nlu_bench(args.dataset, args.failures, sys.stdout, sys.stderr)
+    from calendar_assistant.speech.command_line import is_speech_command, run_speech_command
+
+    if is_speech_command(args):
+        return run_speech_command(args)
     from calendar_assistant.channels.cli.commands import run_command
 
     return run_command(args)

@@ -39,7 +39,10 @@ class VoiceOff(SpeechProblem):
     """No transcription engine is configured: voice messages cannot be read."""
 
     def __init__(self) -> None:
-        super().__init__("voice is off: set WHISPER_MODEL or TRANSCRIPTION_URL")
+        super().__init__(
+            "voice is off: set WHISPER_MODEL (a faster-whisper model folder) or "
+            "TRANSCRIPTION_URL; see docs/voice.md"
+        )
 
     def explain(self, lang: Lang) -> str:
         return _pick(
