@@ -73,3 +73,19 @@ def test_free_busy_of_a_week_among_1000_events(
         lambda: loop.run_until_complete(calendar.free_busy(monday, monday + timedelta(days=7)))
     )
     assert busy
+
+
+@pytest.mark.benchmark
+def test_create_and_delete_among_1000_events(
+    benchmark: BenchmarkFixture, filled: tuple[asyncio.AbstractEventLoop, LocalCalendar]
+) -> None:
+    loop, calendar = filled
+    start = datetime.combine(date(2026, 12, 1), time(10), tzinfo=MOSCOW)
+
+    async def create_and_delete() -> None:
+        event = await calendar.create_event(
+            NewEvent("Bench", start, start + timedelta(hours=1), "Europe/Moscow")
+        )
+        await calendar.delete_event(event.id)
+
+    benchmark(lambda: loop.run_until_complete(create_and_delete()))

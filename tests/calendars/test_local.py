@@ -302,3 +302,32 @@ async def test_moving_a_monthly_series_moves_its_day_of_the_month(
     await backend.update_event(series.id, EventPatch(start=at(tz, date(2027, 1, 17), 9)))
     listed = await backend.list_events(midnight(tz, first), midnight(tz, date(2027, 5, 1)))
     assert [(e.start.month, e.start.day) for e in listed] == [(1, 17), (2, 17), (3, 17), (4, 17)]
+
+
+async def test_a_moved_occurrence_can_be_named_by_its_new_start(
+    backend: LocalCalendar, tz: ZoneInfo
+) -> None:
+    monday = first_monday(tz)
+    series = await backend.create_event(
+        NewEvent("Sync", at(tz, monday, 10), at(tz, monday, 11), str(tz), rrule="FREQ=WEEKLY")
+    )
+    original = at(tz, monday + timedelta(weeks=1), 10)
+    moved_to = at(tz, monday + timedelta(weeks=1, days=1), 15)
+    await backend.update_event(
+        series.id, EventPatch(start=moved_to), scope=Scope.THIS, occurrence=original
+    )
+    await backend.update_event(
+        series.id, EventPatch(title="Sync (moved)"), scope=Scope.THIS, occurrence=moved_to
+    )
+    window = (midnight(tz, monday), midnight(tz, monday + timedelta(weeks=3)))
+    listed = await backend.list_events(*window)
+    assert [(e.title, e.start, e.recurrence_id) for e in listed] == [
+        ("Sync", at(tz, monday, 10), at(tz, monday, 10)),
+        ("Sync (moved)", moved_to, original),
+        ("Sync", at(tz, monday + timedelta(weeks=2), 10), at(tz, monday + timedelta(weeks=2), 10)),
+    ]
+    await backend.delete_event(series.id, scope=Scope.THIS, occurrence=moved_to)
+    master = await backend.get_event(series.id)
+    assert master is not None
+    assert master.exdates == (original,)
+    assert [e.title for e in await backend.list_events(*window)] == ["Sync", "Sync"]

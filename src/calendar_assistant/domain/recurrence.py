@@ -278,6 +278,12 @@ def end_before(rrule_text: str, cut: datetime) -> str:
     return _join(parts)
 
 
+def count_of(rrule_text: str) -> int | None:
+    """The rule's COUNT, or None when it has none."""
+    value = _parts(rrule_text).get("COUNT")
+    return None if value is None else int(value)
+
+
 def with_count(rrule_text: str, count: int) -> str:
     """The same rule with COUNT replaced."""
     parts = _parts(rrule_text)

@@ -295,9 +295,10 @@ class LocalCalendar:
                     raise ValueError("deleting one occurrence needs the occurrence's start")
                 cut = occurrence.astimezone(UTC)
                 if scope is Scope.THIS:
-                    self._require_occurrence(master, await self._rows(session, event_id), cut)
-                    exdates = tuple(sorted({*master.exdates, occurrence}))
-                    await self._delete_overrides(session, event_id, only=cut)
+                    rows = await self._rows(session, event_id)
+                    _, original = self._require_occurrence(master, rows, cut)
+                    exdates = tuple(sorted({*master.exdates, original}))
+                    await self._delete_overrides(session, event_id, only=original)
                     updated = dataclasses.replace(
                         master, exdates=exdates, version=master.version + 1
                     )
@@ -346,12 +347,8 @@ class LocalCalendar:
         patch: EventPatch,
         occurrence: datetime,
     ) -> Event:
-        cut = occurrence.astimezone(UTC)
-        existing = self._require_occurrence(master, overrides, cut)
-        if existing is not None:
-            base = self._event(existing)
-        else:
-            base = self._occurrence(master, occurrence)
+        existing, original = self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
+        base = self._event(existing) if existing is not None else self._occurrence(master, original)
         changed = _apply(base, patch)
         changed = dataclasses.replace(changed, version=master.version + 1)
         if existing is not None:
@@ -374,8 +371,8 @@ class LocalCalendar:
         # The patch says where the named occurrence goes; the series moves by as much.
         reference = master
         if occurrence is not None:
-            self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
-            reference = self._occurrence(master, occurrence)
+            _, original = self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
+            reference = self._occurrence(master, original)
         moved = self._series_moved(master, reference, patch, master.start)
         assert moved.rrule is not None
         updated = dataclasses.replace(moved, version=master.version + 1)
@@ -397,13 +394,12 @@ class LocalCalendar:
         occurrence: datetime,
     ) -> Event:
         assert master.rrule is not None
-        cut = occurrence.astimezone(UTC)
-        self._require_occurrence(master, overrides, cut)
-        reference = self._occurrence(master, occurrence)
+        _, cut = self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
+        reference = self._occurrence(master, cut)
         rule = master.rrule
-        if "COUNT=" in rule:
+        total = recurrence.count_of(rule)
+        if total is not None:
             before = recurrence.count_before(master.start, rule, master.timezone, cut)
-            total = int(rule.split("COUNT=")[1].split(";")[0])
             rule = recurrence.with_count(rule, max(1, total - before))
         tail = dataclasses.replace(master, start=reference.start, end=reference.end, rrule=rule)
         moved = self._series_moved(tail, reference, patch, reference.start)
@@ -469,21 +465,25 @@ class LocalCalendar:
 
     def _require_occurrence(
         self, master: Event, rows: Sequence[EventRow], cut: datetime
-    ) -> EventRow | None:
-        """The override row of the occurrence at `cut`, None for a plain occurrence.
+    ) -> tuple[EventRow | None, datetime]:
+        """The occurrence `cut` names: its override row (None for a plain occurrence) and its
+        original start. `cut` is the original start, or the new start of a moved occurrence.
 
         Raises EventNotFound when the series has no such occurrence.
         """
         for r in rows:
             if r.recurrence_id_utc is not None and r.recurrence_id_utc == cut:
-                return r
+                return r, cut
         assert master.rrule is not None
         excluded = {d.astimezone(UTC) for d in master.exdates}
-        if cut in excluded or not recurrence.is_occurrence(
+        if cut not in excluded and recurrence.is_occurrence(
             master.start, master.rrule, master.timezone, cut.astimezone(_zone(master.timezone))
         ):
-            raise EventNotFound(f"{master.id} at {cut.isoformat()}")
-        return None
+            return None, cut
+        for r in rows:
+            if r.recurrence_id_utc is not None and r.start_utc == cut:
+                return r, r.recurrence_id_utc
+        raise EventNotFound(f"{master.id} at {cut.isoformat()}")
 
     def _occurrence(self, master: Event, original: datetime) -> Event:
         """The plain (not overridden) occurrence of `master` starting at `original`."""
