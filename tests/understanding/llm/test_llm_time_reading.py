@@ -1,0 +1,136 @@
+"""The model's time phrases are read by our grammar in the user's zone (two zones, DST days)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from calendar_assistant.domain.commands import Intent, Missing
+from calendar_assistant.understanding.llm.resolving import TimeReader, to_command
+from calendar_assistant.understanding.llm.tools import tool_named
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def _command(name: str, args: dict[str, object], reader: TimeReader):  # type: ignore[no-untyped-def]
+    tool = tool_named(name)
+    assert tool is not None
+    return to_command(tool, tool.arguments.model_validate(args), reader)
+
+
+def test_a_phrase_before_the_berlin_spring_forward() -> None:
+    reader = TimeReader(datetime(2027, 3, 27, 12, 0, tzinfo=BERLIN), BERLIN, "ru")
+    command = _command("create_event", {"title": "Бранч", "start": "завтра в 10"}, reader)
+    assert command.start == datetime(2027, 3, 28, 10, 0, tzinfo=BERLIN)
+    assert command.start.utcoffset() == timedelta(hours=2)  # summer time already
+
+
+def test_lengths_are_real_time_across_the_new_york_change() -> None:
+    reader = TimeReader(datetime(2027, 3, 13, 12, 0, tzinfo=NEW_YORK), NEW_YORK, "en")
+    command = _command(
+        "create_event",
+        {"title": "Night shift", "start": "2027-03-14T01:30", "duration_minutes": 90},
+        reader,
+    )
+    assert command.start == datetime(2027, 3, 14, 1, 30, tzinfo=NEW_YORK)
+    assert command.end is not None
+    assert command.end.astimezone(NEW_YORK).hour == 4  # 90 real minutes, an hour skipped
+    assert command.end.astimezone(UTC) - command.start.astimezone(UTC) == timedelta(minutes=90)
+
+
+def test_iso_with_an_offset_is_converted_to_the_user_zone() -> None:
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, "en")
+    span = reader.span("2026-11-25T07:00:00Z")
+    assert span is not None
+    assert span.start == datetime(2026, 11, 25, 10, 0, tzinfo=MOSCOW)
+
+
+def test_windows_from_one_or_two_phrases() -> None:
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, "en")
+    assert reader.window("next week", None) == (
+        datetime(2026, 11, 30, tzinfo=MOSCOW),
+        datetime(2026, 12, 7, tzinfo=MOSCOW),
+    )
+    assert reader.window("friday", "sunday") == (
+        datetime(2026, 11, 27, tzinfo=MOSCOW),
+        datetime(2026, 11, 30, tzinfo=MOSCOW),
+    )
+    assert reader.window("purple monkey", None) == (None, None)
+
+
+def test_a_part_of_day_alone_starts_a_new_event_at_the_spec_hour() -> None:
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, "ru")
+    command = _command("create_event", {"title": "Кино", "start": "завтра вечером"}, reader)
+    assert command.start == datetime(2026, 11, 25, 19, 0, tzinfo=MOSCOW)
+    assert command.end == datetime(2026, 11, 25, 20, 0, tzinfo=MOSCOW)
+
+
+def test_all_day_and_day_only() -> None:
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, "en")
+    all_day = _command(
+        "create_event", {"title": "Offsite", "start": "2026-12-05", "all_day": True}, reader
+    )
+    assert all_day.all_day
+    assert (all_day.start, all_day.end) == (
+        datetime(2026, 12, 5, tzinfo=MOSCOW),
+        datetime(2026, 12, 6, tzinfo=MOSCOW),
+    )
+    day_only = _command("create_event", {"title": "Offsite", "start": "December 5"}, reader)
+    assert day_only.start is None
+    assert day_only.day == date(2026, 12, 5)
+    assert day_only.missing == (Missing.TIME,)
+
+
+def test_unreadable_times_and_rules_become_questions_not_guesses() -> None:
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, "en")
+    command = _command(
+        "create_event",
+        {"title": "Yoga", "start": "whenever the moon is blue", "recurrence": "every day lol"},
+        reader,
+    )
+    assert command.start is None
+    assert command.recurrence is None
+    assert set(command.missing) == {Missing.DATE, Missing.TIME}
+    weekly = _command(
+        "create_event",
+        {"title": "Yoga", "start": "tomorrow at 8", "recurrence": "RRULE:FREQ=WEEKLY;BYDAY=MO,WE"},
+        reader,
+    )
+    assert weekly.recurrence == "FREQ=WEEKLY;BYDAY=MO,WE"
+
+
+def test_an_update_to_a_day_keeps_the_time_to_the_executor() -> None:
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, "en")
+    command = _command(
+        "update_event",
+        {"target": {"title": "Dentist"}, "changes": {"start": "Thursday"}},
+        reader,
+    )
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.day == date(2026, 11, 26)
+    assert command.changes is None
+    assert command.missing == ()
+    moved = _command(
+        "update_event",
+        {"target": {"title": "Dentist", "start": "tomorrow at 9"}, "changes": {"start": "11:00"}},
+        reader,
+    )
+    assert moved.target is not None
+    assert moved.target.start == datetime(2026, 11, 25, 9, 0, tzinfo=MOSCOW)
+    assert moved.changes is not None
+    assert moved.changes.start is not None
+
+
+def test_a_reminder_before_an_event() -> None:
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, "en")
+    command = _command(
+        "create_reminder",
+        {"title": "standup", "target": {"title": "Standup"}, "reminder_minutes_before": 15},
+        reader,
+    )
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.reminder_minutes_before == 15
+    assert command.target is not None
+    assert command.target.title == "Standup"
