@@ -51,7 +51,9 @@ async def test_health_and_readiness(http: httpx.AsyncClient, app: FastAPI) -> No
     assert ready.status_code == 200
     database = app.state.services.runtime.database
     async with database.transaction() as session:
-        await session.execute(text("DELETE FROM alembic_version WHERE version_num = '0002_channels'"))
+        await session.execute(
+            text("DELETE FROM alembic_version WHERE version_num = '0002_channels'")
+        )
     stale = await http.get("/readyz")
     assert stale.status_code == 503
     assert "0002_channels" in stale.json()["status"]

@@ -1,0 +1,163 @@
+"""The web chat: the JSON API behind the page, and the page itself in headless Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from calendar_assistant.config import Settings
+from calendar_assistant.server import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(tz: ZoneInfo) -> Clock:
+    """A Tuesday afternoon in Berlin or New York (both zones with DST)."""
+    return Clock(datetime(2026, 11, 24, 14, 0, tzinfo=tz))
+
+
+@pytest.fixture
+def settings(tmp_path: Path, tz: ZoneInfo) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        default_timezone=tz.key,
+        default_language="en",
+        reminder_poll_seconds=0.1,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: Clock) -> AsyncIterator[FastAPI]:
+    server = create_app(settings, clock=clock)
+    async with server.router.lifespan_context(server):
+        yield server
+
+
+@pytest.fixture
+async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+async def say(http: httpx.AsyncClient, **body: str) -> list[dict[str, object]]:
+    response = await http.post("/api/chat", json=body)
+    assert response.status_code == 200
+    replies: list[dict[str, object]] = response.json()["replies"]
+    return replies
+
+
+async def test_a_dialogue_with_buttons_through_the_api(http: httpx.AsyncClient) -> None:
+    created = await say(http, text="Lunch with Anna tomorrow at 1pm")
+    assert "Lunch with Anna" in str(created[0]["text"])
+    asked = await say(http, text="Delete lunch with Anna")
+    buttons = [b for row in asked[0]["buttons"] for b in row]  # type: ignore[attr-defined]
+    yes = next(b for b in buttons if b["payload"].endswith(":yes"))
+    done = await say(http, button=yes["payload"])
+    assert "Lunch with Anna" in str(done[0]["text"])
+    listed = await say(http, text="/today")
+    assert "Lunch" not in str(listed[0]["text"])
+
+
+async def test_reminders_for_the_web_user_wait_in_the_outbox(
+    http: httpx.AsyncClient, clock: Clock
+) -> None:
+    await say(http, text="Remind me today at 3pm to stretch")
+    clock.now = clock.now.replace(hour=15) + timedelta(seconds=1)
+    for _ in range(50):
+        outbox = (await http.get("/api/chat/outbox")).json()["replies"]
+        if outbox:
+            break
+        await asyncio.sleep(0.1)
+    assert [r["text"] for r in outbox] == ["⏰ Reminder: Stretch"]
+    assert (await http.get("/api/chat/outbox")).json()["replies"] == []
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def served(settings: Settings, clock: Clock) -> AsyncIterator[str]:
+    """The app under a real uvicorn on a loopback port."""
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings, clock=clock), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):  # uvicorn offers no event to await its start
+        if server.started:
+            break
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def _browser_missing() -> str | None:
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return None
+    return "Debian's chromium is not installed (make system-deps)"
+
+
+@pytest.mark.parametrize("tz", ["Europe/Berlin"], indirect=True)
+async def test_the_page_creates_an_event_in_headless_chromium(served: str) -> None:
+    reason = _browser_missing()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + " (CI must run the browser test)")
+        pytest.skip(reason)
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        try:
+            page = await browser.new_page()
+            await page.goto(served + "/")
+            await page.fill("#text", "Team meeting tomorrow at 10am")
+            await page.press("#text", "Enter")
+            reply = page.locator(".msg.bot").first
+            await reply.wait_for(timeout=15000)
+            shown = await reply.inner_text()
+            assert "Team meeting" in shown
+            assert "10:00" in shown
+            # A button in the page answers a question the same way.
+            await page.fill("#text", "Delete the team meeting")
+            await page.press("#text", "Enter")
+            button = page.locator(".msg.bot .buttons button").first
+            await button.wait_for(timeout=15000)
+            await button.click()
+            await page.locator(".msg.bot").nth(2).wait_for(timeout=15000)
+            assert "Team meeting" in await page.locator(".msg.bot").nth(2).inner_text()
+        finally:
+            await browser.close()
