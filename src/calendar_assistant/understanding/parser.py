@@ -286,6 +286,8 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     if indices and not is_generic(msg.tokens, indices, msg.cues):
         title = _title(msg, indices, None)
     start, end = _window(msg, reading) if not reading.empty else (None, None)
+    if title is None and start is None:
+        return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=0.3)  # "What time is it?"
     target = EventTarget(title=title, range_start=start, range_end=end)
     missing = () if title or start else (Missing.TARGET,)
     return Command(

@@ -264,7 +264,9 @@ class Grammar:
             if int(h) > 24 or int(m) > 59:
                 return None
             hour, minute, precise, marked = int(h), int(m), True, True
-            padded = len(h) == 2 and h.startswith("0")
+            # Russian writes H:MM on a 24-hour clock («в 7:00» is morning); English "5:30"
+            # follows the bare-hour rule like "5"
+            padded = (len(h) == 2 and h.startswith("0")) or self.ru
             j = i + 1
             if self._hour_word(j):
                 j += 1
@@ -294,6 +296,17 @@ class Grammar:
                 hour, j = 1, i + 1
         if hour is None:
             return None
+        if not need_marker and not precise and not marked and self.tok(j) is not None:
+            found_minutes = self._int(j, 10, 59)
+            nxt_tok = self.tok(found_minutes[1]) if found_minutes else None
+            if (
+                found_minutes is not None
+                and not found_minutes[2]
+                and (nxt_tok is None or self.v.lookup(nxt_tok, self.v.units) is None)
+                and (nxt_tok is None or self.v.lookup(nxt_tok, self.v.months) is None)
+            ):
+                minute, j, _ = found_minutes
+                precise = True
         meridiem, k = self._meridiem(j)
         if meridiem is not None:
             if self.ru and self.norm(j) in ("дня", "дней") and not marked and not at:
@@ -374,8 +387,8 @@ class Grammar:
             minute, j, _ = found
             if self.has(j, "minute_word"):
                 j += 1
-            elif minute not in (5, 10, 20, 25):
-                return None
+            elif minute not in (5, 10, 20, 25) or self.norm(j) != "past":
+                return None  # "from 10 to 1" is a range, "10 past 3" a time
         direction = self.norm(j)
         if direction not in ("past", "after", "to", "till", "of"):
             return None
@@ -994,6 +1007,26 @@ class Grammar:
                 Kind.PERIOD, i, j + 3, prep=prep, day=start, day_end=end_day, grain="day",
                 extra={"span": True},
             )  # fmt: skip
+        whole = self._day_month(j)
+        if whole is not None and self.norm(whole[3]) in (
+            "по",
+            "до",
+            "-",
+            "to",
+            "through",
+            "thru",
+            "till",
+            "until",
+        ):
+            other = self._day_month(whole[3] + 1)
+            if other is not None:
+                first_day = self.resolve_date(whole[0], whole[1], whole[2])
+                last = self.resolve_date(other[0], other[1], other[2])
+                if first_day is not None and last is not None and last >= first_day:
+                    return Piece(
+                        Kind.PERIOD, i, other[3], prep=prep, day=first_day,
+                        day_end=last + timedelta(days=1), grain="day", extra={"span": True},
+                    )  # fmt: skip
         month_first = None
         if not self.ru:
             month_first = self._month_at(j, typo=False)
@@ -1065,7 +1098,7 @@ class Grammar:
         j = i
         day: date | None = None
         prep = ""
-        if self.norm(j) in ("в", "во", "с", "к", "in", "on", "at", "during", "this", "by"):
+        if self.norm(j) in ("в", "во", "с", "к", "на", "in", "on", "at", "during", "this", "by"):
             prep = self.norm(j)
             if prep == "this":
                 day = self.today
