@@ -78,6 +78,11 @@ async def test_update_settings_validates_and_persists(database: Database) -> Non
     assert after.settings == updated
 
 
+async def test_long_display_names_are_shortened(database: Database) -> None:
+    user = await UserRepository(database).get_or_create("tg:1", "Я" * 300)
+    assert user.display_name == "Я" * 255
+
+
 async def test_bad_user_keys_are_refused(database: Database) -> None:
     with pytest.raises(ValueError, match="key"):
         await UserRepository(database).get_or_create("")

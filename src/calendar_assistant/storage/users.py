@@ -132,6 +132,8 @@ class UserRepository:
         if found is not None:
             return found
         settings = defaults or UserSettings()
+        if display_name is not None:
+            display_name = display_name.strip()[:255] or None  # a channel's name, kept short
         try:
             async with self._db.transaction() as session:
                 row = UserRow(key=key, display_name=display_name)
