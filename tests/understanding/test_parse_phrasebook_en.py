@@ -957,6 +957,440 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "attendees": ["Mike"],
         },
     ),
+    (
+        "Schedule a sales meeting on Thursday at nine in the morning",
+        {
+            "intent": "create_event",
+            "title": "Sales meeting",
+            "start": "2026-12-10 09:00",
+            "end": "2026-12-10 10:00",
+        },
+    ),
+    (
+        "Set a reminder tomorrow at 8 to take my medicine",
+        {"intent": "create_reminder", "title": "Take my medicine", "start": "2026-12-04 08:00"},
+    ),
+    (
+        "Put a meeting with Karen the day after tomorrow at 4 in the afternoon",
+        {
+            "intent": "create_event",
+            "title": "Meeting with Karen",
+            "start": "2026-12-05 16:00",
+            "end": "2026-12-05 17:00",
+            "attendees": ["Karen"],
+        },
+    ),
+    (
+        "Add a call with Dad on Sunday at seven pm",
+        {
+            "intent": "create_event",
+            "title": "Call with Dad",
+            "start": "2026-12-06 19:00",
+            "end": "2026-12-06 20:00",
+            "attendees": ["Dad"],
+        },
+    ),
+    (
+        "Arrange an interview with a candidate on December 2 at 11:30am",
+        {
+            "intent": "create_event",
+            "title": "Interview with a candidate",
+            "start": "2027-12-02 11:30",
+            "end": "2027-12-02 12:30",
+        },
+    ),
+    (
+        "Plan dinner with friends on Saturday at 7:30pm for two hours",
+        {
+            "intent": "create_event",
+            "title": "Dinner with friends",
+            "start": "2026-12-05 19:30",
+            "end": "2026-12-05 21:30",
+        },
+    ),
+    (
+        "Add car inspection on Dec 10 at 9am",
+        {
+            "intent": "create_event",
+            "title": "Car inspection",
+            "start": "2026-12-10 09:00",
+            "end": "2026-12-10 10:00",
+        },
+    ),
+    (
+        "Add fitness on Mondays, Wednesdays and Fridays at 7am",
+        {
+            "intent": "create_event",
+            "title": "Fitness",
+            "recurrence": "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+            "start": "2026-12-04 07:00",
+            "end": "2026-12-04 08:00",
+        },
+    ),
+    (
+        "Add a sync every Tuesday at 10",
+        {
+            "intent": "create_event",
+            "title": "Sync",
+            "recurrence": "FREQ=WEEKLY;BYDAY=TU",
+            "start": "2026-12-08 10:00",
+            "end": "2026-12-08 11:00",
+        },
+    ),
+    (
+        "Book a doctor visit on November 27 at half past two",
+        {
+            "intent": "create_event",
+            "title": "Doctor visit",
+            "start": "2027-11-27 14:30",
+            "end": "2027-11-27 15:30",
+        },
+    ),
+    (
+        "Schedule a call with partners in three days at 4pm",
+        {
+            "intent": "create_event",
+            "title": "Call with partners",
+            "start": "2026-12-06 16:00",
+            "end": "2026-12-06 17:00",
+        },
+    ),
+    (
+        "Schedule standup for tomorrow at nine thirty",
+        {
+            "intent": "create_event",
+            "title": "Standup",
+            "start": "2026-12-04 09:30",
+            "end": "2026-12-04 10:30",
+        },
+    ),
+    (
+        "Plan a seminar from 10 to 1 on Friday",
+        {
+            "intent": "create_event",
+            "title": "Seminar",
+            "start": "2026-12-04 10:00",
+            "end": "2026-12-04 13:00",
+        },
+    ),
+    (
+        "Move the sales meeting to 11am",
+        {
+            "intent": "update_event",
+            "target": {"title": "Sales meeting"},
+            "changes": {"start": "2026-12-04 11:00"},
+        },
+    ),
+    (
+        "Move the meeting with Karen from Friday to Monday",
+        {
+            "intent": "update_event",
+            "day": "2026-12-07",
+            "target": {
+                "title": "Meeting with Karen",
+                "range_start": "2026-12-04 00:00",
+                "range_end": "2026-12-05 00:00",
+            },
+        },
+    ),
+    (
+        "Move dinner to Sunday at 8pm",
+        {
+            "intent": "update_event",
+            "target": {"title": "Dinner"},
+            "changes": {"start": "2026-12-06 20:00"},
+        },
+    ),
+    (
+        "Shift the call to 5:30pm",
+        {
+            "intent": "update_event",
+            "target": {"title": "Call"},
+            "changes": {"start": "2026-12-04 17:30"},
+        },
+    ),
+    (
+        "Delete the meeting on Thursday",
+        {
+            "intent": "delete_event",
+            "target": {"range_start": "2026-12-10 00:00", "range_end": "2026-12-11 00:00"},
+        },
+    ),
+    (
+        "Cancel dinner with friends",
+        {"intent": "delete_event", "target": {"title": "Dinner with friends"}},
+    ),
+    (
+        "Delete the call with partners on Dec 5",
+        {
+            "intent": "delete_event",
+            "target": {
+                "title": "Call with partners",
+                "range_start": "2026-12-05 00:00",
+                "range_end": "2026-12-06 00:00",
+            },
+        },
+    ),
+    (
+        "Delete all meetings on Monday",
+        {
+            "intent": "delete_event",
+            "range_start": "2026-12-07 00:00",
+            "range_end": "2026-12-08 00:00",
+        },
+    ),
+    (
+        "Cancel all events tomorrow",
+        {
+            "intent": "delete_event",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
+    (
+        "What's on this week?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-11-30 00:00",
+            "range_end": "2026-12-07 00:00",
+        },
+    ),
+    (
+        "What have I got on Thursday?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-10 00:00",
+            "range_end": "2026-12-11 00:00",
+        },
+    ),
+    (
+        "Show my schedule for next week",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-07 00:00",
+            "range_end": "2026-12-14 00:00",
+        },
+    ),
+    (
+        "Any plans for the weekend?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-05 00:00",
+            "range_end": "2026-12-07 00:00",
+        },
+    ),
+    (
+        "What's on December 1st?",
+        {
+            "intent": "list_events",
+            "range_start": "2027-12-01 00:00",
+            "range_end": "2027-12-02 00:00",
+        },
+    ),
+    (
+        "What meetings do I have tomorrow morning?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-04 06:00",
+            "range_end": "2026-12-04 12:00",
+        },
+    ),
+    (
+        "Do I have an hour free on Wednesday?",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-09 00:00",
+            "range_end": "2026-12-10 00:00",
+            "duration_minutes": 60,
+        },
+    ),
+    (
+        "When am I free Friday afternoon?",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-04 12:00",
+            "range_end": "2026-12-04 18:00",
+        },
+    ),
+    (
+        "Find me a free hour next week",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-07 00:00",
+            "range_end": "2026-12-14 00:00",
+            "duration_minutes": 60,
+        },
+    ),
+    (
+        "Find 45 minutes for a meeting tomorrow",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+            "duration_minutes": 45,
+        },
+    ),
+    (
+        "When is my call with the partners?",
+        {"intent": "search_events", "target": {"title": "Call with the partners"}},
+    ),
+    (
+        "When's my next meeting with Karen?",
+        {"intent": "search_events", "target": {"title": "Meeting with Karen"}},
+    ),
+    ("Find the sales meeting", {"intent": "search_events", "target": {"title": "Sales meeting"}}),
+    (
+        "Remind me 30 minutes before the meeting",
+        {
+            "intent": "create_reminder",
+            "reminder_minutes_before": 30,
+            "target": {"title": "Meeting"},
+        },
+    ),
+    (
+        "Remind me 5 minutes before the call with Dad",
+        {
+            "intent": "create_reminder",
+            "reminder_minutes_before": 5,
+            "target": {"title": "Call with Dad"},
+        },
+    ),
+    (
+        "Remind me at 6pm to buy groceries",
+        {"intent": "create_reminder", "title": "Buy groceries", "start": "2026-12-04 18:00"},
+    ),
+    (
+        "Remind me the day after tomorrow in the morning to send the documents",
+        {"intent": "create_reminder", "title": "Send the documents", "start": "2026-12-05 09:00"},
+    ),
+    (
+        "Remind me in 20 minutes to call Ivan",
+        {"intent": "create_reminder", "title": "Call Ivan", "start": "2026-12-03 20:05"},
+    ),
+    ("No thanks", {"intent": "cancel"}),
+    ("Forget about it", {"intent": "cancel"}),
+    ("What else can you do?", {"intent": "help"}),
+    ("What time is it?", {"intent": "unknown"}),
+    (
+        "Schedule something tomorrow at 10",
+        {
+            "intent": "create_event",
+            "start": "2026-12-04 10:00",
+            "end": "2026-12-04 11:00",
+            "missing": ["title"],
+        },
+    ),
+    (
+        "Put it on my calendar for Friday at 3pm",
+        {
+            "intent": "create_event",
+            "start": "2026-12-04 15:00",
+            "end": "2026-12-04 16:00",
+            "missing": ["title"],
+        },
+    ),
+    (
+        "Create a meeting",
+        {"intent": "create_event", "title": "Meeting", "missing": ["date", "time"]},
+    ),
+    (
+        "Meeting with the director on Monday at 10am",
+        {
+            "intent": "create_event",
+            "title": "Meeting with the director",
+            "start": "2026-12-07 10:00",
+            "end": "2026-12-07 11:00",
+        },
+    ),
+    (
+        "Lunch with the team tomorrow at 1",
+        {
+            "intent": "create_event",
+            "title": "Lunch with the team",
+            "start": "2026-12-04 13:00",
+            "end": "2026-12-04 14:00",
+        },
+    ),
+    (
+        "Workout at 6:30pm on Thursday",
+        {
+            "intent": "create_event",
+            "title": "Workout",
+            "start": "2026-12-10 18:30",
+            "end": "2026-12-10 19:30",
+        },
+    ),
+    (
+        "Dentist December 3 at 2:15pm",
+        {
+            "intent": "create_event",
+            "title": "Dentist",
+            "start": "2026-12-03 14:15",
+            "end": "2026-12-03 15:15",
+        },
+    ),
+    (
+        "Kate's birthday on December 15",
+        {
+            "intent": "create_event",
+            "title": "Kate's birthday",
+            "day": "2026-12-15",
+            "missing": ["time"],
+        },
+    ),
+    (
+        "Vacation from December 28 to January 8",
+        {
+            "intent": "create_event",
+            "title": "Vacation",
+            "start": "2026-12-28 00:00",
+            "end": "2027-01-09 00:00",
+            "all_day": True,
+        },
+    ),
+    (
+        "Add yoga every Thursday at 7pm",
+        {
+            "intent": "create_event",
+            "title": "Yoga",
+            "recurrence": "FREQ=WEEKLY;BYDAY=TH",
+            "start": "2026-12-10 19:00",
+            "end": "2026-12-10 20:00",
+        },
+    ),
+    (
+        "Schedule a weekly planning meeting on Mondays at 9",
+        {
+            "intent": "create_event",
+            "title": "Planning meeting",
+            "recurrence": "FREQ=WEEKLY;BYDAY=MO",
+            "start": "2026-12-07 09:00",
+            "end": "2026-12-07 10:00",
+        },
+    ),
+    (
+        "Schedule a meeting on Friday",
+        {"intent": "create_event", "title": "Meeting", "day": "2026-12-04", "missing": ["time"]},
+    ),
+    (
+        "Schedule a call at 3 tomorrow afternoon",
+        {
+            "intent": "create_event",
+            "title": "Call",
+            "start": "2026-12-04 15:00",
+            "end": "2026-12-04 16:00",
+        },
+    ),
+    (
+        "Set up coffee with Jim next Wednesday morning",
+        {
+            "intent": "create_event",
+            "title": "Coffee with Jim",
+            "start": "2026-12-09 09:00",
+            "end": "2026-12-09 10:00",
+            "attendees": ["Jim"],
+        },
+    ),
 ]
 
 
