@@ -39,6 +39,10 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub, bench_kinds)  # chat, events, export, import, bench core
 
+    from calendar_assistant.server_commands import add_server_commands
+
+    add_server_commands(sub)  # serve, telegram set-webhook / delete-webhook
+
     from calendar_assistant.speech.command_line import add_speech_commands
 
     add_speech_commands(sub, bench_kinds)  # transcribe, bench stt
@@ -65,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if is_speech_command(args):
         return run_speech_command(args)
+    if args.command in ("serve", "telegram"):
+        from calendar_assistant.server_commands import run_server_command
+
+        return run_server_command(args)
     from calendar_assistant.channels.cli.commands import run_command
 
     return run_command(args)

@@ -1,0 +1,98 @@
+"""`calendar-assistant serve` and `calendar-assistant telegram set-webhook|delete-webhook`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+
+def add_server_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register `serve` and `telegram` on the command line's subcommands."""
+    serve = sub.add_parser("serve", help="run the server: web chat, Telegram, reminders, metrics")
+    serve.add_argument("--host", help="address to listen on (default: SERVER_HOST)")
+    serve.add_argument("--port", type=int, help="port (default: SERVER_PORT)")
+    telegram = sub.add_parser("telegram", help="register or remove the Telegram webhook")
+    actions = telegram.add_subparsers(dest="telegram", required=True, metavar="ACTION")
+    set_hook = actions.add_parser("set-webhook", help="send updates to URL (with the secret)")
+    set_hook.add_argument("url", nargs="?", help="public HTTPS URL (default: TELEGRAM_WEBHOOK_URL)")
+    actions.add_parser("delete-webhook", help="stop webhook delivery (back to long polling)")
+
+
+def run_server_command(args: argparse.Namespace) -> int:
+    """Run `serve` or a `telegram` action; bad settings are one line and exit code 2."""
+    from calendar_assistant.config import SettingsError, load_settings
+    from calendar_assistant.logging_setup import configure_logging
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"calendar-assistant {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port)
+    return asyncio.run(_webhook(settings, args.telegram, getattr(args, "url", None)))
+
+
+def _serve(settings: object, host: str | None, port: int | None) -> int:
+    import uvicorn
+
+    from calendar_assistant.config import Settings
+    from calendar_assistant.server import create_app
+
+    assert isinstance(settings, Settings)
+    if port is not None and not 1 <= port <= 65535:
+        print("calendar-assistant serve: --port must be 1-65535", file=sys.stderr)
+        return 2
+    host = host or settings.server_host
+    port = port or settings.server_port
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(
+        f"Calendar assistant: web chat at http://{shown}:{port}/ "
+        f"(API docs at /docs, metrics at /metrics). Ctrl+C stops it.",
+        flush=True,
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    return 0
+
+
+async def _webhook(settings: object, action: str, url: str | None) -> int:
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from calendar_assistant.config import Settings
+
+    assert isinstance(settings, Settings)
+    token = settings.telegram_bot_token
+    if token is None:
+        print("calendar-assistant telegram: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    secret = settings.telegram_webhook_secret
+    target = url or settings.telegram_webhook_url
+    if action == "set-webhook" and (not target or secret is None):
+        print(
+            "calendar-assistant telegram: set-webhook needs a URL and TELEGRAM_WEBHOOK_SECRET",
+            file=sys.stderr,
+        )
+        return 2
+    base = settings.telegram_api_base_url.rstrip("/")
+    bot = Bot(token.get_secret_value(), base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
+    try:
+        async with bot:
+            if action == "set-webhook":
+                assert target is not None
+                assert secret is not None
+                await bot.set_webhook(
+                    target,
+                    secret_token=secret.get_secret_value(),
+                    allowed_updates=["message", "edited_message", "callback_query"],
+                )
+                print(f"webhook set: {target}")
+            else:
+                await bot.delete_webhook()
+                print("webhook deleted: the server will use long polling")
+    except (TelegramError, OSError) as error:
+        print(f"calendar-assistant telegram: {error}", file=sys.stderr)
+        return 1
+    return 0
