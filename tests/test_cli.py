@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -268,3 +269,27 @@ def test_bench_core_runs_small_and_prints_its_figures(home: Path) -> None:
     assert "free slots over a month (60 events" in done.stdout
     assert "p99" in done.stdout
     assert not (home / "xdg" / "calendar-assistant").exists()  # it used a temporary folder
+
+
+def _readme_dialogues() -> list[tuple[list[str], str, str]]:
+    """(chat flags, user lines, expected output) of each chat transcript in the README."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    dialogues = []
+    for block in readme.split("```text\n")[1:]:
+        lines = block.split("```", 1)[0].splitlines()
+        if not lines or not lines[0].startswith("$ calendar-assistant chat "):
+            continue
+        flags = shlex.split(lines[0].removeprefix("$ calendar-assistant chat "))
+        said = "".join(line[2:] + "\n" for line in lines[1:] if line.startswith("› "))
+        shown = "".join(line + "\n" for line in lines[1:] if not line.startswith("› "))
+        dialogues.append((flags, said, shown))
+    return dialogues
+
+
+def test_the_readme_dialogues_are_what_the_chat_prints(home: Path) -> None:
+    dialogues = _readme_dialogues()
+    assert len(dialogues) >= 2  # one Russian, one English
+    for flags, said, shown in dialogues:
+        done = _run(home, "chat", *flags, stdin=said)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == shown
