@@ -84,6 +84,7 @@ class Database:
             kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
         else:
             location = parsed.render_as_string(hide_password=True)
+            kwargs["pool_pre_ping"] = True  # survive a server restart behind a long-lived pool
         engine = create_async_engine(parsed, **kwargs)
         if is_sqlite:
             _configure_sqlite(engine, busy_timeout)
