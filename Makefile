@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench bench-stt install dev clean system-deps test-models
+.PHONY: run chat bench-server test lint typecheck unit bench bench-stt install dev clean system-deps test-models
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,9 +22,9 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 dev: $(DEV_STAMP)
 
-## Debian packages the tests need (voice: espeak-ng speaks, ffmpeg encodes Opus);
-## apt-get runs only when one is missing.
-SYSTEM_PACKAGES := espeak-ng ffmpeg
+## Debian packages the tests need (voice: espeak-ng speaks, ffmpeg encodes Opus; the web
+## chat's browser test drives chromium); apt-get runs only when one is missing.
+SYSTEM_PACKAGES := espeak-ng ffmpeg chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
@@ -42,10 +42,15 @@ $(SPEECH_STAMP): pyproject.toml | $(DEV_STAMP)
 test-models: $(SPEECH_STAMP)
 	@$(BIN)/python tests/speech/whisper_base.py
 
-## Start the assistant on its embedded defaults (local calendar, SQLite, rule grammar).
-## Flags for the chat go in ARGS, e.g. make run ARGS="--lang en --tz Europe/Berlin".
+## Start the server on its embedded defaults (local calendar, SQLite, rule grammar): it
+## prints the web chat's URL; Telegram too when TELEGRAM_BOT_TOKEN is set.
+## Flags go in ARGS, e.g. make run ARGS="--port 8080".
 ARGS ?=
 run: $(STAMP)
+	$(BIN)/calendar-assistant serve $(ARGS)
+
+## The same assistant in the terminal, e.g. make chat ARGS="--lang en --tz Europe/Berlin".
+chat: $(STAMP)
 	$(BIN)/calendar-assistant chat $(ARGS)
 
 ## Lint, type check and the whole test suite.
@@ -69,6 +74,10 @@ bench: $(DEV_STAMP)
 ## Speech to text on Whisper base int8: real-time factor, word error rate, load time, memory.
 bench-stt: $(DEV_STAMP) system-deps test-models
 	$(BIN)/calendar-assistant bench stt --model "$$($(BIN)/python tests/speech/whisper_base.py)"
+
+## Webhook load: updates/s and p99 against a bare FastAPI endpoint, 1,000 users (docs/server.md).
+bench-server: $(DEV_STAMP)
+	$(BIN)/python tests/benchmarks/webhook_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
