@@ -34,6 +34,12 @@ def _build_parser() -> argparse.ArgumentParser:
     nlu = bench_kinds.add_parser("nlu", help="accuracy, latency and memory of the grammar")
     nlu.add_argument("--dataset", type=Path, default=None, help="labelled JSONL set")
     nlu.add_argument("--failures", type=int, default=0, help="print up to N failed examples")
+    nlu.add_argument(
+        "--engine",
+        choices=("rules", "llm", "hybrid"),
+        default="rules",
+        help="rules: the grammar; llm: every request to the configured model; hybrid: both",
+    )
 
     from calendar_assistant.channels.cli.commands import add_commands
 
@@ -64,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "bench" and args.bench == "nlu":
         from calendar_assistant.understanding.benchmark import run_nlu_bench
 
-        return run_nlu_bench(args.dataset, args.failures, sys.stdout, sys.stderr)
+        return run_nlu_bench(args.dataset, args.failures, sys.stdout, sys.stderr, args.engine)
     from calendar_assistant.speech.command_line import is_speech_command, run_speech_command
 
     if is_speech_command(args):

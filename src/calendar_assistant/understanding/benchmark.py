@@ -15,6 +15,7 @@ import sys
 import time
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -100,11 +101,14 @@ def _answer(example: dict[str, Any]) -> dict[str, Any]:
     return command_frame(parse(example["text"], now=now, tz=tz, lang=example.get("lang")))
 
 
-def score(examples: list[dict[str, Any]]) -> Report:
+def score(
+    examples: list[dict[str, Any]],
+    answer: Callable[[dict[str, Any]], dict[str, Any]] = _answer,
+) -> Report:
     report = Report(examples=len(examples))
     for example in examples:
         want = example["expected"]
-        got = _answer(example)
+        got = answer(example)
         bad = [k for k, v in want.items() if not same(k, v, got.get(k))]
         for key in want:
             report.by_key[key][1] += 1
@@ -185,7 +189,9 @@ def render(report: Report, out: TextIO, failures: int) -> None:
         out.write(f"  got:  {json.dumps(have, ensure_ascii=False)}\n")
 
 
-def run_nlu_bench(dataset: Path | None, failures: int, out: TextIO, err: TextIO) -> int:
+def run_nlu_bench(
+    dataset: Path | None, failures: int, out: TextIO, err: TextIO, engine: str = "rules"
+) -> int:
     """The `bench nlu` command: returns the exit code."""
     path = dataset or DEFAULT_DATASET
     if not path.is_file():
@@ -197,6 +203,8 @@ def run_nlu_bench(dataset: Path | None, failures: int, out: TextIO, err: TextIO)
     examples = [
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
+    if engine != "rules":
+        return _run_with_model(examples, engine, failures, out, err)
     report = score(examples)
     measure_latency(examples, report)
     if examples:
@@ -205,5 +213,35 @@ def run_nlu_bench(dataset: Path | None, failures: int, out: TextIO, err: TextIO)
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     report.peak_rss_mb = max(own, child) / 1024
     render(report, out, failures)
+    out.flush()
+    return 0
+
+
+def _run_with_model(
+    examples: list[dict[str, Any]], engine: str, failures: int, out: TextIO, err: TextIO
+) -> int:
+    """`--engine llm|hybrid`: each request once through the configured model (llm/bench.py)."""
+    from calendar_assistant.config import SettingsError, load_settings
+    from calendar_assistant.understanding.llm.bench import engine_runner
+
+    try:
+        runner = engine_runner(engine, load_settings())
+    except SettingsError as error:
+        err.write(f"bench nlu: {error}\n")
+        return 2
+    if runner is None:
+        err.write(
+            f"bench nlu --engine {engine}: no LLM configured (set ANTHROPIC_API_KEY or "
+            "OPENAI_API_KEY, and ANTHROPIC_BASE_URL/OPENAI_BASE_URL for another endpoint)\n"
+        )
+        return 2
+    try:
+        report = score(examples, runner.answer)
+    finally:
+        runner.close()
+    report.latencies_ms = runner.latencies_ms
+    report.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    render(report, out, failures)
+    runner.render(out, engine)
     out.flush()
     return 0

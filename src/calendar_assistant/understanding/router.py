@@ -157,8 +157,10 @@ class Router:
         threshold: float = 0.6,
         max_steps: int = 4,
         history_turns: int = 6,
+        always_llm: bool = False,
     ) -> None:
         self.model = model
+        self.always_llm = always_llm  # every message to the model (to score it alone)
         self.threshold = threshold
         self.interpreter = Interpreter(model, max_steps=max_steps) if model is not None else None
         self.history_turns = history_turns
@@ -185,6 +187,8 @@ class Router:
 
     def wants_llm(self, command: Command, text: str) -> bool:
         """Whether the grammar's reading should be handed to the model."""
+        if self.always_llm:
+            return True
         if command.intent is Intent.UNKNOWN or command.confidence < self.threshold:
             return True
         if command.intent in (Intent.CANCEL, Intent.UNDO, Intent.HELP):
