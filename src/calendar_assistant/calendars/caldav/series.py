@@ -244,7 +244,7 @@ def _update_this(series: Series, patch: EventPatch, occurrence: datetime) -> Cha
     master = series.master
     version = master.version + 1
     existing = _require_occurrence(series, _utc(occurrence))
-    base = existing if existing is not None else _occurrence(master, occurrence)
+    base = existing if existing is not None else plain_occurrence(master, occurrence)
     changed = dataclasses.replace(apply_patch(base, patch), rrule=None, exdates=(), version=version)
     others = tuple(o for o in series.overrides if _rid(o) != _utc(occurrence))
     new_master = dataclasses.replace(master, version=version)
@@ -258,7 +258,7 @@ def _update_all(series: Series, patch: EventPatch, occurrence: datetime | None) 
     reference = master
     if occurrence is not None:
         _require_occurrence(series, _utc(occurrence))
-        reference = _occurrence(master, occurrence)
+        reference = plain_occurrence(master, occurrence)
     moved = _series_moved(master, reference, patch, master.start)
     delta = _wall_delta(reference, apply_patch(reference, patch))
     new_master = dataclasses.replace(
@@ -275,7 +275,7 @@ def _split(series: Series, patch: EventPatch, occurrence: datetime) -> Change:
     assert master.rrule is not None
     cut = _utc(occurrence)
     _require_occurrence(series, cut)
-    reference = _occurrence(master, occurrence)
+    reference = plain_occurrence(master, occurrence)
     rule = master.rrule
     if "COUNT=" in rule:
         before = recurrence.count_before(master.start, rule, master.timezone, cut)
@@ -355,7 +355,7 @@ def _require_occurrence(series: Series, cut: datetime) -> Event | None:
     return None
 
 
-def _occurrence(master: Event, original: datetime) -> Event:
+def plain_occurrence(master: Event, original: datetime) -> Event:
     """The plain occurrence of `master` starting at `original`."""
     zone = zone_of(master.timezone)
     begin = original.astimezone(zone)
