@@ -33,6 +33,7 @@ class Failure:
     status: int
     reason: str
     stall_seconds: float = 0.0
+    after: bool = False
 
 
 @dataclass
@@ -117,6 +118,10 @@ class FakeGoogleCalendar:
         """The next `times` requests wait `seconds` before answering (a client timeout)."""
         self._failures.extend(Failure(0, "stall", seconds) for _ in range(times))
 
+    def lose_next_answer(self, seconds: float) -> None:
+        """The next request is carried out, but its answer comes `seconds` late (lost)."""
+        self._failures.append(Failure(0, "lost", seconds, after=True))
+
     def stored(self, calendar_id: str) -> dict[str, dict[str, Any]]:
         with self._lock:
             return json.loads(json.dumps(self.calendars[calendar_id].events))
@@ -127,7 +132,7 @@ class FakeGoogleCalendar:
         url = urlsplit(handler.path)
         self.requests.append((method, url.path))
         failure = self._failures.popleft() if self._failures else None
-        if failure is not None and failure.stall_seconds:
+        if failure is not None and failure.stall_seconds and not failure.after:
             time.sleep(failure.stall_seconds)
         elif failure is not None:
             self._send(handler, failure.status, _error(failure.status, failure.reason, "injected"))
@@ -154,6 +159,8 @@ class FakeGoogleCalendar:
         except (ValueError, KeyError) as error:
             self._send(handler, 400, _error(400, "invalid", f"bad request: {error}"))
             return
+        if failure is not None and failure.after:
+            time.sleep(failure.stall_seconds)
         self._send(handler, status, answer)
 
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: Any) -> None:
