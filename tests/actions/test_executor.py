@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from calendar_assistant.actions.context import ActionContext
@@ -428,3 +428,30 @@ async def test_bulk_move_is_confirmed_and_undone_whole(ctx: ActionContext) -> No
         ("Стендап", 26),
         ("Стендап", 27),
     ]
+
+
+async def test_search_without_a_title_shows_what_comes_next(ctx: ActionContext) -> None:
+    await add(ctx, "Вчерашнее", at(10, day=TOMORROW - timedelta(days=2)))
+    await add(ctx, "Обед с Анной", at(13))
+    await add(ctx, "Ревью кода", at(11, day=TOMORROW + timedelta(days=1)))
+    outcome = await execute(Command(intent=Intent.SEARCH_EVENTS), ctx)
+    assert isinstance(outcome, SearchFound)
+    assert [e.title for e in outcome.events] == ["Обед с Анной", "Ревью кода"]
+
+
+async def test_an_hour_on_a_fall_back_night_is_an_hour(
+    ctx: ActionContext, new_york: ZoneInfo
+) -> None:
+    """01:30 EDT to 01:30 EST: Python compares these as equal wall times; we compare instants."""
+    ctx = dataclasses.replace(
+        ctx,
+        profile=dataclasses.replace(ctx.profile, zone=new_york),
+        now=datetime(2027, 11, 5, 22, 30, tzinfo=new_york),
+    )
+    start = datetime(2027, 11, 7, 1, 30, tzinfo=new_york)
+    outcome = await execute(create("Call", start), ctx)
+    assert isinstance(outcome, Created)
+    assert outcome.event.end - outcome.event.start == timedelta(0)  # same wall time...
+    assert outcome.event.end.astimezone(UTC) - outcome.event.start.astimezone(UTC) == timedelta(
+        hours=1
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.creating import summary_of
 from calendar_assistant.actions.finding import (
     distinct_events,
@@ -79,7 +79,7 @@ def _moved_to(event: Event, new_start: datetime, ctx: ActionContext) -> tuple[da
         days = (event.end.astimezone(zone).date() - event.start.astimezone(zone).date()).days
         first = new_start.astimezone(zone).date()
         return ctx.midnight(first), ctx.midnight(first + timedelta(days=max(1, days)))
-    return new_start, new_start + (event.end - event.start)
+    return instant(new_start), instant(new_start) + (instant(event.end) - instant(event.start))
 
 
 def _on_day(event: Event, day: date, ctx: ActionContext) -> datetime:
@@ -90,16 +90,16 @@ def _on_day(event: Event, day: date, ctx: ActionContext) -> datetime:
 
 def _new_times(command: Command, event: Event, ctx: ActionContext) -> tuple[datetime, datetime]:
     changes = command.changes or EventChanges()
-    start, end = event.start, event.end
+    start, end = instant(event.start), instant(event.end)
     if changes.start is not None:
-        start, end = _moved_to(event, changes.start.astimezone(ctx.profile.zone), ctx)
+        start, end = _moved_to(event, changes.start, ctx)
     elif command.day is not None:
         start, end = _moved_to(event, _on_day(event, command.day, ctx), ctx)
     if changes.end is not None:
-        end = changes.end.astimezone(ctx.profile.zone)
+        end = instant(changes.end)
     elif changes.duration_minutes is not None:
-        end = start + timedelta(minutes=changes.duration_minutes)
-    return start, end
+        end = instant(start) + timedelta(minutes=changes.duration_minutes)
+    return instant(start), instant(end)
 
 
 def _changes_nothing(command: Command) -> bool:
@@ -132,7 +132,7 @@ async def update_event(command: Command, resolution: Resolution, ctx: ActionCont
             return NeedsScope(event, deleting=False)
         else:
             scope = resolution.scope
-    moves = (start, end) != (event.start, event.end)
+    moves = (start, end) != (instant(event.start), instant(event.end))
     patch = EventPatch(
         title=command.changes.title if command.changes else None,
         start=start if moves else None,

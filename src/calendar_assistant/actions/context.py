@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from calendar_assistant.actions.profile import UserProfile
 from calendar_assistant.calendars.base import CalendarBackend
+
+
+def instant(moment: datetime) -> datetime:
+    """The same moment in UTC. Compare and add there: Python compares and subtracts two
+    datetimes sharing a tzinfo by wall clock, which is wrong across a DST fold (01:30 EDT
+    and 01:30 EST of a fall-back night compare equal)."""
+    return moment.astimezone(UTC)
 
 
 class ReminderBook(Protocol):

@@ -7,7 +7,7 @@ from typing import Any
 
 from dateutil.rrule import rrulestr
 
-from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.outcomes import (
     ConflictFound,
     Created,
@@ -52,11 +52,12 @@ def planned_times(command: Command, ctx: ActionContext) -> tuple[datetime, datet
     """Start and end of the new event, the end from the duration or the user's default."""
     if command.start is None:
         return None
-    start = command.start.astimezone(ctx.profile.zone)
+    start = instant(command.start)
     if command.end is not None:
-        return start, command.end.astimezone(ctx.profile.zone)
+        return start, instant(command.end)
     if command.all_day:
-        return start, ctx.midnight(start.date() + timedelta(days=1))
+        day = command.start.astimezone(ctx.profile.zone).date()
+        return start, instant(ctx.midnight(day + timedelta(days=1)))
     length = (
         timedelta(minutes=command.duration_minutes)
         if command.duration_minutes
@@ -67,6 +68,7 @@ def planned_times(command: Command, ctx: ActionContext) -> tuple[datetime, datet
 
 async def offer_slots(ctx: ActionContext, start: datetime, end: datetime) -> tuple[Interval, ...]:
     """Up to three free slots of the same length in working hours, nearest to the wish."""
+    start, end = instant(start), instant(end)
     length = end - start
     first_day = start.astimezone(ctx.profile.zone).date()
     window = Interval(*ctx.day_window(first_day, _SLOT_SEARCH_DAYS))
@@ -82,9 +84,9 @@ async def offer_slots(ctx: ActionContext, start: datetime, end: datetime) -> tup
     )
     candidates: set[datetime] = set()
     for gap in free:
-        latest = gap.end - length
-        candidates.add(min(max(start, gap.start), latest))
-        candidates.add(gap.start)
+        earliest, latest = instant(gap.start), instant(gap.end) - length
+        candidates.add(min(max(start, earliest), latest))
+        candidates.add(earliest)
         candidates.add(latest)
     ranked = sorted(candidates, key=lambda s: (abs(s - start), s))
     chosen: list[Interval] = []
@@ -113,7 +115,8 @@ async def create_event(command: Command, resolution: Resolution, ctx: ActionCont
         return Invalid(Problem.END_BEFORE_START)
     if ctx.calendar.capabilities.read_only:
         return Invalid(Problem.READ_ONLY)
-    past = end <= ctx.now if command.all_day else start < ctx.now - timedelta(minutes=1)
+    now = instant(ctx.now)
+    past = end <= now if command.all_day else start < now - timedelta(minutes=1)
     if past and not command.recurrence:
         return Invalid(Problem.IN_THE_PAST)
     if command.recurrence:
@@ -125,7 +128,7 @@ async def create_event(command: Command, resolution: Resolution, ctx: ActionCont
         overlapping = [
             e
             for e in await ctx.calendar.list_events(start, end)
-            if not e.all_day and e.start < end and start < e.end
+            if not e.all_day and instant(e.start) < end and start < instant(e.end)
         ]
         if overlapping:
             slots = await offer_slots(ctx, start, end)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.matching import match_score, title_matches
 from calendar_assistant.domain.commands import Command, EventTarget
 from calendar_assistant.domain.events import Event
@@ -43,7 +43,7 @@ async def find_occurrences(
         found = _filter(await cal.list_events(target.range_start, target.range_end), target.title)
     elif target.start is not None:
         running = await cal.list_events(target.start, target.start + timedelta(minutes=1))
-        exact = [e for e in running if e.start == target.start]
+        exact = [e for e in running if instant(e.start) == instant(target.start)]
         found = _filter(exact or running, target.title)
     elif target.title:
         begin: datetime = ctx.now if upcoming_only else ctx.midnight(ctx.today)
@@ -53,7 +53,7 @@ async def find_occurrences(
     else:
         return []
     if upcoming_only:
-        found = [e for e in found if e.start >= ctx.now]
+        found = [e for e in found if instant(e.start) >= instant(ctx.now)]
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.finding import find_occurrences, target_of
 from calendar_assistant.actions.outcomes import (
     Invalid,
@@ -38,14 +38,23 @@ def _window(command: Command, ctx: ActionContext, default_days: int) -> tuple[da
 
 async def list_events(command: Command, ctx: ActionContext) -> Outcome:
     start, end = _window(command, ctx, 1)
-    if end <= start:
+    if instant(end) <= instant(start):
         return Invalid(Problem.END_BEFORE_START)
     events = await ctx.calendar.list_events(start, end)
     return Listed(start, end, tuple(events))
 
 
-def _clock(moment: datetime, ctx: ActionContext) -> time:
-    return moment.astimezone(ctx.profile.zone).time()
+def _touches_working_hours(start: datetime, end: datetime, ctx: ActionContext) -> bool:
+    """Whether [start, end) overlaps the working hours of any day it touches."""
+    zone, (open_at, close_at) = ctx.profile.zone, ctx.profile.working_hours
+    day = start.astimezone(zone).date()
+    while ctx.midnight(day) < end:
+        opens = datetime.combine(day, open_at, tzinfo=zone)
+        closes = datetime.combine(day, close_at, tzinfo=zone)
+        if instant(opens) < instant(end) and instant(start) < instant(closes):
+            return True
+        day += timedelta(days=1)
+    return False
 
 
 def _working_rules(
@@ -54,33 +63,27 @@ def _working_rules(
     """Working hours and days apply unless the user named a window wholly outside them.
 
     A part of day inside or across working hours («завтра днём») is clipped to them; a
-    window wholly outside («вечером», a Saturday) is searched as said.
+    window wholly outside them («вечером», "tonight") is searched as said. Days named
+    that are all days off (a Saturday, the weekend) are searched in working hours.
     """
     all_days = frozenset(range(1, 8))
-    hours = ctx.profile.working_hours
     local_start, local_end = start.astimezone(ctx.profile.zone), end.astimezone(ctx.profile.zone)
     whole_days = local_start.time() == time(0) and local_end.time() == time(0)
-    if not whole_days and local_start.date() == (local_end - timedelta(microseconds=1)).date():
-        begin, finish = _clock(start, ctx), _clock(end, ctx)
-        if finish == time(0):
-            finish = time(23, 59, 59)
-        if finish <= hours[0] or begin >= hours[1]:
-            return None, all_days
-    days = set()
-    day = local_start.date()
-    while day < local_end.date() or (day == local_end.date() and not whole_days):
-        days.add(day.isoweekday())
-        day += timedelta(days=1)
-        if len(days) == 7:
-            break
-    if days and not days & ctx.profile.working_days:
-        return hours, all_days
-    return hours, ctx.profile.working_days
+    if not whole_days and not _touches_working_hours(start, end, ctx):
+        return None, all_days
+    last_day = (local_end - timedelta(microseconds=1)).date()
+    days = {
+        (local_start.date() + timedelta(days=n)).isoweekday()
+        for n in range(min(7, (last_day - local_start.date()).days + 1))
+    }
+    if not days & ctx.profile.working_days:
+        return ctx.profile.working_hours, all_days
+    return ctx.profile.working_hours, ctx.profile.working_days
 
 
 async def find_free_slots(command: Command, ctx: ActionContext) -> Outcome:
     start, end = _window(command, ctx, _FREE_DAYS_BY_DEFAULT)
-    if end <= start:
+    if instant(end) <= instant(start):
         return Invalid(Problem.END_BEFORE_START)
     length = (
         timedelta(minutes=command.duration_minutes) if command.duration_minutes else _DEFAULT_SLOT
@@ -108,7 +111,7 @@ async def search_events(command: Command, ctx: ActionContext) -> Outcome:
         upcoming = [
             e
             for e in await ctx.calendar.list_events(ctx.now, ctx.now + _NEXT)
-            if e.start >= ctx.now
+            if instant(e.start) >= instant(ctx.now)
         ]
         if not upcoming:
             return NothingFound(None, ctx.now, ctx.now + _NEXT)

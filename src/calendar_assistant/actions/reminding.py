@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from calendar_assistant.actions.context import ActionContext
+from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.finding import distinct_events, find_occurrences, target_of
 from calendar_assistant.actions.outcomes import (
     Invalid,
@@ -38,8 +38,8 @@ async def create_reminder(command: Command, resolution: Resolution, ctx: ActionC
         return NeedsDetails(command, tuple(missing))
     assert command.start is not None
     assert command.title is not None
-    due = command.start.astimezone(ctx.profile.zone)
-    if due < ctx.now - timedelta(minutes=1):
+    due = instant(command.start)
+    if due < instant(ctx.now) - timedelta(minutes=1):
         return Invalid(Problem.IN_THE_PAST)
     reminder_id = await ctx.reminders.add(
         text=command.title, due=due, event_id=None, minutes_before=None
@@ -64,8 +64,8 @@ async def _before_event(
         if len(events) > 1:
             return NeedsChoice(tuple(events[:6]))
         event = events[0]
-    due = event.start - timedelta(minutes=minutes)
-    if due < ctx.now - timedelta(minutes=1):
+    due = instant(event.start) - timedelta(minutes=minutes)
+    if due < instant(ctx.now) - timedelta(minutes=1):
         return Invalid(Problem.IN_THE_PAST)
     reminder_id = await ctx.reminders.add(
         text=event.title, due=due, event_id=event.id, minutes_before=minutes

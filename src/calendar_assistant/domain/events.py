@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 
@@ -43,7 +43,9 @@ class Event:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("Event times must be timezone-aware")
-        if self.end <= self.start:
+        # Compared as instants: two datetimes sharing a tzinfo compare by wall clock, so
+        # 01:30 EDT → 01:30 EST on a fall-back night would look like no time at all.
+        if self.end.astimezone(UTC) <= self.start.astimezone(UTC):
             raise ValueError("An event must end after it starts")
 
     @property
@@ -70,7 +72,9 @@ class NewEvent:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("Event times must be timezone-aware")
-        if self.end <= self.start:
+        # Compared as instants: two datetimes sharing a tzinfo compare by wall clock, so
+        # 01:30 EDT → 01:30 EST on a fall-back night would look like no time at all.
+        if self.end.astimezone(UTC) <= self.start.astimezone(UTC):
             raise ValueError("An event must end after it starts")
 
 

@@ -38,8 +38,19 @@ def clock(moment: datetime, lang: Lang) -> str:
     return _clean(format_time(moment, "HH:mm" if lang == "ru" else "h:mm a", locale=lang))
 
 
+def _offset(moment: datetime) -> str:
+    raw = moment.strftime("%z")  # "+0200"
+    return f"UTC{raw[0]}{raw[1:3]}:{raw[3:]}"
+
+
 def time_range(start: datetime, end: datetime, lang: Lang) -> str:
-    """`10:00–11:00` / `10:00–11:00 AM` for times on one day."""
+    """`10:00–11:00` / `10:00–11:00 AM` for times on one day.
+
+    When the clocks change during the event, each end carries its UTC offset: on a
+    fall-back night 01:30–01:30 is an hour, and only the offsets say so.
+    """
+    if start.utcoffset() != end.utcoffset():
+        return f"{clock(start, lang)} ({_offset(start)})–{clock(end, lang)} ({_offset(end)})"
     skeleton = "Hm" if lang == "ru" else "hm"
     return _clean(format_interval(start, end, skeleton, locale=lang))
 
