@@ -34,22 +34,27 @@ def home(tmp_path: Path) -> Path:
 def _run(
     home: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k.upper() not in _SETTING_NAMES}
-    clean["XDG_DATA_HOME"] = str(home / "xdg")
-    clean.update(env or {})
     return subprocess.run(
         [*_command(), *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=home,
-        env=clean,
+        env=_environment(home, env),
         timeout=120,
         check=False,
     )
 
 
 _SETTING_NAMES = {name.upper() for name in Settings.model_fields}
+
+
+def _environment(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without any setting a developer may have exported."""
+    clean = {k: v for k, v in os.environ.items() if k.upper() not in _SETTING_NAMES}
+    clean["XDG_DATA_HOME"] = str(home / "xdg")
+    clean.update(extra or {})
+    return clean
 
 
 def test_scripted_chat_creates_then_lists_the_meeting(home: Path) -> None:
@@ -293,3 +298,19 @@ def test_the_readme_dialogues_are_what_the_chat_prints(home: Path) -> None:
         done = _run(home, "chat", *flags, stdin=said)
         assert done.returncode == 0, done.stderr
         assert done.stdout == shown
+
+
+def test_odd_input_gets_replies_not_a_crash(home: Path) -> None:
+    script = b"\xff\xfe\x00 \xd0\n\n   \n" + ("а" * 5000).encode() + b"\n\xe2\x80\x8b\n"
+    done = subprocess.run(
+        [*_command(), "chat", "--user", "odd", "--now", NOW],
+        input=script,
+        capture_output=True,
+        cwd=home,
+        env=_environment(home),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert b"4000" in done.stdout  # the long one is told it is too long

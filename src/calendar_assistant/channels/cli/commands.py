@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import sys
 import time
 from collections.abc import Callable, Coroutine
@@ -144,6 +145,8 @@ async def chat(
     from calendar_assistant.runtime import open_runtime
 
     log = structlog.get_logger("calendar_assistant.cli.chat")
+    if stdin is None and isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not end the chat
     inp = stdin or sys.stdin
     out = stdout or sys.stdout
     handled = 0
