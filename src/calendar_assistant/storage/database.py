@@ -11,7 +11,12 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event, exc
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    create_async_engine,
+)
 from sqlalchemy.pool import StaticPool
 
 from calendar_assistant.storage.errors import StorageError
@@ -117,6 +122,15 @@ class Database:
         except (exc.DBAPIError, OSError) as error:
             if isinstance(error, exc.IntegrityError):
                 raise
+            raise self._translate(error) from error
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A plain connection for Core reads: lighter than an ORM session on hot paths."""
+        try:
+            async with self._engine.connect() as connection:
+                yield connection
+        except (exc.DBAPIError, OSError) as error:
             raise self._translate(error) from error
 
     @asynccontextmanager

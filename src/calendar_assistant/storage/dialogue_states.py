@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import DialogueStateRow
@@ -18,9 +18,10 @@ class DialogueStateRepository:
         self._db = db
 
     async def load(self, user_id: int) -> dict[str, Any] | None:
-        async with self._db.session() as session:
-            row = await session.get(DialogueStateRow, user_id)
-            return None if row is None else dict(row.state)
+        query = select(DialogueStateRow.state).where(DialogueStateRow.user_id == user_id)
+        async with self._db.reading() as connection:
+            state = (await connection.execute(query)).scalar()
+        return None if state is None else dict(state)
 
     async def save(self, user_id: int, state: dict[str, Any]) -> None:
         """Store `state` (must be JSON-serialisable: checked here, not at commit)."""

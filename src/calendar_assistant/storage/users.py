@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import exc, select
+from sqlalchemy import ColumnElement, exc, select
 
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.language import LANGS, Lang
@@ -78,7 +79,8 @@ class UserRecord:
     settings: UserSettings
 
 
-def _settings(row: UserSettingsRow) -> UserSettings:
+def _settings(row: Any) -> UserSettings:
+    """Settings from an ORM row or a Core row of user_settings."""
     language: Lang = "en" if row.language == "en" else "ru"
     return UserSettings(
         language=language,
@@ -108,19 +110,29 @@ class UserRepository:
         self._db = db
 
     async def get(self, key: str) -> UserRecord | None:
-        async with self._db.session() as session:
-            row = await session.scalar(select(UserRow).where(UserRow.key == key))
-            if row is None:
-                return None
-            settings = await session.get(UserSettingsRow, row.id)
-            return _record(row, settings)
+        return await self._find(UserRow.key == key)
 
     async def get_by_id(self, user_id: int) -> UserRecord | None:
-        async with self._db.session() as session:
-            row = await session.get(UserRow, user_id)
-            if row is None:
-                return None
-            return _record(row, await session.get(UserSettingsRow, row.id))
+        return await self._find(UserRow.id == user_id)
+
+    async def _find(self, condition: ColumnElement[bool]) -> UserRecord | None:
+        """One user with settings, in one statement (runs on every message)."""
+        query = (
+            select(UserRow.__table__, UserSettingsRow.__table__)
+            .outerjoin(UserSettingsRow.__table__, UserSettingsRow.user_id == UserRow.id)
+            .where(condition)
+        )
+        async with self._db.reading() as connection:
+            row = (await connection.execute(query)).first()
+        if row is None:
+            return None
+        return UserRecord(
+            id=row.id,
+            key=row.key,
+            display_name=row.display_name,
+            created_at=row.created_at,
+            settings=UserSettings() if row.language is None else _settings(row),
+        )
 
     async def get_or_create(
         self, key: str, display_name: str | None = None, defaults: UserSettings | None = None
@@ -162,13 +174,3 @@ class UserRepository:
                 raise ValueError(f"unknown setting: {error}") from error
             _write_settings(row, updated)
             return updated
-
-
-def _record(row: UserRow, settings: UserSettingsRow | None) -> UserRecord:
-    return UserRecord(
-        id=row.id,
-        key=row.key,
-        display_name=row.display_name,
-        created_at=row.created_at,
-        settings=_settings(settings) if settings is not None else UserSettings(),
-    )

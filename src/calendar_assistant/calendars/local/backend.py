@@ -141,8 +141,8 @@ class LocalCalendar:
                 and_(EventRow.recurrence_id_utc.is_(None), EventRow.event_id.in_(moved_here)),
             ),
         )
-        async with self._db.session() as session:
-            rows = (await session.execute(query)).all()
+        async with self._db.reading() as connection:
+            rows = (await connection.execute(query)).all()
         masters: dict[str, Any] = {}
         overrides: dict[str, list[Any]] = {}
         for row in rows:
