@@ -185,6 +185,12 @@ class Router:
     def llm_enabled(self) -> bool:
         return self.interpreter is not None
 
+    async def close(self) -> None:
+        """Close the model's HTTP client, if there is one."""
+        closing = getattr(self.model, "close", None)
+        if closing is not None:
+            await closing()
+
     def wants_llm(self, command: Command, text: str) -> bool:
         """Whether the grammar's reading should be handed to the model."""
         if self.always_llm:

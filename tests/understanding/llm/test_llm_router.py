@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from prometheus_client import CollectorRegistry, generate_latest
 
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
@@ -15,6 +16,7 @@ from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.understanding.llm import chat_model
 from calendar_assistant.understanding.llm.claude import ClaudeModel
 from calendar_assistant.understanding.llm.lookups import CalendarLookups
+from calendar_assistant.understanding.llm.metrics import register_router_metrics
 from calendar_assistant.understanding.llm.openai_compatible import OpenAICompatibleModel
 from calendar_assistant.understanding.router import Router, UserContext, several_actions
 from fakes.anthropic import FakeAnthropic, message, text_block, tool_use
@@ -185,3 +187,20 @@ async def test_the_openai_compatible_endpoint_works_behind_the_router(
     assert command.start.utcoffset() == timedelta(hours=2)
     assert command.end is not None
     assert command.end - command.start == timedelta(hours=1)
+
+
+async def test_router_figures_are_exported_to_prometheus(
+    router: Router, fake_anthropic: FakeAnthropic
+) -> None:
+    registry = CollectorRegistry()
+    register_router_metrics(router.stats, registry)
+    fake_anthropic.script(message(text_block("Only calendars."), input_tokens=300, cache_read=1200))
+    await router.understand("Какие у меня встречи на сегодня?", USER)
+    await router.understand("Tell me a joke", USER)
+    text = generate_latest(registry).decode()
+    assert 'assistant_understanding_answers_total{source="rules"} 1.0' in text
+    assert 'assistant_understanding_answers_total{source="llm"} 1.0' in text
+    assert "assistant_understanding_grammar_share 0.5" in text
+    assert 'assistant_llm_tokens_total{kind="cache_read"} 1200.0' in text
+    assert "assistant_llm_calls_total 1.0" in text
+    await router.close()
