@@ -86,6 +86,7 @@ class FakeTelegram:
             routes=[
                 Route("/bot{token}/{method}", self._api, methods=["GET", "POST"]),
                 Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
+                Route("/_fake/sent", self._sent_counts, methods=["GET"]),
             ]
         )
         config = uvicorn.Config(
@@ -371,6 +372,16 @@ class FakeTelegram:
         commands = params.get("commands") or []
         self.commands[key] = list(commands)
         return True
+
+    async def _sent_counts(self, request: Request) -> Response:
+        """Messages sent per chat, for a benchmark in another process to check."""
+        counts: dict[str, int] = {}
+        with self._lock:
+            for call in self.calls:
+                if call.method == "sendMessage":
+                    chat = str(call.params.get("chat_id"))
+                    counts[chat] = counts.get(chat, 0) + 1
+        return JSONResponse(counts)
 
     async def _file(self, request: Request) -> Response:
         if request.path_params["token"] != self.token:
