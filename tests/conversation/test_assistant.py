@@ -110,3 +110,16 @@ async def test_a_locked_database_gets_a_clear_reply_and_loses_nothing(tmp_path: 
         assert "Отменил создание «Обед»" in undone[0].text
     finally:
         await database.close()
+
+
+async def test_the_channel_hint_seeds_a_new_users_language_only(
+    database: Database, tmp_path: Path
+) -> None:
+    assistant = _assistant(database, tmp_path)
+    first = await assistant.handle(BORIS, Inbound("42"), NOW)
+    assert "did not understand" in first[0].text
+    record = await UserRepository(database).get(BORIS.key)
+    assert record is not None
+    await UserRepository(database).update_settings(record.id, language="ru")
+    later = await assistant.handle(BORIS, Inbound("42"), NOW)
+    assert "не понял" in later[0].text

@@ -102,10 +102,12 @@ class Assistant:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         lang = user.language_hint or self.settings.default_language
+        # The channel's language hint only seeds a new user's setting; the setting wins after.
+        defaults = replace(self.defaults, language=user.language_hint or self.defaults.language)
         try:
-            record = await self.users.get_or_create(user.key, user.display_name, self.defaults)
+            record = await self.users.get_or_create(user.key, user.display_name, defaults)
             stored = record.settings
-            lang = user.language_hint or stored.language
+            lang = stored.language
             profile = UserProfile(
                 user_id=record.id,
                 language=stored.language,
@@ -115,7 +117,7 @@ class Assistant:
                 default_duration=timedelta(minutes=stored.default_duration_minutes),
                 default_reminder_minutes=stored.default_reminder_minutes,
             )
-            return await _Turn(self, user, profile, now).run(inbound)
+            return await _Turn(self, profile, now).run(inbound)
         except StorageError as error:
             log.error("storage_error", error=str(error))
             view = View(lang=clear_language(inbound.text) or lang, zone=ZoneInfo("UTC"), now=now)
@@ -125,13 +127,11 @@ class Assistant:
 class _Turn:
     """One message being answered: the user's context and the steps of the dialogue."""
 
-    def __init__(
-        self, assistant: Assistant, user: UserRef, profile: UserProfile, now: datetime
-    ) -> None:
+    def __init__(self, assistant: Assistant, profile: UserProfile, now: datetime) -> None:
         self.a = assistant
         self.profile = profile
         self.now = now
-        self.fallback_lang: Lang = user.language_hint or profile.language
+        self.fallback_lang: Lang = profile.language
         self.ctx = ActionContext(
             calendar=assistant.calendars(profile.user_id),
             reminders=UserReminders(assistant.reminders, profile.user_id),
