@@ -204,6 +204,10 @@ class _Turn:
     async def _typed_answer(self, pending: Pending, text: str, lang: Lang) -> list[Reply] | None:
         """The reply when `text` answers the pending question; None when it is a new request."""
         stage = pending.stage
+        said = answers.yes_or_no(text)
+        if said is Answer.NO:
+            await self._drop_pending()
+            return [render(Cancelled(True), self.view(lang))]
         if stage is Stage.CLARIFY:
             completed = complete(
                 pending.command,
@@ -215,10 +219,6 @@ class _Turn:
             if completed is None:
                 return None
             return await self._run(completed, pending.resolution, lang)
-        said = answers.yes_or_no(text)
-        if said is Answer.NO:
-            await self._drop_pending()
-            return [render(Cancelled(True), self.view(lang))]
         if stage is Stage.CONFIRM and said is Answer.YES:
             return await self._answer(pending, Answer.YES, None, lang)
         if stage is Stage.SCOPE:
