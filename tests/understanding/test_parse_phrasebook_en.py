@@ -1391,6 +1391,211 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "attendees": ["Jim"],
         },
     ),
+    (
+        "Can you schedule a meeting with Bob tomorrow at 2?",
+        {
+            "intent": "create_event",
+            "title": "Meeting with Bob",
+            "start": "2026-12-04 14:00",
+            "end": "2026-12-04 15:00",
+            "attendees": ["Bob"],
+        },
+    ),
+    (
+        "I need to see the dentist next Tuesday at 10",
+        {
+            "intent": "create_event",
+            "title": "See the dentist",
+            "start": "2026-12-08 10:00",
+            "end": "2026-12-08 11:00",
+        },
+    ),
+    (
+        "Please add lunch with Amy at 12:30 on Friday",
+        {
+            "intent": "create_event",
+            "title": "Lunch with Amy",
+            "start": "2026-12-04 12:30",
+            "end": "2026-12-04 13:30",
+            "attendees": ["Amy"],
+        },
+    ),
+    (
+        "Schedule a meeting at 10 with Bob",
+        {
+            "intent": "create_event",
+            "title": "Meeting with Bob",
+            "start": "2026-12-04 10:00",
+            "end": "2026-12-04 11:00",
+            "attendees": ["Bob"],
+        },
+    ),
+    (
+        "Set up a call for 3pm",
+        {
+            "intent": "create_event",
+            "title": "Call",
+            "start": "2026-12-04 15:00",
+            "end": "2026-12-04 16:00",
+        },
+    ),
+    (
+        "What's on my schedule today?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-03 00:00",
+            "range_end": "2026-12-04 00:00",
+        },
+    ),
+    (
+        "Am I busy on Friday?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
+    (
+        "Do I have anything on Monday?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-07 00:00",
+            "range_end": "2026-12-08 00:00",
+        },
+    ),
+    (
+        "Is Thursday free?",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-10 00:00",
+            "range_end": "2026-12-11 00:00",
+        },
+    ),
+    (
+        "Move the 1:1 with Maria to 3pm",
+        {
+            "intent": "update_event",
+            "target": {"title": "1:1 with Maria"},
+            "changes": {"start": "2026-12-04 15:00"},
+        },
+    ),
+    (
+        "Cancel tomorrow's standup",
+        {
+            "intent": "delete_event",
+            "target": {
+                "title": "Standup",
+                "range_start": "2026-12-04 00:00",
+                "range_end": "2026-12-05 00:00",
+            },
+        },
+    ),
+    (
+        "Delete everything on Friday",
+        {
+            "intent": "delete_event",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
+    (
+        "Schedule a call with Bob at 4 o'clock tomorrow",
+        {
+            "intent": "create_event",
+            "title": "Call with Bob",
+            "start": "2026-12-04 16:00",
+            "end": "2026-12-04 17:00",
+            "attendees": ["Bob"],
+        },
+    ),
+    (
+        "Add a meeting at 2:30 tomorrow",
+        {
+            "intent": "create_event",
+            "title": "Meeting",
+            "start": "2026-12-04 14:30",
+            "end": "2026-12-04 15:30",
+        },
+    ),
+    (
+        'Add "Budget review" on Friday at 10',
+        {
+            "intent": "create_event",
+            "title": "Budget review",
+            "start": "2026-12-04 10:00",
+            "end": "2026-12-04 11:00",
+        },
+    ),
+    (
+        "Book the conference room on Monday from 9 to 10",
+        {
+            "intent": "create_event",
+            "title": "Conference room",
+            "start": "2026-12-07 09:00",
+            "end": "2026-12-07 10:00",
+        },
+    ),
+    (
+        "Reschedule my 2pm to 4pm",
+        {
+            "intent": "update_event",
+            "target": {"start": "2026-12-04 14:00"},
+            "changes": {"start": "2026-12-04 16:00"},
+        },
+    ),
+    (
+        "Push the team lunch to next Friday",
+        {"intent": "update_event", "day": "2026-12-11", "target": {"title": "Team lunch"}},
+    ),
+    (
+        "Could you move my dentist appointment to the 15th?",
+        {"intent": "update_event", "day": "2026-12-15", "target": {"title": "Dentist appointment"}},
+    ),
+    (
+        "What's on the agenda for tomorrow?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
+    (
+        "Find time for a 1-hour meeting on Tuesday",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-08 00:00",
+            "range_end": "2026-12-09 00:00",
+            "duration_minutes": 60,
+        },
+    ),
+    ("When is the next standup?", {"intent": "search_events", "target": {"title": "Standup"}}),
+    (
+        "Show me my meetings for the rest of the week",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-03 00:00",
+            "range_end": "2026-12-07 00:00",
+        },
+    ),
+    (
+        "Schedule a meeting every Monday at 10 until the end of the year",
+        {
+            "intent": "create_event",
+            "title": "Meeting",
+            "recurrence": "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270101T045959Z",
+            "start": "2026-12-07 10:00",
+            "end": "2026-12-07 11:00",
+        },
+    ),
+    (
+        "Remind me every Monday at 9 to submit timesheets",
+        {
+            "intent": "create_reminder",
+            "title": "Submit timesheets",
+            "recurrence": "FREQ=WEEKLY;BYDAY=MO",
+            "start": "2026-12-07 09:00",
+        },
+    ),
 ]
 
 

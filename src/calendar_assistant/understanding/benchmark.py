@@ -222,10 +222,13 @@ def _run_with_model(
 ) -> int:
     """`--engine llm|hybrid`: each request once through the configured model (llm/bench.py)."""
     from calendar_assistant.config import SettingsError, load_settings
+    from calendar_assistant.logging_setup import configure_logging
     from calendar_assistant.understanding.llm.bench import engine_runner
 
     try:
-        runner = engine_runner(engine, load_settings())
+        settings = load_settings()
+        configure_logging(settings, err)  # per-call logs to stderr: stdout is the report
+        runner = engine_runner(engine, settings)
     except SettingsError as error:
         err.write(f"bench nlu: {error}\n")
         return 2

@@ -20,6 +20,7 @@ from calendar_assistant.understanding.rules.titles import (
     calendar_title,
     is_generic,
     leftover,
+    quoted,
     render,
     split_location,
 )
@@ -136,6 +137,9 @@ def _window(msg: Message, reading: Reading) -> tuple[datetime | None, datetime |
 def _create(msg: Message, cue: IntentCue) -> Command:
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
+    named = quoted(msg.tokens, rest.indices)
+    if named is not None:  # «Создай встречу «Обсуждение бюджета»»: the quoted name is the title
+        rest = Leftover(named)
     title_idx, place_idx = split_location(msg.tokens, rest.indices, msg.lang, msg.cues)
     title = _title(msg, title_idx, _object_case(msg, cue))
     if (
@@ -264,8 +268,23 @@ def _list(msg: Message, cue: IntentCue) -> Command:
 
 
 def _free(msg: Message, cue: IntentCue) -> Command:
-    reading = combine([p for p in msg.pieces if p.kind != Kind.DURATION])
-    durations = [p for p in msg.pieces if p.kind == Kind.DURATION]
+    pieces = list(msg.pieces)
+    durations = [p for p in pieces if p.kind == Kind.DURATION]
+    for p in pieces:
+        # «окно в 2 часа», «слот в час»: right after the cue, «в N часа» is a length
+        if (
+            not durations
+            and p.kind == Kind.CLOCK
+            and p.clock is not None
+            and p.clock.meridiem is None
+            and not p.clock.precise
+            and cue.span is not None
+            and p.start == cue.span[1]
+            and msg.tokens[p.end - 1].is_("час")
+        ):
+            durations = [replace(p, kind=Kind.DURATION, seconds=p.clock.hour * 3600.0)]
+            pieces.remove(p)
+    reading = combine([p for p in pieces if p.kind != Kind.DURATION])
     start, end = _window(msg, reading) if not reading.empty else (None, None)
     minutes = _minutes(durations[0].seconds) if durations else None
     return Command(
@@ -356,7 +375,8 @@ def _delete(msg: Message, cue: IntentCue) -> Command:
             target=EventTarget(title=title) if title else None,
             confidence=_confidence(cue, msg, rest),
         )
-    target = _target(msg, reading, rest.indices, "accs")
+    named = quoted(msg.tokens, rest.indices)
+    target = _target(msg, reading, named or rest.indices, None if named else "accs")
     empty = target.title is None and target.start is None and target.range_start is None
     return Command(
         intent=Intent.DELETE_EVENT,

@@ -143,7 +143,6 @@ def render(
     for k in indices:
         token = tokens[k]
         if token.norm in ("«", "»", '"'):
-            previous = k
             continue
         if out:
             if previous is not None and k == previous + 1:
@@ -153,6 +152,19 @@ def render(
         out.append(words.get(k, token.raw) if words else token.raw)
         previous = k
     return "".join(out).strip(" ,.;:!?")
+
+
+def quoted(tokens: list[Token], indices: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The words inside «…» or "…" if the leftover has a quoted name: it is the title."""
+    opening = next((n for n, k in enumerate(indices) if tokens[k].norm in ("«", '"')), None)
+    if opening is None:
+        return None
+    inner: list[int] = []
+    for k in indices[opening + 1 :]:
+        if tokens[k].norm in ("»", '"'):
+            break
+        inner.append(k)
+    return tuple(inner) or None
 
 
 def is_generic(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool:

@@ -433,8 +433,9 @@ class Grammar:
             and clock.meridiem is None
             and self._hour_word(end - 1)
             and not clock.precise
+            and clock.hour <= 12
         ):
-            return None  # «на 3 часа» is a duration
+            return None  # «на 3 часа» is a duration; «на 15 часов» a time
         nxt = self.tok(end)
         if (
             not clock.precise
@@ -556,7 +557,7 @@ class Grammar:
                     offset = 2 if base == "tomorrow" else -2
                     day = self.today + timedelta(days=offset)
                     return Piece(Kind.DAY, i, k + 3, prep=prep, day=day)
-        shift = self.v.relative_days.get(t.norm)
+        shift = self.v.lookup(t, self.v.relative_days)
         if shift is None:
             return None
         end = j + 2 if self.norm(j + 1) == "'s" else j + 1  # "tomorrow's workout"
@@ -913,6 +914,17 @@ class Grammar:
         ):
             start, end_day = self.period_of("week", 2)
             return Piece(Kind.PERIOD, i, k + 3, prep=prep, day=start, day_end=end_day, grain="week")
+        if not self.ru and self.norm(k) == "rest" and self.norm(k + 1) == "of":
+            m = k + 2
+            if self.norm(m) in ("the", "this"):
+                m += 1
+            rest_unit = self._period_unit(m)
+            if rest_unit is not None:
+                _, end_day = self.period_of(rest_unit, 0)
+                return Piece(
+                    Kind.PERIOD, i, m + 1, prep=prep, day=self.today, day_end=end_day,
+                    grain="day",
+                )  # fmt: skip
         if self.has(k, "weekend"):
             if self.ru and self.norm(k) not in (
                 "выходные",

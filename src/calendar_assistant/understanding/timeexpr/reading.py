@@ -164,6 +164,8 @@ def combine(pieces: list[Piece]) -> Reading:
     if r.recurrence is not None:
         if r.end_bound is not None and r.end_bound.kind == Kind.DAY and r.end_bound.day:
             r.until, r.end_bound = r.end_bound.day, None
+        elif r.end_bound is not None and r.end_bound.kind == Kind.PERIOD and r.end_bound.day:
+            r.until, r.end_bound = r.end_bound.day - timedelta(days=1), None
         if r.recurrence.freq == "MONTHLY" and r.monthday and r.recurrence.bymonthday is None:
             rec = r.recurrence
             r.recurrence = Recurrence(rec.freq, rec.interval, rec.byday, r.monthday)
