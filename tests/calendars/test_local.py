@@ -331,3 +331,20 @@ async def test_a_moved_occurrence_can_be_named_by_its_new_start(
     assert master is not None
     assert master.exdates == (original,)
     assert [e.title for e in await backend.list_events(*window)] == ["Sync", "Sync"]
+
+
+async def test_two_calendars_of_one_user_are_separate(database: Database, tz: ZoneInfo) -> None:
+    user = await UserRepository(database).get_or_create("test:alice")
+    home = LocalCalendar(database, user.id)
+    work = LocalCalendar(database, user.id, calendar_id="work")
+    day = date(2027, 1, 26)
+    event = await work.create_event(NewEvent("Review", at(tz, day, 9), at(tz, day, 10), str(tz)))
+    assert event.calendar_id == "work"
+    window = (midnight(tz, day), midnight(tz, day + timedelta(1)))
+    assert await home.list_events(*window) == []
+    assert await home.get_event(event.id) is None
+    assert [e.calendar_id for e in await work.list_events(*window)] == ["work"]
+    snapshot = await work.snapshot(event.id)
+    await work.delete_event(event.id)
+    await work.restore(event.id, snapshot)
+    assert await work.get_event(event.id) == event

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,7 +120,7 @@ class LocalCalendar:
         if end == start:
             return []
         table = EventRow.__table__
-        mine = EventRow.user_id == self._user_id
+        mine = self._mine()
         in_window = and_(
             EventRow.start_utc < end,
             or_(EventRow.span_end_utc.is_(None), EventRow.span_end_utc > start),
@@ -315,9 +315,7 @@ class LocalCalendar:
                     self._write(row, updated)
                     return
             await session.execute(
-                delete(EventRow).where(
-                    EventRow.user_id == self._user_id, EventRow.event_id == event_id
-                )
+                delete(EventRow).where(self._mine(), EventRow.event_id == event_id)
             )
 
     async def restore(self, event_id: str, snapshot: list[Event]) -> None:
@@ -327,9 +325,7 @@ class LocalCalendar:
             raise ValueError("a snapshot holds one master and its overrides, all of one id")
         async with self._db.transaction() as session:
             await session.execute(
-                delete(EventRow).where(
-                    EventRow.user_id == self._user_id, EventRow.event_id == event_id
-                )
+                delete(EventRow).where(self._mine(), EventRow.event_id == event_id)
             )
             await session.flush()
             for event in snapshot:
@@ -506,9 +502,13 @@ class LocalCalendar:
 
     # ----------------------------------------------------------------- rows
 
+    def _mine(self) -> ColumnElement[bool]:
+        """The condition on every statement: this user's rows of this calendar only."""
+        return and_(EventRow.user_id == self._user_id, EventRow.calendar_id == self._calendar_id)
+
     async def _master(self, session: AsyncSession, event_id: str, *, lock: bool) -> EventRow | None:
         query = select(EventRow).where(
-            EventRow.user_id == self._user_id,
+            self._mine(),
             EventRow.event_id == event_id,
             EventRow.recurrence_id_utc.is_(None),
         )
@@ -530,9 +530,7 @@ class LocalCalendar:
     async def _rows(self, session: AsyncSession, event_id: str) -> list[EventRow]:
         return list(
             await session.scalars(
-                select(EventRow).where(
-                    EventRow.user_id == self._user_id, EventRow.event_id == event_id
-                )
+                select(EventRow).where(self._mine(), EventRow.event_id == event_id)
             )
         )
 
@@ -545,7 +543,7 @@ class LocalCalendar:
         from_: datetime | None = None,
     ) -> None:
         query = delete(EventRow).where(
-            EventRow.user_id == self._user_id,
+            self._mine(),
             EventRow.event_id == event_id,
             EventRow.recurrence_id_utc.is_not(None),
         )
@@ -587,7 +585,7 @@ class LocalCalendar:
         _zone(event.timezone)
         row.event_id = event.id
         row.recurrence_id_utc = event.recurrence_id
-        row.calendar_id = event.calendar_id
+        row.calendar_id = self._calendar_id
         row.title = event.title
         row.start_utc = event.start
         row.end_utc = event.end
