@@ -120,6 +120,8 @@ def test_empty_cases(tz: ZoneInfo) -> None:
     assert free_slots([window], window, tz=tz) == []
     with pytest.raises(ValueError, match="aware"):
         free_slots([], window, tz=tz, not_before=datetime(2027, 2, 5, 10))
+    with pytest.raises(ValueError, match="time zone"):
+        free_slots([], window, tz="Mars/Olympus_Mons")
 
 
 def test_merge_busy(tz: ZoneInfo) -> None:

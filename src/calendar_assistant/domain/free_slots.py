@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_assistant.domain.intervals import Interval
 
@@ -86,7 +86,10 @@ def free_slots(
     `working_hours` of that local day (None: the whole day), not before `not_before`, and
     at least `min_length` long.
     """
-    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    try:
+        zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {tz!r} (use an IANA name)") from error
     if working_hours is not None and working_hours[0] == working_hours[1]:
         return []
     if not_before is not None and not_before.tzinfo is None:
