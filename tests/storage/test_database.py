@@ -124,6 +124,17 @@ async def test_a_database_with_a_damaged_header_is_reported(tmp_path: Path) -> N
     assert path.read_bytes() == bytes(data)
 
 
+async def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.sqlite3"
+    async with await Database.open(_url(path)) as db, db.transaction() as session:
+        await session.execute(text("DELETE FROM alembic_version"))
+        await session.execute(text("INSERT INTO alembic_version VALUES ('9999_future')"))
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="newer version"):
+        await Database.open(_url(path))
+    assert path.read_bytes() == before
+
+
 async def test_a_folder_where_the_file_should_be_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "calendar.sqlite3"
     path.mkdir()

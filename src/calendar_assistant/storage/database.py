@@ -9,6 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -41,8 +42,8 @@ def _migrate(connection: Connection) -> None:
 class Database:
     """One application database. Open it with `await Database.open(url)`; close it when done.
 
-    Reads use `session()`, changes `transaction()`: one transaction per change, committed
-    whole or rolled back whole.
+    Reads use `reading()` (a Core connection) or `session()` (an ORM session); changes use
+    `transaction()`: one transaction per change, committed whole or rolled back whole.
     """
 
     def __init__(self, engine: AsyncEngine, location: str) -> None:
@@ -99,6 +100,13 @@ class Database:
                 await conn.execution_options(**{_WRITE: True})
                 await conn.run_sync(_migrate)
                 await conn.commit()
+        except CommandError as error:
+            await engine.dispose()
+            raise StorageError(
+                f"the database {location} has a schema this version does not know "
+                f"(written by a newer version?): {error}",
+                location=location,
+            ) from error
         except BaseException as error:
             await engine.dispose()
             raise db._translate(error) from error
