@@ -265,13 +265,28 @@ def _scope_note(scope: Scope | None, v: View) -> str:
 
 
 def _undo_text(summary: dict[str, Any], v: View) -> str:
+    """What an undo put back, from the structured summary kept in the undo log."""
     title = v.quote(str(summary.get("title", "")))
     kind = summary.get("kind")
+    count = int(summary.get("count", 0) or 0)
     if kind == "reminder":
         return v.t(f"Отменил напоминание {title}.", f"Undone: the reminder {title}.")
-    start = datetime.fromisoformat(str(summary["start"]))
-    end = datetime.fromisoformat(str(summary["end"]))
-    when = v.when(start, end, bool(summary.get("all_day")))
+    if kind == "delete_many":
+        return v.t(
+            f"Вернул {plural(count, 'meeting', 'ru')}.",
+            f"Restored {plural(count, 'meeting', 'en')}.",
+        )
+    if kind == "move_many":
+        return v.t(
+            f"Вернул {plural(count, 'meeting', 'ru')} на прежнее время.",
+            f"Put {plural(count, 'meeting', 'en')} back where they were.",
+        )
+    try:
+        start = datetime.fromisoformat(str(summary["start"]))
+        end = datetime.fromisoformat(str(summary["end"]))
+        when = v.when(start, end, bool(summary.get("all_day")))
+    except (KeyError, ValueError):
+        return v.t("Отменил последнее изменение.", "Undid the last change.")
     if kind == "create":
         return v.t(f"Отменил создание {title} ({when}).", f"Undone: created {title} ({when}).")
     if kind == "update":
@@ -281,18 +296,6 @@ def _undo_text(summary: dict[str, Any], v: View) -> str:
         )
     if kind == "delete":
         return v.t(f"Вернул {title} ({when}).", f"Restored {title} ({when}).")
-    if kind == "delete_many":
-        count = int(summary.get("count", 0))
-        return v.t(
-            f"Вернул {plural(count, 'meeting', 'ru')}.",
-            f"Restored {plural(count, 'meeting', 'en')}.",
-        )
-    if kind == "move_many":
-        count = int(summary.get("count", 0))
-        return v.t(
-            f"Вернул {plural(count, 'meeting', 'ru')} на прежнее время.",
-            f"Put {plural(count, 'meeting', 'en')} back where they were.",
-        )
     return v.t("Отменил последнее изменение.", "Undid the last change.")
 
 
