@@ -141,6 +141,10 @@ class _Turn:
         self.pending: Pending | None = None
         self.had_state = False
 
+    @property
+    def _default_minutes(self) -> int:
+        return int(self.profile.default_duration.total_seconds() // 60)
+
     def view(self, lang: Lang, token: str = "") -> View:
         return View(lang=lang, zone=self.profile.zone, now=self.now, token=token)
 
@@ -185,12 +189,16 @@ class _Turn:
         if days is not None:
             await self._drop_pending()
             return [render(Invalid(Problem.BAD_DATE, days), self.view(lang))]
-        command = parse(
-            text,
-            now=self.now,
-            tz=self.profile.zone,
-            default_duration_minutes=int(self.profile.default_duration.total_seconds() // 60),
-        )
+        try:
+            command = parse(
+                text,
+                now=self.now,
+                tz=self.profile.zone,
+                default_duration_minutes=self._default_minutes,
+            )
+        except Exception:  # the grammar promises not to raise; if it does, never guess
+            log.exception("parse_failed")
+            command = Command(intent=Intent.UNKNOWN, lang=lang)
         if command.intent is Intent.CANCEL:
             had = self.pending is not None
             await self._drop_pending()
@@ -209,13 +217,17 @@ class _Turn:
             await self._drop_pending()
             return [render(Cancelled(True), self.view(lang))]
         if stage is Stage.CLARIFY:
-            completed = complete(
-                pending.command,
-                text,
-                now=self.now,
-                tz=self.profile.zone,
-                default_duration_minutes=int(self.profile.default_duration.total_seconds() // 60),
-            )
+            try:
+                completed = complete(
+                    pending.command,
+                    text,
+                    now=self.now,
+                    tz=self.profile.zone,
+                    default_duration_minutes=self._default_minutes,
+                )
+            except Exception:  # as for parse: a grammar bug is read as "not an answer"
+                log.exception("complete_failed")
+                completed = None
             if completed is None:
                 return None
             return await self._run(completed, pending.resolution, lang)
