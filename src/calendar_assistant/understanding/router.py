@@ -232,7 +232,11 @@ class Router:
         )
         reader = TimeReader(user.now, user.tz, lang, user.default_duration_minutes)
         started = clock.perf_counter()
-        answer = await self.interpreter.interpret(text, build_prompt(context), reader, lookups)
+        try:
+            answer = await self.interpreter.interpret(text, build_prompt(context), reader, lookups)
+        except Exception as error:  # the boundary promise: the grammar's answer, never a crash
+            log.error("llm_interpreter_failed", error=type(error).__name__)
+            answer = LlmAnswer(problem=f"internal error ({type(error).__name__})")
         self.stats.add(answer)
         commands = tuple(c for c in answer.commands if asked_for(c.intent, text))
         dropped = len(answer.commands) - len(commands)

@@ -292,12 +292,13 @@ class Grammar:
                         minute, j, _ = mins
                         j += 1
                         precise = True
-            elif self._hour_word(i) and t.norm in ("час", "hour") and not need_marker:
+            elif t.norm in ("час", "часу") and not need_marker:  # «в час дня», «до часу»
                 hour, j = 1, i + 1
         if hour is None:
             return None
         if not need_marker and not precise and not marked and self.tok(j) is not None:
-            found_minutes = self._int(j, 10, 59)
+            two_digits = self.norm(j).isdigit() and len(self.norm(j)) == 2
+            found_minutes = self._int(j, 0 if two_digits else 10, 59)
             nxt_tok = self.tok(found_minutes[1]) if found_minutes else None
             if (
                 found_minutes is not None
@@ -776,9 +777,14 @@ class Grammar:
         elif t.kind == "figure" and _DECIMAL.fullmatch(t.norm):
             count, j = float(t.norm), i + 1
         else:
-            found = self.number(i, articles=True)
+            k = i + 1 if t.norm == "a" and self.norm(i + 1) == "couple" else i
+            found = self.number(k, articles=True)
             if found is not None and not found[2]:
                 count, j, _ = found
+                if self.norm(j) == "of" and self.norm(j - 1) == "couple":
+                    j += 1  # "a couple of hours"
+                if self.norm(j) == "and" and self.norm(j + 1) == "a" and self.norm(j + 2) == "half":
+                    count, j = count + 0.5, j + 3  # "three and a half hours"
         if count is None:
             if self.v.lookup(t, self.v.units) is None or not bare_unit or t.kind != "word":
                 return None
