@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
 from calendar_assistant.cli import main
 from fakes.anthropic import FakeAnthropic, error_reply, message, text_block
@@ -46,14 +48,15 @@ EXAMPLES = [
 
 
 @pytest.fixture
-def dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_BASE_URL", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LLM_MAX_RETRIES", "0")
     monkeypatch.chdir(tmp_path)  # no stray .env
     path = tmp_path / "dev.jsonl"
     path.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in EXAMPLES) + "\n")
-    return path
+    yield path
+    structlog.reset_defaults()  # the command pointed logs at this test's captured stderr
 
 
 def test_hybrid_sends_only_the_long_tail_and_reports_the_grammar_share(

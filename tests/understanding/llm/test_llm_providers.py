@@ -277,3 +277,24 @@ async def test_cache_figures_are_read_from_usage(
     assert answer.commands[0].intent is Intent.HELP
     assert answer.usage.cache_read_tokens == 1500
     assert answer.usage.input_tokens == 120
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"title": "Forever", "start": "tomorrow at 9", "duration_minutes": 10**12},
+        {"title": "Last", "start": "9999-12-31T23:30"},
+        {"title": "Nope", "start": "2026-02-30T10:00"},
+    ],
+    ids=["huge-duration", "end-of-time", "impossible-date"],
+)
+async def test_values_no_calendar_can_hold_become_a_question(
+    wire: Wire, arguments: dict[str, object]
+) -> None:
+    wire.server.script(wire.calls(("create_event", arguments)))
+    answer = await _ask(wire, "book it")
+    (command,) = answer.commands
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.start is None
+    assert Missing.DATE in command.missing
+    assert Missing.TIME in command.missing

@@ -171,7 +171,16 @@ class Interpreter:
                 Command(intent=tool.intent, lang=reader.lang, missing=missing),
             )
         if tool.intent is not None:
-            return ToolResult(call.id, "accepted"), to_command(tool, args, reader)
+            try:
+                command = to_command(tool, args, reader)
+            except (ValueError, OverflowError) as error:  # a year 9999 end, a huge duration
+                log.info("llm_unusable_call", tool=tool.name, error=type(error).__name__)
+                missing = MISSING_ON_INVALID.get(tool.intent, ())
+                return (
+                    ToolResult(call.id, "not usable: the user will be asked", is_error=True),
+                    Command(intent=tool.intent, lang=reader.lang, missing=missing),
+                )
+            return ToolResult(call.id, "accepted"), command
         return await self._look_up(call, args, reader, lookups), None
 
     async def _look_up(
