@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -314,3 +315,22 @@ def test_odd_input_gets_replies_not_a_crash(home: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
     assert b"4000" in done.stdout  # the long one is told it is too long
+
+
+def test_reading_an_unknown_users_calendar_creates_nobody(home: Path) -> None:
+    listed = _run(home, "events", "--user", "ghost", "--from", "2026-11-01", "--to", "2026-12-01")
+    assert (listed.returncode, listed.stdout) == (0, "")
+    exported = _run(home, "export", "--user", "ghost")
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.startswith("BEGIN:VCALENDAR")
+    assert "BEGIN:VEVENT" not in exported.stdout
+    database = home / "xdg" / "calendar-assistant" / "calendar.sqlite3"
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("select count(*) from users").fetchone() == (0,)
+
+
+def test_a_bad_time_is_refused_before_any_database_is_made(home: Path) -> None:
+    done = _run(home, "export", "--user", "demo", "--from", "soon")
+    assert done.returncode == 2
+    assert "--from: 'soon' is not an ISO 8601" in done.stderr
+    assert not (home / "xdg" / "calendar-assistant").exists()

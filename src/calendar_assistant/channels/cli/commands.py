@@ -111,6 +111,12 @@ def _action(args: argparse.Namespace, settings: Settings) -> Callable[[], Corout
         pin_zone = zone or ZoneInfo(settings.default_timezone)
         pinned = time_argument(args.now, pin_zone, "--now") if args.now else None
         return lambda: chat(settings, user, zone=zone, lang=lang, now=pinned)
+    for flag, value in (
+        ("--from", getattr(args, "start", None)),
+        ("--to", getattr(args, "end", None)),
+    ):
+        if value is not None:
+            time_argument(value, ZoneInfo("UTC"), flag)  # the syntax, before anything opens
     if command == "events":
         return lambda: list_events(settings, user, args.start, args.end, zone=zone)
     if command == "export":
@@ -201,12 +207,15 @@ async def list_events(
 
     out = stdout or sys.stdout
     async with open_runtime(settings) as runtime:
-        profile = await runtime.user(user_key(user), display_name=user)
-        shown = zone or ZoneInfo(profile.settings.timezone)
+        profile = await runtime.users.get(user_key(user))  # reading creates no one
+        stored_zone = profile.settings.timezone if profile else settings.default_timezone
+        shown = zone or ZoneInfo(stored_zone)
         start = time_argument(start_text, shown, "--from")
         end = time_argument(end_text, shown, "--to")
         if end <= start:
             raise UsageError("--to must be after --from")
+        if profile is None:
+            return 0
         for event in await runtime.calendar(profile.id).list_events(start, end):
             out.write(event_line(event, shown) + "\n")
     return 0
@@ -235,24 +244,26 @@ async def export(
     stdout: TextIO | None = None,
 ) -> int:
     """ICS of the user's events (all of them, or those in a window) to standard output."""
-    from calendar_assistant.calendars.ics import export_calendar, export_events
+    from calendar_assistant.calendars.ics import events_to_ics, export_calendar, export_events
     from calendar_assistant.runtime import open_runtime
 
     out = stdout or sys.stdout
+    stamp = datetime.now(UTC)
     async with open_runtime(settings) as runtime:
-        profile = await runtime.user(user_key(user), display_name=user)
-        shown = zone or ZoneInfo(profile.settings.timezone)
-        calendar = runtime.calendar(profile.id)
-        stamp = datetime.now(UTC)
-        if start_text is None and end_text is None:
+        profile = await runtime.users.get(user_key(user))  # reading creates no one
+        stored_zone = profile.settings.timezone if profile else settings.default_timezone
+        shown = zone or ZoneInfo(stored_zone)
+        start = time_argument(start_text, shown, "--from") if start_text else EVER[0]
+        end = time_argument(end_text, shown, "--to") if end_text else EVER[1]
+        if end <= start:
+            raise UsageError("--to must be after --from")
+        if profile is None:
+            data = events_to_ics([], stamp=stamp)
+        elif start_text is None and end_text is None:
             ids = await runtime.stored_event_ids(profile.id)
-            data = await export_events(calendar, ids, stamp=stamp)
+            data = await export_events(runtime.calendar(profile.id), ids, stamp=stamp)
         else:
-            start = time_argument(start_text, shown, "--from") if start_text else EVER[0]
-            end = time_argument(end_text, shown, "--to") if end_text else EVER[1]
-            if end <= start:
-                raise UsageError("--to must be after --from")
-            data = await export_calendar(calendar, start, end, stamp=stamp)
+            data = await export_calendar(runtime.calendar(profile.id), start, end, stamp=stamp)
     out.write(data.decode("utf-8"))
     out.flush()
     return 0
