@@ -486,11 +486,28 @@ async def import_events(backend: CalendarBackend, items: Sequence[ImportedEvent]
                     scope=Scope.THIS,
                     occurrence=occurrence.recurrence_id,
                 )
-    except (CalendarError, ValueError) as exc:
-        for event_id in reversed(created):
-            await backend.restore(event_id, [])
-        raise IcsError(f"import failed, nothing was imported: {_first_line(exc)}") from exc
+    except Exception as exc:
+        left = await _take_back(backend, created)
+        if left:
+            raise IcsError(
+                f"import failed ({_first_line(exc)}) and {left} imported event(s) could not "
+                "be removed again"
+            ) from exc
+        if isinstance(exc, CalendarError | ValueError):
+            raise IcsError(f"import failed, nothing was imported: {_first_line(exc)}") from exc
+        raise
     return ImportResult(imported=len(created), skipped_duplicates=skipped, event_ids=tuple(created))
+
+
+async def _take_back(backend: CalendarBackend, created: list[str]) -> int:
+    """Remove what an interrupted import wrote; returns how many could not be removed."""
+    left = 0
+    for event_id in reversed(created):
+        try:
+            await backend.restore(event_id, [])
+        except Exception:  # the store itself is failing: count it, report it, go on
+            left += 1
+    return left
 
 
 async def _already_there(backend: CalendarBackend, new: NewEvent) -> bool:

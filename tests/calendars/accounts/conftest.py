@@ -1,7 +1,8 @@
-"""Accounts tests reuse the Radicale server of the CalDAV tests."""
+"""Accounts tests reuse the Radicale server and the fake Google servers."""
 
 from __future__ import annotations
 
 from ..caldav.conftest import radicale
+from ..google.conftest import client_config, google, google_oauth
 
-__all__ = ["radicale"]
+__all__ = ["client_config", "google", "google_oauth", "radicale"]

@@ -16,7 +16,12 @@ import pytest
 
 from calendar_assistant.calendars.caldav import open_client
 
-PASSWORDS = {"alice": "alice-app-password", "bob": "bob-app-password"}
+PASSWORDS = {
+    "alice": "alice-app-password",
+    "bob": "bob-app-password",
+    "carol": "carol-app-password",
+    "dave": "dave-app-password",
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,13 @@ class RadicaleServer:
     def new_calendar(self, user: str) -> Any:
         """A fresh, empty calendar collection of `user`."""
         principal = self.client(user).principal()
+        return principal.make_calendar(name=f"test-{uuid.uuid4().hex[:8]}")
+
+    def fresh_account(self, user: str) -> Any:
+        """Delete every calendar of `user`, then give them one empty calendar."""
+        principal = self.client(user).principal()
+        for calendar in principal.calendars():
+            calendar.delete()
         return principal.make_calendar(name=f"test-{uuid.uuid4().hex[:8]}")
 
 

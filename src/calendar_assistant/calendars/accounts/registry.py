@@ -1,0 +1,204 @@
+"""Which calendars a user has: the local one, plus every connected account's calendars.
+
+`calendar(user_id)` answers at once (the assistant's factory is synchronous) with a calendar
+that looks the accounts up on first use: with none connected it is the local calendar;
+otherwise all calendars are read and new events go to the default account's default calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from calendar_assistant.calendars.accounts.combined import CombinedCalendar
+from calendar_assistant.calendars.accounts.credentials import CredentialCipher, parse_keys
+from calendar_assistant.calendars.accounts.store import Account, AccountStore
+from calendar_assistant.calendars.base import CalendarBackend, Capabilities
+from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars, open_client
+from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar, GoogleClientConfig
+from calendar_assistant.calendars.local import LocalCalendar
+from calendar_assistant.config import Settings
+from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
+from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.users import UserRepository
+
+LOCAL = "local"
+
+
+class CalendarRegistry:
+    """Builds each user's calendar from their connected accounts."""
+
+    def __init__(
+        self,
+        database: Database,
+        store: AccountStore | None,
+        *,
+        google: GoogleClientConfig | None = None,
+        timeout_seconds: float = 20.0,
+        default_timezone: str = "Europe/Moscow",
+    ) -> None:
+        self._db = database
+        self._store = store
+        self._google = google
+        self._timeout = timeout_seconds
+        self._default_timezone = default_timezone
+        self._users = UserRepository(database)
+
+    @classmethod
+    def from_settings(cls, database: Database, settings: Settings) -> CalendarRegistry:
+        """Accounts are on when CREDENTIALS_KEYS is set; Google when its client is too."""
+        keys = parse_keys(settings.credentials_keys)
+        store = AccountStore(database, CredentialCipher(keys)) if keys else None
+        return cls(
+            database,
+            store,
+            google=GoogleClientConfig.from_settings(settings) if store else None,
+            timeout_seconds=settings.calendar_timeout_seconds,
+            default_timezone=settings.default_timezone,
+        )
+
+    @property
+    def store(self) -> AccountStore | None:
+        return self._store
+
+    def calendar(self, user_id: int) -> CalendarBackend:
+        """The user's calendar (resolved on its first call)."""
+        return UserCalendar(self, user_id)
+
+    async def resolve(self, user_id: int) -> CalendarBackend:
+        """The user's calendar now: local alone, or all connected calendars combined."""
+        local = LocalCalendar(self._db, user_id)
+        accounts = [] if self._store is None else await self._store.list(user_id)
+        if not accounts:
+            return local
+        user = await self._users.get_by_id(user_id)
+        zone = user.settings.timezone if user is not None else self._default_timezone
+        members: dict[str, CalendarBackend] = {LOCAL: local}
+        default = LOCAL
+        for account in accounts:
+            built = self._members(account, zone)
+            members.update(built)
+            if account.is_default and built:
+                wanted = member_key(account, account.default_calendar or account.calendars[0])
+                default = wanted if wanted in built else next(iter(built))
+        return CombinedCalendar(members, default)
+
+    async def connect_caldav(
+        self, user_id: int, *, url: str, username: str, password: str, make_default: bool = True
+    ) -> Account:
+        """Check the login by discovering the calendars, then store it (password encrypted)."""
+        if self._store is None:
+            raise ValueError("connecting calendars needs CREDENTIALS_KEYS")
+        client = open_client(url, username, password, timeout=int(self._timeout))
+        found = await discover_calendars(client)
+        if not found:
+            raise ValueError("the server has no calendar for this login")
+        return await self._store.add(
+            user_id,
+            "caldav",
+            label=username,
+            server_url=url,
+            secret={"password": password},
+            calendars=[c.url for c in found],
+            default_calendar=found[0].url,
+            make_default=make_default,
+        )
+
+    def _members(self, account: Account, zone: str) -> dict[str, CalendarBackend]:
+        members: dict[str, CalendarBackend] = {}
+        if account.provider == "caldav" and account.server_url:
+            client = open_client(
+                account.server_url,
+                account.label,
+                str(account.secret.get("password", "")),
+                timeout=int(self._timeout),
+            )
+            for url in account.calendars:
+                key = member_key(account, url)
+                members[key] = CalDavCalendar.at_url(client, url, timezone=zone, calendar_id=key)
+        elif account.provider == "google" and self._google is not None:
+            api = GoogleApi(self._google, account.secret, on_tokens=self._saver(account))
+            for gid in account.calendars:
+                key = member_key(account, gid)
+                members[key] = GoogleCalendar(api, gid, timezone=zone, calendar_id=key)
+        return members
+
+    def _saver(self, account: Account) -> Any:
+        store = self._store
+        assert store is not None
+
+        async def save(tokens: dict[str, Any]) -> None:
+            await store.replace_secret(account.user_id, account.id, tokens)
+
+        return save
+
+
+def member_key(account: Account, calendar: str) -> str:
+    """The `calendar_id` of a connected calendar's events: provider, account and calendar."""
+    return f"{account.provider}:{account.id}:{calendar}"
+
+
+class UserCalendar:
+    """One user's calendar, resolved from their accounts at the first call and then kept."""
+
+    def __init__(self, registry: CalendarRegistry, user_id: int) -> None:
+        self._registry = registry
+        self._user_id = user_id
+        self._resolved: CalendarBackend | None = None
+
+    async def resolved(self) -> CalendarBackend:
+        if self._resolved is None:
+            self._resolved = await self._registry.resolve(self._user_id)
+        return self._resolved
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities() if self._resolved is None else self._resolved.capabilities
+
+    async def list_events(self, start: datetime, end: datetime) -> list[Event]:
+        return await (await self.resolved()).list_events(start, end)
+
+    async def get_event(self, event_id: str) -> Event | None:
+        return await (await self.resolved()).get_event(event_id)
+
+    async def create_event(self, new: NewEvent) -> Event:
+        return await (await self.resolved()).create_event(new)
+
+    async def update_event(
+        self,
+        event_id: str,
+        patch: EventPatch,
+        *,
+        scope: Scope = Scope.ALL,
+        occurrence: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Event:
+        return await (await self.resolved()).update_event(
+            event_id,
+            patch,
+            scope=scope,
+            occurrence=occurrence,
+            expected_version=expected_version,
+        )
+
+    async def delete_event(
+        self,
+        event_id: str,
+        *,
+        scope: Scope = Scope.ALL,
+        occurrence: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        await (await self.resolved()).delete_event(
+            event_id, scope=scope, occurrence=occurrence, expected_version=expected_version
+        )
+
+    async def free_busy(self, start: datetime, end: datetime) -> list[Interval]:
+        return await (await self.resolved()).free_busy(start, end)
+
+    async def snapshot(self, event_id: str) -> list[Event]:
+        return await (await self.resolved()).snapshot(event_id)
+
+    async def restore(self, event_id: str, snapshot: list[Event]) -> None:
+        await (await self.resolved()).restore(event_id, snapshot)
