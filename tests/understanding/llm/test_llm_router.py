@@ -18,7 +18,7 @@ from calendar_assistant.understanding.llm.claude import ClaudeModel
 from calendar_assistant.understanding.llm.lookups import CalendarLookups
 from calendar_assistant.understanding.llm.metrics import register_router_metrics
 from calendar_assistant.understanding.llm.openai_compatible import OpenAICompatibleModel
-from calendar_assistant.understanding.router import Router, UserContext, several_actions
+from calendar_assistant.understanding.router import Router, UserContext, asked_for, several_actions
 from fakes.anthropic import FakeAnthropic, message, text_block, tool_use
 from fakes.openai import FakeOpenAI, completion, tool_call
 
@@ -204,3 +204,37 @@ async def test_router_figures_are_exported_to_prometheus(
     assert 'assistant_llm_tokens_total{kind="cache_read"} 1200.0' in text
     assert "assistant_llm_calls_total 1.0" in text
     await router.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "several"),
+    [
+        ("отмени всё с Петей на этой неделе и поставь одну встречу в четверг", "ru", True),
+        ("Удали встречу с Иваном, добавь обед в 13", "ru", True),
+        ("Delete the standup and schedule a retro tomorrow at 3", "en", True),
+        ("Show my schedule and find a free hour on Friday", "en", True),
+        ("Какие у меня встречи на сегодня?", "ru", False),
+        ("Запланируй встречу с командой завтра в 10:00", "ru", False),
+        ("Lunch with Anna on Friday at 1pm for 90 minutes", "en", False),
+        ("Cancel all meetings on Friday", "en", False),
+    ],
+)
+def test_several_actions_need_two_cues_and_a_joining_word(
+    text: str, lang: str, several: bool
+) -> None:
+    assert several_actions(text, lang) is several  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "asked"),
+    [
+        (Intent.DELETE_EVENT, "отмени всё с Петей", True),
+        (Intent.DELETE_EVENT, "get rid of the Anna thing", True),
+        (Intent.DELETE_EVENT, "what do I have on Friday?", False),
+        (Intent.UPDATE_EVENT, "push that thing with Anna to next week", True),
+        (Intent.UPDATE_EVENT, "что у меня в пятницу?", False),
+        (Intent.CREATE_EVENT, "what do I have on Friday?", True),  # reported, undoable
+    ],
+)
+def test_a_model_write_needs_the_users_own_cue(intent: Intent, text: str, asked: bool) -> None:
+    assert asked_for(intent, text) is asked
