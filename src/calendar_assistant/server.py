@@ -7,6 +7,8 @@ Routes: the web chat (`/`, `/api/chat`), `POST /telegram/webhook`, `/healthz`, `
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -29,9 +31,8 @@ from calendar_assistant.channels.rate_limit import (
     RateLimiter,
     RedisRateLimiter,
 )
-from calendar_assistant.channels.records import ChatLinks, ProcessedUpdates
+from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks, ProcessedUpdates
 from calendar_assistant.channels.telegram.channel import TelegramChannel
-from calendar_assistant.channels.telegram.voice import VoiceTranscriber
 from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.chat import WebChat, web_router
 from calendar_assistant.config import Settings
@@ -41,6 +42,7 @@ from calendar_assistant.observability.metered_calendar import metered
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
 from calendar_assistant.reminders.scheduler import ReminderDelivery, ReminderScheduler
 from calendar_assistant.runtime import Runtime, open_runtime
+from calendar_assistant.speech.voice import Voice, open_voice
 
 log = structlog.get_logger(__name__)
 
@@ -114,16 +116,29 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+async def _forget_old_claims(claims: ProcessedUpdates, clock: Callable[[], datetime]) -> None:
+    """Hourly: drop update-id claims older than Telegram would ever re-send."""
+    while True:
+        try:
+            await claims.prune(clock() - CLAIM_RETENTION)
+        except Exception as error:  # the database may be away for a moment
+            log.warning("claims_prune_failed", error=type(error).__name__)
+        await asyncio.sleep(3600)
+
+
 def create_app(
     settings: Settings,
     *,
     clock: Callable[[], datetime] = system_clock,
-    voice: VoiceTranscriber | None = None,
+    voice: Voice | None = None,
 ) -> FastAPI:
     """The whole server; nothing is opened until the app starts (its lifespan)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        speech = voice if voice is not None else open_voice(settings)  # a bad model fails here
+        if voice is None:
+            speech.warm_up_in_background()
         async with open_runtime(settings) as runtime:
             metrics = Metrics()
             runtime.assistant.calendars = metered(runtime.calendar, metrics)
@@ -149,7 +164,7 @@ def create_app(
             telegram: TelegramChannel | None = None
             if settings.telegram_bot_token is not None:
                 telegram = TelegramChannel(
-                    settings, front, OrderedDispatcher(locks), metrics, clock, voice
+                    settings, front, OrderedDispatcher(locks), metrics, clock, speech
                 )
                 deliveries["telegram"] = telegram
             scheduler = ReminderScheduler(
@@ -162,6 +177,9 @@ def create_app(
             app.state.services = Services(
                 runtime, metrics, front, web, telegram, scheduler, migration_heads()
             )
+            housekeeping = asyncio.create_task(
+                _forget_old_claims(ProcessedUpdates(runtime.database), clock), name="claims"
+            )
             try:
                 if telegram is not None:
                     await telegram.start()
@@ -169,11 +187,16 @@ def create_app(
                 log.info("server_started", telegram=telegram is not None)
                 yield
             finally:
+                housekeeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await housekeeping
                 await scheduler.stop()
                 if telegram is not None:
                     await telegram.stop()
                 await locks.close()
                 await limiter.close()
+                if voice is None:
+                    speech.close()
 
     app = FastAPI(
         title="Calendar assistant",

@@ -32,7 +32,7 @@ IN_CI = os.environ.get("CI") == "true"
 #: at its default pace runs words together that Whisper base then mishears.
 ENGLISH = {
     "lunch": "Lunch with Anna on Friday at 1 pm for 90 minutes",
-    "standup": "Schedule a standup tomorrow at 10 am",
+    "team": "Schedule a meeting with the team tomorrow at 10 am",
     "calendar": "What is on my calendar next week",
     "dentist": "Cancel the dentist appointment on Thursday",
 }

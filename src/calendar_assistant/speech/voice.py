@@ -16,7 +16,7 @@ import structlog
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.speech.audio import AudioLimits, decode_audio
 from calendar_assistant.speech.opus import SpokenAudio
-from calendar_assistant.speech.problems import SpeechBusy, VoiceOff
+from calendar_assistant.speech.problems import SpeechBusy, SpeechProblem, VoiceOff
 from calendar_assistant.speech.synthesis import EspeakSynthesizer, SpeechSynthesizer
 from calendar_assistant.speech.transcription import Transcript, TranscriptionEngine
 
@@ -49,6 +49,7 @@ class Voice:
         self._pool = pool
         self._max_in_flight = workers * (1 + WAITING_PER_WORKER)
         self._in_flight = 0
+        self._warming: asyncio.Task[None] | None = None
 
     @property
     def can_listen(self) -> bool:
@@ -91,7 +92,20 @@ class Voice:
         if engine is not None:
             await asyncio.get_running_loop().run_in_executor(self._pool, engine.warm_up)
 
+    def warm_up_in_background(self) -> None:
+        """Start loading the model without waiting (server start-up); failures are logged."""
+        if self.engine is not None and self._warming is None:
+            self._warming = asyncio.create_task(self._warm_up_logged(), name="speech-warm-up")
+
+    async def _warm_up_logged(self) -> None:
+        try:
+            await self.warm_up()
+        except SpeechProblem as problem:  # raised again, to the user, on the first message
+            log.warning("voice model not loaded", detail=str(problem))
+
     def close(self) -> None:
+        if self._warming is not None:
+            self._warming.cancel()
         if self.engine is not None:
             self.engine.close()
         self._pool.shutdown(wait=False, cancel_futures=True)

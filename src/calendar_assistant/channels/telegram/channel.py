@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
 from telegram import Bot, BotCommand, Message, Update
@@ -24,12 +24,15 @@ from telegram.request import HTTPXRequest
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.telegram.formatting import keyboard, split_message
-from calendar_assistant.channels.telegram.voice import VoiceTranscriber
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import MENU
 from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.observability.metrics import Metrics
+from calendar_assistant.speech.voice_messages import hear_voice_message
+
+if TYPE_CHECKING:
+    from calendar_assistant.speech.voice import Voice
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +60,16 @@ def _seconds(error: RetryAfter) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
+def _duration_seconds(media: Any) -> float | None:
+    """A voice or audio file's declared length (an int or a timedelta, by PTB's setting)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        length: Any = media.duration
+    if isinstance(length, timedelta):
+        return length.total_seconds()
+    return float(length) if length is not None else None
+
+
 class TelegramChannel:
     """One bot: receives updates (polling or webhook), answers, delivers reminders."""
 
@@ -67,7 +80,7 @@ class TelegramChannel:
         dispatcher: OrderedDispatcher,
         metrics: Metrics,
         clock: Callable[[], datetime],
-        voice: VoiceTranscriber | None = None,
+        voice: Voice | None = None,
     ) -> None:
         token = settings.telegram_bot_token
         if token is None:
@@ -89,6 +102,7 @@ class TelegramChannel:
         self.ready = asyncio.Event()
         self.webhook_mode = bool(settings.telegram_webhook_url)
         self._updater: Updater | None = None
+        self._queue: asyncio.Queue[object] | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     # -- life cycle ----------------------------------------------------------------------
@@ -98,11 +112,16 @@ class TelegramChannel:
         self._tasks.append(asyncio.create_task(self._connect(), name="telegram-connect"))
 
     async def stop(self) -> None:
+        """Stop fetching, answer what was already fetched, then close the connection."""
+        if self._updater is not None and self._updater.running:
+            await self._updater.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._updater is not None and self._updater.running:
-            await self._updater.stop()
+        while self._queue is not None and not self._queue.empty():
+            update = self._queue.get_nowait()
+            if isinstance(update, Update):
+                self.accept(update)
         await self.dispatcher.close()
         with contextlib.suppress(TelegramError, RuntimeError):
             await self.bot.shutdown()
@@ -132,6 +151,7 @@ class TelegramChannel:
             log.info("telegram_webhook_mode", bot=self.bot.username)
             return
         queue: asyncio.Queue[object] = asyncio.Queue()
+        self._queue = queue
         self._updater = Updater(self.bot, queue)
         await self._updater.initialize()
         await self._updater.start_polling(
@@ -264,37 +284,27 @@ class TelegramChannel:
     async def _voice(
         self, message: Message, ref: UserRef, lang: Lang, now: datetime
     ) -> list[Reply]:
-        if self.voice is None:
-            return [
-                Reply(
-                    _t(
-                        lang,
-                        "Голосовые сообщения на этом сервере выключены. Напишите текстом.",
-                        "Voice messages are off on this server. Please type instead.",
-                    )
-                )
-            ]
+        """Show what was heard («🎤 …»), then answer it; problems get their explanation."""
         media = message.voice or message.audio
         assert media is not None
-        file = await self._call(partial(self.bot.get_file, media.file_id))
-        audio = bytes(await file.download_as_bytearray())
-        try:
-            text = await self.voice(
-                audio, mime_type=media.mime_type or "audio/ogg", language=ref.language_hint
-            )
-        except ValueError as error:
-            return [Reply(str(error))]
-        if not text or not text.strip():
-            return [
-                Reply(
-                    _t(
-                        lang,
-                        "Не разобрал голосовое. Повторите или напишите текстом.",
-                        "I could not make out the voice message. Say it again or type it.",
-                    )
-                )
-            ]
-        return await self.front.desk.handle(ref, Inbound(text=text), now)
+
+        async def download() -> bytes:
+            file = await self._call(partial(self.bot.get_file, media.file_id))
+            return bytes(await file.download_as_bytearray())
+
+        heard = await hear_voice_message(
+            self.voice,
+            download,
+            lang=lang,
+            declared_seconds=_duration_seconds(media),
+            declared_bytes=media.file_size,
+        )
+        if heard.text is None:
+            return [Reply(heard.echo)]
+        return [
+            Reply(heard.echo),
+            *await self.front.desk.handle(ref, Inbound(text=heard.text), now),
+        ]
 
     # -- sending -------------------------------------------------------------------------
 

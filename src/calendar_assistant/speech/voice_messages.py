@@ -1,0 +1,67 @@
+"""A voice message as any channel handles it: refuse early, download, transcribe, echo.
+
+The transcript is shown to the user («🎤 …») before the answer so a mishearing is visible
+and easy to correct; every problem becomes the reply that explains it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import structlog
+
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.speech.problems import (
+    AudioTooLarge,
+    AudioTooLong,
+    SpeechProblem,
+    SpeechSetupError,
+    TranscriptionFailed,
+    VoiceOff,
+)
+
+if TYPE_CHECKING:
+    from calendar_assistant.speech.voice import Voice
+
+log = structlog.get_logger("calendar_assistant.speech")
+
+
+@dataclass(frozen=True, slots=True)
+class HeardMessage:
+    """The transcript to answer (None when nothing can be answered) and the echo to show."""
+
+    text: str | None
+    echo: str
+
+
+async def hear_voice_message(
+    voice: Voice | None,
+    download: Callable[[], Awaitable[bytes]],
+    *,
+    lang: Lang,
+    declared_seconds: float | None = None,
+    declared_bytes: int | None = None,
+) -> HeardMessage:
+    """Transcribe a voice message with the user's language as the hint.
+
+    The channel's declared duration and size are checked before downloading, so an
+    hour-long recording costs nothing; the real ones are checked again while decoding.
+    """
+    try:
+        if voice is None or not voice.can_listen:
+            raise VoiceOff()
+        limits = voice.limits
+        if declared_bytes is not None and declared_bytes > limits.max_bytes:
+            raise AudioTooLarge(declared_bytes, limits.max_bytes)
+        if declared_seconds is not None and declared_seconds > limits.max_seconds + 0.5:
+            raise AudioTooLong(limits.max_seconds)
+        audio = await download()
+        transcript = await voice.transcribe(audio, hint=lang)
+    except SpeechProblem as problem:
+        operator_should_know = isinstance(problem, SpeechSetupError | TranscriptionFailed)
+        report = log.warning if operator_should_know else log.info
+        report("voice not heard", problem=type(problem).__name__, detail=str(problem))
+        return HeardMessage(None, problem.explain(lang))
+    return HeardMessage(transcript.text, f"🎤 «{transcript.text}»")

@@ -1,0 +1,150 @@
+"""Voice messages through the real server and python-telegram-bot against the fake Bot API:
+the transcript is echoed, the right events are created, problems are answered."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from calendar_assistant.config import Settings
+from calendar_assistant.server import create_app
+from calendar_assistant.speech.voice import Voice
+from calendar_assistant.storage.models import EventRow
+from fakes.telegram import TOKEN, FakeTelegram
+
+from .conftest import speak_ogg
+
+Start = Callable[..., AbstractAsyncContextManager[FastAPI]]
+
+
+@pytest.fixture
+def fake() -> Any:
+    with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+def start(tmp_path: Path, fake: FakeTelegram) -> Start:
+    """`async with start(now, voice, **settings) as app`: the server with its bot on the fake."""
+
+    @asynccontextmanager
+    async def running(now: datetime, voice: Voice | None, **extra: Any) -> AsyncIterator[FastAPI]:
+        values: dict[str, Any] = {
+            "data_dir": tmp_path,
+            "database_url": f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
+            "telegram_bot_token": TOKEN,
+            "telegram_api_base_url": fake.base_url,
+            "reminder_poll_seconds": 5,
+            "default_timezone": "Europe/Moscow",
+            **extra,
+        }
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        app = create_app(settings, clock=lambda: now, voice=voice)
+        async with app.router.lifespan_context(app):
+            await app.state.services.telegram.ready.wait()
+            yield app
+
+    return running
+
+
+async def _events(app: FastAPI) -> list[EventRow]:
+    async with app.state.services.runtime.database.session() as session:
+        return list((await session.scalars(select(EventRow).order_by(EventRow.start_utc))).all())
+
+
+async def test_a_spoken_english_command_creates_the_event_and_echoes_the_transcript(
+    start: Start, fake: FakeTelegram, voice: Voice, english_clips: dict[str, bytes]
+) -> None:
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))  # a Tuesday
+    async with start(now, voice) as app:
+        fake.send_voice(31, english_clips["lunch"], duration=5)
+        await fake.until(lambda: len(fake.texts_to(31)) >= 2, within=60, what="the answer")
+        echo, answer = fake.texts_to(31)[:2]
+        assert echo.startswith("🎤 «")
+        assert "Anna" in echo
+        assert "Lunch with Anna" in answer
+        events = await _events(app)
+    assert len(events) == 1
+    assert "lunch with anna" in events[0].title.lower()
+    assert events[0].start_utc.replace(tzinfo=UTC) == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    assert events[0].end_utc.replace(tzinfo=UTC) == datetime(2026, 11, 27, 11, 30, tzinfo=UTC)
+    assert len(fake.calls_of("getFile")) == 1
+
+
+async def test_a_spoken_command_lands_on_the_right_hour_across_a_dst_change(
+    start: Start, fake: FakeTelegram, voice: Voice, english_clips: dict[str, bytes]
+) -> None:
+    """New York springs forward on 2027-03-14: 10 am that day is 14:00 UTC, not 15:00."""
+    now = datetime(2027, 3, 13, 12, 0, tzinfo=ZoneInfo("America/New_York"))
+    async with start(now, voice, default_timezone="America/New_York") as app:
+        fake.send_voice(32, english_clips["team"], duration=4)
+        await fake.until(lambda: len(fake.texts_to(32)) >= 2, within=60, what="the answer")
+        events = await _events(app)
+    assert len(events) == 1
+    title = events[0].title.lower()
+    assert "meeting with" in title
+    assert "team" in title
+    assert events[0].start_utc.replace(tzinfo=UTC) == datetime(2027, 3, 14, 14, 0, tzinfo=UTC)
+
+
+async def test_russian_voice_runs_end_to_end(
+    start: Start, fake: FakeTelegram, voice: Voice, russian_clips: dict[str, bytes]
+) -> None:
+    """espeak-ng's Russian is too robotic for Whisper base: a transcript and an answer."""
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    async with start(now, voice):
+        fake.send_voice(33, russian_clips["team"], duration=4)
+        await fake.until(lambda: len(fake.texts_to(33)) >= 2, within=60, what="the answer")
+    echo, answer = fake.texts_to(33)[:2]
+    assert echo.startswith("🎤 «")
+    assert any("а" <= letter.lower() <= "я" for letter in echo)
+    assert answer.strip()
+
+
+async def test_without_a_model_voice_is_off_and_the_reply_says_how_to_turn_it_on(
+    start: Start, fake: FakeTelegram
+) -> None:
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    async with start(now, None):
+        fake.send_voice(34, b"OggS not really audio", duration=2)
+        await fake.until(lambda: len(fake.texts_to(34)) == 1, what="the voice-off reply")
+    assert "Голосовые сообщения выключены" in fake.texts_to(34)[0]
+    assert "WHISPER_MODEL" in fake.texts_to(34)[0]
+    assert not fake.calls_of("getFile")
+
+
+async def test_a_recording_over_the_cap_is_refused_before_it_is_downloaded(
+    start: Start, fake: FakeTelegram, voice: Voice
+) -> None:
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    async with start(now, voice):
+        fake.send_voice(35, b"OggS long", duration=600)
+        await fake.until(lambda: len(fake.texts_to(35)) == 1, what="the too-long reply")
+    assert "2 минуты" in fake.texts_to(35)[0]
+    assert not fake.calls_of("getFile")
+
+
+async def test_audio_that_cannot_be_read_gets_a_clear_reply_and_creates_nothing(
+    start: Start, fake: FakeTelegram, voice: Voice
+) -> None:
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    async with start(now, voice) as app:
+        fake.send_voice(36, b"OggS" + bytes(range(256)) * 4, duration=2)
+        await fake.until(lambda: len(fake.texts_to(36)) == 1, what="the unreadable reply")
+        assert await _events(app) == []
+    assert "OGG/Opus" in fake.texts_to(36)[0]
+
+
+def test_speak_ogg_makes_telegram_voice_notes() -> None:
+    """The clips are what Telegram sends: Opus in OGG."""
+    clip = speak_ogg("Hello", "en")
+    assert clip.startswith(b"OggS")
+    assert b"OpusHead" in clip[:200]
