@@ -1596,6 +1596,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "start": "2026-12-07 09:00",
         },
     ),
+    ("What day is the offsite?", {"intent": "search_events", "target": {"title": "Offsite"}}),
 ]
 
 

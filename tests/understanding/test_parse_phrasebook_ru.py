@@ -1713,6 +1713,19 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "changes": {"start": "2026-11-25 16:00"},
         },
     ),
+    ("Закажи пиццу на 7 вечера", {"intent": "unknown"}),
+    ("Верни встречу обратно", {"intent": "undo"}),
+    (
+        "Когда можно поставить встречу на час в пятницу?",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-11-27 00:00",
+            "range_end": "2026-11-28 00:00",
+            "duration_minutes": 60,
+        },
+    ),
+    ("В какой день ретро?", {"intent": "search_events", "target": {"title": "Ретро"}}),
+    ("Удали встречу 31 февраля", {"intent": "delete_event", "missing": ["target", "date"]}),
 ]
 
 

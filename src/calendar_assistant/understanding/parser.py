@@ -382,9 +382,14 @@ def _delete(msg: Message, cue: IntentCue) -> Command:
         intent=Intent.DELETE_EVENT,
         lang=msg.lang,
         target=None if empty else target,
-        missing=(Missing.TARGET,) if empty else (),
+        missing=((Missing.TARGET,) if empty else ()) + _invalid_date(reading),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _invalid_date(reading: Reading) -> tuple[Missing, ...]:
+    """«31 февраля»: ask for the date again rather than act on the rest of the words."""
+    return (Missing.DATE,) if reading.invalid else ()
 
 
 def _split_update(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
@@ -479,6 +484,7 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         missing.append(Missing.TARGET)
     if changes is None and day is None:
         missing.append(Missing.TIME)
+    missing += _invalid_date(new) + _invalid_date(old)
     return Command(
         intent=Intent.UPDATE_EVENT,
         lang=msg.lang,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calendar_assistant.domain.commands import Intent
+from calendar_assistant.understanding.morphology import parses
 from calendar_assistant.understanding.rules.cues import Cues, find_first, longest_at, match_at
 from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
 from calendar_assistant.understanding.tokens import Token
@@ -93,7 +94,7 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
         return IntentCue(_INTENT_OF[key], span, 0.9 if position <= 2 else 0.75)
     if search is not None:
         return IntentCue(Intent.SEARCH_EVENTS, search, 0.75)
-    if pieces and not _is_question(tokens, cues):
+    if pieces and not _is_question(tokens, cues) and not _starts_with_a_request(tokens, used):
         return IntentCue(Intent.CREATE_EVENT, None, 0.6)
     return IntentCue(Intent.UNKNOWN, None, 0.3)
 
@@ -104,6 +105,15 @@ def _is_question(tokens: list[Token], cues: Cues) -> bool:
         return True
     first = next((t for t in tokens if t.kind != "mark"), None)
     return first is not None and any(match_at([first], 0, p) for p in cues.phrases("question"))
+
+
+def _starts_with_a_request(tokens: list[Token], used: frozenset[int]) -> bool:
+    """«Закажи пиццу на 7 вечера»: an imperative we have no cue for is not an event name."""
+    first = next((k for k, t in enumerate(tokens) if t.kind == "word" and k not in used), None)
+    if first is None:
+        return False
+    readings = parses(tokens[first].norm)
+    return bool(readings) and "impr" in readings[0].tag.grammemes  # the likeliest reading
 
 
 def _is_find_slot_noun_only(tokens: list[Token], span: tuple[int, int]) -> bool:
