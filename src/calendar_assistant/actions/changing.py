@@ -7,18 +7,11 @@ from typing import Any
 
 from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.creating import summary_of
-from calendar_assistant.actions.finding import (
-    distinct_events,
-    find_occurrences,
-    refetch,
-    target_of,
-)
-from calendar_assistant.actions.matching import match_score, title_matches
+from calendar_assistant.actions.finding import resolve_target, target_of
+from calendar_assistant.actions.matching import title_matches
 from calendar_assistant.actions.outcomes import (
-    ChangedMeanwhile,
     Deleted,
     Invalid,
-    NeedsChoice,
     NeedsConfirmation,
     NeedsDetails,
     NeedsScope,
@@ -33,35 +26,6 @@ from calendar_assistant.actions.snapshots import event_from_json, event_to_json
 from calendar_assistant.calendars.base import CalendarError
 from calendar_assistant.domain.commands import Command, EventChanges, Missing
 from calendar_assistant.domain.events import Event, EventPatch, Scope
-
-_CHOICES = 6
-
-
-async def _resolve_target(
-    command: Command, resolution: Resolution, ctx: ActionContext
-) -> Event | Outcome:
-    """The one occurrence the command means, or the question/answer that stops us."""
-    if resolution.target is not None:
-        current = await refetch(ctx, resolution.target)
-        if current is None:
-            return ChangedMeanwhile(None)
-        if current.version != resolution.target.version:
-            return ChangedMeanwhile(current)
-        return current
-    target = target_of(command)
-    if not (target.title or target.start or target.range_start):
-        return NeedsDetails(command, (Missing.TARGET,))
-    found = await find_occurrences(ctx, target)
-    if not found:
-        return NothingFound(target.title, target.range_start, target.range_end)
-    events = distinct_events(found, target.title)
-    if len(events) > 1 and target.title:
-        best = [e for e in events if match_score(target.title, e.title) == 1.0]
-        if len(best) == 1:
-            events = best
-    if len(events) > 1:
-        return NeedsChoice(tuple(events[:_CHOICES]))
-    return events[0]
 
 
 def _occurrence_key(event: Event) -> datetime | None:
@@ -117,7 +81,7 @@ async def update_event(command: Command, resolution: Resolution, ctx: ActionCont
         return await _move_range(command, resolution, ctx)
     if ctx.calendar.capabilities.read_only:
         return Invalid(Problem.READ_ONLY)
-    resolved = await _resolve_target(command, resolution, ctx)
+    resolved = await resolve_target(command, resolution, ctx)
     if not isinstance(resolved, Event):
         return resolved
     event = resolved
@@ -160,7 +124,7 @@ async def delete_event(command: Command, resolution: Resolution, ctx: ActionCont
     bulk = command.range_start is not None and command.range_end is not None
     if bulk and target.range_start is None and target.start is None:
         return await _delete_range(command, resolution, ctx)
-    resolved = await _resolve_target(command, resolution, ctx)
+    resolved = await resolve_target(command, resolution, ctx)
     if not isinstance(resolved, Event):
         return resolved
     event = resolved

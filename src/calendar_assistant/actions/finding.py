@@ -6,13 +6,22 @@ from datetime import datetime, timedelta
 
 from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.matching import match_score, title_matches
-from calendar_assistant.domain.commands import Command, EventTarget
+from calendar_assistant.actions.outcomes import (
+    ChangedMeanwhile,
+    NeedsChoice,
+    NeedsDetails,
+    NothingFound,
+    Outcome,
+    Resolution,
+)
+from calendar_assistant.domain.commands import Command, EventTarget, Missing
 from calendar_assistant.domain.events import Event
 
 # Look close first, then far: most requests mean something in the next two weeks, and a
 # year of expanded series is the expensive case.
 _NEAR = timedelta(days=14)
 _FAR = timedelta(days=366)
+_CHOICES = 6  # at most this many numbered choices
 
 
 def target_of(command: Command) -> EventTarget:
@@ -77,3 +86,38 @@ async def refetch(ctx: ActionContext, chosen: Event) -> Event | None:
         if event.id == chosen.id and event.recurrence_id == chosen.recurrence_id:
             return event
     return None
+
+
+async def resolve_target(
+    command: Command,
+    resolution: Resolution,
+    ctx: ActionContext,
+    *,
+    upcoming_only: bool = False,
+) -> Event | Outcome:
+    """The one occurrence the command means, or the question or answer that stops us.
+
+    An occurrence chosen earlier (`resolution.target`) is read again: if it changed or
+    went meanwhile, that is the answer, and nothing gets overwritten.
+    """
+    if resolution.target is not None:
+        current = await refetch(ctx, resolution.target)
+        if current is None:
+            return ChangedMeanwhile(None)
+        if current.version != resolution.target.version:
+            return ChangedMeanwhile(current)
+        return current
+    target = target_of(command)
+    if not (target.title or target.start or target.range_start):
+        return NeedsDetails(command, (Missing.TARGET,))
+    found = await find_occurrences(ctx, target, upcoming_only=upcoming_only)
+    if not found:
+        return NothingFound(target.title, target.range_start, target.range_end)
+    events = distinct_events(found, target.title)
+    if len(events) > 1 and target.title:
+        best = [e for e in events if match_score(target.title, e.title) == 1.0]
+        if len(best) == 1:
+            events = best
+    if len(events) > 1:
+        return NeedsChoice(tuple(events[:_CHOICES]))
+    return events[0]

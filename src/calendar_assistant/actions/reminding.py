@@ -11,12 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from calendar_assistant.actions.context import ActionContext, instant
-from calendar_assistant.actions.finding import distinct_events, find_occurrences, target_of
+from calendar_assistant.actions.finding import resolve_target
 from calendar_assistant.actions.outcomes import (
     Invalid,
-    NeedsChoice,
     NeedsDetails,
-    NothingFound,
     Outcome,
     Problem,
     ReminderSet,
@@ -24,6 +22,7 @@ from calendar_assistant.actions.outcomes import (
     UndoRecord,
 )
 from calendar_assistant.domain.commands import Command, Missing
+from calendar_assistant.domain.events import Event
 
 
 async def create_reminder(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
@@ -51,19 +50,10 @@ async def create_reminder(command: Command, resolution: Resolution, ctx: ActionC
 async def _before_event(
     command: Command, resolution: Resolution, ctx: ActionContext, minutes: int
 ) -> Outcome:
-    target = target_of(command)
-    if resolution.target is not None:
-        event = resolution.target
-    else:
-        if not (target.title or target.start or target.range_start):
-            return NeedsDetails(command, (Missing.TARGET,))
-        found = await find_occurrences(ctx, target, upcoming_only=True)
-        if not found:
-            return NothingFound(target.title, target.range_start, target.range_end)
-        events = distinct_events(found, target.title)
-        if len(events) > 1:
-            return NeedsChoice(tuple(events[:6]))
-        event = events[0]
+    resolved = await resolve_target(command, resolution, ctx, upcoming_only=True)
+    if not isinstance(resolved, Event):
+        return resolved
+    event = resolved
     due = instant(event.start) - timedelta(minutes=minutes)
     if due < instant(ctx.now) - timedelta(minutes=1):
         return Invalid(Problem.IN_THE_PAST)
