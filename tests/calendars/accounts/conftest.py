@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from ..caldav.conftest import radicale
-from ..google.conftest import client_config, google, google_oauth
+from ..google.conftest import api, client_config, google, google_oauth
 
-__all__ = ["client_config", "google", "google_oauth", "radicale"]
+__all__ = ["api", "client_config", "google", "google_oauth", "radicale"]
