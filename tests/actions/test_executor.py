@@ -455,3 +455,30 @@ async def test_an_hour_on_a_fall_back_night_is_an_hour(
     assert outcome.event.end.astimezone(UTC) - outcome.event.start.astimezone(UTC) == timedelta(
         hours=1
     )
+
+
+async def test_a_reminder_too_late_for_today_goes_to_the_next_occurrence(
+    ctx: ActionContext,
+) -> None:
+    await add(ctx, "Стендап", NOW.replace(hour=14, minute=10), 15, rrule="FREQ=DAILY")
+    outcome = await execute(
+        Command(
+            intent=Intent.CREATE_REMINDER,
+            target=EventTarget(title="стендап"),
+            reminder_minutes_before=15,
+        ),
+        ctx,
+    )
+    assert isinstance(outcome, ReminderSet)
+    assert outcome.due == at(13, 55).astimezone(UTC)
+    single = await add(ctx, "Звонок", NOW.replace(hour=14, minute=5))
+    late = await execute(
+        Command(
+            intent=Intent.CREATE_REMINDER,
+            target=EventTarget(title="звонок"),
+            reminder_minutes_before=30,
+        ),
+        ctx,
+    )
+    assert late == Invalid(Problem.IN_THE_PAST)
+    assert single

@@ -24,6 +24,8 @@ from calendar_assistant.actions.outcomes import (
 from calendar_assistant.domain.commands import Command, Missing
 from calendar_assistant.domain.events import Event
 
+_SERIES_LOOKAHEAD = timedelta(days=366)
+
 
 async def create_reminder(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
     if command.reminder_minutes_before is not None:
@@ -55,6 +57,19 @@ async def _before_event(
         return resolved
     event = resolved
     due = instant(event.start) - timedelta(minutes=minutes)
+    if due < instant(ctx.now) and event.is_recurring:
+        # Too late for this occurrence of a series: the next one it is still in time for.
+        later = await ctx.calendar.list_events(event.end, event.end + _SERIES_LOOKAHEAD)
+        event = next(
+            (
+                e
+                for e in later
+                if e.id == event.id
+                and instant(e.start) - timedelta(minutes=minutes) >= instant(ctx.now)
+            ),
+            event,
+        )
+        due = instant(event.start) - timedelta(minutes=minutes)
     if due < instant(ctx.now) - timedelta(minutes=1):
         return Invalid(Problem.IN_THE_PAST)
     reminder_id = await ctx.reminders.add(
