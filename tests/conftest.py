@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -102,6 +102,12 @@ def postgres_url() -> Iterator[str]:
     url = make_url(_admin_url()).set(database=name)
     yield url.render_as_string(hide_password=False)
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_admin(postgres_url: str) -> Callable[[str], None]:
+    """Run one statement on the server's admin database (e.g. CREATE DATABASE)."""
+    return _admin
 
 
 @pytest.fixture

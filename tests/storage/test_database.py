@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from calendar_assistant import storage
 from calendar_assistant.config import Settings
@@ -151,8 +154,6 @@ async def test_a_folder_that_cannot_be_created_is_reported(tmp_path: Path) -> No
 
 
 def test_a_bad_url_is_reported() -> None:
-    import asyncio
-
     with pytest.raises(StorageError, match="not a database URL"):
         asyncio.run(Database.open("definitely not a url"))
 
@@ -168,6 +169,21 @@ async def test_a_postgres_scheme_url_opens(postgres_url: str) -> None:
     plain = postgres_url.replace("postgresql+asyncpg://", "postgres://")
     async with await Database.open(plain) as db:
         assert db.engine.url.drivername == "postgresql+asyncpg"
+
+
+@pytest.mark.postgres
+async def test_replicas_starting_together_migrate_once(
+    postgres_url: str, postgres_admin: Callable[[str], None]
+) -> None:
+    name = f"calendar_assistant_race_{uuid.uuid4().hex[:8]}"
+    await asyncio.to_thread(postgres_admin, f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+        opened = await asyncio.gather(*(Database.open(url) for _ in range(4)))
+        for db in opened:
+            await db.close()
+    finally:
+        await asyncio.to_thread(postgres_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def test_an_unsupported_database_is_reported() -> None:

@@ -32,11 +32,27 @@ _WRITE = "calendar_assistant_write"
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
 
+# PostgreSQL advisory lock key held while migrating: replicas starting together take turns.
+_MIGRATION_LOCK = 0x43414C454E444152
+
+
 def _migrate(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.attributes["connection"] = connection
-    command.upgrade(config, "heads")
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})")
+    try:
+        command.upgrade(config, "heads")
+        connection.commit()  # before unlocking: the next replica must see the new tables
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        if postgres:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK})")
+            connection.commit()
 
 
 class Database:
