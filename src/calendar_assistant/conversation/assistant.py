@@ -17,6 +17,7 @@ import structlog
 
 from calendar_assistant.actions.context import ActionContext
 from calendar_assistant.actions.executor import execute, revert
+from calendar_assistant.actions.matching import title_matches
 from calendar_assistant.actions.outcomes import (
     WRITES,
     BackendFailed,
@@ -238,7 +239,7 @@ class _Turn:
             if scope is not None:
                 return await self._answer(pending, scope, None, lang)
         if stage is Stage.CHOOSE:
-            number = answers.number(text)
+            number = answers.number(text) or _named_choice(pending, text)
             if number is not None:
                 return await self._answer(pending, Answer.PICK, number, lang)
         if stage is Stage.CONFLICT:
@@ -378,6 +379,12 @@ class _Turn:
             await self.a.states.clear(self.profile.user_id)
             self.had_state = False
         self.pending = None
+
+
+def _named_choice(pending: Pending, text: str) -> int | None:
+    """«с Петром» after «Какое именно?»: the one choice whose title the answer names."""
+    named = [i for i, e in enumerate(pending.choices, 1) if title_matches(text, e.title)]
+    return named[0] if len(named) == 1 else None
 
 
 def _pinned(outcome: Outcome, resolution: Resolution) -> Resolution:
