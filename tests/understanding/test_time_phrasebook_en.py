@@ -265,6 +265,16 @@ PHRASES = [
     ("1/15/2027", "time", "2027-01-15 00:00", "2027-01-16 00:00", "day"),
     ("wendesday at 3", "time", "2027-03-17 15:00", "2027-03-17 16:00", "hour"),
     ("on Decmber 5", "time", "2027-12-05 00:00", "2027-12-06 00:00", "day"),
+    ("couple of hours", "duration", 7200),
+    ("in a couple of days", "time", "2027-03-14 00:00", "2027-03-15 00:00", "day"),
+    ("twenty-five minutes", "duration", 1500),
+    ("at twenty past five", "time", "2027-03-12 17:20", "2027-03-12 17:21", "minute"),
+    ("the twenty-first of December", "time", "2027-12-21 00:00", "2027-12-22 00:00", "day"),
+    ("for three and a half hours", "duration", 12600),
+    ("in a week on Friday", "time", "2027-03-26 00:00", "2027-03-27 00:00", "day"),
+    ("the rest of the week", "interval", "2027-03-12 00:00", "2027-03-15 00:00", "day"),
+    ("at nine thirty", "time", "2027-03-13 09:30", "2027-03-13 09:31", "minute"),
+    ("from December 28 to January 8", "interval", "2027-12-28 00:00", "2028-01-09 00:00", "day"),
 ]
 
 

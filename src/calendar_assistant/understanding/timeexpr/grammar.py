@@ -745,6 +745,7 @@ class Grammar:
                 day = self.today + timedelta(days=n)
             elif unit == "week":
                 day = self.today + timedelta(weeks=n)
+                return Piece(Kind.DAY, i, end, prep=prep, day=day, extra={"week_offset": n})
             elif unit == "month":
                 day = self.today + relativedelta(months=n)
             elif unit == "quarter":

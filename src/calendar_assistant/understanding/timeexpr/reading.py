@@ -108,11 +108,20 @@ class Reading:
 def combine(pieces: list[Piece]) -> Reading:
     """Put pieces together; the first of each kind wins, later ones refine."""
     r = Reading(pieces=list(pieces))
+    weeks_ahead = 0
     for p in pieces:
         if p.kind == Kind.DAY:
             if p.monthday is not None and r.monthday is None:
                 r.monthday = p.monthday
+            if r.day is not None and p.from_weekday and p.day and weeks_ahead:
+                # «через неделю в понедельник»: the nearest Monday, a week later
+                r.day = p.day + timedelta(weeks=weeks_ahead)
+                r.from_weekday = True
+                continue
             if r.day is None:
+                offset = p.extra.get("week_offset")
+                if isinstance(offset, int):
+                    weeks_ahead = offset
                 r.day = p.day
                 r.from_weekday = p.from_weekday
             if p.part and r.part is None:
