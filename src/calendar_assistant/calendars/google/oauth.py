@@ -22,11 +22,12 @@ import structlog
 from cryptography.fernet import InvalidToken
 from sqlalchemy import delete, select
 
-from calendar_assistant.calendars.accounts.credentials import CredentialCipher
+from calendar_assistant.calendars.accounts.credentials import CredentialCipher, parse_keys
 from calendar_assistant.calendars.accounts.models import OAuthGrantRow
 from calendar_assistant.calendars.accounts.store import Account, AccountStore
 from calendar_assistant.calendars.google.api import SCOPE, GoogleApi, GoogleClientConfig
 from calendar_assistant.calendars.google.backend import list_calendars
+from calendar_assistant.config import Settings
 from calendar_assistant.storage.database import Database
 
 STATE_LIFETIME = timedelta(minutes=10)
@@ -180,3 +181,13 @@ class GoogleConnector:
             "refresh_token": body.get("refresh_token"),
             "expiry": (now + timedelta(seconds=expires_in)).isoformat(),
         }
+
+
+def google_connector(database: Database, settings: Settings) -> GoogleConnector | None:
+    """The app's connector, or None when Google is not configured (client, redirect, keys)."""
+    keys = parse_keys(settings.credentials_keys)
+    config = GoogleClientConfig.from_settings(settings)
+    if not keys or config is None or not config.redirect_url:
+        return None
+    cipher = CredentialCipher(keys)
+    return GoogleConnector(config, database, cipher, AccountStore(database, cipher))
