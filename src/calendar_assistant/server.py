@@ -19,6 +19,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from calendar_assistant.calendars.google.oauth import google_connector
+from calendar_assistant.calendars.google.oauth_routes import build_oauth_router
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import (
     InProcessLocks,
@@ -150,6 +152,7 @@ def create_app(
                 if settings.redis_url
                 else InProcessRateLimiter(settings.rate_limit_per_minute)
             )
+            app.state.google_connector = google_connector(runtime.database, settings)
             desk = AccountDesk(runtime.database, settings, runtime.assistant)
             front = FrontDoor(
                 desk,
@@ -228,5 +231,10 @@ def create_app(
         return Response(services(request).metrics.exposition(), media_type=CONTENT_TYPE)
 
     app.include_router(telegram_router(lambda request: services(request).telegram))
+    app.include_router(
+        build_oauth_router(
+            lambda request: getattr(request.app.state, "google_connector", None), clock
+        )
+    )
     app.include_router(web_router(lambda request: services(request).web))
     return app
