@@ -267,9 +267,7 @@ class Router:
             latency_ms=round((clock.perf_counter() - started) * 1000, 1),
             grammar_share=round(self.stats.grammar_share, 3),
         )
-        self.remember(user.user_key, "user", text)
-        if result.text:
-            self.remember(user.user_key, "assistant", result.text)
+        self.remember(user.user_key, "user", text)  # the caller remembers what it replied
         return result
 
     def recent(self, user_key: str | None) -> Sequence[tuple[str, str]]:
@@ -279,7 +277,10 @@ class Router:
         return tuple(self._history[user_key])
 
     def remember(self, user_key: str | None, role: str, text: str) -> None:
-        """Keep a turn for the next prompt (in memory; bounded per user and in users)."""
+        """Keep a turn for the next prompt (in memory; bounded per user and in users).
+
+        `understand` keeps the user's messages; the conversation adds its replies.
+        """
         if user_key is None or self.history_turns == 0:
             return
         turns = self._history.pop(user_key, None) or deque(maxlen=self.history_turns)

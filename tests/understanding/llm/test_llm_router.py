@@ -161,10 +161,12 @@ async def test_a_write_the_user_asked_for_passes(
 async def test_recent_turns_reach_the_prompt(router: Router, fake_anthropic: FakeAnthropic) -> None:
     await router.understand("Какие у меня встречи на сегодня?", USER)  # answered by the grammar
     fake_anthropic.script(message(text_block("Не знаю, какая будет погода.")))
+    router.remember("u1", "assistant", "Сегодня ничего нет.")  # the conversation's reply
     await router.understand("Какая завтра погода?", USER)
     context = fake_anthropic.bodies[0]["system"][1]["text"]
     assert '- user: "Какие у меня встречи на сегодня?"' in context
-    assert router.recent("u1")[-1] == ("assistant", "Не знаю, какая будет погода.")
+    assert '- assistant: "Сегодня ничего нет."' in context
+    assert router.recent("u1")[-1] == ("user", "Какая завтра погода?")
     assert router.recent("someone-else") == ()
 
 
