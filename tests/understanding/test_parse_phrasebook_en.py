@@ -1597,6 +1597,70 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     ("What day is the offsite?", {"intent": "search_events", "target": {"title": "Offsite"}}),
+    (
+        "Schedule time for deep work tomorrow morning",
+        {
+            "intent": "create_event",
+            "title": "Time for deep work",
+            "start": "2026-12-04 09:00",
+            "end": "2026-12-04 10:00",
+        },
+    ),
+    (
+        "Reserve a spot for yoga on Saturday at 9am",
+        {
+            "intent": "create_event",
+            "title": "Spot for yoga",
+            "start": "2026-12-05 09:00",
+            "end": "2026-12-05 10:00",
+        },
+    ),
+    (
+        "Schedule an important meeting with the client tomorrow at 10",
+        {
+            "intent": "create_event",
+            "title": "Important meeting with the client",
+            "start": "2026-12-04 10:00",
+            "end": "2026-12-04 11:00",
+        },
+    ),
+    (
+        "Add annual checkup on December 15 at 9am",
+        {
+            "intent": "create_event",
+            "title": "Annual checkup",
+            "start": "2026-12-15 09:00",
+            "end": "2026-12-15 10:00",
+        },
+    ),
+    (
+        "Schedule a quick call with Dima in an hour",
+        {
+            "intent": "create_event",
+            "title": "Quick call with Dima",
+            "start": "2026-12-03 20:45",
+            "end": "2026-12-03 21:45",
+            "attendees": ["Dima"],
+        },
+    ),
+    (
+        "Set up a product demo for the new client on Dec 10 at 3pm",
+        {
+            "intent": "create_event",
+            "title": "Product demo for the new client",
+            "start": "2026-12-10 15:00",
+            "end": "2026-12-10 16:00",
+        },
+    ),
+    (
+        "Schedule a call tomorrow after 2pm",
+        {
+            "intent": "create_event",
+            "title": "Call",
+            "start": "2026-12-04 14:00",
+            "end": "2026-12-04 15:00",
+        },
+    ),
 ]
 
 

@@ -172,6 +172,9 @@ def _create(msg: Message, cue: IntentCue) -> Command:
             start, end = midnight(first, res.tz), midnight(first + timedelta(days=1), res.tz)
     else:
         start = res.start(reading)
+        if start is None and reading.start_bound is not None and reading.clock is None:
+            # «завтра после обеда», "tomorrow after 2pm": the event starts then
+            start = res.bound_moment(reading.start_bound, reading, "start")
         if start is not None:
             end = res.end(reading, start, msg.default_seconds)
         else:

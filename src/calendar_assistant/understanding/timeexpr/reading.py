@@ -109,6 +109,7 @@ def combine(pieces: list[Piece]) -> Reading:
     """Put pieces together; the first of each kind wins, later ones refine."""
     r = Reading(pieces=list(pieces))
     weeks_ahead = 0
+    weak_clock = False
     for p in pieces:
         if p.kind == Kind.DAY:
             if p.monthday is not None and r.monthday is None:
@@ -134,10 +135,10 @@ def combine(pieces: list[Piece]) -> Reading:
                 r.part = p.part
             if p.day is not None and r.day is None:
                 r.day = p.day
-        elif p.kind == Kind.CLOCK:
-            if r.clock is None:
-                r.clock = p.clock
-            elif r.clock_end is None:
+        elif p.kind == Kind.CLOCK and p.clock is not None:
+            if r.clock is None or (weak_clock and not _weak(p)):
+                r.clock, weak_clock = p.clock, _weak(p)  # "for two … at 8pm": 8pm is the time
+            elif r.clock_end is None and p.prep in ("до", "по", "to", "till", "until"):
                 r.clock_end = p.clock
         elif p.kind == Kind.CLOCK_RANGE and r.clock is None:
             r.clock, r.clock_end = p.clock, p.clock_end
@@ -184,6 +185,17 @@ def combine(pieces: list[Piece]) -> Reading:
             r.recurrence = Recurrence(rec.freq, rec.interval, (r.day.weekday(),), rec.bymonthday)
             r.day = None
     return r
+
+
+def _weak(p: Piece) -> bool:
+    """A bare number after «на»/"for" is a time only when nothing better is said."""
+    clock = p.clock
+    return (
+        clock is not None
+        and p.prep in ("на", "for", "to")
+        and clock.meridiem is None
+        and not clock.precise
+    )
 
 
 class Resolver:
