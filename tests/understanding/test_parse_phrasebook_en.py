@@ -1661,6 +1661,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "end": "2026-12-04 15:00",
         },
     ),
+    ("Help me find time for a meeting", {"intent": "find_free_slots"}),
 ]
 
 

@@ -1846,6 +1846,16 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "end": "2026-12-07 11:00",
         },
     ),
+    ("Помоги найти время для встречи", {"intent": "find_free_slots"}),
+    (
+        "Напоминай каждый день в 9 пить воду",
+        {
+            "intent": "create_reminder",
+            "title": "Пить воду",
+            "recurrence": "FREQ=DAILY",
+            "start": "2026-11-25 09:00",
+        },
+    ),
 ]
 
 

@@ -60,7 +60,8 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
     used = frozenset(k for p in pieces for k in range(p.start, p.end))
     short = len(words) <= 6
     help_cue = find_first(tokens, cues.phrases("help"))
-    if help_cue is not None and short and not pieces:
+    other = any(find_first(tokens, cues.phrases(key)) is not None for key in (*STRONG, "create"))
+    if help_cue is not None and short and not pieces and not other:
         return IntentCue(Intent.HELP, help_cue, 0.95)
     undo_cue = find_first(tokens, cues.phrases("undo"))
     if undo_cue is not None and len(words) <= 7:
