@@ -44,6 +44,7 @@ from calendar_assistant.observability.metered_calendar import metered
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
 from calendar_assistant.reminders.scheduler import ReminderDelivery, ReminderScheduler
 from calendar_assistant.runtime import Runtime, open_runtime
+from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
 
 log = structlog.get_logger(__name__)
@@ -167,7 +168,13 @@ def create_app(
             telegram: TelegramChannel | None = None
             if settings.telegram_bot_token is not None:
                 telegram = TelegramChannel(
-                    settings, front, OrderedDispatcher(locks), metrics, clock, speech
+                    settings,
+                    front,
+                    OrderedDispatcher(locks),
+                    metrics,
+                    clock,
+                    speech,
+                    VoicePreferences(runtime.database, default=settings.voice_replies),
                 )
                 deliveries["telegram"] = telegram
             scheduler = ReminderScheduler(

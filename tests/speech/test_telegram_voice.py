@@ -77,6 +77,7 @@ async def test_a_spoken_english_command_creates_the_event_and_echoes_the_transcr
     assert events[0].start_utc.replace(tzinfo=UTC) == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     assert events[0].end_utc.replace(tzinfo=UTC) == datetime(2026, 11, 27, 11, 30, tzinfo=UTC)
     assert len(fake.calls_of("getFile")) == 1
+    assert not fake.calls_of("sendVoice")  # voice replies are off by default
 
 
 async def test_a_spoken_command_lands_on_the_right_hour_across_a_dst_change(
@@ -119,6 +120,7 @@ async def test_without_a_model_voice_is_off_and_the_reply_says_how_to_turn_it_on
     assert "Голосовые сообщения выключены" in fake.texts_to(34)[0]
     assert "WHISPER_MODEL" in fake.texts_to(34)[0]
     assert not fake.calls_of("getFile")
+    assert "voice" not in [command["command"] for command in fake.commands["en"]]
 
 
 async def test_a_recording_over_the_cap_is_refused_before_it_is_downloaded(
@@ -141,6 +143,27 @@ async def test_audio_that_cannot_be_read_gets_a_clear_reply_and_creates_nothing(
         await fake.until(lambda: len(fake.texts_to(36)) == 1, what="the unreadable reply")
         assert await _events(app) == []
     assert "OGG/Opus" in fake.texts_to(36)[0]
+
+
+async def test_users_who_switch_voice_replies_on_hear_the_answer_after_reading_it(
+    start: Start, fake: FakeTelegram, voice: Voice, english_clips: dict[str, bytes]
+) -> None:
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    async with start(now, voice):
+        assert "voice" in [command["command"] for command in fake.commands["en"]]
+        fake.send_text(37, "/voice on", language="en")
+        await fake.until(lambda: len(fake.texts_to(37)) == 1, what="the switch")
+        assert "Voice replies are on" in fake.texts_to(37)[0]
+        fake.send_voice(37, english_clips["calendar"], duration=4)
+        await fake.until(lambda: bool(fake.calls_of("sendVoice")), within=60, what="a voice")
+        fake.send_text(37, "What is on my calendar today?", language="en")
+        await fake.until(lambda: len(fake.sent_to(37)) >= 5, what="the typed answer")
+    methods = [call.method for call in fake.sent_to(37)]
+    assert methods == ["sendMessage", "sendMessage", "sendMessage", "sendVoice", "sendMessage"]
+    spoken = fake.calls_of("sendVoice")[0].params
+    assert spoken["voice"]["size"] > 1000
+    assert int(spoken["duration"]) >= 1
+    assert len(fake.calls_of("sendVoice")) == 1  # typed messages get text only
 
 
 def test_speak_ogg_makes_telegram_voice_notes() -> None:

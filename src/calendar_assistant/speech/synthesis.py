@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import re
+import shutil
 import wave
 from concurrent.futures import Executor
 from pathlib import Path
@@ -26,6 +27,10 @@ class SpeechSynthesizer(Protocol):
 
     async def speak(self, text: str, lang: Lang) -> SpokenAudio: ...
 
+    @property
+    def available(self) -> bool:
+        """Are the programs it needs installed?"""
+
 
 class EspeakSynthesizer:
     """espeak-ng: robotic but everywhere (Debian `espeak-ng`), both languages, no model."""
@@ -35,6 +40,10 @@ class EspeakSynthesizer:
     def __init__(self, *, words_per_minute: int = 150, word_gap: int = 0) -> None:
         self._speed = words_per_minute
         self._gap = word_gap
+
+    @property
+    def available(self) -> bool:
+        return shutil.which("espeak-ng") is not None and shutil.which("ffmpeg") is not None
 
     async def speak(self, text: str, lang: Lang) -> SpokenAudio:
         return await encode_ogg_opus(await self.wav(text, lang))
@@ -76,6 +85,10 @@ class PiperSynthesizer:
         self._pool = pool
         self._fallback = fallback
         self._voice: Any = None
+
+    @property
+    def available(self) -> bool:
+        return shutil.which("ffmpeg") is not None
 
     async def speak(self, text: str, lang: Lang) -> SpokenAudio:
         if lang != self.language:

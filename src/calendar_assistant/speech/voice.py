@@ -40,12 +40,10 @@ class Voice:
         *,
         limits: AudioLimits | None = None,
         workers: int = 1,
-        replies_default: bool = False,
     ) -> None:
         self.engine = engine
         self.synthesizer = synthesizer
         self.limits = limits or AudioLimits()
-        self.replies_default = replies_default
         self._pool = pool
         self._max_in_flight = workers * (1 + WAITING_PER_WORKER)
         self._in_flight = 0
@@ -81,6 +79,11 @@ class Voice:
             return transcript
         finally:
             self._in_flight -= 1
+
+    @property
+    def can_speak(self) -> bool:
+        """False when espeak-ng or ffmpeg is missing: replies stay text only."""
+        return self.synthesizer.available
 
     async def speak(self, text: str, lang: Lang) -> SpokenAudio:
         """A spoken reply as OGG/Opus; SynthesisFailed leaves the text reply to stand alone."""
@@ -151,5 +154,4 @@ def open_voice(settings: Settings) -> Voice:
         pool,
         limits=AudioLimits(settings.voice_max_seconds, settings.voice_max_bytes),
         workers=workers,
-        replies_default=settings.voice_replies,
     )

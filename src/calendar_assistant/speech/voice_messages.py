@@ -6,7 +6,7 @@ and easy to correct; every problem becomes the reply that explains it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,8 @@ from calendar_assistant.speech.problems import (
 )
 
 if TYPE_CHECKING:
+    from calendar_assistant.speech.opus import SpokenAudio
+    from calendar_assistant.speech.preferences import VoicePreferences
     from calendar_assistant.speech.voice import Voice
 
 log = structlog.get_logger("calendar_assistant.speech")
@@ -65,3 +67,32 @@ async def hear_voice_message(
         report("voice not heard", problem=type(problem).__name__, detail=str(problem))
         return HeardMessage(None, problem.explain(lang))
     return HeardMessage(transcript.text, f"🎤 «{transcript.text}»")
+
+
+#: Replies that begin so are echoes or problems about the recording, not the answer.
+ECHO_MARK = "🎤"
+
+
+async def spoken_reply(
+    voice: Voice | None,
+    preferences: VoicePreferences | None,
+    user_id: int,
+    replies: Sequence[str],
+) -> SpokenAudio | None:
+    """The answer to a voice message read aloud, when this user wants voice replies.
+
+    None when voice replies are off, the server cannot speak, or there is nothing to say;
+    a synthesis failure is logged and the text answer stands alone.
+    """
+    from calendar_assistant.understanding.lang_detect import detect_language
+
+    if voice is None or preferences is None or not voice.can_speak:
+        return None
+    answer = "\n".join(text for text in replies if not text.startswith(ECHO_MARK)).strip()
+    if not answer or not await preferences.replies(user_id):
+        return None
+    try:
+        return await voice.speak(answer, detect_language(answer))
+    except SpeechProblem as problem:
+        log.warning("voice reply not made", problem=type(problem).__name__, detail=str(problem))
+        return None

@@ -25,11 +25,17 @@ from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.telegram.formatting import keyboard, split_message
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.account_commands import MENU
+from calendar_assistant.conversation.account_commands import MENU, MenuCommand
 from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.observability.metrics import Metrics
-from calendar_assistant.speech.voice_messages import hear_voice_message
+from calendar_assistant.speech.preferences import (
+    VOICE_COMMAND,
+    VOICE_COMMAND_EN,
+    VOICE_COMMAND_RU,
+    VoicePreferences,
+)
+from calendar_assistant.speech.voice_messages import hear_voice_message, spoken_reply
 
 if TYPE_CHECKING:
     from calendar_assistant.speech.voice import Voice
@@ -81,6 +87,7 @@ class TelegramChannel:
         metrics: Metrics,
         clock: Callable[[], datetime],
         voice: Voice | None = None,
+        voice_preferences: VoicePreferences | None = None,
     ) -> None:
         token = settings.telegram_bot_token
         if token is None:
@@ -99,6 +106,7 @@ class TelegramChannel:
         self.metrics = metrics
         self.clock = clock
         self.voice = voice
+        self.voice_preferences = voice_preferences
         self.ready = asyncio.Event()
         self.webhook_mode = bool(settings.telegram_webhook_url)
         self._updater: Updater | None = None
@@ -181,11 +189,14 @@ class TelegramChannel:
 
     async def register_commands(self) -> None:
         """The command menu in Russian, in English, and the default language for the rest."""
+        menu = list(MENU)
+        if self.voice is not None and self.voice.can_listen and self.voice_preferences:
+            menu.insert(-1, MenuCommand(VOICE_COMMAND, VOICE_COMMAND_RU, VOICE_COMMAND_EN))
         for lang in ("ru", "en"):
-            commands = [BotCommand(c.name, c.ru if lang == "ru" else c.en) for c in MENU]
+            commands = [BotCommand(c.name, c.ru if lang == "ru" else c.en) for c in menu]
             await self._call(partial(self.bot.set_my_commands, commands, language_code=lang))
         default = self.settings.default_language
-        commands = [BotCommand(c.name, c.ru if default == "ru" else c.en) for c in MENU]
+        commands = [BotCommand(c.name, c.ru if default == "ru" else c.en) for c in menu]
         await self._call(partial(self.bot.set_my_commands, commands))
 
     # -- receiving -----------------------------------------------------------------------
@@ -232,6 +243,9 @@ class TelegramChannel:
         )
         if replies:
             await self.send(chat.id, replies, edit=edit_target)
+            message = update.message
+            if message is not None and (message.voice is not None or message.audio is not None):
+                await self._send_spoken(chat.id, ref, replies)
 
     async def _answer(self, update: Update, ref: UserRef, now: datetime) -> list[Reply]:
         desk = self.front.desk
@@ -254,6 +268,15 @@ class TelegramChannel:
         message = update.message
         if message is None:
             return []
+        if message.text is not None and self.voice_preferences is not None:
+            name, _, rest = message.text.strip().partition(" ")
+            if name.split("@", 1)[0].lower() == f"/{VOICE_COMMAND}":
+                record = await desk.user(ref)
+                can_speak = self.voice is not None and self.voice.can_speak
+                answer = await self.voice_preferences.command(
+                    record.id, rest, record.settings.language, can_speak=can_speak
+                )
+                return [Reply(answer)]
         if message.text is not None:
             return await desk.handle(ref, Inbound(text=message.text), now)
         if message.location is not None:
@@ -305,6 +328,15 @@ class TelegramChannel:
             Reply(heard.echo),
             *await self.front.desk.handle(ref, Inbound(text=heard.text), now),
         ]
+
+    async def _send_spoken(self, chat_id: int, ref: UserRef, replies: list[Reply]) -> None:
+        """The answer to a voice message as a voice note too, for users who switched it on."""
+        record = await self.front.desk.user(ref)
+        texts = [reply.text for reply in replies]
+        spoken = await spoken_reply(self.voice, self.voice_preferences, record.id, texts)
+        if spoken is not None:
+            seconds = max(1, round(spoken.seconds))
+            await self._call(partial(self.bot.send_voice, chat_id, spoken.ogg, duration=seconds))
 
     # -- sending -------------------------------------------------------------------------
 
