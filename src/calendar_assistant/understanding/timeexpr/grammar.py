@@ -908,7 +908,7 @@ class Grammar:
         if not self.ru and self.norm(j) == "the":
             j += 1
         modifier, k = self._modifier(j)
-        step = {"this": 0, "next": 1, "last": -1, None: 0}[modifier]
+        step = {"this": 0, "next": 1, "last": -1, "nearest": 0, None: 0}.get(modifier, 0)
         t = self.tok(k)
         if t is None:
             return None
@@ -944,7 +944,7 @@ class Grammar:
             start, end_day = self.period_of("weekend", step)
             return Piece(Kind.PERIOD, i, k + 1, prep=prep, day=start, day_end=end_day, grain="day")
         # "next 3 days", «ближайшие две недели»
-        if modifier == "next" and self.tok(k) is not None:
+        if modifier in ("next", "nearest") and self.tok(k) is not None:
             found = self.number(k, articles=False)
             if found is not None and not found[2] and found[0] == int(found[0]):
                 unit = self._period_unit(found[1])
