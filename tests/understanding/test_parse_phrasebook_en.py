@@ -1662,6 +1662,30 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     ("Help me find time for a meeting", {"intent": "find_free_slots"}),
+    (
+        "Remind me about the meeting 30 minutes before",
+        {
+            "intent": "create_reminder",
+            "reminder_minutes_before": 30,
+            "target": {"title": "Meeting"},
+        },
+    ),
+    (
+        "Remind me about the dentist an hour ahead",
+        {
+            "intent": "create_reminder",
+            "reminder_minutes_before": 60,
+            "target": {"title": "Dentist"},
+        },
+    ),
+    (
+        "Set a reminder 2 hours before my flight",
+        {
+            "intent": "create_reminder",
+            "reminder_minutes_before": 120,
+            "target": {"title": "Flight"},
+        },
+    ),
 ]
 
 

@@ -1856,6 +1856,34 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "start": "2026-11-25 09:00",
         },
     ),
+    (
+        "Напомни мне о встрече за 30 минут",
+        {
+            "intent": "create_reminder",
+            "reminder_minutes_before": 30,
+            "target": {"title": "Встреча"},
+        },
+    ),
+    (
+        "Напомни о созвоне с клиентом за час",
+        {
+            "intent": "create_reminder",
+            "reminder_minutes_before": 60,
+            "target": {"title": "Созвон с клиентом"},
+        },
+    ),
+    (
+        "Напомни за 2 часа до вылета",
+        {"intent": "create_reminder", "reminder_minutes_before": 120, "target": {"title": "Вылет"}},
+    ),
+    (
+        "Поставь напоминание за 15 минут до обеда с Анной",
+        {
+            "intent": "create_reminder",
+            "reminder_minutes_before": 15,
+            "target": {"title": "Обед с Анной"},
+        },
+    ),
 ]
 
 
