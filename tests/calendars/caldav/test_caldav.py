@@ -171,3 +171,36 @@ def test_documents_carry_the_version_as_sequence(tz: ZoneInfo) -> None:
     event = new_event(NewEvent("A", at(tz, day, 9), at(tz, day, 10), str(tz)), "r")
     body = to_ical(Series(dataclasses.replace(event, version=7)))
     assert b"SEQUENCE:7" in body
+
+
+async def test_all_day_events_are_found_late_in_the_evening_west_of_utc(
+    radicale: RadicaleServer,
+) -> None:
+    tz = ZoneInfo("America/Los_Angeles")
+    calendar = CalDavCalendar(radicale.new_calendar("alice"), timezone=str(tz))
+    day = date(2027, 3, 8)
+    created = await calendar.create_event(
+        NewEvent("Holiday", midnight(tz, day), midnight(tz, day + timedelta(1)), str(tz), True)
+    )
+    late = await calendar.list_events(at(tz, day, 22), at(tz, day, 23))
+    assert [e.id for e in late] == [created.id]
+    assert (
+        await calendar.list_events(at(tz, day + timedelta(1), 0), at(tz, day + timedelta(1), 1))
+        == []
+    )
+
+
+async def test_an_unreadable_resource_does_not_hide_the_rest(
+    radicale: RadicaleServer, tz: ZoneInfo
+) -> None:
+    dav = radicale.new_calendar("alice")
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//other//EN\r\nBEGIN:VEVENT\r\n"
+    dav.save_event(
+        head + "UID:broken-1\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270304T090000Z\r\n"
+        "DTEND:20270304T100000Z\r\nSUMMARY:Odd\r\nRRULE:FREQ=SECONDLY;COUNT=3\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    calendar = CalDavCalendar(dav, timezone=str(tz))
+    day = date(2027, 3, 4)
+    good = await calendar.create_event(NewEvent("Fine", at(tz, day, 12), at(tz, day, 13), str(tz)))
+    listed = await calendar.list_events(midnight(tz, day), midnight(tz, day + timedelta(1)))
+    assert good.id in [e.id for e in listed]

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+import structlog
 from caldav.calendarobjectresource import Event as DavEvent
 from caldav.collection import Calendar as DavCalendar
 from caldav.davclient import DAVClient
@@ -43,6 +45,8 @@ from calendar_assistant.domain.free_slots import merge_busy
 from calendar_assistant.domain.intervals import Interval
 
 T = TypeVar("T")
+_log = structlog.get_logger(__name__)
+_MARGIN = timedelta(days=1)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -106,14 +110,26 @@ class CalDavCalendar:
             return []
 
         def run() -> list[str]:
-            found = self._calendar.search(start=start, end=end, event=True, expand=False)
+            # A day more on each side: servers place all-day and floating events in UTC.
+            # We filter exactly ourselves, so the library's client-side filter is skipped.
+            found = self._calendar.search(
+                start=start - _MARGIN,
+                end=end + _MARGIN,
+                event=True,
+                expand=False,
+                post_filter=False,
+            )
             return [str(obj.data) for obj in found]
 
         found: list[Event] = []
         for data in await _call("list events", run):
             series = self._parse(data)
-            if series is not None:
+            if series is None:
+                continue
+            try:
                 found.extend(series.listed(start, end))
+            except ValueError as error:  # a rule we do not expand (e.g. SECONDLY) from elsewhere
+                _log.warning("caldav_series_skipped", event_id=series.master.id, error=str(error))
         found.sort(key=lambda e: (e.start, e.end, e.title, e.id))
         return found
 
@@ -234,12 +250,7 @@ class CalDavCalendar:
         return f"{base}/{quote(event_id, safe='@-_.')}.ics"
 
     def _parse(self, data: str) -> Series | None:
-        try:
-            return documents.from_ical(
-                data, default_zone=self._timezone, calendar_id=self._calendar_id
-            )
-        except ValueError:
-            return None  # one unreadable resource must not hide the rest of the calendar
+        return _parsed(data, self._timezone, self._calendar_id)
 
     async def _checked(self, event_id: str, expected_version: int | None) -> StoredSeries:
         stored = await self.fetch(event_id)
@@ -281,6 +292,15 @@ class CalDavCalendar:
             if current is None:
                 raise EventNotFound(event_id) from None
             raise VersionConflict(current.series.master) from None
+
+
+@functools.lru_cache(maxsize=2048)
+def _parsed(data: str, default_zone: str, calendar_id: str) -> Series | None:
+    """A resource's series; cached by its text, as listings read the same ones again."""
+    try:
+        return documents.from_ical(data, default_zone=default_zone, calendar_id=calendar_id)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # one unreadable resource must not hide the rest of the calendar
 
 
 class _Stale(CalendarError):
