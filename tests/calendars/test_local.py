@@ -348,3 +348,21 @@ async def test_two_calendars_of_one_user_are_separate(database: Database, tz: Zo
     await work.delete_event(event.id)
     await work.restore(event.id, snapshot)
     assert await work.get_event(event.id) == event
+
+
+async def test_deleting_the_last_occurrence_removes_the_series(
+    backend: LocalCalendar, tz: ZoneInfo
+) -> None:
+    monday = first_monday(tz)
+    series = await backend.create_event(
+        NewEvent(
+            "Pair", at(tz, monday, 10), at(tz, monday, 11), str(tz), rrule="FREQ=DAILY;COUNT=2"
+        )
+    )
+    await backend.delete_event(series.id, scope=Scope.THIS, occurrence=at(tz, monday, 10))
+    assert await backend.get_event(series.id) is not None
+    await backend.delete_event(
+        series.id, scope=Scope.THIS, occurrence=at(tz, monday + timedelta(1), 10)
+    )
+    assert await backend.get_event(series.id) is None
+    assert await backend.snapshot(series.id) == []

@@ -302,7 +302,14 @@ class LocalCalendar:
                     updated = dataclasses.replace(
                         master, exdates=exdates, version=master.version + 1
                     )
-                    self._write(row, updated)
+                    others = [r for r in rows if r is not row and r.recurrence_id_utc != original]
+                    if others or _has_occurrences(updated):
+                        self._write(row, updated)
+                        return
+                    # The last occurrence went: the series goes whole, leaving no empty master.
+                    await session.execute(
+                        delete(EventRow).where(self._mine(), EventRow.event_id == event_id)
+                    )
                     return
                 if cut > master.start.astimezone(UTC):
                     await self._delete_overrides(session, event_id, from_=cut)
@@ -599,6 +606,24 @@ class LocalCalendar:
         row.attendees = list(event.attendees)
         row.reminders = list(event.reminders)
         row.version = event.version
+
+
+def _has_occurrences(series: Event) -> bool:
+    """Whether a series still has an occurrence (one with no end always has)."""
+    assert series.rrule is not None
+    last = recurrence.last_occurrence(series.start, series.rrule, series.timezone)
+    if last is None:  # no end, or too many to count: certainly some left
+        return True
+    return bool(
+        recurrence.occurrence_starts(
+            series.start,
+            series.rrule,
+            series.timezone,
+            after=series.start,
+            before=last + timedelta(seconds=1),
+            exdates=series.exdates,
+        )
+    )
 
 
 def _attendees(values: Sequence[str]) -> tuple[str, ...]:
