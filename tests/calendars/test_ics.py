@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calendar_assistant.calendars.ics import (
     IcsError,
@@ -454,3 +456,114 @@ async def test_a_backend_refusal_half_way_leaves_nothing_imported(database: Data
         await import_events(calendar, items)
     everything = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
     assert await calendar.list_events(*everything) == []
+
+
+# --- any bytes: a list or a clear IcsError, never another exception -----------------------------
+
+_SAMPLE_LINES = (
+    _ics(
+        "BEGIN:VEVENT",
+        "UID:s",
+        "SUMMARY:Standup",
+        "DTSTART;TZID=Europe/Berlin:20270322T100000",
+        "DTEND;TZID=Europe/Berlin:20270322T103000",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=5",
+        "EXDATE;TZID=Europe/Berlin:20270329T100000",
+        "BEGIN:VALARM",
+        "TRIGGER:-PT15M",
+        "ACTION:DISPLAY",
+        "END:VALARM",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:s",
+        "RECURRENCE-ID;TZID=Europe/Berlin:20270405T100000",
+        "SUMMARY:Moved",
+        "DTSTART;TZID=Europe/Berlin:20270405T120000",
+        "DURATION:PT1H",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:d",
+        "SUMMARY:Day",
+        "DTSTART;VALUE=DATE:20270328",
+        "RDATE;VALUE=DATE:20270401",
+        "END:VEVENT",
+    )
+    .decode()
+    .split("\r\n")
+)
+
+
+_PROPERTY_POOL = [
+    "RRULE:FREQ=DAILY",
+    "RRULE:FREQ=HOURLY;COUNT=100000",
+    "RRULE:FREQ=YEARLY;UNTIL=20270101",
+    "RDATE:20270401T100000Z",
+    "RDATE;VALUE=PERIOD:20270401T100000Z/PT1H",
+    "EXRULE:FREQ=WEEKLY",
+    "EXDATE:garbage",
+    "DTEND;VALUE=DATE:20270101",
+    "DTEND:20270322T090000Z",
+    "DURATION:-PT1H",
+    "DURATION:P1W",
+    "DTSTART;TZID=Nowhere/City:20270322T100000",
+    "DTSTART:99991231T235959Z",
+    "RECURRENCE-ID:20270329T090000Z",
+    "STATUS:CANCELLED",
+    "TRIGGER;RELATED=END:-PT5M",
+    "TRIGGER:20270322T090000Z",
+    "BEGIN:VEVENT",
+    "END:VEVENT",
+    "BEGIN:VTODO",
+    "ATTENDEE;CN=Иван:mailto:ivan@example.org",
+]
+
+
+def _read_or_refuse(data: bytes) -> None:
+    refusal = ""
+    items: list[ImportedEvent] = []
+    try:
+        items = read_ics(data, source="fuzz.ics", default_zone="Europe/Moscow")
+    except IcsError as exc:
+        refusal = str(exc)
+    if refusal:
+        assert refusal.startswith("fuzz.ics: ")
+        assert "\n" not in refusal
+    assert all(item.new.end > item.new.start for item in items)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_never_crash_the_reader(data: bytes) -> None:
+    _read_or_refuse(data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(_SAMPLE_LINES) - 1),
+            st.sampled_from(["drop", "double", "cut", "garble", "swap", "insert"]),
+            st.one_of(st.text(max_size=12), st.sampled_from(_PROPERTY_POOL)),
+        ),
+        max_size=6,
+    )
+)
+def test_mutated_calendars_never_crash_the_reader(edits: list[tuple[int, str, str]]) -> None:
+    lines = list(_SAMPLE_LINES)
+    for index, how, junk in edits:
+        index %= len(lines)
+        if how == "drop":
+            del lines[index]
+        elif how == "double":
+            lines.insert(index, lines[index])
+        elif how == "cut":
+            lines[index] = lines[index][: len(lines[index]) // 2]
+        elif how == "insert":
+            lines.insert(index, junk)
+        elif how == "garble":
+            lines[index] = lines[index] + junk
+        else:
+            lines[index], lines[-1 - index] = lines[-1 - index], lines[index]
+        if not lines:
+            break
+    _read_or_refuse("\r\n".join(lines).encode("utf-8", "surrogatepass"))
