@@ -567,3 +567,25 @@ def test_mutated_calendars_never_crash_the_reader(edits: list[tuple[int, str, st
         if not lines:
             break
     _read_or_refuse("\r\n".join(lines).encode("utf-8", "surrogatepass"))
+
+
+def test_cancelled_occurrences_of_a_series_not_in_the_file_are_skipped() -> None:
+    data = _ics(
+        "BEGIN:VEVENT",
+        "UID:elsewhere",
+        "RECURRENCE-ID:20261130T160000Z",
+        "STATUS:CANCELLED",
+        "SUMMARY:Gone",
+        "DTSTART:20261130T160000Z",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:elsewhere",
+        "RECURRENCE-ID:20261207T160000Z",
+        "SUMMARY:Moved on its own",
+        "DTSTART:20261207T170000Z",
+        "END:VEVENT",
+    )
+    [item] = read_ics(data, source="orphans.ics", default_zone="Europe/Moscow")
+    assert item.new.title == "Moved on its own"
+    assert item.new.rrule is None
+    assert item.new.start == datetime(2026, 12, 7, 17, 0, tzinfo=UTC)

@@ -209,7 +209,9 @@ class _Reader:
         imported: list[ImportedEvent] = []
         for uid, overrides in changed.items():
             if uid not in masters:  # changed occurrences of a series that is not in the file
-                imported.extend(self.single(uid, vevent) for vevent in overrides)
+                imported.extend(
+                    self.single(uid, vevent) for vevent in overrides if not _is_cancelled(vevent)
+                )
         for uid in order:
             master = masters[uid]
             if master.get("rdate") is not None or master.get("exrule") is not None:
@@ -312,7 +314,7 @@ class _Reader:
             raise self.error(master, f"cannot expand its dates ({_first_line(exc)})") from exc
         if len(occurrences) > MAX_EXPANDED_OCCURRENCES:
             raise self.error(master, f"more than {MAX_EXPANDED_OCCURRENCES} occurrences")
-        return [self.single(uid, occurrence) for occurrence in occurrences]
+        return [self.single(uid, o) for o in occurrences if not _is_cancelled(o)]
 
     def span(self, vevent: icalendar.Component) -> tuple[datetime, datetime, bool, ZoneInfo]:
         """Start, exclusive end, all-day flag and zone; an end before the start is an error."""
