@@ -193,3 +193,127 @@ def test_russian_moves_from_one_day_to_another(
     assert command.changes.start == datetime(
         new_day.year, new_day.month, new_day.day, 11, tzinfo=MSK
     )
+
+
+RU_WINDOW_ASKS = {
+    Intent.LIST_EVENTS: ["Что у меня", "Какие встречи", "Покажи встречи", "Что запланировано",
+                         "Покажи расписание", "Какие у меня планы"],
+    Intent.FIND_FREE_SLOTS: ["Когда я свободен", "Найди свободное время", "Есть свободные слоты",
+                             "Найди окно"],
+    Intent.DELETE_EVENT: ["Удали все встречи", "Отмени все события"],
+}  # fmt: skip
+PART_WINDOWS = {"утром": (6, 12), "днём": (12, 18), "вечером": (18, 24)}
+
+
+@st.composite
+def ru_windows(draw: st.DrawFn) -> tuple[str, datetime, datetime]:
+    today = NOW_RU.date()
+    monday = today - timedelta(days=today.weekday())
+    kind = draw(st.sampled_from(["day", "weekday", "part", "week", "weekend", "date"]))
+    if kind == "day":
+        words, shift = draw(st.sampled_from([("сегодня", 0), ("завтра", 1), ("на завтра", 1),
+                                             ("послезавтра", 2), ("на сегодня", 0)]))  # fmt: skip
+        start_day = today + timedelta(days=shift)
+        return words, _midnight(start_day), _midnight(start_day + timedelta(days=1))
+    if kind in ("weekday", "part"):
+        words, weekday = draw(st.sampled_from(RU_WEEKDAYS))
+        day = _next_weekday(today, weekday)
+        if kind == "weekday":
+            return words, _midnight(day), _midnight(day + timedelta(days=1))
+        part = draw(st.sampled_from(sorted(PART_WINDOWS)))
+        lo, hi = PART_WINDOWS[part]
+        return f"{words} {part}", _at(day, lo), _at(day, hi)
+    if kind == "week":
+        words, step = draw(st.sampled_from([("на этой неделе", 0), ("на следующей неделе", 1),
+                                            ("на эту неделю", 0), ("на следующую неделю", 1)]))  # fmt: skip
+        start_day = monday + timedelta(weeks=step)
+        return words, _midnight(start_day), _midnight(start_day + timedelta(weeks=1))
+    if kind == "weekend":
+        words = draw(st.sampled_from(["на выходных", "на выходные", "в выходные"]))
+        saturday = monday + timedelta(days=5)
+        return words, _midnight(saturday), _midnight(saturday + timedelta(days=2))
+    month, dom = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+    day = _next_date(today, month, dom)
+    return (
+        f"на {dom} {RU_MONTHS_GEN[month - 1]}",
+        _midnight(day),
+        _midnight(day + timedelta(days=1)),
+    )
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=MSK)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return _midnight(day) + timedelta(hours=hour)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(RU_WINDOW_ASKS)), st.data())
+def test_russian_windows_compose(intent: Intent, data: st.DataObject) -> None:
+    ask = data.draw(st.sampled_from(RU_WINDOW_ASKS[intent]))
+    words, start, end = data.draw(ru_windows())
+    text = f"{ask} {words}?" if intent != Intent.DELETE_EVENT else f"{ask} {words}"
+    command = parse(text, now=NOW_RU, tz=MSK)
+    assert command.intent == intent, text
+    assert command.range_start == start, text
+    assert command.range_end == end, text
+
+
+EN_WINDOW_ASKS = {
+    Intent.LIST_EVENTS: ["What's on", "What do I have", "Show my meetings", "Any meetings",
+                         "What's on my calendar"],
+    Intent.FIND_FREE_SLOTS: ["When am I free", "Find free time", "Find me a free slot",
+                             "Am I available"],
+    Intent.DELETE_EVENT: ["Delete all meetings", "Cancel all events", "Clear my calendar"],
+}  # fmt: skip
+EN_PARTS = {"morning": (6, 12), "afternoon": (12, 18), "evening": (18, 24)}
+
+
+def _ny(day: date, hour: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=NY) + timedelta(hours=hour)
+
+
+@st.composite
+def en_windows(draw: st.DrawFn) -> tuple[str, datetime, datetime]:
+    today = NOW_EN.date()
+    monday = today - timedelta(days=today.weekday())
+    kind = draw(st.sampled_from(["day", "weekday", "part", "week", "weekend", "date"]))
+    if kind == "day":
+        words, shift = draw(st.sampled_from([("today", 0), ("tomorrow", 1), ("for tomorrow", 1)]))
+        day = today + timedelta(days=shift)
+        return words, _ny(day), _ny(day + timedelta(days=1))
+    if kind in ("weekday", "part"):
+        weekday = draw(st.integers(0, 6))
+        day = _next_weekday(today, weekday)
+        if kind == "weekday":
+            return f"on {EN_WEEKDAYS[weekday]}", _ny(day), _ny(day + timedelta(days=1))
+        part = draw(st.sampled_from(sorted(EN_PARTS)))
+        lo, hi = EN_PARTS[part]
+        end = _ny(day + timedelta(days=1)) if hi == 24 else _ny(day, hi)
+        return f"on {EN_WEEKDAYS[weekday]} {part}", _ny(day, lo), end
+    if kind == "week":
+        words, step = draw(st.sampled_from([("this week", 0), ("next week", 1)]))
+        start = monday + timedelta(weeks=step)
+        return words, _ny(start), _ny(start + timedelta(weeks=1))
+    if kind == "weekend":
+        words = draw(st.sampled_from(["this weekend", "on the weekend", "over the weekend"]))
+        saturday = monday + timedelta(days=5)
+        return words, _ny(saturday), _ny(saturday + timedelta(days=2))
+    month, dom = draw(st.integers(1, 12)), draw(st.integers(1, 28))
+    day = _next_date(today, month, dom)
+    return f"on {EN_MONTHS[month - 1]} {dom}", _ny(day), _ny(day + timedelta(days=1))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(EN_WINDOW_ASKS)), st.data())
+def test_english_windows_compose(intent: Intent, data: st.DataObject) -> None:
+    ask = data.draw(st.sampled_from(EN_WINDOW_ASKS[intent]))
+    words, start, end = data.draw(en_windows())
+    command = parse(f"{ask} {words}", now=NOW_EN, tz=NY)
+    assert command.intent == intent, f"{ask} {words}"
+    assert command.range_start is not None
+    assert command.range_end is not None
+    assert command.range_start.astimezone(UTC) == start.astimezone(UTC), f"{ask} {words}"
+    assert command.range_end.astimezone(UTC) == end.astimezone(UTC), f"{ask} {words}"
