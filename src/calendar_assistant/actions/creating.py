@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from dateutil.rrule import rrulestr
-
 from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.outcomes import (
     ConflictFound,
@@ -22,6 +20,7 @@ from calendar_assistant.domain.commands import Command, Missing
 from calendar_assistant.domain.events import Event, NewEvent
 from calendar_assistant.domain.free_slots import free_slots
 from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.domain.recurrence import validate_rrule
 
 _SLOT_OFFERS = 3
 _SLOT_SEARCH_DAYS = 7
@@ -38,14 +37,6 @@ def summary_of(kind: str, event: Event, **extra: Any) -> dict[str, Any]:
         "rrule": event.rrule,
         **extra,
     }
-
-
-def valid_rrule(rule: str, start: datetime) -> bool:
-    try:
-        rrulestr(rule, dtstart=start)
-    except (ValueError, TypeError):
-        return False
-    return True
 
 
 def planned_times(command: Command, ctx: ActionContext) -> tuple[datetime, datetime] | None:
@@ -122,7 +113,9 @@ async def create_event(command: Command, resolution: Resolution, ctx: ActionCont
     if command.recurrence:
         if not ctx.calendar.capabilities.recurrence:
             return Invalid(Problem.NO_RECURRENCE)
-        if not valid_rrule(command.recurrence, start):
+        try:
+            validate_rrule(command.recurrence)
+        except ValueError:
             return Invalid(Problem.BAD_RECURRENCE)
     if not resolution.force and not command.all_day:
         overlapping = [
