@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_assistant.domain.intervals import Interval
 
 ALL_DAYS: frozenset[int] = frozenset(range(1, 8))
+_first = itemgetter(0)
 
 
 def _local(day_start: datetime, at: time, zone: ZoneInfo) -> float:
@@ -108,11 +110,10 @@ def free_slots(
     # Busy time relevant to the window, as sorted, merged (start, end) timestamps: with
     # merged intervals both ends increase, so one cursor walks them once for all days.
     raw: list[tuple[float, float]] = []
-    for s, e in sorted(
-        (s, e)
-        for s, e in ((b.start.timestamp(), b.end.timestamp()) for b in busy)
-        if e > lo and s < hi and e > s
-    ):
+    pairs = [(b.start.timestamp(), b.end.timestamp()) for b in busy]
+    relevant = [p for p in pairs if p[1] > lo and p[0] < hi and p[1] > p[0]]
+    relevant.sort(key=_first)  # by start only: comparing floats, not tuples
+    for s, e in relevant:
         if raw and s <= raw[-1][1]:
             if e > raw[-1][1]:
                 raw[-1] = (raw[-1][0], e)
