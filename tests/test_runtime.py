@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def _settings(folder: Path, **values: object) -> Settings:
-    return Settings(data_dir=folder, database_url=None, **values)  # type: ignore[arg-type]
+    return Settings(**{"data_dir": folder, "database_url": None, **values})  # type: ignore[arg-type]
 
 
 async def test_open_handle_and_close(tmp_path: Path) -> None:
@@ -114,3 +115,25 @@ def test_importing_connects_to_nothing(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "ok\n"
+
+
+@pytest.mark.postgres
+async def test_the_same_runtime_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    """DATABASE_URL picks PostgreSQL; the assistant and calendars work the same on it."""
+    plain = postgres_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    settings = _settings(tmp_path, database_url=plain)  # the async driver is added for us
+    assert settings.resolved_database_url == postgres_url
+    now = datetime(2027, 3, 14, 8, 0, tzinfo=ZoneInfo("America/New_York"))  # DST day
+    key = f"test:pg:{uuid.uuid4().hex}"
+    async with open_runtime(settings) as runtime:
+        assert runtime.database.dialect == "postgresql"
+        user = await runtime.user(key, timezone=ZoneInfo("America/New_York"), lang="en")
+        replies = await runtime.assistant.handle(
+            UserRef(user.key), Inbound(text="Lunch with Anna today at 1pm"), now
+        )
+        assert any("Lunch with Anna" in reply.text for reply in replies)
+        [event] = await runtime.calendar(user.id).list_events(now, now + timedelta(days=1))
+        assert event.start == datetime(2027, 3, 14, 13, 0, tzinfo=ZoneInfo("America/New_York"))
+        assert event.start.utcoffset() == timedelta(hours=-4)
+        assert await runtime.stored_event_ids(user.id) == [event.id]
+    assert not (tmp_path / "calendar.sqlite3").exists()  # no SQLite file beside it
