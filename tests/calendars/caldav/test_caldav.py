@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import socket
+import threading
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
-from calendar_assistant.calendars.accounts.errors import ReconnectNeeded
+from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, ReconnectNeeded
 from calendar_assistant.calendars.base import EventNotFound, VersionConflict
-from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars
+from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars, open_client
 from calendar_assistant.calendars.caldav.documents import to_ical
 from calendar_assistant.calendars.local import DuplicateEvent
 from calendar_assistant.domain.events import EventPatch, NewEvent, Scope
@@ -204,3 +206,44 @@ async def test_an_unreadable_resource_does_not_hide_the_rest(
     good = await calendar.create_event(NewEvent("Fine", at(tz, day, 12), at(tz, day, 13), str(tz)))
     listed = await calendar.list_events(midnight(tz, day), midnight(tz, day + timedelta(1)))
     assert good.id in [e.id for e in listed]
+
+
+async def test_reads_are_retried_then_reported_clearly(tz: ZoneInfo) -> None:
+    """A server that drops every connection: tried 1 + 2 times, then a clear error."""
+    accepted = 0
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.05)
+    stop = threading.Event()
+
+    def drop_connections() -> None:
+        nonlocal accepted
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            accepted += 1
+            conn.close()
+
+    worker = threading.Thread(target=drop_connections, daemon=True)
+    worker.start()
+    try:
+        port = listener.getsockname()[1]
+        client = open_client(f"http://127.0.0.1:{port}/", "alice", "x", timeout=2)
+        calendar = CalDavCalendar.at_url(
+            client,
+            f"http://127.0.0.1:{port}/alice/cal/",
+            timezone=str(tz),
+            calendar_id="c",
+            retries=2,
+            backoff_seconds=0.01,
+        )
+        with pytest.raises(ProviderUnavailable, match="caldav keeps failing"):
+            await calendar.list_events(at(tz, date(2027, 3, 1), 9), at(tz, date(2027, 3, 1), 10))
+    finally:
+        stop.set()
+        worker.join()
+        listener.close()
+    assert accepted >= 3

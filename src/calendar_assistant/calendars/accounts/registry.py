@@ -36,12 +36,14 @@ class CalendarRegistry:
         *,
         google: GoogleClientConfig | None = None,
         timeout_seconds: float = 20.0,
+        retries: int = 3,
         default_timezone: str = "Europe/Moscow",
     ) -> None:
         self._db = database
         self._store = store
         self._google = google
         self._timeout = timeout_seconds
+        self._retries = retries
         self._default_timezone = default_timezone
         self._users = UserRepository(database)
 
@@ -55,6 +57,7 @@ class CalendarRegistry:
             store,
             google=GoogleClientConfig.from_settings(settings) if store else None,
             timeout_seconds=settings.calendar_timeout_seconds,
+            retries=settings.calendar_retries,
             default_timezone=settings.default_timezone,
         )
 
@@ -116,7 +119,9 @@ class CalendarRegistry:
             )
             for url in account.calendars:
                 key = member_key(account, url)
-                members[key] = CalDavCalendar.at_url(client, url, timezone=zone, calendar_id=key)
+                members[key] = CalDavCalendar.at_url(
+                    client, url, timezone=zone, calendar_id=key, retries=self._retries
+                )
         elif account.provider == "google" and self._google is not None:
             api = GoogleApi(self._google, account.secret, on_tokens=self._saver(account))
             for gid in account.calendars:

@@ -21,6 +21,12 @@ from caldav.calendarobjectresource import Event as DavEvent
 from caldav.collection import Calendar as DavCalendar
 from caldav.davclient import DAVClient
 from caldav.lib import error as dav_error
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
 from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, ReconnectNeeded
 from calendar_assistant.calendars.base import (
@@ -84,15 +90,40 @@ async def discover_calendars(client: Any) -> list[DiscoveredCalendar]:
 class CalDavCalendar:
     """One CalDAV calendar collection; `timezone` names all-day and floating events' zone."""
 
-    def __init__(self, calendar: Any, *, timezone: str, calendar_id: str = "caldav") -> None:
+    def __init__(
+        self,
+        calendar: Any,
+        *,
+        timezone: str,
+        calendar_id: str = "caldav",
+        retries: int = 3,
+        backoff_seconds: float = 0.5,
+    ) -> None:
         zone_of(timezone)
         self._calendar = calendar
         self._timezone = timezone
         self._calendar_id = calendar_id
+        self._retries = retries
+        self._backoff = backoff_seconds
 
     @classmethod
-    def at_url(cls, client: Any, url: str, *, timezone: str, calendar_id: str) -> CalDavCalendar:
-        return cls(DavCalendar(client=client, url=url), timezone=timezone, calendar_id=calendar_id)
+    def at_url(
+        cls,
+        client: Any,
+        url: str,
+        *,
+        timezone: str,
+        calendar_id: str,
+        retries: int = 3,
+        backoff_seconds: float = 0.5,
+    ) -> CalDavCalendar:
+        return cls(
+            DavCalendar(client=client, url=url),
+            timezone=timezone,
+            calendar_id=calendar_id,
+            retries=retries,
+            backoff_seconds=backoff_seconds,
+        )
 
     @property
     def capabilities(self) -> Capabilities:
@@ -122,7 +153,7 @@ class CalDavCalendar:
             return [str(obj.data) for obj in found]
 
         found: list[Event] = []
-        for data in await _call("list events", run):
+        for data in await self._read("list events", run):
             series = self._parse(data)
             if series is None:
                 continue
@@ -168,7 +199,7 @@ class CalDavCalendar:
                 return None
             return StoredSeries(series, resource)
 
-        return await _call("read event", run)
+        return await self._read("read event", run)
 
     # ----------------------------------------------------------------- writing
 
@@ -251,6 +282,22 @@ class CalDavCalendar:
 
     def _parse(self, data: str) -> Series | None:
         return _parsed(data, self._timezone, self._calendar_id)
+
+    async def _read(self, what: str, run: Callable[[], T]) -> T:
+        """A read, retried with backoff and jitter when the server or network fails.
+
+        Writes are not retried: a conditional PUT whose answer was lost cannot be told apart
+        from a change made by someone else, so it is reported instead.
+        """
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(self._retries + 1),
+            wait=wait_random_exponential(multiplier=self._backoff, max=30),
+            retry=retry_if_exception_type(ProviderUnavailable),
+            reraise=True,
+        ):
+            with attempt:
+                return await _call(what, run)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
 
     async def _checked(self, event_id: str, expected_version: int | None) -> StoredSeries:
         stored = await self.fetch(event_id)
