@@ -334,3 +334,18 @@ def test_a_bad_time_is_refused_before_any_database_is_made(home: Path) -> None:
     assert done.returncode == 2
     assert "--from: 'soon' is not an ISO 8601" in done.stderr
     assert not (home / "xdg" / "calendar-assistant").exists()
+
+
+def test_export_is_utf8_even_under_an_ascii_locale(home: Path) -> None:
+    chat = _run(home, "chat", "--user", "demo", "--now", NOW, stdin=DEMO)
+    assert chat.returncode == 0, chat.stderr
+    done = subprocess.run(
+        [*_command(), "export", "--user", "demo"],
+        capture_output=True,
+        cwd=home,
+        env=_environment(home, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "SUMMARY:Встреча с командой".encode() in done.stdout

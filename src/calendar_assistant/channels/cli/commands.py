@@ -264,8 +264,14 @@ async def export(
             data = await export_events(runtime.calendar(profile.id), ids, stamp=stamp)
         else:
             data = await export_calendar(runtime.calendar(profile.id), start, end, stamp=stamp)
-    out.write(data.decode("utf-8"))
-    out.flush()
+    binary = getattr(out, "buffer", None)
+    if binary is not None:  # ICS is UTF-8 whatever the terminal's locale says
+        out.flush()
+        binary.write(data)
+        binary.flush()
+    else:
+        out.write(data.decode("utf-8"))
+        out.flush()
     return 0
 
 
