@@ -566,6 +566,15 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                     f"{v.quote(current.title)}, {v.event_when(current)}.",
                 )
             )
+        case BackendFailed(detail="ReconnectNeeded"):
+            return Reply(
+                v.t(
+                    "Доступ к календарю больше не действует (его отозвали или сменили пароль); "
+                    "ничего не изменено. Подключите календарь заново: /connect",
+                    "Access to your calendar no longer works (it was revoked or the password "
+                    "changed); nothing was changed. Connect the calendar again: /connect",
+                )
+            )
         case BackendFailed():
             return Reply(
                 v.t(

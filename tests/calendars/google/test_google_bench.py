@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from fakes.google_calendar import FakeGoogleCalendar
 
 from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar
 from calendar_assistant.domain.events import NewEvent
+from fakes.google_calendar import FakeGoogleCalendar
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2027, 3, 1, tzinfo=BERLIN)
