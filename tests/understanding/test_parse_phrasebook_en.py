@@ -1686,6 +1686,66 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "target": {"title": "Flight"},
         },
     ),
+    (
+        "Move my meeting with Peter to ten am",
+        {
+            "intent": "update_event",
+            "target": {"title": "Meeting with Peter"},
+            "changes": {"start": "2026-12-04 10:00"},
+        },
+    ),
+    (
+        "Move the call to quarter past 2 on Friday",
+        {
+            "intent": "update_event",
+            "target": {"title": "Call"},
+            "changes": {"start": "2026-12-04 14:15"},
+        },
+    ),
+    (
+        "Push lunch to 1:30pm the day after tomorrow",
+        {
+            "intent": "update_event",
+            "target": {"title": "Lunch"},
+            "changes": {"start": "2026-12-05 13:30"},
+        },
+    ),
+    (
+        "Move the standup to next Tuesday at 10",
+        {
+            "intent": "update_event",
+            "target": {"title": "Standup"},
+            "changes": {"start": "2026-12-08 10:00"},
+        },
+    ),
+    (
+        "Extend the meeting by 30 minutes",
+        {"intent": "update_event", "target": {"title": "Meeting"}, "missing": ["time"]},
+    ),
+    (
+        "Move the meeting an hour later",
+        {"intent": "update_event", "target": {"title": "Meeting"}, "missing": ["time"]},
+    ),
+    (
+        'Rename my call with Peter to "Lunch with Peter"',
+        {
+            "intent": "update_event",
+            "target": {"title": "Call with Peter"},
+            "changes": {"title": "Lunch with Peter"},
+        },
+    ),
+    (
+        "Change the title of my call with Peter to Lunch",
+        {
+            "intent": "update_event",
+            "target": {"title": "Call with Peter"},
+            "changes": {"title": "Lunch"},
+        },
+    ),
+    (
+        "Make it 2 hours",
+        {"intent": "update_event", "changes": {"duration_minutes": 120}, "missing": ["target"]},
+    ),
 ]
 
 

@@ -1884,6 +1884,90 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "target": {"title": "Обед с Анной"},
         },
     ),
+    (
+        "Перенеси встречу с Петром на десять утра",
+        {
+            "intent": "update_event",
+            "target": {"title": "Встреча с Петром"},
+            "changes": {"start": "2026-11-25 10:00"},
+        },
+    ),
+    (
+        "Перенеси встречу с Петром на пол одиннадцатого",
+        {
+            "intent": "update_event",
+            "target": {"title": "Встреча с Петром"},
+            "changes": {"start": "2026-11-25 10:30"},
+        },
+    ),
+    (
+        "Перенеси созвон на четверть третьего в пятницу",
+        {
+            "intent": "update_event",
+            "target": {"title": "Созвон"},
+            "changes": {"start": "2026-11-27 14:15"},
+        },
+    ),
+    (
+        "Перенеси обед на 13:30 послезавтра",
+        {
+            "intent": "update_event",
+            "target": {"title": "Обед"},
+            "changes": {"start": "2026-11-26 13:30"},
+        },
+    ),
+    (
+        "Перенеси планёрку на следующий вторник на 10",
+        {
+            "intent": "update_event",
+            "target": {"title": "Планёрка"},
+            "changes": {"start": "2026-12-01 10:00"},
+        },
+    ),
+    (
+        "Передвинь встречу на час",
+        {"intent": "update_event", "target": {"title": "Встреча"}, "missing": ["time"]},
+    ),
+    (
+        "Сдвинь встречу на полчаса раньше",
+        {"intent": "update_event", "target": {"title": "Встреча"}, "missing": ["time"]},
+    ),
+    (
+        "Продли встречу на 30 минут",
+        {"intent": "update_event", "target": {"title": "Встреча"}, "missing": ["time"]},
+    ),
+    (
+        "Сократи встречу до 45 минут",
+        {
+            "intent": "update_event",
+            "target": {"title": "Встреча"},
+            "changes": {"duration_minutes": 45},
+        },
+    ),
+    (
+        "Измени название встречи с Петром на «Обед с Петром»",
+        {
+            "intent": "update_event",
+            "target": {"title": "Встреча с Петром"},
+            "changes": {"title": "Обед с Петром"},
+        },
+    ),
+    (
+        "Измени длительность встречи на 90 минут",
+        {
+            "intent": "update_event",
+            "target": {"title": "Встреча"},
+            "changes": {"duration_minutes": 90},
+        },
+    ),
+    (
+        "Поменяй время совещания на 15:00",
+        {
+            "intent": "update_event",
+            "target": {"title": "Совещание"},
+            "changes": {"start": "2026-11-24 15:00"},
+        },
+    ),
 ]
 
 

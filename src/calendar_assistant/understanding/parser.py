@@ -424,6 +424,15 @@ def _update(msg: Message, cue: IntentCue) -> Command:
     )
     rest = _rest(msg, cue)
     indices = rest.indices
+    naming = msg.cues.phrases("name_words")
+    if indices and any(match_at(msg.tokens, indices[0], p) for p in naming):
+        rename = True  # «измени название встречи на «Обед»», "change the title of …"
+    extending = cue.span is not None and any(
+        match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("extend")
+    )
+    moving = cue.span is not None and any(
+        match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("move")
+    )
     new_title = None
     if rename:
         all_words = leftover(msg.tokens, _cue_tokens(cue), msg.cues).indices
@@ -471,7 +480,10 @@ def _update(msg: Message, cue: IntentCue) -> Command:
             moment = res.bound_moment(new.end_bound, bound, "end")
             change_end = moment
         shifted = any(p.kind == Kind.DURATION and p.extra.get("shift") for p in new_pieces)
-        if new.duration_seconds and not shifted:
+        by = any(p.kind == Kind.DURATION and p.prep in ("на", "by") for p in new_pieces)
+        # «передвинь на час», «продли на 30 минут»: moved or stretched *by* an amount, which
+        # EventChanges cannot say; «сократи до 45 минут», "make it 2 hours" is a new length
+        if new.duration_seconds and not shifted and not (by and (moving or extending)):
             duration = _minutes(new.duration_seconds)
     if old.clock is not None and old.day is None and change_start is not None:
         old.day = change_start.astimezone(res.tz).date()  # the move keeps to one day
