@@ -228,3 +228,19 @@ async def test_calendar_list_and_free_busy_use_their_endpoints(
     busy = await calendar.free_busy(at(tz, day, 10, 30), at(tz, day, 12))
     assert [(b.start, b.end) for b in busy] == [(at(tz, day, 10, 30), at(tz, day, 11))]
     assert ("POST", "/calendar/v3/freeBusy") in google.requests
+
+
+async def test_long_listings_are_read_page_by_page(
+    google: FakeGoogleCalendar, api: GoogleApi, tz: ZoneInfo
+) -> None:
+    google.add_calendar(CAL, "Alice", str(tz), primary=True)
+    calendar = GoogleCalendar(api, CAL, timezone=str(tz), calendar_id="g", page_size=3)
+    day = date(2027, 3, 11)
+    for hour in range(8, 16):
+        await calendar.create_event(
+            NewEvent(f"At {hour}", at(tz, day, hour), at(tz, day, hour, 30), str(tz))
+        )
+    listed = await calendar.list_events(midnight(tz, day), midnight(tz, day + timedelta(1)))
+    assert [e.title for e in listed] == [f"At {h}" for h in range(8, 16)]
+    pages = [p for m, p in google.requests if m == "GET" and p.endswith("/events")]
+    assert len(pages) == 3

@@ -87,9 +87,16 @@ class GoogleCalendar:
     """The calendar `google_calendar_id` of one account; `timezone` is the user's zone."""
 
     def __init__(
-        self, api: GoogleApi, google_calendar_id: str, *, timezone: str, calendar_id: str
+        self,
+        api: GoogleApi,
+        google_calendar_id: str,
+        *,
+        timezone: str,
+        calendar_id: str,
+        page_size: int = _PAGE,
     ) -> None:
         zone_of(timezone)
+        self._page_size = page_size
         self._api = api
         self._gcal = google_calendar_id
         self._timezone = timezone
@@ -143,7 +150,7 @@ class GoogleCalendar:
                 timeMax=_rfc3339(end),
                 singleEvents=True,
                 orderBy="startTime",
-                maxResults=_PAGE,
+                maxResults=self._page_size,
                 pageToken=token,
             )
 
@@ -205,7 +212,7 @@ class GoogleCalendar:
                 iCalUID=item.get("iCalUID"),
                 showDeleted=True,
                 singleEvents=False,
-                maxResults=_PAGE,
+                maxResults=self._page_size,
             ),
         )
         exdates = {d.astimezone(UTC): d for d in master.exdates}
