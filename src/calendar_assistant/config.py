@@ -89,12 +89,12 @@ class Settings(BaseSettings):
         default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1"
     )
     transcription_api_key: str | None = None
-    credentials_keys: str | None = Field(
+    credentials_keys: SecretStr | None = Field(
         default=None,
         description="Fernet keys, comma-separated, newest first: encrypt calendar secrets",
     )
     google_client_id: str | None = None
-    google_client_secret: str | None = None
+    google_client_secret: SecretStr | None = None
     google_redirect_url: str | None = Field(
         default=None, description="public URL of /oauth/google/callback"
     )

@@ -50,7 +50,9 @@ class CalendarRegistry:
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> CalendarRegistry:
         """Accounts are on when CREDENTIALS_KEYS is set; Google when its client is too."""
-        keys = parse_keys(settings.credentials_keys)
+        keys = parse_keys(
+            settings.credentials_keys.get_secret_value() if settings.credentials_keys else None
+        )
         store = AccountStore(database, CredentialCipher(keys)) if keys else None
         return cls(
             database,

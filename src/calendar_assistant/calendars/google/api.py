@@ -56,7 +56,7 @@ class GoogleClientConfig:
             return None
         return cls(
             client_id=settings.google_client_id,
-            client_secret=settings.google_client_secret,
+            client_secret=settings.google_client_secret.get_secret_value(),
             token_url=settings.google_token_url,
             auth_url=settings.google_auth_url,
             revoke_url=settings.google_revoke_url,

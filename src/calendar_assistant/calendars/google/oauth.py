@@ -185,7 +185,9 @@ class GoogleConnector:
 
 def google_connector(database: Database, settings: Settings) -> GoogleConnector | None:
     """The app's connector, or None when Google is not configured (client, redirect, keys)."""
-    keys = parse_keys(settings.credentials_keys)
+    keys = parse_keys(
+        settings.credentials_keys.get_secret_value() if settings.credentials_keys else None
+    )
     config = GoogleClientConfig.from_settings(settings)
     if not keys or config is None or not config.redirect_url:
         return None

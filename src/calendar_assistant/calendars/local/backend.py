@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +29,7 @@ from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.free_slots import merge_busy
 from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.models import EventRow
+from calendar_assistant.storage.models import EventRow, UTCDateTime
 
 MAX_TITLE_CHARS = 1000
 MAX_TEXT_CHARS = 10_000
@@ -97,6 +97,40 @@ def _span_end(event: Event) -> datetime | None:
     return recurrence.plus_elapsed(last, recurrence.elapsed(event.start, event.end))
 
 
+def _list_query() -> Select[Any]:
+    """One statement (one consistent read) for a window: the rows in it, every override of a
+    series in it, and the master of an override moved into it. Built once: it runs on
+    almost every message."""
+    mine = and_(
+        EventRow.user_id == bindparam("user_id"),
+        EventRow.calendar_id == bindparam("calendar_id"),
+    )
+    in_window = and_(
+        EventRow.start_utc < bindparam("window_end", type_=UTCDateTime()),
+        or_(
+            EventRow.span_end_utc.is_(None),
+            EventRow.span_end_utc > bindparam("window_start", type_=UTCDateTime()),
+        ),
+    )
+    series_here = select(EventRow.event_id).where(
+        mine, in_window, EventRow.recurrence_id_utc.is_(None), EventRow.rrule.is_not(None)
+    )
+    moved_here = select(EventRow.event_id).where(
+        mine, in_window, EventRow.recurrence_id_utc.is_not(None)
+    )
+    return select(EventRow.__table__).where(
+        mine,
+        or_(
+            in_window,
+            and_(EventRow.recurrence_id_utc.is_not(None), EventRow.event_id.in_(series_here)),
+            and_(EventRow.recurrence_id_utc.is_(None), EventRow.event_id.in_(moved_here)),
+        ),
+    )
+
+
+_LIST_QUERY = _list_query()
+
+
 class LocalCalendar:
     """The CalendarBackend kept in our database, for the user with id `user_id`."""
 
@@ -119,30 +153,14 @@ class LocalCalendar:
             raise ValueError("the range ends before it starts")
         if end == start:
             return []
-        table = EventRow.__table__
-        mine = self._mine()
-        in_window = and_(
-            EventRow.start_utc < end,
-            or_(EventRow.span_end_utc.is_(None), EventRow.span_end_utc > start),
-        )
-        # One statement (one consistent read): rows in the window, every override of a series
-        # in the window, and the master of an override moved into the window.
-        series_here = select(EventRow.event_id).where(
-            mine, in_window, EventRow.recurrence_id_utc.is_(None), EventRow.rrule.is_not(None)
-        )
-        moved_here = select(EventRow.event_id).where(
-            mine, in_window, EventRow.recurrence_id_utc.is_not(None)
-        )
-        query = select(table).where(
-            mine,
-            or_(
-                in_window,
-                and_(EventRow.recurrence_id_utc.is_not(None), EventRow.event_id.in_(series_here)),
-                and_(EventRow.recurrence_id_utc.is_(None), EventRow.event_id.in_(moved_here)),
-            ),
-        )
+        parameters = {
+            "user_id": self._user_id,
+            "calendar_id": self._calendar_id,
+            "window_start": start,
+            "window_end": end,
+        }
         async with self._db.reading() as connection:
-            rows = (await connection.execute(query)).all()
+            rows = (await connection.execute(_LIST_QUERY, parameters)).all()
         masters: dict[str, Any] = {}
         overrides: dict[str, list[Any]] = {}
         for row in rows:
