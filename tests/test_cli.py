@@ -336,16 +336,23 @@ def test_a_bad_time_is_refused_before_any_database_is_made(home: Path) -> None:
     assert not (home / "xdg" / "calendar-assistant").exists()
 
 
-def test_export_is_utf8_even_under_an_ascii_locale(home: Path) -> None:
-    chat = _run(home, "chat", "--user", "demo", "--now", NOW, stdin=DEMO)
+def test_chat_and_export_speak_utf8_even_under_an_ascii_locale(home: Path) -> None:
+    ascii_locale = _environment(home, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"})
+
+    def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [*_command(), *args],
+            input=stdin,
+            capture_output=True,
+            cwd=home,
+            env=ascii_locale,
+            timeout=120,
+            check=False,
+        )
+
+    chat = run("chat", "--user", "demo", "--now", NOW, stdin=DEMO.encode())
     assert chat.returncode == 0, chat.stderr
-    done = subprocess.run(
-        [*_command(), "export", "--user", "demo"],
-        capture_output=True,
-        cwd=home,
-        env=_environment(home, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}),
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "SUMMARY:Встреча с командой".encode() in done.stdout
+    assert "Встреча с командой".encode() in chat.stdout
+    exported = run("export", "--user", "demo")
+    assert exported.returncode == 0, exported.stderr
+    assert "SUMMARY:Встреча с командой".encode() in exported.stdout

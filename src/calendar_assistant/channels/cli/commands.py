@@ -74,6 +74,7 @@ def run_command(args: argparse.Namespace) -> int:
     from calendar_assistant.logging_setup import configure_logging
     from calendar_assistant.storage.errors import StorageError
 
+    _speak_utf8()
     try:
         settings = load_settings()
         configure_logging(settings)
@@ -87,6 +88,14 @@ def run_command(args: argparse.Namespace) -> int:
         return _fail(f"{args.command}: {exc}", 1)
     except KeyboardInterrupt:
         return 130
+
+
+def _speak_utf8() -> None:
+    """Read and write UTF-8 even under a C locale: titles are Russian; odd bytes are replaced."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.encoding.lower() != "utf-8":
+        sys.stdout.reconfigure(encoding="utf-8")
 
 
 def _fail(message: str, code: int) -> int:
@@ -151,8 +160,6 @@ async def chat(
     from calendar_assistant.runtime import open_runtime
 
     log = structlog.get_logger("calendar_assistant.cli.chat")
-    if stdin is None and isinstance(sys.stdin, io.TextIOWrapper):
-        sys.stdin.reconfigure(errors="replace")  # bytes that are not UTF-8 must not end the chat
     inp = stdin or sys.stdin
     out = stdout or sys.stdout
     handled = 0
