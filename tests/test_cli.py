@@ -47,6 +47,21 @@ def _run(
     )
 
 
+def _run_bytes(
+    home: Path, *args: str, stdin: bytes = b"", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The same, bytes in and out: for input that is not text and locales that are not UTF-8."""
+    return subprocess.run(
+        [*_command(), *args],
+        input=stdin,
+        capture_output=True,
+        cwd=home,
+        env=_environment(home, env),
+        timeout=120,
+        check=False,
+    )
+
+
 _SETTING_NAMES = {name.upper() for name in Settings.model_fields}
 
 
@@ -303,15 +318,7 @@ def test_the_readme_dialogues_are_what_the_chat_prints(home: Path) -> None:
 
 def test_odd_input_gets_replies_not_a_crash(home: Path) -> None:
     script = b"\xff\xfe\x00 \xd0\n\n   \n" + ("а" * 5000).encode() + b"\n\xe2\x80\x8b\n"
-    done = subprocess.run(
-        [*_command(), "chat", "--user", "odd", "--now", NOW],
-        input=script,
-        capture_output=True,
-        cwd=home,
-        env=_environment(home),
-        timeout=120,
-        check=False,
-    )
+    done = _run_bytes(home, "chat", "--user", "odd", "--now", NOW, stdin=script)
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
     assert b"4000" in done.stdout  # the long one is told it is too long
@@ -337,22 +344,12 @@ def test_a_bad_time_is_refused_before_any_database_is_made(home: Path) -> None:
 
 
 def test_chat_and_export_speak_utf8_even_under_an_ascii_locale(home: Path) -> None:
-    ascii_locale = _environment(home, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"})
-
-    def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(
-            [*_command(), *args],
-            input=stdin,
-            capture_output=True,
-            cwd=home,
-            env=ascii_locale,
-            timeout=120,
-            check=False,
-        )
-
-    chat = run("chat", "--user", "demo", "--now", NOW, stdin=DEMO.encode())
+    ascii_locale = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}
+    chat = _run_bytes(
+        home, "chat", "--user", "demo", "--now", NOW, stdin=DEMO.encode(), env=ascii_locale
+    )
     assert chat.returncode == 0, chat.stderr
     assert "Встреча с командой".encode() in chat.stdout
-    exported = run("export", "--user", "demo")
+    exported = _run_bytes(home, "export", "--user", "demo", env=ascii_locale)
     assert exported.returncode == 0, exported.stderr
     assert "SUMMARY:Встреча с командой".encode() in exported.stdout
