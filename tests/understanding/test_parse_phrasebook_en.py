@@ -1746,6 +1746,120 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         "Make it 2 hours",
         {"intent": "update_event", "changes": {"duration_minutes": 120}, "missing": ["target"]},
     ),
+    (
+        "Schedule dinner tonight at 8",
+        {
+            "intent": "create_event",
+            "title": "Dinner",
+            "start": "2026-12-03 20:00",
+            "end": "2026-12-03 21:00",
+        },
+    ),
+    (
+        "Add a call this evening at 7",
+        {
+            "intent": "create_event",
+            "title": "Call",
+            "start": "2026-12-03 19:00",
+            "end": "2026-12-03 20:00",
+        },
+    ),
+    (
+        "What do I have Friday night?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-04 22:00",
+            "range_end": "2026-12-05 06:00",
+        },
+    ),
+    (
+        "What do I have from Monday to Wednesday?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-07 00:00",
+            "range_end": "2026-12-10 00:00",
+        },
+    ),
+    (
+        "Am I free between 2 and 4 tomorrow?",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-04 14:00",
+            "range_end": "2026-12-04 16:00",
+        },
+    ),
+    (
+        "Find a slot between 9am and noon on Thursday",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-10 09:00",
+            "range_end": "2026-12-10 12:00",
+        },
+    ),
+    (
+        "Add a meeting tomorrow from 3:30 to 4:15pm",
+        {
+            "intent": "create_event",
+            "title": "Meeting",
+            "start": "2026-12-04 15:30",
+            "end": "2026-12-04 16:15",
+        },
+    ),
+    (
+        "What is on my calendar for the next 3 days?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-03 00:00",
+            "range_end": "2026-12-06 00:00",
+        },
+    ),
+    (
+        "Show my week",
+        {
+            "intent": "list_events",
+            "range_start": "2026-11-30 00:00",
+            "range_end": "2026-12-07 00:00",
+        },
+    ),
+    (
+        "What does my day look like tomorrow?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
+    (
+        "Schedule a team lunch on the 20th at noon",
+        {
+            "intent": "create_event",
+            "title": "Team lunch",
+            "start": "2026-12-20 12:00",
+            "end": "2026-12-20 13:00",
+        },
+    ),
+    (
+        "I have a dentist appointment on Friday at 3",
+        {
+            "intent": "create_event",
+            "title": "Dentist appointment",
+            "start": "2026-12-04 15:00",
+            "end": "2026-12-04 16:00",
+        },
+    ),
+    (
+        "Block 2 hours tomorrow morning for writing",
+        {
+            "intent": "create_event",
+            "title": "Writing",
+            "start": "2026-12-04 09:00",
+            "end": "2026-12-04 11:00",
+        },
+    ),
+    (
+        "Remind me at noon tomorrow to take my pills",
+        {"intent": "create_reminder", "title": "Take my pills", "start": "2026-12-04 12:00"},
+    ),
 ]
 
 

@@ -1968,6 +1968,14 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "changes": {"start": "2026-11-24 15:00"},
         },
     ),
+    (
+        "Как выглядит мой завтрашний день?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-11-25 00:00",
+            "range_end": "2026-11-26 00:00",
+        },
+    ),
 ]
 
 

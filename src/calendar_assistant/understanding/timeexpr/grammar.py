@@ -961,8 +961,9 @@ class Grammar:
                         grain="day",
                     )
         unit = self._period_unit(k)
+        mine = not self.ru and self.norm(k - 1) in ("my", "the") and unit in ("week", "month")
         if unit in ("week", "month", "year", "quarter") and (
-            modifier or (self.ru and prep == "на" and unit == "week" and t.norm == "неделе")
+            modifier or mine or (self.ru and prep == "на" and unit == "week" and t.norm == "неделе")
         ):
             start, end_day = self.period_of(unit, step)
             return Piece(Kind.PERIOD, i, k + 1, prep=prep, day=start, day_end=end_day, grain=unit)
