@@ -152,3 +152,23 @@ def test_a_corrupt_model_file_is_a_clear_start_up_error(tmp_path: Path) -> None:
         engine = WhisperEngine(str(tmp_path), pool)
         with pytest.raises(SpeechSetupError, match="could not be loaded"):
             engine.warm_up()
+
+
+async def test_without_a_hint_the_language_is_detected(
+    voice: Voice, english_clips: dict[str, bytes]
+) -> None:
+    transcript = await voice.transcribe(english_clips["dentist"])
+    assert transcript.language == "en"
+    assert transcript.language_probability is not None
+    assert transcript.language_probability >= 0.5
+    assert "dentist" in normalize_words(transcript.text)
+
+
+async def test_speech_in_the_users_language_is_taken_in_one_pass(
+    voice: Voice, english_clips: dict[str, bytes]
+) -> None:
+    """No detection when the hinted pass is sure: no detection probability is reported."""
+    transcript = await voice.transcribe(english_clips["calendar"], hint="en")
+    assert transcript.language == "en"
+    assert transcript.language_probability is None
+    assert normalize_words(transcript.text) == normalize_words(ENGLISH["calendar"])
