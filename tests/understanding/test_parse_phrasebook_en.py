@@ -1860,6 +1860,44 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         "Remind me at noon tomorrow to take my pills",
         {"intent": "create_reminder", "title": "Take my pills", "start": "2026-12-04 12:00"},
     ),
+    (
+        "Do I have a meeting with John this week?",
+        {
+            "intent": "search_events",
+            "target": {
+                "title": "Meeting with John",
+                "range_start": "2026-11-30 00:00",
+                "range_end": "2026-12-07 00:00",
+            },
+        },
+    ),
+    (
+        "Is there a standup tomorrow?",
+        {
+            "intent": "search_events",
+            "target": {
+                "title": "Standup",
+                "range_start": "2026-12-04 00:00",
+                "range_end": "2026-12-05 00:00",
+            },
+        },
+    ),
+    (
+        "Do I have anything tomorrow?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
+    (
+        "Do I have any free time tomorrow?",
+        {
+            "intent": "find_free_slots",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
 ]
 
 

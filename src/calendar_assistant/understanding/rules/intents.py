@@ -90,7 +90,8 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
     if ordinary:
         ordinary.sort()
         position, key, span = ordinary[0]
-        if search is not None and search[0] < position and key == "list":
+        if search is not None and search[0] < position and (key == "list" or search[1] > position):
+            # "Do I have a meeting…?" holds "I have a" but asks; «Когда … покажи» searches
             return IntentCue(Intent.SEARCH_EVENTS, search, 0.75)
         return IntentCue(_INTENT_OF[key], span, 0.9 if position <= 2 else 0.75)
     if search is not None:
