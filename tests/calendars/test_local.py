@@ -366,3 +366,21 @@ async def test_deleting_the_last_occurrence_removes_the_series(
     )
     assert await backend.get_event(series.id) is None
     assert await backend.snapshot(series.id) == []
+
+
+async def test_extreme_times_are_handled(backend: LocalCalendar, tz: ZoneInfo) -> None:
+    day = date(2027, 1, 27)
+    event = await backend.create_event(NewEvent("Now", at(tz, day, 9), at(tz, day, 10), str(tz)))
+    await backend.create_event(
+        NewEvent("Always", at(tz, day, 8), at(tz, day, 9), str(tz), rrule="FREQ=YEARLY")
+    )
+    everything = (datetime.min.replace(tzinfo=tz), datetime.max.replace(tzinfo=tz))
+    listed = await backend.list_events(*everything)
+    assert event.id in {e.id for e in listed}
+    assert len(await backend.free_busy(*everything)) > 100
+    far = datetime(9999, 12, 30, 10, tzinfo=tz)
+    with pytest.raises(ValueError, match="between 1900 and 2200"):
+        await backend.create_event(NewEvent("Far", far, far + timedelta(hours=1), str(tz)))
+    with pytest.raises(ValueError, match="between 1900 and 2200"):
+        await backend.update_event(event.id, EventPatch(start=datetime(1, 1, 2, tzinfo=tz)))
+    assert await backend.get_event(event.id) == event

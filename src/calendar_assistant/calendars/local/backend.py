@@ -34,6 +34,10 @@ from calendar_assistant.storage.models import EventRow, UTCDateTime
 MAX_TITLE_CHARS = 1000
 MAX_TEXT_CHARS = 10_000
 MAX_ATTENDEES = 200
+# Events lie in these years: far enough for any calendar, and every computation stays in
+# range (a datetime near year 1 or 9999 overflows when moved between zones).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class DuplicateEvent(CalendarError):
@@ -54,6 +58,27 @@ def _zone(name: str) -> ZoneInfo:
 def _aware(value: datetime, what: str) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"{what} must be timezone-aware")
+    return value
+
+
+def _clamped(value: datetime, what: str) -> datetime:
+    """A range bound inside the years events may have (datetime.min and .max included)."""
+    _aware(value, what)
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        return EARLIEST if value.year < 2000 else LATEST
+    return min(max(utc, EARLIEST), LATEST)
+
+
+def _in_years(value: datetime) -> datetime:
+    """An event time, refused outside the years events may have."""
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = EARLIEST - timedelta(days=1)
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError(f"event times must lie between {EARLIEST.year} and {LATEST.year}")
     return value
 
 
@@ -147,8 +172,7 @@ class LocalCalendar:
 
     async def list_events(self, start: datetime, end: datetime) -> list[Event]:
         """Events overlapping [start, end), series expanded, sorted by start."""
-        _aware(start, "range start")
-        _aware(end, "range end")
+        start, end = _clamped(start, "range start"), _clamped(end, "range end")
         if end < start:
             raise ValueError("the range ends before it starts")
         if end == start:
@@ -193,6 +217,7 @@ class LocalCalendar:
 
     async def free_busy(self, start: datetime, end: datetime) -> list[Interval]:
         """Busy time inside [start, end), merged; all-day events count as busy."""
+        start, end = _clamped(start, "range start"), _clamped(end, "range end")
         events = await self.list_events(start, end)
         return merge_busy(Interval(max(e.start, start), min(e.end, end)) for e in events)
 
@@ -221,7 +246,8 @@ class LocalCalendar:
             raise ValueError("an event needs a title")
         if new.id is not None and not 0 < len(new.id) <= 255:
             raise ValueError("an event id is 1 to 255 characters")
-        start, end = new.start.astimezone(zone), new.end.astimezone(zone)
+        start = _in_years(new.start).astimezone(zone)
+        end = _in_years(new.end).astimezone(zone)
         if new.all_day and not (_is_midnight(start, zone) and _is_midnight(end, zone)):
             raise ValueError("an all-day event starts and ends at local midnight")
         rule = None
@@ -660,9 +686,12 @@ def _reminders(values: Sequence[int]) -> tuple[int, ...]:
 def _apply(event: Event, patch: EventPatch) -> Event:
     """`event` with the patch's fields set; a new start alone keeps the length."""
     zone = _zone(event.timezone)
-    start = event.start if patch.start is None else _aware(patch.start, "start").astimezone(zone)
+    if patch.start is None:
+        start = event.start
+    else:
+        start = _in_years(_aware(patch.start, "start")).astimezone(zone)
     if patch.end is not None:
-        end = _aware(patch.end, "end").astimezone(zone)
+        end = _in_years(_aware(patch.end, "end")).astimezone(zone)
     elif event.all_day and patch.start is not None and _is_midnight(start, zone):
         days = (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days
         end = _from_wall(_wall(start, zone) + timedelta(days=max(1, days)), zone)
