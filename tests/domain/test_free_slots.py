@@ -124,6 +124,13 @@ def test_empty_cases(tz: ZoneInfo) -> None:
         free_slots([], window, tz="Mars/Olympus_Mons")
 
 
+def test_an_endless_window_is_searched_within_the_supported_years(tz: ZoneInfo) -> None:
+    window = Interval(datetime(1, 1, 2, tzinfo=tz), datetime(9999, 12, 30, tzinfo=tz))
+    slots = free_slots([], window, tz=tz, not_before=at(tz, date(2199, 12, 30), 0))
+    assert len(slots) == 1
+    assert slots[0].start == at(tz, date(2199, 12, 30), 0)
+
+
 def test_merge_busy(tz: ZoneInfo) -> None:
     day = date(2027, 2, 5)
     merged = merge_busy(

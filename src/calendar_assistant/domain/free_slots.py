@@ -16,6 +16,16 @@ from calendar_assistant.domain.intervals import Interval
 
 ALL_DAYS: frozenset[int] = frozenset(range(1, 8))
 _first = itemgetter(0)
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC).timestamp()
+_LATEST = datetime(2200, 1, 1, tzinfo=UTC).timestamp()
+
+
+def _timestamp(value: datetime) -> float:
+    """POSIX time; a bound too far out for its zone's arithmetic counts as the far past/future."""
+    try:
+        return value.timestamp()
+    except (OverflowError, ValueError):
+        return _EARLIEST if value.year < 2000 else _LATEST
 
 
 def _local(day_start: datetime, at: time, zone: ZoneInfo) -> float:
@@ -96,8 +106,9 @@ def free_slots(
         return []
     if not_before is not None and not_before.tzinfo is None:
         raise ValueError("not_before must be timezone-aware")
-    lo = window.start.timestamp()
-    hi = window.end.timestamp()
+    # Searched within 1900-2200 at most: a window like datetime.min..max stays computable.
+    lo = max(_timestamp(window.start), _EARLIEST)
+    hi = min(_timestamp(window.end), _LATEST)
     if not_before is not None:
         lo = max(lo, not_before.timestamp())
     if lo >= hi:
