@@ -1898,6 +1898,24 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "range_end": "2026-12-05 00:00",
         },
     ),
+    (
+        "Schedule a call on Wednesday, December 9 at 3pm",
+        {
+            "intent": "create_event",
+            "title": "Call",
+            "start": "2026-12-09 15:00",
+            "end": "2026-12-09 16:00",
+        },
+    ),
+    (
+        "Add lunch on Dec. 5 at noon",
+        {
+            "intent": "create_event",
+            "title": "Lunch",
+            "start": "2026-12-05 12:00",
+            "end": "2026-12-05 13:00",
+        },
+    ),
 ]
 
 

@@ -604,6 +604,8 @@ class Grammar:
             month = self._month_at(i, typo=nxt is not None and nxt.is_number)
             if month is not None:
                 j = i + 1
+                if self.norm(j) == ".":
+                    j += 1  # "Dec. 5"
                 if self.norm(j) == "the":
                     j += 1
                 found = self._int(j, 1, 31)

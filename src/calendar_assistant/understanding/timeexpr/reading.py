@@ -119,6 +119,9 @@ def combine(pieces: list[Piece]) -> Reading:
                 r.day = p.day + timedelta(weeks=weeks_ahead)
                 r.from_weekday = True
                 continue
+            if r.day is not None and r.from_weekday and not p.from_weekday and p.day:
+                r.day, r.from_weekday = p.day, False  # «в среду, 2 декабря»: the date decides
+                continue
             if r.day is None:
                 offset = p.extra.get("week_offset")
                 if isinstance(offset, int):
