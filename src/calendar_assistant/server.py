@@ -163,7 +163,10 @@ def create_app(
                 metrics,
                 settings.rate_limit_per_minute,
             )
-            web = WebChat(front, OrderedDispatcher(locks), clock)
+            # SQLite takes one writer at a time: more messages at once only queue for its
+            # lock (and time out); PostgreSQL gets real parallelism.
+            parallel = 64 if runtime.database.dialect == "postgresql" else 6
+            web = WebChat(front, OrderedDispatcher(locks, max_concurrent=parallel), clock)
             deliveries: dict[str, ReminderDelivery] = {"web": web}
             telegram: TelegramChannel | None = None
             if settings.telegram_bot_token is not None:

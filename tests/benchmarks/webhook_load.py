@@ -59,10 +59,18 @@ def serve_app(port: int) -> None:
     import uvicorn
 
     from calendar_assistant.config import Settings
+    from calendar_assistant.logging_setup import configure_logging
     from calendar_assistant.server import create_app
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    configure_logging(settings)
+    uvicorn.run(
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=60,
+    )
 
 
 def serve_bare(port: int) -> None:
@@ -75,15 +83,17 @@ def serve_bare(port: int) -> None:
         await request.body()
         return {"ok": True}
 
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", timeout_keep_alive=60)
 
 
-def spawn(role: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, str(HERE), f"--{role}", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+def spawn(role: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [sys.executable, str(HERE), f"--{role}", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
 
 
 async def wait_up(url: str, within: float = 60.0) -> None:
@@ -125,20 +135,29 @@ def updates(
 async def drive(url: str, per_user: list[list[dict[str, Any]]], connections: int) -> dict[str, Any]:
     latencies: list[float] = []
     failures = 0
+    resent = 0
     gate = asyncio.Semaphore(connections)
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(limits=limits, timeout=30) as http:
 
         async def user(sequence: list[dict[str, Any]]) -> None:
-            nonlocal failures
+            nonlocal failures, resent
+            headers = {**HEADERS, "content-type": "application/json"}
             for update in sequence:
                 body = json.dumps(update).encode()
-                async with gate:
-                    started = time.perf_counter()
-                    response = await http.post(
-                        url, content=body, headers={**HEADERS, "content-type": "application/json"}
-                    )
-                    latencies.append(time.perf_counter() - started)
+                for _attempt in range(5):  # Telegram re-sends when a connection breaks
+                    async with gate:
+                        started = time.perf_counter()
+                        try:
+                            response = await http.post(url, content=body, headers=headers)
+                        except httpx.TransportError:
+                            resent += 1
+                            continue
+                        latencies.append(time.perf_counter() - started)
+                    break
+                else:
+                    failures += 1
+                    continue
                 if response.status_code != 200:
                     failures += 1
 
@@ -149,6 +168,7 @@ async def drive(url: str, per_user: list[list[dict[str, Any]]], connections: int
     return {
         "requests": len(latencies),
         "failures": failures,
+        "resent": resent,
         "seconds": elapsed,
         "per_second": len(latencies) / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
@@ -188,10 +208,11 @@ async def main_async(users: int, connections: int, rounds: int) -> int:
             TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
             LOG_LEVEL="WARNING",
         )
+        log = Path(data) / "servers.log"
         processes = [
-            spawn("serve-fake", fake_port, env),
-            spawn("serve-app", app_port, env),
-            spawn("serve-bare", bare_port, env),
+            spawn("serve-fake", fake_port, env, log),
+            spawn("serve-app", app_port, env, log),
+            spawn("serve-bare", bare_port, env, log),
         ]
         try:
             app_url = f"http://127.0.0.1:{app_port}/telegram/webhook"
@@ -218,10 +239,19 @@ async def main_async(users: int, connections: int, rounds: int) -> int:
             for process in processes:
                 process.terminate()
             for process in processes:
-                process.wait(timeout=10)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         chats = [str(10_000 + n) for n in range(users * rounds)]
         lost = sum(max(len(MESSAGES) - counts.get(c, 0), 0) for c in chats)
         duplicated = sum(max(counts.get(c, 0) - len(MESSAGES), 0) for c in chats)
+        problems = [
+            line
+            for line in log.read_text(errors="replace").splitlines()
+            if "failed" in line or "Traceback" in line
+        ]
         with sqlite3.connect(f"{data}/bench.sqlite3") as db:
             events = db.execute("SELECT count(*) FROM events").fetchone()[0] - 50
     ratio = app["per_second"] / bare["per_second"]
@@ -234,7 +264,8 @@ async def main_async(users: int, connections: int, rounds: int) -> int:
     for name, result in (("bare FastAPI 200", bare), ("webhook", app)):
         print(
             f"{name:>17}: {result['per_second']:7.0f} updates/s, p50 {result['p50_ms']:6.1f} ms, "
-            f"p99 {result['p99_ms']:6.1f} ms, non-200 {result['failures']}"
+            f"p99 {result['p99_ms']:6.1f} ms, non-200 {result['failures']}, "
+            f"re-sent after a broken connection {result['resent']}"
         )
     print(f"webhook / bare throughput: {ratio:.2f}")
     print(
@@ -243,6 +274,9 @@ async def main_async(users: int, connections: int, rounds: int) -> int:
     print(
         f"lost {lost}, duplicated {duplicated}, events stored {events} (expected {users * rounds})"
     )
+    print(f"server log lines reporting failures: {len(problems)}")
+    for line in problems[:10]:
+        print("  " + line[:200])
     ok = ratio >= 0.5 and lost == 0 and duplicated == 0 and events == users * rounds
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

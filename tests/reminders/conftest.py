@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
-from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram
+from calendar_assistant.storage.database import Database
+from fakes.telegram import TOKEN, FakeTelegram
 
 
 class Clock:
@@ -41,10 +43,27 @@ def fake() -> Iterator[FakeTelegram]:
         yield server
 
 
-def make_settings(tmp_path: Path, fake: FakeTelegram, **extra: Any) -> Settings:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The server's database: a SQLite file, then the session's PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'calendar.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    database = await Database.open(url)
+    try:
+        async with database.transaction() as session:
+            await session.execute(
+                text("TRUNCATE users, processed_updates RESTART IDENTITY CASCADE")
+            )
+    finally:
+        await database.close()
+    return url
+
+
+def make_settings(tmp_path: Path, fake: FakeTelegram, database_url: str, **extra: Any) -> Settings:
     values: dict[str, Any] = {
         "data_dir": tmp_path,
-        "database_url": f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
+        "database_url": database_url,
         "telegram_bot_token": TOKEN,
         "telegram_api_base_url": fake.base_url,
         "reminder_poll_seconds": 0.1,
@@ -62,34 +81,12 @@ async def running(app: FastAPI) -> AsyncIterator[FastAPI]:
 
 
 @pytest.fixture
-async def polling_app(tmp_path: Path, fake: FakeTelegram, clock: Clock) -> AsyncIterator[FastAPI]:
-    app = create_app(make_settings(tmp_path, fake), clock=clock)
-    async with running(app):
-        await app.state.services.telegram.ready.wait()
-        yield app
-
-
-@pytest.fixture
-async def webhook_app(tmp_path: Path, fake: FakeTelegram, clock: Clock) -> AsyncIterator[FastAPI]:
-    settings = make_settings(
-        tmp_path,
-        fake,
-        telegram_webhook_url="https://bot.example.org/telegram/webhook",
-        telegram_webhook_secret=WEBHOOK_SECRET,
-    )
-    app = create_app(settings, clock=clock)
-    async with running(app):
-        await app.state.services.telegram.ready.wait()
-        yield app
-
-
-@pytest.fixture
-def start_app(tmp_path: Path, fake: FakeTelegram, clock: Clock) -> Any:
+def start_app(tmp_path: Path, fake: FakeTelegram, clock: Clock, database_url: str) -> Any:
     """`async with start_app(RATE_LIMIT_PER_MINUTE=3) as app:` with settings of the test's own."""
 
     @asynccontextmanager
     async def start(wait_ready: bool = True, **extra: Any) -> AsyncIterator[FastAPI]:
-        app = create_app(make_settings(tmp_path, fake, **extra), clock=clock)
+        app = create_app(make_settings(tmp_path, fake, database_url, **extra), clock=clock)
         async with running(app):
             if wait_ready:
                 await app.state.services.telegram.ready.wait()

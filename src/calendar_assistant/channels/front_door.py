@@ -71,11 +71,19 @@ class FrontDoor:
         update_id: int | None = None,
     ) -> list[Reply] | None:
         """The replies to send, or None when this update was acted on before (a re-send)."""
+        # A failing claim raises, and the channel may try again: nothing was recorded yet.
         if update_id is not None and not await self._processed.claim(channel, update_id, now):
             self._metrics.updates.labels(channel, "duplicate").inc()
             return None
-        record = await self.desk.user(user)
-        verdict = await self._limiter.check(user.key, now)
+        try:
+            record = await self.desk.user(user)
+            verdict = await self._limiter.check(user.key, now)
+            if verdict is Verdict.ALLOWED:
+                await self._links.link(record.id, channel, chat_id, now)
+        except Exception as error:  # claimed: a retry would be taken for a re-send, so answer
+            log.exception("message_intake_failed", channel=channel, error=type(error).__name__)
+            self._metrics.observe_message(channel, "none", "error")
+            return [failed(user.language_hint or "ru")]
         if verdict is not Verdict.ALLOWED:
             self._metrics.updates.labels(channel, "rate_limited").inc()
             self._metrics.observe_message(channel, "none", "rate_limited")
@@ -83,7 +91,6 @@ class FrontDoor:
                 return []
             return [too_fast(record.settings.language, self._per_minute)]
         self._metrics.updates.labels(channel, "accepted").inc()
-        await self._links.link(record.id, channel, chat_id, now)
         started = time.perf_counter()
         with observing() as seen:
             try:

@@ -22,6 +22,7 @@ from calendar_assistant.conversation.forget import forget_user
 from calendar_assistant.conversation.messages import Button, Inbound, Reply, UserRef
 from calendar_assistant.conversation.zones import read_zone, zone_at
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.observability.observation import note_outcome
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRecord, UserRepository, UserSettings
 
@@ -148,6 +149,8 @@ class AccountDesk:
         self, ref: UserRef, record: UserRecord, name: str, rest: str, now: datetime
     ) -> list[Reply]:
         lang = record.settings.language
+        known = name in {c.name for c in MENU}
+        note_outcome(f"/{name}" if known else "/unknown", "replied")
         if name == "start":
             return [await self._start(ref, record, now)]
         if name == "cancel":

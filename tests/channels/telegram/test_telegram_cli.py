@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
 from calendar_assistant.cli import main
 from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram
+
+
+@pytest.fixture(autouse=True)
+def _logs_back_to_default() -> Iterator[None]:
+    """The commands point structlog at this test's captured stderr: undo that afterwards."""
+    yield
+    structlog.reset_defaults()
 
 
 @pytest.fixture

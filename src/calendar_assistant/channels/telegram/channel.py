@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
 from telegram import Bot, BotCommand, Message, Update
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Updater
 from telegram.request import HTTPXRequest
 
@@ -36,6 +44,7 @@ from calendar_assistant.speech.preferences import (
     VoicePreferences,
 )
 from calendar_assistant.speech.voice_messages import hear_voice_message, spoken_reply
+from calendar_assistant.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from calendar_assistant.speech.voice import Voice
@@ -47,6 +56,7 @@ T = TypeVar("T")
 CHANNEL = "telegram"
 _ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 _MAX_RETRY_AFTER_ATTEMPTS = 5
+_INTAKE_ATTEMPTS = 4
 
 
 def _language(code: str | None) -> Lang | None:
@@ -233,14 +243,23 @@ class TelegramChannel:
         async def answer() -> list[Reply]:
             return await self._answer(update, ref, now)
 
-        replies = await self.front.handle(
-            channel=CHANNEL,
-            chat_id=str(chat.id),
-            user=ref,
-            now=now,
-            answer=answer,
-            update_id=update.update_id,
-        )
+        replies: list[Reply] | None = None
+        for attempt in range(_INTAKE_ATTEMPTS):
+            try:
+                replies = await self.front.handle(
+                    channel=CHANNEL,
+                    chat_id=str(chat.id),
+                    user=ref,
+                    now=now,
+                    answer=answer,
+                    update_id=update.update_id,
+                )
+                break
+            except StorageError as error:  # e.g. the database busy: the update was not claimed
+                if attempt == _INTAKE_ATTEMPTS - 1:
+                    raise
+                log.warning("telegram_intake_retry", error=str(error))
+                await asyncio.sleep(0.5 * 2**attempt)
         if replies:
             await self.send(chat.id, replies, edit=edit_target)
             message = update.message
@@ -384,7 +403,9 @@ class TelegramChannel:
             raise PermissionError(str(error)) from error
 
     async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
-        """A Bot API call, waiting as long as a 429 asks before trying again."""
+        """A Bot API call, waiting as long as a 429 asks before trying again; a timeout or
+        a broken connection is tried again too (twice, after 0.5 s and 1 s)."""
+        network_failures = 0
         for attempt in range(_MAX_RETRY_AFTER_ATTEMPTS):
             try:
                 return await call()
@@ -395,4 +416,10 @@ class TelegramChannel:
                 wait = _seconds(error)
                 log.info("telegram_retry_after", seconds=wait)
                 await asyncio.sleep(wait)
+            except (TimedOut, NetworkError) as error:
+                if isinstance(error, BadRequest) or network_failures == 2:
+                    raise
+                network_failures += 1
+                log.info("telegram_network_retry", error=type(error).__name__)
+                await asyncio.sleep(0.5 * network_failures)
         raise AssertionError("unreachable")  # pragma: no cover

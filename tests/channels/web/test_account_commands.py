@@ -1,0 +1,97 @@
+"""The account commands through the web chat (the same desk serves Telegram)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from calendar_assistant.config import Settings
+from calendar_assistant.server import create_app
+
+
+@pytest.fixture
+async def http(tmp_path: Path, tz: ZoneInfo) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        default_timezone=tz.key,
+    )
+    # Saturday before the spring DST change of Berlin (03-28) / after New York's (03-14).
+    app: FastAPI = create_app(settings, clock=lambda: datetime(2027, 3, 27, 12, 0, tzinfo=tz))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+async def say(http: httpx.AsyncClient, text: str = "", button: str | None = None) -> list[str]:
+    body: dict[str, str] = {"text": text}
+    if button is not None:
+        body["button"] = button
+    replies = (await http.post("/api/chat", json=body)).json()["replies"]
+    return [r["text"] for r in replies]
+
+
+async def test_start_asks_for_the_zone_and_keeps_asking_politely(
+    http: httpx.AsyncClient, tz: ZoneInfo
+) -> None:
+    greeting = await say(http, "/start")
+    assert tz.key in greeting[0]
+    assert "часовом поясе" in greeting[0]
+    assert "Не узнал" in (await say(http, "Атлантида"))[0]
+    # A real request is not swallowed by the question: it goes to the assistant.
+    created = await say(http, "Запланируй встречу с командой завтра в 10:00")
+    assert "Встреча с командой" in created[0]
+
+
+async def test_keep_zone_button(http: httpx.AsyncClient, tz: ZoneInfo) -> None:
+    await say(http, "/start")
+    kept = await say(http, button="acct:keep-zone")
+    assert f"Часовой пояс: {tz.key}" in kept[0]
+
+
+async def test_settings_show_and_change(http: httpx.AsyncClient) -> None:
+    shown = await say(http, "/settings")
+    assert "Рабочие часы: 09:00–18:00, пн, вт, ср, чт, пт" in shown[0]
+    english = await say(http, "/settings language en")
+    assert english[0].startswith("Your settings:")
+    assert "Default duration: 60 min" in english[0]
+    changed = await say(http, "/settings zone Tokyo")
+    assert "Asia/Tokyo (UTC+09:00)" in changed[0]
+    assert "Default reminder: 15 min before" in (await say(http, "/settings reminder 15"))[0]
+    assert "Default reminder: none" in (await say(http, "/settings reminder off"))[0]
+    assert "Default duration: 30 min" in (await say(http, "/settings duration 30"))[0]
+    refused = await say(http, "/settings duration 0")
+    assert refused[0].startswith("Not possible:")
+    assert "could not read" in (await say(http, "/settings hours late"))[0]
+    assert "Change:" in (await say(http, "/settings colour blue"))[0]
+
+
+async def test_the_zone_offset_follows_dst(http: httpx.AsyncClient, tz: ZoneInfo) -> None:
+    shown = await say(http, "/settings")
+    offset = "UTC+01:00" if tz.key == "Europe/Berlin" else "UTC-04:00"
+    assert f"{tz.key} ({offset})" in shown[0]
+
+
+async def test_information_commands_and_unknown_ones(http: httpx.AsyncClient) -> None:
+    assert "Локальный календарь" in (await say(http, "/connect"))[0]
+    assert "/forget" in (await say(http, "/privacy"))[0]
+    assert "Не знаю команды /dance" in (await say(http, "/dance"))[0]
+    assert (await say(http, "/help"))[0]
+
+
+async def test_forget_can_be_declined(http: httpx.AsyncClient) -> None:
+    await say(http, "Запланируй встречу с командой завтра в 10:00")
+    asked = await say(http, "/forget")
+    assert "Это нельзя отменить" in asked[0]
+    assert "ничего не удалено" in (await say(http, button="acct:forget-no"))[0]
+    assert "Встреча с командой" in (await say(http, "/week"))[0]
+    assert "удалены" in (await say(http, button="acct:forget-yes"))[0]
+    assert "Встреча с командой" not in (await say(http, "/week"))[0]
