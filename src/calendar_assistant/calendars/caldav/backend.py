@@ -308,19 +308,25 @@ class CalDavCalendar:
         return stored
 
     async def _create(self, series: Series) -> None:
+        """PUT with If-None-Match: * — the server refuses an existing URL or UID (RFC 4791
+        no-uid-conflict) in the same request, with no search of the calendar first."""
         body = documents.to_ical(series)
         url = self._href(series.master.id)
+        headers = {"If-None-Match": "*", "Content-Type": "text/calendar; charset=utf-8"}
 
-        def run() -> None:
-            resource = DavEvent(client=self._calendar.client, url=url, parent=self._calendar)
-            try:
-                resource.save(raw_data=body, no_overwrite=True, increase_seqno=False)
-            except (dav_error.ConsistencyError, dav_error.PutError) as exc:
-                if "412" in str(exc) or isinstance(exc, dav_error.ConsistencyError):
-                    raise DuplicateEvent(series.master.id) from exc
-                raise
+        def run() -> int:
+            answer = self._calendar.client.put(url, body.decode(), headers)
+            return int(answer.status)
 
-        await _call("create event", run)
+        status = await _call("create event", run)
+        if status in (409, 412):
+            raise DuplicateEvent(series.master.id)
+        if status in (401, 403):
+            raise ReconnectNeeded("caldav", f"create event: HTTP {status}")
+        if status >= 500:
+            raise ProviderUnavailable("caldav", f"create event: HTTP {status}")
+        if status >= 400:
+            raise CalendarError(f"caldav create event: HTTP {status}")
 
     async def _remove(self, event_id: str) -> None:
         def run() -> None:
