@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -16,12 +16,15 @@ class Interval:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("Interval needs aware datetimes")
-        if self.end < self.start:
+        # Instants, not wall clocks: two datetimes sharing a tzinfo compare by wall time,
+        # so 01:45 EDT → 01:15 EST (half an hour on a fall-back night) would look reversed.
+        if self.end.astimezone(UTC) < self.start.astimezone(UTC):
             raise ValueError("Interval ends before it starts")
 
     @property
     def duration(self) -> timedelta:
-        return self.end - self.start
+        return self.end.astimezone(UTC) - self.start.astimezone(UTC)
 
     def overlaps(self, other: Interval) -> bool:
-        return self.start < other.end and other.start < self.end
+        start, end = self.start.astimezone(UTC), self.end.astimezone(UTC)
+        return start < other.end.astimezone(UTC) and other.start.astimezone(UTC) < end
