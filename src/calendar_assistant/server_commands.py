@@ -45,6 +45,14 @@ def _serve(settings: object, host: str | None, port: int | None) -> int:
     if port is not None and not 1 <= port <= 65535:
         print("calendar-assistant serve: --port must be 1-65535", file=sys.stderr)
         return 2
+    from calendar_assistant.speech.problems import SpeechSetupError
+    from calendar_assistant.speech.voice import check_voice_settings
+
+    try:
+        check_voice_settings(settings)  # a wrong WHISPER_MODEL is one line, not a traceback
+    except SpeechSetupError as error:
+        print(f"calendar-assistant serve: {error}", file=sys.stderr)
+        return 2
     host = host or settings.server_host
     port = port or settings.server_port
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

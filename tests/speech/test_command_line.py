@@ -93,3 +93,12 @@ def test_bench_stt_prints_its_figures(tmp_path: Path, whisper_base_folder: Path)
         "peak memory (RSS):",
     ):
         assert label in done.stdout
+
+
+def test_serve_with_a_wrong_model_stops_at_once_with_one_line(tmp_path: Path) -> None:
+    done = _run(tmp_path, "serve", "--port", "1", WHISPER_MODEL=str(tmp_path / "no-model"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"calendar-assistant serve: WHISPER_MODEL '{tmp_path / 'no-model'}' is neither a model "
+        "folder nor a model size (e.g. /models/whisper-base or base); see docs/voice.md"
+    ]

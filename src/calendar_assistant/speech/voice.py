@@ -155,3 +155,11 @@ def open_voice(settings: Settings) -> Voice:
         limits=AudioLimits(settings.voice_max_seconds, settings.voice_max_bytes),
         workers=workers,
     )
+
+
+def check_voice_settings(settings: Settings) -> None:
+    """Raise SpeechSetupError for a wrong model path or piper voice, without loading anything.
+
+    Entry points call it before starting so the operator gets one line, not a traceback.
+    """
+    open_voice(settings).close()
