@@ -211,9 +211,12 @@ class LocalCalendar:
 
     async def get_event(self, event_id: str) -> Event | None:
         """The stored event; for a series, its master (first occurrence, RRULE, EXDATEs)."""
-        async with self._db.session() as session:
-            row = await self._master(session, event_id, lock=False)
-            return None if row is None else self._event(row)
+        query = select(EventRow.__table__).where(
+            self._mine(), EventRow.event_id == event_id, EventRow.recurrence_id_utc.is_(None)
+        )
+        async with self._db.reading() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else self._event(row)
 
     async def free_busy(self, start: datetime, end: datetime) -> list[Interval]:
         """Busy time inside [start, end), merged; all-day events count as busy."""
@@ -223,8 +226,9 @@ class LocalCalendar:
 
     async def snapshot(self, event_id: str) -> list[Event]:
         """The master and its overrides as stored (overrides without RRULE), for undo."""
-        async with self._db.session() as session:
-            rows = await self._rows(session, event_id)
+        query = select(EventRow.__table__).where(self._mine(), EventRow.event_id == event_id)
+        async with self._db.reading() as connection:
+            rows = list((await connection.execute(query)).all())
         master = next((r for r in rows if r.recurrence_id_utc is None), None)
         if master is None:
             return []
