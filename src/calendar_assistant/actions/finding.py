@@ -112,7 +112,7 @@ async def resolve_target(
         return NeedsDetails(command, (Missing.TARGET,))
     found = await find_occurrences(ctx, target, upcoming_only=upcoming_only)
     if not found:
-        return NothingFound(target.title, target.range_start, target.range_end)
+        return NothingFound(target.title, target.range_start, target.range_end, target.start)
     events = distinct_events(found, target.title)
     if len(events) > 1 and target.title:
         best = [e for e in events if match_score(target.title, e.title) == 1.0]

@@ -102,6 +102,7 @@ class NothingFound:
     title: str | None
     range_start: datetime | None = None
     range_end: datetime | None = None
+    at: datetime | None = None  # a time the user named for the event
 
 
 @dataclass(frozen=True, slots=True)

@@ -382,11 +382,13 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 text += v.t(" Потом: ", " Then: ") + "; ".join(later) + "."
             return Reply(text)
         case NothingFound():
-            where = (
-                f" ({v.span(outcome.range_start, outcome.range_end)})"
-                if outcome.range_start and outcome.range_end
-                else ""
-            )
+            where = ""
+            if outcome.at is not None:
+                local = outcome.at.astimezone(v.zone)
+                label = dates.day_label(local.date(), v.lang, v.today)
+                where = f" ({label}, {dates.clock(local, v.lang)})"
+            elif outcome.range_start and outcome.range_end:
+                where = f" ({v.span(outcome.range_start, outcome.range_end)})"
             if outcome.title:
                 return Reply(
                     v.t(
