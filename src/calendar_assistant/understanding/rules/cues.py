@@ -54,9 +54,35 @@ def match_at(tokens: list[Token], i: int, phrase: Phrase) -> int | None:
     return i + len(phrase)
 
 
-def longest_at(tokens: list[Token], i: int, phrases: Iterable[Phrase]) -> int | None:
-    best: int | None = None
+@lru_cache(maxsize=512)
+def _index(phrases: tuple[Phrase, ...]) -> tuple[dict[str, tuple[Phrase, ...]], tuple[Phrase, ...]]:
+    """Phrases by their first word (exact), and those whose first word is a prefix."""
+    exact: dict[str, list[Phrase]] = {}
+    prefix: list[Phrase] = []
     for phrase in phrases:
+        if phrase[0].endswith("*"):
+            prefix.append(phrase)
+        else:
+            exact.setdefault(phrase[0], []).append(phrase)
+    return {k: tuple(v) for k, v in exact.items()}, tuple(prefix)
+
+
+def _candidates(token: Token, phrases: Iterable[Phrase]) -> list[Phrase]:
+    exact, prefix = _index(phrases if isinstance(phrases, tuple) else tuple(phrases))
+    found = list(exact.get(token.norm, ()))
+    for lemma in token.lemmas:
+        if lemma != token.norm:
+            found.extend(exact.get(lemma, ()))
+    found.extend(p for p in prefix if token.norm.startswith(p[0][:-1]))
+    return found
+
+
+def longest_at(tokens: list[Token], i: int, phrases: Iterable[Phrase]) -> int | None:
+    """The end of the longest of `phrases` that starts at token `i`, or None."""
+    if not 0 <= i < len(tokens):
+        return None
+    best: int | None = None
+    for phrase in _candidates(tokens[i], phrases):
         end = match_at(tokens, i, phrase)
         if end is not None and (best is None or end > best):
             best = end

@@ -15,7 +15,7 @@ from calendar_assistant.understanding.morphology import (
     nominative_name,
     nominative_phrase,
 )
-from calendar_assistant.understanding.rules.cues import Cues, longest_at, match_at
+from calendar_assistant.understanding.rules.cues import Cues, longest_at
 from calendar_assistant.understanding.tokens import Token
 
 # The case a Russian preposition governs, for titles cut from right after it.
@@ -93,7 +93,7 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
         if i in used:
             i += 1
             continue
-        end = longest_at(tokens, i, [p for p in fillers if len(p) > 1])
+        end = longest_at(tokens, i, tuple(p for p in fillers if len(p) > 1))
         if end is not None and not any(k in used for k in range(i, end)):
             i = end
             continue
@@ -107,12 +107,12 @@ def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
     singles = tuple(p for p in edge if len(p) == 1)
     while keep and (
         (tokens[keep[0]].kind == "mark" and tokens[keep[0]].norm not in ("«", '"'))
-        or any(match_at(tokens, keep[0], p) for p in singles)
+        or longest_at(tokens, keep[0], singles) is not None
     ):
         keep = keep[1:]
     while keep and (
         (tokens[keep[-1]].kind == "mark" and tokens[keep[-1]].norm not in ("»", '"'))
-        or any(match_at(tokens, keep[-1], p) for p in singles)
+        or longest_at(tokens, keep[-1], singles) is not None
     ):
         keep = keep[:-1]
     # unbalanced quotes at the edges
@@ -168,8 +168,8 @@ def quoted(tokens: list[Token], indices: tuple[int, ...]) -> tuple[int, ...] | N
 
 
 def is_generic(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool:
-    generic = cues.phrases("generic")
-    return all(any(match_at(tokens, k, p) for p in generic if len(p) == 1) for k in indices)
+    generic = tuple(p for p in cues.phrases("generic") if len(p) == 1)
+    return all(longest_at(tokens, k, generic) is not None for k in indices)
 
 
 def calendar_title(
