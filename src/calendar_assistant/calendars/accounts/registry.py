@@ -113,13 +113,14 @@ class CalendarRegistry:
     def _members(self, account: Account, zone: str) -> dict[str, CalendarBackend]:
         members: dict[str, CalendarBackend] = {}
         if account.provider == "caldav" and account.server_url:
-            client = open_client(
-                account.server_url,
-                account.label,
-                str(account.secret.get("password", "")),
-                timeout=int(self._timeout),
-            )
             for url in account.calendars:
+                # one client per calendar: calendars are read concurrently, in threads
+                client = open_client(
+                    account.server_url,
+                    account.label,
+                    str(account.secret.get("password", "")),
+                    timeout=int(self._timeout),
+                )
                 key = member_key(account, url)
                 members[key] = CalDavCalendar.at_url(
                     client, url, timezone=zone, calendar_id=key, retries=self._retries
