@@ -5,9 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from calendar_assistant.speech.audio import SAMPLE_RATE, AudioLimits, decode_audio
-from calendar_assistant.speech.problems import AudioTooLarge, AudioTooLong, AudioUnreadable
+from calendar_assistant.speech.problems import (
+    AudioTooLarge,
+    AudioTooLong,
+    AudioUnreadable,
+    SpeechProblem,
+)
 
 from .conftest import ffmpeg_audio
 
@@ -92,3 +99,38 @@ def test_a_truncated_recording_decodes_what_is_there_or_is_refused(ogg_opus: byt
     except AudioUnreadable:
         return
     assert 0.5 < decoded.seconds < 3.0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=4096))
+def test_any_bytes_decode_or_get_a_clear_problem(data: bytes) -> None:
+    try:
+        decoded = decode_audio(data, AudioLimits(max_seconds=5, max_bytes=8192))
+    except SpeechProblem as problem:
+        replies = [problem.explain("ru"), problem.explain("en")]
+    else:
+        replies = ["decoded"] * 2
+        assert decoded.seconds <= 5.5
+    assert all(replies)
+
+
+@pytest.fixture(scope="module")
+def short_ogg() -> bytes:
+    return ffmpeg_audio(
+        "-f", "lavfi", "-i", "sine=frequency=440:duration=1",
+        "-c:a", "libopus", "-f", "ogg", "pipe:1",
+    )  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8))
+def test_a_damaged_voice_note_decodes_or_gets_a_clear_problem(
+    short_ogg: bytes, flips: list[tuple[int, int]]
+) -> None:
+    damaged = bytearray(short_ogg)
+    for position, value in flips:
+        damaged[position % len(damaged)] = value
+    try:
+        decode_audio(bytes(damaged), AudioLimits(max_seconds=5))
+    except SpeechProblem:
+        return
