@@ -91,6 +91,7 @@ class Report:
     by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     failures: list[tuple[dict[str, Any], dict[str, Any], list[str]]] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # on a shared machine, wall time lies
     startup_s: float | None = None
     peak_rss_mb: float = 0.0
 
@@ -129,9 +130,10 @@ def measure_latency(examples: list[dict[str, Any]], report: Report) -> None:
         _answer(example)
     for _ in range(REPEATS):
         for example in examples:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             _answer(example)
             report.latencies_ms.append((time.perf_counter() - started) * 1000)
+            report.cpu_ms.append((time.thread_time() - cpu) * 1000)
 
 
 def measure_startup(example: dict[str, Any]) -> float:
@@ -177,6 +179,11 @@ def render(report: Report, out: TextIO, failures: int) -> None:
         f"\nlatency per request after warm-up ({len(lat)} runs): "
         f"p50={_percentile(lat, 0.5):.3f} ms p90={_percentile(lat, 0.9):.3f} ms "
         f"p99={_percentile(lat, 0.99):.3f} ms mean={statistics.fmean(lat) if lat else 0:.3f} ms\n"
+    )
+    cpu = report.cpu_ms
+    out.write(
+        f"CPU time per request: p50={_percentile(cpu, 0.5):.3f} ms "
+        f"p90={_percentile(cpu, 0.9):.3f} ms p99={_percentile(cpu, 0.99):.3f} ms\n"
     )
     if report.startup_s is not None:
         out.write(f"start-up to first answer (fresh process): {report.startup_s:.3f} s\n")
