@@ -1916,6 +1916,8 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "end": "2026-12-05 13:00",
         },
     ),
+    ("How do I add an event?", {"intent": "help"}),
+    ("How can I delete a meeting?", {"intent": "help"}),
 ]
 
 

@@ -2058,6 +2058,8 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "end": "2026-12-02 11:00",
         },
     ),
+    ("Как добавить встречу?", {"intent": "help"}),
+    ("Как удалить событие?", {"intent": "help"}),
 ]
 
 

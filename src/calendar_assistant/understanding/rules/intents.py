@@ -61,6 +61,9 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
     short = len(words) <= 6
     help_cue = find_first(tokens, cues.phrases("help"))
     other = any(find_first(tokens, cues.phrases(key)) is not None for key in (*STRONG, "create"))
+    how = find_first(tokens, cues.phrases("how_to"))
+    if how is not None and how[0] == 0 and not pieces:
+        return IntentCue(Intent.HELP, how, 0.9)  # «Как добавить встречу?» asks how
     if help_cue is not None and short and not pieces and not other:
         return IntentCue(Intent.HELP, help_cue, 0.95)
     undo_cue = find_first(tokens, cues.phrases("undo"))
