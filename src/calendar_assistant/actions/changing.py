@@ -114,7 +114,19 @@ async def update_event(command: Command, resolution: Resolution, ctx: ActionCont
     if after.id != event.id:
         touched[after.id] = []
     summary = summary_of("update", event, new_title=after.title, new_start=start.isoformat())
-    return Updated(event, after, scope, UndoRecord(summary, touched), start, end)
+    clashes = await _clashes(ctx, event.id, start, end) if moves else ()
+    return Updated(event, after, scope, UndoRecord(summary, touched), start, end, overlaps=clashes)
+
+
+async def _clashes(
+    ctx: ActionContext, moved_id: str, start: datetime, end: datetime
+) -> tuple[Event, ...]:
+    """Timed events the moved one now overlaps: said in the reply, never a reason to refuse."""
+    return tuple(
+        e
+        for e in await ctx.calendar.list_events(start, end)
+        if e.id != moved_id and not e.all_day and instant(e.start) < end and start < instant(e.end)
+    )
 
 
 async def delete_event(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:

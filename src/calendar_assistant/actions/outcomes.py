@@ -195,6 +195,7 @@ class Updated:
     start: datetime
     end: datetime
     count: int = 1  # more than one: a bulk move; `before` is the first of them
+    overlaps: tuple[Event, ...] = ()  # events the moved one now overlaps
 
 
 @dataclass(frozen=True, slots=True)

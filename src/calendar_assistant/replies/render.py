@@ -493,7 +493,11 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                             f"{v.quote(a.title)} is now {v.event_when(shown)}",
                         )
                     )
-            return Reply("; ".join(parts) + note + ".")
+            text = "; ".join(parts) + note + "."
+            if outcome.overlaps:
+                others = "; ".join(_event_line(e, v) for e in outcome.overlaps[:3])
+                text += v.t(f" Пересекается с: {others}.", f" It now overlaps: {others}.")
+            return Reply(text)
         case Deleted(events=events, scope=scope):
             if len(events) > 1:
                 return Reply(
