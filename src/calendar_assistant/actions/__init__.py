@@ -12,6 +12,7 @@ Readings this package takes where SPEC.md is silent:
   choice, unless exactly one title is an exact match.
 - Update: a new start keeps the length; a day alone («на четверг») keeps the clock time;
   `changes.end` extends; a range with a destination day is a bulk move, confirmed first.
+  A move into busy time is done (the user asked for it) and the reply names the overlap.
 - Delete: always confirmed; a range («все встречи на понедельник») is confirmed with the
   count and deletes those occurrences only, never whole series.
 - Free slots: working hours and days apply unless the window named is wholly outside the
