@@ -123,3 +123,9 @@ async def test_the_channel_hint_seeds_a_new_users_language_only(
     await UserRepository(database).update_settings(record.id, language="ru")
     later = await assistant.handle(BORIS, Inbound("42"), NOW)
     assert "не понял" in later[0].text
+
+
+async def test_a_megabyte_message_is_refused_clearly(database: Database, tmp_path: Path) -> None:
+    assistant = _assistant(database, tmp_path)
+    replies = await assistant.handle(BORIS, Inbound("meeting " * 125_000), NOW)
+    assert "too long (over 4000 characters)" in replies[0].text

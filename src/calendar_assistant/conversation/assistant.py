@@ -63,11 +63,17 @@ log = structlog.get_logger(__name__)
 
 # Characters that carry nothing a user meant: zero-width and direction marks, BOM.
 _INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")))
+_LANGUAGE_SAMPLE = 400
 _SCOPES = {Answer.THIS: Scope.THIS, Answer.FOLLOWING: Scope.FOLLOWING, Answer.ALL: Scope.ALL}
 
 
 def clear_language(text: str) -> Lang | None:
-    """The message's language when its letters say so plainly; None for «1», "ok?" mixes."""
+    """The message's language when its letters say so plainly; None for «1», "ok?" mixes.
+
+    Only the first few hundred characters are looked at: enough to tell, and a huge
+    message costs no more than a short one.
+    """
+    text = text[:_LANGUAGE_SAMPLE]
     cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
     latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
     if cyrillic > latin * 2 and cyrillic:
