@@ -1918,6 +1918,38 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ),
     ("How do I add an event?", {"intent": "help"}),
     ("How can I delete a meeting?", {"intent": "help"}),
+    (
+        "Schedule a half-hour call with Bob tomorrow at 2",
+        {
+            "intent": "create_event",
+            "title": "Call with Bob",
+            "start": "2026-12-04 14:00",
+            "end": "2026-12-04 14:30",
+            "attendees": ["Bob"],
+        },
+    ),
+    (
+        "Schedule a 30 minute call with Bob tomorrow at 2",
+        {
+            "intent": "create_event",
+            "title": "Call with Bob",
+            "start": "2026-12-04 14:00",
+            "end": "2026-12-04 14:30",
+            "attendees": ["Bob"],
+        },
+    ),
+    (
+        "Move the trip to Paris to Friday",
+        {"intent": "update_event", "day": "2026-12-04", "target": {"title": "Trip to Paris"}},
+    ),
+    (
+        "Move my flight to Boston to 6pm",
+        {
+            "intent": "update_event",
+            "target": {"title": "Flight to Boston"},
+            "changes": {"start": "2026-12-04 18:00"},
+        },
+    ),
 ]
 
 

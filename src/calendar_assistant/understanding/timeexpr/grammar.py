@@ -825,6 +825,19 @@ class Grammar:
         return seconds, unit, count, j
 
     def _duration(self, i: int) -> Piece | None:
+        length = self.v.lookup(self.tok(i), self.v.length_adjectives)
+        if length is not None:  # «получасовой созвон»
+            return Piece(Kind.DURATION, i, i + 1, seconds=length, grain="minute")
+        if (
+            not self.ru
+            and self.norm(i) == "half"
+            and self.norm(i + 1) == "-"
+            and self.norm(i + 2) in ("hour", "day")
+        ):
+            seconds = 1800.0 if self.norm(i + 2) == "hour" else 43200.0
+            return Piece(
+                Kind.DURATION, i, i + 3, seconds=seconds, grain="minute"
+            )  # "a half-hour call"
         prep, j = self._prep(i, "for")
         previous = self.tok(i - 1)
         adjective_before = previous is not None and (

@@ -34,6 +34,7 @@ class Vocabulary:
     half_units: dict[str, tuple[str, float]]
     modifiers: dict[str, str]
     words: dict[str, frozenset[str]]
+    length_adjectives: dict[str, float]
 
     def lookup(self, token: Token | None, table: dict[str, V]) -> V | None:
         """The table's value for the token as typed or for any of its dictionary forms."""
@@ -93,6 +94,7 @@ def vocabulary(lang: Lang) -> Vocabulary:
         half_units={k: (str(v[0]), float(v[1])) for k, v in raw.get("half_units", {}).items()},
         modifiers=dict(raw["modifiers"]),
         words={k: frozenset(v) for k, v in raw["words"].items()},
+        length_adjectives={k: float(v) for k, v in raw.get("length_adjectives", {}).items()},
     )
 
 
