@@ -78,9 +78,7 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
             strong.append((found[0], key, found))
     if strong:
         strong.sort()
-        position, key, span = strong[0]
-        if key == "free" and _is_find_slot_noun_only(tokens, span):
-            pass
+        _, key, span = strong[0]
         return IntentCue(_INTENT_OF[key], span, 0.9)
     ordinary: list[tuple[int, str, tuple[int, int]]] = []
     for key in ORDINARY:
@@ -119,10 +117,6 @@ def _starts_with_a_request(tokens: list[Token], used: frozenset[int]) -> bool:
         return False
     readings = parses(tokens[first].norm)
     return bool(readings) and "impr" in readings[0].tag.grammemes  # the likeliest reading
-
-
-def _is_find_slot_noun_only(tokens: list[Token], span: tuple[int, int]) -> bool:
-    return False
 
 
 def _find_with_amount(tokens: list[Token], pieces: list[Piece], search: tuple[int, int]) -> bool:

@@ -99,11 +99,6 @@ class Grammar:
     def has(self, i: int, key: str) -> bool:
         return self.v.has(self.tok(i), key)
 
-    def _skip_articles(self, i: int) -> int:
-        while self.norm(i) in ("the", "this") and not self.ru and self.norm(i) == "the":
-            i += 1
-        return i
-
     def _prep(self, i: int, *keys: str) -> tuple[str, int]:
         """An optional preposition from the vocabulary lists `keys` at token `i`."""
         t = self.tok(i)
@@ -259,8 +254,6 @@ class Grammar:
         padded = False
         if t.kind == "clock" or (t.kind == "figure" and _DOTTED.fullmatch(t.norm)):
             h, m = re.split(r"[:.]", t.norm)
-            if t.kind == "figure" and int(m) <= 12 and not need_marker:
-                pass
             if int(h) > 24 or int(m) > 59:
                 return None
             hour, minute, precise, marked = int(h), int(m), True, True
@@ -347,10 +340,7 @@ class Grammar:
                         return self._with_meridiem(hour - 1 or 12, 30, i + 1)
             if self.has(i, "half") or self.has(i, "quarter"):
                 minute = 30 if self.has(i, "half") else 15
-                nxt = self.tok(i + 1)
-                hour = self.v.lookup(nxt, self.v.ordinals)
-                if hour is None and nxt is not None and nxt.is_number and 1 <= nxt.value <= 12:
-                    hour = nxt.value if self.has(i, "half") and False else None
+                hour = self.v.lookup(self.tok(i + 1), self.v.ordinals)  # «половина пятого»
                 if hour is not None and 1 <= hour <= 12:
                     return self._with_meridiem(hour - 1 or 12, minute, i + 2)
             if self.has(i, "without"):
@@ -706,8 +696,6 @@ class Grammar:
                 not self.ru or last.norm.endswith(("ого", "его", "ое", "ье", "ее"))
             ):
                 return None
-        elif not self.ru and k == j:
-            pass
         if not self.ru and (self.has(end, "hour_word") or self.has(end, "minute_word")):
             return None
         resolved = self._monthday(day)
