@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from structlog.testing import capture_logs
 
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
@@ -129,3 +130,35 @@ async def test_a_megabyte_message_is_refused_clearly(database: Database, tmp_pat
     assistant = _assistant(database, tmp_path)
     replies = await assistant.handle(BORIS, Inbound("meeting " * 125_000), NOW)
     assert "too long (over 4000 characters)" in replies[0].text
+
+
+async def test_a_change_whose_undo_record_cannot_be_kept_is_taken_back(tmp_path: Path) -> None:
+    """The calendar lives in one database, the undo log in another that is locked: the
+    event is written, the undo push fails, and the event is removed again."""
+    log_db = await Database.open(
+        f"sqlite+aiosqlite:///{tmp_path / 'log.sqlite3'}", busy_timeout=0.2
+    )
+    calendar_db = await Database.open(f"sqlite+aiosqlite:///{tmp_path / 'cal.sqlite3'}")
+    try:
+        for db in (log_db, calendar_db):
+            await UserRepository(db).get_or_create(ANNA.key, defaults=UserSettings())
+        assistant = Assistant(
+            log_db, Settings(data_dir=tmp_path), lambda uid: LocalCalendar(calendar_db, uid)
+        )
+        holder = sqlite3.connect(tmp_path / "log.sqlite3", timeout=0.1)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            with capture_logs() as logs:
+                replies = await assistant.handle(ANNA, Inbound("Запланируй обед завтра в 13"), NOW)
+        finally:
+            holder.rollback()
+            holder.close()
+        assert "ничего не изменено" in replies[0].text
+        assert [e["event"] for e in logs] == ["undo_log_failed"]  # the write had happened
+        record = await UserRepository(calendar_db).get(ANNA.key)
+        assert record is not None
+        calendar = LocalCalendar(calendar_db, record.id)
+        assert await calendar.list_events(NOW, NOW + timedelta(days=2)) == []
+    finally:
+        await log_db.close()
+        await calendar_db.close()
