@@ -122,7 +122,7 @@ def _title(msg: Message, indices: tuple[int, ...], case: str | None) -> str | No
     return calendar_title(msg.text, msg.tokens, indices, msg.lang, case)
 
 
-def _object_case(msg: Message, cue: IntentCue) -> str | None:
+def _object_case(cue: IntentCue) -> str | None:
     return "accs" if cue.span is not None else None
 
 
@@ -141,7 +141,7 @@ def _create(msg: Message, cue: IntentCue) -> Command:
     if named is not None:  # «Создай встречу «Обсуждение бюджета»»: the quoted name is the title
         rest = Leftover(named)
     title_idx, place_idx = split_location(msg.tokens, rest.indices, msg.lang, msg.cues)
-    title = _title(msg, title_idx, _object_case(msg, cue))
+    title = _title(msg, title_idx, _object_case(cue))
     if (
         title is not None
         and is_generic(msg.tokens, title_idx, msg.cues)
@@ -174,7 +174,7 @@ def _create(msg: Message, cue: IntentCue) -> Command:
         start = res.start(reading)
         if start is None and reading.start_bound is not None and reading.clock is None:
             # «завтра после обеда», "tomorrow after 2pm": the event starts then
-            start = res.bound_moment(reading.start_bound, reading, "start")
+            start = res.bound_moment(reading.start_bound, reading)
         if start is not None:
             end = res.end(reading, start, msg.default_seconds)
         else:
@@ -477,7 +477,7 @@ def _update(msg: Message, cue: IntentCue) -> Command:
             day = res.day_of(new)
         if new.end_bound is not None:
             bound = Reading(day=new.day or res.day_of(old), pieces=[new.end_bound])
-            moment = res.bound_moment(new.end_bound, bound, "end")
+            moment = res.bound_moment(new.end_bound, bound)
             change_end = moment
         shifted = any(p.kind == Kind.DURATION and p.extra.get("shift") for p in new_pieces)
         by = any(p.kind == Kind.DURATION and p.prep in ("на", "by") for p in new_pieces)

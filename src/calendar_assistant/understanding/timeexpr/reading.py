@@ -347,7 +347,7 @@ class Resolver:
             return self.open_window(r)
         return None
 
-    def bound_moment(self, piece: Piece, r: Reading, side: str) -> datetime | None:
+    def bound_moment(self, piece: Piece, r: Reading) -> datetime | None:
         if piece.kind == Kind.PERIOD and piece.day is not None:
             return midnight(piece.day, self.tz)
         if piece.kind == Kind.DAY and piece.day is not None:
@@ -362,6 +362,6 @@ class Resolver:
         return None
 
     def open_window(self, r: Reading) -> tuple[datetime | None, datetime | None]:
-        start = self.bound_moment(r.start_bound, r, "start") if r.start_bound else None
-        end = self.bound_moment(r.end_bound, r, "end") if r.end_bound else None
+        start = self.bound_moment(r.start_bound, r) if r.start_bound else None
+        end = self.bound_moment(r.end_bound, r) if r.end_bound else None
         return start, end

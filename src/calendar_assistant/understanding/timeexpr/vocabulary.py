@@ -54,7 +54,7 @@ class Vocabulary:
         return token.norm in words or any(lemma in words for lemma in token.lemmas)
 
 
-def _typo_table(targets: list[str], table: dict[str, int], lang: Lang) -> dict[str, int]:
+def _typo_table(targets: list[str], table: dict[str, int]) -> dict[str, int]:
     from calendar_assistant.understanding.tokens import tokenize
 
     found: dict[str, int] = {}
@@ -83,8 +83,8 @@ def vocabulary(lang: Lang) -> Vocabulary:
         lang=lang,
         months=months,
         weekdays=weekdays,
-        typo_months=_typo_table(typo_words, months, lang),
-        typo_weekdays=_typo_table(typo_words, weekdays, lang),
+        typo_months=_typo_table(typo_words, months),
+        typo_weekdays=_typo_table(typo_words, weekdays),
         cardinals={k: float(v) for k, v in raw["cardinals"].items()},
         ordinals={k: int(v) for k, v in raw["ordinals"].items()},
         relative_days={k: int(v) for k, v in raw["relative_days"].items()},
