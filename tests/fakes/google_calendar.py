@@ -274,8 +274,7 @@ class FakeGoogleCalendar:
         current = self._get(calendar, event_id, visible_only=False)
         if if_match is not None and if_match != current.get("etag"):
             raise GoogleApiError(412, "Precondition Failed", "conditionNotMet")
-        event = dict(current) if method == "PATCH" else _kept(current)
-        event.update(body)
+        event = _merged(current, body) if method == "PATCH" else {**_kept(current), **body}
         _check_times(event)
         event.update(
             id=event_id,
@@ -392,6 +391,19 @@ def _error(status: int, reason: str, message: str) -> dict[str, Any]:
             "errors": [{"domain": "global", "reason": reason, "message": message}],
         }
     }
+
+
+def _merged(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """Patch semantics: objects merge field by field, arrays and values are replaced."""
+    result = dict(current)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merged(result[key], value)
+        elif value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return result
 
 
 def _kept(current: dict[str, Any]) -> dict[str, Any]:

@@ -244,3 +244,28 @@ async def test_long_listings_are_read_page_by_page(
     assert [e.title for e in listed] == [f"At {h}" for h in range(8, 16)]
     pages = [p for m, p in google.requests if m == "GET" and p.endswith("/events")]
     assert len(pages) == 3
+
+
+async def test_fields_we_do_not_model_survive_our_changes(
+    calendar: GoogleCalendar, google: FakeGoogleCalendar, api: GoogleApi, tz: ZoneInfo
+) -> None:
+    created = await calendar.create_event(_call(tz))
+    meet = {"conferenceId": "abc-defg-hij", "entryPoints": [{"uri": "https://meet.google.com/x"}]}
+    await api.call(
+        "phone edit",
+        lambda s: s.events().patch(
+            calendarId=CAL,
+            eventId=created.id,
+            body={"colorId": "5", "conferenceData": meet, "location": "Room 1"},
+        ),
+    )
+    await calendar.update_event(created.id, EventPatch(title="Call with Anna"))
+    stored = google.stored(CAL)[created.id]
+    assert stored["summary"] == "Call with Anna"
+    assert stored["colorId"] == "5"
+    assert stored["conferenceData"] == meet
+    assert stored["location"] == "Room 1"
+    before = await calendar.snapshot(created.id)
+    await calendar.delete_event(created.id)
+    await calendar.restore(created.id, before)
+    assert google.stored(CAL)[created.id]["conferenceData"] == meet

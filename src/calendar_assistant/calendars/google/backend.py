@@ -308,14 +308,23 @@ class GoogleCalendar:
             await self.store(dataclasses.replace(stored, etag=None), wanted)
 
     async def store(self, stored: StoredGoogleSeries, series: Series) -> None:
-        """Write `series` over what was read: the master only if its ETag still matches."""
+        """Write `series` over what was read: the master only if its ETag still matches.
+
+        Masters and occurrences are patched with the fields we changed, so what we do not
+        model (a Meet link, a colour, attachments) is never lost.
+        """
         master = series.master
         body = to_body(master, version=master.version)
+        if not stored.cancelled:
+            read = to_body(stored.series.master, version=stored.series.master.version)
+            changed: dict[str, Any] = {k: v for k, v in body.items() if read.get(k) != v}
+            changed.update(dict.fromkeys(read.keys() - body.keys()))
+            body = changed
         headers = {"If-Match": stored.etag} if stored.etag else None
         try:
             await self._api.call(
                 "save event",
-                lambda s: s.events().update(calendarId=self._gcal, eventId=master.id, body=body),
+                lambda s: s.events().patch(calendarId=self._gcal, eventId=master.id, body=body),
                 headers=headers,
             )
         except HttpError as error:
@@ -334,13 +343,13 @@ class GoogleCalendar:
         excluded = {d.astimezone(UTC) for d in master.exdates}
         for rid, override in now.items():
             if before.get(rid) != override or stored.cancelled:
-                await self._put_instance(master, override, master.version)
+                await self._patch_instance(master, override, master.version)
         for rid, old in before.items():
             if rid in now or rid in excluded or not _is_occurrence(master, old.recurrence_id):
                 continue
             assert old.recurrence_id is not None
             plain = plain_occurrence(master, old.recurrence_id)
-            await self._put_instance(master, plain, master.version)
+            await self._patch_instance(master, plain, master.version)
 
     # ----------------------------------------------------------------- inside
 
@@ -382,18 +391,18 @@ class GoogleCalendar:
             # A cancelled event keeps its id at Google: bring it back instead.
             await self._api.call(
                 "restore event",
-                lambda s: s.events().update(calendarId=self._gcal, eventId=master.id, body=body),
+                lambda s: s.events().patch(calendarId=self._gcal, eventId=master.id, body=body),
             )
         for override in series.overrides:
-            await self._put_instance(master, override, master.version)
+            await self._patch_instance(master, override, master.version)
 
-    async def _put_instance(self, master: Event, override: Event, version: int) -> None:
+    async def _patch_instance(self, master: Event, override: Event, version: int) -> None:
         assert override.recurrence_id is not None
         body = override_body(master, override, version=version)
         target = instance_id(master, override.recurrence_id)
         await self._api.call(
             "save occurrence",
-            lambda s: s.events().update(calendarId=self._gcal, eventId=target, body=body),
+            lambda s: s.events().patch(calendarId=self._gcal, eventId=target, body=body),
         )
 
     async def _delete_resource(self, event_id: str, *, etag: str | None) -> None:
