@@ -105,11 +105,12 @@ def russian_clips() -> dict[str, bytes]:
     return {key: speak_ogg(text, "ru") for key, text in RUSSIAN.items()}
 
 
-def ffmpeg_audio(*arguments: str) -> bytes:
-    """Audio made by ffmpeg alone (silence, tones, other containers) for decoder tests."""
+def ffmpeg_audio(*arguments: str, stdin: bytes | None = None) -> bytes:
+    """Audio made by ffmpeg (silence, tones, other containers) for decoder tests."""
     need_programs()
     result = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", *arguments],
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", *arguments],
+        input=stdin if stdin is not None else b"",
         capture_output=True,
         check=True,
     )

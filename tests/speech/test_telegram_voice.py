@@ -16,11 +16,12 @@ from sqlalchemy import select
 
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
+from calendar_assistant.speech.synthesis import EspeakSynthesizer
 from calendar_assistant.speech.voice import Voice
 from calendar_assistant.storage.models import EventRow
 from fakes.telegram import TOKEN, FakeTelegram
 
-from .conftest import speak_ogg
+from .conftest import ENGLISH, ffmpeg_audio, speak_ogg
 
 Start = Callable[..., AbstractAsyncContextManager[FastAPI]]
 
@@ -164,6 +165,37 @@ async def test_users_who_switch_voice_replies_on_hear_the_answer_after_reading_i
     assert spoken["voice"]["size"] > 1000
     assert int(spoken["duration"]) >= 1
     assert len(fake.calls_of("sendVoice")) == 1  # typed messages get text only
+
+
+def _send_file(fake: FakeTelegram, user_id: int, kind: str, data: bytes, **fields: Any) -> None:
+    """A user sends a file of some kind (document, video_note) with its bytes on the fake."""
+    file_id = f"{kind}{len(fake.files) + 1}"
+    fake.files[file_id] = data
+    media = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data), **fields}
+    fake.add_update({"message": fake._message(user_id, "en", **{kind: media})})
+
+
+async def test_a_wav_sent_as_a_file_and_a_round_video_are_heard_too(
+    start: Start, fake: FakeTelegram, voice: Voice, tmp_path: Path
+) -> None:
+    wav = await EspeakSynthesizer(words_per_minute=130, word_gap=4).wav(ENGLISH["dentist"], "en")
+    video = tmp_path / "note.mp4"
+    ffmpeg_audio(
+        "-f", "lavfi", "-i", "color=c=black:s=240x240:d=5",
+        "-f", "wav", "-i", "pipe:0",
+        "-shortest", "-c:v", "libx264", "-c:a", "aac", str(video),
+        stdin=wav,
+    )  # fmt: skip
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    async with start(now, voice):
+        _send_file(fake, 38, "document", wav, file_name="note.wav", mime_type="audio/x-wav")
+        await fake.until(lambda: len(fake.texts_to(38)) >= 2, within=60, what="the WAV answer")
+        _send_file(fake, 39, "video_note", video.read_bytes(), length=240, duration=5)
+        await fake.until(lambda: len(fake.texts_to(39)) >= 2, within=60, what="the video answer")
+    for chat in (38, 39):
+        echo = fake.texts_to(chat)[0]
+        assert echo.startswith("🎤 «")
+        assert "dentist" in echo.lower()
 
 
 def test_speak_ogg_makes_telegram_voice_notes() -> None:

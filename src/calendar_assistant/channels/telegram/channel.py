@@ -76,11 +76,25 @@ def _seconds(error: RetryAfter) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
+def _recording(message: Message) -> Any:
+    """What to listen to: a voice note, an audio file, a round video, or an audio document."""
+    if message.voice is not None:
+        return message.voice
+    if message.audio is not None:
+        return message.audio
+    if message.video_note is not None:
+        return message.video_note
+    document = message.document
+    if document is not None and (document.mime_type or "").startswith("audio/"):
+        return document
+    return None
+
+
 def _duration_seconds(media: Any) -> float | None:
-    """A voice or audio file's declared length (an int or a timedelta, by PTB's setting)."""
+    """A recording's declared length (an int or a timedelta, by PTB's setting; documents: none)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        length: Any = media.duration
+        length: Any = getattr(media, "duration", None)
     if isinstance(length, timedelta):
         return length.total_seconds()
     return float(length) if length is not None else None
@@ -263,7 +277,7 @@ class TelegramChannel:
         if replies:
             await self.send(chat.id, replies, edit=edit_target)
             message = update.message
-            if message is not None and (message.voice is not None or message.audio is not None):
+            if message is not None and _recording(message) is not None:
                 await self._send_spoken(chat.id, ref, replies)
 
     async def _answer(self, update: Update, ref: UserRef, now: datetime) -> list[Reply]:
@@ -301,7 +315,7 @@ class TelegramChannel:
         if message.location is not None:
             where = message.location
             return await desk.location(ref, where.latitude, where.longitude, now)
-        if message.voice is not None or message.audio is not None:
+        if _recording(message) is not None:
             return await self._voice(message, ref, lang, now)
         if message.photo or message.document is not None:
             return [
@@ -327,7 +341,7 @@ class TelegramChannel:
         self, message: Message, ref: UserRef, lang: Lang, now: datetime
     ) -> list[Reply]:
         """Show what was heard («🎤 …»), then answer it; problems get their explanation."""
-        media = message.voice or message.audio
+        media = _recording(message)
         assert media is not None
 
         async def download() -> bytes:
