@@ -93,3 +93,23 @@ def test_gibberish_is_not_an_answer_and_never_raises() -> None:
     for text in ("🙂🙂", "\u200b" * 50, "x" * 10_000, "31 февраля"):
         assert complete(pending, text, now=NOW, tz=MSK) is None
     assert pending.intent == Intent.CREATE_EVENT
+
+
+def test_the_event_a_reminder_leads_is_read_from_the_answer() -> None:
+    pending = parse("Напомни за 15 минут", now=NOW, tz=MSK)
+    assert pending.missing == (Missing.TARGET,)
+    done = complete(pending, "до планёрки", now=NOW, tz=MSK)
+    assert done is not None
+    assert done.target is not None
+    assert done.target.title == "Планёрка"
+    assert done.reminder_minutes_before == 15
+    assert done.missing == ()
+
+
+def test_a_reminder_answer_sets_its_moment_only() -> None:
+    pending = parse("Напомни купить хлеб", now=NOW, tz=MSK)
+    done = complete(pending, "завтра в 9", now=NOW, tz=MSK)
+    assert done is not None
+    assert done.start == datetime(2026, 11, 25, 9, 0, tzinfo=MSK)
+    assert done.end is None
+    assert done.missing == ()

@@ -70,6 +70,9 @@ def _complete_create(
     if Missing.TITLE in missing and words:
         update["title"] = words
         missing.remove(Missing.TITLE)
+    elif Missing.TARGET in missing and words:  # «Напомни за 15 минут» → «до планёрки»
+        update["target"] = EventTarget(title=words)
+        missing.remove(Missing.TARGET)
     wants_time = Missing.TIME in missing or Missing.DATE in missing
     if not reading.empty and not reading.invalid and (wants_time or pending.start is not None):
         if reading.day is None and reading.period is None and reading.instant is None:
