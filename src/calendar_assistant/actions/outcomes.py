@@ -142,12 +142,12 @@ class BackendFailed:
 
 @dataclass(frozen=True, slots=True)
 class HelpShown:
-    pass
+    """The user asked what the assistant can do."""
 
 
 @dataclass(frozen=True, slots=True)
 class NotUnderstood:
-    pass
+    """The request was not understood; nothing is written on a guess."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +157,7 @@ class Cancelled:
 
 @dataclass(frozen=True, slots=True)
 class NothingToUndo:
-    pass
+    """The undo log is empty."""
 
 
 # Answers that wrote something (they carry the undo record) --------------------------------
