@@ -247,3 +247,36 @@ async def test_reads_are_retried_then_reported_clearly(tz: ZoneInfo) -> None:
         worker.join()
         listener.close()
     assert accepted >= 3
+
+
+async def test_what_other_clients_wrote_survives_our_changes(
+    radicale: RadicaleServer, tz: ZoneInfo
+) -> None:
+    dav = radicale.new_calendar("alice")
+    dav.save_event(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//phone//EN\r\nBEGIN:VEVENT\r\n"
+        "UID:phone-1\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20270305T090000Z\r\n"
+        "DTEND:20270305T100000Z\r\nSUMMARY:Review\r\nCATEGORIES:Work\r\n"
+        "ORGANIZER;CN=Boss:mailto:boss@example.org\r\n"
+        "ATTENDEE;PARTSTAT=ACCEPTED;CN=Anna:mailto:anna@example.org\r\n"
+        "X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\r\n"
+        "BEGIN:VALARM\r\nACTION:AUDIO\r\nTRIGGER:-PT5M\r\nEND:VALARM\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    calendar = CalDavCalendar(dav, timezone=str(tz))
+    await calendar.update_event("phone-1", EventPatch(title="Design review"))
+    stored = await calendar.fetch("phone-1")
+    assert stored is not None
+    [vevent] = Calendar.from_ical(stored.resource.data).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == "Design review"
+    assert str(vevent["ORGANIZER"]) == "mailto:boss@example.org"
+    assert vevent["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert str(vevent["X-APPLE-TRAVEL-ADVISORY-BEHAVIOR"]) == "AUTOMATIC"
+    assert "CATEGORIES" in vevent
+    assert [str(a["ACTION"]) for a in vevent.walk("VALARM")] == ["AUDIO"]
+    await calendar.update_event("phone-1", EventPatch(attendees=("bob@example.org",)))
+    stored = await calendar.fetch("phone-1")
+    assert stored is not None
+    [vevent] = Calendar.from_ical(stored.resource.data).walk("VEVENT")
+    assert str(vevent["ATTENDEE"]) == "mailto:bob@example.org"
+    assert str(vevent["ORGANIZER"]) == "mailto:boss@example.org"

@@ -266,8 +266,11 @@ class CalDavCalendar:
             await self.store(stored, wanted)
 
     async def store(self, stored: StoredSeries, series: Series) -> None:
-        """Write `series` over `stored` only if the resource is unchanged since it was read."""
-        body = documents.to_ical(series)
+        """Write `series` over `stored` only if the resource is unchanged since it was read;
+        properties other clients gave the event are kept."""
+        body = documents.updated_ical(
+            series, str(stored.resource.data), default_zone=self._timezone
+        )
 
         def run() -> None:
             stored.resource.save(raw_data=body, increase_seqno=False, precondition="etag")

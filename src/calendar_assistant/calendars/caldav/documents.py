@@ -48,6 +48,79 @@ def to_ical(series: Series) -> bytes:
     return body
 
 
+def updated_ical(series: Series, base: str | bytes, *, default_zone: str) -> bytes:
+    """`series` written over the resource `base`, keeping what we do not model.
+
+    A component we read before keeps every property another client gave it (ORGANIZER,
+    CATEGORIES, URL, attendees' replies, its own alarms...); only the fields that changed are
+    rewritten. Components for new overrides are written from scratch.
+    """
+    parsed = Calendar.from_ical(base)
+    found: dict[datetime | None, Component] = {}
+    for component in parsed.walk("VEVENT"):
+        key = None
+        if "RECURRENCE-ID" in component:
+            key = _instant(component.decoded("RECURRENCE-ID"), zone_of(default_zone)).astimezone(
+                UTC
+            )
+        found.setdefault(key, component)
+    calendar = Calendar()
+    for name in ("PRODID", "VERSION", "CALSCALE"):
+        if name in parsed:
+            calendar.add(name, parsed[name])
+    if "PRODID" not in calendar:
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+    version = series.master.version
+    for event in (series.master, *series.overrides):
+        key = None if event.recurrence_id is None else event.recurrence_id.astimezone(UTC)
+        old = found.get(key)
+        if old is None:
+            calendar.add_component(_vevent(event, version))
+            continue
+        before = _event(old, event.timezone, event.calendar_id, as_master=key is None)
+        calendar.add_component(_merged(old, before, event, version))
+    calendar.add_missing_timezones()
+    body: bytes = calendar.to_ical()
+    return body
+
+
+def _merged(old: Component, before: Event, after: Event, version: int) -> Component:
+    """A copy of `old` with the properties of the fields that changed written anew."""
+    fresh = _vevent(after, version)
+    component = VEvent()
+    groups = [
+        (before.title != after.title, ("SUMMARY",)),
+        (
+            (before.start, before.end, before.all_day, before.timezone)
+            != (after.start, after.end, after.all_day, after.timezone),
+            ("DTSTART", "DTEND", "DURATION", ZONE_PROPERTY),
+        ),
+        (
+            (before.rrule, before.exdates) != (after.rrule, after.exdates),
+            ("RRULE", "EXDATE"),
+        ),
+        (before.location != after.location, ("LOCATION",)),
+        (before.description != after.description, ("DESCRIPTION",)),
+        (before.attendees != after.attendees, ("ATTENDEE",)),
+        (True, ("SEQUENCE", "UID")),
+    ]
+    rewritten = {name for changed, names in groups if changed for name in names}
+    if before.recurrence_id != after.recurrence_id:
+        rewritten.add("RECURRENCE-ID")
+    for name, value in old.property_items(recursive=False):
+        if name in ("BEGIN", "END") or name in rewritten:
+            continue
+        component.add(name, value, encode=False)
+    for name, value in fresh.property_items(recursive=False):
+        if name in rewritten and name not in ("BEGIN", "END"):
+            component.add(name, value, encode=False)
+    alarms = old.subcomponents if before.reminders == after.reminders else fresh.subcomponents
+    for alarm in alarms:
+        component.add_component(alarm)
+    return component
+
+
 def from_ical(data: str | bytes, *, default_zone: str, calendar_id: str) -> Series | None:
     """The series in a resource (None when it holds no event)."""
     calendar = Calendar.from_ical(data)
