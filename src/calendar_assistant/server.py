@@ -165,7 +165,7 @@ def create_app(
             )
             # SQLite takes one writer at a time: more messages at once only queue for its
             # lock (and time out); PostgreSQL gets real parallelism.
-            parallel = 64 if runtime.database.dialect == "postgresql" else 6
+            parallel = 64 if runtime.database.dialect == "postgresql" else 2
             web = WebChat(front, OrderedDispatcher(locks, max_concurrent=parallel), clock)
             deliveries: dict[str, ReminderDelivery] = {"web": web}
             telegram: TelegramChannel | None = None

@@ -4,6 +4,7 @@ remembered for reminders, and metrics are counted."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -17,10 +18,12 @@ from calendar_assistant.conversation.messages import Reply, UserRef
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.observability.observation import observing
+from calendar_assistant.storage.errors import StorageError
 
 log = structlog.get_logger(__name__)
 
 Answer = Callable[[], Awaitable[list[Reply]]]
+_INTAKE_ATTEMPTS = 4
 
 
 def too_fast(lang: Lang, per_minute: int) -> Reply:
@@ -75,15 +78,21 @@ class FrontDoor:
         if update_id is not None and not await self._processed.claim(channel, update_id, now):
             self._metrics.updates.labels(channel, "duplicate").inc()
             return None
-        try:
-            record = await self.desk.user(user)
-            verdict = await self._limiter.check(user.key, now)
-            if verdict is Verdict.ALLOWED:
-                await self._links.link(record.id, channel, chat_id, now)
-        except Exception as error:  # claimed: a retry would be taken for a re-send, so answer
-            log.exception("message_intake_failed", channel=channel, error=type(error).__name__)
-            self._metrics.observe_message(channel, "none", "error")
-            return [failed(user.language_hint or "ru")]
+        verdict: Verdict | None = None
+        for attempt in range(_INTAKE_ATTEMPTS):
+            try:
+                record = await self.desk.user(user)
+                if verdict is None:  # counted once, however often the database is retried
+                    verdict = await self._limiter.check(user.key, now)
+                if verdict is Verdict.ALLOWED:
+                    await self._links.link(record.id, channel, chat_id, now)
+                break
+            except StorageError as error:  # a busy database: wait a little and try again
+                if attempt == _INTAKE_ATTEMPTS - 1:
+                    log.error("message_intake_failed", channel=channel, error=str(error))
+                    self._metrics.observe_message(channel, "none", "error")
+                    return [failed(user.language_hint or "ru")]
+                await asyncio.sleep(0.2 * 2**attempt)
         if verdict is not Verdict.ALLOWED:
             self._metrics.updates.labels(channel, "rate_limited").inc()
             self._metrics.observe_message(channel, "none", "rate_limited")
