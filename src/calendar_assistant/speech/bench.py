@@ -166,7 +166,7 @@ def print_figures(figures: SttFigures, out: TextIO, *, label: str) -> None:
     )
     print(
         f"  CPU time per audio second: {figures.cpu_per_audio_second:.3f} "
-        f"(all threads; the wall-clock factor on an idle machine is about this over the cores)",
+        "(all threads; unlike wall-clock time it stays steady when the cores are shared)",
         file=out,
     )
     print(f"  word error rate: {figures.word_error_rate:.1%}", file=out)
