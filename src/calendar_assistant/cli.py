@@ -58,6 +58,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `calendar-assistant` console script."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words in (["parse", "--jsonl"], ["parse-time", "--jsonl"]):
+        # the batch modes start fast and answer even when another command cannot import
+        from calendar_assistant.understanding.batch import parse_jsonl, parse_time_jsonl
+
+        run = parse_jsonl if words[0] == "parse" else parse_time_jsonl
+        return run(sys.stdin, sys.stdout)
     args = _build_parser().parse_args(argv)
     if args.command == "parse":
         from calendar_assistant.understanding.batch import parse_jsonl
