@@ -198,6 +198,18 @@ async def test_a_wav_sent_as_a_file_and_a_round_video_are_heard_too(
         assert "dentist" in echo.lower()
 
 
+async def test_a_recording_telegram_will_not_hand_over_gets_a_reply(
+    start: Start, fake: FakeTelegram, voice: Voice
+) -> None:
+    gone = {"file_id": "gone", "file_unique_id": "ugone", "duration": 3, "file_size": 5000}
+    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    async with start(now, voice):
+        fake.add_update({"message": fake._message(40, "en", voice=gone)})
+        await fake.until(lambda: len(fake.texts_to(40)) == 1, what="the reply")
+    assert "could not get the recording" in fake.texts_to(40)[0]
+    assert len(fake.calls_of("getFile")) == 1
+
+
 def test_speak_ogg_makes_telegram_voice_notes() -> None:
     """The clips are what Telegram sends: Opus in OGG."""
     clip = speak_ogg("Hello", "en")

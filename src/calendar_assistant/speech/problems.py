@@ -100,6 +100,17 @@ class AudioUnreadable(SpeechProblem):
         )
 
 
+class AudioUnavailable(SpeechProblem):
+    """The channel could not hand over the recording (download refused or failed)."""
+
+    def explain(self, lang: Lang) -> str:
+        return _pick(
+            lang,
+            "🎤 Не удалось получить запись. Пришлите её ещё раз или напишите текстом.",
+            "🎤 I could not get the recording. Please send it again or type it.",
+        )
+
+
 class NothingHeard(SpeechProblem):
     """Decoding worked but no speech was found (silence, noise, an empty transcript)."""
 

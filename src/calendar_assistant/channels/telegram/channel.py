@@ -43,6 +43,7 @@ from calendar_assistant.speech.preferences import (
     VOICE_COMMAND_RU,
     VoicePreferences,
 )
+from calendar_assistant.speech.problems import AudioUnavailable
 from calendar_assistant.speech.voice_messages import hear_voice_message, spoken_reply
 from calendar_assistant.storage.errors import StorageError
 
@@ -345,8 +346,11 @@ class TelegramChannel:
         assert media is not None
 
         async def download() -> bytes:
-            file = await self._call(partial(self.bot.get_file, media.file_id))
-            return bytes(await file.download_as_bytearray())
+            try:
+                file = await self._call(partial(self.bot.get_file, media.file_id))
+                return bytes(await file.download_as_bytearray())
+            except TelegramError as error:  # e.g. over the Bot API's 20 MB download limit
+                raise AudioUnavailable(f"download failed: {error}") from error
 
         heard = await hear_voice_message(
             self.voice,
