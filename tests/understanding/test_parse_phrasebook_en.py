@@ -1950,6 +1950,26 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "changes": {"start": "2026-12-04 18:00"},
         },
     ),
+    (
+        "Meetings tomorrow?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
+    (
+        "Any events on Friday?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-12-04 00:00",
+            "range_end": "2026-12-05 00:00",
+        },
+    ),
+    (
+        "When are my meetings with Bob?",
+        {"intent": "search_events", "target": {"title": "Meetings with Bob"}},
+    ),
 ]
 
 

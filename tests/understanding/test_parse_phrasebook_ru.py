@@ -2095,6 +2095,26 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
             "end": "2026-11-25 14:00",
         },
     ),
+    (
+        "Встречи в четверг?",
+        {
+            "intent": "list_events",
+            "range_start": "2026-11-26 00:00",
+            "range_end": "2026-11-27 00:00",
+        },
+    ),
+    (
+        "События на завтра",
+        {
+            "intent": "list_events",
+            "range_start": "2026-11-25 00:00",
+            "range_end": "2026-11-26 00:00",
+        },
+    ),
+    (
+        "Когда встречи с Петром?",
+        {"intent": "search_events", "target": {"title": "Встречи с Петром"}},
+    ),
 ]
 
 
