@@ -87,6 +87,10 @@ async def test_a_wrong_caldav_password_stores_nothing(
     alice = await _user(database, "test:alice")
     with pytest.raises(ReconnectNeeded):
         await registry.connect_caldav(alice, url=radicale.url, username="carol", password="nope")
+    with pytest.raises(ValueError, match="preset"):
+        await registry.connect_caldav(alice, url="ftp://x", username="carol", password="p")
+    with pytest.raises(ValueError, match="app password"):
+        await registry.connect_caldav(alice, url=radicale.url, username=" ", password="p")
     assert await store.list(alice) == []
 
 

@@ -15,6 +15,7 @@ from calendar_assistant.calendars.accounts.credentials import CredentialCipher, 
 from calendar_assistant.calendars.accounts.store import Account, AccountStore
 from calendar_assistant.calendars.base import CalendarBackend, Capabilities
 from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars, open_client
+from calendar_assistant.calendars.caldav.presets import server_url
 from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar, GoogleClientConfig
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
@@ -90,11 +91,25 @@ class CalendarRegistry:
         return CombinedCalendar(members, default)
 
     async def connect_caldav(
-        self, user_id: int, *, url: str, username: str, password: str, make_default: bool = True
+        self,
+        user_id: int,
+        *,
+        url: str,
+        username: str,
+        password: str,
+        host: str | None = None,
+        make_default: bool = True,
     ) -> Account:
-        """Check the login by discovering the calendars, then store it (password encrypted)."""
+        """Check the login by discovering the calendars, then store it (password encrypted).
+
+        `url` is a server URL or a preset name (yandex, icloud, fastmail, nextcloud + `host`).
+        """
         if self._store is None:
             raise ValueError("connecting calendars needs CREDENTIALS_KEYS")
+        url = server_url(url, host=host)
+        username = username.strip()
+        if not username or not password or len(username) > 255 or len(password) > 1000:
+            raise ValueError("a CalDAV login needs a user name and an app password")
         client = open_client(url, username, password, timeout=int(self._timeout))
         found = await discover_calendars(client)
         if not found:
