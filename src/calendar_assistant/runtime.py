@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from calendar_assistant.calendars.accounts.registry import CalendarRegistry
 from calendar_assistant.calendars.base import CalendarBackend
-from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.language import Lang
@@ -73,11 +73,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Open the database (migrated to head), wire the assistant, and close it all at the end."""
     database = await Database.open(settings.resolved_database_url)
     try:
-
-        def calendar(user_id: int) -> CalendarBackend:
-            """The calendar of one user: the local calendar in the database, for now."""
-            return LocalCalendar(database, user_id)
-
+        # Local alone, or every connected account combined when CREDENTIALS_KEYS is set.
+        calendar = CalendarRegistry.from_settings(database, settings).calendar
         assistant = Assistant(database, settings, calendar)
         yield Runtime(settings, database, assistant, UserRepository(database), calendar)
     finally:
