@@ -386,7 +386,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Workout", "start": "2026-12-04 07:00"},
-            "changes": {"start": "2026-12-04 08:00"},
+            "changes": {"time_only": True, "start": "2026-12-04 08:00"},
         },
     ),
     (
@@ -402,7 +402,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Dinner"},
-            "changes": {"start": "2026-12-03 20:00"},
+            "changes": {"time_only": True, "start": "2026-12-03 20:00"},
         },
     ),
     (
@@ -410,7 +410,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Meeting with Peter"},
-            "changes": {"start": "2026-12-04 15:30"},
+            "changes": {"time_only": True, "start": "2026-12-04 15:30"},
         },
     ),
     (
@@ -702,7 +702,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Call with John"},
-            "changes": {"start": "2026-12-04 16:00"},
+            "changes": {"time_only": True, "start": "2026-12-04 16:00"},
         },
     ),
     (
@@ -718,7 +718,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Standup"},
-            "changes": {"start": "2026-12-04 09:30"},
+            "changes": {"time_only": True, "start": "2026-12-04 09:30"},
         },
     ),
     (
@@ -901,7 +901,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"start": "2026-12-04 14:00"},
-            "changes": {"start": "2026-12-04 15:00"},
+            "changes": {"time_only": True, "start": "2026-12-04 15:00"},
         },
     ),
     (
@@ -1078,7 +1078,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Sales meeting"},
-            "changes": {"start": "2026-12-04 11:00"},
+            "changes": {"time_only": True, "start": "2026-12-04 11:00"},
         },
     ),
     (
@@ -1106,7 +1106,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Call"},
-            "changes": {"start": "2026-12-04 17:30"},
+            "changes": {"time_only": True, "start": "2026-12-04 17:30"},
         },
     ),
     (
@@ -1476,7 +1476,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "1:1 with Maria"},
-            "changes": {"start": "2026-12-04 15:00"},
+            "changes": {"time_only": True, "start": "2026-12-04 15:00"},
         },
     ),
     (
@@ -1540,7 +1540,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"start": "2026-12-04 14:00"},
-            "changes": {"start": "2026-12-04 16:00"},
+            "changes": {"time_only": True, "start": "2026-12-04 16:00"},
         },
     ),
     (
@@ -1691,7 +1691,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Meeting with Peter"},
-            "changes": {"start": "2026-12-04 10:00"},
+            "changes": {"time_only": True, "start": "2026-12-04 10:00"},
         },
     ),
     (
@@ -1720,11 +1720,19 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Extend the meeting by 30 minutes",
-        {"intent": "update_event", "target": {"title": "Meeting"}, "missing": ["time"]},
+        {
+            "intent": "update_event",
+            "target": {"title": "Meeting"},
+            "changes": {"end_shift_minutes": 30},
+        },
     ),
     (
         "Move the meeting an hour later",
-        {"intent": "update_event", "target": {"title": "Meeting"}, "missing": ["time"]},
+        {
+            "intent": "update_event",
+            "target": {"title": "Meeting"},
+            "changes": {"shift_minutes": 60},
+        },
     ),
     (
         'Rename my call with Peter to "Lunch with Peter"',
@@ -1947,7 +1955,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Flight to Boston"},
-            "changes": {"start": "2026-12-04 18:00"},
+            "changes": {"time_only": True, "start": "2026-12-04 18:00"},
         },
     ),
     (
@@ -1996,7 +2004,7 @@ def test_request(text: str, expected: dict[str, Any]) -> None:
             continue
         assert got is not None, part
         for key, value in got.model_dump().items():
-            wanted = want.get(key)
+            wanted = want.get(key, type(got).model_fields[key].default)
             if key in TIMES and wanted is not None:
                 wanted = _local(wanted)
             assert value == wanted, f"{part}.{key}"

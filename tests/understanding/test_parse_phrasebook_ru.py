@@ -459,7 +459,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Тренировка", "start": "2026-11-25 07:00"},
-            "changes": {"start": "2026-11-25 08:00"},
+            "changes": {"time_only": True, "start": "2026-11-25 08:00"},
         },
     ),
     (
@@ -479,7 +479,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Ужин"},
-            "changes": {"start": "2026-11-24 20:00"},
+            "changes": {"time_only": True, "start": "2026-11-24 20:00"},
         },
     ),
     (
@@ -487,7 +487,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Встреча с Петром"},
-            "changes": {"start": "2026-11-24 15:30"},
+            "changes": {"time_only": True, "start": "2026-11-24 15:30"},
         },
     ),
     (
@@ -711,7 +711,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Встреча с Андреем"},
-            "changes": {"start": "2026-11-24 16:00"},
+            "changes": {"time_only": True, "start": "2026-11-24 16:00"},
         },
     ),
     (
@@ -728,7 +728,11 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Сдвинь планёрку на час позже",
-        {"intent": "update_event", "target": {"title": "Планёрка"}, "missing": ["time"]},
+        {
+            "intent": "update_event",
+            "target": {"title": "Планёрка"},
+            "changes": {"shift_minutes": 60},
+        },
     ),
     (
         "Отмени все встречи в пятницу",
@@ -941,7 +945,8 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "day": "2026-12-01",
-            "target": {"range_start": "2026-11-30 00:00", "range_end": "2026-12-01 00:00"},
+            "range_start": "2026-11-30 00:00",
+            "range_end": "2026-12-01 00:00",
         },
     ),
     (
@@ -1175,7 +1180,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Совещание с отделом продаж"},
-            "changes": {"start": "2026-11-25 11:00"},
+            "changes": {"time_only": True, "start": "2026-11-25 11:00"},
         },
     ),
     (
@@ -1203,7 +1208,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Созвон"},
-            "changes": {"start": "2026-11-24 17:30"},
+            "changes": {"time_only": True, "start": "2026-11-24 17:30"},
         },
     ),
     (
@@ -1686,7 +1691,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Встреча с Олегом"},
-            "changes": {"start": "2026-11-25 14:00"},
+            "changes": {"time_only": True, "start": "2026-11-25 14:00"},
         },
     ),
     (
@@ -1889,7 +1894,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Встреча с Петром"},
-            "changes": {"start": "2026-11-25 10:00"},
+            "changes": {"time_only": True, "start": "2026-11-25 10:00"},
         },
     ),
     (
@@ -1897,7 +1902,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Встреча с Петром"},
-            "changes": {"start": "2026-11-25 10:30"},
+            "changes": {"time_only": True, "start": "2026-11-25 10:30"},
         },
     ),
     (
@@ -1930,11 +1935,19 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Сдвинь встречу на полчаса раньше",
-        {"intent": "update_event", "target": {"title": "Встреча"}, "missing": ["time"]},
+        {
+            "intent": "update_event",
+            "target": {"title": "Встреча"},
+            "changes": {"shift_minutes": -30},
+        },
     ),
     (
         "Продли встречу на 30 минут",
-        {"intent": "update_event", "target": {"title": "Встреча"}, "missing": ["time"]},
+        {
+            "intent": "update_event",
+            "target": {"title": "Встреча"},
+            "changes": {"end_shift_minutes": 30},
+        },
     ),
     (
         "Сократи встречу до 45 минут",
@@ -1965,7 +1978,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         {
             "intent": "update_event",
             "target": {"title": "Совещание"},
-            "changes": {"start": "2026-11-24 15:00"},
+            "changes": {"time_only": True, "start": "2026-11-24 15:00"},
         },
     ),
     (
@@ -2141,7 +2154,7 @@ def test_request(text: str, expected: dict[str, Any]) -> None:
             continue
         assert got is not None, part
         for key, value in got.model_dump().items():
-            wanted = want.get(key)
+            wanted = want.get(key, type(got).model_fields[key].default)
             if key in TIMES and wanted is not None:
                 wanted = _local(wanted)
             assert value == wanted, f"{part}.{key}"

@@ -52,24 +52,44 @@ def _on_day(event: Event, day: date, ctx: ActionContext) -> datetime:
     return datetime.combine(day, local.time(), tzinfo=ctx.profile.zone)
 
 
+def _at_clock_of(event: Event, moment: datetime, ctx: ActionContext) -> datetime:
+    """`moment`'s clock time on the event's own day: "move lunch to 2pm" keeps Friday."""
+    zone = ctx.profile.zone
+    day = event.start.astimezone(zone).date()
+    return datetime.combine(day, moment.astimezone(zone).time(), tzinfo=zone)
+
+
 def _new_times(command: Command, event: Event, ctx: ActionContext) -> tuple[datetime, datetime]:
     changes = command.changes or EventChanges()
     start, end = instant(event.start), instant(event.end)
     if changes.start is not None:
-        start, end = _moved_to(event, changes.start, ctx)
+        new_start = changes.start
+        if changes.time_only and command.day is None and not event.all_day:
+            new_start = _at_clock_of(event, changes.start, ctx)
+        start, end = _moved_to(event, new_start, ctx)
     elif command.day is not None:
         start, end = _moved_to(event, _on_day(event, command.day, ctx), ctx)
+    if changes.shift_minutes:  # «на час позже»: both ends move, in real time (DST-safe)
+        start += timedelta(minutes=changes.shift_minutes)
+        end += timedelta(minutes=changes.shift_minutes)
     if changes.end is not None:
         end = instant(changes.end)
     elif changes.duration_minutes is not None:
         end = instant(start) + timedelta(minutes=changes.duration_minutes)
+    if changes.end_shift_minutes:  # "extend by 30 minutes", «на час длиннее»
+        end += timedelta(minutes=changes.end_shift_minutes)
     return instant(start), instant(end)
 
 
 def _changes_nothing(command: Command) -> bool:
     changes = command.changes or EventChanges()
     return command.day is None and not (
-        changes.start or changes.end or changes.title or changes.duration_minutes
+        changes.start
+        or changes.end
+        or changes.title
+        or changes.duration_minutes
+        or changes.shift_minutes
+        or changes.end_shift_minutes
     )
 
 

@@ -42,6 +42,10 @@ class EventTarget(BaseModel):
     start: datetime | None = Field(default=None, description="A time the user named for the event")
     range_start: datetime | None = Field(default=None, description="Start of a day/window named")
     range_end: datetime | None = Field(default=None, description="End (exclusive) of that window")
+    previous: bool = Field(
+        default=False,
+        description="Said as «её», «это», 'it', 'that': the event the conversation just dealt with",
+    )
 
 
 class EventChanges(BaseModel):
@@ -53,6 +57,16 @@ class EventChanges(BaseModel):
     end: datetime | None = None
     title: str | None = None
     duration_minutes: int | None = Field(default=None, ge=1, description="New length, if said")
+    time_only: bool = Field(
+        default=False,
+        description="Only a clock time was said for `start`: the event keeps its own day",
+    )
+    shift_minutes: int | None = Field(
+        default=None, description="Move by this much (signed; later is positive), length kept"
+    )
+    end_shift_minutes: int | None = Field(
+        default=None, description="Move only the end by this much: longer is positive"
+    )
 
 
 class Command(BaseModel):

@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.domain.language import Lang
-from calendar_assistant.understanding.rules.cues import Cues, cues, find_first, match_at
+from calendar_assistant.understanding.rules.cues import (
+    Cues,
+    cues,
+    find_first,
+    longest_at,
+    match_at,
+)
 from calendar_assistant.understanding.rules.intents import IntentCue, classify
 from calendar_assistant.understanding.rules.titles import (
     Leftover,
@@ -89,7 +95,7 @@ def parse(
 
 
 def understand(msg: Message) -> Command:
-    cue = classify(msg.tokens, msg.pieces, msg.cues)
+    cue = _resize_cue(msg, classify(msg.tokens, msg.pieces, msg.cues))
     builder = _BUILDERS.get(cue.intent)
     if builder is None:
         return Command(intent=cue.intent, lang=msg.lang, confidence=cue.strength)
@@ -97,6 +103,40 @@ def understand(msg: Message) -> Command:
 
 
 # ---------------------------------------------------------------------- shared pieces
+
+
+def _starts_with(msg: Message, cue: IntentCue, key: str) -> bool:
+    return cue.span is not None and any(
+        match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases(key)
+    )
+
+
+def _resize_cue(msg: Message, cue: IntentCue) -> IntentCue:
+    """«Сделай планёрку на 2 часа», "Make the sync 90 minutes long": with nothing but a
+    length said, "make" changes an existing event's length instead of creating one."""
+    if (
+        cue.intent is Intent.CREATE_EVENT
+        and _starts_with(msg, cue, "resize")
+        and msg.pieces
+        and all(p.kind == Kind.DURATION for p in msg.pieces)
+    ):
+        return IntentCue(Intent.UPDATE_EVENT, cue.span, cue.strength)
+    return cue
+
+
+def _points_back(msg: Message, cue: IntentCue, indices: tuple[int, ...]) -> bool:
+    """«удали это», "move it to 3pm": a pronoun and nothing else names the event."""
+    pronouns = tuple(p for p in msg.cues.phrases("pronouns") if len(p) == 1)
+    used = msg.used_by(msg.pieces) | _cue_tokens(cue)
+    said = [
+        k
+        for k, t in enumerate(msg.tokens)
+        if k not in used and longest_at(msg.tokens, k, pronouns) is not None
+    ]
+    if not said:
+        return False
+    others = tuple(k for k in indices if k not in said)
+    return not others or is_generic(msg.tokens, others, msg.cues)
 
 
 def _cue_tokens(cue: IntentCue) -> set[int]:
@@ -381,6 +421,8 @@ def _delete(msg: Message, cue: IntentCue) -> Command:
     named = quoted(msg.tokens, rest.indices)
     target = _target(msg, reading, named or rest.indices, None if named else "accs")
     empty = target.title is None and target.start is None and target.range_start is None
+    if empty and named is None and _points_back(msg, cue, rest.indices):
+        target, empty = EventTarget(previous=True), False
     return Command(
         intent=Intent.DELETE_EVENT,
         lang=msg.lang,
@@ -434,10 +476,17 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("move")
     )
     new_title = None
+    title_from = len(msg.tokens)
     if rename:
         all_words = leftover(msg.tokens, _cue_tokens(cue), msg.cues).indices
         indices, new_title = _rename_split(msg, all_words)
+        if new_title is not None and indices:
+            title_from = max(indices) + 1  # time words in the new name are its words
         indices = tuple(k for k in indices if k not in msg.used_by(msg.pieces))
+        if new_title is None and cue.span is not None:
+            indices, new_title = _rename_pronoun(msg, cue.span[1], indices)
+            if new_title is not None:
+                title_from = cue.span[1] + 2
     pieces = msg.pieces
     first = next((p for p in pieces if p.kind not in (Kind.DURATION, Kind.LEAD)), None)
     if (
@@ -451,7 +500,7 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         indices = rest.indices
     old_pieces, new_pieces = ([], []) if rename else _split_update(pieces)
     if rename:
-        old_pieces = list(msg.pieces)
+        old_pieces = [p for p in msg.pieces if p.end <= title_from]
     old = combine(old_pieces)
     new = combine(new_pieces)
     if (
@@ -466,6 +515,21 @@ def _update(msg: Message, cue: IntentCue) -> Command:
     change_start = change_end = None
     duration = None
     day = None
+    # "to 2pm" with no day of its own: the event keeps its day (the executor reads it)
+    time_only = (
+        new.clock is not None
+        and new.day is None
+        and new.period is None
+        and new.instant is None
+        and old.day is None
+        and old.period is None
+    )
+    shift, end_shift = _shifts(msg, new_pieces, extending=extending)
+    if shift or end_shift:
+        new_pieces = [p for p in new_pieces if p.kind not in (Kind.DURATION, Kind.LEAD)]
+        new = combine(new_pieces)
+        said = ("longer", "shorter", "later_before", "earlier_before")
+        indices = tuple(k for k in indices if not any(_said_at(msg, k, w) for w in said))
     if not new.empty:
         if new.day is None and new.period is None and new.instant is None:
             new.day = res.day_of(old)
@@ -487,13 +551,40 @@ def _update(msg: Message, cue: IntentCue) -> Command:
             duration = _minutes(new.duration_seconds)
     if old.clock is not None and old.day is None and change_start is not None:
         old.day = change_start.astimezone(res.tz).date()  # the move keeps to one day
-    target = _target(msg, old, indices, "accs")
+    previous = _points_back(msg, cue, indices)
+    target = _target(msg, old, () if previous else indices, "accs")
+    if previous:
+        target = target.model_copy(update={"previous": True})
     changes = None
-    if change_start or change_end or new_title or duration:
+    if change_start or change_end or new_title or duration or shift or end_shift:
         changes = EventChanges(
-            start=change_start, end=change_end, title=new_title, duration_minutes=duration or None
+            start=change_start,
+            end=change_end,
+            title=new_title,
+            duration_minutes=duration or None,
+            time_only=time_only and change_start is not None,
+            shift_minutes=shift,
+            end_shift_minutes=end_shift,
         )
-    empty_target = target.title is None and target.start is None and target.range_start is None
+    bulk = find_first(msg.tokens, msg.cues.phrases("bulk")) is not None
+    if bulk and target.title is None and target.range_start is not None and not previous:
+        # «Перенеси все встречи с понедельника на вторник»: the window is top-level
+        return Command(
+            intent=Intent.UPDATE_EVENT,
+            lang=msg.lang,
+            range_start=target.range_start,
+            range_end=target.range_end,
+            changes=changes,
+            day=day,
+            missing=() if changes or day else (Missing.DATE,),
+            confidence=_confidence(cue, msg, rest),
+        )
+    empty_target = (
+        target.title is None
+        and target.start is None
+        and target.range_start is None
+        and not target.previous
+    )
     missing: list[Missing] = []
     if empty_target:
         missing.append(Missing.TARGET)
@@ -509,6 +600,65 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         missing=tuple(missing),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int | None, int | None]:
+    """(shift, end shift) in signed minutes: «на час позже», "push it back an hour",
+    "15 minutes earlier" move the event; "extend by 30 minutes", «на час длиннее» its end."""
+    tokens = msg.tokens
+    shift = end_shift = None
+    for p in pieces:
+        if p.kind not in (Kind.DURATION, Kind.LEAD) or not p.seconds:
+            continue
+        minutes = _minutes(p.seconds) or 0
+        after = p.end
+        sign = p.extra.get("shift")
+        if isinstance(sign, int) and p.kind == Kind.DURATION:
+            shift = sign * minutes
+        elif p.kind == Kind.LEAD and tokens[after - 1].norm == "earlier":
+            shift = -minutes
+        elif _said_at(msg, after, "longer"):
+            end_shift = minutes
+        elif _said_at(msg, after, "shorter"):
+            end_shift = -minutes
+        elif p.kind == Kind.DURATION and _said_before(msg, p.start, "later_before"):
+            shift = minutes
+        elif p.kind == Kind.DURATION and _said_before(msg, p.start, "earlier_before"):
+            shift = -minutes
+        elif extending and p.kind == Kind.DURATION and p.prep in ("на", "by"):
+            shrinking = any(_said_before(msg, k + 1, "shorten") for k in range(0, p.start))
+            end_shift = -minutes if shrinking else minutes
+    return shift, end_shift
+
+
+def _said_at(msg: Message, i: int, key: str) -> bool:
+    return any(match_at(msg.tokens, i, p) for p in msg.cues.phrases(key))
+
+
+def _said_before(msg: Message, end: int, key: str) -> bool:
+    """One of the `key` phrases ends right before token `end` (articles skipped)."""
+    while end > 0 and msg.tokens[end - 1].norm in ("a", "an", "the"):
+        end -= 1
+    return any(
+        end - len(p) >= 0 and match_at(msg.tokens, end - len(p), p) == end
+        for p in msg.cues.phrases(key)
+    )
+
+
+def _rename_pronoun(
+    msg: Message, after_cue: int, indices: tuple[int, ...]
+) -> tuple[tuple[int, ...], str | None]:
+    """ "rename it to X", «переименуй её в X»: a pronoun, then the new name."""
+    tokens = msg.tokens
+    k = after_cue
+    if k >= len(tokens) or not _said_at(msg, k, "pronouns"):
+        return indices, None
+    k += 1
+    preps = {p[0] for p in msg.cues.phrases("new_title_preps")}
+    if k >= len(tokens) or tokens[k].norm not in preps:
+        return indices, None
+    title = render(msg.text, tokens, list(range(k + 1, len(tokens))))
+    return (after_cue,), (title[:1].upper() + title[1:]) if title else None
 
 
 def _rename_split(msg: Message, indices: tuple[int, ...]) -> tuple[tuple[int, ...], str | None]:
