@@ -1752,7 +1752,11 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Make it 2 hours",
-        {"intent": "update_event", "changes": {"duration_minutes": 120}, "missing": ["target"]},
+        {
+            "intent": "update_event",
+            "changes": {"duration_minutes": 120},
+            "target": {"previous": True},
+        },
     ),
     (
         "Schedule dinner tonight at 8",

@@ -784,7 +784,8 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         "Обед в кафе в пятницу в 13:30",
         {
             "intent": "create_event",
-            "title": "Обед в кафе",
+            "title": "Обед",
+            "location": "кафе",
             "start": "2026-11-27 13:30",
             "end": "2026-11-27 14:30",
         },

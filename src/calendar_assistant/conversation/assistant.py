@@ -23,7 +23,10 @@ from calendar_assistant.actions.outcomes import (
     BackendFailed,
     Cancelled,
     ConflictFound,
+    Created,
+    Deleted,
     Invalid,
+    Listed,
     NeedsChoice,
     NeedsConfirmation,
     NeedsDetails,
@@ -31,9 +34,12 @@ from calendar_assistant.actions.outcomes import (
     NothingToUndo,
     Outcome,
     Problem,
+    ReminderSet,
     Resolution,
+    SearchFound,
     Undone,
     UndoRecord,
+    Updated,
 )
 from calendar_assistant.actions.profile import UserProfile
 from calendar_assistant.calendars.base import CalendarBackend, CalendarError
@@ -41,10 +47,10 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation import answers
 from calendar_assistant.conversation.impossible_dates import impossible_day
 from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
-from calendar_assistant.conversation.state import Pending, Stage
+from calendar_assistant.conversation.state import Pending, Stage, last_event_of, remembered
 from calendar_assistant.conversation.user_reminders import UserReminders
 from calendar_assistant.domain.commands import Command, Intent
-from calendar_assistant.domain.events import Scope
+from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.replies.payloads import Answer, read_payload
 from calendar_assistant.replies.render import View, render
@@ -147,6 +153,7 @@ class _Turn:
         )
         self.pending: Pending | None = None
         self.had_state = False
+        self.last_event: Event | None = None  # what «её», "it", "that" point at
 
     @property
     def _default_minutes(self) -> int:
@@ -185,6 +192,7 @@ class _Turn:
         if data is None:
             return
         self.had_state = True
+        self.last_event = last_event_of(data, self.now)
         pending = Pending.from_json(data)
         if pending is not None and not pending.expired(self.now):
             self.pending = pending
@@ -211,10 +219,19 @@ class _Turn:
             await self._drop_pending()
             return [render(Cancelled(had), self.view(lang))]
         if command.intent is Intent.UNDO:
+            self.last_event = None  # undone: what it pointed at may no longer be so
             await self._drop_pending()
             return [render(await self._undo_last(), self.view(lang))]
+        resolution = Resolution()
+        if command.target is not None and command.target.previous:
+            if command.intent is Intent.DELETE_EVENT and self.pending is not None:
+                # "cancel that" while a question is open: "that" is the request being asked about
+                await self._drop_pending()
+                return [render(Cancelled(True), self.view(lang))]
+            if self.last_event is not None:
+                resolution = Resolution(target=self.last_event)
         await self._drop_pending()
-        return await self._run(command, Resolution(), lang)
+        return await self._run(command, resolution, lang)
 
     async def _typed_answer(self, pending: Pending, text: str, lang: Lang) -> list[Reply] | None:
         """The reply when `text` answers the pending question; None when it is a new request."""
@@ -323,11 +340,16 @@ class _Turn:
         outcome = await execute(command, self.ctx, resolution)
         if isinstance(outcome, WRITES):
             outcome = await self._record(outcome.undo, outcome)
+        self._remember(outcome)
         stage = _stage_of(outcome)
         if stage is None:
             await self._drop_pending()
             return [render(outcome, self.view(lang), command.intent)]
-        asked_command = outcome.command if isinstance(outcome, NeedsDetails) else command
+        asked_command = command
+        if isinstance(outcome, NeedsDetails):
+            # the question asked is what the answer completes («Какое событие?» → TARGET)
+            missing = tuple(dict.fromkeys(outcome.command.missing + outcome.missing))
+            asked_command = outcome.command.model_copy(update={"missing": missing})
         resolution = _pinned(outcome, resolution)
         pending = Pending(
             stage=stage,
@@ -339,7 +361,8 @@ class _Turn:
             choices=outcome.candidates if isinstance(outcome, NeedsChoice) else (),
             slots=outcome.slots if isinstance(outcome, ConflictFound) else (),
         )
-        await self.a.states.save(self.profile.user_id, pending.to_json())
+        state = pending.to_json() | remembered(self.last_event, self.now)
+        await self.a.states.save(self.profile.user_id, state)
         self.had_state = True
         return [render(outcome, self.view(lang, pending.token), command.intent)]
 
@@ -380,11 +403,29 @@ class _Turn:
         await self.a.undo_log.pop_latest(self.profile.user_id)
         return Undone(record.summary)
 
+    def _remember(self, outcome: Outcome) -> None:
+        """The one event this turn created, moved, showed alone or found: "it" next time."""
+        match outcome:
+            case Created(event=event) | ReminderSet(event=Event() as event):
+                self.last_event = event
+            case Updated(after=after, count=1):
+                self.last_event = after
+            case Listed(events=(event,)) | SearchFound(events=(event,)):
+                self.last_event = event
+            case NeedsScope(occurrence=event) | NeedsConfirmation(events=(event,)):
+                self.last_event = event
+            case Deleted():
+                self.last_event = None
+
     async def _drop_pending(self) -> None:
-        if self.had_state:
+        """Forget the open question; the event last dealt with stays remembered."""
+        self.pending = None
+        if self.last_event is not None:
+            await self.a.states.save(self.profile.user_id, remembered(self.last_event, self.now))
+            self.had_state = True
+        elif self.had_state:
             await self.a.states.clear(self.profile.user_id)
             self.had_state = False
-        self.pending = None
 
 
 def _named_choice(pending: Pending, text: str) -> int | None:

@@ -96,3 +96,28 @@ class Pending:
             )
         except (KeyError, TypeError, ValueError, ValidationError):
             return None
+
+
+# The event the conversation last dealt with («перенеси её на 11», "cancel that"). Kept
+# beside the pending question in the same stored state; after a while "it" means nothing.
+LAST_EVENT_TTL = timedelta(hours=2)
+
+
+def last_event_of(data: dict[str, Any] | None, now: datetime) -> Event | None:
+    """The remembered event in stored state, or None (absent, unreadable or stale)."""
+    if not data or not isinstance(data.get("last_event"), dict):
+        return None
+    try:
+        at = datetime.fromisoformat(str(data["last_at"]))
+        if at.tzinfo is None or not (now - LAST_EVENT_TTL <= at <= now + LAST_EVENT_TTL):
+            return None
+        return event_from_json(data["last_event"])
+    except (KeyError, TypeError, ValueError, ValidationError):
+        return None
+
+
+def remembered(event: Event | None, at: datetime) -> dict[str, Any]:
+    """The state keys that remember `event` (none when there is nothing to remember)."""
+    if event is None:
+        return {}
+    return {"last_event": event_to_json(event), "last_at": at.isoformat()}

@@ -21,7 +21,12 @@ def command_frame(command: Command) -> dict[str, Any]:
     else:
         start, end = _iso(command.start), _iso(command.end)
     target = None
-    if command.target is not None:
+    missing = [m.value for m in command.missing]
+    said = command.target
+    if said is not None and said.previous and not (said.title or said.start or said.range_start):
+        # «удали это» alone cannot say which event: a conversation knows, one message does not
+        missing.append("target")
+    elif command.target is not None:
         target = {
             "title": command.target.title,
             "start": _iso(command.target.start),
@@ -37,6 +42,9 @@ def command_frame(command: Command) -> dict[str, Any]:
                 "end": _iso(command.changes.end),
                 "title": command.changes.title,
                 "duration_minutes": command.changes.duration_minutes,
+                # moves by an amount (no SPEC key of their own; present only when said)
+                "shift_minutes": command.changes.shift_minutes,
+                "end_shift_minutes": command.changes.end_shift_minutes,
             }.items()
             if value is not None
         }
@@ -57,7 +65,7 @@ def command_frame(command: Command) -> dict[str, Any]:
         "changes": changes,
         "location": command.location,
         "attendees": list(command.attendees),
-        "missing": [m.value for m in command.missing],
+        "missing": missing,
         "confidence": command.confidence,
     }
 

@@ -127,7 +127,7 @@ def _resize_cue(msg: Message, cue: IntentCue) -> IntentCue:
 def _points_back(msg: Message, cue: IntentCue, indices: tuple[int, ...]) -> bool:
     """«удали это», "move it to 3pm": a pronoun and nothing else names the event."""
     pronouns = tuple(p for p in msg.cues.phrases("pronouns") if len(p) == 1)
-    used = msg.used_by(msg.pieces) | _cue_tokens(cue)
+    used = msg.used_by(msg.pieces)  # "make it …": the pronoun may sit inside the cue
     said = [
         k
         for k, t in enumerate(msg.tokens)
@@ -182,6 +182,9 @@ def _create(msg: Message, cue: IntentCue) -> Command:
         rest = Leftover(named)
     title_idx, place_idx = split_location(msg.tokens, rest.indices, msg.lang, msg.cues)
     title = _title(msg, title_idx, _object_case(cue))
+    met = _meeting(msg, cue, title_idx)
+    if met is not None:
+        title, title_idx = met
     if (
         title is not None
         and is_generic(msg.tokens, title_idx, msg.cues)
@@ -237,6 +240,30 @@ def _create(msg: Message, cue: IntentCue) -> Command:
         missing=tuple(dict.fromkeys(missing)),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _meeting(
+    msg: Message, cue: IntentCue, title_idx: tuple[int, ...]
+) -> tuple[str, tuple[int, ...]] | None:
+    """«Нужно встретиться с Ольгой», "let's meet with Anna": the title is the meeting
+    itself («Встреча с Ольгой»), the company after the verb its words."""
+    if cue.span is None:
+        return None
+    verb_end = longest_at(msg.tokens, cue.span[0], msg.cues.phrases("meet_verbs"))
+    if verb_end is None:
+        return None
+    noun = msg.cues.phrases("meeting_title")[0][0]
+    noun = noun[:1].upper() + noun[1:]
+    title_idx = tuple(k for k in title_idx if k >= verb_end)  # "need to | meet | with …"
+    if title_idx and title_idx[0] > verb_end:
+        with_at = title_idx[0] - 1
+        while with_at > verb_end and msg.tokens[with_at].norm in ("the", "a", "an", "my"):
+            with_at -= 1
+        if _said_at(msg, with_at, "with") and with_at >= verb_end:
+            words = (*range(with_at, title_idx[0]), *title_idx)
+            return f"{noun} {render(msg.text, msg.tokens, list(words))}", words
+        return None
+    return (noun, ()) if not title_idx else None
 
 
 def _minutes(seconds: float | None) -> int | None:
@@ -348,6 +375,14 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     if indices and not is_generic(msg.tokens, indices, msg.cues):
         title = _title(msg, indices, None)
     start, end = _window(msg, reading) if not reading.empty else (None, None)
+    if title is None and start is None and indices:
+        # "When is my next meeting?", «Когда у меня следующая встреча?»: whatever comes next
+        return Command(
+            intent=Intent.SEARCH_EVENTS,
+            lang=msg.lang,
+            target=EventTarget(),
+            confidence=_confidence(cue, msg, rest),
+        )
     if title is None and start is None:
         return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=0.3)  # "What time is it?"
     target = EventTarget(title=title, range_start=start, range_end=end)

@@ -97,7 +97,7 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
         return IntentCue(_INTENT_OF[key], span, 0.9 if position <= 2 else 0.75)
     if search is not None:
         return IntentCue(Intent.SEARCH_EVENTS, search, 0.75)
-    if pieces and not _is_question(tokens, cues) and not _starts_with_a_request(tokens, used):
+    if pieces and not _is_question(tokens, cues) and not _starts_with_a_request(tokens, used, cues):
         return IntentCue(Intent.CREATE_EVENT, None, 0.6)
     return IntentCue(Intent.UNKNOWN, None, 0.3)
 
@@ -118,11 +118,15 @@ def _is_question(tokens: list[Token], cues: Cues) -> bool:
     return first is not None and any(match_at([first], 0, p) for p in cues.phrases("question"))
 
 
-def _starts_with_a_request(tokens: list[Token], used: frozenset[int]) -> bool:
-    """«Закажи пиццу на 7 вечера»: an imperative we have no cue for is not an event name."""
+def _starts_with_a_request(tokens: list[Token], used: frozenset[int], cues: Cues) -> bool:
+    """«Закажи пиццу на 7 вечера», "Play music at 8pm": an imperative we have no cue for is
+    not an event name. Russian verbs are told by their form; English ones, which look like
+    nouns, by a list of things people ask devices and errands of (`requests` in en.toml)."""
     first = next((k for k, t in enumerate(tokens) if t.kind == "word" and k not in used), None)
     if first is None:
         return False
+    if longest_at(tokens, first, cues.phrases("requests")) is not None:
+        return True
     readings = parses(tokens[first].norm)
     return bool(readings) and "impr" in readings[0].tag.grammemes  # the likeliest reading
 

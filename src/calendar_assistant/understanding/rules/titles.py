@@ -222,6 +222,15 @@ def split_location(
         if lang == "ru":
             tags = grammemes(place.norm)
             prepositional = bool({"loct", "loc2"} & tags) and "accs" not in tags and "NOUN" in tags
+            # «в кафе», «в бистро»: an indeclinable venue has every case; the list says venue,
+            # and only when the words before it have a head noun of their own
+            place_words = {p[0] for p in cues.phrases("place_words")}
+            trips = tuple(p for p in cues.phrases("trip_nouns") if len(p) == 1)
+            if "Fixd" in tags and place.norm in place_words:
+                # «поход в кафе» is where one goes (the title), «обед в кафе» where it is
+                trip = longest_at(tokens, indices[pos - 1], trips) is not None
+                head = any("NOUN" in grammemes(tokens[q].norm) for q in indices[:pos])
+                prepositional = head and not trip
             foreign_name = place.raw[:1].isupper() and not is_cyrillic(place.norm)
             if not prepositional and not foreign_name:
                 continue
