@@ -7,7 +7,7 @@ the title, place and people (rules.titles) → slots resolved against `now` (SPE
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
@@ -255,6 +255,8 @@ def _meeting(
     noun = msg.cues.phrases("meeting_title")[0][0]
     noun = noun[:1].upper() + noun[1:]
     title_idx = tuple(k for k in title_idx if k >= verb_end)  # "need to | meet | with …"
+    if title_idx and _said_at(msg, title_idx[0], "with"):
+        return f"{noun} {render(msg.text, msg.tokens, list(title_idx))}", title_idx
     if title_idx and title_idx[0] > verb_end:
         with_at = title_idx[0] - 1
         while with_at > verb_end and msg.tokens[with_at].norm in ("the", "a", "an", "my"):
@@ -328,6 +330,9 @@ def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
 def _list(msg: Message, cue: IntentCue) -> Command:
     reading = combine(msg.pieces)
     start, end = _window(msg, reading)
+    coming = _coming(msg) if start is None else None
+    if coming is not None:
+        start, end = coming
     return Command(
         intent=Intent.LIST_EVENTS,
         lang=msg.lang,
@@ -335,6 +340,19 @@ def _list(msg: Message, cue: IntentCue) -> Command:
         range_end=end,
         confidence=_confidence(cue, msg, Leftover(())),
     )
+
+
+def _coming(msg: Message) -> tuple[datetime, datetime] | None:
+    """«в ближайшие два часа», "in the next 2 hours", «в ближайший час»: now → now + amount."""
+    grammar = Grammar(msg.tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz)
+    for k in range(len(msg.tokens) - 1):
+        if not _said_at(msg, k, "coming"):
+            continue
+        found = grammar.amount(k + 1, bare_unit=True)
+        if found is not None and found[0] > 0:
+            now = msg.res.now
+            return now, (now.astimezone(UTC) + timedelta(seconds=found[0])).astimezone(msg.res.tz)
+    return None
 
 
 def _free(msg: Message, cue: IntentCue) -> Command:
@@ -640,6 +658,7 @@ def _update(msg: Message, cue: IntentCue) -> Command:
 def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int | None, int | None]:
     """(shift, end shift) in signed minutes: «на час позже», "push it back an hour",
     "15 minutes earlier" move the event; "extend by 30 minutes", «на час длиннее» its end."""
+    deferring = any(_said_at(msg, k, "defer") for k in range(len(msg.tokens)))
     tokens = msg.tokens
     shift = end_shift = None
     for p in pieces:
@@ -660,6 +679,8 @@ def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int 
             shift = minutes
         elif p.kind == Kind.DURATION and _said_before(msg, p.start, "earlier_before"):
             shift = -minutes
+        elif deferring and p.kind == Kind.DURATION and p.prep in ("на", "by"):
+            shift = minutes  # «отложи на 15 минут», "postpone the call by 30 minutes"
         elif extending and p.kind == Kind.DURATION and p.prep in ("на", "by"):
             shrinking = any(_said_before(msg, k + 1, "shorten") for k in range(0, p.start))
             end_shift = -minutes if shrinking else minutes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -131,7 +132,27 @@ class Grammar:
                 i = best.end
             else:
                 i += 1
-        return pieces
+        return self._night_before(pieces)
+
+    def _night_before(self, pieces: list[Piece]) -> list[Piece]:
+        """«в ночь на субботу» is the night that starts on Friday: the day named is the
+        morning it runs into, so the evening it starts is the day before."""
+        if not self.ru:
+            return pieces
+        out = list(pieces)
+        for n in range(len(out) - 1):
+            night, day = out[n], out[n + 1]
+            if (
+                night.kind == Kind.PART
+                and night.part == "night"
+                and night.day is None
+                and day.kind == Kind.DAY
+                and day.prep == "на"
+                and day.start == night.end
+                and day.day is not None
+            ):
+                out[n + 1] = replace(day, day=day.day - timedelta(days=1))
+        return out
 
     # ---------------------------------------------------------------- numbers
 
