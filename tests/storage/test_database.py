@@ -265,3 +265,21 @@ async def test_a_write_blocked_by_another_program_is_reported_and_loses_nothing(
         assert len(await reminders.list_for_user(user.id)) == 2
     finally:
         await db.close()
+
+
+async def test_a_snapshot_read_sees_one_state_and_a_single_read_sees_the_latest(
+    database: Database,
+) -> None:
+    """Several statements in `reading(snapshot=True)` see the data as it was at the first;
+    a plain `reading()` (one statement per block, no BEGIN on SQLite) sees each commit."""
+    users = UserRepository(database)
+    await users.get_or_create("test:first")
+    count = text("SELECT count(*) FROM users")
+    async with database.reading(snapshot=True) as connection:
+        before = (await connection.execute(count)).scalar_one()
+        await users.get_or_create("test:second")  # committed by another connection
+        assert (await connection.execute(count)).scalar_one() == before
+    async with database.reading() as connection:
+        assert (await connection.execute(count)).scalar_one() == before + 1
+        await users.get_or_create("test:third")
+        assert (await connection.execute(count)).scalar_one() == before + 2

@@ -27,6 +27,10 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 # then queue behind the busy timeout instead of failing halfway (and a version check reads
 # the row the other writer just committed).
 _WRITE = "calendar_assistant_write"
+# Execution option of one-statement reads on SQLite: no BEGIN, the statement is its own
+# (consistent) read transaction. Each BEGIN is several hand-offs to aiosqlite's thread, the
+# largest single cost of a short read.
+_SINGLE_READ = "calendar_assistant_single_read"
 
 
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
@@ -64,6 +68,15 @@ class Database:
 
     def __init__(self, engine: AsyncEngine, location: str) -> None:
         self._engine = engine
+        # The same pool; its connections skip BEGIN on SQLite (see `reading`).
+        self._single_reads = engine.execution_options(**{_SINGLE_READ: True})
+        # A SQLite transaction reads one snapshot already; PostgreSQL's default (read
+        # committed) would let each statement see newer commits.
+        self._snapshot_reads = (
+            engine
+            if engine.dialect.name == "sqlite"
+            else engine.execution_options(isolation_level="REPEATABLE READ")
+        )
         self.location = location
 
     @property
@@ -149,10 +162,16 @@ class Database:
             raise self._translate(error) from error
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[AsyncConnection]:
-        """A plain connection for Core reads: lighter than an ORM session on hot paths."""
+    async def reading(self, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A plain connection for Core reads: lighter than an ORM session on hot paths.
+
+        Without `snapshot` it is for ONE statement, which SQLite runs as its own read
+        transaction (no BEGIN); several statements that must see the same data ask for
+        `snapshot=True` and get one read transaction around them.
+        """
+        engine = self._snapshot_reads if snapshot else self._single_reads
         try:
-            async with self._engine.connect() as connection:
+            async with engine.connect() as connection:
                 yield connection
         except (exc.DBAPIError, OSError) as error:
             raise self._translate(error) from error
@@ -230,5 +249,8 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(_WRITE, False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif not options.get(_SINGLE_READ, False):
+            conn.exec_driver_sql("BEGIN")

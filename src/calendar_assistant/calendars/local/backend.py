@@ -322,8 +322,8 @@ class LocalCalendar:
         if end == start:
             return []
         parameters = self._window(start, end)
-        # One connection, so one read transaction: both statements see the same calendar.
-        async with self._db.reading() as connection:
+        # One read transaction: both statements see the same calendar.
+        async with self._db.reading(snapshot=True) as connection:
             scanned = (await connection.execute(_BUSY_SCAN_QUERY, parameters)).all()
             merged, series_ids = _sweep(scanned)
             series: Sequence[Any] = ()
