@@ -7,7 +7,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from calendar_assistant.actions.outcomes import Resolution
-from calendar_assistant.conversation.state import Pending, Stage
+from calendar_assistant.conversation.state import (
+    LAST_EVENT_TTL,
+    Pending,
+    Stage,
+    last_event_of,
+    remembered,
+)
 from calendar_assistant.domain.commands import Command, EventTarget, Intent, Missing
 from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.intervals import Interval
@@ -68,3 +74,21 @@ def test_a_question_expires_after_an_hour() -> None:
     pending = _pending()
     assert not pending.expired(NOW + timedelta(minutes=59))
     assert pending.expired(NOW + timedelta(hours=1, minutes=1))
+
+
+def test_the_event_last_dealt_with_is_kept_beside_the_question_and_goes_stale() -> None:
+    """«перенеси её»: the remembered event reads back; after a while, or broken, it is gone."""
+    pending = _pending()
+    event = pending.choices[0]
+    state = json.loads(json.dumps(pending.to_json() | remembered(event, NOW)))
+    assert last_event_of(state, NOW + timedelta(minutes=30)) == event
+    assert Pending.from_json(state) == pending  # the extra keys do not disturb the question
+    alone = json.loads(json.dumps(remembered(event, NOW)))
+    assert Pending.from_json(alone) is None  # nothing asked: no question to answer
+    assert last_event_of(alone, NOW) == event
+    assert last_event_of(alone, NOW + LAST_EVENT_TTL + timedelta(minutes=1)) is None
+    assert last_event_of(alone | {"last_at": "2027-03-13T12:00:00"}, NOW) is None  # naive
+    assert last_event_of(alone | {"last_event": {"id": 1}}, NOW) is None
+    assert last_event_of({"stage": "confirm"}, NOW) is None
+    assert last_event_of(None, NOW) is None
+    assert remembered(None, NOW) == {}
