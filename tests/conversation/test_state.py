@@ -11,6 +11,7 @@ from calendar_assistant.conversation.state import (
     LAST_EVENT_TTL,
     Pending,
     Stage,
+    last_event_at,
     last_event_of,
     remembered,
 )
@@ -86,6 +87,8 @@ def test_the_event_last_dealt_with_is_kept_beside_the_question_and_goes_stale() 
     alone = json.loads(json.dumps(remembered(event, NOW)))
     assert Pending.from_json(alone) is None  # nothing asked: no question to answer
     assert last_event_of(alone, NOW) == event
+    later = NOW + timedelta(minutes=50)
+    assert last_event_at(alone, later) == (event, NOW)  # when it was dealt with, kept as is
     assert last_event_of(alone, NOW + LAST_EVENT_TTL + timedelta(minutes=1)) is None
     assert last_event_of(alone | {"last_at": "2027-03-13T12:00:00"}, NOW) is None  # naive
     assert last_event_of(alone | {"last_event": {"id": 1}}, NOW) is None

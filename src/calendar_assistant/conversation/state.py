@@ -105,13 +105,23 @@ LAST_EVENT_TTL = timedelta(hours=2)
 
 def last_event_of(data: dict[str, Any] | None, now: datetime) -> Event | None:
     """The remembered event in stored state, or None (absent, unreadable or stale)."""
+    found = last_event_at(data, now)
+    return None if found is None else found[0]
+
+
+def last_event_at(data: dict[str, Any] | None, now: datetime) -> tuple[Event, datetime] | None:
+    """The remembered event and when it was dealt with; None if absent, unreadable or stale.
+
+    The time is kept as stored, not renewed on every message: "it" means the event of a
+    recent turn, not one from hours of unrelated talk ago.
+    """
     if not data or not isinstance(data.get("last_event"), dict):
         return None
     try:
         at = datetime.fromisoformat(str(data["last_at"]))
         if at.tzinfo is None or not (now - LAST_EVENT_TTL <= at <= now + LAST_EVENT_TTL):
             return None
-        return event_from_json(data["last_event"])
+        return event_from_json(data["last_event"]), at
     except (KeyError, TypeError, ValueError, ValidationError):
         return None
 
