@@ -228,3 +228,25 @@ async def test_bad_reminders_are_refused(database: Database) -> None:
     with pytest.raises(ValueError, match="text"):
         await reminders.add(user, "  ", datetime(2027, 1, 1, 9, tzinfo=UTC))
     assert await reminders.list_for_user(user) == []
+
+
+async def test_get_or_create_with_state_reads_the_user_and_the_dialogue_in_one(
+    database: Database,
+) -> None:
+    users = UserRepository(database)
+    states = DialogueStateRepository(database)
+    first, state = await users.get_or_create_with_state(
+        "cli:state", "Anna", UserSettings(language="en", timezone="America/New_York")
+    )
+    assert state is None
+    assert first.settings.timezone == "America/New_York"
+    assert first.display_name == "Anna"
+    await states.save(first.id, {"stage": "confirm", "items": [1, 2]})
+    again, state = await users.get_or_create_with_state("cli:state")
+    assert again == first
+    assert state == {"stage": "confirm", "items": [1, 2]}
+    assert await users.get_or_create("cli:state") == first
+    await states.clear(first.id)
+    assert (await users.get_or_create_with_state("cli:state"))[1] is None
+    with pytest.raises(ValueError, match="1 to 255"):
+        await users.get_or_create_with_state("")

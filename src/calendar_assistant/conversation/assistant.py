@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -118,7 +119,9 @@ class Assistant:
         # The channel's language hint only seeds a new user's setting; the setting wins after.
         defaults = replace(self.defaults, language=user.language_hint or self.defaults.language)
         try:
-            record = await self.users.get_or_create(user.key, user.display_name, defaults)
+            record, state = await self.users.get_or_create_with_state(
+                user.key, user.display_name, defaults
+            )
             stored = record.settings
             lang = stored.language
             profile = UserProfile(
@@ -130,7 +133,7 @@ class Assistant:
                 default_duration=timedelta(minutes=stored.default_duration_minutes),
                 default_reminder_minutes=stored.default_reminder_minutes,
             )
-            return await _Turn(self, profile, now).run(inbound)
+            return await _Turn(self, profile, now, state).run(inbound)
         except StorageError as error:
             log.error("storage_error", error=str(error))
             view = View(lang=clear_language(inbound.text) or lang, zone=ZoneInfo("UTC"), now=now)
@@ -140,7 +143,13 @@ class Assistant:
 class _Turn:
     """One message being answered: the user's context and the steps of the dialogue."""
 
-    def __init__(self, assistant: Assistant, profile: UserProfile, now: datetime) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        profile: UserProfile,
+        now: datetime,
+        stored: dict[str, Any] | None,
+    ) -> None:
         self.a = assistant
         self.profile = profile
         self.now = now
@@ -152,6 +161,8 @@ class _Turn:
             now=now,
         )
         self.pending: Pending | None = None
+        # The dialogue state as stored (read with the user): saving it unchanged is skipped.
+        self.stored = stored
         self.had_state = False
         self.last_event: Event | None = None  # what «её», "it", "that" point at
 
@@ -169,7 +180,7 @@ class _Turn:
             if problem is not None:
                 lang = clear_language(text) or self.fallback_lang
                 return [render(problem, self.view(lang))]
-        await self._load_pending()
+        self._load_pending()
         lang = clear_language(text) or (self.pending.lang if self.pending else self.fallback_lang)
         if inbound.button is not None:
             return await self._pressed(inbound.button, lang)
@@ -187,8 +198,8 @@ class _Turn:
             return Invalid(Problem.TOO_LONG, limit)
         return None
 
-    async def _load_pending(self) -> None:
-        data = await self.a.states.load(self.profile.user_id)
+    def _load_pending(self) -> None:
+        data = self.stored
         if data is None:
             return
         self.had_state = True
@@ -361,9 +372,7 @@ class _Turn:
             choices=outcome.candidates if isinstance(outcome, NeedsChoice) else (),
             slots=outcome.slots if isinstance(outcome, ConflictFound) else (),
         )
-        state = pending.to_json() | remembered(self.last_event, self.now)
-        await self.a.states.save(self.profile.user_id, state)
-        self.had_state = True
+        await self._save_state(pending.to_json() | remembered(self.last_event, self.now))
         return [render(outcome, self.view(lang, pending.token), command.intent)]
 
     async def _record(self, undo: UndoRecord, outcome: Outcome) -> Outcome:
@@ -421,11 +430,19 @@ class _Turn:
         """Forget the open question; the event last dealt with stays remembered."""
         self.pending = None
         if self.last_event is not None:
-            await self.a.states.save(self.profile.user_id, remembered(self.last_event, self.now))
-            self.had_state = True
+            await self._save_state(remembered(self.last_event, self.now))
         elif self.had_state:
             await self.a.states.clear(self.profile.user_id)
             self.had_state = False
+            self.stored = None
+
+    async def _save_state(self, state: dict[str, Any]) -> None:
+        """Store the dialogue state, unless it is what is stored already (one write less)."""
+        if self.had_state and state == self.stored:
+            return
+        await self.a.states.save(self.profile.user_id, state)
+        self.had_state = True
+        self.stored = state
 
 
 def _named_choice(pending: Pending, text: str) -> int | None:

@@ -8,12 +8,12 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, exc, select
+from sqlalchemy import ColumnElement, bindparam, exc, select
 
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.language import LANGS, Lang
 from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.models import UserRow, UserSettingsRow
+from calendar_assistant.storage.models import DialogueStateRow, UserRow, UserSettingsRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +93,26 @@ def _settings(row: Any) -> UserSettings:
     )
 
 
+def _record(row: Any) -> UserRecord:
+    """A UserRecord from a Core row of users joined with user_settings."""
+    return UserRecord(
+        id=row.id,
+        key=row.key,
+        display_name=row.display_name,
+        created_at=row.created_at,
+        settings=UserSettings() if row.language is None else _settings(row),
+    )
+
+
+#: A user by key with settings and dialogue state (one statement, built once).
+_ARRIVAL_QUERY = (
+    select(UserRow.__table__, UserSettingsRow.__table__, DialogueStateRow.__table__.c.state)
+    .outerjoin(UserSettingsRow.__table__, UserSettingsRow.user_id == UserRow.id)
+    .outerjoin(DialogueStateRow.__table__, DialogueStateRow.user_id == UserRow.id)
+    .where(UserRow.key == bindparam("key"))
+)
+
+
 def _write_settings(row: UserSettingsRow, settings: UserSettings) -> None:
     row.language = settings.language
     row.timezone = settings.timezone
@@ -116,7 +136,7 @@ class UserRepository:
         return await self._find(UserRow.id == user_id)
 
     async def _find(self, condition: ColumnElement[bool]) -> UserRecord | None:
-        """One user with settings, in one statement (runs on every message)."""
+        """One user with settings, in one statement."""
         query = (
             select(UserRow.__table__, UserSettingsRow.__table__)
             .outerjoin(UserSettingsRow.__table__, UserSettingsRow.user_id == UserRow.id)
@@ -124,15 +144,20 @@ class UserRepository:
         )
         async with self._db.reading() as connection:
             row = (await connection.execute(query)).first()
+        return None if row is None else _record(row)
+
+    async def get_or_create_with_state(
+        self, key: str, display_name: str | None = None, defaults: UserSettings | None = None
+    ) -> tuple[UserRecord, dict[str, Any] | None]:
+        """The user as `get_or_create` gives it, and their stored dialogue state (None when
+        there is none), read in one statement: this runs first on every message."""
+        if not key or len(key) > 255:
+            raise ValueError("a user key is 1 to 255 characters")
+        async with self._db.reading() as connection:
+            row = (await connection.execute(_ARRIVAL_QUERY, {"key": key})).first()
         if row is None:
-            return None
-        return UserRecord(
-            id=row.id,
-            key=row.key,
-            display_name=row.display_name,
-            created_at=row.created_at,
-            settings=UserSettings() if row.language is None else _settings(row),
-        )
+            return await self.get_or_create(key, display_name, defaults), None
+        return _record(row), None if row.state is None else dict(row.state)
 
     async def get_or_create(
         self, key: str, display_name: str | None = None, defaults: UserSettings | None = None
