@@ -91,6 +91,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
         "make the sync 15 minutes shorter",
         {"target.title": "Sync", "changes.end_shift_minutes": -15},
     ),
+    ("Подвинь обед на 15 минут назад", {"changes.shift_minutes": -15, "changes.start": None}),
+    ("Сделай встречу длиннее на час", {"target.title": "Встреча", "changes.end_shift_minutes": 60}),
+    ("Push it by 30 minutes", {"target.previous": True, "changes.shift_minutes": 30}),
     # 3. pointing back at the event just discussed
     (
         "Перенеси её на 11",
@@ -106,6 +109,10 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("rename it to Budget review", {"target.previous": True, "changes.title": "Budget review"}),
     ("переименуй его в Обед с мамой", {"target.previous": True, "changes.title": "Обед с мамой"}),
     ("push it back an hour", {"target.previous": True, "changes.shift_minutes": 60}),
+    ("Удали её", {"intent": "delete_event", "target.previous": True, "target.title": None}),
+    ("Отмени его", {"intent": "delete_event", "target.previous": True}),
+    ("Delete it", {"intent": "delete_event", "target.previous": True}),
+    ("Push it to tomorrow", {"target.previous": True, "day": "2027-03-13"}),
     ("cancel", {"intent": "cancel"}),
     ("отмени", {"intent": "cancel"}),
     ("Перенеси его день рождения на пятницу", {"target.previous": False}),
@@ -162,6 +169,15 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("When is my next meeting?", {"intent": "search_events", "target.title": None}),
     ("Когда у меня следующая встреча?", {"intent": "search_events", "target.title": None}),
     ("What time is it?", {"intent": "unknown"}),
+    ("What's my next meeting?", {"intent": "search_events", "target.title": None}),
+    ("What's my next dentist appointment?", {"target.title": "Dentist appointment"}),
+    ("Какая у меня следующая встреча?", {"intent": "search_events", "target.title": None}),
+    ("Какая следующая тренировка?", {"intent": "search_events", "target.title": "Тренировка"}),
+    (
+        "Anything in the next 3 hours?",
+        {"intent": "list_events", "range_end": "2027-03-12T13:00:00-05:00"},
+    ),
+    ("How do I delete a meeting?", {"intent": "help"}),
     (
         "Я свободен в 3 в понедельник?",
         {
@@ -197,6 +213,9 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("Play music at 8pm", {"intent": "unknown"}),
     ("Turn on the lights at 7", {"intent": "unknown"}),
     ("Order pizza at 7pm", {"intent": "unknown"}),
+    ("Turn the oven on at 6pm", {"intent": "unknown"}),
+    ("Send the report at 9am", {"intent": "unknown"}),
+    ("Dentist at 9am tomorrow", {"intent": "create_event", "title": "Dentist"}),
     ("Call with Bob at 3pm", {"intent": "create_event", "title": "Call with Bob"}),
     # 9. «в ночь на субботу» starts on Friday
     (

@@ -472,10 +472,17 @@ def _delete(msg: Message, cue: IntentCue) -> Command:
             confidence=_confidence(cue, msg, rest),
         )
     named = quoted(msg.tokens, rest.indices)
+    if named is None and _points_back(msg, cue, rest.indices):  # «удали её», "delete it"
+        target = _target(msg, reading, (), "accs").model_copy(update={"previous": True})
+        return Command(
+            intent=Intent.DELETE_EVENT,
+            lang=msg.lang,
+            target=target,
+            missing=_invalid_date(reading),
+            confidence=_confidence(cue, msg, rest),
+        )
     target = _target(msg, reading, named or rest.indices, None if named else "accs")
     empty = target.title is None and target.start is None and target.range_start is None
-    if empty and named is None and _points_back(msg, cue, rest.indices):
-        target, empty = EventTarget(previous=True), False
     return Command(
         intent=Intent.DELETE_EVENT,
         lang=msg.lang,
@@ -551,6 +558,7 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         msg = Message(msg.text, msg.tokens, pieces, msg.lang, msg.cues, res, msg.default_seconds)
         rest = _rest(msg, cue)
         indices = rest.indices
+    pieces = _back_by(msg, pieces)
     old_pieces, new_pieces = ([], []) if rename else _split_update(pieces)
     if rename:
         old_pieces = [p for p in msg.pieces if p.end <= title_from]
@@ -671,9 +679,9 @@ def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int 
             shift = sign * minutes
         elif p.kind == Kind.LEAD and tokens[after - 1].norm == "earlier":
             shift = -minutes
-        elif _said_at(msg, after, "longer"):
+        elif _said_at(msg, after, "longer") or _said_before(msg, p.start, "longer"):
             end_shift = minutes
-        elif _said_at(msg, after, "shorter"):
+        elif _said_at(msg, after, "shorter") or _said_before(msg, p.start, "shorter"):
             end_shift = -minutes
         elif p.kind == Kind.DURATION and _said_before(msg, p.start, "later_before"):
             shift = minutes
@@ -685,6 +693,34 @@ def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int 
             shrinking = any(_said_before(msg, k + 1, "shorten") for k in range(0, p.start))
             end_shift = -minutes if shrinking else minutes
     return shift, end_shift
+
+
+def _back_by(msg: Message, pieces: list[Piece]) -> list[Piece]:
+    """«подвинь обед на 15 минут назад»: in a change, «на N назад» is a shift earlier, not
+    the moment N minutes ago."""
+    tokens = msg.tokens
+    out: list[Piece] = []
+    grammar = Grammar(tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz)
+    for p in pieces:
+        if (
+            p.kind == Kind.INSTANT
+            and p.start > 0
+            and tokens[p.start - 1].norm == "на"
+            and tokens[p.end - 1].norm == "назад"
+        ):
+            found = grammar.amount(p.start, bare_unit=True)
+            if found is not None and found[0] > 0:
+                p = replace(
+                    p,
+                    kind=Kind.DURATION,
+                    start=p.start - 1,
+                    prep="на",
+                    seconds=found[0],
+                    grain=found[1],
+                    extra={"shift": -1},
+                )
+        out.append(p)
+    return out
 
 
 def _said_at(msg: Message, i: int, key: str) -> bool:
