@@ -48,7 +48,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation import answers
 from calendar_assistant.conversation.impossible_dates import impossible_day
 from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
-from calendar_assistant.conversation.state import Pending, Stage, last_event_of, remembered
+from calendar_assistant.conversation.state import Pending, Stage, last_event_at, remembered
 from calendar_assistant.conversation.user_reminders import UserReminders
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.events import Event, Scope
@@ -165,6 +165,7 @@ class _Turn:
         self.stored = stored
         self.had_state = False
         self.last_event: Event | None = None  # what «её», "it", "that" point at
+        self.last_at = now  # when that event was dealt with (kept, not renewed per message)
 
     @property
     def _default_minutes(self) -> int:
@@ -203,7 +204,9 @@ class _Turn:
         if data is None:
             return
         self.had_state = True
-        self.last_event = last_event_of(data, self.now)
+        last = last_event_at(data, self.now)
+        if last is not None:
+            self.last_event, self.last_at = last
         pending = Pending.from_json(data)
         if pending is not None and not pending.expired(self.now):
             self.pending = pending
@@ -372,7 +375,7 @@ class _Turn:
             choices=outcome.candidates if isinstance(outcome, NeedsChoice) else (),
             slots=outcome.slots if isinstance(outcome, ConflictFound) else (),
         )
-        await self._save_state(pending.to_json() | remembered(self.last_event, self.now))
+        await self._save_state(pending.to_json() | remembered(self.last_event, self.last_at))
         return [render(outcome, self.view(lang, pending.token), command.intent)]
 
     async def _record(self, undo: UndoRecord, outcome: Outcome) -> Outcome:
@@ -413,24 +416,31 @@ class _Turn:
         return Undone(record.summary)
 
     def _remember(self, outcome: Outcome) -> None:
-        """The one event this turn created, moved, showed alone or found: "it" next time."""
+        """The one event this turn created, moved, showed alone or found: "it" next time.
+
+        A turn that shows or asks about several events leaves "it" meaning nothing, so a
+        following «перенеси её» asks which one rather than act on an older event.
+        """
         match outcome:
             case Created(event=event) | ReminderSet(event=Event() as event):
-                self.last_event = event
+                self._remember_event(event)
             case Updated(after=after, count=1):
-                self.last_event = after
+                self._remember_event(after)
             case Listed(events=(event,)) | SearchFound(events=(event,)):
-                self.last_event = event
+                self._remember_event(event)
             case NeedsScope(occurrence=event) | NeedsConfirmation(events=(event,)):
-                self.last_event = event
-            case Deleted():
+                self._remember_event(event)
+            case Deleted() | Listed() | SearchFound() | NeedsChoice() | Updated():
                 self.last_event = None
+
+    def _remember_event(self, event: Event) -> None:
+        self.last_event, self.last_at = event, self.now
 
     async def _drop_pending(self) -> None:
         """Forget the open question; the event last dealt with stays remembered."""
         self.pending = None
         if self.last_event is not None:
-            await self._save_state(remembered(self.last_event, self.now))
+            await self._save_state(remembered(self.last_event, self.last_at))
         elif self.had_state:
             await self.a.states.clear(self.profile.user_id)
             self.had_state = False
