@@ -48,6 +48,10 @@ class EventTarget(BaseModel):
     )
 
 
+# A shift is at most a (leap) year: more is a mistake to ask about, not a date to compute.
+_YEAR_MINUTES = 366 * 24 * 60
+
+
 class EventChanges(BaseModel):
     """What an update changes; unset fields stay as they are."""
 
@@ -62,10 +66,16 @@ class EventChanges(BaseModel):
         description="Only a clock time was said for `start`: the event keeps its own day",
     )
     shift_minutes: int | None = Field(
-        default=None, description="Move by this much (signed; later is positive), length kept"
+        default=None,
+        ge=-_YEAR_MINUTES,
+        le=_YEAR_MINUTES,
+        description="Move by this much (signed; later is positive), length kept",
     )
     end_shift_minutes: int | None = Field(
-        default=None, description="Move only the end by this much: longer is positive"
+        default=None,
+        ge=-_YEAR_MINUTES,
+        le=_YEAR_MINUTES,
+        description="Move only the end by this much: longer is positive",
     )
 
 

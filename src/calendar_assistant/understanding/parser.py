@@ -43,6 +43,7 @@ from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
 from calendar_assistant.understanding.tokens import Token
 
 NEW_PREPS = frozenset({"на", "to"})
+_LONGEST_SHIFT = 366 * 24 * 60  # minutes: EventChanges holds shifts up to a year
 OLD_PREPS = frozenset({"с", "со", "from"})
 MAX_TEXT = 10_000
 
@@ -673,6 +674,8 @@ def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int 
         if p.kind not in (Kind.DURATION, Kind.LEAD) or not p.seconds:
             continue
         minutes = _minutes(p.seconds) or 0
+        if minutes > _LONGEST_SHIFT:
+            continue  # «на 1000 лет позже»: not a move to make; the time is asked for
         after = p.end
         sign = p.extra.get("shift")
         if isinstance(sign, int) and p.kind == Kind.DURATION:

@@ -134,3 +134,47 @@ def test_a_reminder_before_an_event() -> None:
     assert command.reminder_minutes_before == 15
     assert command.target is not None
     assert command.target.title == "Standup"
+
+
+def test_follow_ups_from_the_model_bare_times_shifts_and_it() -> None:
+    """The model's "to 2pm" keeps the event's day, like the grammar's; "it" and shifts pass."""
+    reader = TimeReader(datetime(2027, 3, 12, 10, 0, tzinfo=NEW_YORK), NEW_YORK, "en")
+    bare = _command(
+        "update_event", {"target": {"title": "Lunch"}, "changes": {"start": "2pm"}}, reader
+    )
+    assert bare.changes is not None
+    assert bare.changes.time_only
+    dated = _command(
+        "update_event",
+        {"target": {"title": "Lunch"}, "changes": {"start": "Sunday at 2pm"}},
+        reader,
+    )
+    assert dated.changes is not None
+    assert not dated.changes.time_only
+    assert dated.changes.start == datetime(2027, 3, 14, 14, 0, tzinfo=NEW_YORK)
+    iso = _command(
+        "update_event",
+        {"target": {"title": "Lunch"}, "changes": {"start": "2027-03-14T14:00"}},
+        reader,
+    )
+    assert iso.changes is not None
+    assert not iso.changes.time_only
+    it = _command(
+        "update_event", {"target": {"previous": True}, "changes": {"shift_minutes": 60}}, reader
+    )
+    assert it.target is not None
+    assert it.target.previous
+    assert it.target.title is None
+    assert it.changes is not None
+    assert it.changes.shift_minutes == 60
+    assert it.missing == ()
+    longer = _command(
+        "update_event",
+        {"target": {"title": "Sync"}, "changes": {"end_shift_minutes": -15}},
+        reader,
+    )
+    assert longer.changes is not None
+    assert longer.changes.end_shift_minutes == -15
+    gone = _command("delete_event", {"target": {"previous": True}}, reader)
+    assert gone.target is not None
+    assert gone.target.previous

@@ -19,7 +19,8 @@ from calendar_assistant.domain.commands import Command, EventChanges, EventTarge
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.understanding.llm.tools import Tool
 from calendar_assistant.understanding.timeexpr import TimeSpan, read_time
-from calendar_assistant.understanding.timeexpr.reading import midnight, plus
+from calendar_assistant.understanding.timeexpr.reading import combine, midnight, plus
+from calendar_assistant.understanding.timeexpr.span import read_pieces
 
 #: Coarse grains: the phrase named a day or more, not a time of day.
 DAY_GRAINS = frozenset({"day", "week", "month", "quarter", "year"})
@@ -134,9 +135,12 @@ def _target(args: BaseModel | None, reader: TimeReader) -> EventTarget | None:
     )
     if said_start is not None:
         range_start, range_end = said_start, said_end
-    if title is None and start is None and range_start is None:
+    previous = getattr(args, "previous", False) is True  # "it", «её»: the conversation knows
+    if title is None and start is None and range_start is None and not previous:
         return None
-    return EventTarget(title=title, start=start, range_start=range_start, range_end=range_end)
+    return EventTarget(
+        title=title, start=start, range_start=range_start, range_end=range_end, previous=previous
+    )
 
 
 def to_command(tool: Tool, args: BaseModel, reader: TimeReader) -> Command:
@@ -239,6 +243,21 @@ def _creation(intent: Intent, args: BaseModel, reader: TimeReader) -> Command:
     )
 
 
+def _clock_only(phrase: str | None, reader: TimeReader) -> bool:
+    """True when `phrase` names a time of day and no day («на 11», "2pm", not ISO)."""
+    if phrase is None or _ISO_MOMENT.match(phrase.strip()) or _ISO_DATE.match(phrase.strip()):
+        return False
+    _, pieces, _ = read_pieces(phrase, now=reader.now, tz=reader.tz, lang=reader.lang)
+    said = combine(pieces)
+    return (
+        said.clock is not None
+        and said.day is None
+        and said.period is None
+        and said.instant is None
+        and said.recurrence is None
+    )
+
+
 def _update(args: BaseModel, reader: TimeReader) -> Command:
     target = _target(getattr(args, "target", None), reader)
     said = getattr(args, "changes", None)
@@ -259,9 +278,20 @@ def _update(args: BaseModel, reader: TimeReader) -> Command:
         and (new_start is None or last.start > new_start)
     ):
         new_end = last.start
+    shift = getattr(said, "shift_minutes", None) if said is not None else None
+    end_shift = getattr(said, "end_shift_minutes", None) if said is not None else None
     changes = None
-    if any(v is not None for v in (new_start, new_end, title, duration)):
-        changes = EventChanges(start=new_start, end=new_end, title=title, duration_minutes=duration)
+    if any(v is not None for v in (new_start, new_end, title, duration, shift, end_shift)):
+        changes = EventChanges(
+            start=new_start,
+            end=new_end,
+            title=title,
+            duration_minutes=duration,
+            # "to 2pm": a clock time with no day keeps the event's own day
+            time_only=new_start is not None and _clock_only(getattr(said, "start", None), reader),
+            shift_minutes=shift or None,
+            end_shift_minutes=end_shift or None,
+        )
     missing: list[Missing] = []
     if target is None:
         missing.append(Missing.TARGET)

@@ -143,13 +143,13 @@ def derive(
 TargetArguments = derive(
     EventTarget,
     "TargetArguments",
-    ("title", "start", "range_start", "range_end"),
+    ("title", "start", "range_start", "range_end", "previous"),
     doc="Which existing event is meant: what the user said about it",
 )
 ChangeArguments = derive(
     EventChanges,
     "ChangeArguments",
-    ("start", "end", "title", "duration_minutes"),
+    ("start", "end", "title", "duration_minutes", "shift_minutes", "end_shift_minutes"),
     doc="Only what changes; leave the rest out",
 )
 _TARGET = {"target": (TargetArguments, True)}
