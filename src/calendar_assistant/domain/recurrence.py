@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -130,7 +131,10 @@ def _until_utc(value: str, zone: ZoneInfo) -> str:
     return local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+@functools.lru_cache(maxsize=1024)
 def _rule(rule: str, start: datetime, tz: str) -> rrule:
+    """The parsed rule (cached: a series is expanded on most reads of its window, and
+    parsing costs more than the expansion; iterating an rrule does not change it)."""
     zone = ZoneInfo(tz)
     parts = _parts(rule)
     if "UNTIL" in parts:
@@ -347,6 +351,39 @@ def expand_series(
     override (an Event with `recurrence_id`) replaces the occurrence it names and is kept
     when its own, possibly moved, time overlaps the window.
     """
+    result = [
+        dataclasses.replace(master, start=begin, end=finish, recurrence_id=original)
+        for original, begin, finish in _plain_occurrences(
+            master, window_start, window_end, overrides
+        )
+    ]
+    result.extend(_kept_overrides(master, window_start, window_end, overrides))
+    result.sort(key=lambda e: (e.start, e.end, e.title))
+    return result
+
+
+def series_busy(
+    master: Event,
+    window_start: datetime,
+    window_end: datetime,
+    overrides: Sequence[Event] = (),
+) -> list[tuple[datetime, datetime]]:
+    """Start and end of each occurrence `expand_series` gives, unsorted, without building an
+    Event per occurrence: free/busy needs only the times."""
+    spans = [
+        (begin, finish)
+        for _, begin, finish in _plain_occurrences(master, window_start, window_end, overrides)
+    ]
+    spans.extend(
+        (o.start, o.end) for o in _kept_overrides(master, window_start, window_end, overrides)
+    )
+    return spans
+
+
+def _plain_occurrences(
+    master: Event, window_start: datetime, window_end: datetime, overrides: Sequence[Event]
+) -> Iterator[tuple[datetime, datetime, datetime]]:
+    """(original start, start, end) of the occurrences no override replaces, in the window."""
     if master.rrule is None:
         raise ValueError("not a recurring series")
     duration = elapsed(master.start, master.end)
@@ -360,7 +397,6 @@ def expand_series(
         before=window_end,
         exdates=master.exdates,
     )
-    result: list[Event] = []
     for original in starts:
         if original.astimezone(UTC) in replaced:
             continue
@@ -376,17 +412,22 @@ def expand_series(
             begin, finish = original, (original.astimezone(UTC) + duration).astimezone(zone)
         if finish <= window_start:
             continue
-        result.append(dataclasses.replace(master, start=begin, end=finish, recurrence_id=original))
+        yield original, begin, finish
+
+
+def _kept_overrides(
+    master: Event, window_start: datetime, window_end: datetime, overrides: Sequence[Event]
+) -> list[Event]:
+    """The overrides that stand for an occurrence (not one since deleted) in the window."""
     excluded = {d.astimezone(UTC) for d in master.exdates}
-    for override in overrides:
-        if override.recurrence_id is None:
-            continue
-        if override.recurrence_id.astimezone(UTC) in excluded:
-            continue
-        if override.start < window_end and override.end > window_start:
-            result.append(override)
-    result.sort(key=lambda e: (e.start, e.end, e.title))
-    return result
+    return [
+        o
+        for o in overrides
+        if o.recurrence_id is not None
+        and o.recurrence_id.astimezone(UTC) not in excluded
+        and o.start < window_end
+        and o.end > window_start
+    ]
 
 
 def _days(event: Event) -> int:

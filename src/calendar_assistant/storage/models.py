@@ -17,7 +17,9 @@ from sqlalchemy import (
     Text,
     Time,
     TypeDecorator,
+    and_,
     func,
+    or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -120,6 +122,27 @@ class EventRow(Base):
             unique=True,
             sqlite_where=recurrence_id_utc.is_(None),
             postgresql_where=recurrence_id_utc.is_(None),
+        ),
+        # Free/busy (migration 0003): single events' times straight from the index, and the
+        # few series rows apart from them.
+        Index(
+            "ix_events_busy_single",
+            "user_id",
+            "calendar_id",
+            "start_utc",
+            "end_utc",
+            sqlite_where=and_(rrule.is_(None), recurrence_id_utc.is_(None)),
+            postgresql_where=and_(rrule.is_(None), recurrence_id_utc.is_(None)),
+        ),
+        Index(
+            "ix_events_busy_series",
+            "user_id",
+            "calendar_id",
+            "start_utc",
+            "span_end_utc",
+            "event_id",
+            sqlite_where=or_(rrule.is_not(None), recurrence_id_utc.is_not(None)),
+            postgresql_where=or_(rrule.is_not(None), recurrence_id_utc.is_not(None)),
         ),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,9 +20,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    case,
     delete,
-    null,
     or_,
     select,
     type_coerce,
@@ -38,7 +36,6 @@ from calendar_assistant.calendars.base import (
 )
 from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
-from calendar_assistant.domain.free_slots import merge_busy
 from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import EventRow, UTCDateTime
@@ -168,42 +165,50 @@ def _list_query() -> Select[Any]:
 _LIST_QUERY = _list_query()
 
 
-def _busy_scan_query() -> Select[str, str, str | None]:
-    """One pass over a window for free/busy: start and end of every row in it, in start
-    order, and the event id of the rows that belong to a series (NULL for single events).
+def _busy_queries() -> tuple[Select[str, str], Select[Any]]:
+    """The two statements of free/busy for a window, each served by its own index (0003).
 
-    Times come as the driver returns them: fixed-width UTC text on SQLite (which orders
-    like the instants), aware datetimes on PostgreSQL. Skipping the per-value conversion is
-    what makes a month of 10,000 events cheap; only the merged boundaries are converted.
+    The first gives start and end of the single events in start order, as the driver
+    returns them: fixed-width UTC text on SQLite (which orders like the instants), aware
+    datetimes on PostgreSQL. Skipping the per-value conversion is what makes a month of
+    10,000 events cheap; only merged boundaries are converted. The second gives every row
+    of the series (masters and all their overrides) that have a row in the window.
     """
-    single = and_(EventRow.recurrence_id_utc.is_(None), EventRow.rrule.is_(None))
-    return (
+    mine = and_(
+        EventRow.user_id == bindparam("user_id"),
+        EventRow.calendar_id == bindparam("calendar_id"),
+    )
+    starts_before_end = EventRow.start_utc < bindparam("window_end", type_=UTCDateTime())
+    # Written as the partial indexes' conditions are, so SQLite can use them.
+    single = and_(EventRow.rrule.is_(None), EventRow.recurrence_id_utc.is_(None))
+    of_series = or_(EventRow.rrule.is_not(None), EventRow.recurrence_id_utc.is_not(None))
+    singles = (
         select(
             type_coerce(EventRow.start_utc, String()).label("start"),
             type_coerce(EventRow.end_utc, String()).label("end"),
-            case((single, null()), else_=EventRow.event_id).label("series_id"),
         )
         .where(
-            EventRow.user_id == bindparam("user_id"),
-            EventRow.calendar_id == bindparam("calendar_id"),
-            EventRow.start_utc < bindparam("window_end", type_=UTCDateTime()),
-            or_(
-                EventRow.span_end_utc.is_(None),
-                EventRow.span_end_utc > bindparam("window_start", type_=UTCDateTime()),
-            ),
+            mine,
+            single,
+            starts_before_end,
+            EventRow.end_utc > bindparam("window_start", type_=UTCDateTime()),
         )
         .order_by(EventRow.start_utc)
     )
+    series_here = select(EventRow.event_id).where(
+        mine,
+        of_series,
+        starts_before_end,
+        or_(
+            EventRow.span_end_utc.is_(None),
+            EventRow.span_end_utc > bindparam("window_start", type_=UTCDateTime()),
+        ),
+    )
+    series = select(EventRow.__table__).where(mine, EventRow.event_id.in_(series_here))
+    return singles, series
 
 
-#: Every row of the named events: a series' master and all its overrides (expansion keeps
-#: the ones inside the window).
-_EVENT_ROWS_QUERY = select(EventRow.__table__).where(
-    EventRow.user_id == bindparam("user_id"),
-    EventRow.calendar_id == bindparam("calendar_id"),
-    EventRow.event_id.in_(bindparam("event_ids", expanding=True)),
-)
-_BUSY_SCAN_QUERY = _busy_scan_query()
+_SINGLE_TIMES_QUERY, _SERIES_ROWS_QUERY = _busy_queries()
 
 
 def _instant(value: str | datetime) -> datetime:
@@ -217,32 +222,28 @@ def _instant(value: str | datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _sweep(rows: Sequence[Any]) -> tuple[list[tuple[Any, Any]], set[str]]:
-    """One pass over start-ordered (start, end, series_id) rows: the single events' times
-    merged where they overlap or touch (empty ones dropped), and the ids of the series met.
+def _merged(rows: Sequence[Any]) -> list[tuple[Any, Any]]:
+    """Start-ordered (start, end) rows merged where they overlap or touch, empty ones dropped.
 
     Times stay as the driver gave them (all of one kind, comparing like the instants), so
     only the merged boundaries are ever converted.
     """
     merged: list[tuple[Any, Any]] = []
-    series_ids: set[str] = set()
     current_start: Any = None
     current_end: Any = None
-    for start, end, series_id in rows:
-        if series_id is not None:
-            series_ids.add(series_id)
-        elif end <= start:
+    for start, end in rows:
+        if end <= start:
             continue
-        elif current_end is not None and start <= current_end:
+        if current_end is not None and start <= current_end:
             if end > current_end:
                 current_end = end
-        else:
-            if current_end is not None:
-                merged.append((current_start, current_end))
-            current_start, current_end = start, end
+            continue
+        if current_end is not None:
+            merged.append((current_start, current_end))
+        current_start, current_end = start, end
     if current_end is not None:
         merged.append((current_start, current_end))
-    return merged, series_ids
+    return merged
 
 
 class LocalCalendar:
@@ -282,6 +283,30 @@ class LocalCalendar:
 
     def _expanded(self, rows: Sequence[Any], start: datetime, end: datetime) -> list[Event]:
         """The events of `rows` (masters and overrides) inside [start, end), series expanded."""
+        found: list[Event] = []
+        for master, replaced in self._series_of(rows):
+            if master.rrule is None:
+                if master.start < end and master.end > start:
+                    found.append(master)
+                continue
+            found.extend(recurrence.expand_series(master, start, end, replaced))
+        return found
+
+    def _busy_spans(
+        self, rows: Sequence[Any], start: datetime, end: datetime
+    ) -> list[tuple[datetime, datetime]]:
+        """The times `_expanded` would give, without an Event per occurrence."""
+        spans: list[tuple[datetime, datetime]] = []
+        for master, replaced in self._series_of(rows):
+            if master.rrule is None:
+                if master.start < end and master.end > start:
+                    spans.append((master.start, master.end))
+                continue
+            spans.extend(recurrence.series_busy(master, start, end, replaced))
+        return spans
+
+    def _series_of(self, rows: Sequence[Any]) -> Iterator[tuple[Event, list[Event]]]:
+        """Each master of `rows` with its overrides (as events of the series)."""
         masters: dict[str, Any] = {}
         overrides: dict[str, list[Any]] = {}
         for row in rows:
@@ -289,12 +314,10 @@ class LocalCalendar:
                 masters[row.event_id] = row
             else:
                 overrides.setdefault(row.event_id, []).append(row)
-        found: list[Event] = []
         for row in masters.values():
             master = self._event(row)
             if row.rrule is None:
-                if master.start < end and master.end > start:
-                    found.append(master)
+                yield master, []
                 continue
             replaced = [
                 dataclasses.replace(
@@ -302,8 +325,7 @@ class LocalCalendar:
                 )
                 for o in overrides.get(row.event_id, [])
             ]
-            found.extend(recurrence.expand_series(master, start, end, replaced))
-        return found
+            yield master, replaced
 
     async def get_event(self, event_id: str) -> Event | None:
         """The stored event; for a series, its master (first occurrence, RRULE, EXDATEs)."""
@@ -324,25 +346,26 @@ class LocalCalendar:
         parameters = self._window(start, end)
         # One read transaction: both statements see the same calendar.
         async with self._db.reading(snapshot=True) as connection:
-            scanned = (await connection.execute(_BUSY_SCAN_QUERY, parameters)).all()
-            merged, series_ids = _sweep(scanned)
-            series: Sequence[Any] = ()
-            if series_ids:
-                wanted = {**parameters, "event_ids": sorted(series_ids)}
-                series = (await connection.execute(_EVENT_ROWS_QUERY, wanted)).all()
-        busy = [Interval(_instant(first), _instant(last)) for first, last in merged]
+            singles = (await connection.execute(_SINGLE_TIMES_QUERY, parameters)).all()
+            series = (await connection.execute(_SERIES_ROWS_QUERY, parameters)).all()
+        times = [(_instant(first), _instant(last)) for first, last in _merged(singles)]
+        if series:
+            # In UTC like the rest: equal tzinfo makes comparing cheap, and the sort merges
+            # two ordered runs.
+            times.extend(
+                sorted(
+                    (first.astimezone(UTC), last.astimezone(UTC))
+                    for first, last in self._busy_spans(series, start, end)
+                )
+            )
+            times.sort()
+            times = _merged(times)
         # Merged spans are disjoint and ordered: only the outer two can stick out.
-        if busy and busy[0].start < start:
-            busy[0] = Interval(start, busy[0].end)
-        if busy and busy[-1].end > end:
-            busy[-1] = Interval(busy[-1].start, end)
-        if not series:
-            return busy
-        busy.extend(
-            Interval(max(e.start, start), min(e.end, end))
-            for e in self._expanded(series, start, end)
-        )
-        return merge_busy(busy)
+        if times and times[0][0] < start:
+            times[0] = (start, times[0][1])
+        if times and times[-1][1] > end:
+            times[-1] = (times[-1][0], end)
+        return [Interval(first, last) for first, last in times]
 
     async def snapshot(self, event_id: str) -> list[Event]:
         """The master and its overrides as stored (overrides without RRULE), for undo."""
