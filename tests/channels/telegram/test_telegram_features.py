@@ -155,3 +155,16 @@ async def test_the_server_serves_while_telegram_is_unreachable(
         fake.down = False
         await asyncio.wait_for(telegram.ready.wait(), 10)
         assert time.monotonic() - started < 10
+
+
+async def test_an_update_fetched_twice_by_polling_acts_once(
+    polling_app: FastAPI, fake: FakeTelegram
+) -> None:
+    update = fake.text_update(42, "Запланируй встречу с командой завтра в 10:00")
+    fake.add_update(update)
+    fake.add_update(dict(update))
+    await fake.until(lambda: len(fake.texts_to(42)) >= 1, what="the reply")
+    await polling_app.state.services.telegram.dispatcher.wait_idle(5)
+    await asyncio.sleep(0.3)
+    assert len(fake.texts_to(42)) == 1
+    assert await count(polling_app, EventRow) == 1
