@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
+from calendar_assistant.calendars.accounts.registry import UserCalendar
 from calendar_assistant.calendars.base import CalendarBackend, Capabilities
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.intervals import Interval
@@ -15,13 +16,25 @@ from calendar_assistant.observability.metrics import Metrics
 T = TypeVar("T")
 
 
+def backend_name(backend: CalendarBackend) -> str:
+    """`LocalCalendar` -> "local", `GoogleCalendar` -> "google", `CombinedCalendar` -> "combined"."""
+    return type(backend).__name__.removesuffix("Calendar").lower() or "calendar"
+
+
 class MeteredCalendar:
     """Delegates to the real backend; the metrics see latency and errors per operation."""
 
-    def __init__(self, inner: CalendarBackend, backend: str, metrics: Metrics) -> None:
+    def __init__(self, inner: CalendarBackend, metrics: Metrics) -> None:
         self._inner = inner
-        self._backend = backend
         self._metrics = metrics
+
+    @property
+    def _backend(self) -> str:
+        """The label: the concrete backend's name, known after a user's calendar resolved."""
+        inner = self._inner
+        if isinstance(inner, UserCalendar) and inner.current is not None:
+            return backend_name(inner.current)
+        return backend_name(inner)
 
     async def _timed(self, operation: str, call: Callable[[], Awaitable[T]]) -> T:
         started = time.perf_counter()
@@ -99,8 +112,6 @@ def metered(
     """The same calendar factory, each backend it returns wrapped in a MeteredCalendar."""
 
     def calendar(user_id: int) -> CalendarBackend:
-        inner = calendars(user_id)
-        name = type(inner).__name__.removesuffix("Calendar").lower() or "calendar"
-        return MeteredCalendar(inner, name, metrics)
+        return MeteredCalendar(calendars(user_id), metrics)
 
     return calendar

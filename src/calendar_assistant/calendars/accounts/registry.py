@@ -170,6 +170,11 @@ class UserCalendar:
         self._user_id = user_id
         self._resolved: CalendarBackend | None = None
 
+    @property
+    def current(self) -> CalendarBackend | None:
+        """The backend behind this user's calendar once the first call has resolved it."""
+        return self._resolved
+
     async def resolved(self) -> CalendarBackend:
         if self._resolved is None:
             self._resolved = await self._registry.resolve(self._user_id)
