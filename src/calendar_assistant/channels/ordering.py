@@ -42,7 +42,7 @@ class InProcessLocks:
 class RedisLocks:
     """A Redis lock per user (`SET NX PX` with a token, released by its owner only)."""
 
-    def __init__(self, url: str, *, timeout: float = 60.0, wait: float = 120.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 300.0, wait: float = 600.0) -> None:
         from redis.asyncio import Redis
 
         self._redis = Redis.from_url(url)
