@@ -7,7 +7,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -283,3 +283,51 @@ async def test_a_snapshot_read_sees_one_state_and_a_single_read_sees_the_latest(
         assert (await connection.execute(count)).scalar_one() == before + 1
         await users.get_or_create("test:third")
         assert (await connection.execute(count)).scalar_one() == before + 2
+
+
+async def test_plain_rows_give_driver_values_inside_the_blocks_transaction(
+    database: Database,
+) -> None:
+    """`plain_rows` (the driver directly, on SQLite) binds through the column types, and as
+    the first read of a snapshot block it still sees the snapshot."""
+    from sqlalchemy import bindparam, select
+
+    from calendar_assistant.storage.models import ReminderRow, UTCDateTime
+
+    users = UserRepository(database)
+    user = await users.get_or_create("test:plain")
+    reminders = ReminderRepository(database)
+    due = datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
+    await reminders.add(user.id, "one", due)
+    statement = select(ReminderRow.text, ReminderRow.due_utc).where(
+        ReminderRow.user_id == bindparam("user_id"),
+        ReminderRow.due_utc > bindparam("since", type_=UTCDateTime()),
+    )
+    since = {"user_id": user.id, "since": due - timedelta(minutes=1)}
+    async with database.reading(snapshot=True) as connection:
+        rows = await database.plain_rows(connection, statement, since)
+        await reminders.add(user.id, "two", due)  # committed meanwhile by another connection
+        again = await database.plain_rows(connection, statement, since)
+    assert [row[0] for row in rows] == ["one"] == [row[0] for row in again]
+    async with database.reading() as connection:
+        assert len(await database.plain_rows(connection, statement, since)) == 2
+        # Compared as stored (text on SQLite): the bound time must be written the same way.
+        assert await database.plain_rows(connection, statement, {**since, "since": due}) == []
+
+
+async def test_plain_rows_report_a_damaged_file_as_a_storage_error(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from calendar_assistant.storage.models import UserRow
+
+    path = tmp_path / "calendar.sqlite3"
+    db = await Database.open(_url(path))
+    try:
+        async with db.reading() as connection:
+            raw = (await connection.get_raw_connection()).driver_connection
+            assert raw is not None
+            await raw.execute("ALTER TABLE users RENAME TO users_gone")
+            with pytest.raises(StorageError, match="failed"):
+                await db.plain_rows(connection, select(UserRow.key), {})
+    finally:
+        await db.close()

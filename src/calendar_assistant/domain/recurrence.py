@@ -397,15 +397,14 @@ def _plain_occurrences(
         before=window_end,
         exdates=master.exdates,
     )
+    days = _days(master) if master.all_day else 0
     for original in starts:
-        if original.astimezone(UTC) in replaced:
+        if replaced and original.astimezone(UTC) in replaced:
             continue
         if master.all_day:
             begin = original
             finish = _normal(
-                datetime.combine(
-                    begin.date() + timedelta(days=_days(master)), time(0), tzinfo=zone
-                ),
+                datetime.combine(begin.date() + timedelta(days=days), time(0), tzinfo=zone),
                 zone,
             )
         else:

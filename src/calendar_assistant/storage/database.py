@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, event, exc
+from sqlalchemy import Connection, Select, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -32,6 +33,10 @@ _WRITE = "calendar_assistant_write"
 # largest single cost of a short read.
 _SINGLE_READ = "calendar_assistant_single_read"
 
+
+# A statement ready for the driver: SQL text, parameter names in order, bind processors.
+_PlainPlan = tuple[str, tuple[str, ...], dict[str, Any]]
+_AnySelect = Select[*tuple[Any, ...]]
 
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
@@ -78,6 +83,7 @@ class Database:
             else engine.execution_options(isolation_level="REPEATABLE READ")
         )
         self.location = location
+        self._plain_plans: dict[int, tuple[_AnySelect, _PlainPlan | None]] = {}
 
     @property
     def engine(self) -> AsyncEngine:
@@ -192,6 +198,58 @@ class Database:
             if isinstance(error, exc.IntegrityError):
                 raise
             raise self._translate(error) from error
+
+    async def plain_rows(
+        self, connection: AsyncConnection, statement: _AnySelect, parameters: Mapping[str, Any]
+    ) -> Sequence[Sequence[Any]]:
+        """Every row of `statement`, its values as the driver returns them (no result types).
+
+        For reads of thousands of rows (a busy month's free/busy). On SQLite the statement
+        runs on the aiosqlite connection itself: one hand-off to its thread instead of four,
+        and plain tuples instead of Row objects, about a sixth of such a read. Parameters
+        still go through their column types; the read joins the block's transaction.
+        """
+        plan = self._plain_plan(statement) if self.dialect == "sqlite" else None
+        if plan is None:
+            return (await connection.execute(statement, dict(parameters))).all()
+        sql, order, processors = plan
+        values = [
+            parameters[name] if (process := processors[name]) is None else process(parameters[name])
+            for name in order
+        ]
+        if not connection.in_transaction():
+            await connection.begin()  # BEGIN for a snapshot read, as a statement would
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None  # an open connection has its driver's
+        try:
+            rows: Sequence[Sequence[Any]] = await driver.execute_fetchall(sql, values)
+        except sqlite3.Error as error:
+            raise self._translate(exc.DBAPIError(sql, values, error)) from error
+        return rows
+
+    def _plain_plan(self, statement: _AnySelect) -> _PlainPlan | None:
+        """SQL text, parameter order and bind processors of a statement, compiled once;
+        None for what the plain path does not handle (expanding or literal parameters)."""
+        key = id(statement)
+        cached = self._plain_plans.get(key)
+        if cached is not None and cached[0] is statement:
+            return cached[1]
+        dialect = self._engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        order = compiled.positiontup
+        plan: _PlainPlan | None = None
+        if (
+            order is not None
+            and not compiled.literal_execute_params
+            and not compiled.post_compile_params
+        ):
+            processors = {
+                name: compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+                for name in set(order)
+            }
+            plan = (str(compiled), tuple(order), processors)
+        self._plain_plans[key] = (statement, plan)
+        return plan
 
     def _translate(self, error: BaseException) -> BaseException:
         """A driver error turned into a StorageError a person can read (others pass)."""
