@@ -49,6 +49,16 @@ async def _fill(calendar: LocalCalendar, tz: ZoneInfo) -> None:
         await calendar.create_event(
             NewEvent("Off", midnight(tz, day), midnight(tz, day + timedelta(1)), zone, all_day=True)
         )
+    await calendar.create_event(
+        NewEvent(
+            "Weekly day off",
+            midnight(tz, FIRST_DAY + timedelta(days=2)),
+            midnight(tz, FIRST_DAY + timedelta(days=4)),
+            zone,
+            all_day=True,
+            rrule="FREQ=WEEKLY;COUNT=6",
+        )
+    )
     weekly = await calendar.create_event(
         NewEvent(
             "Weekly",
