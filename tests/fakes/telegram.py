@@ -345,6 +345,9 @@ class FakeTelegram:
         voice = {"file_id": "sent-voice", "file_unique_id": "usv", "duration": 1}
         return self._sent_message(params, voice=voice)
 
+    def _m_deleteMessage(self, params: dict[str, Any]) -> bool:
+        return True
+
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         return True
 

@@ -1,5 +1,5 @@
 """The account side of a chat: /start with the zone question, /settings, /forget, /privacy,
-/connect, and the menu commands that stand for a request (/today, /week, /undo, /cancel).
+/connect and /disconnect (with the CalDAV questions, see connect_dialogue), and the menu commands that stand for a request (/today, /week, /undo, /cancel).
 
 Every channel puts messages through `AccountDesk.handle`; what is not about the account goes
 on to `Assistant.handle` unchanged, so the assistant itself knows nothing of slash commands.
@@ -18,6 +18,11 @@ from babel.dates import format_datetime
 from calendar_assistant.channels.records import SettingsPrompts
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
+from calendar_assistant.conversation.connect_dialogue import (
+    CONNECT_ACTIONS,
+    ConnectDialogue,
+    connect_request,
+)
 from calendar_assistant.conversation.forget import forget_user
 from calendar_assistant.conversation.messages import Button, Inbound, Reply, UserRef
 from calendar_assistant.conversation.zones import read_zone, zone_at
@@ -45,6 +50,7 @@ MENU: tuple[MenuCommand, ...] = (
     MenuCommand("cancel", "Забыть текущий вопрос", "Drop the open question"),
     MenuCommand("settings", "Язык, пояс, рабочие часы", "Language, zone, working hours"),
     MenuCommand("connect", "Подключить календарь", "Connect a calendar"),
+    MenuCommand("disconnect", "Отключить календарь", "Disconnect a calendar"),
     MenuCommand("privacy", "Какие данные хранятся", "What data is kept"),
     MenuCommand("forget", "Удалить все мои данные", "Delete all my data"),
     MenuCommand("help", "Что умеет ассистент", "What the assistant can do"),
@@ -85,8 +91,15 @@ def _t(lang: Lang, ru: str, en: str) -> str:
 class AccountDesk:
     """Front of the assistant for chat channels: account commands here, the rest passed on."""
 
-    def __init__(self, database: Database, settings: Settings, assistant: Assistant) -> None:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        assistant: Assistant,
+        connections: ConnectDialogue | None = None,
+    ) -> None:
         self._db = database
+        self._connections = connections or ConnectDialogue.from_settings(database, settings)
         self._settings = settings
         self._assistant = assistant
         self._users = UserRepository(database)
@@ -113,6 +126,12 @@ class AccountDesk:
             name, _, rest = text[1:].partition(" ")
             name = name.split("@", 1)[0].lower()
             return await self._command(ref, record, name, rest.strip(), now)
+        if inbound.button is None and self._connections.asking(record.id, now):
+            # a CalDAV question is open: this message answers it (and may carry a password)
+            return [await self._connections.answer(record.id, inbound.text, now)]
+        wants = connect_request(text) if inbound.button is None else None
+        if wants is not None:
+            return [await self._connections.typed_request(record.id, lang, text, wants, now)]
         if inbound.button is None and await self._prompts.asked(record.id) == "timezone":
             zone = read_zone(text)
             if zone is not None:
@@ -155,6 +174,10 @@ class AccountDesk:
             return [await self._start(ref, record, now)]
         if name == "cancel":
             await self._prompts.clear(record.id)
+            if self._connections.cancel(record.id):
+                return [
+                    Reply(_t(lang, "Хорошо, подключение отменено.", "All right, not connecting."))
+                ]
             text = _t(lang, "Отмена", "cancel")
             return await self._assistant.handle(ref, Inbound(text=text), now)
         if name in _REQUESTS:
@@ -163,7 +186,9 @@ class AccountDesk:
         if name == "settings":
             return [await self._settings_command(record, rest, now)]
         if name == "connect":
-            return [self._connect(lang)]
+            return [await self._connections.menu(record.id, lang)]
+        if name == "disconnect":
+            return [await self._connections.disconnect_menu(record.id, lang)]
         if name == "privacy":
             return [self._privacy(lang)]
         if name == "forget":
@@ -225,6 +250,8 @@ class AccountDesk:
 
     async def _pressed(self, record: UserRecord, action: str, now: datetime) -> list[Reply]:
         lang = record.settings.language
+        if action.startswith(CONNECT_ACTIONS):
+            return await self._connections.pressed(record.id, lang, action, now)
         if action == "keep-zone":
             return [await self._set_zone(record, record.settings.zone, now)]
         if action == "ask-zone":
@@ -367,19 +394,6 @@ class AccountDesk:
         return Reply(text, buttons)
 
     # -- information ----------------------------------------------------------------------
-
-    def _connect(self, lang: Lang) -> Reply:
-        return Reply(
-            _t(
-                lang,
-                "Календари:\n• Локальный календарь — уже подключён и работает.\n"
-                "• Google Calendar, CalDAV (Nextcloud, iCloud, Яндекс), Outlook — "
-                "подключаются, когда их настроил администратор этого сервера.",
-                "Calendars:\n• The local calendar — connected and working already.\n"
-                "• Google Calendar, CalDAV (Nextcloud, iCloud, Yandex), Outlook — "
-                "available once this server's administrator has set them up.",
-            )
-        )
 
     def _privacy(self, lang: Lang) -> Reply:
         return Reply(

@@ -34,7 +34,12 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One outgoing message: plain text, optional buttons (rows of choices)."""
+    """One outgoing message: plain text, optional buttons (rows of choices).
+
+    `delete_inbound` asks the channel to delete the user's message this answers (it carried
+    a password); channels that cannot delete ignore it.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
+    delete_inbound: bool = False

@@ -276,8 +276,10 @@ class TelegramChannel:
                 log.warning("telegram_intake_retry", error=str(error))
                 await asyncio.sleep(0.5 * 2**attempt)
         if replies:
-            await self.send(chat.id, replies, edit=edit_target)
             message = update.message
+            if message is not None and any(reply.delete_inbound for reply in replies):
+                await self._delete(chat.id, message.message_id)
+            await self.send(chat.id, replies, edit=edit_target)
             if message is not None and _recording(message) is not None:
                 await self._send_spoken(chat.id, ref, replies)
 
@@ -410,6 +412,13 @@ class TelegramChannel:
                         reply_markup=markup if last else None,
                     )
                 )
+
+    async def _delete(self, chat_id: int, message_id: int) -> None:
+        """Delete the user's message that carried a password; a refusal is logged, not fatal."""
+        try:
+            await self._call(partial(self.bot.delete_message, chat_id, message_id))
+        except TelegramError as error:  # e.g. older than 48 hours: nothing more can be done
+            log.warning("telegram_delete_refused", error=type(error).__name__)
 
     async def deliver(self, chat_id: str, text: str) -> None:
         """A reminder to a chat (the scheduler's delivery for this channel)."""

@@ -1,0 +1,542 @@
+"""Connecting and disconnecting calendars from the chat: /connect, /disconnect and the
+CalDAV questions (server, user name, app password).
+
+The half-finished CalDAV answers (which server, which user name) are kept in this process's
+memory only, never in the database, and the password is never kept at all: it goes straight
+from the message to the login check and, when the login works, into the encrypted account
+store. The reply to the password message asks the channel to delete that message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Literal
+from urllib.parse import urlsplit
+
+import structlog
+
+from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, ReconnectNeeded
+from calendar_assistant.calendars.accounts.registry import CalendarRegistry
+from calendar_assistant.calendars.accounts.store import Account, AccountNotFound
+from calendar_assistant.calendars.base import CalendarError
+from calendar_assistant.calendars.caldav import discover_calendars, open_client
+from calendar_assistant.calendars.caldav.presets import PRESETS, server_url
+from calendar_assistant.calendars.google.oauth import GoogleConnector, google_connector
+from calendar_assistant.config import Settings
+from calendar_assistant.conversation.messages import Button, Reply
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.storage.database import Database
+
+log = structlog.get_logger(__name__)
+
+#: Button payloads of this dialogue start with this (after the account desk's own prefix).
+CONNECT_ACTIONS = ("conn:", "disc:", "disc-yes:", "disc-no")
+#: How long an unanswered CalDAV question stays open.
+QUESTION_LIFETIME = timedelta(minutes=10)
+_MAX_USERNAME = 255
+_MAX_PASSWORD = 1000
+_MAX_URL = 1000
+
+_WANTS_CONNECT = re.compile(
+    r"\b(подключи\w*|подключить|connect)\b.*\b(календар\w*|calendar\w*|google|гугл\w*|"
+    r"caldav|yandex|яндекс\w*|icloud|nextcloud|fastmail)",
+    re.IGNORECASE,
+)
+_WANTS_DISCONNECT = re.compile(
+    r"\b(отключи\w*|отключить|disconnect)\b.*\b(календар\w*|calendar\w*|google|гугл\w*|"
+    r"caldav|yandex|яндекс\w*|icloud|nextcloud|fastmail)",
+    re.IGNORECASE,
+)
+_NAMED = {
+    "google": "google",
+    "гугл": "google",
+    "yandex": "yandex",
+    "яндекс": "yandex",
+    "icloud": "icloud",
+    "nextcloud": "nextcloud",
+    "fastmail": "fastmail",
+}
+
+Step = Literal["host", "url", "username", "password"]
+
+
+def _t(lang: Lang, ru: str, en: str) -> str:
+    return ru if lang == "ru" else en
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """The CalDAV question open for a user: what is known so far (no password, ever)."""
+
+    step: Step
+    preset: str | None
+    lang: Lang
+    asked_at: datetime
+    url: str | None = None
+    username: str | None = None
+
+
+def connect_request(text: str) -> Literal["connect", "disconnect"] | None:
+    """Whether a typed message asks to connect or disconnect a calendar («подключи календарь»)."""
+    if len(text) > 200:
+        return None
+    if _WANTS_DISCONNECT.search(text):
+        return "disconnect"
+    if _WANTS_CONNECT.search(text):
+        return "connect"
+    return None
+
+
+class ConnectDialogue:
+    """The chat side of connected calendars; the account desk passes it the user's turns."""
+
+    def __init__(
+        self,
+        registry: CalendarRegistry,
+        google: GoogleConnector | None,
+        *,
+        timeout_seconds: float = 20.0,
+    ) -> None:
+        self._registry = registry
+        self._google = google
+        self._timeout = timeout_seconds
+        self._questions: dict[int, _Question] = {}
+
+    @classmethod
+    def from_settings(cls, database: Database, settings: Settings) -> ConnectDialogue:
+        return cls(
+            CalendarRegistry.from_settings(database, settings),
+            google_connector(database, settings),
+            timeout_seconds=settings.calendar_timeout_seconds,
+        )
+
+    # -- what the account desk calls ----------------------------------------------------
+
+    def asking(self, user_id: int, now: datetime) -> bool:
+        """Whether the user's next typed message answers a CalDAV question."""
+        question = self._questions.get(user_id)
+        if question is None:
+            return False
+        if now - question.asked_at > QUESTION_LIFETIME:
+            del self._questions[user_id]
+            return False
+        return True
+
+    def cancel(self, user_id: int) -> bool:
+        """Drop an open CalDAV question (/cancel); True when there was one."""
+        return self._questions.pop(user_id, None) is not None
+
+    async def menu(self, user_id: int, lang: Lang) -> Reply:
+        """/connect: what is connected, and buttons for what can be."""
+        store = self._registry.store
+        if store is None:
+            return self._not_enabled(lang)
+        accounts = await store.list(user_id)
+        lines = [_t(lang, "Подключённые календари:", "Connected calendars:")]
+        lines.append(
+            _t(lang, "• Локальный календарь (всегда)", "• The local calendar (always)")
+            + ("" if any(a.is_default for a in accounts) else self._default_mark(lang))
+        )
+        lines += [f"• {self._describe(a, lang)}" for a in accounts]
+        lines.append("")
+        lines.append(_t(lang, "Что подключить?", "What would you like to connect?"))
+        rows: list[tuple[Button, ...]] = []
+        if self._google is not None:
+            rows.append((Button("Google Calendar", "acct:conn:google"),))
+        rows.append(
+            (
+                Button(_t(lang, "Яндекс", "Yandex"), "acct:conn:yandex"),
+                Button("iCloud", "acct:conn:icloud"),
+            )
+        )
+        rows.append(
+            (
+                Button("Nextcloud", "acct:conn:nextcloud"),
+                Button("Fastmail", "acct:conn:fastmail"),
+            )
+        )
+        rows.append(
+            (Button(_t(lang, "Другой CalDAV-сервер", "Other CalDAV server"), "acct:conn:other"),)
+        )
+        if accounts:
+            rows.append((Button(_t(lang, "Отключить…", "Disconnect…"), "acct:disc:menu"),))
+        return Reply("\n".join(lines), tuple(rows))
+
+    async def typed_request(
+        self,
+        user_id: int,
+        lang: Lang,
+        text: str,
+        kind: Literal["connect", "disconnect"],
+        now: datetime,
+    ) -> Reply:
+        """«подключи гугл календарь»: straight to that provider; otherwise the menu."""
+        if kind == "disconnect":
+            return await self.disconnect_menu(user_id, lang)
+        lowered = text.lower()
+        for word, name in _NAMED.items():
+            if word in lowered:
+                return (await self.pressed(user_id, lang, f"conn:{name}", now))[0]
+        return await self.menu(user_id, lang)
+
+    async def pressed(self, user_id: int, lang: Lang, action: str, now: datetime) -> list[Reply]:
+        """A button of this dialogue (its payload without the desk's prefix)."""
+        if self._registry.store is None:
+            return [self._not_enabled(lang)]
+        if action == "conn:google":
+            return [await self._google_link(user_id, lang, now)]
+        if action.startswith("conn:"):
+            return [self._start_caldav(user_id, lang, action.removeprefix("conn:"), now)]
+        if action == "disc:menu":
+            return [await self.disconnect_menu(user_id, lang)]
+        if action.startswith("disc:"):
+            return [await self._confirm_disconnect(user_id, lang, action.removeprefix("disc:"))]
+        if action.startswith("disc-yes:"):
+            return [await self._disconnect(user_id, lang, action.removeprefix("disc-yes:"))]
+        if action == "disc-no":
+            return [Reply(_t(lang, "Хорошо, ничего не отключено.", "All right, nothing changed."))]
+        return [Reply(_t(lang, "Эта кнопка уже неактуальна.", "That button is no longer valid."))]
+
+    async def answer(self, user_id: int, text: str, now: datetime) -> Reply:
+        """The user's typed answer to the open CalDAV question (call when `asking`)."""
+        question = self._questions[user_id]
+        lang = question.lang
+        text = text.strip()
+        if question.step == "password":
+            # Whatever happens next, the question is over and the message is deleted.
+            del self._questions[user_id]
+            reply = await self._login(user_id, question, text)
+            return replace(reply, delete_inbound=True)
+        if question.step == "host":
+            return self._got_server(user_id, question, text, host=True, now=now)
+        if question.step == "url":
+            return self._got_server(user_id, question, text, host=False, now=now)
+        username = text
+        if not username or len(username) > _MAX_USERNAME or "\n" in username:
+            return Reply(
+                _t(
+                    lang,
+                    "Имя пользователя должно быть одной строкой. Напишите его ещё раз или /cancel.",
+                    "The user name must be one line. Please send it again, or /cancel.",
+                )
+            )
+        self._questions[user_id] = replace(
+            question, step="password", username=username, asked_at=now
+        )
+        return Reply(self._password_question(question.preset, lang))
+
+    async def disconnect_menu(self, user_id: int, lang: Lang) -> Reply:
+        """/disconnect: the connected accounts as buttons."""
+        store = self._registry.store
+        if store is None:
+            return self._not_enabled(lang)
+        accounts = await store.list(user_id)
+        if not accounts:
+            return Reply(
+                _t(
+                    lang,
+                    "Подключённых календарей нет — события хранятся в локальном календаре. "
+                    "Подключить: /connect",
+                    "No calendars are connected — events are kept in the local calendar. "
+                    "To connect one: /connect",
+                )
+            )
+        rows = tuple(
+            (Button(self._describe(a, lang, mark=False), f"acct:disc:{a.id}"),) for a in accounts
+        )
+        return Reply(_t(lang, "Какой календарь отключить?", "Which calendar to disconnect?"), rows)
+
+    # -- Google --------------------------------------------------------------------------
+
+    async def _google_link(self, user_id: int, lang: Lang, now: datetime) -> Reply:
+        if self._google is None:
+            return Reply(
+                _t(
+                    lang,
+                    "Google Calendar на этом сервере не настроен: администратору нужно задать "
+                    "GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET и GOOGLE_REDIRECT_URL "
+                    "(docs/calendars.md). Можно подключить CalDAV: /connect",
+                    "Google Calendar is not set up on this server: the administrator needs to "
+                    "set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URL "
+                    "(docs/calendars.md). CalDAV can be connected: /connect",
+                )
+            )
+        link = await self._google.start(user_id, now)
+        return Reply(
+            _t(
+                lang,
+                "Откройте ссылку, войдите в Google и разрешите доступ к календарю. "
+                f"Ссылка действует 10 минут:\n{link.url}\n\n"
+                "Потом вернитесь сюда — события будут попадать в ваш основной календарь Google.",
+                "Open the link, sign in to Google and allow access to your calendar. "
+                f"The link works for 10 minutes:\n{link.url}\n\n"
+                "Then come back here — new events will go to your primary Google calendar.",
+            )
+        )
+
+    # -- CalDAV --------------------------------------------------------------------------
+
+    def _start_caldav(self, user_id: int, lang: Lang, preset: str, now: datetime) -> Reply:
+        cancel = _t(lang, " (или /cancel)", " (or /cancel)")
+        if preset == "other":
+            self._questions[user_id] = _Question("url", None, lang, now)
+            return Reply(
+                _t(
+                    lang,
+                    "Адрес CalDAV-сервера (начинается с https://)?",
+                    "The CalDAV server's address (starting with https://)?",
+                )
+                + cancel
+            )
+        if preset not in PRESETS:
+            return Reply(_t(lang, "Эта кнопка уже неактуальна.", "That button is no longer valid."))
+        name = PRESETS[preset].name
+        if "{host}" in PRESETS[preset].url:
+            self._questions[user_id] = _Question("host", preset, lang, now)
+            return Reply(
+                _t(
+                    lang,
+                    f"Адрес вашего сервера {name} (например, cloud.example.org)?",
+                    f"Your {name} server's address (e.g. cloud.example.org)?",
+                )
+                + cancel
+            )
+        self._questions[user_id] = _Question("username", preset, lang, now, url=server_url(preset))
+        return Reply(self._username_question(name, lang) + cancel)
+
+    def _got_server(
+        self, user_id: int, question: _Question, text: str, *, host: bool, now: datetime
+    ) -> Reply:
+        lang = question.lang
+        try:
+            if len(text) > _MAX_URL or not text or any(c.isspace() for c in text):
+                raise ValueError("not one address")
+            url = server_url(question.preset or "", host=text) if host else server_url(text)
+            if not urlsplit(url).hostname:
+                raise ValueError("no host")
+        except ValueError:
+            return Reply(
+                _t(
+                    lang,
+                    "Это не похоже на адрес сервера. Напишите его ещё раз, например "
+                    "https://dav.example.org/, или /cancel.",
+                    "That does not look like a server address. Please send it again, e.g. "
+                    "https://dav.example.org/, or /cancel.",
+                )
+            )
+        self._questions[user_id] = replace(question, step="username", url=url, asked_at=now)
+        name = PRESETS[question.preset].name if question.preset else urlsplit(url).hostname or ""
+        return Reply(self._username_question(name, lang))
+
+    def _username_question(self, name: str, lang: Lang) -> str:
+        return _t(
+            lang,
+            f"Имя пользователя (логин) в {name}?",
+            f"Your user name (login) at {name}?",
+        )
+
+    def _password_question(self, preset: str | None, lang: Lang) -> str:
+        where = (
+            _t(
+                lang,
+                f"Создать его можно здесь: {PRESETS[preset].app_password_help}. ",
+                f"Create one here: {PRESETS[preset].app_password_help}. ",
+            )
+            if preset in PRESETS
+            else _t(
+                lang,
+                "Его создают в настройках безопасности вашего сервера. ",
+                "Create one in your server's security settings. ",
+            )
+        )
+        return (
+            _t(
+                lang,
+                "Пароль приложения (не основной пароль аккаунта)? ",
+                "The app password (not your account password)? ",
+            )
+            + where
+            + _t(
+                lang,
+                "Я удалю сообщение с паролем из чата и сохраню его только в зашифрованном виде.",
+                "I will delete the message with the password from the chat and keep it "
+                "only encrypted.",
+            )
+        )
+
+    async def _login(self, user_id: int, question: _Question, password: str) -> Reply:
+        """Check the login by finding the calendars; store the account only if it works."""
+        lang = question.lang
+        store = self._registry.store
+        assert store is not None
+        assert question.url is not None
+        assert question.username is not None
+        if not password or len(password) > _MAX_PASSWORD:
+            return Reply(
+                _t(
+                    lang,
+                    "Пароль не подошёл по длине, ничего не сохранено. Начать заново: /connect",
+                    "That password has an impossible length; nothing was stored. "
+                    "Start again: /connect",
+                )
+            )
+        client = open_client(question.url, question.username, password, timeout=int(self._timeout))
+        try:
+            found = await discover_calendars(client)
+        except ReconnectNeeded:
+            return Reply(
+                _t(
+                    lang,
+                    "Сервер не принял логин или пароль приложения, ничего не сохранено. "
+                    "Проверьте их и попробуйте снова: /connect",
+                    "The server refused the user name or app password; nothing was stored. "
+                    "Check them and try again: /connect",
+                )
+            )
+        except (ProviderUnavailable, CalendarError) as error:
+            log.info("caldav_connect_failed", error=type(error).__name__)
+            return Reply(
+                _t(
+                    lang,
+                    "Не удалось связаться с сервером календаря, ничего не сохранено. "
+                    "Проверьте адрес и попробуйте позже: /connect",
+                    "Could not reach the calendar server; nothing was stored. "
+                    "Check the address and try again later: /connect",
+                )
+            )
+        if not found:
+            return Reply(
+                _t(
+                    lang,
+                    "Вход удался, но календарей на сервере нет. Создайте календарь и "
+                    "попробуйте снова: /connect",
+                    "The login works but the server has no calendar. Create one and try "
+                    "again: /connect",
+                )
+            )
+        account = await store.add(
+            user_id,
+            "caldav",
+            label=question.username,
+            server_url=question.url,
+            secret={"password": password},
+            calendars=[c.url for c in found],
+            default_calendar=found[0].url,
+            make_default=True,
+        )
+        log.info("caldav_account_connected", account_id=account.id, calendars=len(found))
+        names = ", ".join(c.name for c in found)
+        return Reply(
+            _t(
+                lang,
+                f"Подключено: {question.username} на {urlsplit(question.url).hostname}.\n"
+                f"Найдены календари: {names}.\n"
+                f"Новые события будут попадать в «{found[0].name}».",
+                f"Connected: {question.username} at {urlsplit(question.url).hostname}.\n"
+                f"Calendars found: {names}.\n"
+                f"New events will go to “{found[0].name}”.",
+            )
+        )
+
+    # -- disconnecting -----------------------------------------------------------------------
+
+    async def _account(self, user_id: int, raw_id: str) -> Account | None:
+        store = self._registry.store
+        if store is None or not raw_id.isdigit() or len(raw_id) > 18:
+            return None
+        try:
+            return await store.get(user_id, int(raw_id))
+        except AccountNotFound:
+            return None
+
+    async def _confirm_disconnect(self, user_id: int, lang: Lang, raw_id: str) -> Reply:
+        account = await self._account(user_id, raw_id)
+        if account is None:
+            return self._gone(lang)
+        what = self._describe(account, lang, mark=False)
+        return Reply(
+            _t(
+                lang,
+                f"Отключить {what}? Ключи доступа будут удалены. Отменить это нельзя — "
+                "подключить снова можно через /connect. События в самом календаре останутся.",
+                f"Disconnect {what}? Its access keys will be deleted. This cannot be undone — "
+                "you can connect it again with /connect. The events in that calendar stay.",
+            ),
+            (
+                (
+                    Button(
+                        _t(lang, "Да, отключить", "Yes, disconnect"), f"acct:disc-yes:{account.id}"
+                    ),
+                    Button(_t(lang, "Нет", "No"), "acct:disc-no"),
+                ),
+            ),
+        )
+
+    async def _disconnect(self, user_id: int, lang: Lang, raw_id: str) -> Reply:
+        account = await self._account(user_id, raw_id)
+        store = self._registry.store
+        if account is None or store is None:
+            return self._gone(lang)
+        try:
+            if account.provider == "google" and self._google is not None:
+                await self._google.disconnect(user_id, account.id)  # revokes at Google too
+            else:
+                await store.remove(user_id, account.id)
+        except AccountNotFound:
+            return self._gone(lang)
+        log.info("calendar_account_disconnected", account_id=account.id)
+        rest = await store.list(user_id)
+        target = next((a for a in rest if a.is_default), None)
+        where = (
+            _t(lang, "локальный календарь", "the local calendar")
+            if target is None
+            else self._describe(target, lang, mark=False)
+        )
+        return Reply(
+            _t(
+                lang,
+                f"Отключено: {self._describe(account, lang, mark=False)}. "
+                f"Новые события теперь попадают в {where}.",
+                f"Disconnected: {self._describe(account, lang, mark=False)}. "
+                f"New events now go to {where}.",
+            )
+        )
+
+    # -- wording -------------------------------------------------------------------------------
+
+    def _describe(self, account: Account, lang: Lang, *, mark: bool = True) -> str:
+        if account.provider == "google":
+            text = f"Google: {account.label}"
+        else:
+            host = urlsplit(account.server_url or "").hostname or ""
+            text = f"CalDAV: {account.label} @ {host}"
+        return text + (self._default_mark(lang) if mark and account.is_default else "")
+
+    def _default_mark(self, lang: Lang) -> str:
+        return _t(lang, " — сюда идут новые события", " — new events go here")
+
+    def _gone(self, lang: Lang) -> Reply:
+        return Reply(
+            _t(
+                lang,
+                "Этот календарь уже не подключён. Список: /connect",
+                "That calendar is not connected any more. The list: /connect",
+            )
+        )
+
+    def _not_enabled(self, lang: Lang) -> Reply:
+        return Reply(
+            _t(
+                lang,
+                "Локальный календарь уже подключён и работает. Подключать Google Calendar и "
+                "CalDAV (Яндекс, iCloud, Nextcloud, Fastmail) на этом сервере пока нельзя: "
+                "администратору нужно задать ключ шифрования CREDENTIALS_KEYS "
+                "(см. docs/calendars.md).",
+                "The local calendar is connected and working. Google Calendar and CalDAV "
+                "(Yandex, iCloud, Nextcloud, Fastmail) cannot be connected on this server yet: "
+                "the administrator needs to set the encryption key CREDENTIALS_KEYS "
+                "(see docs/calendars.md).",
+            )
+        )
