@@ -1,9 +1,10 @@
 """`bench core`: how fast one message goes end to end, and free slots over a busy month.
 
 It builds a throw-away SQLite database in a temporary folder, fills it, warms up, then times
-with perf_counter. Figures are printed; docs/benchmarks.md records them. Targets: a message in
-5 ms or less (median) with 1,000 events stored; free slots over a month of 10,000 events in
-20 ms or less.
+with perf_counter (and process_time: CPU time, which a loaded machine does not inflate).
+Figures are printed; docs/benchmarks.md records them. Targets: a message in 5 ms or less
+(median) with 1,000 events stored; free slots over a month of 10,000 events, the database
+read included, in 20 ms or less.
 """
 
 from __future__ import annotations
@@ -165,10 +166,11 @@ async def _time_free_slots(runtime: Runtime, busy: int, out: TextIO) -> None:
     await seed_events(calendar, busy, month.start, 31, hours=(0, 24), lengths=(5, 10))
     profile = owner.settings
     end_to_end: list[float] = []
+    end_to_end_cpu: list[float] = []
     compute_only: list[float] = []
     found = 0
     for index in range(WARM_UP + 50):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         intervals = await calendar.free_busy(month.start, month.end)
         fetched = time.perf_counter()
         slots = free_slots(
@@ -179,11 +181,14 @@ async def _time_free_slots(runtime: Runtime, busy: int, out: TextIO) -> None:
             working_days=profile.working_days,
             min_length=timedelta(minutes=15),
         )
-        done = time.perf_counter()
+        done, done_cpu = time.perf_counter(), time.process_time()
         found = len(slots)
         if index >= WARM_UP:
             end_to_end.append(done - began)
+            end_to_end_cpu.append(done_cpu - began_cpu)
             compute_only.append(done - fetched)
+    # The target is what a user waits for: the month's busy times read, then the search.
     label = f"free slots over a month ({busy} events, {found} slots)"
-    out.write(summarize(label + ", computation", compute_only).line(20) + "\n")
-    out.write(summarize(label + ", with the database read", end_to_end).line() + "\n")
+    out.write(summarize(label + ", with the database read", end_to_end).line(20) + "\n")
+    out.write(summarize(label + ", the same, CPU time", end_to_end_cpu).line() + "\n")
+    out.write(summarize(label + ", computation alone", compute_only).line() + "\n")
