@@ -1,0 +1,232 @@
+"""Connecting a CalDAV calendar from the chat, against a real Radicale server.
+
+The whole stack is real: the account desk, the assistant, the account registry with its
+encrypted store, and Radicale over HTTP. The clock is pinned the day before a DST change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from calendar_assistant.calendars.accounts.credentials import generate_key
+from calendar_assistant.calendars.accounts.registry import CalendarRegistry
+from calendar_assistant.config import Settings
+from calendar_assistant.conversation.account_commands import AccountDesk
+from calendar_assistant.conversation.assistant import Assistant
+from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.models import Base
+from calendar_assistant.storage.users import UserRepository
+from calendars.caldav.conftest import PASSWORDS, RadicaleServer
+from calendars.caldav.conftest import radicale as radicale  # the real server fixture
+
+# The day before each zone's spring-forward: «завтра в 10» is on the DST day itself.
+DAYS_BEFORE_DST = {
+    "Europe/Berlin": datetime(2027, 3, 27, 12, 0, tzinfo=ZoneInfo("Europe/Berlin")),
+    "America/New_York": datetime(2027, 3, 13, 12, 0, tzinfo=ZoneInfo("America/New_York")),
+}
+
+
+class Chat:
+    """One user talking to the desk, with the clock pinned."""
+
+    def __init__(self, desk: AccountDesk, key: str, now: datetime) -> None:
+        self.desk = desk
+        self.ref = UserRef(key=key, language_hint="ru")
+        self.now = now
+
+    async def say(self, text: str) -> Reply:
+        replies = await self.desk.handle(self.ref, Inbound(text=text), self.now)
+        assert len(replies) == 1, replies
+        return replies[0]
+
+    async def press(self, payload: str) -> Reply:
+        replies = await self.desk.handle(self.ref, Inbound(button=payload), self.now)
+        assert len(replies) == 1, replies
+        return replies[0]
+
+
+def payloads(reply: Reply) -> list[str]:
+    return [b.payload for row in reply.buttons for b in row]
+
+
+def settings_for(tmp_path: Path, **extra: Any) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path, **extra)
+
+
+@pytest.fixture
+def keyed(tmp_path: Path) -> Settings:
+    return settings_for(tmp_path, credentials_keys=generate_key())
+
+
+def desk_for(database: Database, settings: Settings) -> tuple[AccountDesk, CalendarRegistry]:
+    registry = CalendarRegistry.from_settings(database, settings)
+    assistant = Assistant(database, settings, registry.calendar)
+    return AccountDesk(database, settings, assistant), registry
+
+
+@pytest.fixture
+def alice(radicale: RadicaleServer) -> Any:
+    """Alice's one, empty calendar on the server."""
+    return radicale.fresh_account("alice")
+
+
+async def everything_stored(database: Database) -> str:
+    """Every row of every table, as text: what a copy of the database would show."""
+    dump = []
+    async with database.session() as session:
+        for table in Base.metadata.sorted_tables:
+            dump += [str(tuple(row)) for row in await session.execute(select(table))]
+    return "\n".join(dump)
+
+
+@pytest.mark.parametrize("zone", sorted(DAYS_BEFORE_DST))
+async def test_connecting_radicale_then_a_new_event_lands_there(
+    database: Database, keyed: Settings, radicale: RadicaleServer, alice: Any, zone: str
+) -> None:
+    now = DAYS_BEFORE_DST[zone]
+    desk, registry = desk_for(database, keyed)
+    chat = Chat(desk, f"test:alice-{zone}", now)
+    record = await desk.user(chat.ref)
+    await UserRepository(database).update_settings(record.id, timezone=zone)
+
+    menu = await chat.say("/connect")
+    assert "Локальный календарь" in menu.text
+    offered = payloads(menu)
+    assert {"acct:conn:yandex", "acct:conn:icloud", "acct:conn:nextcloud"} <= set(offered)
+    assert {"acct:conn:fastmail", "acct:conn:other"} <= set(offered)
+    assert "acct:conn:google" not in offered  # no Google client configured here
+
+    assert "https://" in (await chat.press("acct:conn:other")).text
+    assert "логин" in (await chat.say(radicale.url)).text
+    asked = await chat.say("alice")
+    assert "Пароль приложения" in asked.text
+    assert "удалю" in asked.text
+    assert not asked.delete_inbound
+
+    connected = await chat.say(PASSWORDS["alice"])
+    assert connected.delete_inbound
+    assert PASSWORDS["alice"] not in connected.text
+    assert "Найдены календари" in connected.text
+    assert "Новые события будут попадать в" in connected.text
+    store = registry.store
+    assert store is not None
+    (account,) = await store.list(record.id)
+    assert account.label == "alice"
+    assert account.is_default
+    assert PASSWORDS["alice"] not in await everything_stored(database)
+
+    listed = await chat.say("/connect")
+    assert "CalDAV: alice @ 127.0.0.1 — сюда идут новые события" in listed.text
+
+    created = await chat.say("Запланируй встречу завтра в 10")
+    assert "Создал" in created.text
+    (stored,) = alice.events()
+    event = stored.icalendar_component
+    assert str(event["SUMMARY"]) == "Встреча"
+    start = event.decoded("DTSTART")
+    assert start == datetime(now.year, now.month, now.day + 1, 10, 0, tzinfo=ZoneInfo(zone))
+    assert event.decoded("DTEND") - start == timedelta(hours=1)
+    assert start.utcoffset() != now.utcoffset()  # the event is on the DST side of the change
+
+
+async def test_a_wrong_password_is_refused_and_nothing_is_stored(
+    database: Database, keyed: Settings, radicale: RadicaleServer, alice: Any
+) -> None:
+    desk, registry = desk_for(database, keyed)
+    chat = Chat(desk, "test:alice-wrong", DAYS_BEFORE_DST["Europe/Berlin"])
+    await chat.press("acct:conn:other")
+    await chat.say(radicale.url)
+    await chat.say("alice")
+    refused = await chat.say("not-the-password")
+    assert refused.delete_inbound
+    assert "не принял" in refused.text
+    assert "ничего не сохранено" in refused.text
+    record = await desk.user(chat.ref)
+    assert registry.store is not None
+    assert await registry.store.list(record.id) == []
+    assert "not-the-password" not in await everything_stored(database)
+    # The question is over: the next message is a request again.
+    assert "Создал" in (await chat.say("Запланируй обед завтра в 13")).text
+    assert alice.events() == []  # it went to the local calendar
+
+
+async def test_disconnecting_a_caldav_account_is_confirmed_and_not_undoable(
+    database: Database, keyed: Settings, radicale: RadicaleServer, alice: Any
+) -> None:
+    desk, registry = desk_for(database, keyed)
+    chat = Chat(desk, "test:alice-disconnect", DAYS_BEFORE_DST["America/New_York"])
+    assert "Подключённых календарей нет" in (await chat.say("/disconnect")).text
+    await chat.press("acct:conn:other")
+    await chat.say(radicale.url)
+    await chat.say("alice")
+    await chat.say(PASSWORDS["alice"])
+
+    listed = await chat.say("/disconnect")
+    (choice,) = payloads(listed)
+    question = await chat.press(choice)
+    assert "Отменить это нельзя" in question.text
+    assert payloads(question)[1] == "acct:disc-no"
+    assert "ничего не отключено" in (await chat.press("acct:disc-no")).text
+    done = await chat.press(payloads(question)[0])
+    assert "Отключено: CalDAV: alice" in done.text
+    assert "локальный календарь" in done.text
+    record = await desk.user(chat.ref)
+    assert registry.store is not None
+    assert await registry.store.list(record.id) == []
+    assert "уже не подключён" in (await chat.press(payloads(question)[0])).text
+    assert "Создал" in (await chat.say("Запланируй встречу завтра в 10")).text
+    assert alice.events() == []
+
+
+async def test_asking_in_words_goes_straight_to_the_preset(
+    database: Database, keyed: Settings
+) -> None:
+    desk, _ = desk_for(database, keyed)
+    chat = Chat(desk, "test:words", DAYS_BEFORE_DST["Europe/Berlin"])
+    asked = await chat.say("Подключи мой календарь в Яндексе")
+    assert "логин" in asked.text
+    assert "Yandex" in asked.text
+    password_question = await chat.say("anna@yandex.ru")
+    assert "id.yandex.ru" in password_question.text  # where to create the app password
+    assert "отменено" in (await chat.say("/cancel")).text
+    assert "Создал" in (await chat.say("Запланируй встречу завтра в 10")).text
+
+    menu = await chat.say("подключи календарь")
+    assert "acct:conn:other" in payloads(menu)
+    english = Chat(desk, "test:words-en", chat.now)
+    english.ref = UserRef(key="test:words-en", language_hint="en")
+    google = await english.say("connect my Google calendar")
+    assert "not set up" in google.text  # no Google client on this server
+
+
+async def test_a_bad_server_address_is_asked_again(database: Database, keyed: Settings) -> None:
+    desk, _ = desk_for(database, keyed)
+    chat = Chat(desk, "test:bad-address", DAYS_BEFORE_DST["Europe/Berlin"])
+    await chat.press("acct:conn:other")
+    assert "не похоже на адрес" in (await chat.say("my server")).text
+    assert "не похоже на адрес" in (await chat.say("ftp://files.example.org")).text
+    await chat.press("acct:conn:nextcloud")
+    assert "логин" in (await chat.say("cloud.example.org")).text
+
+
+@pytest.mark.parametrize(("hint", "expected"), [("ru", "администратору"), ("en", "administrator")])
+async def test_without_credentials_keys_connect_says_who_must_set_them(
+    database: Database, tmp_path: Path, hint: str, expected: str
+) -> None:
+    desk, _ = desk_for(database, settings_for(tmp_path))
+    ref = UserRef(key=f"test:nokeys-{hint}", language_hint=hint)  # type: ignore[arg-type]
+    now = DAYS_BEFORE_DST["Europe/Berlin"]
+    for text in ("/connect", "/disconnect"):
+        (reply,) = await desk.handle(ref, Inbound(text=text), now)
+        assert expected in reply.text
+        assert "CREDENTIALS_KEYS" in reply.text
+        assert "docs/calendars.md" in reply.text
+    (pressed,) = await desk.handle(ref, Inbound(button="acct:conn:yandex"), now)
+    assert "CREDENTIALS_KEYS" in pressed.text
