@@ -206,6 +206,26 @@ async def test_asking_in_words_goes_straight_to_the_preset(
     assert "not set up" in google.text  # no Google client on this server
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Connect with the Google team tomorrow at 10",
+        "Add lunch to my calendar tomorrow at 1pm",
+        "Подключи Петра к звонку завтра в 10",
+        "Отключи напоминание о встрече",
+    ],
+)
+async def test_requests_that_merely_mention_connecting_stay_requests(
+    database: Database, keyed: Settings, text: str
+) -> None:
+    desk, _ = desk_for(database, keyed)
+    chat = Chat(desk, "test:requests", DAYS_BEFORE_DST["Europe/Berlin"])
+    reply = await chat.say(text)
+    assert not any(p.startswith(("acct:conn:", "acct:disc:")) for p in payloads(reply))
+    assert "CalDAV" not in reply.text
+    assert "Google Calendar" not in reply.text
+
+
 async def test_a_bad_server_address_is_asked_again(database: Database, keyed: Settings) -> None:
     desk, _ = desk_for(database, keyed)
     chat = Chat(desk, "test:bad-address", DAYS_BEFORE_DST["Europe/Berlin"])

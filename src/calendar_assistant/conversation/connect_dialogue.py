@@ -39,16 +39,19 @@ _MAX_USERNAME = 255
 _MAX_PASSWORD = 1000
 _MAX_URL = 1000
 
+# Only a short message that starts with the verb and names a calendar: "connect with the
+# Google team tomorrow" or «подключи Петра к звонку» stay requests for the assistant.
+_CALENDAR_NOUN = r"(календар\w*|calendar\w*|caldav|icloud|nextcloud|fastmail)"
+_POLITE = r"^\s*(please\s+|пожалуйста,?\s+)?"
 _WANTS_CONNECT = re.compile(
-    r"\b(подключи\w*|подключить|connect)\b.*\b(календар\w*|calendar\w*|google|гугл\w*|"
-    r"caldav|yandex|яндекс\w*|icloud|nextcloud|fastmail)",
+    _POLITE + r"(подключи\w*|подключить|connect)\b.*\b" + _CALENDAR_NOUN,
     re.IGNORECASE,
 )
 _WANTS_DISCONNECT = re.compile(
-    r"\b(отключи\w*|отключить|disconnect)\b.*\b(календар\w*|calendar\w*|google|гугл\w*|"
-    r"caldav|yandex|яндекс\w*|icloud|nextcloud|fastmail)",
+    _POLITE + r"(отключи\w*|отключить|disconnect)\b.*\b" + _CALENDAR_NOUN,
     re.IGNORECASE,
 )
+_MAX_REQUEST_WORDS = 8
 _NAMED = {
     "google": "google",
     "гугл": "google",
@@ -80,7 +83,7 @@ class _Question:
 
 def connect_request(text: str) -> Literal["connect", "disconnect"] | None:
     """Whether a typed message asks to connect or disconnect a calendar («подключи календарь»)."""
-    if len(text) > 200:
+    if len(text) > 200 or len(text.split()) > _MAX_REQUEST_WORDS:
         return None
     if _WANTS_DISCONNECT.search(text):
         return "disconnect"
