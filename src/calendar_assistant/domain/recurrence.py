@@ -7,9 +7,11 @@ zone changes its offset. RRULE arithmetic itself is never written here: dateutil
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -38,6 +40,8 @@ _KNOWN_PARTS = {
 }
 _MAX_COUNT = 10_000
 MAX_OCCURRENCES = 100_000
+# Finite series up to this many occurrences keep them all in memory (see _finite_occurrences).
+_CACHED_SERIES_LENGTH = 500
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # How far a series is searched for its first occurrence when it is created: a rule with no
 # occurrence within this span is refused instead of being stored as an empty series.
@@ -146,6 +150,22 @@ def _rule(rule: str, start: datetime, tz: str) -> rrule:
     return parsed
 
 
+@functools.lru_cache(maxsize=256)
+def _finite_occurrences(rule: str, start: datetime, tz: str) -> tuple[datetime, ...] | None:
+    """Every occurrence, in order as dateutil gives them, of a series with COUNT or UNTIL
+    and at most _CACHED_SERIES_LENGTH of them; None for any other series.
+
+    Cached like the parse: a pure function of the series, which most reads of a window it
+    touches expand again (a COUNT rule cannot be fast-forwarded, so it is walked from its
+    start every time otherwise).
+    """
+    parts = _parts(rule)
+    if "COUNT" not in parts and "UNTIL" not in parts:
+        return None
+    found = tuple(itertools.islice(_rule(rule, start, tz), _CACHED_SERIES_LENGTH + 1))
+    return None if len(found) > _CACHED_SERIES_LENGTH else found
+
+
 def elapsed(start: datetime, end: datetime) -> timedelta:
     """Real time between two instants (Python subtracts wall clocks when zones are equal)."""
     return end.astimezone(UTC) - start.astimezone(UTC)
@@ -199,12 +219,18 @@ def occurrence_starts(
     """
     zone = ZoneInfo(tz)
     local_start = start.astimezone(zone)
-    parsed = _rule(rrule_text, local_start, tz)
-    parsed = _fast_forward(parsed, rrule_text, local_start, after)
+    # One hour of slack: a local time skipped by DST is reported after its wall-clock value.
+    floor = after.astimezone(zone) - timedelta(hours=1)
+    candidates: Iterable[datetime]
+    finite = _finite_occurrences(rrule_text, local_start, tz)
+    if finite is not None:  # what xafter(floor, inc=True) yields: the list is in order
+        candidates = finite[bisect.bisect_left(finite, floor) :]
+    else:
+        parsed = _fast_forward(_rule(rrule_text, local_start, tz), rrule_text, local_start, after)
+        candidates = parsed.xafter(floor, inc=True)
     excluded = {d.astimezone(UTC) for d in exdates}
     result: list[datetime] = []
-    # One hour of slack: a local time skipped by DST is reported after its wall-clock value.
-    for found in parsed.xafter(after.astimezone(zone) - timedelta(hours=1), inc=True):
+    for found in candidates:
         real = _normal(found, zone)
         if real >= before:
             break
