@@ -250,3 +250,27 @@ async def test_without_credentials_keys_connect_says_who_must_set_them(
         assert "docs/calendars.md" in reply.text
     (pressed,) = await desk.handle(ref, Inbound(button="acct:conn:yandex"), now)
     assert "CREDENTIALS_KEYS" in pressed.text
+
+
+async def test_a_late_password_is_deleted_and_not_used_then_questions_expire(
+    database: Database, keyed: Settings, radicale: RadicaleServer, alice: Any
+) -> None:
+    desk, registry = desk_for(database, keyed)
+    start = DAYS_BEFORE_DST["Europe/Berlin"]
+    chat = Chat(desk, "test:late", start)
+    await chat.press("acct:conn:other")
+    await chat.say(radicale.url)
+    await chat.say("alice")
+    chat.now = start + timedelta(minutes=30)  # past the question's 10 minutes
+    late = await chat.say(PASSWORDS["alice"])
+    assert late.delete_inbound
+    assert "устарел" in late.text
+    record = await desk.user(chat.ref)
+    assert registry.store is not None
+    assert await registry.store.list(record.id) == []
+
+    await chat.press("acct:conn:other")
+    chat.now += timedelta(minutes=11)  # an address question expires after 10 minutes
+    reply = await chat.say("Запланируй обед завтра в 13")
+    assert "Создал" in reply.text
+    assert not reply.delete_inbound

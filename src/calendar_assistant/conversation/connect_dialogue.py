@@ -35,6 +35,9 @@ log = structlog.get_logger(__name__)
 CONNECT_ACTIONS = ("conn:", "disc:", "disc-yes:", "disc-no")
 #: How long an unanswered CalDAV question stays open.
 QUESTION_LIFETIME = timedelta(minutes=10)
+#: A message sent this long after the password question is still taken for a password: it is
+#: deleted and not used (the question had expired), rather than read as a calendar request.
+PASSWORD_GRACE = timedelta(hours=1)
 _MAX_USERNAME = 255
 _MAX_PASSWORD = 1000
 _MAX_URL = 1000
@@ -122,10 +125,22 @@ class ConnectDialogue:
         question = self._questions.get(user_id)
         if question is None:
             return False
-        if now - question.asked_at > QUESTION_LIFETIME:
+        limit = PASSWORD_GRACE if question.step == "password" else QUESTION_LIFETIME
+        if now - question.asked_at > limit:
             del self._questions[user_id]
             return False
         return True
+
+    def _ask(self, user_id: int, question: _Question) -> None:
+        """Keep the open question; questions long unanswered by anyone are dropped meanwhile."""
+        stale = [
+            uid
+            for uid, q in self._questions.items()
+            if question.asked_at - q.asked_at > PASSWORD_GRACE
+        ]
+        for uid in stale:
+            del self._questions[uid]
+        self._questions[user_id] = question
 
     def cancel(self, user_id: int) -> bool:
         """Drop an open CalDAV question (/cancel); True when there was one."""
@@ -210,7 +225,18 @@ class ConnectDialogue:
         if question.step == "password":
             # Whatever happens next, the question is over and the message is deleted.
             del self._questions[user_id]
-            reply = await self._login(user_id, question, text)
+            if now - question.asked_at > QUESTION_LIFETIME:
+                reply = Reply(
+                    _t(
+                        lang,
+                        "Вопрос о пароле устарел, поэтому я удалил сообщение и ничего не "
+                        "сохранил. Начать заново: /connect",
+                        "The password question had expired, so I deleted the message and "
+                        "stored nothing. Start again: /connect",
+                    )
+                )
+            else:
+                reply = await self._login(user_id, question, text)
             return replace(reply, delete_inbound=True)
         if question.step == "host":
             return self._got_server(user_id, question, text, host=True, now=now)
@@ -225,9 +251,7 @@ class ConnectDialogue:
                     "The user name must be one line. Please send it again, or /cancel.",
                 )
             )
-        self._questions[user_id] = replace(
-            question, step="password", username=username, asked_at=now
-        )
+        self._ask(user_id, replace(question, step="password", username=username, asked_at=now))
         return Reply(self._password_question(question.preset, lang))
 
     async def disconnect_menu(self, user_id: int, lang: Lang) -> Reply:
@@ -284,7 +308,7 @@ class ConnectDialogue:
     def _start_caldav(self, user_id: int, lang: Lang, preset: str, now: datetime) -> Reply:
         cancel = _t(lang, " (или /cancel)", " (or /cancel)")
         if preset == "other":
-            self._questions[user_id] = _Question("url", None, lang, now)
+            self._ask(user_id, _Question("url", None, lang, now))
             return Reply(
                 _t(
                     lang,
@@ -297,7 +321,7 @@ class ConnectDialogue:
             return Reply(_t(lang, "Эта кнопка уже неактуальна.", "That button is no longer valid."))
         name = PRESETS[preset].name
         if "{host}" in PRESETS[preset].url:
-            self._questions[user_id] = _Question("host", preset, lang, now)
+            self._ask(user_id, _Question("host", preset, lang, now))
             return Reply(
                 _t(
                     lang,
@@ -306,7 +330,7 @@ class ConnectDialogue:
                 )
                 + cancel
             )
-        self._questions[user_id] = _Question("username", preset, lang, now, url=server_url(preset))
+        self._ask(user_id, _Question("username", preset, lang, now, url=server_url(preset)))
         return Reply(self._username_question(name, lang) + cancel)
 
     def _got_server(
@@ -329,7 +353,7 @@ class ConnectDialogue:
                     "https://dav.example.org/, or /cancel.",
                 )
             )
-        self._questions[user_id] = replace(question, step="username", url=url, asked_at=now)
+        self._ask(user_id, replace(question, step="username", url=url, asked_at=now))
         name = PRESETS[question.preset].name if question.preset else urlsplit(url).hostname or ""
         return Reply(self._username_question(name, lang))
 
