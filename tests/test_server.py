@@ -65,7 +65,11 @@ async def test_metrics_count_messages_by_channel_intent_and_outcome(
     said = await http.post("/api/chat", json={"text": "Запланируй встречу с командой завтра в 10"})
     assert said.status_code == 200
     body = (await http.get("/metrics")).text
-    assert 'assistant_messages_total{channel="web"' in body
+    assert (
+        'assistant_messages_total{channel="web",intent="create_event",outcome="created"} 1.0'
+        in body
+    )
+    assert "assistant_understanding_seconds_count 1.0" in body
     assert "assistant_handling_seconds_bucket" in body
     assert 'assistant_calendar_call_seconds_count{backend="local"' in body
 

@@ -8,6 +8,7 @@ question or the undo record, render the replies. `now` is always passed in.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -53,6 +54,11 @@ from calendar_assistant.conversation.user_reminders import UserReminders
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.observability.observation import (
+    note_outcome,
+    note_understanding,
+    outcome_label,
+)
 from calendar_assistant.replies.payloads import Answer, read_payload
 from calendar_assistant.replies.render import View, render
 from calendar_assistant.storage import (
@@ -218,6 +224,7 @@ class _Turn:
         if days is not None:
             await self._drop_pending()
             return [render(Invalid(Problem.BAD_DATE, days), self.view(lang))]
+        started = time.perf_counter()
         try:
             command = parse(
                 text,
@@ -228,6 +235,7 @@ class _Turn:
         except Exception:  # the grammar promises not to raise; if it does, never guess
             log.exception("parse_failed")
             command = Command(intent=Intent.UNKNOWN, lang=lang)
+        note_understanding(command.intent.value, time.perf_counter() - started)
         if command.intent is Intent.CANCEL:
             had = self.pending is not None
             await self._drop_pending()
@@ -354,6 +362,7 @@ class _Turn:
         outcome = await execute(command, self.ctx, resolution)
         if isinstance(outcome, WRITES):
             outcome = await self._record(outcome.undo, outcome)
+        note_outcome(command.intent.value, outcome_label(outcome))
         self._remember(outcome)
         stage = _stage_of(outcome)
         if stage is None:

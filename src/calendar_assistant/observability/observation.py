@@ -45,3 +45,9 @@ def note_outcome(intent: str, outcome: str) -> None:
     if seen is not None:
         seen.intent = intent
         seen.outcome = outcome
+
+
+def outcome_label(outcome: object) -> str:
+    """`NeedsConfirmation()` → `needs_confirmation`: a metric label per kind of outcome."""
+    name = type(outcome).__name__
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
