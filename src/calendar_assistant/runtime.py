@@ -21,6 +21,7 @@ from calendar_assistant.domain.language import Lang
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import EventRow
 from calendar_assistant.storage.users import UserRecord, UserRepository, UserSettings
+from calendar_assistant.understanding.router import Router
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +73,12 @@ class Runtime:
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Open the database (migrated to head), wire the assistant, and close it all at the end."""
     database = await Database.open(settings.resolved_database_url)
+    understanding = Router.from_settings(settings)  # the LLM only when a key is set
     try:
         # Local alone, or every connected account combined when CREDENTIALS_KEYS is set.
         calendar = CalendarRegistry.from_settings(database, settings).calendar
-        assistant = Assistant(database, settings, calendar)
+        assistant = Assistant(database, settings, calendar, understanding=understanding)
         yield Runtime(settings, database, assistant, UserRepository(database), calendar)
     finally:
+        await understanding.close()
         await database.close()

@@ -70,13 +70,20 @@ from calendar_assistant.storage import (
     UserRepository,
     UserSettings,
 )
-from calendar_assistant.understanding import complete, parse
+from calendar_assistant.understanding import complete
+from calendar_assistant.understanding.llm.lookups import CalendarLookups
+from calendar_assistant.understanding.router import Router, UserContext
 
 log = structlog.get_logger(__name__)
 
 # Characters that carry nothing a user meant: zero-width and direction marks, BOM.
 _INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")))
 _LANGUAGE_SAMPLE = 400
+#: Said when one message asked for several things and the first needs an answer first.
+_REST_LATER: dict[Lang, str] = {
+    "ru": "Остальное из этого сообщения сделаю, когда решим это: напишите его ещё раз.",
+    "en": "I'll do the rest of that message once this is settled: send it again.",
+}
 _SCOPES = {Answer.THIS: Scope.THIS, Answer.FOLLOWING: Scope.FOLLOWING, Answer.ALL: Scope.ALL}
 
 
@@ -104,8 +111,11 @@ class Assistant:
         database: Database,
         settings: Settings,
         calendars: Callable[[int], CalendarBackend],
+        understanding: Router | None = None,
     ) -> None:
         self.settings = settings
+        # Grammar first, the LLM for the long tail when configured (runtime builds it).
+        self.understanding = understanding if understanding is not None else Router()
         self.calendars = calendars
         self.users = UserRepository(database)
         self.states = DialogueStateRepository(database)
@@ -226,15 +236,22 @@ class _Turn:
             return [render(Invalid(Problem.BAD_DATE, days), self.view(lang))]
         started = time.perf_counter()
         try:
-            command = parse(
-                text,
-                now=self.now,
-                tz=self.profile.zone,
-                default_duration_minutes=self._default_minutes,
+            understood = await self.a.understanding.understand(
+                text, self._user_context(), self._lookups()
             )
-        except Exception:  # the grammar promises not to raise; if it does, never guess
+        except Exception:  # the router promises not to raise; if it does, never guess
             log.exception("parse_failed")
-            command = Command(intent=Intent.UNKNOWN, lang=lang)
+            understood = None
+        if understood is not None and understood.text is not None:
+            note_understanding(Intent.UNKNOWN.value, time.perf_counter() - started)
+            await self._drop_pending()  # the model answered in words: a question or a refusal
+            return [Reply(understood.text)]
+        commands = (
+            understood.commands
+            if understood is not None and understood.commands
+            else (Command(intent=Intent.UNKNOWN, lang=lang),)
+        )
+        command = commands[0]
         note_understanding(command.intent.value, time.perf_counter() - started)
         if command.intent is Intent.CANCEL:
             had = self.pending is not None
@@ -253,7 +270,38 @@ class _Turn:
             if self.last_event is not None:
                 resolution = Resolution(target=self.last_event)
         await self._drop_pending()
-        return await self._run(command, resolution, lang)
+        replies = await self._run(command, resolution, lang)
+        for extra in commands[1:]:  # several requests in one message (the LLM's), in order
+            if extra.intent in (Intent.CANCEL, Intent.UNDO, Intent.UNKNOWN):
+                continue
+            if self.stored is not None and "stage" in self.stored:
+                replies.append(Reply(_REST_LATER[lang]))  # a question waits: stop there
+                break
+            replies += await self._run(extra, Resolution(), lang)
+        self.a.understanding.remember(
+            str(self.profile.user_id), "assistant", "\n".join(r.text for r in replies)
+        )
+        return replies
+
+    def _user_context(self) -> UserContext:
+        return UserContext(
+            now=self.now,
+            tz=self.profile.zone,
+            default_duration_minutes=self._default_minutes,
+            working_hours=self.profile.working_hours,
+            working_days=self.profile.working_days,
+            user_key=str(self.profile.user_id),
+        )
+
+    def _lookups(self) -> CalendarLookups:
+        """What the LLM may read before acting: this user's calendar, read-only."""
+        return CalendarLookups(
+            self.ctx.calendar,
+            tz=self.profile.zone,
+            now=self.now,
+            working_hours=self.profile.working_hours,
+            working_days=self.profile.working_days,
+        )
 
     async def _typed_answer(self, pending: Pending, text: str, lang: Lang) -> list[Reply] | None:
         """The reply when `text` answers the pending question; None when it is a new request."""
