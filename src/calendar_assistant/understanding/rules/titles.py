@@ -94,7 +94,12 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
             i += 1
             continue
         end = longest_at(tokens, i, tuple(p for p in fillers if len(p) > 1))
-        if end is not None and not any(k in used for k in range(i, end)):
+        if (
+            end is not None
+            and not any(k in used for k in range(i, end))
+            and not _cuts_compound(tokens, i)
+            and not _cuts_compound(tokens, end)
+        ):
             i = end
             continue
         keep.append(i)
@@ -102,17 +107,60 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
     return Leftover(tuple(strip_edges(tokens, keep, cues)))
 
 
+def in_compound(tokens: list[Token], k: int) -> bool:
+    """True if token `k` is part of a hyphenated word typed without spaces: "stand-up",
+    "check-in", «онлайн-встреча». Such a word is one word of the title, never cut apart."""
+
+    def joined(a: int, b: int) -> bool:
+        return a >= 0 and b < len(tokens) and tokens[a].end == tokens[b].start
+
+    def hyphen(h: int) -> bool:
+        return (
+            0 < h < len(tokens) - 1
+            and tokens[h].norm == "-"
+            and tokens[h - 1].kind == "word"
+            and tokens[h + 1].kind == "word"
+            and joined(h - 1, h)
+            and joined(h, h + 1)
+        )
+
+    return hyphen(k) or hyphen(k - 1) or hyphen(k + 1)
+
+
+def _cuts_compound(tokens: list[Token], k: int) -> bool:
+    """True if a cut right before token `k` falls inside a hyphenated word."""
+    return (
+        0 < k < len(tokens)
+        and in_compound(tokens, k - 1)
+        and in_compound(tokens, k)
+        and (tokens[k - 1].end == tokens[k].start)
+    )
+
+
 def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
     edge = cues.phrases("edge") + cues.phrases("fillers")
     singles = tuple(p for p in edge if len(p) == 1)
-    while keep and (
-        (tokens[keep[0]].kind == "mark" and tokens[keep[0]].norm not in ("«", '"'))
-        or longest_at(tokens, keep[0], singles) is not None
+
+    def whole(pos: int) -> bool:  # a piece of a hyphenated word whose other pieces are kept
+        k = keep[pos]
+        return in_compound(tokens, k) and (k - 1 in keep or k + 1 in keep)
+
+    while (
+        keep
+        and not whole(0)
+        and (
+            (tokens[keep[0]].kind == "mark" and tokens[keep[0]].norm not in ("«", '"'))
+            or longest_at(tokens, keep[0], singles) is not None
+        )
     ):
         keep = keep[1:]
-    while keep and (
-        (tokens[keep[-1]].kind == "mark" and tokens[keep[-1]].norm not in ("»", '"'))
-        or longest_at(tokens, keep[-1], singles) is not None
+    while (
+        keep
+        and not whole(-1)
+        and (
+            (tokens[keep[-1]].kind == "mark" and tokens[keep[-1]].norm not in ("»", '"'))
+            or longest_at(tokens, keep[-1], singles) is not None
+        )
     ):
         keep = keep[:-1]
     # unbalanced quotes at the edges
@@ -185,6 +233,8 @@ def calendar_title(
         head: list[int] = []
         for k in indices:
             token = tokens[k]
+            if in_compound(tokens, k) and k + 1 in indices and in_compound(tokens, k + 1):
+                continue  # «онлайн-встречу»: only the last part of a compound inflects
             if token.norm in RU_PREPOSITIONS or token.kind != "word" or not is_cyrillic(token.norm):
                 break
             if "INFN" in grammemes(token.norm) or (
