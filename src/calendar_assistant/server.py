@@ -46,6 +46,7 @@ from calendar_assistant.reminders.scheduler import ReminderDelivery, ReminderSch
 from calendar_assistant.runtime import Runtime, open_runtime
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
+from calendar_assistant.understanding.llm.metrics import register_router_metrics
 
 log = structlog.get_logger(__name__)
 
@@ -145,6 +146,8 @@ def create_app(
         async with open_runtime(settings) as runtime:
             metrics = Metrics()
             runtime.assistant.calendars = metered(runtime.calendar, metrics)
+            # Where answers come from (grammar, LLM, fallback), LLM calls, tokens and time.
+            register_router_metrics(runtime.assistant.understanding.stats, metrics.registry)
             locks: UserLocks = (
                 RedisLocks(settings.redis_url) if settings.redis_url else InProcessLocks()
             )
