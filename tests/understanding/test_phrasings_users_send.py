@@ -33,3 +33,26 @@ NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MSK)
 def test_hyphenated_words_stay_whole_in_titles(text: str, title: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert (command.intent, command.title) == (Intent.CREATE_EVENT, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Hey, can you put a call with Jim on my calendar for 3pm Friday?", "Call with Jim"),
+        ("I'd like to schedule lunch with Ann tomorrow at 1pm", "Lunch with Ann"),
+        ("Could you please add a dentist appointment on Friday at 10?", "Dentist appointment"),
+        ("Please book a call with Jim tomorrow at 3pm, thanks", "Call with Jim"),
+        ("Hi! I want to schedule a demo on Monday at 11am", "Demo"),
+        ("Слушай, можешь добавить созвон завтра в 10", "Созвон"),
+        ("Будь добр, поставь обед завтра в 13", "Обед"),
+        ("Мне нужно добавить встречу с Анной завтра в 10", "Встреча с Анной"),
+        ("Хочу запланировать обед с Олегом в пятницу в 13", "Обед с Олегом"),
+        ("Поставь, пожалуйста, созвон с Ольгой на завтра в 15", "Созвон с Ольгой"),
+        ("Не могли бы вы добавить планёрку завтра в 9?", "Планёрка"),
+        ("Привет! Запланируй ужин в субботу в 19", "Ужин"),
+    ],
+)
+def test_politeness_and_openers_leave_the_title(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert (command.intent, command.title) == (Intent.CREATE_EVENT, title)
+    assert command.start is not None
