@@ -56,3 +56,48 @@ def test_politeness_and_openers_leave_the_title(text: str, title: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert (command.intent, command.title) == (Intent.CREATE_EVENT, title)
     assert command.start is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("How does tomorrow look?", 25),
+        ("How's Friday looking?", 27),
+        ("How is Monday?", 30),
+        ("How does the 3rd look?", 3),
+        ("Как у меня завтра?", 25),
+        ("Что по планам на пятницу?", 27),
+        ("Как там в среду?", 25),
+        ("Как у меня в понедельник?", 30),
+    ],
+)
+def test_how_a_day_looks_lists_it(text: str, day: int) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.LIST_EVENTS
+    assert command.range_start is not None
+    assert command.range_end is not None
+    assert command.range_start.day == day
+    assert (command.range_end - command.range_start).days == 1
+
+
+@pytest.mark.parametrize("text", ["How are you?", "How's it going?", "Как дела?", "Как ты?"])
+def test_how_without_a_time_is_not_a_list(text: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).intent is not Intent.LIST_EVENTS
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Do I have anything on the 1st?", (12, 1)),
+        ("What's on the 3rd?", (12, 3)),
+        ("Anything on the 30th?", (11, 30)),
+        ("Что у меня третьего?", (12, 3)),
+        ("Что у меня на 3-е?", (12, 3)),
+        ("Есть что-нибудь первого?", (12, 1)),
+    ],
+)
+def test_a_bare_ordinal_is_the_next_such_day(text: str, day: tuple[int, int]) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.LIST_EVENTS
+    assert command.range_start is not None
+    assert (command.range_start.month, command.range_start.day) == day

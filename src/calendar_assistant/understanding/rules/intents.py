@@ -97,9 +97,26 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
         return IntentCue(_INTENT_OF[key], span, 0.9 if position <= 2 else 0.75)
     if search is not None:
         return IntentCue(Intent.SEARCH_EVENTS, search, 0.75)
+    asked = _asks_how_a_day_looks(tokens, pieces, cues)
+    if asked is not None:
+        return IntentCue(Intent.LIST_EVENTS, asked, 0.85)
     if pieces and not _is_question(tokens, cues) and not _starts_with_a_request(tokens, used, cues):
         return IntentCue(Intent.CREATE_EVENT, None, 0.6)
     return IntentCue(Intent.UNKNOWN, None, 0.3)
+
+
+def _asks_how_a_day_looks(
+    tokens: list[Token], pieces: list[Piece], cues: Cues
+) -> tuple[int, int] | None:
+    """ "How does tomorrow look?", «Как у меня завтра?»: a "how is" opening asked of a time
+    (and nothing but that time) lists it; "How are you?" has no time and stays unknown."""
+    if not pieces or any(p.kind in (Kind.DURATION, Kind.INVALID) for p in pieces):
+        return None
+    first = next((k for k, t in enumerate(tokens) if t.kind != "mark"), None)
+    if first is None:
+        return None
+    end = longest_at(tokens, first, cues.phrases("how_is"))
+    return (first, end) if end is not None else None
 
 
 def _points_back(tokens: list[Token], cues: Cues) -> bool:
