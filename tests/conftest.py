@@ -26,6 +26,28 @@ from calendar_assistant.storage.database import Database
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
+# Outside services a developer may have configured in their shell: the suite must never reach
+# them (tests point the real client libraries at fake servers on loopback instead).
+_OUTSIDE_SERVICE_VARIABLES = (
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_WEBHOOK_URL",
+    "TELEGRAM_API_BASE_URL",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
+    "DATABASE_URL",
+    "REDIS_URL",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Drop outside-service settings from the environment before any test or subprocess."""
+    for name in _OUTSIDE_SERVICE_VARIABLES:
+        os.environ.pop(name, None)
+
 
 @pytest.fixture
 def moscow() -> ZoneInfo:
