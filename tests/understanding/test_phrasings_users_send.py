@@ -101,3 +101,82 @@ def test_a_bare_ordinal_is_the_next_such_day(text: str, day: tuple[int, int]) ->
     assert command.intent is Intent.LIST_EVENTS
     assert command.range_start is not None
     assert (command.range_start.month, command.range_start.day) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "start"),
+    [
+        ("Созвон завтра в 10 по Лондону", "Созвон", "2026-11-25T13:00:00+03:00"),
+        ("Встреча завтра в 16:00 по московскому времени", "Встреча", "2026-11-25T16:00:00+03:00"),
+        ("Демо в пятницу в 15:00 по Берлину", "Демо", "2026-11-27T17:00:00+03:00"),
+        (
+            "Созвон с Лондоном завтра в 10 по Лондону",
+            "Созвон с Лондоном",
+            "2026-11-25T13:00:00+03:00",
+        ),
+        ("Call with Bob at 4pm London time tomorrow", "Call with Bob", "2026-11-25T19:00:00+03:00"),
+        ("Call tomorrow at 9am ET", "Call", "2026-11-25T17:00:00+03:00"),
+        ("Standup tomorrow 10:00 UTC", "Standup", "2026-11-25T13:00:00+03:00"),
+        ("Demo on Friday at 3pm CET", "Demo", "2026-11-27T17:00:00+03:00"),
+        ("Sync tomorrow at 8am PT", "Sync", "2026-11-25T19:00:00+03:00"),
+    ],
+)
+def test_a_time_said_in_another_zone_is_converted(text: str, title: str, start: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.title == title
+    assert command.attendees == (("Bob",) if "Bob" in text else ())
+    assert command.start == datetime.fromisoformat(start)
+
+
+def test_a_zoned_range_converts_both_ends() -> None:
+    command = parse("Созвон завтра с 10 до 11:30 по Лондону", now=NOW, tz=MSK)
+    assert command.start == datetime(2026, 11, 25, 13, 0, tzinfo=MSK)
+    assert command.end == datetime(2026, 11, 25, 14, 30, tzinfo=MSK)
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "tz", "start"),
+    [
+        # New York springs forward on 2027-03-14, Berlin only on 03-28: 5 hours become 4
+        (
+            "Call on March 15 at 9am ET",
+            datetime(2027, 3, 10, 12, 0, tzinfo=BERLIN),
+            BERLIN,
+            datetime(2027, 3, 15, 14, 0, tzinfo=BERLIN),
+        ),
+        (
+            "Call on March 12 at 9am ET",
+            datetime(2027, 3, 10, 12, 0, tzinfo=BERLIN),
+            BERLIN,
+            datetime(2027, 3, 12, 15, 0, tzinfo=BERLIN),
+        ),
+        (
+            "Созвон 29 марта в 16:00 по Москве",
+            datetime(2027, 3, 20, 12, 0, tzinfo=NEW_YORK),
+            NEW_YORK,
+            datetime(2027, 3, 29, 9, 0, tzinfo=NEW_YORK),
+        ),
+        (
+            "Созвон 29 марта в 10 по Берлину",
+            datetime(2027, 3, 20, 12, 0, tzinfo=NEW_YORK),
+            NEW_YORK,
+            datetime(2027, 3, 29, 4, 0, tzinfo=NEW_YORK),
+        ),
+    ],
+)
+def test_zone_conversion_follows_each_zones_dst(
+    text: str, now: datetime, tz: ZoneInfo, start: datetime
+) -> None:
+    command = parse(text, now=now, tz=tz)
+    assert command.start == start
+    assert command.start is not None
+    assert command.start.utcoffset() == start.utcoffset()
+
+
+def test_without_a_time_a_city_stays_in_the_title() -> None:
+    command = parse("Поездка по Москве завтра", now=NOW, tz=MSK)
+    assert command.title == "Поездка по Москве"

@@ -323,7 +323,9 @@ def attendees(tokens: list[Token], indices: tuple[int, ...], lang: str) -> tuple
         if token.kind == "word" and token.raw[:1].isupper():
             if lang == "ru" and is_cyrillic(token.norm):
                 tags = grammemes(token.norm)
-                if not ({"Name", "Surn", "Patr"} & tags or "ablt" in tags):
+                # «с Лондоном» is a call with a city, not with a person
+                people = {"Name", "Surn", "Patr"} & tags
+                if ("Geox" in tags and not people) or not (people or "ablt" in tags):
                     inside = False
                     continue
                 names.append(nominative_name(token.raw))

@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece, Recurrence
 from calendar_assistant.understanding.timeexpr.vocabulary import Vocabulary, typo_lookup
+from calendar_assistant.understanding.timeexpr.zones import attach_zones
 from calendar_assistant.understanding.tokens import Token
 
 UNIT_SECONDS = {
@@ -132,7 +133,7 @@ class Grammar:
                 i = best.end
             else:
                 i += 1
-        return self._night_before(pieces)
+        return attach_zones(self.t, self._night_before(pieces), self.v.lang)
 
     def _night_before(self, pieces: list[Piece]) -> list[Piece]:
         """«в ночь на субботу» is the night that starts on Friday: the day named is the

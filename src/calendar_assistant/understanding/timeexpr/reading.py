@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
 
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece, Recurrence
+from calendar_assistant.understanding.timeexpr.zones import ZONE_KEY
 
 # SPEC §2: a part of the day alone, for a new event, and as a window.
 PART_POINT = {"morning": 9, "afternoon": 13, "evening": 19, "night": 22, "noon": 12}
@@ -91,6 +92,7 @@ class Reading:
     span: bool = False  # the period is a range of days said as such («с 20 по 30 декабря»)
     invalid: bool = False
     monthday: int | None = None
+    zone: ZoneInfo | None = None  # the clock was said in this zone («в 16:00 по Москве»)
 
     @property
     def empty(self) -> bool:
@@ -141,10 +143,12 @@ def combine(pieces: list[Piece]) -> Reading:
         elif p.kind == Kind.CLOCK and p.clock is not None:
             if r.clock is None or (weak_clock and not _weak(p)):
                 r.clock, weak_clock = p.clock, _weak(p)  # "for two … at 8pm": 8pm is the time
+                r.zone = _zone(p) or r.zone
             elif r.clock_end is None and p.prep in ("до", "по", "to", "till", "until"):
                 r.clock_end = p.clock
         elif p.kind == Kind.CLOCK_RANGE and r.clock is None:
             r.clock, r.clock_end = p.clock, p.clock_end
+            r.zone = _zone(p) or r.zone
         elif p.kind == Kind.INSTANT and r.instant is None:
             r.instant = p.instant
         elif p.kind == Kind.DURATION and r.duration_seconds is None:
@@ -190,6 +194,11 @@ def combine(pieces: list[Piece]) -> Reading:
     return r
 
 
+def _zone(p: Piece) -> ZoneInfo | None:
+    zone = p.extra.get(ZONE_KEY)
+    return zone if isinstance(zone, ZoneInfo) else None
+
+
 def _weak(p: Piece) -> bool:
     """A bare number after «на»/"for" is a time only when nothing better is said."""
     clock = p.clock
@@ -226,26 +235,30 @@ class Resolver:
             return self.first_occurrence(r, hm)
         if hm is None:
             return None
+        said_in = r.zone or self.tz  # «в 16:00 по Москве»: that wall clock, then ours
         if r.day is not None:
-            return local(r.day, hm[0], hm[1], self.tz)
+            return local(r.day, hm[0], hm[1], said_in).astimezone(self.tz)
         if r.period is not None and r.period[1] - r.period[0] == timedelta(days=1):
-            return local(r.period[0], hm[0], hm[1], self.tz)
-        candidate = local(self.today, hm[0], hm[1], self.tz)
+            return local(r.period[0], hm[0], hm[1], said_in).astimezone(self.tz)
+        today = self.now.astimezone(said_in).date()
+        candidate = local(today, hm[0], hm[1], said_in).astimezone(self.tz)
         if candidate <= self.now:
-            candidate = local(self.today + timedelta(days=1), hm[0], hm[1], self.tz)
-        return candidate
+            candidate = local(today + timedelta(days=1), hm[0], hm[1], said_in)
+        return candidate.astimezone(self.tz)
 
     def end(self, r: Reading, start: datetime, default_seconds: float) -> datetime:
         """The end of a new event starting at `start`: a stated end, duration, or the default."""
         if r.clock_end is not None and r.clock is not None:
+            said_in = r.zone or self.tz
+            there = start.astimezone(said_in)
             h, m = to_24h(r.clock_end, r.part)
-            sh = start.hour * 60 + start.minute
+            sh = there.hour * 60 + there.minute
             if h * 60 + m <= sh and h < 12:
                 h += 12
-            end = local(start.date(), h, m, self.tz)
+            end = local(there.date(), h, m, said_in)
             if end <= start:
-                end = local(start.date() + timedelta(days=1), h % 24, m, self.tz)
-            return end
+                end = local(there.date() + timedelta(days=1), h % 24, m, said_in)
+            return end.astimezone(self.tz)
         if r.end_bound is not None and r.end_bound.kind == Kind.CLOCK and r.end_bound.clock:
             h, m = to_24h(r.end_bound.clock, r.part)
             end = local(start.date(), h, m, self.tz)

@@ -1,0 +1,76 @@
+"""Times said in another zone: «в 16:00 по Москве», "at 4pm London time", "9am ET".
+
+The zone phrase (data/zones.toml) right after a time of day joins that piece, so its words
+never reach the title or the attendees, and the piece carries the zone for the resolver,
+which reads the wall clock there and converts it into the user's zone (zoneinfo).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
+from calendar_assistant.understanding.tokens import Token, tokenize
+
+ZONE_KEY = "zone"
+"""`Piece.extra` key holding the ZoneInfo a clock was said in."""
+
+_ZONED = (Kind.CLOCK, Kind.CLOCK_RANGE)
+_Phrase = tuple[Token, ...]
+
+
+@lru_cache(maxsize=2)
+def _phrases(lang: Lang) -> tuple[tuple[_Phrase, ZoneInfo], ...]:
+    raw = tomllib.loads(
+        resources.files("calendar_assistant.understanding.timeexpr")
+        .joinpath("data", "zones.toml")
+        .read_text(encoding="utf-8")
+    )
+    found: list[tuple[_Phrase, ZoneInfo]] = []
+    for section in ("any", lang):
+        for name, phrases in raw.get(section, {}).items():
+            zone = ZoneInfo(name)
+            found += [(tuple(tokenize(p)), zone) for p in phrases]
+    return tuple(found)
+
+
+def _same(token: Token, word: Token) -> bool:
+    return token.norm == word.norm or bool(token.lemmas & word.lemmas)
+
+
+def _zone_at(tokens: list[Token], i: int, lang: Lang) -> tuple[int, ZoneInfo] | None:
+    """The longest zone phrase starting at token `i`: (its end, the zone)."""
+    best: tuple[int, ZoneInfo] | None = None
+    for phrase, zone in _phrases(lang):
+        end = i + len(phrase)
+        if end > len(tokens) or (best is not None and end <= best[0]):
+            continue
+        if all(_same(tokens[i + k], word) for k, word in enumerate(phrase)):
+            if end < len(tokens) and tokens[end].kind == "word" and _joined(tokens, end - 1):
+                continue  # "z" of a longer word typed on: not the zone
+            best = (end, zone)
+    return best
+
+
+def _joined(tokens: list[Token], k: int) -> bool:
+    return k + 1 < len(tokens) and tokens[k].end == tokens[k + 1].start
+
+
+def attach_zones(tokens: list[Token], pieces: list[Piece], lang: Lang) -> list[Piece]:
+    """Pieces with a zone phrase after a time of day grown over it, the zone in `extra`."""
+    out: list[Piece] = []
+    for n, p in enumerate(pieces):
+        if p.kind in _ZONED and not (n + 1 < len(pieces) and pieces[n + 1].start == p.end):
+            found = _zone_at(tokens, p.end, lang)
+            if found is None and p.end < len(tokens) and tokens[p.end].norm in ("in", ","):
+                found = _zone_at(tokens, p.end + 1, lang)  # "4pm, London time"
+            limit = pieces[n + 1].start if n + 1 < len(pieces) else len(tokens)
+            if found is not None and found[0] <= limit:
+                p = replace(p, end=found[0], extra={**p.extra, ZONE_KEY: found[1]})
+        out.append(p)
+    return out
