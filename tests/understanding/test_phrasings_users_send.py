@@ -180,3 +180,33 @@ def test_zone_conversion_follows_each_zones_dst(
 def test_without_a_time_a_city_stays_in_the_title() -> None:
     command = parse("Поездка по Москве завтра", now=NOW, tz=MSK)
     assert command.title == "Поездка по Москве"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("What's on the week after next?", (12, 7), (12, 14)),
+        ("Что у меня на неделе после следующей?", (12, 7), (12, 14)),
+        ("What did I have the week before last?", (11, 9), (11, 16)),
+        ("Что было на позапрошлой неделе?", (11, 9), (11, 16)),
+        ("What's planned for the month after next?", (1, 1), (2, 1)),
+        ("Что было в позапрошлом месяце?", (9, 1), (10, 1)),
+        ("Какие планы на месяц после следующего?", (1, 1), (2, 1)),
+    ],
+)
+def test_periods_twice_removed(text: str, first: tuple[int, int], last: tuple[int, int]) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.LIST_EVENTS
+    assert command.range_start is not None
+    assert command.range_end is not None
+    assert (command.range_start.month, command.range_start.day) == first
+    assert (command.range_end.month, command.range_end.day) == last
+
+
+def test_week_after_next_across_dst_in_berlin() -> None:
+    now = datetime(2027, 3, 17, 9, 0, tzinfo=BERLIN)  # Wednesday; DST starts Sunday 03-28
+    command = parse("what's on the week after next", now=now, tz=BERLIN)
+    assert command.range_start == datetime(2027, 3, 29, tzinfo=BERLIN)
+    assert command.range_end == datetime(2027, 4, 5, tzinfo=BERLIN)
+    command = parse("что было на позапрошлой неделе", now=now, tz=BERLIN)
+    assert command.range_start == datetime(2027, 3, 1, tzinfo=BERLIN)

@@ -926,6 +926,18 @@ class Grammar:
         start = self.today + timedelta(days=step)
         return start, start + timedelta(days=1)
 
+    def _twice_removed(self, i: int) -> tuple[int, int] | None:
+        """(step, end) for "after next" (2) or "before last" (-2) at token `i`; in Russian
+        «после следующей» / «перед прошлой» (any gender)."""
+        first, second = self.tok(i), self.tok(i + 1)
+        if first is None or second is None:
+            return None
+        if first.is_("after", "после") and second.is_("next", "следующий"):
+            return 2, i + 2
+        if first.is_("before", "перед") and second.is_("last", "прошлый"):
+            return -2, i + 2
+        return None
+
     def _period(self, i: int) -> Piece | None:
         prep, j = self._prep(i, "on", "for", "at", "in")
         if not prep and self.norm(i) in ("during", "over", "within"):
@@ -937,15 +949,6 @@ class Grammar:
         t = self.tok(k)
         if t is None:
             return None
-        # "the week after next"
-        if (
-            not self.ru
-            and self.norm(k) == "week"
-            and self.norm(k + 1) == "after"
-            and self.norm(k + 2) == "next"
-        ):
-            start, end_day = self.period_of("week", 2)
-            return Piece(Kind.PERIOD, i, k + 3, prep=prep, day=start, day_end=end_day, grain="week")
         if not self.ru and self.norm(k) == "rest" and self.norm(k + 1) == "of":
             m = k + 2
             if self.norm(m) in ("the", "this"):
@@ -987,8 +990,26 @@ class Grammar:
                     )
         unit = self._period_unit(k)
         mine = not self.ru and self.norm(k - 1) in ("my", "the") and unit in ("week", "month")
-        if unit in ("week", "month", "year", "quarter") and (
-            modifier or mine or (self.ru and prep == "на" and unit == "week" and t.norm == "неделе")
+        if modifier is None and t.is_("позапрошлый"):  # «на позапрошлой неделе»
+            unit = self._period_unit(k + 1)
+            if unit is None:
+                return None
+            modifier, step, k = "last", -2, k + 1
+        if unit in ("week", "month", "year"):
+            twice = self._twice_removed(k + 1)
+            if twice is not None:  # "the week after next", «на неделе после следующей»
+                start, end_day = self.period_of(unit, twice[0])
+                return Piece(
+                    Kind.PERIOD, i, twice[1], prep=prep, day=start, day_end=end_day, grain=unit
+                )
+        if (
+            t is not None
+            and unit in ("week", "month", "year", "quarter")
+            and (
+                modifier
+                or mine
+                or (self.ru and prep == "на" and unit == "week" and t.norm == "неделе")
+            )
         ):
             start, end_day = self.period_of(unit, step)
             return Piece(Kind.PERIOD, i, k + 1, prep=prep, day=start, day_end=end_day, grain=unit)
