@@ -210,3 +210,43 @@ def test_week_after_next_across_dst_in_berlin() -> None:
     assert command.range_end == datetime(2027, 4, 5, tzinfo=BERLIN)
     command = parse("что было на позапрошлой неделе", now=now, tz=BERLIN)
     assert command.range_start == datetime(2027, 3, 1, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "location"),
+    [
+        ("Забронируй переговорку на пятницу в 11", "Переговорка", None),
+        ("Забронируй большую переговорку на пятницу в 11", "Большая переговорка", None),
+        ("Добавь демку завтра в 10", "Демка", None),
+        ("Закажи переговорку на завтра в 15", "Переговорка", None),
+        ("Зарезервируй корт на воскресенье в 10", "Корт", None),
+        (
+            "Закажи столик в ресторане на субботу в 8 вечера",
+            "Столик в ресторане",
+            "ресторане",
+        ),
+        (
+            "Забронируй столик в ресторане на субботу в 8 вечера",
+            "Столик в ресторане",
+            "ресторане",
+        ),
+        ("Order a table at Nobu for Friday 8pm", "Table", "Nobu"),
+        (
+            "Book a table at the restaurant on Saturday at 8pm",
+            "Table at the restaurant",
+            "the restaurant",
+        ),
+    ],
+)
+def test_the_object_booked_is_the_title(text: str, title: str, location: str | None) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert (command.title, command.location) == (title, location)
+    assert command.start is not None
+
+
+@pytest.mark.parametrize(
+    "text", ["Закажи пиццу на 7 вечера", "Order pizza at 7pm", "Закажи такси на 8 утра"]
+)
+def test_an_errand_is_still_not_an_event(text: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).intent is Intent.UNKNOWN

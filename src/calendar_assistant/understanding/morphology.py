@@ -83,6 +83,15 @@ def nominative_phrase(words: tuple[str, ...], case: str | None) -> tuple[str, ..
         if "ADJF" in tags or "PRTF" in tags:
             adjectives.append(i)
             continue
+        guess = _unknown_accusative(word, case) if parse is None else None
+        if guess is not None:  # «переговорку» (not in the dictionary) → «переговорка»
+            out[i] = _match_case(original, guess)
+            for j in adjectives:
+                adj = _pick(words[j].lower(), case)
+                form = adj.inflect({"nomn", "sing", "femn"}) if adj is not None else None
+                if form is not None:
+                    out[j] = _match_case(words[j], form.word)
+            return tuple(out)
         if parse is None or "NOUN" not in tags:
             return tuple(out)
         number = "plur" if "plur" in tags and "Pltm" not in tags else "sing"
@@ -101,6 +110,19 @@ def nominative_phrase(words: tuple[str, ...], case: str | None) -> tuple[str, ..
                 out[j] = _match_case(words[j], form.word)
         return tuple(out)
     return tuple(out)
+
+
+def _unknown_accusative(word: str, case: str | None) -> str | None:
+    """A word the dictionary lacks, said as an object («забронируй переговорку», «добавь
+    демку»): pymorphy3 only guesses its case, but «-у/-ю» of an object is the accusative of
+    a feminine «-а/-я» noun, so that is its nominative."""
+    if case != "accs" or len(word) < 4 or _analyzer().word_is_known(word):
+        return None
+    if word.endswith("у") and word[-2] not in "аеёиоуыэюя":
+        return word[:-1] + "а"
+    if word.endswith("ю") and word[-2] not in "аеёиоуыэюя":
+        return word[:-1] + "я"
+    return None
 
 
 @lru_cache(maxsize=16384)

@@ -182,6 +182,8 @@ def _create(msg: Message, cue: IntentCue) -> Command:
     if named is not None:  # «Создай встречу «Обсуждение бюджета»»: the quoted name is the title
         rest = Leftover(named)
     title_idx, place_idx = split_location(msg.tokens, rest.indices, msg.lang, msg.cues)
+    if place_idx and named is None and _booked(msg, title_idx, place_idx):
+        title_idx = rest.indices  # «Столик в ресторане»: what is booked is named with where
     title = _title(msg, title_idx, _object_case(cue))
     met = _meeting(msg, cue, title_idx)
     if met is not None:
@@ -240,6 +242,18 @@ def _create(msg: Message, cue: IntentCue) -> Command:
         attendees=attendees(msg.tokens, title_idx, msg.lang),
         missing=tuple(dict.fromkeys(missing)),
         confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _booked(msg: Message, indices: tuple[int, ...], place: tuple[int, ...]) -> bool:
+    """The title is a thing reserved (a table, a court) at a kind of place («столик в
+    ресторане»), which the title keeps; a named venue ("a table at Nobu") is the location."""
+    bookable = msg.cues.phrases("bookables")
+    named_venue = any(msg.tokens[k].raw[:1].isupper() for k in place)
+    return (
+        bool(indices)
+        and not named_venue
+        and longest_at(msg.tokens, indices[0], bookable) is not None
     )
 
 

@@ -97,12 +97,32 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
         return IntentCue(_INTENT_OF[key], span, 0.9 if position <= 2 else 0.75)
     if search is not None:
         return IntentCue(Intent.SEARCH_EVENTS, search, 0.75)
+    booking = _books_a_place(tokens, used, cues)
+    if pieces and booking is not None:
+        return IntentCue(Intent.CREATE_EVENT, booking, 0.8)
     asked = _asks_how_a_day_looks(tokens, pieces, cues)
     if asked is not None:
         return IntentCue(Intent.LIST_EVENTS, asked, 0.85)
     if pieces and not _is_question(tokens, cues) and not _starts_with_a_request(tokens, used, cues):
         return IntentCue(Intent.CREATE_EVENT, None, 0.6)
     return IntentCue(Intent.UNKNOWN, None, 0.3)
+
+
+def _books_a_place(
+    tokens: list[Token], used: frozenset[int], cues: Cues
+) -> tuple[int, int] | None:
+    """«Закажи столик в ресторане на субботу», "order a table for Friday 8pm": the verb's
+    span when the first words are a booking verb and (after an article) a thing reserved."""
+    first = next((k for k, t in enumerate(tokens) if t.kind == "word" and k not in used), None)
+    if first is None:
+        return None
+    end = longest_at(tokens, first, cues.phrases("booking_verbs"))
+    if end is None:
+        return None
+    k = end
+    while k < len(tokens) and tokens[k].norm in ("a", "an", "the", "us", "me", "нам", "мне"):
+        k += 1
+    return (first, end) if longest_at(tokens, k, cues.phrases("bookables")) is not None else None
 
 
 def _asks_how_a_day_looks(
