@@ -43,12 +43,12 @@ from calendar_assistant.calendars.caldav.series import (
     new_event,
     require_aware,
     updated,
-    zone_of,
 )
 from calendar_assistant.calendars.local import DuplicateEvent
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.free_slots import merge_busy
 from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.domain.series_edits import zone_of
 
 T = TypeVar("T")
 _log = structlog.get_logger(__name__)

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Component, vRecur
 from icalendar import Event as VEvent
 
-from calendar_assistant.calendars.caldav.series import Series, zone_of
+from calendar_assistant.calendars.caldav.series import Series
 from calendar_assistant.domain.events import Event
+from calendar_assistant.domain.series_edits import zone_of
 
 PRODID = "-//calendar-assistant//caldav//EN"
 ZONE_PROPERTY = "X-CALENDAR-ASSISTANT-TIMEZONE"

@@ -11,15 +11,23 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
-from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from calendar_assistant.calendars.base import EventNotFound
 from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
-
-T = TypeVar("T")
+from calendar_assistant.domain.series_edits import (
+    carried_override,
+    from_wall,
+    is_midnight,
+    moved_series,
+    plain_occurrence,
+    shifted,
+    wall,
+    wall_delta,
+    zone_of,
+)
 
 MAX_TITLE_CHARS = 1000
 MAX_TEXT_CHARS = 10_000
@@ -64,13 +72,6 @@ class Change:
     split_off: Series | None = None
 
 
-def zone_of(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name)") from error
-
-
 def require_aware(value: datetime, what: str) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"{what} must be timezone-aware")
@@ -101,7 +102,7 @@ def new_event(new: NewEvent, calendar_id: str, *, canonical_rrule: bool = True) 
     if new.id is not None and not (0 < len(new.id) <= 255 and new.id.isprintable()):
         raise ValueError("an event id is 1 to 255 printable characters")
     start, end = new.start.astimezone(zone), new.end.astimezone(zone)
-    if new.all_day and not (_is_midnight(start, zone) and _is_midnight(end, zone)):
+    if new.all_day and not (is_midnight(start, zone) and is_midnight(end, zone)):
         raise ValueError("an all-day event starts and ends at local midnight")
     rule = None
     if new.rrule is not None:
@@ -136,8 +137,8 @@ def apply_patch(event: Event, patch: EventPatch) -> Event:
         start = require_aware(patch.start, "start").astimezone(zone)
     if patch.end is not None:
         end = require_aware(patch.end, "end").astimezone(zone)
-    elif event.all_day and patch.start is not None and _is_midnight(start, zone):
-        end = _from_wall(_wall(start, zone) + timedelta(days=_days(event, zone)), zone)
+    elif event.all_day and patch.start is not None and is_midnight(start, zone):
+        end = from_wall(wall(start, zone) + timedelta(days=_days(event, zone)), zone)
     else:
         end = recurrence.plus_elapsed(start, recurrence.elapsed(event.start, event.end))
     if end <= start:
@@ -152,7 +153,7 @@ def apply_patch(event: Event, patch: EventPatch) -> Event:
         title=title,
         start=start,
         end=end,
-        all_day=event.all_day and _is_midnight(start, zone) and _is_midnight(end, zone),
+        all_day=event.all_day and is_midnight(start, zone) and is_midnight(end, zone),
         location=(
             event.location
             if patch.location is None
@@ -259,14 +260,15 @@ def _update_all(series: Series, patch: EventPatch, occurrence: datetime | None) 
     if occurrence is not None:
         _require_occurrence(series, _utc(occurrence))
         reference = plain_occurrence(master, occurrence)
-    moved = _series_moved(master, reference, patch, master.start)
-    delta = _wall_delta(reference, apply_patch(reference, patch))
+    edited = apply_patch(reference, patch)
+    moved = moved_series(master, reference, edited, master.start, retimed=_retimes(patch))
+    delta = wall_delta(reference, edited)
     new_master = dataclasses.replace(
         moved,
         version=master.version + 1,
-        exdates=tuple(_shift(d, delta, master.timezone) for d in master.exdates),
+        exdates=tuple(shifted(d, delta, master.timezone) for d in master.exdates),
     )
-    overrides = tuple(_carry(o, master, new_master, delta) for o in series.overrides)
+    overrides = tuple(carried_override(o, master, new_master, delta) for o in series.overrides)
     return Change(Series(new_master, overrides), new_master)
 
 
@@ -277,21 +279,24 @@ def _split(series: Series, patch: EventPatch, occurrence: datetime) -> Change:
     _require_occurrence(series, cut)
     reference = plain_occurrence(master, occurrence)
     rule = master.rrule
-    if "COUNT=" in rule:
+    total = recurrence.count_of(rule)
+    if total is not None:
         before = recurrence.count_before(master.start, rule, master.timezone, cut)
-        total = int(rule.split("COUNT=")[1].split(";")[0])
         rule = recurrence.with_count(rule, max(1, total - before))
     tail = dataclasses.replace(master, start=reference.start, end=reference.end, rrule=rule)
-    moved = _series_moved(tail, reference, patch, reference.start)
-    delta = _wall_delta(reference, apply_patch(reference, patch))
+    edited = apply_patch(reference, patch)
+    moved = moved_series(tail, reference, edited, reference.start, retimed=_retimes(patch))
+    delta = wall_delta(reference, edited)
     new_master = dataclasses.replace(
         moved,
         id=str(uuid.uuid4()),
         version=1,
-        exdates=tuple(_shift(d, delta, master.timezone) for d in master.exdates if _utc(d) > cut),
+        exdates=tuple(shifted(d, delta, master.timezone) for d in master.exdates if _utc(d) > cut),
     )
     carried = tuple(
-        dataclasses.replace(_carry(o, master, new_master, delta), id=new_master.id, version=1)
+        dataclasses.replace(
+            carried_override(o, master, new_master, delta), id=new_master.id, version=1
+        )
         for o in series.overrides
         if _rid(o) >= cut
     )
@@ -303,40 +308,6 @@ def _split(series: Series, patch: EventPatch, occurrence: datetime) -> Change:
     )
     kept = tuple(o for o in series.overrides if _rid(o) < cut)
     return Change(Series(head, kept), new_master, Series(new_master, carried))
-
-
-def _series_moved(
-    series: Event, reference: Event, patch: EventPatch, series_start: datetime
-) -> Event:
-    """The series with the patch applied as it applies to `reference` (one occurrence)."""
-    assert series.rrule is not None
-    zone = zone_of(series.timezone)
-    after = apply_patch(reference, patch)
-    delta = _wall_delta(reference, after)
-    start = _from_wall(_wall(series_start, zone) + delta, zone)
-    if patch.start is not None or patch.end is not None:
-        all_day = after.all_day
-        length = recurrence.elapsed(after.start, after.end)
-    else:
-        all_day = series.all_day
-        length = recurrence.elapsed(series.start, series.end)
-    if all_day:
-        days = max(1, round(length / timedelta(days=1)))
-        end = _from_wall(_wall(start, zone) + timedelta(days=days), zone)
-    else:
-        end = recurrence.plus_elapsed(start, length)
-    days_moved = (_wall(start, zone).date() - _wall(series_start, zone).date()).days
-    return dataclasses.replace(
-        after,
-        id=series.id,
-        start=start,
-        end=end,
-        all_day=all_day,
-        rrule=recurrence.shift_weekdays(series.rrule, days_moved),
-        exdates=series.exdates,
-        recurrence_id=None,
-        version=series.version,
-    )
 
 
 def _require_occurrence(series: Series, cut: datetime) -> Event | None:
@@ -355,49 +326,11 @@ def _require_occurrence(series: Series, cut: datetime) -> Event | None:
     return None
 
 
-def plain_occurrence(master: Event, original: datetime) -> Event:
-    """The plain occurrence of `master` starting at `original`."""
-    zone = zone_of(master.timezone)
-    begin = original.astimezone(zone)
-    if master.all_day:
-        finish = _from_wall(_wall(begin, zone) + timedelta(days=_days(master, zone)), zone)
-    else:
-        finish = recurrence.plus_elapsed(begin, recurrence.elapsed(master.start, master.end))
-    return dataclasses.replace(master, start=begin, end=finish, recurrence_id=begin)
-
-
-def pick(mine: T, before: T, after: T) -> T:
-    """A field an override shared with its old series follows the series; its own stays."""
-    return after if mine == before else mine
-
-
-def _carry(override: Event, old: Event, new: Event, delta: timedelta) -> Event:
-    """An override after its series changed: its occurrence id moves with the series, and
-    fields it shared with the old series take the new series' values."""
-    assert override.recurrence_id is not None
-    rid = _shift(override.recurrence_id, delta, override.timezone)
-    start, end = override.start, override.end
-    if start == override.recurrence_id:
-        own = recurrence.elapsed(override.start, override.end)
-        if own == recurrence.elapsed(old.start, old.end):
-            own = recurrence.elapsed(new.start, new.end)
-        start, end = rid, recurrence.plus_elapsed(rid, own)
-
-    return dataclasses.replace(
-        override,
-        start=start,
-        end=end,
-        recurrence_id=rid,
-        title=pick(override.title, old.title, new.title),
-        location=pick(override.location, old.location, new.location),
-        description=pick(override.description, old.description, new.description),
-        attendees=pick(override.attendees, old.attendees, new.attendees),
-        reminders=pick(override.reminders, old.reminders, new.reminders),
-        version=new.version,
-    )
-
-
 # ---------------------------------------------------------------- wall clock
+
+
+def _retimes(patch: EventPatch) -> bool:
+    return patch.start is not None or patch.end is not None
 
 
 def _utc(value: datetime) -> datetime:
@@ -409,37 +342,14 @@ def _rid(override: Event) -> datetime:
     return _utc(override.recurrence_id)
 
 
-def _is_midnight(value: datetime, zone: ZoneInfo) -> bool:
-    return value.astimezone(zone).time() == time(0)
-
-
-def _wall(value: datetime, zone: ZoneInfo) -> datetime:
-    """Naive local wall-clock time, for shifting a series without changing its clock time."""
-    return value.astimezone(zone).replace(tzinfo=None)
-
-
-def _from_wall(wall: datetime, zone: ZoneInfo) -> datetime:
-    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
-
-
 def _days(event: Event, zone: ZoneInfo) -> int:
-    return max(1, (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days)
+    return max(1, (wall(event.end, zone).date() - wall(event.start, zone).date()).days)
 
 
 def _length_from(
     first: datetime, start: datetime, end: datetime, zone: ZoneInfo, all_day: bool
 ) -> datetime:
     if all_day:
-        days = (_wall(end, zone).date() - _wall(start, zone).date()).days
-        return _from_wall(_wall(first, zone) + timedelta(days=days), zone)
+        days = (wall(end, zone).date() - wall(start, zone).date()).days
+        return from_wall(wall(first, zone) + timedelta(days=days), zone)
     return recurrence.plus_elapsed(first, recurrence.elapsed(start, end))
-
-
-def _wall_delta(before: Event, after: Event) -> timedelta:
-    zone = zone_of(before.timezone)
-    return _wall(after.start, zone) - _wall(before.start, zone)
-
-
-def _shift(value: datetime, delta: timedelta, tz: str) -> datetime:
-    zone = zone_of(tz)
-    return _from_wall(_wall(value, zone) + delta, zone)

@@ -29,10 +29,8 @@ from calendar_assistant.calendars.caldav.series import (
     deleted,
     from_snapshot,
     new_event,
-    plain_occurrence,
     require_aware,
     updated,
-    zone_of,
 )
 from calendar_assistant.calendars.google.api import GoogleApi
 from calendar_assistant.calendars.google.mapping import (
@@ -47,6 +45,7 @@ from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.free_slots import merge_busy
 from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.domain.series_edits import plain_occurrence, zone_of
 
 _PAGE = 2500
 

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from calendar_assistant.calendars.caldav.series import zone_of
 from calendar_assistant.domain.events import Event
+from calendar_assistant.domain.series_edits import zone_of
 
 VERSION_KEY = "calendarAssistantVersion"
 ZONE_KEY = "calendarAssistantZone"

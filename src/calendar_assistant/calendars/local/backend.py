@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,6 +37,17 @@ from calendar_assistant.calendars.base import (
 from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.domain.series_edits import (
+    carried_override,
+    from_wall,
+    is_midnight,
+    moved_series,
+    plain_occurrence,
+    shifted,
+    wall,
+    wall_delta,
+    zone_of,
+)
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import EventRow, UTCDateTime
 
@@ -55,13 +66,6 @@ class DuplicateEvent(CalendarError):
     def __init__(self, event_id: str) -> None:
         super().__init__(f"an event with id {event_id!r} exists already")
         self.event_id = event_id
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name)") from error
 
 
 def _aware(value: datetime, what: str) -> datetime:
@@ -91,19 +95,6 @@ def _in_years(value: datetime) -> datetime:
     return value
 
 
-def _is_midnight(value: datetime, zone: ZoneInfo) -> bool:
-    return value.astimezone(zone).time() == time(0)
-
-
-def _wall(value: datetime, zone: ZoneInfo) -> datetime:
-    """Naive local wall-clock time, for shifting a series without changing its clock time."""
-    return value.astimezone(zone).replace(tzinfo=None)
-
-
-def _from_wall(wall: datetime, zone: ZoneInfo) -> datetime:
-    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
-
-
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
@@ -125,9 +116,9 @@ def _span_end(event: Event) -> datetime | None:
     if last is None:
         return None
     if event.all_day:
-        zone = _zone(event.timezone)
-        days = (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days
-        return _from_wall(_wall(last, zone) + timedelta(days=max(1, days)), zone)
+        zone = zone_of(event.timezone)
+        days = (wall(event.end, zone).date() - wall(event.start, zone).date()).days
+        return from_wall(wall(last, zone) + timedelta(days=max(1, days)), zone)
     return recurrence.plus_elapsed(last, recurrence.elapsed(event.start, event.end))
 
 
@@ -396,7 +387,7 @@ class LocalCalendar:
 
     async def create_event(self, new: NewEvent) -> Event:
         """Store a new event; a series starts at its first occurrence on or after `start`."""
-        zone = _zone(new.timezone)
+        zone = zone_of(new.timezone)
         title = _clean_text(new.title, "title", MAX_TITLE_CHARS)
         if title is None:
             raise ValueError("an event needs a title")
@@ -404,7 +395,7 @@ class LocalCalendar:
             raise ValueError("an event id is 1 to 255 characters")
         start = _in_years(new.start).astimezone(zone)
         end = _in_years(new.end).astimezone(zone)
-        if new.all_day and not (_is_midnight(start, zone) and _is_midnight(end, zone)):
+        if new.all_day and not (is_midnight(start, zone) and is_midnight(end, zone)):
             raise ValueError("an all-day event starts and ends at local midnight")
         rule = None
         if new.rrule is not None:
@@ -551,7 +542,7 @@ class LocalCalendar:
         occurrence: datetime,
     ) -> Event:
         existing, original = self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
-        base = self._event(existing) if existing is not None else self._occurrence(master, original)
+        base = self._event(existing) if existing is not None else plain_occurrence(master, original)
         changed = _apply(base, patch)
         changed = dataclasses.replace(changed, version=master.version + 1)
         if existing is not None:
@@ -575,16 +566,17 @@ class LocalCalendar:
         reference = master
         if occurrence is not None:
             _, original = self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
-            reference = self._occurrence(master, original)
-        moved = self._series_moved(master, reference, patch, master.start)
+            reference = plain_occurrence(master, original)
+        edited = _apply(reference, patch)
+        moved = moved_series(master, reference, edited, master.start, retimed=_retimes(patch))
         assert moved.rrule is not None
         updated = dataclasses.replace(moved, version=master.version + 1)
-        delta = _wall_delta(reference, _apply(reference, patch))
-        exdates = tuple(_shift(d, delta, updated.timezone) for d in master.exdates)
+        delta = wall_delta(reference, edited)
+        exdates = tuple(shifted(d, delta, updated.timezone) for d in master.exdates)
         updated = dataclasses.replace(updated, exdates=exdates)
         self._write(row, updated)
         for override in overrides:
-            self._write(override, _carry(self._event(override), master, updated, delta))
+            self._write(override, carried_override(self._event(override), master, updated, delta))
         return updated
 
     async def _split(
@@ -598,21 +590,24 @@ class LocalCalendar:
     ) -> Event:
         assert master.rrule is not None
         _, cut = self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
-        reference = self._occurrence(master, cut)
+        reference = plain_occurrence(master, cut)
         rule = master.rrule
         total = recurrence.count_of(rule)
         if total is not None:
             before = recurrence.count_before(master.start, rule, master.timezone, cut)
             rule = recurrence.with_count(rule, max(1, total - before))
         tail = dataclasses.replace(master, start=reference.start, end=reference.end, rrule=rule)
-        moved = self._series_moved(tail, reference, patch, reference.start)
-        delta = _wall_delta(reference, _apply(reference, patch))
+        edited = _apply(reference, patch)
+        moved = moved_series(tail, reference, edited, reference.start, retimed=_retimes(patch))
+        delta = wall_delta(reference, edited)
         new_series = dataclasses.replace(
             moved,
             id=str(uuid.uuid4()),
             version=1,
             exdates=tuple(
-                _shift(d, delta, master.timezone) for d in master.exdates if d.astimezone(UTC) > cut
+                shifted(d, delta, master.timezone)
+                for d in master.exdates
+                if d.astimezone(UTC) > cut
             ),
         )
         session.add(self._row(new_series))
@@ -620,7 +615,7 @@ class LocalCalendar:
             rid = override.recurrence_id_utc
             assert rid is not None
             if rid >= cut:
-                carried = _carry(self._event(override), master, new_series, delta)
+                carried = carried_override(self._event(override), master, new_series, delta)
                 self._write(override, dataclasses.replace(carried, id=new_series.id, version=1))
         self._write(
             row,
@@ -632,39 +627,6 @@ class LocalCalendar:
             ),
         )
         return new_series
-
-    def _series_moved(
-        self, series: Event, reference: Event, patch: EventPatch, series_start: datetime
-    ) -> Event:
-        """The series with the patch applied as it applies to `reference` (one occurrence)."""
-        assert series.rrule is not None
-        zone = _zone(series.timezone)
-        after = _apply(reference, patch)
-        delta = _wall_delta(reference, after)
-        start = _from_wall(_wall(series_start, zone) + delta, zone)
-        if patch.start is not None or patch.end is not None:
-            all_day = after.all_day
-            length = recurrence.elapsed(after.start, after.end)
-        else:
-            all_day = series.all_day
-            length = recurrence.elapsed(series.start, series.end)
-        if all_day:
-            days = max(1, round(length / timedelta(days=1)))
-            end = _from_wall(_wall(start, zone) + timedelta(days=days), zone)
-        else:
-            end = recurrence.plus_elapsed(start, length)
-        rule = recurrence.follow_start(series.rrule, series_start, start, series.timezone)
-        return dataclasses.replace(
-            after,
-            id=series.id,
-            start=start,
-            end=end,
-            all_day=all_day,
-            rrule=rule,
-            exdates=series.exdates,
-            recurrence_id=None,
-            version=series.version,
-        )
 
     def _require_occurrence(
         self, master: Event, rows: Sequence[EventRow], cut: datetime
@@ -680,7 +642,7 @@ class LocalCalendar:
         assert master.rrule is not None
         excluded = {d.astimezone(UTC) for d in master.exdates}
         if cut not in excluded and recurrence.is_occurrence(
-            master.start, master.rrule, master.timezone, cut.astimezone(_zone(master.timezone))
+            master.start, master.rrule, master.timezone, cut.astimezone(zone_of(master.timezone))
         ):
             return None, cut
         for r in rows:
@@ -688,23 +650,12 @@ class LocalCalendar:
                 return r, r.recurrence_id_utc
         raise EventNotFound(f"{master.id} at {cut.isoformat()}")
 
-    def _occurrence(self, master: Event, original: datetime) -> Event:
-        """The plain (not overridden) occurrence of `master` starting at `original`."""
-        zone = _zone(master.timezone)
-        begin = original.astimezone(zone)
-        if master.all_day:
-            days = (_wall(master.end, zone).date() - _wall(master.start, zone).date()).days
-            finish = _from_wall(_wall(begin, zone) + timedelta(days=max(1, days)), zone)
-        else:
-            finish = recurrence.plus_elapsed(begin, recurrence.elapsed(master.start, master.end))
-        return dataclasses.replace(master, start=begin, end=finish, recurrence_id=begin)
-
     def _moved(
         self, start: datetime, end: datetime, first: datetime, zone: ZoneInfo, all_day: bool
     ) -> tuple[datetime, datetime]:
         if all_day:
-            days = (_wall(end, zone).date() - _wall(start, zone).date()).days
-            return first, _from_wall(_wall(first, zone) + timedelta(days=days), zone)
+            days = (wall(end, zone).date() - wall(start, zone).date()).days
+            return first, from_wall(wall(first, zone) + timedelta(days=days), zone)
         return first, recurrence.plus_elapsed(first, recurrence.elapsed(start, end))
 
     # ----------------------------------------------------------------- rows
@@ -762,7 +713,7 @@ class LocalCalendar:
 
     def _event(self, row: Any, *, version: int | None = None) -> Event:
         """An Event from an ORM row or a Core row (both have the columns as attributes)."""
-        zone = _zone(row.timezone)
+        zone = zone_of(row.timezone)
         return Event(
             id=row.event_id,
             title=row.title,
@@ -789,7 +740,7 @@ class LocalCalendar:
         return row
 
     def _write(self, row: EventRow, event: Event) -> None:
-        _zone(event.timezone)
+        zone_of(event.timezone)
         row.event_id = event.id
         row.recurrence_id_utc = event.recurrence_id
         row.calendar_id = self._calendar_id
@@ -841,21 +792,21 @@ def _reminders(values: Sequence[int]) -> tuple[int, ...]:
 
 def _apply(event: Event, patch: EventPatch) -> Event:
     """`event` with the patch's fields set; a new start alone keeps the length."""
-    zone = _zone(event.timezone)
+    zone = zone_of(event.timezone)
     if patch.start is None:
         start = event.start
     else:
         start = _in_years(_aware(patch.start, "start")).astimezone(zone)
     if patch.end is not None:
         end = _in_years(_aware(patch.end, "end")).astimezone(zone)
-    elif event.all_day and patch.start is not None and _is_midnight(start, zone):
-        days = (_wall(event.end, zone).date() - _wall(event.start, zone).date()).days
-        end = _from_wall(_wall(start, zone) + timedelta(days=max(1, days)), zone)
+    elif event.all_day and patch.start is not None and is_midnight(start, zone):
+        days = (wall(event.end, zone).date() - wall(event.start, zone).date()).days
+        end = from_wall(wall(start, zone) + timedelta(days=max(1, days)), zone)
     else:
         end = recurrence.plus_elapsed(start, recurrence.elapsed(event.start, event.end))
     if end <= start:
         raise ValueError("an event must end after it starts")
-    all_day = event.all_day and _is_midnight(start, zone) and _is_midnight(end, zone)
+    all_day = event.all_day and is_midnight(start, zone) and is_midnight(end, zone)
     title = event.title
     if patch.title is not None:
         cleaned = _clean_text(patch.title, "title", MAX_TITLE_CHARS)
@@ -883,38 +834,5 @@ def _apply(event: Event, patch: EventPatch) -> Event:
     )
 
 
-def _wall_delta(before: Event, after: Event) -> timedelta:
-    zone = _zone(before.timezone)
-    return _wall(after.start, zone) - _wall(before.start, zone)
-
-
-def _shift(value: datetime, delta: timedelta, tz: str) -> datetime:
-    zone = _zone(tz)
-    return _from_wall(_wall(value, zone) + delta, zone)
-
-
-def _carry(override: Event, old: Event, new: Event, delta: timedelta) -> Event:
-    """An override after its series changed: its occurrence id moves with the series, and
-    fields it shared with the old series take the new series' values."""
-    assert override.recurrence_id is not None
-    rid = _shift(override.recurrence_id, delta, override.timezone)
-    start, end = override.start, override.end
-    if start == override.recurrence_id:  # not rescheduled on its own: it moves with the series
-        own = recurrence.elapsed(override.start, override.end)
-        if own == recurrence.elapsed(old.start, old.end):
-            own = recurrence.elapsed(new.start, new.end)
-        start, end = rid, recurrence.plus_elapsed(rid, own)
-    return dataclasses.replace(
-        override,
-        start=start,
-        end=end,
-        recurrence_id=rid,
-        title=new.title if override.title == old.title else override.title,
-        location=new.location if override.location == old.location else override.location,
-        description=(
-            new.description if override.description == old.description else override.description
-        ),
-        attendees=new.attendees if override.attendees == old.attendees else override.attendees,
-        reminders=new.reminders if override.reminders == old.reminders else override.reminders,
-        version=new.version,
-    )
+def _retimes(patch: EventPatch) -> bool:
+    return patch.start is not None or patch.end is not None
