@@ -49,7 +49,15 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation import answers
 from calendar_assistant.conversation.impossible_dates import impossible_day
 from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
-from calendar_assistant.conversation.state import Pending, Stage, last_event_at, remembered
+from calendar_assistant.conversation.state import (
+    Pending,
+    Stage,
+    Turn,
+    last_event_at,
+    remembered,
+    turns_of,
+    with_turns,
+)
 from calendar_assistant.conversation.user_reminders import UserReminders
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.events import Event, Scope
@@ -177,9 +185,11 @@ class _Turn:
             now=now,
         )
         self.pending: Pending | None = None
-        # The dialogue state as stored (read with the user): saving it unchanged is skipped.
+        # The dialogue state as stored (read with the user), and what to store after this
+        # message (without the turns): written once at the end, and only if it changed.
         self.stored = stored
-        self.had_state = False
+        self.state = {k: v for k, v in (stored or {}).items() if k != "turns"}
+        self.turns: tuple[Turn, ...] = ()  # the recent turns the LLM sees, when there is one
         self.last_event: Event | None = None  # what «её», "it", "that" point at
         self.last_at = now  # when that event was dealt with (kept, not renewed per message)
 
@@ -199,6 +209,11 @@ class _Turn:
                 return [render(problem, self.view(lang))]
         self._load_pending()
         lang = clear_language(text) or (self.pending.lang if self.pending else self.fallback_lang)
+        replies = await self._respond(inbound, text, lang)
+        await self._store_state(text if inbound.button is None else "", replies)
+        return replies
+
+    async def _respond(self, inbound: Inbound, text: str, lang: Lang) -> list[Reply]:
         if inbound.button is not None:
             return await self._pressed(inbound.button, lang)
         if self.pending is not None:
@@ -219,7 +234,8 @@ class _Turn:
         data = self.stored
         if data is None:
             return
-        self.had_state = True
+        if self.a.understanding.keeps_turns:
+            self.turns = turns_of(data, self.now)
         last = last_event_at(data, self.now)
         if last is not None:
             self.last_event, self.last_at = last
@@ -274,13 +290,10 @@ class _Turn:
         for extra in commands[1:]:  # several requests in one message (the LLM's), in order
             if extra.intent in (Intent.CANCEL, Intent.UNDO, Intent.UNKNOWN):
                 continue
-            if self.stored is not None and "stage" in self.stored:
+            if "stage" in self.state:
                 replies.append(Reply(_REST_LATER[lang]))  # a question waits: stop there
                 break
             replies += await self._run(extra, Resolution(), lang)
-        self.a.understanding.remember(
-            str(self.profile.user_id), "assistant", "\n".join(r.text for r in replies)
-        )
         return replies
 
     def _user_context(self) -> UserContext:
@@ -290,7 +303,7 @@ class _Turn:
             default_duration_minutes=self._default_minutes,
             working_hours=self.profile.working_hours,
             working_days=self.profile.working_days,
-            user_key=str(self.profile.user_id),
+            history=[(turn.role, turn.text) for turn in self.turns],
         )
 
     def _lookups(self) -> CalendarLookups:
@@ -496,19 +509,32 @@ class _Turn:
     async def _drop_pending(self) -> None:
         """Forget the open question; the event last dealt with stays remembered."""
         self.pending = None
-        if self.last_event is not None:
-            await self._save_state(remembered(self.last_event, self.last_at))
-        elif self.had_state:
-            await self.a.states.clear(self.profile.user_id)
-            self.had_state = False
-            self.stored = None
+        self.state = remembered(self.last_event, self.last_at)
 
     async def _save_state(self, state: dict[str, Any]) -> None:
-        """Store the dialogue state, unless it is what is stored already (one write less)."""
-        if self.had_state and state == self.stored:
+        """The dialogue state to store once this message is answered."""
+        self.state = state
+
+    async def _store_state(self, said: str, replies: list[Reply]) -> None:
+        """Write the dialogue state once per message, and not at all when nothing changed.
+
+        With an LLM configured the message and the reply join the recent turns (the model's
+        context on whichever replica answers next); without one no turns are kept.
+        """
+        state = self.state
+        router = self.a.understanding
+        if router.keeps_turns:
+            reply = "\n".join(r.text for r in replies)
+            new = [("user", said), ("assistant", reply)]
+            self.turns = with_turns(self.turns, new, self.now, router.history_turns)
+            if self.turns:
+                state = state | {"turns": [turn.to_json() for turn in self.turns]}
+        if state == (self.stored or {}):
             return
-        await self.a.states.save(self.profile.user_id, state)
-        self.had_state = True
+        if state:
+            await self.a.states.save(self.profile.user_id, state)
+        else:
+            await self.a.states.clear(self.profile.user_id)
         self.stored = state
 
 

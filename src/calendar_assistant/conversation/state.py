@@ -131,3 +131,59 @@ def remembered(event: Event | None, at: datetime) -> dict[str, Any]:
     if event is None:
         return {}
     return {"last_event": event_to_json(event), "last_at": at.isoformat()}
+
+
+# The last few turns the LLM sees in its prompt (issue #6). They live in the same stored
+# state, read with the user in one statement, so every replica and a restarted server see
+# them, and /forget deletes them with the row. Each turn is cut short: a long listing helps
+# the model little and would make every prompt and every write bigger.
+TURN_MAX_CHARS = 500
+#: Turns older than this are dropped: after a long pause earlier talk is not context.
+TURNS_TTL = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message of the conversation as the model will see it."""
+
+    role: str  # "user" or "assistant"
+    text: str
+    at: datetime
+
+    def to_json(self) -> dict[str, str]:
+        return {"role": self.role, "text": self.text, "at": self.at.isoformat()}
+
+
+def clipped(text: str) -> str:
+    """`text` without surrounding space, at most TURN_MAX_CHARS characters (… marks a cut)."""
+    text = text.strip()
+    if len(text) <= TURN_MAX_CHARS:
+        return text
+    return text[: TURN_MAX_CHARS - 1].rstrip() + "…"
+
+
+def turns_of(data: dict[str, Any] | None, now: datetime) -> tuple[Turn, ...]:
+    """The stored turns still fresh at `now`, oldest first; unreadable ones are skipped."""
+    stored = data.get("turns") if data else None
+    if not isinstance(stored, list):
+        return ()
+    kept: list[Turn] = []
+    for item in stored:
+        try:
+            at = datetime.fromisoformat(str(item["at"]))
+            role, text = str(item["role"]), str(item["text"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if at.tzinfo is None or role not in ("user", "assistant"):
+            continue
+        if now - TURNS_TTL <= at <= now + TURNS_TTL:
+            kept.append(Turn(role, clipped(text), at))
+    return tuple(kept)
+
+
+def with_turns(
+    turns: tuple[Turn, ...], new: list[tuple[str, str]], now: datetime, limit: int
+) -> tuple[Turn, ...]:
+    """`turns` and the `new` (role, text) ones, empty texts left out, the last `limit` kept."""
+    added = tuple(Turn(role, clipped(text), now) for role, text in new if text.strip())
+    return (turns + added)[-limit:] if limit > 0 else ()

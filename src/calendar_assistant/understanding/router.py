@@ -12,7 +12,6 @@ calendar cannot turn into a write the user never asked for.
 from __future__ import annotations
 
 import time as clock
-from collections import OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -44,8 +43,6 @@ WRITE_CUES: dict[Intent, tuple[str, ...]] = {
     Intent.DELETE_EVENT: ("delete", "clear"),
     Intent.UPDATE_EVENT: ("update", "rename", "extend"),
 }
-#: Users whose recent turns are kept in memory for the prompt (least recent dropped).
-MAX_USERS_REMEMBERED = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +94,9 @@ class UserContext:
     default_duration_minutes: int = 60
     working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
     working_days: frozenset[int] = frozenset({1, 2, 3, 4, 5})
-    user_key: str | None = None  # whose recent turns to show the model
+    # The last turns of this user's conversation, oldest first, as (role, text): the
+    # conversation keeps them in the stored dialogue state, so every replica sees them.
+    history: Sequence[tuple[str, str]] = ()
 
 
 #: Words that join two requests in one message.
@@ -165,7 +164,6 @@ class Router:
         self.interpreter = Interpreter(model, max_steps=max_steps) if model is not None else None
         self.history_turns = history_turns
         self.stats = RouterStats()
-        self._history: OrderedDict[str, deque[tuple[str, str]]] = OrderedDict()
 
     @classmethod
     def from_settings(cls, settings: Settings, model: ChatModel | None = None) -> Router:
@@ -184,6 +182,12 @@ class Router:
     @property
     def llm_enabled(self) -> bool:
         return self.interpreter is not None
+
+    @property
+    def keeps_turns(self) -> bool:
+        """Whether the conversation should record turns for the prompt (only with a model:
+        the grammar alone needs none, and then nothing is written for them)."""
+        return self.interpreter is not None and self.history_turns > 0
 
     async def close(self) -> None:
         """Close the model's HTTP client, if there is one."""
@@ -219,7 +223,6 @@ class Router:
         self.stats.messages += 1
         if self.interpreter is None or not self.wants_llm(grammar, text):
             self.stats.by_rules += 1
-            self.remember(user.user_key, "user", text)
             return Understanding((grammar,), None, "rules", grammar)
         lang = user.lang or grammar.lang
         context = PromptContext(
@@ -228,7 +231,7 @@ class Router:
             lang=lang,
             working_hours=user.working_hours,
             working_days=user.working_days,
-            history=self.recent(user.user_key),
+            history=tuple(user.history)[-self.history_turns :] if self.history_turns else (),
         )
         reader = TimeReader(user.now, user.tz, lang, user.default_duration_minutes)
         started = clock.perf_counter()
@@ -267,24 +270,4 @@ class Router:
             latency_ms=round((clock.perf_counter() - started) * 1000, 1),
             grammar_share=round(self.stats.grammar_share, 3),
         )
-        self.remember(user.user_key, "user", text)  # the caller remembers what it replied
         return result
-
-    def recent(self, user_key: str | None) -> Sequence[tuple[str, str]]:
-        """The last turns kept for this user, oldest first."""
-        if user_key is None or user_key not in self._history:
-            return ()
-        return tuple(self._history[user_key])
-
-    def remember(self, user_key: str | None, role: str, text: str) -> None:
-        """Keep a turn for the next prompt (in memory; bounded per user and in users).
-
-        `understand` keeps the user's messages; the conversation adds its replies.
-        """
-        if user_key is None or self.history_turns == 0:
-            return
-        turns = self._history.pop(user_key, None) or deque(maxlen=self.history_turns)
-        turns.append((role, text[:500]))
-        self._history[user_key] = turns
-        while len(self._history) > MAX_USERS_REMEMBERED:
-            self._history.popitem(last=False)

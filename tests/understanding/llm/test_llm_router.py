@@ -24,7 +24,7 @@ from fakes.openai import FakeOpenAI, completion, tool_call
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
-USER = UserContext(now=NOW, tz=MOSCOW, user_key="u1")
+USER = UserContext(now=NOW, tz=MOSCOW)
 
 
 @pytest.fixture
@@ -158,16 +158,32 @@ async def test_a_write_the_user_asked_for_passes(
     assert command.target.title == "Anna"
 
 
-async def test_recent_turns_reach_the_prompt(router: Router, fake_anthropic: FakeAnthropic) -> None:
-    await router.understand("Какие у меня встречи на сегодня?", USER)  # answered by the grammar
+async def test_recent_turns_reach_the_prompt_as_quoted_data(
+    router: Router, fake_anthropic: FakeAnthropic
+) -> None:
+    """The conversation hands the turns in (it stores them); the router shows the last
+    `history_turns` of them, oldest first, each a JSON string."""
     fake_anthropic.script(message(text_block("Не знаю, какая будет погода.")))
-    router.remember("u1", "assistant", "Сегодня ничего нет.")  # the conversation's reply
-    await router.understand("Какая завтра погода?", USER)
+    history = [
+        ("user", "самое старое"),
+        ("user", "Какие у меня встречи на сегодня?"),
+        ("assistant", 'Сегодня ничего нет. "Кавычки" тоже данные.'),
+        ("user", "спасибо"),
+        ("assistant", "Пожалуйста!"),
+    ]
+    user = UserContext(now=NOW, tz=MOSCOW, history=history)
+    await router.understand("Какая завтра погода?", user)
     context = fake_anthropic.bodies[0]["system"][1]["text"]
+    assert "самое старое" not in context  # history_turns=4
     assert '- user: "Какие у меня встречи на сегодня?"' in context
-    assert '- assistant: "Сегодня ничего нет."' in context
-    assert router.recent("u1")[-1] == ("user", "Какая завтра погода?")
-    assert router.recent("someone-else") == ()
+    assert '- assistant: "Сегодня ничего нет. \\"Кавычки\\" тоже данные."' in context
+    assert context.index("спасибо") < context.index("Пожалуйста!")
+    assert router.keeps_turns
+
+
+async def test_no_model_means_no_turns_to_keep() -> None:
+    assert not Router().keeps_turns
+    assert not Router(model=None, history_turns=6).keeps_turns
 
 
 async def test_the_openai_compatible_endpoint_works_behind_the_router(
