@@ -37,12 +37,13 @@ from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks, Proc
 from calendar_assistant.channels.telegram.channel import TelegramChannel
 from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.chat import WebChat, web_router
+from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.observability.health import migration_heads, readiness
 from calendar_assistant.observability.metered_calendar import metered
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
-from calendar_assistant.reminders.scheduler import ReminderDelivery, ReminderScheduler
+from calendar_assistant.reminders.scheduler import Delivery, ReminderScheduler
 from calendar_assistant.runtime import Runtime, open_runtime
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
@@ -169,8 +170,13 @@ def create_app(
             # SQLite takes one writer at a time: more messages at once only queue for its
             # lock (and time out); PostgreSQL gets real parallelism.
             parallel = 64 if runtime.database.dialect == "postgresql" else 2
-            web = WebChat(front, OrderedDispatcher(locks, max_concurrent=parallel), clock)
-            deliveries: dict[str, ReminderDelivery] = {"web": web}
+            web = WebChat(
+                front,
+                OrderedDispatcher(locks, max_concurrent=parallel),
+                clock,
+                WebOutbox(runtime.database),
+            )
+            deliveries: dict[str, Delivery] = {"web": web}
             telegram: TelegramChannel | None = None
             if settings.telegram_bot_token is not None:
                 telegram = TelegramChannel(

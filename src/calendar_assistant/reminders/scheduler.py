@@ -5,6 +5,10 @@ and marked sent in the same transaction as its delivery, so replicas never take 
 one and a crash before the commit leaves it to be sent again. On SQLite (one process) the
 reminder is marked sent right after delivery with a conditional update. A reminder missed
 while the server was down goes out late with a note, unless it is over a day old.
+
+A channel whose chat is a table (the web chat's outbox, `DurableDelivery`) gets the reminder
+written in the very transaction that marks it sent, so it is kept exactly once on both
+databases and survives a restart until the page fetches it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -40,6 +44,27 @@ class ReminderDelivery(Protocol):
     async def deliver(self, chat_id: str, text: str) -> None: ...
 
 
+@runtime_checkable
+class DurableDelivery(Protocol):
+    """A channel whose chat is a table: `keep` writes the reminder inside `session`, the
+    transaction that marks it sent, so it is kept once or not at all."""
+
+    async def keep(
+        self,
+        session: AsyncSession,
+        *,
+        reminder_id: int,
+        user_id: int,
+        chat_id: str,
+        text: str,
+        due: datetime,
+        now: datetime,
+    ) -> None: ...
+
+
+Delivery = ReminderDelivery | DurableDelivery
+
+
 @dataclass(frozen=True, slots=True)
 class _Due:
     id: int
@@ -49,13 +74,27 @@ class _Due:
     minutes_before: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Send:
+    """Where and what to send: the user's latest chat, the reminder as it reads there."""
+
+    channel: str
+    chat_id: str
+    text: str
+    late: timedelta
+
+
+#: A reminder found too late to be worth sending; it is marked sent without a message.
+_DROP = "drop"
+
+
 class ReminderScheduler:
     """Polls for due reminders and hands each to the channel of the user's latest chat."""
 
     def __init__(
         self,
         database: Database,
-        deliveries: Mapping[str, ReminderDelivery],
+        deliveries: Mapping[str, Delivery],
         clock: Callable[[], datetime],
         metrics: Metrics,
         *,
@@ -112,7 +151,8 @@ class ReminderScheduler:
                 if row is None:
                     break
                 due = _Due(row.id, row.user_id, row.text, row.due_utc, row.minutes_before)
-                done = await self._handle(session, due, now)
+                plan = await self._plan(session, due, now)
+                done = None if plan is None else await self._send(session, due, plan, now)
                 if done is None:
                     skipped.append(row.id)
                     continue
@@ -129,17 +169,32 @@ class ReminderScheduler:
         sent = 0
         for due in found:
             async with self._db.session() as session:
-                done = await self._handle(session, due, now)
+                plan = await self._plan(session, due, now)
+            if plan is None:
+                continue
+            if isinstance(plan, _Send) and self._durable(plan):
+                # Claim and keep in one write transaction (BEGIN IMMEDIATE): once or not at all.
+                async with self._db.transaction() as session:
+                    if await self._claim(session, due.id, now):
+                        sent += await self._send(session, due, plan, now) or 0
+                continue
+            done = await self._send(None, due, plan, now)
             if done is None:
                 continue
             async with self._db.transaction() as session:
-                await session.execute(
-                    update(ReminderRow)
-                    .where(ReminderRow.id == due.id, ReminderRow.sent_at.is_(None))
-                    .values(sent_at=now)
-                )
+                await self._claim(session, due.id, now)
             sent += done
         return sent
+
+    @staticmethod
+    async def _claim(session: AsyncSession, reminder_id: int, now: datetime) -> bool:
+        """Mark sent unless someone did already; True when this call did."""
+        result = await session.execute(
+            update(ReminderRow)
+            .where(ReminderRow.id == reminder_id, ReminderRow.sent_at.is_(None))
+            .values(sent_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     # -- one reminder ----------------------------------------------------------------------
 
@@ -157,13 +212,16 @@ class ReminderScheduler:
             .order_by(ReminderRow.due_utc, ReminderRow.id)
         )
 
-    async def _handle(self, session: AsyncSession, due: _Due, now: datetime) -> int | None:
-        """1 when delivered, 0 when dropped for good, None to try again next round."""
+    def _durable(self, plan: _Send) -> bool:
+        return isinstance(self._deliveries[plan.channel], DurableDelivery)
+
+    async def _plan(self, session: AsyncSession, due: _Due, now: datetime) -> _Send | str | None:
+        """Where to send it, `_DROP` when it is too old, None to try again next round."""
         late = now - due.due
         if late > EXPIRES_AFTER:
             self._metrics.reminders.labels("expired").inc()
             log.info("reminder_expired", reminder=due.id, late_seconds=int(late.total_seconds()))
-            return 0
+            return _DROP
         links = (
             await session.scalars(
                 select(ChatLinkRow)
@@ -186,9 +244,30 @@ class ReminderScheduler:
             zone=ZoneInfo(settings.timezone),
             now=now,
         )
-        link = links[0]
+        return _Send(links[0].channel, links[0].chat_id, text, late)
+
+    async def _send(
+        self, session: AsyncSession | None, due: _Due, plan: _Send | str, now: datetime
+    ) -> int | None:
+        """1 when delivered, 0 when dropped for good, None to try again next round."""
+        if not isinstance(plan, _Send):
+            return 0
+        delivery = self._deliveries[plan.channel]
+        if isinstance(delivery, DurableDelivery):
+            # A failure here raises and rolls back the transaction marking it sent, too.
+            assert session is not None, "a durable delivery is kept inside a transaction"
+            await delivery.keep(
+                session,
+                reminder_id=due.id,
+                user_id=due.user_id,
+                chat_id=plan.chat_id,
+                text=plan.text,
+                due=due.due,
+                now=now,
+            )
+            return self._counted(plan.late)
         try:
-            await self._deliveries[link.channel].deliver(link.chat_id, text)
+            await delivery.deliver(plan.chat_id, plan.text)
         except PermissionError as error:  # blocked by the user: it can never arrive
             self._metrics.reminders.labels("undeliverable").inc()
             log.info("reminder_undeliverable", reminder=due.id, error=str(error))
@@ -197,6 +276,9 @@ class ReminderScheduler:
             self._metrics.reminders.labels("failed").inc()
             log.warning("reminder_delivery_failed", reminder=due.id, error=type(error).__name__)
             return None
+        return self._counted(plan.late)
+
+    def _counted(self, late: timedelta) -> int:
         self._metrics.reminders.labels("late" if late > timedelta(seconds=30) else "sent").inc()
         self._metrics.reminder_lateness_seconds.observe(max(late.total_seconds(), 0.0))
         return 1

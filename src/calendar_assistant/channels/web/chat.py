@@ -1,13 +1,13 @@
 """The web chat: a page at `/` and a small JSON API, to talk to the assistant as the local
 user from a browser — what a newcomer without a bot token sees first.
 
-Reminders for the web user wait in an in-memory outbox the page polls; a reminder delivered
-there is lost if the server stops before the page fetched it (Telegram has no such gap).
+Reminders for the web user wait in the database (`WebOutbox`) until the page polls for them:
+a restart does not lose them and, with several replicas, whichever one the page polls hands
+each out exactly once.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
@@ -15,16 +15,17 @@ from importlib import resources
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import OrderedDispatcher
+from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 
 CHANNEL = "web"
 #: The one user of the web chat: the person at this machine.
 LOCAL_USER = UserRef(key="web:local", display_name="Local user")
 LOCAL_CHAT = "local"
-_OUTBOX_LIMIT = 100
 
 
 class ChatRequest(BaseModel):
@@ -54,15 +55,19 @@ def _out(reply: Reply) -> ReplyOut:
 
 
 class WebChat:
-    """Answers the page's messages in order and keeps reminders until the page asks."""
+    """Answers the page's messages in order; reminders wait in the database's outbox."""
 
     def __init__(
-        self, front: FrontDoor, dispatcher: OrderedDispatcher, clock: Callable[[], datetime]
+        self,
+        front: FrontDoor,
+        dispatcher: OrderedDispatcher,
+        clock: Callable[[], datetime],
+        outbox: WebOutbox,
     ) -> None:
         self._front = front
         self._dispatcher = dispatcher
         self._clock = clock
-        self._outbox: deque[str] = deque(maxlen=_OUTBOX_LIMIT)
+        self._outbox = outbox
 
     async def say(self, message: ChatRequest) -> list[Reply]:
         inbound = Inbound(text=message.text, button=message.button)
@@ -82,14 +87,31 @@ class WebChat:
 
         return await self._dispatcher.run(LOCAL_USER.key, turn)
 
-    async def deliver(self, chat_id: str, text: str) -> None:
-        """A reminder for the web user: kept until the page polls the outbox."""
-        self._outbox.append(text)
+    async def keep(
+        self,
+        session: AsyncSession,
+        *,
+        reminder_id: int,
+        user_id: int,
+        chat_id: str,
+        text: str,
+        due: datetime,
+        now: datetime,
+    ) -> None:
+        """A reminder for the web user: queued in the scheduler's transaction until fetched."""
+        await self._outbox.keep(
+            session,
+            reminder_id=reminder_id,
+            user_id=user_id,
+            chat_id=chat_id,
+            text=text,
+            due=due,
+            now=now,
+        )
 
-    def take_outbox(self) -> list[str]:
-        taken = list(self._outbox)
-        self._outbox.clear()
-        return taken
+    async def take_outbox(self) -> list[str]:
+        """The reminders waiting for the page, each handed out once (any replica)."""
+        return [f.text for f in await self._outbox.take(LOCAL_CHAT, self._clock())]
 
 
 def _page() -> str:
@@ -113,8 +135,8 @@ def web_router(chat: Callable[[Request], WebChat]) -> APIRouter:
 
     @router.get("/api/chat/outbox", response_model=ChatResponse, tags=["web chat"])
     async def outbox(request: Request) -> ChatResponse:
-        """Reminders that came for the local user since the last call."""
-        texts = chat(request).take_outbox()
+        """Reminders due for the local user not fetched yet; each is returned once."""
+        texts = await chat(request).take_outbox()
         return ChatResponse(replies=[ReplyOut(text=t) for t in texts])
 
     return router
