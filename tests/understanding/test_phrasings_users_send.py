@@ -250,3 +250,53 @@ def test_the_object_booked_is_the_title(text: str, title: str, location: str | N
 )
 def test_an_errand_is_still_not_an_event(text: str) -> None:
     assert parse(text, now=NOW, tz=MSK).intent is Intent.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Move the call to 3pm London time", datetime(2026, 11, 24, 18, 0, tzinfo=MSK)),
+        ("Перенеси созвон на 10 по Лондону", datetime(2026, 11, 25, 13, 0, tzinfo=MSK)),
+    ],
+)
+def test_a_move_to_a_time_in_another_zone(text: str, start: datetime) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.target is not None
+    assert command.target.title in ("Call", "Созвон")
+    assert command.changes is not None
+    assert command.changes.start == start
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "start"),
+    [
+        ("Remind me at 9am ET to call Bob", "Call Bob", datetime(2026, 11, 24, 17, 0, tzinfo=MSK)),
+        (
+            "Напомни в 10 по Лондону позвонить Анне",
+            "Позвонить Анне",
+            datetime(2026, 11, 25, 13, 0, tzinfo=MSK),
+        ),
+    ],
+)
+def test_a_reminder_at_a_time_in_another_zone(text: str, title: str, start: datetime) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert (command.intent, command.title, command.start) == (
+        Intent.CREATE_REMINDER,
+        title,
+        start,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Move the stand-up to 10am", "Stand-up"),
+        ("Delete the check-in on Friday", "Check-in"),
+        ("Перенеси онлайн-встречу на 16:00", "Онлайн-встреча"),
+    ],
+)
+def test_hyphenated_targets(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == title
