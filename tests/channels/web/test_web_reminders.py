@@ -53,7 +53,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def _settings(tmp_path: Path, database_url: str, tz: ZoneInfo) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None,
         data_dir=tmp_path,
         database_url=database_url,
