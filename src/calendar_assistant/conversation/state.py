@@ -8,7 +8,7 @@ delete the user has forgotten about.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -168,6 +168,7 @@ def turns_of(data: dict[str, Any] | None, now: datetime) -> tuple[Turn, ...]:
     if not isinstance(stored, list):
         return ()
     kept: list[Turn] = []
+    now = now.astimezone(UTC)  # real hours: a DST change in the user's zone is no gap
     for item in stored:
         try:
             at = datetime.fromisoformat(str(item["at"]))
@@ -185,5 +186,6 @@ def with_turns(
     turns: tuple[Turn, ...], new: list[tuple[str, str]], now: datetime, limit: int
 ) -> tuple[Turn, ...]:
     """`turns` and the `new` (role, text) ones, empty texts left out, the last `limit` kept."""
-    added = tuple(Turn(role, clipped(text), now) for role, text in new if text.strip())
+    at = now.astimezone(UTC)
+    added = tuple(Turn(role, clipped(text), at) for role, text in new if text.strip())
     return (turns + added)[-limit:] if limit > 0 else ()
