@@ -108,9 +108,7 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
     return IntentCue(Intent.UNKNOWN, None, 0.3)
 
 
-def _books_a_place(
-    tokens: list[Token], used: frozenset[int], cues: Cues
-) -> tuple[int, int] | None:
+def _books_a_place(tokens: list[Token], used: frozenset[int], cues: Cues) -> tuple[int, int] | None:
     """«Закажи столик в ресторане на субботу», "order a table for Friday 8pm": the verb's
     span when the first words are a booking verb and (after an article) a thing reserved."""
     first = next((k for k, t in enumerate(tokens) if t.kind == "word" and k not in used), None)
