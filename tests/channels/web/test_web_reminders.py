@@ -255,3 +255,19 @@ async def test_a_reminder_left_unread_for_over_a_day_is_dropped(database_url: st
             await outbox.take(LOCAL_CHAT, later.replace(tzinfo=None))
     finally:
         await database.close()
+
+
+async def test_forget_drops_the_reminders_waiting_for_the_page(
+    tmp_path: Path, database_url: str, tz: ZoneInfo
+) -> None:
+    clock = Clock(datetime(2026, 11, 24, 14, 0, tzinfo=tz))
+    app = create_app(_settings(tmp_path, database_url, tz), clock=clock)
+    async with _page_of(app) as page:
+        await _say(page, "Remind me today at 3pm to stretch")
+        clock.now = datetime(2026, 11, 24, 15, 0, 1, tzinfo=tz)
+        await _until_queued(app, 1)
+        await _say(page, "/forget")
+        response = await page.post("/api/chat", json={"button": "acct:forget-yes"})
+        assert response.status_code == 200
+        await _until_queued(app, 0)
+        assert await _fetch(page) == []
