@@ -9,11 +9,16 @@ backend only reads and writes its own storage around them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_assistant.domain import recurrence
-from calendar_assistant.domain.events import Event
+from calendar_assistant.domain.events import Event, EventPatch
+
+MAX_TITLE_CHARS = 1000
+MAX_TEXT_CHARS = 10_000
+MAX_REMINDER_MINUTES = 4 * 7 * 24 * 60
 
 
 def zone_of(name: str) -> ZoneInfo:
@@ -37,6 +42,76 @@ def wall(value: datetime, zone: ZoneInfo) -> datetime:
 def from_wall(wall_time: datetime, zone: ZoneInfo) -> datetime:
     """The aware time a wall-clock time names in `zone` (normalised through UTC)."""
     return wall_time.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+def require_aware(value: datetime, what: str) -> datetime:
+    """`value`, refused when naive: a naive time would be read in the server's zone."""
+    if value.tzinfo is None:
+        raise ValueError(f"{what} must be timezone-aware")
+    return value
+
+
+def clean_text(value: str | None, what: str, limit: int) -> str | None:
+    """Text stripped and bounded at the boundary; blank text is no text (None)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if len(text) > limit:
+        raise ValueError(f"{what} is longer than {limit} characters")
+    return text or None
+
+
+def checked_reminders(values: Sequence[int]) -> tuple[int, ...]:
+    """Reminders between the start and four weeks before it."""
+    if any(v < 0 or v > MAX_REMINDER_MINUTES for v in values):
+        raise ValueError(f"a reminder is 0 to {MAX_REMINDER_MINUTES} minutes before the event")
+    return tuple(values)
+
+
+def apply_patch(event: Event, patch: EventPatch) -> Event:
+    """`event` with the patch's fields set; a new start alone keeps the length."""
+    zone = zone_of(event.timezone)
+    start = event.start
+    if patch.start is not None:
+        start = require_aware(patch.start, "start").astimezone(zone)
+    if patch.end is not None:
+        end = require_aware(patch.end, "end").astimezone(zone)
+    elif event.all_day and patch.start is not None and is_midnight(start, zone):
+        end = from_wall(wall(start, zone) + timedelta(days=_days(event, zone)), zone)
+    else:
+        end = recurrence.plus_elapsed(start, recurrence.elapsed(event.start, event.end))
+    if end <= start:
+        raise ValueError("an event must end after it starts")
+    title = event.title
+    if patch.title is not None:
+        title = clean_text(patch.title, "title", MAX_TITLE_CHARS) or ""
+        if not title:
+            raise ValueError("an event needs a title")
+    return dataclasses.replace(
+        event,
+        title=title,
+        start=start,
+        end=end,
+        all_day=event.all_day and is_midnight(start, zone) and is_midnight(end, zone),
+        location=(
+            event.location
+            if patch.location is None
+            else clean_text(patch.location, "location", MAX_TEXT_CHARS)
+        ),
+        description=(
+            event.description
+            if patch.description is None
+            else clean_text(patch.description, "description", MAX_TEXT_CHARS)
+        ),
+        reminders=event.reminders
+        if patch.reminders is None
+        else checked_reminders(patch.reminders),
+        attendees=event.attendees if patch.attendees is None else tuple(patch.attendees),
+    )
+
+
+def _days(event: Event, zone: ZoneInfo) -> int:
+    return max(1, (wall(event.end, zone).date() - wall(event.start, zone).date()).days)
 
 
 def wall_delta(before: Event, after: Event) -> timedelta:

@@ -41,14 +41,13 @@ from calendar_assistant.calendars.caldav.series import (
     deleted,
     from_snapshot,
     new_event,
-    require_aware,
     updated,
 )
 from calendar_assistant.calendars.local import DuplicateEvent
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.free_slots import merge_busy
 from calendar_assistant.domain.intervals import Interval
-from calendar_assistant.domain.series_edits import zone_of
+from calendar_assistant.domain.series_edits import require_aware, zone_of
 
 T = TypeVar("T")
 _log = structlog.get_logger(__name__)

@@ -18,20 +18,22 @@ from calendar_assistant.calendars.base import EventNotFound
 from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.series_edits import (
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    apply_patch,
     carried_override,
+    checked_reminders,
+    clean_text,
     from_wall,
     is_midnight,
     moved_series,
     plain_occurrence,
+    require_aware,
     shifted,
     wall,
     wall_delta,
     zone_of,
 )
-
-MAX_TITLE_CHARS = 1000
-MAX_TEXT_CHARS = 10_000
-MAX_REMINDER_MINUTES = 4 * 7 * 24 * 60
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -72,27 +74,6 @@ class Change:
     split_off: Series | None = None
 
 
-def require_aware(value: datetime, what: str) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError(f"{what} must be timezone-aware")
-    return value
-
-
-def clean_text(value: str | None, what: str, limit: int) -> str | None:
-    if value is None:
-        return None
-    text = value.strip()
-    if len(text) > limit:
-        raise ValueError(f"{what} is longer than {limit} characters")
-    return text or None
-
-
-def checked_reminders(values: Sequence[int]) -> tuple[int, ...]:
-    if any(v < 0 or v > MAX_REMINDER_MINUTES for v in values):
-        raise ValueError(f"a reminder is 0 to {MAX_REMINDER_MINUTES} minutes before the event")
-    return tuple(values)
-
-
 def new_event(new: NewEvent, calendar_id: str, *, canonical_rrule: bool = True) -> Event:
     """A validated event for `new` (version 1); a series starts at its first occurrence."""
     zone = zone_of(new.timezone)
@@ -126,48 +107,6 @@ def new_event(new: NewEvent, calendar_id: str, *, canonical_rrule: bool = True) 
         reminders=checked_reminders(new.reminders),
         version=1,
         calendar_id=calendar_id,
-    )
-
-
-def apply_patch(event: Event, patch: EventPatch) -> Event:
-    """`event` with the patch's fields set; a new start alone keeps the length."""
-    zone = zone_of(event.timezone)
-    start = event.start
-    if patch.start is not None:
-        start = require_aware(patch.start, "start").astimezone(zone)
-    if patch.end is not None:
-        end = require_aware(patch.end, "end").astimezone(zone)
-    elif event.all_day and patch.start is not None and is_midnight(start, zone):
-        end = from_wall(wall(start, zone) + timedelta(days=_days(event, zone)), zone)
-    else:
-        end = recurrence.plus_elapsed(start, recurrence.elapsed(event.start, event.end))
-    if end <= start:
-        raise ValueError("an event must end after it starts")
-    title = event.title
-    if patch.title is not None:
-        title = clean_text(patch.title, "title", MAX_TITLE_CHARS) or ""
-        if not title:
-            raise ValueError("an event needs a title")
-    return dataclasses.replace(
-        event,
-        title=title,
-        start=start,
-        end=end,
-        all_day=event.all_day and is_midnight(start, zone) and is_midnight(end, zone),
-        location=(
-            event.location
-            if patch.location is None
-            else clean_text(patch.location, "location", MAX_TEXT_CHARS)
-        ),
-        description=(
-            event.description
-            if patch.description is None
-            else clean_text(patch.description, "description", MAX_TEXT_CHARS)
-        ),
-        reminders=event.reminders
-        if patch.reminders is None
-        else checked_reminders(patch.reminders),
-        attendees=event.attendees if patch.attendees is None else tuple(patch.attendees),
     )
 
 
@@ -340,10 +279,6 @@ def _utc(value: datetime) -> datetime:
 def _rid(override: Event) -> datetime:
     assert override.recurrence_id is not None
     return _utc(override.recurrence_id)
-
-
-def _days(event: Event, zone: ZoneInfo) -> int:
-    return max(1, (wall(event.end, zone).date() - wall(event.start, zone).date()).days)
 
 
 def _length_from(

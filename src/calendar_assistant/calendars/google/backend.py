@@ -29,7 +29,6 @@ from calendar_assistant.calendars.caldav.series import (
     deleted,
     from_snapshot,
     new_event,
-    require_aware,
     updated,
 )
 from calendar_assistant.calendars.google.api import GoogleApi
@@ -45,7 +44,7 @@ from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.free_slots import merge_busy
 from calendar_assistant.domain.intervals import Interval
-from calendar_assistant.domain.series_edits import plain_occurrence, zone_of
+from calendar_assistant.domain.series_edits import plain_occurrence, require_aware, zone_of
 
 _PAGE = 2500
 

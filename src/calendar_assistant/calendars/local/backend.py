@@ -38,11 +38,17 @@ from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.domain.series_edits import (
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    apply_patch,
     carried_override,
+    checked_reminders,
+    clean_text,
     from_wall,
     is_midnight,
     moved_series,
     plain_occurrence,
+    require_aware,
     shifted,
     wall,
     wall_delta,
@@ -51,8 +57,6 @@ from calendar_assistant.domain.series_edits import (
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import EventRow, UTCDateTime
 
-MAX_TITLE_CHARS = 1000
-MAX_TEXT_CHARS = 10_000
 MAX_ATTENDEES = 200
 # Events lie in these years: far enough for any calendar, and every computation stays in
 # range (a datetime near year 1 or 9999 overflows when moved between zones).
@@ -68,15 +72,9 @@ class DuplicateEvent(CalendarError):
         self.event_id = event_id
 
 
-def _aware(value: datetime, what: str) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError(f"{what} must be timezone-aware")
-    return value
-
-
 def _clamped(value: datetime, what: str) -> datetime:
     """A range bound inside the years events may have (datetime.min and .max included)."""
-    _aware(value, what)
+    require_aware(value, what)
     try:
         utc = value.astimezone(UTC)
     except OverflowError:
@@ -97,15 +95,6 @@ def _in_years(value: datetime) -> datetime:
 
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
-
-
-def _clean_text(value: str | None, what: str, limit: int) -> str | None:
-    if value is None:
-        return None
-    text = value.strip()
-    if len(text) > limit:
-        raise ValueError(f"{what} is longer than {limit} characters")
-    return text or None
 
 
 def _span_end(event: Event) -> datetime | None:
@@ -388,7 +377,7 @@ class LocalCalendar:
     async def create_event(self, new: NewEvent) -> Event:
         """Store a new event; a series starts at its first occurrence on or after `start`."""
         zone = zone_of(new.timezone)
-        title = _clean_text(new.title, "title", MAX_TITLE_CHARS)
+        title = clean_text(new.title, "title", MAX_TITLE_CHARS)
         if title is None:
             raise ValueError("an event needs a title")
         if new.id is not None and not 0 < len(new.id) <= 255:
@@ -413,10 +402,10 @@ class LocalCalendar:
             timezone=new.timezone,
             all_day=new.all_day,
             rrule=rule,
-            location=_clean_text(new.location, "location", MAX_TEXT_CHARS),
-            description=_clean_text(new.description, "description", MAX_TEXT_CHARS),
+            location=clean_text(new.location, "location", MAX_TEXT_CHARS),
+            description=clean_text(new.description, "description", MAX_TEXT_CHARS),
             attendees=_attendees(new.attendees),
-            reminders=_reminders(new.reminders),
+            reminders=checked_reminders(new.reminders),
             version=1,
             calendar_id=self._calendar_id,
         )
@@ -446,7 +435,7 @@ class LocalCalendar:
         Returns the changed event: the master, the override, or the new series' master.
         """
         if occurrence is not None:
-            _aware(occurrence, "occurrence")
+            require_aware(occurrence, "occurrence")
         async with self._db.transaction() as session:
             row = await self._checked_master(session, event_id, expected_version)
             master = self._event(row)
@@ -477,7 +466,7 @@ class LocalCalendar:
     ) -> None:
         """Delete an event, one occurrence (an EXDATE), this and following (UNTIL), or all."""
         if occurrence is not None:
-            _aware(occurrence, "occurrence")
+            require_aware(occurrence, "occurrence")
         async with self._db.transaction() as session:
             row = await self._checked_master(session, event_id, expected_version)
             master = self._event(row)
@@ -784,54 +773,16 @@ def _attendees(values: Sequence[str]) -> tuple[str, ...]:
     return cleaned
 
 
-def _reminders(values: Sequence[int]) -> tuple[int, ...]:
-    if any(v < 0 or v > 4 * 7 * 24 * 60 for v in values):
-        raise ValueError("a reminder is 0 to 40320 minutes before the event")
-    return tuple(values)
-
-
 def _apply(event: Event, patch: EventPatch) -> Event:
-    """`event` with the patch's fields set; a new start alone keeps the length."""
-    zone = zone_of(event.timezone)
-    if patch.start is None:
-        start = event.start
-    else:
-        start = _in_years(_aware(patch.start, "start")).astimezone(zone)
+    """The shared `apply_patch` within this calendar's own bounds: stored years, attendees."""
+    if patch.start is not None:
+        _in_years(require_aware(patch.start, "start"))
     if patch.end is not None:
-        end = _in_years(_aware(patch.end, "end")).astimezone(zone)
-    elif event.all_day and patch.start is not None and is_midnight(start, zone):
-        days = (wall(event.end, zone).date() - wall(event.start, zone).date()).days
-        end = from_wall(wall(start, zone) + timedelta(days=max(1, days)), zone)
-    else:
-        end = recurrence.plus_elapsed(start, recurrence.elapsed(event.start, event.end))
-    if end <= start:
-        raise ValueError("an event must end after it starts")
-    all_day = event.all_day and is_midnight(start, zone) and is_midnight(end, zone)
-    title = event.title
-    if patch.title is not None:
-        cleaned = _clean_text(patch.title, "title", MAX_TITLE_CHARS)
-        if cleaned is None:
-            raise ValueError("an event needs a title")
-        title = cleaned
-    return dataclasses.replace(
-        event,
-        title=title,
-        start=start,
-        end=end,
-        all_day=all_day,
-        location=(
-            event.location
-            if patch.location is None
-            else _clean_text(patch.location, "location", MAX_TEXT_CHARS)
-        ),
-        description=(
-            event.description
-            if patch.description is None
-            else _clean_text(patch.description, "description", MAX_TEXT_CHARS)
-        ),
-        reminders=event.reminders if patch.reminders is None else _reminders(patch.reminders),
-        attendees=event.attendees if patch.attendees is None else _attendees(patch.attendees),
-    )
+        _in_years(require_aware(patch.end, "end"))
+    changed = apply_patch(event, patch)
+    if patch.attendees is None:
+        return changed
+    return dataclasses.replace(changed, attendees=_attendees(patch.attendees))
 
 
 def _retimes(patch: EventPatch) -> bool:
