@@ -300,3 +300,12 @@ def test_hyphenated_targets(text: str, title: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.target is not None
     assert command.target.title == title
+
+
+def test_an_abbreviation_after_a_comma_is_not_a_zone() -> None:
+    command = parse("Dentist at 3pm, PT session", now=NOW, tz=MSK)
+    assert command.start == datetime(2026, 11, 24, 15, 0, tzinfo=MSK)
+    assert command.title is not None
+    assert "PT session" in command.title
+    command = parse("Call at 4pm, London time, tomorrow", now=NOW, tz=MSK)
+    assert (command.title, command.start) == ("Call", datetime(2026, 11, 25, 19, 0, tzinfo=MSK))

@@ -68,7 +68,11 @@ def attach_zones(tokens: list[Token], pieces: list[Piece], lang: Lang) -> list[P
         if p.kind in _ZONED and not (n + 1 < len(pieces) and pieces[n + 1].start == p.end):
             found = _zone_at(tokens, p.end, lang)
             if found is None and p.end < len(tokens) and tokens[p.end].norm in ("in", ","):
-                found = _zone_at(tokens, p.end + 1, lang)  # "4pm, London time"
+                # "4pm, London time": after a comma only a "<city> time" phrase, so that in
+                # "3pm, PT at 5pm" the physio stays a title
+                found = _zone_at(tokens, p.end + 1, lang)
+                if found is not None and found[0] - (p.end + 1) < 2:
+                    found = None
             limit = pieces[n + 1].start if n + 1 < len(pieces) else len(tokens)
             if found is not None and found[0] <= limit:
                 p = replace(p, end=found[0], extra={**p.extra, ZONE_KEY: found[1]})
