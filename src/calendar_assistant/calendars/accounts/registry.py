@@ -7,8 +7,8 @@ otherwise all calendars are read and new events go to the default account's defa
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from calendar_assistant.calendars.accounts.combined import CombinedCalendar
 from calendar_assistant.calendars.accounts.credentials import CredentialCipher, parse_keys
@@ -16,15 +16,15 @@ from calendar_assistant.calendars.accounts.store import Account, AccountStore
 from calendar_assistant.calendars.base import CalendarBackend, Capabilities
 from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars, open_client
 from calendar_assistant.calendars.caldav.presets import server_url
+from calendar_assistant.calendars.forwarding import ForwardingCalendar
 from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar, GoogleClientConfig
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
-from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
-from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository
 
 LOCAL = "local"
+T = TypeVar("T")
 
 
 class CalendarRegistry:
@@ -162,7 +162,7 @@ def member_key(account: Account, calendar: str) -> str:
     return f"{account.provider}:{account.id}:{calendar}"
 
 
-class UserCalendar:
+class UserCalendar(ForwardingCalendar):
     """One user's calendar, resolved from their accounts at the first call and then kept."""
 
     def __init__(self, registry: CalendarRegistry, user_id: int) -> None:
@@ -184,49 +184,6 @@ class UserCalendar:
     def capabilities(self) -> Capabilities:
         return Capabilities() if self._resolved is None else self._resolved.capabilities
 
-    async def list_events(self, start: datetime, end: datetime) -> list[Event]:
-        return await (await self.resolved()).list_events(start, end)
-
-    async def get_event(self, event_id: str) -> Event | None:
-        return await (await self.resolved()).get_event(event_id)
-
-    async def create_event(self, new: NewEvent) -> Event:
-        return await (await self.resolved()).create_event(new)
-
-    async def update_event(
-        self,
-        event_id: str,
-        patch: EventPatch,
-        *,
-        scope: Scope = Scope.ALL,
-        occurrence: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Event:
-        return await (await self.resolved()).update_event(
-            event_id,
-            patch,
-            scope=scope,
-            occurrence=occurrence,
-            expected_version=expected_version,
-        )
-
-    async def delete_event(
-        self,
-        event_id: str,
-        *,
-        scope: Scope = Scope.ALL,
-        occurrence: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> None:
-        await (await self.resolved()).delete_event(
-            event_id, scope=scope, occurrence=occurrence, expected_version=expected_version
-        )
-
-    async def free_busy(self, start: datetime, end: datetime) -> list[Interval]:
-        return await (await self.resolved()).free_busy(start, end)
-
-    async def snapshot(self, event_id: str) -> list[Event]:
-        return await (await self.resolved()).snapshot(event_id)
-
-    async def restore(self, event_id: str, snapshot: list[Event]) -> None:
-        await (await self.resolved()).restore(event_id, snapshot)
+    async def _forward(self, operation: str, call: Callable[[CalendarBackend], Awaitable[T]]) -> T:
+        del operation  # resolving is the same for every operation
+        return await call(await self.resolved())
