@@ -17,12 +17,19 @@ from calendar_assistant.understanding.llm.tools import Tool
 from calendar_assistant.understanding.llm.turns import (
     Entry,
     ModelTurn,
-    ModelUnavailable,
     Prompt,
+    ProviderErrors,
     ToolCall,
     ToolResults,
     Usage,
     UserMessage,
+    failures_as_unavailable,
+)
+
+_ERRORS = ProviderErrors(
+    status=anthropic.APIStatusError,
+    timeout=anthropic.APITimeoutError,
+    connection=anthropic.APIConnectionError,
 )
 
 
@@ -53,7 +60,7 @@ class ClaudeModel:
         self, prompt: Prompt, transcript: Sequence[Entry], tools: Sequence[Tool]
     ) -> ModelTurn:
         started = time.perf_counter()
-        try:
+        with failures_as_unavailable(_ERRORS):
             message = await self.client.messages.create(
                 model=self.model,
                 max_tokens=self.max_tokens,
@@ -76,14 +83,6 @@ class ClaudeModel:
                 ],
             )
             return _turn(message, (time.perf_counter() - started) * 1000)
-        except anthropic.APIStatusError as error:
-            raise ModelUnavailable(f"HTTP {error.status_code}") from error
-        except anthropic.APITimeoutError as error:
-            raise ModelUnavailable("timeout") from error
-        except anthropic.APIConnectionError as error:
-            raise ModelUnavailable("connection failed") from error
-        except Exception as error:  # a garbled body: the SDK or our reading of it failed
-            raise ModelUnavailable(f"unreadable answer ({type(error).__name__})") from error
 
     async def close(self) -> None:
         await self.client.close()

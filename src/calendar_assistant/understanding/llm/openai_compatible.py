@@ -20,12 +20,19 @@ from calendar_assistant.understanding.llm.tools import Tool
 from calendar_assistant.understanding.llm.turns import (
     Entry,
     ModelTurn,
-    ModelUnavailable,
     Prompt,
+    ProviderErrors,
     ToolCall,
     ToolResults,
     Usage,
     UserMessage,
+    failures_as_unavailable,
+)
+
+_ERRORS = ProviderErrors(
+    status=openai.APIStatusError,
+    timeout=openai.APITimeoutError,
+    connection=openai.APIConnectionError,
 )
 
 
@@ -61,7 +68,7 @@ class OpenAICompatibleModel:
             *_messages(transcript),
         ]
         started = time.perf_counter()
-        try:
+        with failures_as_unavailable(_ERRORS):
             completion = await self.client.chat.completions.create(
                 model=self.model,
                 max_tokens=self.max_tokens,
@@ -79,14 +86,6 @@ class OpenAICompatibleModel:
                 ],
             )
             return _turn(completion, (time.perf_counter() - started) * 1000)
-        except openai.APIStatusError as error:
-            raise ModelUnavailable(f"HTTP {error.status_code}") from error
-        except openai.APITimeoutError as error:
-            raise ModelUnavailable("timeout") from error
-        except openai.APIConnectionError as error:
-            raise ModelUnavailable("connection failed") from error
-        except Exception as error:  # a garbled body: the SDK or our reading of it failed
-            raise ModelUnavailable(f"unreadable answer ({type(error).__name__})") from error
 
     async def close(self) -> None:
         await self.client.close()

@@ -6,7 +6,8 @@ validates tool calls is written once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,6 +16,30 @@ from calendar_assistant.understanding.llm.tools import Tool
 
 class ModelUnavailable(Exception):
     """The model could not answer (timeout, rate limit after retries, 5xx, garbage)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderErrors:
+    """The exception classes one provider's SDK raises, so every provider fails alike."""
+
+    status: type[Exception]  # an HTTP error answer; has `status_code`
+    timeout: type[Exception]  # caught before `connection`, of which it is a kind
+    connection: type[Exception]
+
+
+@contextmanager
+def failures_as_unavailable(errors: ProviderErrors) -> Iterator[None]:
+    """Any failure of a provider call as ModelUnavailable, with a short reason to log."""
+    try:
+        yield
+    except errors.status as error:
+        raise ModelUnavailable(f"HTTP {getattr(error, 'status_code', '?')}") from error
+    except errors.timeout as error:
+        raise ModelUnavailable("timeout") from error
+    except errors.connection as error:
+        raise ModelUnavailable("connection failed") from error
+    except Exception as error:  # a garbled body: the SDK or our reading of it failed
+        raise ModelUnavailable(f"unreadable answer ({type(error).__name__})") from error
 
 
 @dataclass(frozen=True, slots=True)
