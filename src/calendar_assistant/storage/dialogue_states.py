@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import DialogueStateRow
@@ -30,11 +31,27 @@ class DialogueStateRepository:
         except (TypeError, ValueError) as error:
             raise ValueError(f"dialogue state is not JSON: {error}") from error
         async with self._db.transaction() as session:
-            row = await session.get(DialogueStateRow, user_id, with_for_update=True)
-            if row is None:
-                session.add(DialogueStateRow(user_id=user_id, state=state))
-            else:
-                row.state = state
+            if self._db.dialect == "postgresql":
+                pg = postgresql.insert(DialogueStateRow).values(user_id=user_id, state=state)
+                changes = {"state": pg.excluded.state, "updated_at": func.current_timestamp()}
+                upsert: Executable = pg.on_conflict_do_update(
+                    index_elements=[DialogueStateRow.user_id], set_=changes
+                )
+            elif self._db.dialect == "sqlite":
+                lite = sqlite.insert(DialogueStateRow).values(user_id=user_id, state=state)
+                changes = {"state": lite.excluded.state, "updated_at": func.current_timestamp()}
+                upsert = lite.on_conflict_do_update(
+                    index_elements=[DialogueStateRow.user_id], set_=changes
+                )
+            else:  # another database: read the row, then add or change it
+                row = await session.get(DialogueStateRow, user_id, with_for_update=True)
+                if row is None:
+                    session.add(DialogueStateRow(user_id=user_id, state=state))
+                else:
+                    row.state = state
+                return
+            # One statement: with an LLM configured this runs after most messages.
+            await session.execute(upsert)
 
     async def clear(self, user_id: int) -> None:
         async with self._db.transaction() as session:
