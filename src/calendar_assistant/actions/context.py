@@ -17,6 +17,17 @@ def instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class PendingReminder:
+    """A reminder not yet delivered, as the user can see and remove it."""
+
+    id: int
+    text: str
+    due: datetime
+    event_id: str | None = None
+    minutes_before: int | None = None
+
+
 class ReminderBook(Protocol):
     """Where standalone and event reminders are kept until a channel delivers them."""
 
@@ -28,6 +39,10 @@ class ReminderBook(Protocol):
 
     async def remove(self, reminder_id: int) -> None:
         """Delete a reminder (used by undo); a missing id is not an error."""
+        ...
+
+    async def pending(self) -> list[PendingReminder]:
+        """The user's reminders not yet delivered, soonest first."""
         ...
 
 

@@ -19,6 +19,11 @@ from calendar_assistant.actions.outcomes import (
     UndoRecord,
 )
 from calendar_assistant.actions.reading import find_free_slots, list_events, search_events
+from calendar_assistant.actions.reminder_list import (
+    delete_reminder,
+    is_about_reminders,
+    list_reminders,
+)
 from calendar_assistant.actions.reminding import create_reminder
 from calendar_assistant.calendars.base import CalendarError, EventNotFound, VersionConflict
 from calendar_assistant.domain.commands import Command, Intent
@@ -38,6 +43,10 @@ async def execute(
     answers = resolution or Resolution()
     try:
         match command.intent:
+            case Intent.LIST_EVENTS if is_about_reminders(command):
+                return await list_reminders(command, ctx)
+            case Intent.DELETE_EVENT if is_about_reminders(command):
+                return await delete_reminder(command, answers, ctx)
             case Intent.CREATE_EVENT:
                 return await create_event(command, answers, ctx)
             case Intent.LIST_EVENTS:
@@ -70,7 +79,15 @@ async def execute(
 
 
 async def revert(record: UndoRecord, ctx: ActionContext) -> None:
-    """Undo one change exactly: every touched event id back to its snapshot, reminders gone."""
+    """Undo one change exactly: every touched event id back to its snapshot, reminders it
+    added gone, reminders it deleted back with the same text, due time and event link."""
     await restore_all(ctx, record.events)
     for reminder_id in record.reminders:
         await ctx.reminders.remove(reminder_id)
+    for reminder in record.restore:
+        await ctx.reminders.add(
+            text=reminder.text,
+            due=reminder.due,
+            event_id=reminder.event_id,
+            minutes_before=reminder.minutes_before,
+        )

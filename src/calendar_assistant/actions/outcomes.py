@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from calendar_assistant.actions.context import PendingReminder
 from calendar_assistant.domain.commands import Command, Missing
 from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.intervals import Interval
@@ -25,6 +26,7 @@ class Resolution:
     scope: Scope | None = None
     confirmed: bool = False
     force: bool = False
+    reminder: PendingReminder | None = None  # the reminder a delete is about, once chosen
 
 
 class Problem(StrEnum):
@@ -127,6 +129,36 @@ class SearchFound:
 
 
 @dataclass(frozen=True, slots=True)
+class RemindersListed:
+    """The reminders still to come (already delivered ones are not shown)."""
+
+    reminders: tuple[PendingReminder, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsReminderChoice:
+    """Several reminders match; the user picks one (by number)."""
+
+    candidates: tuple[PendingReminder, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsReminderConfirmation:
+    """Deleting a reminder waits for a yes."""
+
+    reminder: PendingReminder
+
+
+@dataclass(frozen=True, slots=True)
+class NoReminderFound:
+    """No pending reminder matches; `gone`: the chosen one was delivered or removed since."""
+
+    query: str | None
+    at: datetime | None = None
+    gone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ChangedMeanwhile:
     """The event changed since it was shown to the user; nothing was overwritten."""
 
@@ -169,12 +201,14 @@ class UndoRecord:
 
     `summary` is a structured description of the change (rendered at undo time in the
     language of the moment); `events` maps event id → its stored state before the change
-    (empty list: the id did not exist); `reminders` are ids of reminders the change added.
+    (empty list: the id did not exist); `reminders` are ids of reminders the change added;
+    `restore` are reminders the change deleted, put back as they were.
     """
 
     summary: dict[str, Any]
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     reminders: tuple[int, ...] = ()
+    restore: tuple[PendingReminder, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +249,12 @@ class ReminderSet:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderDeleted:
+    reminder: PendingReminder
+    undo: UndoRecord
+
+
+@dataclass(frozen=True, slots=True)
 class Undone:
     summary: dict[str, Any]
 
@@ -241,6 +281,11 @@ Outcome = (
     | Deleted
     | ReminderSet
     | Undone
+    | RemindersListed
+    | NeedsReminderChoice
+    | NeedsReminderConfirmation
+    | NoReminderFound
+    | ReminderDeleted
 )
 
-WRITES = (Created, Updated, Deleted, ReminderSet)
+WRITES = (Created, Updated, Deleted, ReminderSet, ReminderDeleted)

@@ -32,6 +32,8 @@ from calendar_assistant.actions.outcomes import (
     NeedsChoice,
     NeedsConfirmation,
     NeedsDetails,
+    NeedsReminderChoice,
+    NeedsReminderConfirmation,
     NeedsScope,
     NothingToUndo,
     Outcome,
@@ -55,6 +57,8 @@ from calendar_assistant.conversation.state import (
     Turn,
     last_event_at,
     remembered,
+    reminder_from_json,
+    reminder_to_json,
     turns_of,
     with_turns,
 )
@@ -390,6 +394,10 @@ class _Turn:
             )
         elif answer is Answer.FORCE and pending.stage is Stage.CONFLICT:
             resolution = replace(resolution, force=True)
+        elif answer is Answer.PICK and number is not None and pending.reminder_choices:
+            if not 1 <= number <= len(pending.reminder_choices):
+                return [self._out_of_range(len(pending.reminder_choices), lang)]
+            resolution = replace(resolution, reminder=pending.reminder_choices[number - 1])
         elif answer is Answer.PICK and number is not None and pending.stage is Stage.CHOOSE:
             if not 1 <= number <= len(pending.choices):
                 return [self._out_of_range(len(pending.choices), lang)]
@@ -444,13 +452,21 @@ class _Turn:
             resolution=resolution,
             choices=outcome.candidates if isinstance(outcome, NeedsChoice) else (),
             slots=outcome.slots if isinstance(outcome, ConflictFound) else (),
+            reminder_choices=(
+                outcome.candidates if isinstance(outcome, NeedsReminderChoice) else ()
+            ),
         )
         await self._save_state(pending.to_json() | remembered(self.last_event, self.last_at))
         return [render(outcome, self.view(lang, pending.token), command.intent)]
 
     async def _record(self, undo: UndoRecord, outcome: Outcome) -> Outcome:
         """Keep the undo record of a change; if that fails, take the change back."""
-        entry = {"summary": undo.summary, "events": undo.events, "reminders": list(undo.reminders)}
+        entry = {
+            "summary": undo.summary,
+            "events": undo.events,
+            "reminders": list(undo.reminders),
+            "restore": [reminder_to_json(r) for r in undo.restore],
+        }
         try:
             await self.a.undo_log.push(self.profile.user_id, str(undo.summary.get("kind")), [entry])
         except Exception as error:
@@ -472,6 +488,7 @@ class _Turn:
                 summary=dict(stored["summary"]),
                 events={str(k): list(v) for k, v in dict(stored["events"]).items()},
                 reminders=tuple(int(r) for r in stored.get("reminders", ())),
+                restore=tuple(reminder_from_json(r) for r in stored.get("restore", ())),
             )
         except (IndexError, KeyError, TypeError, ValueError):
             await self.a.undo_log.pop_latest(self.profile.user_id)
@@ -541,6 +558,9 @@ class _Turn:
 def _named_choice(pending: Pending, text: str) -> int | None:
     """«с Петром» after «Какое именно?»: the one choice whose title the answer names."""
     named = [i for i, e in enumerate(pending.choices, 1) if title_matches(text, e.title)]
+    if pending.reminder_choices:  # «про таблетки» after «Какое удалить?»
+        texts = enumerate((r.text for r in pending.reminder_choices), 1)
+        named = [i for i, said in texts if title_matches(text, said)]
     return named[0] if len(named) == 1 else None
 
 
@@ -552,6 +572,8 @@ def _pinned(outcome: Outcome, resolution: Resolution) -> Resolution:
         return replace(resolution, target=outcome.occurrence)
     if isinstance(outcome, NeedsConfirmation) and len(outcome.events) == 1:
         return replace(resolution, target=outcome.events[0])
+    if isinstance(outcome, NeedsReminderConfirmation) and resolution.reminder is None:
+        return replace(resolution, reminder=outcome.reminder)
     return resolution
 
 
@@ -559,11 +581,11 @@ def _stage_of(outcome: Outcome) -> Stage | None:
     match outcome:
         case NeedsDetails():
             return Stage.CLARIFY
-        case NeedsChoice():
+        case NeedsChoice() | NeedsReminderChoice():
             return Stage.CHOOSE
         case NeedsScope():
             return Stage.SCOPE
-        case NeedsConfirmation():
+        case NeedsConfirmation() | NeedsReminderConfirmation():
             return Stage.CONFIRM
         case ConflictFound():
             return Stage.CONFLICT

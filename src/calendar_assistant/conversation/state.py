@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from calendar_assistant.actions.context import PendingReminder
 from calendar_assistant.actions.outcomes import Resolution
 from calendar_assistant.actions.snapshots import event_from_json, event_to_json
 from calendar_assistant.domain.commands import Command
@@ -44,6 +45,7 @@ class Pending:
     resolution: Resolution = field(default_factory=Resolution)
     choices: tuple[Event, ...] = ()
     slots: tuple[Interval, ...] = ()
+    reminder_choices: tuple[PendingReminder, ...] = ()  # which reminder, when that was asked
 
     def expired(self, now: datetime) -> bool:
         return now - self.asked_at > PENDING_TTL or now < self.asked_at - PENDING_TTL
@@ -61,9 +63,11 @@ class Pending:
                 "scope": None if r.scope is None else r.scope.value,
                 "confirmed": r.confirmed,
                 "force": r.force,
+                "reminder": None if r.reminder is None else reminder_to_json(r.reminder),
             },
             "choices": [event_to_json(e) for e in self.choices],
             "slots": [[s.start.isoformat(), s.end.isoformat()] for s in self.slots],
+            "reminder_choices": [reminder_to_json(c) for c in self.reminder_choices],
         }
 
     @classmethod
@@ -72,6 +76,7 @@ class Pending:
         try:
             r = data.get("resolution") or {}
             target = r.get("target")
+            reminder = r.get("reminder")
             lang: Lang = "en" if data.get("lang") == "en" else "ru"
             asked_at = datetime.fromisoformat(data["asked_at"])
             if asked_at.tzinfo is None:
@@ -87,15 +92,46 @@ class Pending:
                     scope=None if r.get("scope") is None else Scope(r["scope"]),
                     confirmed=bool(r.get("confirmed", False)),
                     force=bool(r.get("force", False)),
+                    reminder=None if reminder is None else reminder_from_json(reminder),
                 ),
                 choices=tuple(event_from_json(e) for e in data.get("choices", ())),
                 slots=tuple(
                     Interval(datetime.fromisoformat(a), datetime.fromisoformat(b))
                     for a, b in data.get("slots", ())
                 ),
+                reminder_choices=tuple(
+                    reminder_from_json(c) for c in data.get("reminder_choices", ())
+                ),
             )
         except (KeyError, TypeError, ValueError, ValidationError):
             return None
+
+
+def reminder_to_json(reminder: PendingReminder) -> dict[str, Any]:
+    """A reminder as kept in the pending question and in the undo log."""
+    return {
+        "id": reminder.id,
+        "text": reminder.text,
+        "due": reminder.due.isoformat(),
+        "event_id": reminder.event_id,
+        "minutes_before": reminder.minutes_before,
+    }
+
+
+def reminder_from_json(data: dict[str, Any]) -> PendingReminder:
+    """Read back `reminder_to_json`; raises ValueError (or Key/TypeError) when malformed."""
+    due = datetime.fromisoformat(str(data["due"]))
+    if due.tzinfo is None:
+        raise ValueError("a stored reminder's due time lost its zone")
+    minutes = data.get("minutes_before")
+    event_id = data.get("event_id")
+    return PendingReminder(
+        id=int(data["id"]),
+        text=str(data["text"]),
+        due=due,
+        event_id=None if event_id is None else str(event_id),
+        minutes_before=None if minutes is None else int(minutes),
+    )
 
 
 # The event the conversation last dealt with («перенеси её на 11», "cancel that"). Kept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from calendar_assistant.actions.context import PendingReminder
 from calendar_assistant.storage import ReminderRepository
 
 
@@ -24,3 +25,7 @@ class UserReminders:
 
     async def remove(self, reminder_id: int) -> None:
         await self._repository.delete(self._user_id, reminder_id)
+
+    async def pending(self) -> list[PendingReminder]:
+        stored = await self._repository.list_for_user(self._user_id)
+        return [PendingReminder(r.id, r.text, r.due, r.event_id, r.minutes_before) for r in stored]

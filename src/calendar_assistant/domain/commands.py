@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +46,11 @@ class EventTarget(BaseModel):
     previous: bool = Field(
         default=False,
         description="Said as «её», «это», 'it', 'that': the event the conversation just dealt with",
+    )
+    kind: Literal["event", "reminder"] = Field(
+        default="event",
+        description="What is meant: a calendar event, or a reminder the user set («удали "
+        "напоминание про таблетки»; list_events with kind reminder lists reminders)",
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from calendar_assistant.actions.context import PendingReminder
 from calendar_assistant.actions.outcomes import (
     BackendFailed,
     Cancelled,
@@ -21,13 +22,18 @@ from calendar_assistant.actions.outcomes import (
     NeedsChoice,
     NeedsConfirmation,
     NeedsDetails,
+    NeedsReminderChoice,
+    NeedsReminderConfirmation,
     NeedsScope,
+    NoReminderFound,
     NothingFound,
     NothingToUndo,
     NotUnderstood,
     Outcome,
     Problem,
+    ReminderDeleted,
     ReminderSet,
+    RemindersListed,
     SearchFound,
     SlotsFound,
     Undone,
@@ -271,6 +277,12 @@ def _undo_text(summary: dict[str, Any], v: View) -> str:
     count = int(summary.get("count", 0) or 0)
     if kind == "reminder":
         return v.t(f"Отменил напоминание {title}.", f"Undone: the reminder {title}.")
+    if kind == "reminder_deleted":
+        try:
+            at = _due(datetime.fromisoformat(str(summary["start"])), v)
+        except (KeyError, ValueError):
+            return v.t(f"Вернул напоминание {title}.", f"Restored the reminder {title}.")
+        return v.t(f"Вернул напоминание {title} ({at}).", f"Restored the reminder {title} ({at}).")
     if kind == "delete_many":
         return v.t(
             f"Вернул {plural(count, 'meeting', 'ru')}.",
@@ -297,6 +309,79 @@ def _undo_text(summary: dict[str, Any], v: View) -> str:
     if kind == "delete":
         return v.t(f"Вернул {title} ({when}).", f"Restored {title} ({when}).")
     return v.t("Отменил последнее изменение.", "Undid the last change.")
+
+
+def _due(due: datetime, v: View) -> str:
+    """When a reminder rings: the day written out and the clock time, in the user's zone."""
+    local = due.astimezone(v.zone)
+    return f"{dates.day_label(local.date(), v.lang, v.today)}, {dates.clock(local, v.lang)}"
+
+
+def _reminder_line(reminder: PendingReminder, v: View) -> str:
+    return f"{_due(reminder.due, v)} — {reminder.text}"
+
+
+def _reminder_reply(outcome: Outcome, v: View) -> Reply | None:
+    """Replies about the reminders the user set: listed, which one, sure?, deleted."""
+    match outcome:
+        case RemindersListed(reminders=()):
+            return Reply(v.t("Напоминаний пока нет.", "You have no reminders set."))
+        case RemindersListed(reminders=reminders):
+            head = v.t(
+                f"Ваши напоминания ({len(reminders)}):", f"Your reminders ({len(reminders)}):"
+            )
+            lines = [f"• {_reminder_line(r, v)}" for r in reminders[:_LIST_LIMIT]]
+            if len(reminders) > _LIST_LIMIT:
+                rest = len(reminders) - _LIST_LIMIT
+                lines.append(v.t(f"…и ещё {rest}.", f"…and {rest} more."))
+            return Reply("\n".join([head, *lines]))
+        case NeedsReminderChoice(candidates=candidates):
+            lines = [
+                v.t(
+                    "Нашёл несколько напоминаний. Какое удалить?",
+                    "I found several reminders. Which one should I delete?",
+                )
+            ]
+            lines.extend(f"{i}. {_reminder_line(r, v)}" for i, r in enumerate(candidates, 1))
+            picks = tuple(
+                Button(str(i), payload(v.token, Answer.PICK, i))
+                for i in range(1, len(candidates) + 1)
+            )
+            return Reply("\n".join(lines), (picks, (v.button("Отмена", "Cancel", Answer.NO),)))
+        case NeedsReminderConfirmation(reminder=r):
+            what = f"{v.quote(r.text)} ({_due(r.due, v)})"
+            yes_no = (v.button("Да", "Yes", Answer.YES), v.button("Нет", "No", Answer.NO))
+            return Reply(
+                v.t(f"Удалить напоминание {what}?", f"Delete the reminder {what}?"), (yes_no,)
+            )
+        case ReminderDeleted(reminder=r):
+            what = f"{v.quote(r.text)} ({_due(r.due, v)})"
+            return Reply(v.t(f"Удалил напоминание {what}.", f"Deleted the reminder {what}."))
+        case NoReminderFound(gone=True, query=query):
+            return Reply(
+                v.t(
+                    f"Напоминания {v.quote(query or '')} уже нет: оно сработало или удалено.",
+                    f"The reminder {v.quote(query or '')} is gone: it was sent or removed.",
+                )
+            )
+        case NoReminderFound(query=query, at=at):
+            said = " ".join(
+                part
+                for part in (
+                    v.quote(query) if query else "",
+                    dates.clock(at.astimezone(v.zone), v.lang) if at is not None else "",
+                )
+                if part
+            )
+            if said:
+                return Reply(
+                    v.t(
+                        f"Не нашёл напоминания {said} среди предстоящих.",
+                        f"I found no upcoming reminder {said}.",
+                    )
+                )
+            return Reply(v.t("Предстоящих напоминаний нет.", "You have no upcoming reminders."))
+    return None
 
 
 def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
@@ -607,4 +692,7 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 )
                 + (HELP_RU if v.ru() else HELP_EN)
             )
+    about_reminders = _reminder_reply(outcome, v)
+    if about_reminders is not None:
+        return about_reminders
     raise AssertionError(f"no reply for {outcome!r}")
