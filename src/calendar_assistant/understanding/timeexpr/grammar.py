@@ -43,6 +43,20 @@ _DATE_FIGURE = re.compile(r"(\d{1,4})[./](\d{1,2})(?:[./](\d{2,4}))?")
 _DECIMAL = re.compile(r"\d+\.\d+")
 
 
+def _day_span(start: int, end: int, prep: str, first: date, after_last: date) -> Piece:
+    """A span of whole days said as a range ("13-15 July", «с понедельника по среду»)."""
+    return Piece(
+        Kind.PERIOD,
+        start,
+        end,
+        prep=prep,
+        day=first,
+        day_end=after_last,
+        extra={"span": True},
+        grain="day",
+    )
+
+
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -1069,10 +1083,7 @@ class Grammar:
             if self.today.weekday() <= first_weekday and self.today.weekday() != first_weekday:
                 start = self.resolve_weekday(first_weekday, None)
             end_day = start + timedelta(days=(second - first_weekday) % 7 + 1)
-            return Piece(
-                Kind.PERIOD, i, j + 3, prep=prep, day=start, day_end=end_day, grain="day",
-                extra={"span": True},
-            )  # fmt: skip
+            return _day_span(i, j + 3, prep, start, end_day)
         whole = self._day_month(j)
         if whole is not None and self.norm(whole[3]) in (
             "по",
@@ -1089,10 +1100,7 @@ class Grammar:
                 first_day = self.resolve_date(whole[0], whole[1], whole[2])
                 last = self.resolve_date(other[0], other[1], other[2])
                 if first_day is not None and last is not None and last >= first_day:
-                    return Piece(
-                        Kind.PERIOD, i, other[3], prep=prep, day=first_day,
-                        day_end=last + timedelta(days=1), grain="day", extra={"span": True},
-                    )  # fmt: skip
+                    return _day_span(i, other[3], prep, first_day, last + timedelta(days=1))
         month_first = None
         if not self.ru:
             month_first = self._month_at(j, typo=False)
@@ -1115,16 +1123,7 @@ class Grammar:
             last = self.resolve_date(month_first, day_b, year or first_day.year)
             if last is None or last < first_day:
                 return None
-            return Piece(
-                Kind.PERIOD,
-                i,
-                end,
-                prep=prep,
-                day=first_day,
-                day_end=last + timedelta(days=1),
-                extra={"span": True},
-                grain="day",
-            )
+            return _day_span(i, end, prep, first_day, last + timedelta(days=1))
         a = self._int(j, 1, 31)
         if a is None:
             return None
@@ -1149,16 +1148,7 @@ class Grammar:
             begin = _safe_date(last.year - 1, month_a or month_b, day_a)
         if begin is None:
             return None
-        return Piece(
-            Kind.PERIOD,
-            i,
-            end,
-            prep=prep,
-            day=begin,
-            day_end=last + timedelta(days=1),
-            extra={"span": True},
-            grain="day",
-        )
+        return _day_span(i, end, prep, begin, last + timedelta(days=1))
 
     def _part_of_day(self, i: int) -> Piece | None:
         j = i
