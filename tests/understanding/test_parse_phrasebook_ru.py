@@ -1667,7 +1667,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "Отмени напоминание о звонке",
-        {"intent": "delete_event", "target": {"title": "Напоминание о звонке"}},
+        {"intent": "delete_event", "target": {"title": "Звонок", "kind": "reminder"}},
     ),
     (
         "Поставь митап 12-го в 18:00",

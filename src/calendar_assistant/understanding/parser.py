@@ -97,6 +97,9 @@ def parse(
 
 def understand(msg: Message) -> Command:
     cue = _resize_cue(msg, classify(msg.tokens, msg.pieces, msg.cues))
+    about_reminders = _about_reminders(msg, cue)
+    if about_reminders is not None:
+        return about_reminders
     builder = _BUILDERS.get(cue.intent)
     if builder is None:
         return Command(intent=cue.intent, lang=msg.lang, confidence=cue.strength)
@@ -504,6 +507,46 @@ def _delete(msg: Message, cue: IntentCue) -> Command:
         target=None if empty else target,
         missing=((Missing.TARGET,) if empty else ()) + _invalid_date(reading),
         confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _about_reminders(msg: Message, cue: IntentCue) -> Command | None:
+    """«Какие у меня напоминания?», «Удали напоминание про таблетки»: the reminders set.
+
+    Listing is list_events and deleting delete_event, each with a target of kind
+    "reminder" (the SPEC frame keys stay as they are). A delete cue before the reminder
+    noun deletes; a listing word before it («какие», "what", "my") lists.
+    """
+    noun = find_first(msg.tokens, msg.cues.phrases("reminder_nouns"))
+    if noun is None:
+        return None
+    before = frozenset(range(noun[0], len(msg.tokens)))
+    deleting = cue.intent is Intent.DELETE_EVENT and cue.span is not None
+    if deleting and cue.span is not None and cue.span[1] > noun[0]:
+        return None
+    listing = find_first(msg.tokens, msg.cues.phrases("reminder_listing"), before)
+    setting = find_first(msg.tokens, msg.cues.phrases("create"), before)
+    if not deleting and (listing is None or (setting is not None and setting[0] < listing[0])):
+        return None
+    reading = combine(msg.pieces)
+    used = set(range(*noun)) | _cue_tokens(cue)
+    if listing is not None:
+        used |= set(range(*listing))
+    indices = leftover(msg.tokens, msg.used_by(msg.pieces) | used, msg.cues).indices
+    about = msg.cues.phrases("reminder_about")
+    while indices and any(match_at(msg.tokens, indices[0], p) for p in about if len(p) == 1):
+        indices = indices[1:]
+    if not deleting:
+        start, end = (None, None) if reading.empty else _window(msg, reading)
+        target = EventTarget(range_start=start, range_end=end, kind="reminder")
+        return Command(intent=Intent.LIST_EVENTS, lang=msg.lang, target=target, confidence=0.9)
+    target = _target(msg, reading, indices, None).model_copy(update={"kind": "reminder"})
+    return Command(
+        intent=Intent.DELETE_EVENT,
+        lang=msg.lang,
+        target=target,
+        missing=_invalid_date(reading),
+        confidence=cue.strength,
     )
 
 
