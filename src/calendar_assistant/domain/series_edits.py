@@ -177,6 +177,30 @@ def moved_series(
     )
 
 
+def series_head(master: Event, cut: datetime) -> Event:
+    """What stays of a series when it is edited or deleted from the occurrence at `cut` on:
+    the series ended before it, its later EXDATEs dropped, its version bumped."""
+    assert master.rrule is not None
+    return dataclasses.replace(
+        master,
+        rrule=recurrence.end_before(master.rrule, cut),
+        exdates=tuple(d for d in master.exdates if d.astimezone(UTC) < cut),
+        version=master.version + 1,
+    )
+
+
+def series_tail(master: Event, reference: Event, cut: datetime) -> Event:
+    """The series from occurrence `reference` (originally at `cut`) on, before the edit that
+    splits it off: a COUNT rule keeps only the occurrences left."""
+    assert master.rrule is not None
+    rule = master.rrule
+    total = recurrence.count_of(rule)
+    if total is not None:
+        before = recurrence.count_before(master.start, rule, master.timezone, cut)
+        rule = recurrence.with_count(rule, max(1, total - before))
+    return dataclasses.replace(master, start=reference.start, end=reference.end, rrule=rule)
+
+
 def carried_override(override: Event, old: Event, new: Event, delta: timedelta) -> Event:
     """An override after its series changed: its occurrence id moves with the series, and
     fields it shared with the old series take the new series' values."""

@@ -29,6 +29,8 @@ from calendar_assistant.domain.series_edits import (
     moved_series,
     plain_occurrence,
     require_aware,
+    series_head,
+    series_tail,
     shifted,
     wall,
     wall_delta,
@@ -151,12 +153,7 @@ def deleted(series: Series, scope: Scope, occurrence: datetime | None) -> Series
     if cut <= _utc(master.start):
         return None
     return Series(
-        dataclasses.replace(
-            master,
-            rrule=recurrence.end_before(master.rrule, cut),
-            exdates=tuple(d for d in master.exdates if _utc(d) < cut),
-            version=version,
-        ),
+        series_head(master, cut),
         tuple(o for o in series.overrides if _rid(o) < cut),
     )
 
@@ -217,12 +214,7 @@ def _split(series: Series, patch: EventPatch, occurrence: datetime) -> Change:
     cut = _utc(occurrence)
     _require_occurrence(series, cut)
     reference = plain_occurrence(master, occurrence)
-    rule = master.rrule
-    total = recurrence.count_of(rule)
-    if total is not None:
-        before = recurrence.count_before(master.start, rule, master.timezone, cut)
-        rule = recurrence.with_count(rule, max(1, total - before))
-    tail = dataclasses.replace(master, start=reference.start, end=reference.end, rrule=rule)
+    tail = series_tail(master, reference, cut)
     edited = apply_patch(reference, patch)
     moved = moved_series(tail, reference, edited, reference.start, retimed=_retimes(patch))
     delta = wall_delta(reference, edited)
@@ -239,12 +231,7 @@ def _split(series: Series, patch: EventPatch, occurrence: datetime) -> Change:
         for o in series.overrides
         if _rid(o) >= cut
     )
-    head = dataclasses.replace(
-        master,
-        rrule=recurrence.end_before(master.rrule, cut),
-        exdates=tuple(d for d in master.exdates if _utc(d) < cut),
-        version=master.version + 1,
-    )
+    head = series_head(master, cut)
     kept = tuple(o for o in series.overrides if _rid(o) < cut)
     return Change(Series(head, kept), new_master, Series(new_master, carried))
 

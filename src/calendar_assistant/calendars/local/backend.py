@@ -49,6 +49,8 @@ from calendar_assistant.domain.series_edits import (
     moved_series,
     plain_occurrence,
     require_aware,
+    series_head,
+    series_tail,
     shifted,
     wall,
     wall_delta,
@@ -493,13 +495,7 @@ class LocalCalendar:
                     return
                 if cut > master.start.astimezone(UTC):
                     await self._delete_overrides(session, event_id, from_=cut)
-                    updated = dataclasses.replace(
-                        master,
-                        rrule=recurrence.end_before(master.rrule, cut),
-                        exdates=tuple(d for d in master.exdates if d.astimezone(UTC) < cut),
-                        version=master.version + 1,
-                    )
-                    self._write(row, updated)
+                    self._write(row, series_head(master, cut))
                     return
             await session.execute(
                 delete(EventRow).where(self._mine(), EventRow.event_id == event_id)
@@ -580,12 +576,7 @@ class LocalCalendar:
         assert master.rrule is not None
         _, cut = self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
         reference = plain_occurrence(master, cut)
-        rule = master.rrule
-        total = recurrence.count_of(rule)
-        if total is not None:
-            before = recurrence.count_before(master.start, rule, master.timezone, cut)
-            rule = recurrence.with_count(rule, max(1, total - before))
-        tail = dataclasses.replace(master, start=reference.start, end=reference.end, rrule=rule)
+        tail = series_tail(master, reference, cut)
         edited = _apply(reference, patch)
         moved = moved_series(tail, reference, edited, reference.start, retimed=_retimes(patch))
         delta = wall_delta(reference, edited)
@@ -606,15 +597,7 @@ class LocalCalendar:
             if rid >= cut:
                 carried = carried_override(self._event(override), master, new_series, delta)
                 self._write(override, dataclasses.replace(carried, id=new_series.id, version=1))
-        self._write(
-            row,
-            dataclasses.replace(
-                master,
-                rrule=recurrence.end_before(master.rrule, cut),
-                exdates=tuple(d for d in master.exdates if d.astimezone(UTC) < cut),
-                version=master.version + 1,
-            ),
-        )
+        self._write(row, series_head(master, cut))
         return new_series
 
     def _require_occurrence(
