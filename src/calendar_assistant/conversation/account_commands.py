@@ -396,18 +396,26 @@ class AccountDesk:
     # -- information ----------------------------------------------------------------------
 
     def _privacy(self, lang: Lang) -> Reply:
-        return Reply(
-            _t(
+        text = _t(
+            lang,
+            "Что я храню: ваши события и напоминания, настройки (язык, пояс, рабочие "
+            "часы), открытый вопрос диалога и журнал отмены, номер чата для напоминаний. "
+            "Тексты сообщений в журналы не пишутся, голосовые не сохраняются. ",
+            "What I keep: your events and reminders, settings (language, zone, working "
+            "hours), the open question of the dialogue and the undo log, and the chat id "
+            "reminders go to. Message texts are not logged and voice is not stored. ",
+        )
+        if self._assistant.understanding.keeps_turns:
+            # With a language model configured, what it is sent and what is kept changes.
+            text += _t(
                 lang,
-                "Что я храню: ваши события и напоминания, настройки (язык, пояс, рабочие "
-                "часы), открытый вопрос диалога и журнал отмены, номер чата для напоминаний. "
-                "Тексты сообщений в журналы не пишутся, голосовые не сохраняются. "
-                "/forget удаляет всё это сразу.",
-                "What I keep: your events and reminders, settings (language, zone, working "
-                "hours), the open question of the dialogue and the undo log, and the chat id "
-                "reminders go to. Message texts are not logged and voice is not stored. "
-                "/forget deletes all of it at once.",
+                "Сообщения, которые не понял сам, я отправляю языковой модели, настроенной "
+                "на этом сервере; последние несколько реплик хранятся до 6 часов для неё. ",
+                "Messages I can't read myself go to the language model this server is set "
+                "up with; the last few messages are kept for it for up to 6 hours. ",
             )
+        return Reply(
+            text + _t(lang, "/forget удаляет всё это сразу.", "/forget deletes all of it at once.")
         )
 
     def _forget_question(self, lang: Lang) -> Reply:

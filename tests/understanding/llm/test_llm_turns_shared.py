@@ -284,3 +284,15 @@ async def test_garbage_in_the_stored_turns_still_gets_an_answer(
     state = await _stored_state(database)
     assert state is not None
     assert [turn["role"] for turn in state["turns"]] == ["user", "assistant"]
+
+
+@pytest.mark.parametrize("llm", [True, False])
+async def test_privacy_says_what_the_model_is_sent_only_when_one_is_configured(
+    database: Database, replicas: Callable[..., Assistant], llm: bool
+) -> None:
+    assistant = replicas(database, llm=llm)
+    desk = AccountDesk(database, assistant.settings, assistant)
+    replies = await desk.handle(ANNA, Inbound("/privacy"), NOW)
+    text = " ".join(reply.text for reply in replies)
+    assert "/forget" in text
+    assert ("языковой модели" in text) is llm
