@@ -28,7 +28,12 @@ def parses(word: str) -> tuple[Any, ...]:
     """All pymorphy3 parses of a lower-case Russian word (empty for other scripts)."""
     if not is_cyrillic(word) or len(word) > 40:
         return ()
-    return tuple(_analyzer().parse(word))
+    try:
+        return tuple(_analyzer().parse(word))
+    except (KeyError, ValueError):
+        # pymorphy3 names each character's shape through unicodedata and fails on letters
+        # that have no name there (e.g. Tangut «𗀀» glued to a Russian word): no reading.
+        return ()
 
 
 def lemmas_of(word: str) -> tuple[str, ...]:
