@@ -1,5 +1,6 @@
 """The account side of a chat: /start with the zone question, /settings, /forget, /privacy,
-/connect and /disconnect (with the CalDAV questions, see connect_dialogue), and the menu commands that stand for a request (/today, /week, /undo, /cancel).
+/connect and /disconnect (with the CalDAV questions, see connect_dialogue), /calendars (see
+calendar_choice), and the menu commands that stand for a request (/today, /week, /undo, /cancel).
 
 Every channel puts messages through `AccountDesk.handle`; what is not about the account goes
 on to `Assistant.handle` unchanged, so the assistant itself knows nothing of slash commands.
@@ -18,6 +19,11 @@ from babel.dates import format_datetime
 from calendar_assistant.channels.records import SettingsPrompts
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
+from calendar_assistant.conversation.calendar_choice import (
+    CHOICE_ACTIONS,
+    CalendarChoice,
+    calendars_request,
+)
 from calendar_assistant.conversation.connect_dialogue import (
     CONNECT_ACTIONS,
     ConnectDialogue,
@@ -51,6 +57,9 @@ MENU: tuple[MenuCommand, ...] = (
     MenuCommand("settings", "Язык, пояс, рабочие часы", "Language, zone, working hours"),
     MenuCommand("connect", "Подключить календарь", "Connect a calendar"),
     MenuCommand("disconnect", "Отключить календарь", "Disconnect a calendar"),
+    MenuCommand(
+        "calendars", "Мои календари: какие читать, куда писать", "My calendars: read, write"
+    ),
     MenuCommand("privacy", "Какие данные хранятся", "What data is kept"),
     MenuCommand("forget", "Удалить все мои данные", "Delete all my data"),
     MenuCommand("help", "Что умеет ассистент", "What the assistant can do"),
@@ -100,6 +109,7 @@ class AccountDesk:
     ) -> None:
         self._db = database
         self._connections = connections or ConnectDialogue.from_settings(database, settings)
+        self._choice = CalendarChoice(self._connections.registry)
         self._settings = settings
         self._assistant = assistant
         self._users = UserRepository(database)
@@ -129,6 +139,9 @@ class AccountDesk:
         if inbound.button is None and self._connections.asking(record.id, now):
             # a CalDAV question is open: this message answers it (and may carry a password)
             return [await self._connections.answer(record.id, inbound.text, now)]
+        if inbound.button is None and calendars_request(text):
+            note_outcome("/calendars", "replied")
+            return [await self._choice.menu(record.id, lang)]
         wants = connect_request(text) if inbound.button is None else None
         if wants is not None:
             return [await self._connections.typed_request(record.id, lang, text, wants, now)]
@@ -189,6 +202,8 @@ class AccountDesk:
             return [await self._connections.menu(record.id, lang)]
         if name == "disconnect":
             return [await self._connections.disconnect_menu(record.id, lang)]
+        if name == "calendars":
+            return [await self._choice.menu(record.id, lang)]
         if name == "privacy":
             return [self._privacy(lang)]
         if name == "forget":
@@ -252,6 +267,8 @@ class AccountDesk:
         lang = record.settings.language
         if action.startswith(CONNECT_ACTIONS):
             return await self._connections.pressed(record.id, lang, action, now)
+        if action.startswith(CHOICE_ACTIONS):
+            return [await self._choice.pressed(record.id, lang, action)]
         if action == "keep-zone":
             return [await self._set_zone(record, record.settings.zone, now)]
         if action == "ask-zone":

@@ -118,6 +118,11 @@ class ConnectDialogue:
             timeout_seconds=settings.calendar_timeout_seconds,
         )
 
+    @property
+    def registry(self) -> CalendarRegistry:
+        """The registry whose store this dialogue writes (shared with /calendars)."""
+        return self._registry
+
     # -- what the account desk calls ----------------------------------------------------
 
     def asking(self, user_id: int, now: datetime) -> bool:

@@ -8,6 +8,7 @@ otherwise all calendars are read and new events go to the default account's defa
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from calendar_assistant.calendars.accounts.combined import CombinedCalendar
@@ -17,7 +18,12 @@ from calendar_assistant.calendars.base import CalendarBackend, Capabilities
 from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars, open_client
 from calendar_assistant.calendars.caldav.presets import server_url
 from calendar_assistant.calendars.forwarding import ForwardingCalendar
-from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar, GoogleClientConfig
+from calendar_assistant.calendars.google import (
+    GoogleApi,
+    GoogleCalendar,
+    GoogleClientConfig,
+    list_calendars,
+)
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.storage.database import Database
@@ -25,6 +31,14 @@ from calendar_assistant.storage.users import UserRepository
 
 LOCAL = "local"
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class OfferedCalendar:
+    """A calendar an account can see: its id (CalDAV URL or Google id) and display name."""
+
+    id: str
+    name: str
 
 
 class CalendarRegistry:
@@ -124,6 +138,22 @@ class CalendarRegistry:
             default_calendar=found[0].url,
             make_default=make_default,
         )
+
+    async def offered_calendars(self, account: Account) -> list[OfferedCalendar]:
+        """Every calendar the account sees now, asked of its provider (so the user can pick
+        ones not read yet). Raises the provider's errors (ProviderUnavailable, ...)."""
+        if account.provider == "caldav" and account.server_url:
+            client = open_client(
+                account.server_url,
+                account.label,
+                str(account.secret.get("password", "")),
+                timeout=int(self._timeout),
+            )
+            return [OfferedCalendar(c.url, c.name) for c in await discover_calendars(client)]
+        if account.provider == "google" and self._google is not None:
+            api = GoogleApi(self._google, account.secret, on_tokens=self._saver(account))
+            return [OfferedCalendar(c.id, c.summary) for c in await list_calendars(api)]
+        return [OfferedCalendar(c, c) for c in account.calendars]
 
     def _members(self, account: Account, zone: str) -> dict[str, CalendarBackend]:
         members: dict[str, CalendarBackend] = {}
