@@ -301,10 +301,12 @@ class ConnectDialogue:
                 lang,
                 "Откройте ссылку, войдите в Google и разрешите доступ к календарю. "
                 f"Ссылка действует 10 минут:\n{link.url}\n\n"
-                "Потом вернитесь сюда — события будут попадать в ваш основной календарь Google.",
+                "Потом вернитесь сюда — события будут попадать в ваш основной календарь Google "
+                "(выбрать другой: /calendars).",
                 "Open the link, sign in to Google and allow access to your calendar. "
                 f"The link works for 10 minutes:\n{link.url}\n\n"
-                "Then come back here — new events will go to your primary Google calendar.",
+                "Then come back here — new events will go to your primary Google calendar "
+                "(to choose another: /calendars).",
             )
         )
 
@@ -465,10 +467,12 @@ class ConnectDialogue:
                 lang,
                 f"Подключено: {question.username} на {urlsplit(question.url).hostname}.\n"
                 f"Найдены календари: {names}.\n"
-                f"Новые события будут попадать в «{found[0].name}».",
+                f"Новые события будут попадать в «{found[0].name}».\n"
+                "Выбрать другой и какие календари читать: /calendars",
                 f"Connected: {question.username} at {urlsplit(question.url).hostname}.\n"
                 f"Calendars found: {names}.\n"
-                f"New events will go to “{found[0].name}”.",
+                f"New events will go to “{found[0].name}”.\n"
+                "To choose another and which calendars to read: /calendars",
             )
         )
 
