@@ -80,4 +80,9 @@ def test_level_filters_and_library_logs_go_to_the_same_stream() -> None:
     text = out.getvalue()
     assert "quiet" not in text
     assert "SELECT 1" not in text
-    assert "WARNING sqlalchemy.pool: pool trouble" in text
+    # The standard library's records are JSON lines too, through the same processors.
+    [line] = text.splitlines()
+    record = json.loads(line)
+    assert record["event"] == "pool trouble"
+    assert record["logger"] == "sqlalchemy.pool"
+    assert record["level"] == "warning"
