@@ -101,6 +101,7 @@ class FairSlots:
     async def _acquire(self, channel: str) -> None:
         if self._free > 0 and not any(self._waiting.values()):
             self._free -= 1
+            self._last = channel
             return
         ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(channel, deque()).append(ticket)
