@@ -31,8 +31,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import niquests
+import structlog
 
 from calendar_assistant.config import Settings
+
+log = structlog.get_logger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -153,6 +156,7 @@ class GuardedResolver(SystemResolver):  # type: ignore[misc]
         for record in records:
             address = ipaddress.ip_address(str(record[4][0]).split("%", 1)[0])
             if not self.policy.address_allowed(name, address):
+                log.warning("outbound_refused", host=name, address=str(address))
                 raise ForbiddenDestination(f"{name} resolves to a forbidden address")
         if not records:
             raise ForbiddenDestination(f"{name} has no address")
@@ -169,7 +173,11 @@ class GuardedSession(niquests.Session):
         self.max_redirects = MAX_REDIRECTS
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        self.policy.check_url(url)
+        try:
+            self.policy.check_url(url)
+        except ForbiddenDestination:
+            log.warning("outbound_refused", scheme=urlsplit(url).scheme)
+            raise
         given = kwargs.get("timeout")
         limit = self.policy.timeout_seconds
         kwargs["timeout"] = limit if not isinstance(given, int | float) else min(given, limit)
