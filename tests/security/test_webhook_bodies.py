@@ -86,6 +86,12 @@ def test_web_chat_bodies_are_checked_too(real_server: RealServer) -> None:
             assert response.status_code == 400, (body[:40], response.text)
         too_long = client.post("/api/chat", json={"button": "x" * 500})
         assert too_long.status_code == 400
+        # A lone surrogate is valid JSON but not text: 400; a NUL is stripped and answered.
+        for body, status in ((b'{"text": "\\ud800"}', 400), (b'{"text": "\\u0000/help"}', 200)):
+            odd = client.post(
+                "/api/chat", content=body, headers={"Content-Type": "application/json"}
+            )
+            assert odd.status_code == status, (body, odd.text)
 
 
 @settings(
