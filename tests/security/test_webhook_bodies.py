@@ -119,7 +119,9 @@ def test_fuzzed_telegram_updates_never_get_5xx(real_server: RealServer, update: 
 )
 def test_fuzzed_web_chat_messages_never_get_5xx(real_server: RealServer, body: Any) -> None:
     with real_server.client() as client:
-        response = client.post("/api/chat", json=body)
+        response = client.post(
+            "/api/chat", content=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
         outbox = client.get("/api/chat/outbox")
     assert response.status_code < 500, (body, response.text)
     assert outbox.status_code == 200
