@@ -1,16 +1,20 @@
 """Finding 6: the database limit is shared by every channel, and fair between them.
 
 Two real dispatchers (Telegram's and the web chat's) draw from one `FairSlots`, as the
-server wires them. A burst of Telegram updates is queued first; a web message queued after
+server wires them; then the same through the real server process. A burst of Telegram updates is queued first; a web message queued after
 it runs within one job per slot, not after the whole burst. Asserted on order, not time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 
 from calendar_assistant.channels.ordering import FairSlots, InProcessLocks, OrderedDispatcher
+from fakes.telegram import FakeTelegram
+
+from .conftest import RealServer
 
 
 async def _burst_then_web(limit: int, burst: int) -> list[str]:
@@ -86,3 +90,20 @@ async def test_a_cancelled_waiter_gives_its_slot_on() -> None:
     async with asyncio.timeout(1):
         async with slots.slot("telegram"):
             pass  # the slot came back though its waiter was cancelled
+
+
+def test_the_real_server_answers_the_web_chat_in_the_middle_of_a_telegram_burst(
+    real_server: RealServer, fake_bot_api: FakeTelegram
+) -> None:
+    burst = 300
+    with real_server.client() as client:
+        for n in range(burst):
+            update = fake_bot_api.text_update(5000 + n, "Запланируй встречу завтра в 10")
+            assert real_server.webhook(client, json.dumps(update)).status_code == 200
+        assert client.post("/api/chat", json={"text": "/help"}).status_code == 200
+        answered = len(
+            [c for c in fake_bot_api.calls_of("sendMessage") if int(c.params["chat_id"]) >= 5000]
+        )
+    # The web reply came while most of the burst still waited for its turn (34 of 300 had
+    # been answered in one run on the 2-core machine).
+    assert answered < burst // 2, answered
