@@ -2,8 +2,9 @@
 errors that are answered in JSON and logged in JSON.
 
 - Trusted hosts: with PUBLIC_URL set, a request whose Host header is not the public host
-  (or a webhook's, or TRUSTED_HOSTS, or loopback for health probes) gets 400 — links the
-  server builds from Host can no longer be poisoned. Without PUBLIC_URL (a local install)
+  (or a webhook's, or TRUSTED_HOSTS, or loopback) gets 400 — links the server builds from
+  Host can no longer be poisoned. /healthz, /readyz and /metrics answer any Host (probes
+  and scrapers address the pod by its IP). Without PUBLIC_URL (a local install)
   every host is accepted.
 - Security headers on every response: a Content-Security-Policy without inline script
   (the web chat's script and style are files under /static), frame-ancestors 'none',
@@ -48,6 +49,20 @@ def trusted_hosts(settings: Settings) -> list[str] | None:
     hosts.update(h.strip().lower() for h in settings.trusted_hosts.split(",") if h.strip())
     hosts.update(_LOOPBACK)
     return sorted(h for h in hosts if h)
+
+
+#: Probes and scrapers address the pod by its IP: these answer whatever the Host header.
+PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class TrustedHosts(TrustedHostMiddleware):
+    """Starlette's Host check, except for the operational probes (`PROBE_PATHS`)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path") in PROBE_PATHS:
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -116,5 +131,5 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(Exception, unexpected)
     hosts = trusted_hosts(settings)
     if hosts is not None:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+        app.add_middleware(TrustedHosts, allowed_hosts=hosts)
     app.add_middleware(SecurityHeaders)  # outermost: refusals carry the headers too
