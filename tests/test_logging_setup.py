@@ -80,4 +80,24 @@ def test_level_filters_and_library_logs_go_to_the_same_stream() -> None:
     text = out.getvalue()
     assert "quiet" not in text
     assert "SELECT 1" not in text
-    assert "WARNING sqlalchemy.pool: pool trouble" in text
+    # The standard library's records are JSON lines too, through the same processors.
+    [line] = text.splitlines()
+    record = json.loads(line)
+    assert record["event"] == "pool trouble"
+    assert record["logger"] == "sqlalchemy.pool"
+    assert record["level"] == "warning"
+
+
+def test_library_tracebacks_are_json_too() -> None:
+    out = io.StringIO()
+    configure_logging(Settings(log_level="INFO", log_json=True), out)
+    try:
+        raise RecursionError("maximum recursion depth exceeded")
+    except RecursionError:
+        logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+    [line] = out.getvalue().splitlines()  # the traceback is inside the one JSON line
+    record = json.loads(line)
+    assert record["event"] == "Exception in ASGI application"
+    assert record["logger"] == "uvicorn.error"
+    assert record["level"] == "error"
+    assert "RecursionError" in record["exception"]

@@ -104,6 +104,20 @@ class Settings(BaseSettings):
     google_api_endpoint: str | None = Field(
         default=None, description="Calendar API base URL; default is Google's own"
     )
+    outbound_allow_http: bool = Field(
+        default=False, description="let users' CalDAV URLs use plain http (https only by default)"
+    )
+    outbound_allowed_hosts: str = Field(
+        default="",
+        description="hosts and CIDRs users' URLs may reach though private (a self-hosted server)",
+    )
+    outbound_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    public_url: str | None = Field(
+        default=None, description="the server's public URL; its host is the trusted Host header"
+    )
+    trusted_hosts: str = Field(
+        default="", description="more Host header values accepted, comma-separated"
+    )
     calendar_retries: int = Field(default=4, ge=0, le=10)
     calendar_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     transcription_model: str = "whisper-1"
@@ -170,6 +184,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "redis_url",
+        "public_url",
         "telegram_webhook_url",
         "telegram_bot_token",
         "telegram_webhook_secret",

@@ -60,26 +60,41 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=False)
+    shared: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_private_fields,
+    ]
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            redact_private_fields,
-            structlog.processors.format_exc_info,
-            renderer,
-        ],
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,
     )
-    # Libraries (SQLAlchemy, asyncio) log through the standard library: keep them quiet.
+    # Libraries (SQLAlchemy, asyncio, uvicorn) log through the standard library: their
+    # records, tracebacks included, are rendered by the same processors (one JSON object a
+    # line), and only warnings and worse are kept.
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_calendar_assistant", False):
             root.removeHandler(handler)
     handler = logging.StreamHandler(out)
     handler._calendar_assistant = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+        )
+    )
     root.addHandler(handler)
     root.setLevel(max(level, logging.WARNING))
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        # uvicorn's own handlers (plain text) go: its records reach the root's handler.
+        library = logging.getLogger(name)
+        library.handlers.clear()
+        library.propagate = True

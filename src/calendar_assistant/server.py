@@ -19,15 +19,18 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from calendar_assistant import hardening
 from calendar_assistant.calendars.google.oauth import google_connector
 from calendar_assistant.calendars.google.oauth_routes import build_oauth_router
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import (
+    FairSlots,
     InProcessLocks,
     OrderedDispatcher,
     RedisLocks,
     UserLocks,
 )
+from calendar_assistant.channels.questions import InProcessStore, QuestionBook, RedisStore
 from calendar_assistant.channels.rate_limit import (
     InProcessRateLimiter,
     RateLimiter,
@@ -40,6 +43,7 @@ from calendar_assistant.channels.web.chat import WebChat, web_router
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
+from calendar_assistant.hardening import refuse_too_deep, too_deep
 from calendar_assistant.observability.health import migration_heads, readiness
 from calendar_assistant.observability.metered_calendar import metered
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
@@ -71,7 +75,8 @@ class Services:
 
 
 class BodyLimit:
-    """Refuse request bodies over `limit` bytes with 413, declared or streamed."""
+    """Refuse request bodies over `limit` bytes with 413, declared or streamed, and JSON
+    bodies nested too deep for a parser with 400 (see `hardening`)."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -103,6 +108,9 @@ class BodyLimit:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        if too_deep(scope.get("headers", []), body):
+            await refuse_too_deep(scope, receive, send)
+            return
         sent = False
 
         async def replay() -> Message:
@@ -169,12 +177,18 @@ def create_app(
             )
             # SQLite takes one writer at a time: more messages at once only queue for its
             # lock (and time out); PostgreSQL gets real parallelism.
-            parallel = 64 if runtime.database.dialect == "postgresql" else 2
+            # One limit for every channel, served to the channels in turn (FairSlots): a
+            # Telegram burst does not starve the web chat.
+            slots = FairSlots(64 if runtime.database.dialect == "postgresql" else 2)
+            questions = QuestionBook(
+                RedisStore(settings.redis_url) if settings.redis_url else InProcessStore()
+            )
             web = WebChat(
                 front,
-                OrderedDispatcher(locks, max_concurrent=parallel),
+                OrderedDispatcher(locks, slots=slots, channel="web"),
                 clock,
                 WebOutbox(runtime.database),
+                questions,
             )
             deliveries: dict[str, Delivery] = {"web": web}
             telegram: TelegramChannel | None = None
@@ -182,11 +196,12 @@ def create_app(
                 telegram = TelegramChannel(
                     settings,
                     front,
-                    OrderedDispatcher(locks),
+                    OrderedDispatcher(locks, slots=slots, channel="telegram"),
                     metrics,
                     clock,
                     speech,
                     VoicePreferences(runtime.database, default=settings.voice_replies),
+                    questions,
                 )
                 deliveries["telegram"] = telegram
             scheduler = ReminderScheduler(
@@ -216,6 +231,7 @@ def create_app(
                 if telegram is not None:
                     await telegram.stop()
                 await locks.close()
+                await questions.close()
                 await limiter.close()
                 if voice is None:
                     speech.close()
@@ -227,6 +243,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    hardening.install(app, settings)
 
     def services(request: Request) -> Services:
         found: Services = request.app.state.services

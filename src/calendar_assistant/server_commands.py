@@ -61,7 +61,9 @@ def _serve(settings: object, host: str | None, port: int | None) -> int:
         f"(API docs at /docs, metrics at /metrics). Ctrl+C stops it.",
         flush=True,
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # log_config=None: uvicorn keeps its hands off logging, so its records and tracebacks
+    # go through our JSON handler (logging_setup) like everything else.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", log_config=None)
     return 0
 
 

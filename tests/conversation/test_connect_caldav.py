@@ -23,7 +23,7 @@ from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
 from calendar_assistant.storage.users import UserRepository
-from calendars.caldav.conftest import PASSWORDS, RadicaleServer
+from calendars.caldav.conftest import LOOPBACK_ALLOWED, PASSWORDS, RadicaleServer
 from calendars.caldav.conftest import radicale as radicale  # the real server fixture
 
 # The day before each zone's spring-forward: «завтра в 10» is on the DST day itself.
@@ -57,7 +57,7 @@ def payloads(reply: Reply) -> list[str]:
 
 
 def settings_for(tmp_path: Path, **extra: Any) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path, **extra)
+    return Settings(_env_file=None, data_dir=tmp_path, **LOOPBACK_ALLOWED, **extra)
 
 
 @pytest.fixture

@@ -147,6 +147,12 @@ class FakeTelegram:
     def send_text(self, user_id: int, text: str, language: str | None = "ru") -> dict[str, Any]:
         return self.add_update(self.text_update(user_id, text, language))
 
+    def send_group_text(self, chat_id: int, user_id: int, text: str) -> dict[str, Any]:
+        """`user_id` writes `text` in the group chat `chat_id` (a negative id)."""
+        message = self._message(user_id, "ru", text=text)
+        message["chat"] = {"id": chat_id, "type": "group", "title": "Team"}
+        return self.add_update({"message": message})
+
     def send_edit(self, user_id: int, message_id: int, text: str) -> dict[str, Any]:
         message = self._message(user_id, "ru", text=text, edit_date=int(time.time()))
         message["message_id"] = message_id
@@ -319,7 +325,10 @@ class FakeTelegram:
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "chat": {
+                "id": int(params["chat_id"]),
+                "type": "group" if int(params["chat_id"]) < 0 else "private",
+            },
             "from": self._bot_user(),
             **content,
         }

@@ -71,14 +71,76 @@ class RedisLocks:
         await self._redis.aclose()
 
 
+class FairSlots:
+    """A limit on jobs running at once, shared by every channel and fair between them.
+
+    The database takes only so many writers (two on SQLite): every channel's dispatcher
+    draws from one `FairSlots`. Waiters queue per channel, and a freed slot goes to the
+    channels in turn (round robin), so a burst of Telegram updates does not make the web
+    chat wait behind all of it: a web message waits for at most one job per channel.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._waiting: dict[str, deque[asyncio.Future[None]]] = {}
+        self._last: str | None = None
+
+    @asynccontextmanager
+    async def slot(self, channel: str) -> AsyncIterator[None]:
+        await self._acquire(channel)
+        try:
+            yield
+        finally:
+            self._release()
+
+    @property
+    def waiting(self) -> dict[str, int]:
+        """How many jobs wait per channel (for tests and metrics)."""
+        return {c: len(q) for c, q in self._waiting.items() if q}
+
+    async def _acquire(self, channel: str) -> None:
+        if self._free > 0 and not any(self._waiting.values()):
+            self._free -= 1
+            self._last = channel
+            return
+        ticket: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(channel, deque()).append(ticket)
+        try:
+            await ticket
+        except asyncio.CancelledError:
+            if ticket.done() and not ticket.cancelled():
+                self._release()  # the slot was handed over as we were cancelled: pass it on
+            else:
+                self._waiting[channel].remove(ticket)
+            raise
+
+    def _release(self) -> None:
+        channels = sorted(c for c, q in self._waiting.items() if q)
+        if not channels:
+            self._free += 1
+            return
+        after = [c for c in channels if self._last is None or c > self._last]
+        channel = (after or channels)[0]
+        self._last = channel
+        self._waiting[channel].popleft().set_result(None)
+
+
 class OrderedDispatcher:
     """Runs jobs concurrently across users and strictly in order within one user."""
 
-    def __init__(self, locks: UserLocks, *, max_concurrent: int = 64) -> None:
+    def __init__(
+        self,
+        locks: UserLocks,
+        *,
+        max_concurrent: int = 64,
+        slots: FairSlots | None = None,
+        channel: str = "default",
+    ) -> None:
         self._locks = locks
         self._queues: dict[str, deque[Job]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
-        self._slots = asyncio.Semaphore(max_concurrent)
+        self._slots = slots if slots is not None else FairSlots(max_concurrent)
+        self._channel = channel
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -112,7 +174,7 @@ class OrderedDispatcher:
         try:
             while queue:
                 job = queue.popleft()
-                async with self._slots, self._locks.hold(key):
+                async with self._slots.slot(self._channel), self._locks.hold(key):
                     try:
                         await job()
                     except Exception:

@@ -30,7 +30,7 @@ from calendar_assistant.conversation.connect_dialogue import (
     connect_request,
 )
 from calendar_assistant.conversation.forget import forget_user
-from calendar_assistant.conversation.messages import Button, Inbound, Reply, UserRef
+from calendar_assistant.conversation.messages import Button, Inbound, Reply, UserRef, printable
 from calendar_assistant.conversation.zones import read_zone, zone_at
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.observability.observation import note_outcome
@@ -127,6 +127,8 @@ class AccountDesk:
 
     async def handle(self, ref: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
         """Answer one message: an account command, a setting being asked, or a request."""
+        # Control characters never reach what is stored (titles, places, settings).
+        inbound = Inbound(text=printable(inbound.text), button=inbound.button)
         record = await self.user(ref)
         lang = record.settings.language
         if inbound.button is not None and inbound.button.startswith(_PREFIX):

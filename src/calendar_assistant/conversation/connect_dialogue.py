@@ -416,7 +416,13 @@ class ConnectDialogue:
                     "Start again: /connect",
                 )
             )
-        client = open_client(question.url, question.username, password, timeout=int(self._timeout))
+        client = open_client(
+            question.url,
+            question.username,
+            password,
+            timeout=int(self._timeout),
+            policy=self._registry.outbound,
+        )
         try:
             found = await discover_calendars(client)
         except ReconnectNeeded:

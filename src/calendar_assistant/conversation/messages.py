@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from calendar_assistant.domain.language import Lang
@@ -43,3 +44,15 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default=())
     delete_inbound: bool = False
+
+
+_KEPT_CONTROLS = frozenset("\n\t")
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (NUL and the like) and lone surrogates, which no
+    title or place needs and which break terminals, logs and some databases; line breaks
+    and tabs stay."""
+    return "".join(
+        ch for ch in text if ch in _KEPT_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cs")
+    )

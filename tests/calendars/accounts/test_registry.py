@@ -23,7 +23,7 @@ from calendar_assistant.storage.users import UserRepository
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import FakeGoogleOAuth
 
-from ..caldav.conftest import PASSWORDS, RadicaleServer
+from ..caldav.conftest import LOOPBACK_POLICY, PASSWORDS, RadicaleServer
 from ..contract import at, midnight
 from ..google.conftest import grant
 
@@ -45,7 +45,7 @@ def store(database: Database) -> AccountStore:
 def registry(
     database: Database, store: AccountStore, client_config: GoogleClientConfig
 ) -> CalendarRegistry:
-    return CalendarRegistry(database, store, google=client_config)
+    return CalendarRegistry(database, store, google=client_config, outbound=LOOPBACK_POLICY)
 
 
 async def _user(database: Database, key: str) -> int:

@@ -17,6 +17,12 @@ from typing import Any
 import pytest
 
 from calendar_assistant.calendars.caldav import open_client
+from calendar_assistant.net.guard import OutboundPolicy
+
+#: What an operator writes in OUTBOUND_ALLOWED_HOSTS for a server on the same machine: the
+#: guarded client refuses loopback otherwise (see docs/security.md).
+LOOPBACK_ALLOWED = {"outbound_allowed_hosts": "127.0.0.1", "outbound_allow_http": True}
+LOOPBACK_POLICY = OutboundPolicy.allowing("127.0.0.1")
 
 PASSWORDS = {
     "alice": "alice-app-password",
@@ -31,7 +37,12 @@ class RadicaleServer:
     url: str
 
     def client(self, user: str, password: str | None = None) -> Any:
-        return open_client(self.url, user, PASSWORDS[user] if password is None else password)
+        return open_client(
+            self.url,
+            user,
+            PASSWORDS[user] if password is None else password,
+            policy=LOOPBACK_POLICY,
+        )
 
     def new_calendar(self, user: str) -> Any:
         """A fresh, empty calendar collection of `user`."""

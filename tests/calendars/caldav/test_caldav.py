@@ -19,7 +19,7 @@ from calendar_assistant.calendars.local import DuplicateEvent
 from calendar_assistant.domain.events import EventPatch, NewEvent, Scope
 
 from ..contract import at, first_monday, midnight
-from .conftest import RadicaleServer
+from .conftest import LOOPBACK_POLICY, RadicaleServer
 
 
 @pytest.fixture
@@ -231,7 +231,9 @@ async def test_reads_are_retried_then_reported_clearly(tz: ZoneInfo) -> None:
     worker.start()
     try:
         port = listener.getsockname()[1]
-        client = open_client(f"http://127.0.0.1:{port}/", "alice", "x", timeout=2)
+        client = open_client(
+            f"http://127.0.0.1:{port}/", "alice", "x", timeout=2, policy=LOOPBACK_POLICY
+        )
         calendar = CalDavCalendar.at_url(
             client,
             f"http://127.0.0.1:{port}/alice/cal/",

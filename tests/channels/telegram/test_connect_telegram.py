@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from calendar_assistant.calendars.accounts.credentials import generate_key
-from calendars.caldav.conftest import PASSWORDS, RadicaleServer
+from calendars.caldav.conftest import LOOPBACK_ALLOWED, PASSWORDS, RadicaleServer
 from calendars.caldav.conftest import radicale as radicale  # the real server fixture
 from fakes.telegram import FakeTelegram
 
@@ -19,11 +19,13 @@ async def test_the_message_with_the_password_is_deleted(
     start_app: Any, fake: FakeTelegram, radicale: RadicaleServer
 ) -> None:
     radicale.fresh_account("bob")
-    async with start_app(credentials_keys=generate_key()):
+    async with start_app(credentials_keys=generate_key(), **LOOPBACK_ALLOWED):
         fake.send_text(CHAT, "/connect")
         await fake.until(lambda: len(fake.texts_to(CHAT)) == 1, what="the /connect menu")
         menu = fake.sent_to(CHAT)[-1]
-        fake.press(CHAT, "acct:conn:other", message=menu.result)
+        rows = menu.params["reply_markup"]["inline_keyboard"]
+        other = next(b for row in rows for b in row if b["text"].startswith("Другой"))
+        fake.press(CHAT, other["callback_data"], message=menu.result)
         await fake.until(lambda: len(fake.texts_to(CHAT)) == 2, what="the address question")
         assert "https://" in fake.texts_to(CHAT)[-1]
         fake.send_text(CHAT, radicale.url)

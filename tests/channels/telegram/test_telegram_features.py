@@ -34,7 +34,7 @@ async def test_a_delete_is_confirmed_with_a_button_that_edits_the_question(
     fake.send_text(21, "Удали встречу с командой")
     await fake.until(lambda: len(fake.texts_to(21)) == 2, what="the confirmation")
     question = fake.sent_to(21)[-1]
-    yes = [b for b in buttons_of(fake, 21) if b["callback_data"].endswith(":yes")]
+    yes = [b for b in buttons_of(fake, 21) if b["text"] == "Да"]
     assert yes, buttons_of(fake, 21)
     fake.press(21, yes[0]["callback_data"], message=question.result)
     await fake.until(lambda: len(fake.calls_of("editMessageText")) == 1, what="the edit")
@@ -43,10 +43,12 @@ async def test_a_delete_is_confirmed_with_a_button_that_edits_the_question(
     assert "Встреча с командой" in edit.params["text"]
     assert len(fake.calls_of("answerCallbackQuery")) == 1
     assert await count(polling_app, EventRow) == 0
-    # The same button again: the question is gone, nothing else is deleted.
+    # The same button again: the question is closed, nothing else is deleted, and the
+    # answer is a note to the presser alone (the message stays as it is).
     fake.press(21, yes[0]["callback_data"], message=question.result)
-    await fake.until(lambda: len(fake.calls_of("editMessageText")) == 2, what="the stale note")
-    assert "неактуален" in fake.calls_of("editMessageText")[1].params["text"]
+    await fake.until(lambda: len(fake.calls_of("answerCallbackQuery")) == 2, what="the note")
+    assert "закрыт" in fake.calls_of("answerCallbackQuery")[1].params["text"]
+    assert len(fake.calls_of("editMessageText")) == 1
 
 
 async def test_user_text_is_escaped_in_html_replies(
@@ -116,7 +118,7 @@ async def test_settings_change_and_forget_deletes_everything(
     await fake.until(lambda: len(fake.texts_to(27)) == 2, what="the event")
     fake.send_text(27, "/forget")
     await fake.until(lambda: len(fake.texts_to(27)) == 3, what="the question")
-    forget = [b for b in buttons_of(fake, 27) if b["callback_data"].endswith("forget-yes")]
+    forget = [b for b in buttons_of(fake, 27) if b["text"].startswith("Да, удалить")]
     fake.press(27, forget[0]["callback_data"], message=fake.sent_to(27)[-1].result)
     await fake.until(lambda: len(fake.texts_to(27)) == 4, what="the deletion")
     assert "удалены" in fake.texts_to(27)[3]

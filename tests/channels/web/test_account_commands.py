@@ -31,12 +31,24 @@ async def http(tmp_path: Path, tz: ZoneInfo) -> AsyncIterator[httpx.AsyncClient]
             yield client
 
 
+#: The buttons of the last reply, by label (a press sends the payload the page was given).
+_shown: dict[str, str] = {}
+
+
 async def say(http: httpx.AsyncClient, text: str = "", button: str | None = None) -> list[str]:
     body: dict[str, str] = {"text": text}
     if button is not None:
         body["button"] = button
     replies = (await http.post("/api/chat", json=body)).json()["replies"]
+    _shown.clear()
+    _shown.update({b["label"]: b["payload"] for r in replies for row in r["buttons"] for b in row})
     return [r["text"] for r in replies]
+
+
+async def press(http: httpx.AsyncClient, label: str) -> list[str]:
+    """Press the button of the last reply whose label starts with `label`."""
+    payload = next(p for shown, p in _shown.items() if shown.startswith(label))
+    return await say(http, button=payload)
 
 
 async def test_start_asks_for_the_zone_and_keeps_asking_politely(
@@ -53,7 +65,7 @@ async def test_start_asks_for_the_zone_and_keeps_asking_politely(
 
 async def test_keep_zone_button(http: httpx.AsyncClient, tz: ZoneInfo) -> None:
     await say(http, "/start")
-    kept = await say(http, button="acct:keep-zone")
+    kept = await press(http, "Оставить")
     assert f"Часовой пояс: {tz.key}" in kept[0]
 
 
@@ -91,7 +103,8 @@ async def test_forget_can_be_declined(http: httpx.AsyncClient) -> None:
     await say(http, "Запланируй встречу с командой завтра в 10:00")
     asked = await say(http, "/forget")
     assert "Это нельзя отменить" in asked[0]
-    assert "ничего не удалено" in (await say(http, button="acct:forget-no"))[0]
+    assert "ничего не удалено" in (await press(http, "Нет"))[0]
     assert "Встреча с командой" in (await say(http, "/week"))[0]
-    assert "удалены" in (await say(http, button="acct:forget-yes"))[0]
+    await say(http, "/forget")
+    assert "удалены" in (await press(http, "Да, удалить всё"))[0]
     assert "Встреча с командой" not in (await say(http, "/week"))[0]

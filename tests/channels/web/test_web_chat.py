@@ -74,7 +74,7 @@ async def test_a_dialogue_with_buttons_through_the_api(http: httpx.AsyncClient) 
     assert "Lunch with Anna" in str(created[0]["text"])
     asked = await say(http, text="Delete lunch with Anna")
     buttons = [b for row in asked[0]["buttons"] for b in row]  # type: ignore[attr-defined]
-    yes = next(b for b in buttons if b["payload"].endswith(":yes"))
+    yes = next(b for b in buttons if b["label"] == "Yes")
     done = await say(http, button=yes["payload"])
     assert "Lunch with Anna" in str(done[0]["text"])
     listed = await say(http, text="/today")

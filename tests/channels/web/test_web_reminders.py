@@ -266,8 +266,10 @@ async def test_forget_drops_the_reminders_waiting_for_the_page(
         await _say(page, "Remind me today at 3pm to stretch")
         clock.now = datetime(2026, 11, 24, 15, 0, 1, tzinfo=tz)
         await _until_queued(app, 1)
-        await _say(page, "/forget")
-        response = await page.post("/api/chat", json={"button": "acct:forget-yes"})
+        asked = await page.post("/api/chat", json={"text": "/forget"})
+        buttons = [b for row in asked.json()["replies"][0]["buttons"] for b in row]
+        yes = next(b["payload"] for b in buttons if b["label"].startswith(("Да", "Yes")))
+        response = await page.post("/api/chat", json={"button": yes})
         assert response.status_code == 200
         await _until_queued(app, 0)
         assert await _fetch(page) == []

@@ -26,6 +26,7 @@ from calendar_assistant.calendars.google import (
 )
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
+from calendar_assistant.net.guard import OutboundPolicy
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository
 
@@ -53,7 +54,10 @@ class CalendarRegistry:
         timeout_seconds: float = 20.0,
         retries: int = 3,
         default_timezone: str = "Europe/Moscow",
+        outbound: OutboundPolicy | None = None,
     ) -> None:
+        #: Where users' CalDAV URLs may lead (public https by default; see net.guard).
+        self.outbound = outbound if outbound is not None else OutboundPolicy()
         self._db = database
         self._store = store
         self._google = google
@@ -76,6 +80,7 @@ class CalendarRegistry:
             timeout_seconds=settings.calendar_timeout_seconds,
             retries=settings.calendar_retries,
             default_timezone=settings.default_timezone,
+            outbound=OutboundPolicy.from_settings(settings),
         )
 
     @property
@@ -124,7 +129,9 @@ class CalendarRegistry:
         username = username.strip()
         if not username or not password or len(username) > 255 or len(password) > 1000:
             raise ValueError("a CalDAV login needs a user name and an app password")
-        client = open_client(url, username, password, timeout=int(self._timeout))
+        client = open_client(
+            url, username, password, timeout=int(self._timeout), policy=self.outbound
+        )
         found = await discover_calendars(client)
         if not found:
             raise ValueError("the server has no calendar for this login")
@@ -148,6 +155,7 @@ class CalendarRegistry:
                 account.label,
                 str(account.secret.get("password", "")),
                 timeout=int(self._timeout),
+                policy=self.outbound,
             )
             return [OfferedCalendar(c.url, c.name) for c in await discover_calendars(client)]
         if account.provider == "google" and self._google is not None:
@@ -165,6 +173,7 @@ class CalendarRegistry:
                     account.label,
                     str(account.secret.get("password", "")),
                     timeout=int(self._timeout),
+                    policy=self.outbound,
                 )
                 key = member_key(account, url)
                 members[key] = CalDavCalendar.at_url(

@@ -48,6 +48,7 @@ from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.free_slots import merge_busy
 from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.domain.series_edits import require_aware, zone_of
+from calendar_assistant.net.guard import GuardedSession, OutboundPolicy
 
 T = TypeVar("T")
 _log = structlog.get_logger(__name__)
@@ -68,9 +69,24 @@ class DiscoveredCalendar:
     name: str
 
 
-def open_client(url: str, username: str, password: str, *, timeout: int = 30) -> Any:
-    """A caldav client; nothing is sent until the first request."""
-    return DAVClient(url=url, username=username, password=password, timeout=timeout)
+def open_client(
+    url: str,
+    username: str,
+    password: str,
+    *,
+    timeout: int = 30,
+    policy: OutboundPolicy | None = None,
+) -> Any:
+    """A caldav client whose every request goes through the guarded session (`net.guard`):
+    the URL is a user's, so it may only lead where `policy` allows (by default: public
+    https servers). Nothing is sent until the first request."""
+    rules = policy if policy is not None else OutboundPolicy()
+    client = DAVClient(
+        url=url, username=username, password=password, timeout=timeout, enable_rfc6764=False
+    )
+    client.session.close()
+    client.session = GuardedSession(rules)
+    return client
 
 
 async def discover_calendars(client: Any) -> list[DiscoveredCalendar]:

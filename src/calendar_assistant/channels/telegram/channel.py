@@ -31,6 +31,7 @@ from telegram.request import HTTPXRequest
 
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import OrderedDispatcher
+from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
 from calendar_assistant.channels.telegram.formatting import keyboard, split_message
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import MENU, MenuCommand
@@ -113,6 +114,7 @@ class TelegramChannel:
         clock: Callable[[], datetime],
         voice: Voice | None = None,
         voice_preferences: VoicePreferences | None = None,
+        questions: QuestionBook | None = None,
     ) -> None:
         token = settings.telegram_bot_token
         if token is None:
@@ -132,6 +134,8 @@ class TelegramChannel:
         self.clock = clock
         self.voice = voice
         self.voice_preferences = voice_preferences
+        #: Buttons are bound to their open question (see channels.questions).
+        self.questions = questions if questions is not None else QuestionBook(InProcessStore())
         self.ready = asyncio.Event()
         self.webhook_mode = bool(settings.telegram_webhook_url)
         self._updater: Updater | None = None
@@ -250,12 +254,23 @@ class TelegramChannel:
         )
         now = self.clock()
         edit_target: Message | None = None
+        pressed: str | None = None
         query = update.callback_query
         if query is not None:
+            taken = await self.questions.take(ref.key, str(chat.id), query.data or "")
+            if taken.payload is None:
+                # Not this user's open question: said to the presser alone, nothing changes.
+                lang = ref.language_hint or self.settings.default_language
+                text = refusal(taken.verdict, lang)
+                await self._call(partial(query.answer, text=text, show_alert=True))
+                return
+            pressed = taken.payload
             await self._call(query.answer)
             edit_target = query.message if isinstance(query.message, Message) else None
 
         async def answer() -> list[Reply]:
+            if pressed is not None:
+                return await self.front.desk.handle(ref, Inbound(button=pressed), now)
             return await self._answer(update, ref, now)
 
         replies: list[Reply] | None = None
@@ -275,6 +290,8 @@ class TelegramChannel:
                     raise
                 log.warning("telegram_intake_retry", error=str(error))
                 await asyncio.sleep(0.5 * 2**attempt)
+        if replies is not None:
+            replies = await self.questions.bind(ref.key, str(chat.id), replies)
         if replies:
             message = update.message
             if message is not None and any(reply.delete_inbound for reply in replies):
@@ -286,9 +303,6 @@ class TelegramChannel:
     async def _answer(self, update: Update, ref: UserRef, now: datetime) -> list[Reply]:
         desk = self.front.desk
         lang = ref.language_hint or (await desk.user(ref)).settings.language
-        if update.callback_query is not None:
-            data = update.callback_query.data or ""
-            return await desk.handle(ref, Inbound(button=data), now)
         if update.edited_message is not None:
             return [
                 Reply(

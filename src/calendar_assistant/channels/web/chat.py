@@ -13,12 +13,13 @@ from datetime import datetime
 from importlib import resources
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import OrderedDispatcher
+from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 
@@ -63,27 +64,35 @@ class WebChat:
         dispatcher: OrderedDispatcher,
         clock: Callable[[], datetime],
         outbox: WebOutbox,
+        questions: QuestionBook | None = None,
     ) -> None:
+        self._questions = questions if questions is not None else QuestionBook(InProcessStore())
         self._front = front
         self._dispatcher = dispatcher
         self._clock = clock
         self._outbox = outbox
 
     async def say(self, message: ChatRequest) -> list[Reply]:
-        inbound = Inbound(text=message.text, button=message.button)
-
-        async def answer() -> list[Reply]:
+        async def answer(inbound: Inbound) -> list[Reply]:
             return await self._front.desk.handle(LOCAL_USER, inbound, self._clock())
 
         async def turn() -> list[Reply]:
+            inbound = Inbound(text=message.text)
+            if message.button is not None:
+                # A button acts only while its question is open (channels.questions).
+                taken = await self._questions.take(LOCAL_USER.key, LOCAL_CHAT, message.button)
+                if taken.payload is None:
+                    lang = (await self._front.desk.user(LOCAL_USER)).settings.language
+                    return [Reply(refusal(taken.verdict, lang))]
+                inbound = Inbound(button=taken.payload)
             replies = await self._front.handle(
                 channel=CHANNEL,
                 chat_id=LOCAL_CHAT,
                 user=LOCAL_USER,
                 now=self._clock(),
-                answer=answer,
+                answer=lambda: answer(inbound),
             )
-            return replies or []
+            return await self._questions.bind(LOCAL_USER.key, LOCAL_CHAT, replies or [])
 
         return await self._dispatcher.run(LOCAL_USER.key, turn)
 
@@ -114,8 +123,16 @@ class WebChat:
         return [f.text for f in await self._outbox.take(LOCAL_CHAT, self._clock())]
 
 
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
 def _page() -> str:
-    return resources.files(__package__).joinpath("page.html").read_text(encoding="utf-8")
+    return _asset("page.html")
+
+
+#: The page's script and style are files, so the Content-Security-Policy needs no inline.
+_STATIC = {"chat.js": "text/javascript", "chat.css": "text/css"}
 
 
 def web_router(chat: Callable[[Request], WebChat]) -> APIRouter:
@@ -126,6 +143,16 @@ def web_router(chat: Callable[[Request], WebChat]) -> APIRouter:
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index() -> HTMLResponse:
         return HTMLResponse(page)
+
+    assets = {name: (_asset(name), kind) for name, kind in _STATIC.items()}
+
+    @router.get("/static/{name}", include_in_schema=False)
+    async def static(name: str) -> Response:
+        found = assets.get(name)
+        if found is None:
+            return Response(status_code=404)
+        text, kind = found
+        return Response(text, media_type=kind)
 
     @router.post("/api/chat", response_model=ChatResponse, tags=["web chat"])
     async def say(message: ChatRequest, request: Request) -> ChatResponse:
