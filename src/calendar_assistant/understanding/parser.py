@@ -25,6 +25,7 @@ from calendar_assistant.understanding.rules.titles import (
     attendees,
     calendar_title,
     is_generic,
+    is_hollow,
     leftover,
     quoted,
     render,
@@ -163,6 +164,10 @@ def _confidence(cue: IntentCue, msg: Message, rest: Leftover, *, penalty: float 
 
 
 def _title(msg: Message, indices: tuple[int, ...], case: str | None) -> str | None:
+    """The calendar title of the words at `indices`; none when they are only question,
+    function or command words ("What", «Что»): a guard whichever stage chose the intent."""
+    if is_hollow(msg.tokens, indices, msg.cues):
+        return None
     return calendar_title(msg.text, msg.tokens, indices, msg.lang, case)
 
 
