@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.morphology import nominative_name
 from calendar_assistant.understanding.rules.cues import (
     Cues,
     cues,
@@ -353,6 +354,13 @@ def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
 def _list(msg: Message, cue: IntentCue) -> Command:
     reading = combine(msg.pieces)
     start, end = _window(msg, reading)
+    if _asks_who(msg) and reading.clock is not None:
+        # "who's my 3pm with", «с кем у меня встреча в 16»: that day's events, with people
+        moment = _reference_start(msg, reading)
+        if moment is not None:
+            day = moment.astimezone(msg.res.tz).date()
+            start = midnight(day, msg.res.tz)
+            end = midnight(day + timedelta(days=1), msg.res.tz)
     coming = _coming(msg) if start is None else None
     if coming is not None:
         start, end = coming
@@ -363,6 +371,11 @@ def _list(msg: Message, cue: IntentCue) -> Command:
         range_end=end,
         confidence=_confidence(cue, msg, Leftover(())),
     )
+
+
+def _asks_who(msg: Message) -> bool:
+    """ "who am I meeting", «с кем …», «кто у меня …»: a question about the people."""
+    return find_first(msg.tokens, msg.cues.phrases("who_question")) is not None
 
 
 def _coming(msg: Message) -> tuple[datetime, datetime] | None:
@@ -412,8 +425,18 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     indices = rest.indices
-    title = None
-    if indices and not is_generic(msg.tokens, indices, msg.cues):
+    if reading.clock is not None and reading.clock_end is None:
+        # "what's my 3pm about", «о чём встреча в 15»: the event at that time
+        target = _target(msg, reading, indices, None)
+        return Command(
+            intent=Intent.SEARCH_EVENTS,
+            lang=msg.lang,
+            target=target,
+            missing=_invalid_date(reading),
+            confidence=_confidence(cue, msg, rest),
+        )
+    title = _person(msg, indices)
+    if title is None and indices and not is_generic(msg.tokens, indices, msg.cues):
         title = _title(msg, indices, None)
     start, end = _window(msg, reading) if not reading.empty else (None, None)
     if title is None and start is None and indices:
@@ -437,6 +460,22 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     )
 
 
+def _person(msg: Message, indices: tuple[int, ...]) -> str | None:
+    """ "when am I meeting Anna", «когда я встречаюсь с Анной»: the person met is what is
+    looked for (found in titles and attendees), named in the nominative."""
+    meeting = msg.cues.phrases("meeting_someone")
+    end = longest_at(msg.tokens, indices[0], meeting) if indices else None
+    if end is None:
+        return None
+    rest = tuple(k for k in indices if k >= end)
+    names = attendees(msg.tokens, rest, msg.lang)
+    if not names and rest and not _said_at(msg, rest[0], "with"):
+        first = msg.tokens[rest[0]]
+        if first.kind == "word" and first.raw[:1].isupper():
+            names = (nominative_name(first.raw) if msg.lang == "ru" else first.raw,)
+    return " ".join(names) if names else None
+
+
 # ---------------------------------------------------------------------- delete, update
 
 
@@ -458,20 +497,37 @@ def _target(
         title = _title(msg, indices, case)
     start = None
     range_start = range_end = None
-    res = msg.res
     if reading.clock is not None or reading.instant is not None:
-        start = res.start(
-            Reading(
-                day=res.day_of(reading),
-                clock=reading.clock,
-                part=reading.part,
-                instant=reading.instant,
-                pieces=reading.pieces,
-            )
-        )
+        start = _reference_start(msg, reading)
     elif not reading.empty:
         range_start, range_end = _window(msg, reading)
     return EventTarget(title=title, start=start, range_start=range_start, range_end=range_end)
+
+
+_RUNNING = timedelta(hours=1)  # "my 9am" said at 9:40 still means the one running now
+
+
+def _reference_start(msg: Message, reading: Reading) -> datetime | None:
+    """When the event a request names by its time starts: "cancel my 9am", «встречу в 15».
+
+    A new event's bare clock is the next such moment; an existing event's is today's when
+    that began less than an hour ago (it may be running), else the next one.
+    """
+    res = msg.res
+    said = Reading(
+        day=res.day_of(reading),
+        clock=reading.clock,
+        part=reading.part,
+        instant=reading.instant,
+        pieces=reading.pieces,
+    )
+    start = res.start(said)
+    if start is None or said.day is not None or reading.instant is not None:
+        return start
+    today = res.start(replace(said, day=res.now.astimezone(res.tz).date()))
+    if today is not None and today.astimezone(UTC) > (res.now - _RUNNING).astimezone(UTC):
+        return today
+    return start
 
 
 def _delete(msg: Message, cue: IntentCue) -> Command:
