@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.domain.language import Lang
-from calendar_assistant.understanding.morphology import nominative_name
+from calendar_assistant.understanding.morphology import grammemes, nominative_name
 from calendar_assistant.understanding.rules.cues import (
     Cues,
     cues,
@@ -33,7 +33,7 @@ from calendar_assistant.understanding.rules.titles import (
     split_location,
 )
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
-from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
+from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
 from calendar_assistant.understanding.timeexpr.reading import (
     Reading,
     Resolver,
@@ -110,6 +110,26 @@ def understand(msg: Message) -> Command:
 
 # ---------------------------------------------------------------------- shared pieces
 
+_CUE_KEY = {
+    Intent.CREATE_EVENT: "create",
+    Intent.CREATE_REMINDER: "reminder",
+    Intent.LIST_EVENTS: "list",
+    Intent.FIND_FREE_SLOTS: "free",
+    Intent.SEARCH_EVENTS: "search",
+    Intent.DELETE_EVENT: "delete",
+    Intent.UPDATE_EVENT: "update",
+}
+
+
+def _spanned(msg: Message, cue: IntentCue) -> IntentCue:
+    """The cue with the words that said it: an intent chosen without them (a classifier,
+    the LLM) still keeps "move", «удали» out of the title. The rules' own cue is kept."""
+    key = _CUE_KEY.get(cue.intent)
+    if cue.span is not None or key is None:
+        return cue
+    found = find_first(msg.tokens, msg.cues.phrases(key), frozenset(msg.used_by(msg.pieces)))
+    return cue if found is None else IntentCue(cue.intent, found, cue.strength)
+
 
 def _starts_with(msg: Message, cue: IntentCue, key: str) -> bool:
     return cue.span is not None and any(
@@ -185,6 +205,7 @@ def _window(msg: Message, reading: Reading) -> tuple[datetime | None, datetime |
 
 
 def _create(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     named = quoted(msg.tokens, rest.indices)
@@ -300,6 +321,7 @@ def _minutes(seconds: float | None) -> int | None:
 
 
 def _reminder(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     res = msg.res
@@ -352,6 +374,7 @@ def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _list(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
     reading = combine(msg.pieces)
     start, end = _window(msg, reading)
     if _asks_who(msg) and reading.clock is not None:
@@ -392,6 +415,7 @@ def _coming(msg: Message) -> tuple[datetime, datetime] | None:
 
 
 def _free(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
     pieces = list(msg.pieces)
     durations = [p for p in pieces if p.kind == Kind.DURATION]
     for p in pieces:
@@ -422,6 +446,8 @@ def _free(msg: Message, cue: IntentCue) -> Command:
 
 
 def _search(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
+    msg = _by_hour_adjective(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     indices = rest.indices
@@ -469,10 +495,14 @@ def _person(msg: Message, indices: tuple[int, ...]) -> str | None:
         return None
     rest = tuple(k for k in indices if k >= end)
     names = attendees(msg.tokens, rest, msg.lang)
-    if not names and rest and not _said_at(msg, rest[0], "with"):
-        first = msg.tokens[rest[0]]
-        if first.kind == "word" and first.raw[:1].isupper():
-            names = (nominative_name(first.raw) if msg.lang == "ru" else first.raw,)
+    if not names:  # "when do I see Sarah Lee", «когда я увижу Машу»: the capitalised words
+        said: list[str] = []
+        for n, k in enumerate(rest):
+            token = msg.tokens[k]
+            if k != rest[0] + n or token.kind != "word" or not token.raw[:1].isupper():
+                break
+            said.append(nominative_name(token.raw) if msg.lang == "ru" else token.raw)
+        names = tuple(said)
     return " ".join(names) if names else None
 
 
@@ -504,6 +534,30 @@ def _target(
     return EventTarget(title=title, start=start, range_start=range_start, range_end=range_end)
 
 
+def _by_hour_adjective(msg: Message) -> Message:
+    """«перенеси мою трёхчасовую на пятницу»: «мою N-часовую» with no noun after it names
+    an event by its hour (a bare hour, SPEC §2), not a length («трёхчасовая встреча»,
+    «сделай планёрку трёхчасовой»)."""
+    pieces: list[Piece] = []
+    changed = False
+    for p in msg.pieces:
+        hours = (p.seconds or 0) / 3600
+        if (
+            p.kind == Kind.DURATION
+            and p.width == 1
+            and hours.is_integer()
+            and 1 <= hours <= 12
+            and "ADJF" in grammemes(msg.tokens[p.start].norm)
+            and not (p.end < len(msg.tokens) and "NOUN" in grammemes(msg.tokens[p.end].norm))
+            and p.start > 0
+            and _said_at(msg, p.start - 1, "determiners")  # «мою», «эту»: an event meant
+        ):
+            p = replace(p, kind=Kind.CLOCK, clock=Clock(hour=int(hours)), seconds=None)
+            changed = True
+        pieces.append(p)
+    return replace(msg, pieces=pieces) if changed else msg
+
+
 _RUNNING = timedelta(hours=1)  # "my 9am" said at 9:40 still means the one running now
 
 
@@ -531,6 +585,8 @@ def _reference_start(msg: Message, reading: Reading) -> datetime | None:
 
 
 def _delete(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
+    msg = _by_hour_adjective(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     bulk = find_first(msg.tokens, msg.cues.phrases("bulk")) is not None or (
@@ -639,6 +695,8 @@ def _split_update(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 
 def _update(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
+    msg = _by_hour_adjective(msg)
     res = msg.res
     rename = cue.span is not None and any(
         match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("rename")
