@@ -80,6 +80,10 @@ BY_TIME: list[tuple[str, dict[str, Any]]] = [
         {"target": {"title": None, "start": at(3, 11)}, "changes": {"start": at(3, 12)}},
     ),
     (
+        "push the 11 o'clock to noon",  # noon opens the afternoon: 11 stays in the morning
+        {"target": {"title": None, "start": at(3, 11)}, "changes": {"start": at(3, 12)}},
+    ),
+    (
         "bump my 2pm to thursday",
         {"target": {"title": None, "start": at(3, 14)}, "day": at(10, 0).date()},
     ),

@@ -746,9 +746,10 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         and new.clock is not None
         and old.clock.bare
         and new.clock.meridiem is not None
-        and old.clock.hour <= new.clock.hour
+        and old.clock.hour <= new.clock.hour < 12
     ):
         # «с 7 на 8 утра», "from 7 to 8am": the old time is in the same half of the day
+        # (noon begins the afternoon: "the 10 o'clock to noon" is 10 in the morning)
         old.clock = replace(old.clock, meridiem=new.clock.meridiem, bare=False)
     change_start = change_end = None
     duration = None
