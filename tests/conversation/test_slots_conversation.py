@@ -81,6 +81,8 @@ def zone_name(request: pytest.FixtureRequest) -> str:
         ("en", "Dentist", "Move the dentist to Monday at the same time"),
         ("ru", "Стоматолог", "перенеси стоматолога на понедельник на то же время"),
         ("ru", "Стоматолог", "Перенеси стоматолога на понедельник в то же время"),
+        ("en", "Dentist", "move my 3pm to the same time on monday"),
+        ("ru", "Стоматолог", "перенеси мою встречу в 15 на то же время в понедельник"),
     ],
 )
 async def test_same_time_on_another_day_keeps_the_wall_clock_across_dst(

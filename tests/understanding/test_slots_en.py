@@ -84,6 +84,14 @@ BY_TIME: list[tuple[str, dict[str, Any]]] = [
         {"target": {"title": None, "start": at(3, 11)}, "changes": {"start": at(3, 12)}},
     ),
     (
+        "reschedule my 4 o'clock for tomorrow same time",  # the time said names the event
+        {"target": {"title": None, "start": at(3, 16)}, "day": at(4, 0).date(), "changes": {}},
+    ),
+    (
+        "move my 3pm to the same time tomorrow",
+        {"target": {"title": None, "start": at(3, 15)}, "day": at(4, 0).date(), "changes": {}},
+    ),
+    (
         "bump my 2pm to thursday",
         {"target": {"title": None, "start": at(3, 14)}, "day": at(10, 0).date()},
     ),
@@ -142,6 +150,8 @@ WHO: list[tuple[str, int]] = [
     ("who am I seeing on friday", 4),
     ("who's my 3pm with", 3),
     ("who's my 3pm with?", 3),
+    ("who's coming to my 3pm", 3),
+    ("who do I have meetings with on friday", 4),
 ]
 
 
@@ -158,6 +168,8 @@ PERSON = [
     ("when do I see Bob", "Bob"),
     ("when will I meet Sarah Lee", "Sarah Lee"),
     ("when's my next call with Tom", "Call with Tom"),
+    ("what time am I meeting Kate", "Kate"),
+    ("when is my meeting with Anna", "Meeting with Anna"),  # a noun keeps the title
 ]
 
 

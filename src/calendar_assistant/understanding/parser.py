@@ -494,6 +494,10 @@ def _person(msg: Message, indices: tuple[int, ...]) -> str | None:
     if end is None:
         return None
     rest = tuple(k for k in indices if k >= end)
+    if is_generic(msg.tokens, tuple(range(indices[0], end)), msg.cues) and not (
+        rest and msg.tokens[rest[0]].raw[:1].isupper()
+    ):
+        return None  # "my meeting with Anna" is a title; "meeting Anna", a verb and a person
     names = attendees(msg.tokens, rest, msg.lang)
     if not names:  # "when do I see Sarah Lee", «когда я увижу Машу»: the capitalised words
         said: list[str] = []
@@ -737,6 +741,8 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         indices = rest.indices
     pieces = _back_by(msg, pieces)
     old_pieces, new_pieces = ([], []) if rename else _split_update(pieces)
+    if not rename and find_first(msg.tokens, msg.cues.phrases("same_time")) is not None:
+        old_pieces, new_pieces = _keeping_time(old_pieces + new_pieces)
     if rename:
         old_pieces = [p for p in msg.pieces if p.end <= title_from]
     old = combine(old_pieces)
@@ -839,6 +845,17 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         missing=tuple(missing),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _keeping_time(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """ "move my 3pm to the same time tomorrow", «перенеси звонок в 16 на то же время в
+    пятницу": the time stays, so a clock said names the event and only a day is new."""
+    pieces = sorted(pieces, key=lambda p: p.start)
+    new = [p for p in pieces if p.clock is None and (p.day is not None or p.kind == Kind.DAY)]
+    old = [p for p in pieces if p not in new]
+    if not new:
+        return [], old  # «перенеси на то же время»: no new day, nothing is moved
+    return old, new
 
 
 def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int | None, int | None]:
