@@ -740,11 +740,7 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         rest = _rest(msg, cue)
         indices = rest.indices
     pieces = _back_by(msg, pieces)
-    old_pieces, new_pieces = ([], []) if rename else _split_update(pieces)
-    if not rename and find_first(msg.tokens, msg.cues.phrases("same_time")) is not None:
-        old_pieces, new_pieces = _keeping_time(old_pieces + new_pieces)
-    if rename:
-        old_pieces = [p for p in msg.pieces if p.end <= title_from]
+    old_pieces, new_pieces = _old_and_new(msg, pieces, title_from if rename else None)
     old = combine(old_pieces)
     new = combine(new_pieces)
     if (
@@ -845,6 +841,19 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         missing=tuple(missing),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _old_and_new(
+    msg: Message, pieces: list[Piece], title_from: int | None
+) -> tuple[list[Piece], list[Piece]]:
+    """(pieces naming the event, pieces naming the change). A rename's time words before the
+    new name (`title_from`) name the event; "same time" keeps the clock as it is."""
+    if title_from is not None:
+        return [p for p in msg.pieces if p.end <= title_from], []
+    old, new = _split_update(pieces)
+    if find_first(msg.tokens, msg.cues.phrases("same_time")) is not None:
+        return _keeping_time(old + new)
+    return old, new
 
 
 def _keeping_time(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
