@@ -224,3 +224,17 @@ async def test_a_title_of_only_function_words_is_asked_for_not_created(
     reply = await s.say(request_text)
     assert await s.events() == []
     assert "?" in reply
+
+
+@pytest.mark.parametrize(
+    ("lang", "request_text", "said"),
+    [("en", "cancel my 4pm", "I found nothing"), ("ru", "отмени встречу в 16", "Ничего не нашёл")],
+)
+async def test_no_event_at_the_time_named_is_said_and_nothing_changes(
+    database: Database, tmp_path: Path, zone_name: str, lang: Lang, request_text: str, said: str
+) -> None:
+    s = await _setup(database, tmp_path, zone_name, lang)
+    await s.add("Standup", 15)  # at 15:00, not 16:00
+    reply = await s.say(request_text)
+    assert said in reply
+    assert [e.title for e in await s.events()] == ["Standup"]
