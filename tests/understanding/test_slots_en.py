@@ -181,6 +181,12 @@ def test_when_am_i_meeting_someone_searches_the_person(text: str, title: str) ->
 
 
 CHOSEN: list[tuple[str, Intent, dict[str, Any]]] = [
+    (
+        "who am I meeting today",
+        Intent.SEARCH_EVENTS,
+        {"target": {"title": None, "range_start": at(3, 0)}},
+    ),
+    ("who's my 3pm with", Intent.SEARCH_EVENTS, {"target": {"title": None, "start": at(3, 15)}}),
     ("what's my 3pm about", Intent.SEARCH_EVENTS, {"target": {"title": None, "start": at(3, 15)}}),
     (
         "what is my afternoon schedule tomorrow",

@@ -164,6 +164,12 @@ def test_when_am_i_meeting_someone_searches_the_person(text: str, title: str) ->
 
 CHOSEN: list[tuple[str, Intent, dict[str, Any]]] = [
     (
+        "с кем я встречаюсь сегодня",
+        Intent.SEARCH_EVENTS,
+        {"target": {"title": None, "range_start": at(3, 0)}},
+    ),
+    ("с кем встреча в 15", Intent.SEARCH_EVENTS, {"target": {"title": None, "start": at(3, 15)}}),
+    (
         "о чём моя встреча в 15",
         Intent.SEARCH_EVENTS,
         {"target": {"title": None, "start": at(3, 15)}},

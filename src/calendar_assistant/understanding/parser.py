@@ -451,9 +451,11 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     indices = rest.indices
+    person = _person(msg, indices)
+    asked_who = person is None and _asks_who(msg)  # "who am I meeting today": no title
     if reading.clock is not None and reading.clock_end is None:
         # "what's my 3pm about", «о чём встреча в 15»: the event at that time
-        target = _target(msg, reading, indices, None)
+        target = _target(msg, reading, () if asked_who else indices, None)
         return Command(
             intent=Intent.SEARCH_EVENTS,
             lang=msg.lang,
@@ -461,8 +463,13 @@ def _search(msg: Message, cue: IntentCue) -> Command:
             missing=_invalid_date(reading),
             confidence=_confidence(cue, msg, rest),
         )
-    title = _person(msg, indices)
-    if title is None and indices and not is_generic(msg.tokens, indices, msg.cues):
+    title = person
+    if (
+        title is None
+        and indices
+        and not asked_who
+        and not is_generic(msg.tokens, indices, msg.cues)
+    ):
         title = _title(msg, indices, None)
     start, end = _window(msg, reading) if not reading.empty else (None, None)
     if title is None and start is None and indices:
