@@ -33,9 +33,15 @@ def target_of(command: Command) -> EventTarget:
 
 
 def _filter(events: list[Event], title: str | None) -> list[Event]:
+    """The events the spoken words name: by title, or by a person they are with ("when am
+    I meeting Anna" finds "Sync" with Anna among its attendees)."""
     if not title:
         return events
-    return [e for e in events if title_matches(title, e.title)]
+    return [
+        e
+        for e in events
+        if title_matches(title, e.title) or any(title_matches(title, a) for a in e.attendees)
+    ]
 
 
 async def find_occurrences(

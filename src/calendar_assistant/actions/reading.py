@@ -104,6 +104,12 @@ async def find_free_slots(command: Command, ctx: ActionContext) -> Outcome:
 
 async def search_events(command: Command, ctx: ActionContext) -> Outcome:
     target = target_of(command)
+    if not target.title and target.start is not None:
+        # "what's my 3pm about": the event at that time, shown with its details
+        at = await find_occurrences(ctx, target)
+        if not at:
+            return NothingFound(None, None, None, target.start)
+        return SearchFound("", tuple(at[:_SEARCH_SHOWS]))
     if not target.title:
         if command.range_start is not None and command.range_end is not None:
             return await list_events(command, ctx)

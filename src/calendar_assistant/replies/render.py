@@ -146,7 +146,28 @@ def _event_line(event: Event, v: View, with_day: bool = True) -> str:
         else:
             time_text = f"{dates.clock(start, v.lang)}–{dates.clock(end, v.lang)}"
     where = f" ({event.location})" if event.location else ""
-    return f"{time_text} — {event.title}{where}"
+    return f"{time_text} — {event.title}{where}{_people(event, v)}"
+
+
+def _people(event: Event, v: View) -> str:
+    """Who the event is with, for "who am I meeting today", «с кем я встречаюсь»."""
+    if not event.attendees:
+        return ""
+    names = ", ".join(event.attendees)
+    return v.t(f"; участники: {names}", f"; with {names}")
+
+
+def _about(event: Event, v: View) -> str:
+    """What the one event found is about: place, people, notes ("what's my 3pm about")."""
+    parts: list[str] = []
+    if event.location:
+        parts.append(v.t(f"Место: {event.location}.", f"Where: {event.location}."))
+    if event.attendees:
+        names = ", ".join(event.attendees)
+        parts.append(v.t(f"Участники: {names}.", f"With: {names}."))
+    if event.description:
+        parts.append(event.description.strip()[:300])
+    return (" " + " ".join(parts)) if parts else ""
 
 
 def _listing(events: tuple[Event, ...], v: View, day_said: date | None = None) -> list[str]:
@@ -457,6 +478,7 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 f"Ближайшее: {v.quote(first.title)}, {v.event_when(first)}.",
                 f"Next: {v.quote(first.title)}, {v.event_when(first)}.",
             )
+            text += _about(first, v)
             if rest:
                 later = (
                     v.event_when(e)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.morphology import grammemes, nominative_name
 from calendar_assistant.understanding.rules.cues import (
     Cues,
     cues,
@@ -25,13 +26,14 @@ from calendar_assistant.understanding.rules.titles import (
     attendees,
     calendar_title,
     is_generic,
+    is_hollow,
     leftover,
     quoted,
     render,
     split_location,
 )
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
-from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
+from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
 from calendar_assistant.understanding.timeexpr.reading import (
     Reading,
     Resolver,
@@ -108,6 +110,26 @@ def understand(msg: Message) -> Command:
 
 # ---------------------------------------------------------------------- shared pieces
 
+_CUE_KEY = {
+    Intent.CREATE_EVENT: "create",
+    Intent.CREATE_REMINDER: "reminder",
+    Intent.LIST_EVENTS: "list",
+    Intent.FIND_FREE_SLOTS: "free",
+    Intent.SEARCH_EVENTS: "search",
+    Intent.DELETE_EVENT: "delete",
+    Intent.UPDATE_EVENT: "update",
+}
+
+
+def _spanned(msg: Message, cue: IntentCue) -> IntentCue:
+    """The cue with the words that said it: an intent chosen without them (a classifier,
+    the LLM) still keeps "move", «удали» out of the title. The rules' own cue is kept."""
+    key = _CUE_KEY.get(cue.intent)
+    if cue.span is not None or key is None:
+        return cue
+    found = find_first(msg.tokens, msg.cues.phrases(key), frozenset(msg.used_by(msg.pieces)))
+    return cue if found is None else IntentCue(cue.intent, found, cue.strength)
+
 
 def _starts_with(msg: Message, cue: IntentCue, key: str) -> bool:
     return cue.span is not None and any(
@@ -163,6 +185,10 @@ def _confidence(cue: IntentCue, msg: Message, rest: Leftover, *, penalty: float 
 
 
 def _title(msg: Message, indices: tuple[int, ...], case: str | None) -> str | None:
+    """The calendar title of the words at `indices`; none when they are only question,
+    function or command words ("What", «Что»): a guard whichever stage chose the intent."""
+    if is_hollow(msg.tokens, indices, msg.cues):
+        return None
     return calendar_title(msg.text, msg.tokens, indices, msg.lang, case)
 
 
@@ -179,6 +205,7 @@ def _window(msg: Message, reading: Reading) -> tuple[datetime | None, datetime |
 
 
 def _create(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     named = quoted(msg.tokens, rest.indices)
@@ -294,6 +321,7 @@ def _minutes(seconds: float | None) -> int | None:
 
 
 def _reminder(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     res = msg.res
@@ -346,8 +374,16 @@ def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _list(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
     reading = combine(msg.pieces)
     start, end = _window(msg, reading)
+    if _asks_who(msg) and reading.clock is not None:
+        # "who's my 3pm with", «с кем у меня встреча в 16»: that day's events, with people
+        moment = _reference_start(msg, reading)
+        if moment is not None:
+            day = moment.astimezone(msg.res.tz).date()
+            start = midnight(day, msg.res.tz)
+            end = midnight(day + timedelta(days=1), msg.res.tz)
     coming = _coming(msg) if start is None else None
     if coming is not None:
         start, end = coming
@@ -358,6 +394,11 @@ def _list(msg: Message, cue: IntentCue) -> Command:
         range_end=end,
         confidence=_confidence(cue, msg, Leftover(())),
     )
+
+
+def _asks_who(msg: Message) -> bool:
+    """ "who am I meeting", «с кем …», «кто у меня …»: a question about the people."""
+    return find_first(msg.tokens, msg.cues.phrases("who_question")) is not None
 
 
 def _coming(msg: Message) -> tuple[datetime, datetime] | None:
@@ -374,6 +415,7 @@ def _coming(msg: Message) -> tuple[datetime, datetime] | None:
 
 
 def _free(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
     pieces = list(msg.pieces)
     durations = [p for p in pieces if p.kind == Kind.DURATION]
     for p in pieces:
@@ -404,11 +446,30 @@ def _free(msg: Message, cue: IntentCue) -> Command:
 
 
 def _search(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
+    msg = _by_hour_adjective(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     indices = rest.indices
-    title = None
-    if indices and not is_generic(msg.tokens, indices, msg.cues):
+    person = _person(msg, indices)
+    asked_who = person is None and _asks_who(msg)  # "who am I meeting today": no title
+    if reading.clock is not None and reading.clock_end is None:
+        # "what's my 3pm about", «о чём встреча в 15»: the event at that time
+        target = _target(msg, reading, () if asked_who else indices, None)
+        return Command(
+            intent=Intent.SEARCH_EVENTS,
+            lang=msg.lang,
+            target=target,
+            missing=_invalid_date(reading),
+            confidence=_confidence(cue, msg, rest),
+        )
+    title = person
+    if (
+        title is None
+        and indices
+        and not asked_who
+        and not is_generic(msg.tokens, indices, msg.cues)
+    ):
         title = _title(msg, indices, None)
     start, end = _window(msg, reading) if not reading.empty else (None, None)
     if title is None and start is None and indices:
@@ -432,6 +493,30 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     )
 
 
+def _person(msg: Message, indices: tuple[int, ...]) -> str | None:
+    """ "when am I meeting Anna", «когда я встречаюсь с Анной»: the person met is what is
+    looked for (found in titles and attendees), named in the nominative."""
+    meeting = msg.cues.phrases("meeting_someone")
+    end = longest_at(msg.tokens, indices[0], meeting) if indices else None
+    if end is None:
+        return None
+    rest = tuple(k for k in indices if k >= end)
+    if is_generic(msg.tokens, tuple(range(indices[0], end)), msg.cues) and not (
+        rest and msg.tokens[rest[0]].raw[:1].isupper()
+    ):
+        return None  # "my meeting with Anna" is a title; "meeting Anna", a verb and a person
+    names = attendees(msg.tokens, rest, msg.lang)
+    if not names:  # "when do I see Sarah Lee", «когда я увижу Машу»: the capitalised words
+        said: list[str] = []
+        for n, k in enumerate(rest):
+            token = msg.tokens[k]
+            if k != rest[0] + n or token.kind != "word" or not token.raw[:1].isupper():
+                break
+            said.append(nominative_name(token.raw) if msg.lang == "ru" else token.raw)
+        names = tuple(said)
+    return " ".join(names) if names else None
+
+
 # ---------------------------------------------------------------------- delete, update
 
 
@@ -453,23 +538,66 @@ def _target(
         title = _title(msg, indices, case)
     start = None
     range_start = range_end = None
-    res = msg.res
     if reading.clock is not None or reading.instant is not None:
-        start = res.start(
-            Reading(
-                day=res.day_of(reading),
-                clock=reading.clock,
-                part=reading.part,
-                instant=reading.instant,
-                pieces=reading.pieces,
-            )
-        )
+        start = _reference_start(msg, reading)
     elif not reading.empty:
         range_start, range_end = _window(msg, reading)
     return EventTarget(title=title, start=start, range_start=range_start, range_end=range_end)
 
 
+def _by_hour_adjective(msg: Message) -> Message:
+    """«перенеси мою трёхчасовую на пятницу»: «мою N-часовую» with no noun after it names
+    an event by its hour (a bare hour, SPEC §2), not a length («трёхчасовая встреча»,
+    «сделай планёрку трёхчасовой»)."""
+    pieces: list[Piece] = []
+    changed = False
+    for p in msg.pieces:
+        hours = (p.seconds or 0) / 3600
+        if (
+            p.kind == Kind.DURATION
+            and p.width == 1
+            and hours.is_integer()
+            and 1 <= hours <= 12
+            and "ADJF" in grammemes(msg.tokens[p.start].norm)
+            and not (p.end < len(msg.tokens) and "NOUN" in grammemes(msg.tokens[p.end].norm))
+            and p.start > 0
+            and _said_at(msg, p.start - 1, "determiners")  # «мою», «эту»: an event meant
+        ):
+            p = replace(p, kind=Kind.CLOCK, clock=Clock(hour=int(hours)), seconds=None)
+            changed = True
+        pieces.append(p)
+    return replace(msg, pieces=pieces) if changed else msg
+
+
+_RUNNING = timedelta(hours=1)  # "my 9am" said at 9:40 still means the one running now
+
+
+def _reference_start(msg: Message, reading: Reading) -> datetime | None:
+    """When the event a request names by its time starts: "cancel my 9am", «встречу в 15».
+
+    A new event's bare clock is the next such moment; an existing event's is today's when
+    that began less than an hour ago (it may be running), else the next one.
+    """
+    res = msg.res
+    said = Reading(
+        day=res.day_of(reading),
+        clock=reading.clock,
+        part=reading.part,
+        instant=reading.instant,
+        pieces=reading.pieces,
+    )
+    start = res.start(said)
+    if start is None or said.day is not None or reading.instant is not None:
+        return start
+    today = res.start(replace(said, day=res.now.astimezone(res.tz).date()))
+    if today is not None and today.astimezone(UTC) > (res.now - _RUNNING).astimezone(UTC):
+        return today
+    return start
+
+
 def _delete(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
+    msg = _by_hour_adjective(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     bulk = find_first(msg.tokens, msg.cues.phrases("bulk")) is not None or (
@@ -578,6 +706,8 @@ def _split_update(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 
 def _update(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
+    msg = _by_hour_adjective(msg)
     res = msg.res
     rename = cue.span is not None and any(
         match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("rename")
@@ -617,9 +747,7 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         rest = _rest(msg, cue)
         indices = rest.indices
     pieces = _back_by(msg, pieces)
-    old_pieces, new_pieces = ([], []) if rename else _split_update(pieces)
-    if rename:
-        old_pieces = [p for p in msg.pieces if p.end <= title_from]
+    old_pieces, new_pieces = _old_and_new(msg, pieces, title_from if rename else None)
     old = combine(old_pieces)
     new = combine(new_pieces)
     if (
@@ -627,9 +755,10 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         and new.clock is not None
         and old.clock.bare
         and new.clock.meridiem is not None
-        and old.clock.hour <= new.clock.hour
+        and old.clock.hour <= new.clock.hour < 12
     ):
         # «с 7 на 8 утра», "from 7 to 8am": the old time is in the same half of the day
+        # (noon begins the afternoon: "the 10 o'clock to noon" is 10 in the morning)
         old.clock = replace(old.clock, meridiem=new.clock.meridiem, bare=False)
     change_start = change_end = None
     duration = None
@@ -719,6 +848,30 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         missing=tuple(missing),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _old_and_new(
+    msg: Message, pieces: list[Piece], title_from: int | None
+) -> tuple[list[Piece], list[Piece]]:
+    """(pieces naming the event, pieces naming the change). A rename's time words before the
+    new name (`title_from`) name the event; "same time" keeps the clock as it is."""
+    if title_from is not None:
+        return [p for p in msg.pieces if p.end <= title_from], []
+    old, new = _split_update(pieces)
+    if find_first(msg.tokens, msg.cues.phrases("same_time")) is not None:
+        return _keeping_time(old + new)
+    return old, new
+
+
+def _keeping_time(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """ "move my 3pm to the same time tomorrow", «перенеси звонок в 16 на то же время в
+    пятницу": the time stays, so a clock said names the event and only a day is new."""
+    pieces = sorted(pieces, key=lambda p: p.start)
+    new = [p for p in pieces if p.clock is None and (p.day is not None or p.kind == Kind.DAY)]
+    old = [p for p in pieces if p not in new]
+    if not new:
+        return [], old  # «перенеси на то же время»: no new day, nothing is moved
+    return old, new
 
 
 def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int | None, int | None]:

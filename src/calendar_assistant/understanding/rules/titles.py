@@ -15,7 +15,7 @@ from calendar_assistant.understanding.morphology import (
     nominative_name,
     nominative_phrase,
 )
-from calendar_assistant.understanding.rules.cues import Cues, longest_at
+from calendar_assistant.understanding.rules.cues import Cues, Phrase, longest_at
 from calendar_assistant.understanding.tokens import Token
 
 # The case a Russian preposition governs, for titles cut from right after it.
@@ -88,10 +88,15 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
     """The unexplained words, minus fillers inside and function words at the edges."""
     keep: list[int] = []
     fillers = cues.phrases("fillers")
+    residue = cues.phrases("time_residue")
     i = 0
     while i < len(tokens):
         if i in used:
             i += 1
+            continue
+        end = _residue_at(tokens, i, residue, cues) if residue else None
+        if end is not None and not any(k in used for k in range(i, end)):
+            i = end  # "same time", «как можно скорее», "4ish": said of the time, not a name
             continue
         end = longest_at(tokens, i, tuple(p for p in fillers if len(p) > 1))
         if (
@@ -105,6 +110,24 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
         keep.append(i)
         i += 1
     return Leftover(tuple(strip_edges(tokens, keep, cues)))
+
+
+def _residue_at(tokens: list[Token], i: int, residue: tuple[Phrase, ...], cues: Cues) -> int | None:
+    """The end of time words the grammar leaves behind at token `i`: a `time_residue`
+    phrase, or a figure with an approximation suffix ("4ish", "3-ish")."""
+    if _cuts_compound(tokens, i):
+        return None
+    end = longest_at(tokens, i, residue)
+    if end is not None and not _cuts_compound(tokens, end):
+        return end
+    if tokens[i].kind != "figure":
+        return None
+    k = i + 1
+    if k < len(tokens) and tokens[k].norm == "-" and tokens[k].start == tokens[i].end:
+        k += 1
+    suffix = longest_at(tokens, k, cues.phrases("approximate_suffix"))
+    touching = k < len(tokens) and tokens[k - 1].end == tokens[k].start
+    return suffix if suffix is not None and touching else None
 
 
 def in_compound(tokens: list[Token], k: int) -> bool:
@@ -154,12 +177,15 @@ def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
         )
     ):
         keep = keep[1:]
+    tail = tuple(p for p in cues.phrases("title_tail_residue") if len(p) == 1)
     while (
         keep
         and not whole(-1)
         and (
             (tokens[keep[-1]].kind == "mark" and tokens[keep[-1]].norm not in ("»", '"'))
             or longest_at(tokens, keep[-1], singles) is not None
+            # "… the first", «… в первый»: an ordinal the date grammar did not take
+            or (len(keep) > 1 and longest_at(tokens, keep[-1], tail) is not None)
         )
     ):
         keep = keep[:-1]
@@ -213,6 +239,17 @@ def quoted(tokens: list[Token], indices: tuple[int, ...]) -> tuple[int, ...] | N
             break
         inner.append(k)
     return tuple(inner) or None
+
+
+def is_hollow(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool:
+    """True if the words are only question, function or command words (`hollow` in the
+    language's data): "What", «Какие», "Any" are no name for an event."""
+    hollow = cues.phrases("hollow")
+    return all(
+        (tokens[k].kind == "mark" and not in_compound(tokens, k))
+        or (longest_at(tokens, k, hollow) is not None and not in_compound(tokens, k))
+        for k in indices
+    )  # "check-in" is one word, a name, though "check" and "in" are not
 
 
 def is_generic(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool:
