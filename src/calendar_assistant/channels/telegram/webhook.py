@@ -1,8 +1,9 @@
 """POST /telegram/webhook: Telegram's updates in webhook mode.
 
 The secret token is compared in constant time; a wrong or missing one gets 403 before the
-body is even parsed, so nothing runs. An accepted update is queued and answered 200 at once
-(Telegram waits for no reply), which keeps the endpoint as fast as Telegram can send.
+body is even parsed, so nothing runs. An accepted update is stored in the durable inbox
+(committed) and only then answered 200; when it cannot be stored the answer is 503 and
+Telegram sends it again later. A re-sent update is stored once and answered 200.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from calendar_assistant.channels.telegram.channel import TelegramChannel
+from calendar_assistant.storage.errors import StorageError
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -51,9 +53,11 @@ def telegram_router(channel: Callable[[Request], TelegramChannel | None]) -> API
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise HTTPException(status_code=400, detail="not a Telegram update")
         try:
-            bot.accept_json(data)
-        except (KeyError, TypeError, ValueError) as error:
+            await bot.enqueue(data)
+        except ValueError as error:
             raise HTTPException(status_code=400, detail="not a Telegram update") from error
+        except StorageError as error:  # not stored: Telegram must send it again
+            raise HTTPException(status_code=503, detail="try again later") from error
         return JSONResponse({"ok": True})
 
     return router
