@@ -96,7 +96,7 @@ async def test_sigterm_finishes_what_is_in_hand_and_leaves_the_rest_queued(
     first = await _start(servers, tmp_path, fake, SHUTDOWN_GRACE_SECONDS="20")
     load = meeting_updates(fake, users=80, each=5, first_user=7_000)
     assert (await send_updates([first.webhook], load)).statuses == {200: 400}
-    assert first.terminate() == 0
+    assert first.terminate() in (0, -15)  # uvicorn re-raises SIGTERM once it has stopped
     states = await inbox_states(_url(tmp_path))
     assert set(states) <= {"done", "queued"}  # nothing half-held
     assert sum(states.values()) == 400
