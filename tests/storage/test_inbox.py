@@ -53,6 +53,20 @@ async def test_a_lapsed_claim_is_taken_over_and_the_old_holder_cannot_finish(
     assert await survivor.done(again.id, later)
 
 
+async def test_a_holder_takes_back_its_own_lapsed_claim_but_not_one_in_hand(
+    database: Database,
+) -> None:
+    inbox = Inbox(database, "a")
+    await _add(inbox, 1, "x")
+    (item,), _ = await inbox.claim(NOW, LEASE, 10, 5)
+    later = LEASE + timedelta(seconds=1)
+    assert (await inbox.claim(later, later + timedelta(seconds=60), 10, 5, holding=[item.id]))[
+        0
+    ] == []
+    (again,), _ = await inbox.claim(later, later + timedelta(seconds=60), 10, 5)
+    assert again.id == item.id
+
+
 async def test_failures_retry_then_dead_letter_and_the_chat_goes_on(database: Database) -> None:
     inbox = Inbox(database, "a")
     await _add(inbox, 1, "x")

@@ -37,6 +37,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -142,11 +143,17 @@ class Inbox:
         return int(getattr(result, "rowcount", 0)) == 1
 
     async def claim(
-        self, now: datetime, lease_until: datetime, limit: int, max_attempts: int
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        max_attempts: int,
+        holding: Sequence[int] = (),
     ) -> tuple[list[InboxItem], list[DeadLetter]]:
         """Take up to `limit` rows that may run now, oldest first, at most one per chat.
 
-        Returns the claimed items and the rows that were dead-lettered instead because
+        A lapsed claim is taken over, also one of this owner's own that it no longer works
+        on (a write that failed); `holding` names the rows it is still handling. Returns the claimed items and the rows that were dead-lettered instead because
         they had been claimed `max_attempts` times already (a crash each time, say).
         """
         if limit <= 0:
@@ -163,7 +170,9 @@ class Inbox:
             or_(InboxRow.lease_until.is_(None), InboxRow.lease_until <= now),
         )
         abandoned = and_(
-            InboxRow.state == CLAIMED, InboxRow.lease_until < now, InboxRow.owner != self.owner
+            InboxRow.state == CLAIMED,
+            InboxRow.lease_until < now,
+            InboxRow.id.not_in(list(holding)) if holding else true(),
         )
         query = (
             select(InboxRow)
