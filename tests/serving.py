@@ -54,10 +54,10 @@ def server_env(
 class ServerProcess:
     """`calendar-assistant serve` on a free loopback port, its output in `log`."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, port: int | None = None) -> None:
         self.env = env
         self.log = log
-        self.port = free_port()
+        self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -149,7 +149,7 @@ async def send_updates(
 ) -> Sent:
     """Play Telegram: users in parallel, each user's updates one after another (the next once
     the previous got its 200), requests spread round-robin over `webhooks`. Like Telegram, an
-    update answered 5xx or not at all is sent again (to the next webhook), up to 20 times."""
+    update answered 5xx or not at all is sent again (to the next webhook) for up to 2 minutes."""
     turn = itertools.count()
     sent = Sent({})
     gate = asyncio.Semaphore(connections)
@@ -168,11 +168,12 @@ async def send_updates(
         async def user(sequence: list[dict[str, Any]]) -> None:
             for update in sequence:
                 status = await post(update)
-                for attempt in range(20):
-                    if status not in (0, 502, 503, 504):
-                        break
+                give_up = time.monotonic() + 120
+                attempt = 0
+                while status in (0, 502, 503, 504) and time.monotonic() < give_up:
                     sent.resent += 1
-                    await asyncio.sleep(0.1 * (attempt + 1))
+                    attempt += 1
+                    await asyncio.sleep(min(0.1 * attempt, 1.0))
                     status = await post(update)
                 sent.statuses[status] = sent.statuses.get(status, 0) + 1
 
