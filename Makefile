@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run chat bench-server test lint typecheck unit bench bench-stt install dev clean system-deps test-models lock upgrade
+.PHONY: run chat bench-server bench-replicas test lint typecheck unit bench bench-stt install dev clean system-deps test-models lock upgrade
 
 ## Every dependency is pinned in requirements/*.txt (the lock files, made by `make lock`
 ## from pyproject.toml with uv, universal over Python 3.11+). Installs read only the lock,
@@ -97,6 +97,10 @@ bench-stt: $(DEV_STAMP) system-deps test-models
 ## Webhook load: updates/s and p99 against a bare FastAPI endpoint, 1,000 users (docs/server.md).
 bench-server: $(DEV_STAMP)
 	$(BIN)/python tests/benchmarks/webhook_load.py
+
+## Three replicas on one PostgreSQL: 2,000 updates from 500 users, lost/duplicated/order (docs/server.md).
+bench-replicas: $(DEV_STAMP)
+	$(BIN)/python tests/benchmarks/inbox_replicas.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

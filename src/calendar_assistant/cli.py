@@ -47,7 +47,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     from calendar_assistant.server_commands import add_server_commands
 
-    add_server_commands(sub)  # serve, telegram set-webhook / delete-webhook
+    add_server_commands(sub)  # serve, migrate, telegram set-webhook / delete-webhook
 
     from calendar_assistant.speech.command_line import add_speech_commands
 
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if is_speech_command(args):
         return run_speech_command(args)
-    if args.command in ("serve", "telegram"):
+    if args.command in ("serve", "telegram", "migrate"):
         from calendar_assistant.server_commands import run_server_command
 
         return run_server_command(args)

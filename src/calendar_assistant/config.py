@@ -53,6 +53,33 @@ class Settings(BaseSettings):
         default=None, description="shared locks and rate limits for replicas; in-process if unset"
     )
     reminder_poll_seconds: float = Field(default=5.0, gt=0, le=25)
+    auto_migrate: bool = Field(
+        default=True,
+        description="migrate the database at start (a laptop); containers set false and run "
+        "`calendar-assistant migrate` as their own step",
+    )
+    inbox_concurrency: int | None = Field(
+        default=None,
+        ge=0,
+        le=512,
+        description="inbox updates handled at once by this process (default: 4 on SQLite, "
+        "32 on PostgreSQL); 0 makes a replica that only accepts updates",
+    )
+    inbox_lease_seconds: float = Field(
+        default=60.0, ge=1, le=3600, description="a claim not renewed this long is retried"
+    )
+    inbox_max_attempts: int = Field(
+        default=5, ge=1, le=100, description="failed attempts before an update is dead-lettered"
+    )
+    inbox_poll_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        le=30,
+        description="how often the inbox is read for other replicas' updates",
+    )
+    shutdown_grace_seconds: float = Field(
+        default=20.0, ge=0, le=600, description="on SIGTERM, time to finish updates in hand"
+    )
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = Field(

@@ -71,8 +71,9 @@ class Runtime:
 
 @asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    """Open the database (migrated to head), wire the assistant, and close it all at the end."""
-    database = await Database.open(settings.resolved_database_url)
+    """Open the database (migrated to head when AUTO_MIGRATE, else checked to be at head),
+    wire the assistant, and close it all at the end."""
+    database = await Database.open(settings.resolved_database_url, migrate=settings.auto_migrate)
     understanding = Router.from_settings(settings)  # the LLM only when a key is set
     try:
         # Local alone, or every connected account combined when CREDENTIALS_KEYS is set.

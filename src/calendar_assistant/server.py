@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from fastapi import FastAPI, Request, Response
@@ -23,6 +26,7 @@ from calendar_assistant import hardening
 from calendar_assistant.calendars.google.oauth import google_connector
 from calendar_assistant.calendars.google.oauth_routes import build_oauth_router
 from calendar_assistant.channels.front_door import FrontDoor
+from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import (
     FairSlots,
     InProcessLocks,
@@ -51,6 +55,8 @@ from calendar_assistant.reminders.scheduler import Delivery, ReminderScheduler
 from calendar_assistant.runtime import Runtime, open_runtime
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.inbox import Inbox
 from calendar_assistant.understanding.llm.metrics import register_router_metrics
 
 log = structlog.get_logger(__name__)
@@ -72,6 +78,7 @@ class Services:
     telegram: TelegramChannel | None
     scheduler: ReminderScheduler
     heads: set[str]
+    inbox: InboxWorker
 
 
 class BodyLimit:
@@ -129,14 +136,38 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-async def _forget_old_claims(claims: ProcessedUpdates, clock: Callable[[], datetime]) -> None:
-    """Hourly: drop update-id claims older than Telegram would ever re-send."""
+async def _forget_old_claims(
+    claims: ProcessedUpdates, inbox: Inbox, clock: Callable[[], datetime]
+) -> None:
+    """Hourly: drop update-id claims and handled inbox rows older than Telegram would ever
+    re-send (dead letters are kept)."""
     while True:
         try:
             await claims.prune(clock() - CLAIM_RETENTION)
+            await inbox.prune(clock() - CLAIM_RETENTION)
         except Exception as error:  # the database may be away for a moment
             log.warning("claims_prune_failed", error=type(error).__name__)
         await asyncio.sleep(3600)
+
+
+def _inbox_worker(
+    settings: Settings, database: Database, metrics: Metrics, clock: Callable[[], datetime]
+) -> InboxWorker:
+    """This process's inbox worker; its owner name tells replicas' claims apart."""
+    owner = f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    concurrency = settings.inbox_concurrency
+    if concurrency is None:  # SQLite takes one writer at a time; more only wait for its lock
+        concurrency = 32 if database.dialect == "postgresql" else 4
+    return InboxWorker(
+        Inbox(database, owner),
+        {},
+        metrics,
+        clock,
+        concurrency=concurrency,
+        lease=timedelta(seconds=settings.inbox_lease_seconds),
+        max_attempts=settings.inbox_max_attempts,
+        poll_seconds=settings.inbox_poll_seconds,
+    )
 
 
 def create_app(
@@ -190,6 +221,7 @@ def create_app(
                 WebOutbox(runtime.database),
                 questions,
             )
+            inbox = _inbox_worker(settings, runtime.database, metrics, clock)
             deliveries: dict[str, Delivery] = {"web": web}
             telegram: TelegramChannel | None = None
             if settings.telegram_bot_token is not None:
@@ -197,6 +229,7 @@ def create_app(
                     settings,
                     front,
                     OrderedDispatcher(locks, slots=slots, channel="telegram"),
+                    inbox,
                     metrics,
                     clock,
                     speech,
@@ -204,6 +237,7 @@ def create_app(
                     questions,
                 )
                 deliveries["telegram"] = telegram
+                inbox.handlers["telegram"] = telegram
             scheduler = ReminderScheduler(
                 runtime.database,
                 deliveries,
@@ -212,21 +246,26 @@ def create_app(
                 poll_seconds=settings.reminder_poll_seconds,
             )
             app.state.services = Services(
-                runtime, metrics, front, web, telegram, scheduler, migration_heads()
+                runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox
             )
             housekeeping = asyncio.create_task(
-                _forget_old_claims(ProcessedUpdates(runtime.database), clock), name="claims"
+                _forget_old_claims(ProcessedUpdates(runtime.database), inbox.inbox, clock),
+                name="claims",
             )
             try:
                 if telegram is not None:
                     await telegram.start()
                 await scheduler.start()
+                await inbox.start()
                 log.info("server_started", telegram=telegram is not None)
                 yield
             finally:
                 housekeeping.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await housekeeping
+                # New requests are refused by now (uvicorn stops listening first): finish
+                # the updates in hand, hand the rest back to the inbox, log what is left.
+                await inbox.stop(settings.shutdown_grace_seconds)
                 await scheduler.stop()
                 if telegram is not None:
                     await telegram.stop()

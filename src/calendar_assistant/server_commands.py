@@ -1,4 +1,4 @@
-"""`calendar-assistant serve` and `calendar-assistant telegram set-webhook|delete-webhook`."""
+"""`calendar-assistant serve`, `migrate`, and `telegram set-webhook|delete-webhook`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,15 @@ def add_server_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     serve = sub.add_parser("serve", help="run the server: web chat, Telegram, reminders, metrics")
     serve.add_argument("--host", help="address to listen on (default: SERVER_HOST)")
     serve.add_argument("--port", type=int, help="port (default: SERVER_PORT)")
+    migrate = sub.add_parser(
+        "migrate", help="bring the database schema to this version (an explicit deploy step)"
+    )
+    migrate.add_argument(
+        "--downgrade", metavar="REVISION", help="go back to REVISION instead (e.g. 0001, base)"
+    )
+    migrate.add_argument(
+        "--show", action="store_true", help="print the current and the needed revision only"
+    )
     telegram = sub.add_parser("telegram", help="register or remove the Telegram webhook")
     actions = telegram.add_subparsers(dest="telegram", required=True, metavar="ACTION")
     set_hook = actions.add_parser("set-webhook", help="send updates to URL (with the secret)")
@@ -32,6 +41,8 @@ def run_server_command(args: argparse.Namespace) -> int:
     configure_logging(settings)
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings, args.downgrade, args.show))
     return asyncio.run(_webhook(settings, args.telegram, getattr(args, "url", None)))
 
 
@@ -64,6 +75,38 @@ def _serve(settings: object, host: str | None, port: int | None) -> int:
     # log_config=None: uvicorn keeps its hands off logging, so its records and tracebacks
     # go through our JSON handler (logging_setup) like everything else.
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", log_config=None)
+    return 0
+
+
+async def _migrate(settings: object, downgrade: str | None, show: bool) -> int:
+    """Upgrade to head (or downgrade); replicas starting meanwhile wait on the same lock."""
+    from calendar_assistant.config import Settings
+    from calendar_assistant.storage.database import Database, head_revision
+    from calendar_assistant.storage.errors import StorageError
+
+    assert isinstance(settings, Settings)
+    try:
+        database = await Database.open(settings.resolved_database_url, migrate=False, check=False)
+    except StorageError as error:
+        print(f"calendar-assistant migrate: {error}", file=sys.stderr)
+        return 1
+    try:
+        before = await database.revision()
+        if show:
+            print(
+                f"{database.location}: at {before or 'none'}, this version needs {head_revision()}"
+            )
+            return 0 if before == head_revision() else 3
+        if downgrade is not None:
+            after = await database.migrate_to(downgrade, down=True)
+        else:
+            after = await database.migrate_to("head")
+    except StorageError as error:
+        print(f"calendar-assistant migrate: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await database.close()
+    print(f"{database.location}: migrated from {before or 'none'} to {after or 'none'}")
     return 0
 
 

@@ -53,7 +53,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     try:
         async with database.transaction() as session:
             await session.execute(
-                text("TRUNCATE users, processed_updates RESTART IDENTITY CASCADE")
+                text("TRUNCATE users, processed_updates, inbox RESTART IDENTITY CASCADE")
             )
     finally:
         await database.close()

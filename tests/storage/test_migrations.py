@@ -8,10 +8,19 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
+import calendar_assistant.storage.inbox  # noqa: F401  (its table joins Base.metadata)
 from calendar_assistant.storage import Database
 from calendar_assistant.storage.models import Base
 
-OWN_TABLES = {"users", "user_settings", "events", "reminders", "dialogue_states", "undo_log"}
+OWN_TABLES = {
+    "users",
+    "user_settings",
+    "events",
+    "reminders",
+    "dialogue_states",
+    "undo_log",
+    "inbox",
+}
 
 
 def _table_of(diff: Any) -> str | None:

@@ -6,7 +6,7 @@ and calendar calls take (and which fail); reminders sent and how late they were.
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 #: The media type of the /metrics answer.
@@ -75,6 +75,26 @@ class Metrics:
         self.telegram_retries = Counter(
             "assistant_telegram_retry_after",
             "Bot API calls answered 429 and retried after the wait Telegram asked for",
+            registry=self.registry,
+        )
+
+        self.inbox_updates = Gauge(
+            "assistant_inbox_updates",
+            "Updates in the durable inbox by channel and state (queued, claimed, dead); "
+            "read from the database every few seconds",
+            ["channel", "state"],
+            registry=self.registry,
+        )
+        self.inbox_failures = Counter(
+            "assistant_inbox_failures",
+            "Inbox updates whose handling raised (retried, or dead-lettered at the limit)",
+            ["channel"],
+            registry=self.registry,
+        )
+        self.inbox_dead_letters = Counter(
+            "assistant_inbox_dead_letters",
+            "Inbox updates given up on after the attempt limit (kept in the table, state dead)",
+            ["channel"],
             registry=self.registry,
         )
 

@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import structlog
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Select, event, exc
+from sqlalchemy import Connection, Select, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -22,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from calendar_assistant.storage.errors import StorageError
+
+log = structlog.get_logger(__name__)
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 # Execution option that makes a SQLite transaction take the write lock at BEGIN: two writers
@@ -45,15 +49,62 @@ _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _MIGRATION_LOCK = 0x43414C454E444152
 
 
-def _migrate(connection: Connection) -> None:
+#: The revision every branch of the old, forked history started from.
+_FIRST = "0001"
+
+
+def _config(connection: Connection) -> Config:
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.attributes["connection"] = connection
+    return config
+
+
+def _recorded(connection: Connection) -> set[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return set()
+    rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+    return {str(row[0]) for row in rows}
+
+
+def _collapse_old_heads(connection: Connection, script: ScriptDirectory) -> None:
+    """A database migrated before the history was made linear records one row per old
+    branch (each branch was one revision on `0001`). Those revisions are now one chain in
+    the order they were written; the rows become the chain's last applied revision, so the
+    upgrade goes on from there. A set that is not a start of the chain is refused."""
+    recorded = _recorded(connection)
+    if len(recorded) <= 1:
+        return
+    chain = [revision.revision for revision in reversed(list(script.walk_revisions()))]
+    applied = recorded | {_FIRST}
+    done = 0
+    while done < len(chain) and chain[done] in applied:
+        done += 1
+    if applied - set(chain[:done]):
+        raise StorageError(
+            f"the database records migrations {', '.join(sorted(recorded))}, which are not "
+            "a start of this version's history; restore a backup or migrate it by hand"
+        )
+    connection.exec_driver_sql("DELETE FROM alembic_version")
+    connection.execute(
+        text("INSERT INTO alembic_version (version_num) VALUES (:revision)"),
+        {"revision": chain[done - 1]},
+    )
+    log.info("migration_history_collapsed", recorded=sorted(recorded), now=chain[done - 1])
+
+
+def _migrate(connection: Connection, target: str = "head", *, down: bool = False) -> None:
+    """Upgrade (or downgrade) to `target` under a lock replicas take turns on."""
+    config = _config(connection)
     postgres = connection.dialect.name == "postgresql"
     if postgres:
         connection.exec_driver_sql(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})")
     try:
-        command.upgrade(config, "heads")
+        _collapse_old_heads(connection, ScriptDirectory.from_config(config))
+        if down:
+            command.downgrade(config, target)
+        else:
+            command.upgrade(config, target)
         connection.commit()  # before unlocking: the next replica must see the new tables
     except BaseException:
         connection.rollback()
@@ -62,6 +113,21 @@ def _migrate(connection: Connection) -> None:
         if postgres:
             connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK})")
             connection.commit()
+
+
+def head_revision() -> str:
+    """The revision this version's schema is at (the history is one line: one head)."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    heads = ScriptDirectory.from_config(config).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"the migration history has {len(heads)} heads: {heads}")
+    return str(heads[0])
+
+
+def _current(connection: Connection) -> str | None:
+    recorded = _recorded(connection)
+    return ", ".join(sorted(recorded)) if recorded else None
 
 
 class Database:
@@ -94,8 +160,11 @@ class Database:
         return self._engine.dialect.name
 
     @classmethod
-    async def open(cls, url: str, *, busy_timeout: float = 5.0) -> Database:
-        """Connect and run the migrations to head.
+    async def open(
+        cls, url: str, *, busy_timeout: float = 5.0, migrate: bool = True, check: bool = True
+    ) -> Database:
+        """Connect and run the migrations to head (`migrate`), or else only check that the
+        schema is at head (`check`; a container migrates as its own step, see `migrate_to`).
 
         For SQLite the file's folder is created, WAL, foreign keys and a busy timeout are
         set. A corrupt, unreadable or locked file raises StorageError naming it; it is
@@ -131,10 +200,13 @@ class Database:
             _configure_sqlite(engine, busy_timeout)
         db = cls(engine, location)
         try:
-            async with engine.connect() as conn:
-                await conn.execution_options(**{_WRITE: True})
-                await conn.run_sync(_migrate)
-                await conn.commit()
+            if migrate:
+                async with engine.connect() as conn:
+                    await conn.execution_options(**{_WRITE: True})
+                    await conn.run_sync(_migrate)
+                    await conn.commit()
+            elif check:
+                await db._check_head()
         except CommandError as error:
             await engine.dispose()
             raise StorageError(
@@ -146,6 +218,35 @@ class Database:
             await engine.dispose()
             raise db._translate(error) from error
         return db
+
+    async def _check_head(self) -> None:
+        async with self._engine.connect() as conn:
+            current = await conn.run_sync(_current)
+        head = head_revision()
+        if current != head:
+            raise StorageError(
+                f"the database {self.location} is at migration {current or 'none'}, this "
+                f"version needs {head}: run `calendar-assistant migrate` first",
+                location=self.location,
+            )
+
+    async def revision(self) -> str | None:
+        """The migration the schema is at (None: an empty database)."""
+        async with self._engine.connect() as conn:
+            return await conn.run_sync(_current)
+
+    async def migrate_to(self, target: str = "head", *, down: bool = False) -> str | None:
+        """Upgrade to `target` (or downgrade, `down`); the revision reached."""
+        try:
+            async with self._engine.connect() as conn:
+                await conn.execution_options(**{_WRITE: True})
+                await conn.run_sync(_migrate, target, down=down)
+                await conn.commit()
+        except CommandError as error:
+            raise StorageError(f"cannot migrate {self.location}: {error}") from error
+        except BaseException as error:
+            raise self._translate(error) from error
+        return await self.revision()
 
     async def close(self) -> None:
         await self._engine.dispose()

@@ -132,7 +132,7 @@ async def test_the_rate_limit_answers_politely_once(start_app: Any, fake: FakeTe
         for _ in range(6):
             fake.send_text(28, "/help")
         await fake.until(lambda: len(fake.texts_to(28)) == 4, what="3 answers and a note")
-        await app.state.services.telegram.dispatcher.wait_idle(5)
+        await app.state.services.inbox.wait_idle(5)
         await asyncio.sleep(0.2)
         texts = fake.texts_to(28)
         assert len(texts) == 4
@@ -166,7 +166,7 @@ async def test_an_update_fetched_twice_by_polling_acts_once(
     fake.add_update(update)
     fake.add_update(dict(update))
     await fake.until(lambda: len(fake.texts_to(42)) >= 1, what="the reply")
-    await polling_app.state.services.telegram.dispatcher.wait_idle(5)
+    await polling_app.state.services.inbox.wait_idle(5)
     await asyncio.sleep(0.3)
     assert len(fake.texts_to(42)) == 1
     assert await count(polling_app, EventRow) == 1

@@ -54,7 +54,7 @@ async def test_a_wrong_or_missing_secret_gets_403_and_nothing_runs(
     assert await post(webhook_app, update, secret="wrong") == 403
     assert await post(webhook_app, update, secret=None) == 403
     assert await post(webhook_app, update, secret=WEBHOOK_SECRET + "x") == 403
-    await webhook_app.state.services.telegram.dispatcher.wait_idle(5)
+    await webhook_app.state.services.inbox.wait_idle(5)
     assert fake.texts_to(6) == []
     assert await count(webhook_app, UserRow) == 0
 
@@ -63,7 +63,7 @@ async def test_a_resent_update_acts_once(webhook_app: FastAPI, fake: FakeTelegra
     update = fake.text_update(8, "Запланируй встречу с командой завтра в 10:00")
     for _ in range(3):
         assert await post(webhook_app, update) == 200
-    await webhook_app.state.services.telegram.dispatcher.wait_idle(10)
+    await webhook_app.state.services.inbox.wait_idle(10)
     assert len(fake.texts_to(8)) == 1
     assert await count(webhook_app, EventRow) == 1
 

@@ -1,7 +1,8 @@
 """Telegram through python-telegram-bot: long polling by default, a webhook when configured.
 
-Updates from either source are queued per user (in order, one at a time) and answered
-through the FrontDoor, so polling and webhook act the same. Start-up never blocks the
+Updates from either source are stored in the durable inbox first (the webhook answers 200
+only after that) and handled from there by the inbox worker of any replica, in order per
+chat, through the FrontDoor; so polling and webhook act the same. Start-up never blocks the
 server: when Telegram cannot be reached the bot keeps retrying in the background.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -16,7 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
-from telegram import Bot, BotCommand, Message, Update
+from telegram import Bot, BotCommand, Message, Update, User
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -30,12 +32,13 @@ from telegram.ext import Updater
 from telegram.request import HTTPXRequest
 
 from calendar_assistant.channels.front_door import FrontDoor
+from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
 from calendar_assistant.channels.telegram.formatting import keyboard, split_message
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import MENU, MenuCommand
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.conversation.messages import Button, Inbound, Reply, UserRef
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.speech.preferences import (
@@ -47,6 +50,7 @@ from calendar_assistant.speech.preferences import (
 from calendar_assistant.speech.problems import AudioUnavailable
 from calendar_assistant.speech.voice_messages import hear_voice_message, spoken_reply
 from calendar_assistant.storage.errors import StorageError
+from calendar_assistant.storage.inbox import InboxItem
 
 if TYPE_CHECKING:
     from calendar_assistant.speech.voice import Voice
@@ -102,6 +106,46 @@ def _duration_seconds(media: Any) -> float | None:
     return float(length) if length is not None else None
 
 
+def _chat_key(data: dict[str, Any]) -> str:
+    """Which chat an update belongs to (its order is kept per chat), from the raw JSON."""
+    for field in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        chat = (data.get(field) or {}).get("chat") if isinstance(data.get(field), dict) else None
+        if isinstance(chat, dict) and "id" in chat:
+            return str(chat["id"])
+    query = data.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message")
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            return str(message["chat"].get("id"))
+        sender = query.get("from")
+        if isinstance(sender, dict) and "id" in sender:
+            return str(sender["id"])
+    return "-"
+
+
+def _user_ref(user: User) -> UserRef:
+    return UserRef(
+        key=f"{CHANNEL}:{user.id}",
+        display_name=user.full_name,
+        language_hint=_language(user.language_code),
+    )
+
+
+def _reply_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "buttons": [[[b.label, b.payload] for b in row] for row in reply.buttons],
+        "delete_inbound": reply.delete_inbound,
+    }
+
+
+def _reply_from_json(data: dict[str, Any]) -> Reply:
+    buttons = tuple(
+        tuple(Button(label, payload) for label, payload in row) for row in data["buttons"]
+    )
+    return Reply(data["text"], buttons, bool(data["delete_inbound"]))
+
+
 class TelegramChannel:
     """One bot: receives updates (polling or webhook), answers, delivers reminders."""
 
@@ -110,6 +154,7 @@ class TelegramChannel:
         settings: Settings,
         front: FrontDoor,
         dispatcher: OrderedDispatcher,
+        inbox: InboxWorker,
         metrics: Metrics,
         clock: Callable[[], datetime],
         voice: Voice | None = None,
@@ -130,6 +175,7 @@ class TelegramChannel:
         self.settings = settings
         self.front = front
         self.dispatcher = dispatcher
+        self.inbox = inbox
         self.metrics = metrics
         self.clock = clock
         self.voice = voice
@@ -149,7 +195,10 @@ class TelegramChannel:
         self._tasks.append(asyncio.create_task(self._connect(), name="telegram-connect"))
 
     async def stop(self) -> None:
-        """Stop fetching, answer what was already fetched, then close the connection."""
+        """Stop fetching, store what was already fetched in the inbox, close the connection.
+
+        The inbox worker is stopped before this (it may still be sending with the bot).
+        """
         if self._updater is not None and self._updater.running:
             await self._updater.stop()
         for task in self._tasks:
@@ -158,8 +207,12 @@ class TelegramChannel:
         while self._queue is not None and not self._queue.empty():
             update = self._queue.get_nowait()
             if isinstance(update, Update):
-                self.accept(update)
-        await self.dispatcher.close()
+                try:
+                    await self.enqueue(update.to_dict())
+                except StorageError as error:  # fetched but not stored: Telegram has it no more
+                    log.error(
+                        "telegram_update_not_stored", update=update.update_id, error=str(error)
+                    )
         with contextlib.suppress(TelegramError, RuntimeError):
             await self.bot.shutdown()
 
@@ -199,7 +252,19 @@ class TelegramChannel:
         while True:
             update = await queue.get()
             if isinstance(update, Update):
-                self.accept(update)
+                await self._store_fetched(update)
+
+    async def _store_fetched(self, update: Update) -> None:
+        """A polled update into the inbox, trying until the database takes it."""
+        delay = 0.5
+        while True:
+            try:
+                await self.enqueue(update.to_dict())
+                return
+            except StorageError as error:
+                log.warning("telegram_update_store_retry", error=str(error), retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     async def set_webhook(self, url: str | None = None) -> None:
         """Ask Telegram to send updates to `url` (default: the configured one) with the secret."""
@@ -230,75 +295,106 @@ class TelegramChannel:
 
     # -- receiving -----------------------------------------------------------------------
 
-    def accept_json(self, data: dict[str, Any]) -> None:
-        """A webhook's update: parsed by the library, queued behind the user's earlier ones."""
-        update = Update.de_json(data, self.bot)
-        self.accept(update)
+    async def enqueue(self, data: dict[str, Any]) -> bool:
+        """Store an update (webhook or polling) in the inbox; False when stored before.
 
-    def accept(self, update: Update) -> None:
-        user = update.effective_user
-        if user is None or update.effective_chat is None:
-            return  # channel posts and the like carry no user to answer
-        self.dispatcher.submit(f"{CHANNEL}:{user.id}", lambda: self.process(update))
+        Committed when this returns, so the webhook may answer 200; StorageError otherwise.
+        """
+        update_id = data["update_id"]
+        if not isinstance(update_id, int) or not 0 <= update_id < 2**63:
+            raise ValueError("update_id out of range")
+        try:  # what the library cannot read would only fail in the inbox, again and again
+            Update.de_json(data, self.bot)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise ValueError("not a Telegram update") from error
+        stored = await self.inbox.accept(
+            CHANNEL, str(update_id), _chat_key(data), json.dumps(data, ensure_ascii=False)
+        )
+        if not stored:
+            self.metrics.updates.labels(CHANNEL, "duplicate").inc()
+        return stored
 
-    async def process(self, update: Update) -> None:
-        """Answer one update (called in the user's turn)."""
+    # -- handling (the inbox worker calls these) -------------------------------------------
+
+    async def handle_stored(self, item: InboxItem) -> str:
+        """Act on a stored update in its user's turn; the replies to send, as JSON."""
+        await self.ready.wait()  # after a restart the inbox may be read before getMe answers
+        update = Update.de_json(json.loads(item.payload), self.bot)
         user = update.effective_user
         chat = update.effective_chat
         if user is None or chat is None:
-            return
-        ref = UserRef(
-            key=f"{CHANNEL}:{user.id}",
-            display_name=user.full_name,
-            language_hint=_language(user.language_code),
-        )
-        now = self.clock()
+            return json.dumps({"replies": []})  # channel posts and the like: no one to answer
+        key = f"{CHANNEL}:{user.id}"
+        replies, alert = await self.dispatcher.run(key, partial(self._replies, update))
+        kept = {"replies": [_reply_json(reply) for reply in replies], "alert": alert}
+        return json.dumps(kept, ensure_ascii=False)
+
+    async def send_stored(self, item: InboxItem, result: str) -> None:
+        """Send the kept replies (again, when the process that answered died first)."""
+        await self.ready.wait()
+        update = Update.de_json(json.loads(item.payload), self.bot)
+        kept = json.loads(result)
+        replies = [_reply_from_json(r) for r in kept["replies"]]
+        alert = kept.get("alert")
+        chat = update.effective_chat
         edit_target: Message | None = None
+        query = update.callback_query
+        if query is not None:
+            # A refused press is told to the presser alone, as an alert; nothing else is sent.
+            answer = partial(query.answer, text=alert, show_alert=True) if alert else query.answer
+            with contextlib.suppress(BadRequest):  # too old to answer: the spinner stops anyway
+                await self._call(answer)
+            edit_target = query.message if isinstance(query.message, Message) else None
+        if not replies or chat is None:
+            return
+        message = update.message
+        if message is not None and any(reply.delete_inbound for reply in replies):
+            await self._delete(chat.id, message.message_id)
+        await self.send(chat.id, replies, edit=edit_target)
+        user = update.effective_user
+        if message is not None and user is not None and _recording(message) is not None:
+            await self._send_spoken(chat.id, _user_ref(user), replies)
+
+    async def _replies(self, update: Update) -> tuple[list[Reply], str | None]:
+        """The FrontDoor's answer to one update (rate limit, chat link, metrics), and the
+        alert for a refused button press.
+
+        A pressed button acts only for the open question of its user in its chat
+        (channels.questions); any other press gets a private alert and changes nothing.
+        Buttons in the answer are bound to a new question before the answer is kept.
+        """
+        user = update.effective_user
+        chat = update.effective_chat
+        assert user is not None
+        assert chat is not None
+        ref = _user_ref(user)
+        now = self.clock()
         pressed: str | None = None
         query = update.callback_query
         if query is not None:
             taken = await self.questions.take(ref.key, str(chat.id), query.data or "")
             if taken.payload is None:
-                # Not this user's open question: said to the presser alone, nothing changes.
                 lang = ref.language_hint or self.settings.default_language
-                text = refusal(taken.verdict, lang)
-                await self._call(partial(query.answer, text=text, show_alert=True))
-                return
+                return [], refusal(taken.verdict, lang)
             pressed = taken.payload
-            await self._call(query.answer)
-            edit_target = query.message if isinstance(query.message, Message) else None
 
         async def answer() -> list[Reply]:
             if pressed is not None:
                 return await self.front.desk.handle(ref, Inbound(button=pressed), now)
             return await self._answer(update, ref, now)
 
-        replies: list[Reply] | None = None
         for attempt in range(_INTAKE_ATTEMPTS):
             try:
                 replies = await self.front.handle(
-                    channel=CHANNEL,
-                    chat_id=str(chat.id),
-                    user=ref,
-                    now=now,
-                    answer=answer,
-                    update_id=update.update_id,
+                    channel=CHANNEL, chat_id=str(chat.id), user=ref, now=now, answer=answer
                 )
-                break
-            except StorageError as error:  # e.g. the database busy: the update was not claimed
+                return await self.questions.bind(ref.key, str(chat.id), replies or []), None
+            except StorageError as error:  # e.g. the database busy: nothing was done yet
                 if attempt == _INTAKE_ATTEMPTS - 1:
                     raise
                 log.warning("telegram_intake_retry", error=str(error))
                 await asyncio.sleep(0.5 * 2**attempt)
-        if replies is not None:
-            replies = await self.questions.bind(ref.key, str(chat.id), replies)
-        if replies:
-            message = update.message
-            if message is not None and any(reply.delete_inbound for reply in replies):
-                await self._delete(chat.id, message.message_id)
-            await self.send(chat.id, replies, edit=edit_target)
-            if message is not None and _recording(message) is not None:
-                await self._send_spoken(chat.id, ref, replies)
+        return [], None
 
     async def _answer(self, update: Update, ref: UserRef, now: datetime) -> list[Reply]:
         desk = self.front.desk

@@ -1,9 +1,11 @@
 """POST /telegram/webhook: Telegram's updates in webhook mode.
 
 The body is checked before anything reads it (`channels.bodies`): too deep, not JSON, or not
-shaped like an update is a 400. The secret token is compared in constant time; a wrong or missing one gets 403 before the
-body is even parsed, so nothing runs. An accepted update is queued and answered 200 at once
-(Telegram waits for no reply), which keeps the endpoint as fast as Telegram can send.
+shaped like an update is a 400. The secret token is compared in constant time; a wrong or
+missing one gets 403 before the body is even parsed, so nothing runs. An accepted update is
+stored in the durable inbox (committed) and only then answered 200; when it cannot be stored
+the answer is 503 and Telegram sends it again later. A re-sent update is stored once and
+answered 200.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fastapi.responses import JSONResponse
 
 from calendar_assistant.channels.bodies import BodyRejected, telegram_update
 from calendar_assistant.channels.telegram.channel import TelegramChannel
+from calendar_assistant.storage.errors import StorageError
 
 log = structlog.get_logger(__name__)
 
@@ -50,13 +53,15 @@ def telegram_router(channel: Callable[[Request], TelegramChannel | None]) -> API
             raise HTTPException(status_code=503, detail="the bot is still connecting")
         try:
             data = telegram_update(await request.body())
-            bot.accept_json(data)
+            await bot.enqueue(data)
         except BodyRejected as error:
             log.info("telegram_update_rejected", reason=str(error))
             raise HTTPException(status_code=400, detail=str(error)) from error
-        except Exception as error:  # the library's own parsing of a shape we did not model
+        except ValueError as error:  # an update_id out of range, or a shape we did not model
             log.warning("telegram_update_unreadable", error=type(error).__name__)
             raise HTTPException(status_code=400, detail="not a Telegram update") from error
+        except StorageError as error:  # not stored: Telegram must send it again
+            raise HTTPException(status_code=503, detail="try again later") from error
         return JSONResponse({"ok": True})
 
     return router

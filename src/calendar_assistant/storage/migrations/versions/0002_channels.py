@@ -1,7 +1,7 @@
 """Channels: update ids already processed, a chat per user and channel, pending setting prompts.
 
 Revision ID: 0002_channels
-Revises: 0001
+Revises: 0002_accounts
 Create Date: 2026-11-24
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_channels"
-down_revision = "0001"
-branch_labels = ("channels",)
+down_revision = "0002_accounts"
+branch_labels = None
 depends_on = None
 
 

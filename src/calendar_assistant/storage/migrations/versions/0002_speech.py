@@ -1,7 +1,7 @@
 """Speech: whether a user gets voice replies.
 
 Revision ID: 0002_speech
-Revises: 0001
+Revises: 0002_channels
 Create Date: 2026-11-24
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_speech"
-down_revision = "0001"
-branch_labels = ("speech",)
+down_revision = "0002_channels"
+branch_labels = None
 depends_on = None
 
 

@@ -2,7 +2,7 @@
 them, so a restart or another replica loses none.
 
 Revision ID: 0002_web_outbox
-Revises: 0001
+Revises: 0003_busy_indexes
 Create Date: 2026-11-25
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_web_outbox"
-down_revision = "0001"
-branch_labels = ("web_outbox",)
+down_revision = "0003_busy_indexes"
+branch_labels = None
 depends_on = None
 
 

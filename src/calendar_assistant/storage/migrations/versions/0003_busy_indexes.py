@@ -5,7 +5,7 @@ series masters and overrides, a few rows among many, get one of their own so fin
 series in a window no longer walks every single event before it.
 
 Revision ID: 0003_busy_indexes
-Revises: 0001
+Revises: 0002_speech
 Create Date: 2026-11-24
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_busy_indexes"
-down_revision = "0001"
-branch_labels = ("busy_indexes",)
+down_revision = "0002_speech"
+branch_labels = None
 depends_on = None
 
 _SINGLE = "rrule IS NULL AND recurrence_id_utc IS NULL"

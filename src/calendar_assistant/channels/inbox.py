@@ -1,0 +1,262 @@
+"""Handling what the durable inbox holds: claim, answer, keep the answer, send, finish.
+
+Every channel that receives updates by webhook stores them in the inbox first
+(`storage.inbox`); this worker, one per process, claims rows and gives each to its
+channel's handler in two steps:
+
+1. `handle_stored(item)`: act on the update (the assistant's changes) and return what to send,
+   as text the handler can read back (JSON). The worker keeps it in the row at once.
+2. `send_stored(item, result)`: send it. Then the row is done.
+
+A crash between 1 and the kept answer can act twice on retry (the crash window is the time
+of one database write); a crash after it only sends the kept answer again. A failure of
+either step queues the row again after a back-off, and after `max_attempts` the row is
+dead-lettered (kept, counted in `assistant_inbox_dead_letters_total`), and the chat's later
+updates go on.
+
+A graceful stop (`stop`) claims nothing more, waits for the updates in hand up to a bound,
+hands the unfinished ones back to the inbox, and logs what was left as one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Protocol
+
+import structlog
+
+from calendar_assistant.observability.metrics import Metrics
+from calendar_assistant.storage.inbox import CLAIMED, DEAD, QUEUED, Inbox, InboxItem
+
+log = structlog.get_logger(__name__)
+
+
+class InboxHandler(Protocol):
+    """One channel's way of handling its stored updates."""
+
+    async def handle_stored(self, item: InboxItem) -> str:
+        """Act on the update; return what to send (kept before it is sent)."""
+        ...
+
+    async def send_stored(self, item: InboxItem, result: str) -> None:
+        """Send what `handle_stored` returned (possibly again, after a crash)."""
+        ...
+
+
+class InboxWorker:
+    """Claims inbox rows and runs them through their channel's handler, `concurrency` at once."""
+
+    def __init__(
+        self,
+        inbox: Inbox,
+        handlers: dict[str, InboxHandler],
+        metrics: Metrics,
+        clock: Callable[[], datetime],
+        *,
+        concurrency: int,
+        lease: timedelta,
+        max_attempts: int,
+        poll_seconds: float,
+    ) -> None:
+        self.inbox = inbox
+        self.handlers = handlers
+        self._metrics = metrics
+        self._clock = clock
+        self._concurrency = concurrency
+        self._lease = lease
+        self._max_attempts = max_attempts
+        self._poll = poll_seconds
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self._claimer: asyncio.Task[None] | None = None
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Begin claiming (unless `concurrency` is 0: a replica that only accepts)."""
+        if self._concurrency > 0:
+            self._claimer = asyncio.create_task(self._claim_loop(), name="inbox-claims")
+            self._tasks.append(self._claimer)
+            self._tasks.append(asyncio.create_task(self._heartbeat(), name="inbox-leases"))
+        self._tasks.append(asyncio.create_task(self._gauges(), name="inbox-gauges"))
+
+    async def accept(self, channel: str, external_id: str, chat_key: str, payload: str) -> bool:
+        """Store a channel's update (committed on return) and look at it at once; False when
+        it was stored before (a re-send). Raises StorageError when it could not be stored."""
+        stored = await self.inbox.add(channel, external_id, chat_key, payload, self._clock())
+        if stored:
+            self._wake.set()
+        return stored
+
+    def wake(self) -> None:
+        """Something was added: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def stop(self, within: float) -> dict[str, Any]:
+        """Claim nothing more, finish what is in hand within `within` seconds, hand the rest
+        back, and log what is left in the inbox for the next process."""
+        self._stopping = True
+        self._wake.set()
+        started = time.monotonic()
+        if self._claimer is not None:  # ends at its next turn (a claim in progress completes)
+            await asyncio.wait([self._claimer], timeout=within)
+        in_hand = len(self._running)
+        if self._running:
+            await asyncio.wait(list(self._running.values()), timeout=within)
+        unfinished = list(self._running)
+        for task in self._running.values():
+            task.cancel()
+        await asyncio.gather(*self._running.values(), return_exceptions=True)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        report: dict[str, Any] = {
+            "in_hand_at_stop": in_hand,
+            "finished_while_stopping": in_hand - len(unfinished),
+            "handed_back": 0,
+            "stop_seconds": round(time.monotonic() - started, 3),
+        }
+        try:
+            report["handed_back"] = await self.inbox.release(unfinished)
+            counts = await self.inbox.counts()
+        except Exception as error:  # the database is away: the leases lapse on their own
+            log.error("inbox_left", error=type(error).__name__, unfinished=unfinished, **report)
+            return report
+        report["queued"] = sum(n for (_, state), n in counts.items() if state == QUEUED)
+        report["claimed_by_others"] = sum(n for (_, s), n in counts.items() if s == CLAIMED)
+        report["dead"] = sum(n for (_, state), n in counts.items() if state == DEAD)
+        log.info("inbox_left", **report)
+        return report
+
+    async def wait_idle(self, within: float) -> bool:
+        """Until nothing is queued or claimed (tests, and the drain of a single process)."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            counts = await self.inbox.counts()
+            if not self._running and not any(
+                n for (_, state), n in counts.items() if state in (QUEUED, CLAIMED)
+            ):
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    # -- claiming --------------------------------------------------------------------------
+
+    async def _claim_loop(self) -> None:
+        while not self._stopping:
+            free = self._concurrency - len(self._running)
+            claimed = 0
+            if free > 0:
+                claimed = await self._claim(free)
+            if self._stopping:
+                return
+            if claimed and claimed == free:
+                continue  # there may be more waiting
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll)
+
+    async def _claim(self, free: int) -> int:
+        now = self._clock()
+        try:
+            items, dead = await self.inbox.claim(now, now + self._lease, free, self._max_attempts)
+        except Exception as error:  # the database is away for a moment: try at the next poll
+            log.warning("inbox_claim_failed", error=type(error).__name__)
+            return 0
+        if self._stopping:  # stopped while claiming: give them back at once
+            await self.inbox.release([item.id for item in items])
+            items = []
+        for letter in dead:
+            self._metrics.inbox_dead_letters.labels(letter.channel).inc()
+            log.error(
+                "inbox_dead_letter",
+                channel=letter.channel,
+                update=letter.external_id,
+                attempts=letter.attempts,
+                error=letter.last_error,
+            )
+        for item in items:
+            task = asyncio.create_task(self._handle(item), name=f"inbox-{item.id}")
+            self._running[item.id] = task
+            task.add_done_callback(partial(self._finished, item.id))
+        return len(items)
+
+    def _finished(self, item_id: int, _task: object) -> None:
+        self._running.pop(item_id, None)
+        self._wake.set()  # a slot is free, and the chat's next update may go now
+
+    async def _heartbeat(self) -> None:
+        """Renew the leases of the updates in hand, three times per lease."""
+        every = max(self._lease.total_seconds() / 3, 0.05)
+        while True:
+            await asyncio.sleep(every)
+            if not self._running:
+                continue
+            try:
+                await self.inbox.renew(list(self._running), self._clock() + self._lease)
+            except Exception as error:
+                log.warning("inbox_renew_failed", error=type(error).__name__)
+
+    async def _gauges(self) -> None:
+        """The inbox's depth by channel and state, for the dashboard and the alert rules."""
+        seen: set[tuple[str, str]] = set()
+        while True:
+            try:
+                counts = await self.inbox.counts()
+            except Exception as error:
+                log.warning("inbox_count_failed", error=type(error).__name__)
+                counts = {}
+            for key in seen - counts.keys():
+                self._metrics.inbox_updates.labels(*key).set(0)
+            for key, n in counts.items():
+                self._metrics.inbox_updates.labels(*key).set(n)
+            seen |= counts.keys()
+            await asyncio.sleep(5.0)
+
+    # -- handling ------------------------------------------------------------------------
+
+    async def _handle(self, item: InboxItem) -> None:
+        handler = self.handlers.get(item.channel)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for channel {item.channel!r}")
+            result = item.result
+            if result is None:
+                result = await handler.handle_stored(item)
+                if not await self.inbox.answered(item.id, result):
+                    log.warning("inbox_claim_lost", channel=item.channel, id=item.id)
+                    return
+            await handler.send_stored(item, result)
+            if not await self.inbox.done(item.id, self._clock()):
+                log.warning("inbox_claim_lost", channel=item.channel, id=item.id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            await self._failed(item, error)
+
+    async def _failed(self, item: InboxItem, error: Exception) -> None:
+        dead = item.attempts >= self._max_attempts
+        now = self._clock()
+        retry_at = now + timedelta(seconds=min(2.0**item.attempts, 60.0))
+        text = f"{type(error).__name__}: {error}"
+        self._metrics.inbox_failures.labels(item.channel).inc()
+        if dead:
+            self._metrics.inbox_dead_letters.labels(item.channel).inc()
+        log.error(
+            "inbox_dead_letter" if dead else "inbox_update_failed",
+            channel=item.channel,
+            update=item.external_id,
+            attempt=item.attempts,
+            error=text[:500],
+        )
+        try:
+            await self.inbox.failed(item.id, text, retry_at=retry_at, dead=dead, now=now)
+        except Exception as storing:  # the lease lapses and the row is tried again
+            log.warning("inbox_fail_not_stored", error=type(storing).__name__)
