@@ -286,6 +286,45 @@ for k, t in [
 ]:
     e(k, t, U)
 
+
+# ---------- long tail ----------
+e('M1', "gotta see the dentist thursday at 3ish", CR, start=T('M1', 'thu', '15:00'))
+e('M1', "jot down drinks with the team next friday 6pm", CR, title=["Drinks with the team"], **ev('M1', 'next fri', '18:00'))
+e('M1', "I have a call with Priya at 5 tomorrow, put it in", CR, **ev('M1', 1, '17:00'))
+e('M1', "can u put lunch w mum on sat at 1", CR, title=["Lunch w mum", "Lunch with mum"], **ev('M1', 'sat', '13:00'))
+e('M1', "mark me out of office on the 18th", CR)
+e('N3', "add: dentist, 12/15 2:30pm", CR, title=["Dentist"], **ev('N3', '12-15', '14:30'))
+e('M1', "is anything happening on the weekend", LI, **weekend('M1'))
+e('M1', "what's coming up this week", LI, **week('M1', 0))
+e('M1', "how packed is my thursday", LI, **R('M1', 'thu'))
+e('M1', "what am i up to on saturday night", LI)
+e('M1', "give me a rundown of tomorrow", LI, **R('M1', 1))
+e('M1', "have i got any meetings left today", LI)
+e('M1', "how many meetings do i have tomorrow", LI, **R('M1', 1))
+e('M1', "what meetings did i have on monday", LI)
+e('M1', "do i have time for a haircut on saturday", FR, **R('M1', 'sat'))
+e('M1', "can i squeeze in a 15 minute call before noon tomorrow", FR)
+e('M1', "when's my next free evening", FR)
+e('M1', "push back the standup 15 minutes", UP, target={"title": ["Standup"]})
+e('M1', "can the call with Oslo happen on tuesday instead", UP)
+e('M1', "let's do coffee with Tom at 11 instead of 10:30", UP)
+e('M1', "change the location of the team lunch to Nobu", UP)
+e('M1', "kill the 4pm", DE, target={"start": T('M1', 0, '16:00')})
+e('M1', "take the yoga class off my calendar", DE, target={"title": ["Yoga class"]})
+e('M1', "i don't need the 1:1 with Dana anymore", DE)
+e('M1', "nuke everything next monday", DE, **R('M1', 'next mon'))
+e('M1', "ping me 5 min before each standup", RE)
+e('M1', "remind me tonight at 10 to set the alarm", RE, start=T('M1', 0, '22:00'))
+e('M1', "when is my flight", SE, target={"title": ["Flight"]})
+e('M1', "when did i last see the dentist", SE)
+e('M1', "stop", 'cancel')
+e('M1', "revert", 'undo')
+e('M1', "what commands are there", 'help')
+for k, t in [('M1', "what's the schedule for the champions league final"), ('M1', "when is the next bus"),
+             ('M1', "when does the store close"), ('M1', "cancel my netflix subscription"),
+             ('M1', "what's the train schedule to boston on friday"), ('M1', "book a flight to paris for friday"),
+             ('M1', "cancel my amazon order"), ('M1', "how long is my commute tomorrow at 8")]:
+    e(k, t, U)
 write(str(__import__('pathlib').Path(__file__).resolve().parent.parent / 'requests_en.jsonl'), 'ho-en')
 import collections
 print(collections.Counter(o['expected']['intent'] for o in OUT))
