@@ -53,6 +53,8 @@ def wants_json(settings: Settings, stream: TextIO) -> bool:
 
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     """Set up structlog (and the standard library's loggers) to write to `stream` (stderr)."""
+    from calendar_assistant.observability.error_tracking import forward_errors
+
     out = stream if stream is not None else sys.stderr
     level = _LEVELS[settings.log_level]
     renderer: structlog.typing.Processor
@@ -66,6 +68,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             redact_private_fields,
+            forward_errors,  # to Sentry when SENTRY_DSN is set; before exc_info is rendered
             structlog.processors.format_exc_info,
             renderer,
         ],
