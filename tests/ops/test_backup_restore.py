@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,9 +39,7 @@ def libpq_url(postgres_admin: Callable[[str], None]) -> Iterator[str]:
 
 
 @pytest.fixture
-async def chat_factory(
-    libpq_url: str, tmp_path: Path
-) -> AsyncIterator[Callable[[], httpx.AsyncClient]]:
+def chat_factory(libpq_url: str, tmp_path: Path) -> Callable[[], httpx.AsyncClient]:
     """Clients of a fresh app on that database; the test runs each app's lifespan."""
 
     def settings() -> Settings:
@@ -53,7 +51,7 @@ async def chat_factory(
         http.app = app  # type: ignore[attr-defined]
         return http
 
-    yield client
+    return client
 
 
 async def say(http: httpx.AsyncClient, text: str) -> str:
