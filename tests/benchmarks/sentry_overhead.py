@@ -2,8 +2,9 @@
 `.venv/bin/python tests/benchmarks/sentry_overhead.py`.
 
 The web chat answers N messages that each fail inside (a broken trigger refuses new
-events, so every message logs an error that becomes a Sentry event), three ways: no DSN;
-a DSN whose port nobody listens on; a DSN at a fake ingest that accepts and never answers.
+events, so every message logs an error that becomes a Sentry event), four ways: no DSN;
+a DSN at a fake ingest that answers; one whose port nobody listens on; one at a fake
+ingest that accepts and never answers.
 Printed: p50 / p99 / max reply time per way. Loopback only; bounded by N.
 """
 
@@ -80,15 +81,17 @@ def summary(name: str, times: list[float]) -> str:
 
 async def main_async(count: int) -> None:
     closed = f"http://{PUBLIC_KEY}@127.0.0.1:{free_port()}/1"
-    with FakeSentry() as hanging:
+    with FakeSentry() as hanging, FakeSentry() as answering:
         hanging.hold()
         ways = (
             ("no DSN", None),
+            ("DSN at an answering ingest", answering.dsn),
             ("DSN on a closed port", closed),
             ("DSN at a hanging ingest", hanging.dsn),
         )
         for name, dsn in ways:
             print(summary(name, await replies(dsn, count)), flush=True)
+        print(f"the answering ingest received {len(answering.events)} events")
         print(f"the hanging ingest was sent {hanging.arrived} request(s) and answered none")
 
 

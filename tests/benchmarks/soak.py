@@ -60,6 +60,7 @@ class Sample:
     sockets: int
     database_connections: int | None
     sent: int
+    replied: int
     failed: int
     p50_ms: float
     p99_ms: float
@@ -77,6 +78,13 @@ def process_figures(pid: int) -> tuple[float, int, int]:
         with contextlib.suppress(OSError):
             sockets += os.readlink(fd).startswith("socket:")
     return rss_kb / 1024, fds, sockets
+
+
+async def replies_so_far(fake_url: str) -> int:
+    """Messages the server has sent so far (at the fake Bot API): behind `sent` is a backlog."""
+    async with httpx.AsyncClient() as http:
+        counts: dict[str, int] = (await http.get(f"{fake_url}/_fake/sent")).json()
+    return sum(counts.values())
 
 
 async def database_connections(admin_url: str | None, name: str | None) -> int | None:
@@ -195,20 +203,21 @@ async def soak(args: argparse.Namespace) -> int:
                 f"{', Redis' if args.redis else ''}; sample every {args.sample:g} s",
                 flush=True,
             )
-            print("    t   rss_MB  fds  sockets  db_conns   sent  failed  p50_ms  p99_ms")
+            print("    t   rss_MB  fds  sockets  db_conns   sent  replied  failed  p50_ms  p99_ms")
             while not load.done():
                 await asyncio.wait({load}, timeout=args.sample)
                 rss, fds, sockets = process_figures(app.pid)
                 conns = await database_connections(args.postgres, name)
+                replied = await replies_so_far(f"http://127.0.0.1:{fake_port}")
                 p50, p99 = driver.window()
                 sample = Sample(
                     time.monotonic() - started, rss, fds, sockets, conns,
-                    driver.sent, driver.failed, p50, p99,
+                    driver.sent, replied, driver.failed, p50, p99,
                 )  # fmt: skip
                 samples.append(sample)
                 print(
                     f"{sample.at:5.0f} {rss:8.1f} {fds:4d} {sockets:8d} "
-                    f"{'-' if conns is None else conns:>9} {driver.sent:6d} "
+                    f"{'-' if conns is None else conns:>9} {driver.sent:6d} {replied:8d} "
                     f"{driver.failed:7d} {p50:7.1f} {p99:7.1f}",
                     flush=True,
                 )

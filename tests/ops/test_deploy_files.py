@@ -158,6 +158,20 @@ def test_env_example_lists_every_setting_and_loads() -> None:
     Settings(_env_file=ROOT / ".env.example")  # type: ignore[call-arg]
 
 
+def test_env_example_shows_the_real_defaults() -> None:
+    fields = set(Settings.model_fields)
+    shown = {
+        name.lower(): value
+        for name, value in env_example_names().items()
+        if value and name.lower() in fields
+    }
+    assert len(shown) > 30
+    written = Settings(_env_file=None, **shown)  # type: ignore[call-arg]
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    for name in shown:
+        assert getattr(written, name) == getattr(defaults, name), name
+
+
 def compose() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
     return loaded
