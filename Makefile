@@ -118,9 +118,11 @@ bench-server: $(DEV_STAMP)
 
 ## The soak bench: a real server on loopback under steady traffic for SOAK_SECONDS (600 by
 ## default); memory and open connections sampled (docs/benchmarks.md). Not part of `make test`.
+## E.g. SOAK_ARGS="--postgres postgresql://postgres@127.0.0.1:5432/postgres --redis redis://127.0.0.1:6379/14"
 SOAK_SECONDS ?= 600
+SOAK_ARGS ?=
 soak: $(DEV_STAMP)
-	$(BIN)/python tests/benchmarks/soak.py --seconds $(SOAK_SECONDS)
+	$(BIN)/python tests/benchmarks/soak.py --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -2,8 +2,8 @@
 
 The real server in webhook mode and the fake Bot API run as their own processes on
 loopback (started by webhook_load.py's roles); this process plays Telegram at a steady
-rate for a bounded time: users send a mix of new events, questions and commands, each
-update once, in order per user. Every --sample seconds it reads the server process's
+rate for a bounded time: users send a mix of new events (each undone two messages later,
+so the data keeps its size), questions and commands, each update once, in order per user. Every --sample seconds it reads the server process's
 resident memory, its open file descriptors and sockets (from /proc), and with --postgres
 the server's connections as PostgreSQL counts them (pg_stat_activity).
 
@@ -41,14 +41,20 @@ from webhook_load import HEADERS, free_port, replies_settled, spawn, wait_up  # 
 
 from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram  # noqa: E402
 
+#: Each new event is undone two messages later, so the calendars keep their size and memory
+#: that grows is the process's, not the data's (`--growing-data` keeps the events instead).
 MESSAGES = (
     "Запланируй встречу с командой завтра в 10:00",
     "Что у меня завтра?",
+    "/undo",
     "/today",
     "Schedule a call with Anna on Friday at 15:00",
     "What do I have this week?",
+    "/undo",
     "/help",
 )
+GROWING = tuple(m for m in MESSAGES if m != "/undo")
+
 MAX_SECONDS = 900  # the bench never runs longer, whatever it is asked
 
 
@@ -116,8 +122,11 @@ def slope_per_minute(samples: list[Sample]) -> float:
 class Driver:
     """Sends updates at `rate` per second from `users` users, round-robin, in order."""
 
-    def __init__(self, url: str, users: int, rate: float, maker: FakeTelegram) -> None:
+    def __init__(
+        self, url: str, users: int, rate: float, maker: FakeTelegram, messages: tuple[str, ...]
+    ) -> None:
         self.url = url
+        self.messages = messages
         self.users = users
         self.rate = rate
         self.maker = maker
@@ -136,7 +145,7 @@ class Driver:
             while time.monotonic() < until:
                 n = next(turns)
                 user = n % self.users
-                text = MESSAGES[(n // self.users) % len(MESSAGES)]
+                text = self.messages[(n // self.users) % len(self.messages)]
                 body = json.dumps(self.maker.text_update(5_000_000 + user, text)).encode()
                 task = asyncio.create_task(self._send(http, headers, body, locks[user]))
                 pending.add(task)
@@ -194,13 +203,15 @@ async def soak(args: argparse.Namespace) -> int:
         try:
             url = f"http://127.0.0.1:{app_port}/telegram/webhook"
             await wait_up(url)
-            driver = Driver(url, args.users, args.rate, FakeTelegram())
+            messages = GROWING if args.growing_data else MESSAGES
+            driver = Driver(url, args.users, args.rate, FakeTelegram(), messages)
             started = time.monotonic()
             load = asyncio.create_task(driver.run(started + seconds))
             print(
                 f"soak: {seconds:.0f} s at {args.rate:g} updates/s from {args.users} users, "
                 f"database {'PostgreSQL' if args.postgres else 'SQLite'}"
-                f"{', Redis' if args.redis else ''}; sample every {args.sample:g} s",
+                f"{', Redis' if args.redis else ''}; sample every {args.sample:g} s; "
+                f"{'events kept' if args.growing_data else 'each new event undone'}",
                 flush=True,
             )
             print("    t   rss_MB  fds  sockets  db_conns   sent  replied  failed  p50_ms  p99_ms")
@@ -271,7 +282,9 @@ async def admin(url: str, statement: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=600, help=f"at most {MAX_SECONDS}")
-    parser.add_argument("--rate", type=float, default=20.0, help="updates per second")
+    parser.add_argument(
+        "--rate", type=float, default=6.0, help="updates per second (keep it below capacity)"
+    )
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--sample", type=float, default=10.0, help="seconds between samples")
     parser.add_argument("--warmup", type=float, default=30.0, help="seconds not compared")
@@ -281,6 +294,9 @@ def main() -> int:
         help="run on a fresh database of this PostgreSQL server (postgresql://user@host/db)",
     )
     parser.add_argument("--redis", metavar="URL", help="REDIS_URL for the server")
+    parser.add_argument(
+        "--growing-data", action="store_true", help="keep every new event (no /undo)"
+    )
     return asyncio.run(soak(parser.parse_args()))
 
 
