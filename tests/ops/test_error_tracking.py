@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 import sentry_sdk
 import structlog
@@ -163,3 +164,36 @@ def test_the_user_id_is_keyed_not_a_plain_hash() -> None:
     assert one == opaque_user_id("telegram:7", b"a")
     assert one != opaque_user_id("telegram:7", b"b")
     assert len(one) == 32
+
+
+async def test_an_exception_escaping_a_route_arrives_without_the_request_s_secrets(
+    tmp_path: Path, ingest: FakeSentry
+) -> None:
+    """The FastAPI integration's own capture: the query string, cookies and authorization
+    stay behind."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
+        sentry_dsn=ingest.dsn,
+        sentry_release=RELEASE,
+    )
+    server = create_app(settings, clock=lambda: NOW)
+    async with server.router.lifespan_context(server):
+        with sqlite3.connect(tmp_path / "calendar.sqlite3") as connection:
+            connection.execute("ALTER TABLE web_outbox RENAME TO web_outbox_lost")
+        transport = httpx.ASGITransport(app=server, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            answer = await http.get(
+                "/api/chat/outbox?session=s3cr3t-query",
+                headers={"Authorization": "Bearer abc.def.ghi", "Cookie": "sid=cookie-value"},
+            )
+        assert answer.status_code == 500
+        [event] = ingest.wait_for_events(1)
+    assert event["release"] == RELEASE
+    assert event["exception"]["values"][-1]["mechanism"]["handled"] is False
+    assert event["request"]["url"] == "http://test/api/chat/outbox"
+    assert event["request"]["method"] == "GET"
+    raw = json.dumps(event)
+    for secret in ("s3cr3t-query", "abc.def.ghi", "cookie-value"):
+        assert secret not in raw
