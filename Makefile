@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run chat bench-server bench-replicas test lint typecheck unit bench bench-stt install dev clean system-deps test-models lock upgrade
+.PHONY: run chat bench-server bench-replicas test lint lint-ops typecheck unit bench bench-stt install dev clean system-deps test-models lock upgrade soak
 
 ## Every dependency is pinned in requirements/*.txt (the lock files, made by `make lock`
 ## from pyproject.toml with uv, universal over Python 3.11+). Installs read only the lock,
@@ -75,9 +75,27 @@ chat: $(STAMP)
 ## Lint, type check and the whole test suite.
 test: $(DEV_STAMP) lint typecheck unit
 
-lint: $(DEV_STAMP)
+lint: $(DEV_STAMP) lint-ops
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+## The deployment files: the Dockerfile (hadolint), the CI workflow (actionlint), the
+## Prometheus config and alert rules, with the alerts' unit tests (promtool).
+lint-ops: $(DEV_STAMP) $(BIN)/promtool
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/actionlint
+	$(BIN)/promtool check config --syntax-only deploy/prometheus/prometheus.yml
+	$(BIN)/promtool check rules deploy/prometheus/alerts.yml
+	cd deploy/prometheus && $(CURDIR)/$(BIN)/promtool test rules alerts.test.yml
+
+## promtool comes in Debian's (and Ubuntu's) prometheus package: only that one binary is
+## taken out of the .deb, so no Prometheus server gets installed or started.
+$(BIN)/promtool: | $(BIN)/python
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	if ! (cd "$$tmp" && apt-get download prometheus >/dev/null 2>&1); then \
+	  $(SUDO) apt-get update -qq && (cd "$$tmp" && apt-get download prometheus); fi && \
+	dpkg-deb -x "$$tmp"/prometheus_*.deb "$$tmp/root" && \
+	cp "$$tmp/root/usr/bin/promtool" $@ && $@ --version | head -1
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
@@ -101,6 +119,14 @@ bench-server: $(DEV_STAMP)
 ## Three replicas on one PostgreSQL: 2,000 updates from 500 users, lost/duplicated/order (docs/server.md).
 bench-replicas: $(DEV_STAMP)
 	$(BIN)/python tests/benchmarks/inbox_replicas.py
+
+## The soak bench: a real server on loopback under steady traffic for SOAK_SECONDS (600 by
+## default); memory and open connections sampled (docs/benchmarks.md). Not part of `make test`.
+## E.g. SOAK_ARGS="--postgres postgresql://postgres@127.0.0.1:5432/postgres --redis redis://127.0.0.1:6379/14"
+SOAK_SECONDS ?= 600
+SOAK_ARGS ?=
+soak: $(DEV_STAMP)
+	$(BIN)/python tests/benchmarks/soak.py --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

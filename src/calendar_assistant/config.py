@@ -148,6 +148,17 @@ class Settings(BaseSettings):
     calendar_retries: int = Field(default=4, ge=0, le=10)
     calendar_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     transcription_model: str = "whisper-1"
+    sentry_dsn: SecretStr | None = Field(
+        default=None, description="error tracking: Sentry (or GlitchTip) DSN; off when unset"
+    )
+    sentry_environment: str = Field(default="production", description="Sentry environment tag")
+    sentry_release: str | None = Field(
+        default=None, description="Sentry release tag; default calendar-assistant@<version>"
+    )
+    sentry_user_salt: SecretStr | None = Field(
+        default=None,
+        description="key of the opaque user ids sent to Sentry; random per process if unset",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -215,6 +226,9 @@ class Settings(BaseSettings):
         "telegram_webhook_url",
         "telegram_bot_token",
         "telegram_webhook_secret",
+        "sentry_dsn",
+        "sentry_release",
+        "sentry_user_salt",
         mode="before",
     )
     @classmethod

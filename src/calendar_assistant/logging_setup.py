@@ -53,6 +53,8 @@ def wants_json(settings: Settings, stream: TextIO) -> bool:
 
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     """Set up structlog (and the standard library's loggers) to write to `stream` (stderr)."""
+    from calendar_assistant.observability.error_tracking import forward_errors
+
     out = stream if stream is not None else sys.stderr
     level = _LEVELS[settings.log_level]
     renderer: structlog.typing.Processor
@@ -67,7 +69,12 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         redact_private_fields,
     ]
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        processors=[
+            *shared,
+            forward_errors,  # to Sentry when SENTRY_DSN is set; before exc_info is rendered
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,

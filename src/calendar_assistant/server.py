@@ -48,6 +48,7 @@ from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.hardening import refuse_too_deep, too_deep
+from calendar_assistant.observability.error_tracking import ErrorTracking, start_error_tracking
 from calendar_assistant.observability.health import migration_heads, readiness
 from calendar_assistant.observability.metered_calendar import metered
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
@@ -180,6 +181,15 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        errors = start_error_tracking(settings)  # inside the loop: its asyncio hook needs it
+        try:
+            async with _running(app, errors):
+                yield
+        finally:
+            errors.close()
+
+    @asynccontextmanager
+    async def _running(app: FastAPI, errors: ErrorTracking) -> AsyncIterator[None]:
         speech = voice if voice is not None else open_voice(settings)  # a bad model fails here
         if voice is None:
             speech.warm_up_in_background()
@@ -205,6 +215,7 @@ def create_app(
                 limiter,
                 metrics,
                 settings.rate_limit_per_minute,
+                errors,
             )
             # SQLite takes one writer at a time: more messages at once only queue for its
             # lock (and time out); PostgreSQL gets real parallelism.

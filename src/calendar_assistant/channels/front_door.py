@@ -16,6 +16,7 @@ from calendar_assistant.channels.records import ChatLinks, ProcessedUpdates
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.messages import Reply, UserRef
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.observability.error_tracking import DISABLED, ErrorTracking
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.observability.observation import observing
 from calendar_assistant.storage.errors import StorageError
@@ -55,6 +56,7 @@ class FrontDoor:
         limiter: RateLimiter,
         metrics: Metrics,
         per_minute: int,
+        errors: ErrorTracking = DISABLED,
     ) -> None:
         self.desk = desk
         self._processed = processed
@@ -62,6 +64,7 @@ class FrontDoor:
         self._limiter = limiter
         self._metrics = metrics
         self._per_minute = per_minute
+        self._errors = errors
 
     async def handle(
         self,
@@ -101,7 +104,7 @@ class FrontDoor:
             return [too_fast(record.settings.language, self._per_minute)]
         self._metrics.updates.labels(channel, "accepted").inc()
         started = time.perf_counter()
-        with observing() as seen:
+        with observing() as seen, self._errors.user_scope(channel, user.key):
             try:
                 replies = await answer()
             except Exception as error:

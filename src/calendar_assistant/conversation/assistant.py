@@ -163,7 +163,7 @@ class Assistant:
             )
             return await _Turn(self, profile, now, state).run(inbound)
         except StorageError as error:
-            log.error("storage_error", error=str(error))
+            log.error("storage_error", error=str(error), exc_info=error)
             view = View(lang=clear_language(inbound.text) or lang, zone=ZoneInfo("UTC"), now=now)
             return [render(BackendFailed("storage"), view)]
 
