@@ -29,6 +29,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parse_time = sub.add_parser("parse-time", help="read time expressions (JSON lines)")
     parse_time.add_argument("--jsonl", action="store_true", required=True, help="batch mode")
 
+    train = sub.add_parser("train-intents", help="train the intent model from the corpus")
+    train.add_argument("--out", type=Path, default=None, help="where to write the model")
+
     bench = sub.add_parser("bench", help="measure speed and accuracy (core, nlu)")
     bench_kinds = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
     nlu = bench_kinds.add_parser("nlu", help="accuracy, latency and memory of the grammar")
@@ -74,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from calendar_assistant.understanding.batch import parse_time_jsonl
 
         return parse_time_jsonl(sys.stdin, sys.stdout)
+    if args.command == "train-intents":
+        from calendar_assistant.understanding.intent.train import train
+
+        train(args.out, report=sys.stdout)
+        return 0
     if args.command == "bench" and args.bench == "nlu":
         from calendar_assistant.understanding.benchmark import run_nlu_bench
 
