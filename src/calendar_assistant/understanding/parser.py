@@ -14,6 +14,7 @@ from calendar_assistant.domain.commands import Command, EventChanges, EventTarge
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.understanding.intent.features import features
 from calendar_assistant.understanding.intent.guards import (
+    ACT_ACCOUNT,
     ACT_READ,
     ACT_WRITE,
     ASK_TOGETHER,
@@ -113,9 +114,7 @@ def understand(msg: Message) -> Command:
     """The classifier ranks the readings; guards and the calibrated probability decide
     whether to act on the first, ask between the two likeliest, or ask to confirm."""
     old = _resize_cue(msg, classify(msg.tokens, msg.pieces, msg.cues))
-    feats = features(msg.tokens, msg.pieces, msg.lang, old.intent.value)
-    probs = intent_model().probabilities(feats)
-    ranked = sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranked = ranked_labels(msg, old)
     asks = is_question(msg.tokens, msg.cues)
     readings: list[Command] = []
     for label, p in ranked[:4]:
@@ -128,6 +127,25 @@ def understand(msg: Message) -> Command:
         if len(readings) == 2 or _sure(readings[0]):
             break
     return _settle(msg, readings)
+
+
+def ranked_labels(msg: Message, old: IntentCue | None = None) -> list[tuple[str, float]]:
+    """Every label with its calibrated probability, likeliest first."""
+    if old is None:
+        old = _resize_cue(msg, classify(msg.tokens, msg.pieces, msg.cues))
+    feats = features(msg.tokens, msg.pieces, msg.lang, old.intent.value)
+    probs = intent_model().probabilities(feats)
+    return sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def account_command(
+    text: str, *, now: datetime, tz: ZoneInfo, lang: Lang | None = None
+) -> str | None:
+    """The account command typed as words («подключи гугл календарь», "what data do you
+    keep"): the slash command's name when the classifier is sure, else None."""
+    msg = read_message(text, now=now, tz=tz, lang=lang, default_duration_minutes=60)
+    label, p = ranked_labels(msg)[0]
+    return ACCOUNT_COMMANDS.get(label) if p >= ACT_ACCOUNT else None
 
 
 def _sure(command: Command) -> bool:

@@ -16,6 +16,8 @@ from calendar_assistant.understanding.tokens import Token, tokenize
 #: A read is acted on from this probability, a write (or undo) only from the higher one.
 ACT_READ: Final = 0.45
 ACT_WRITE: Final = 0.7
+#: An account command typed as words is run from this probability (/forget still confirms).
+ACT_ACCOUNT: Final = 0.6
 #: Two readings are offered when together they are at least this likely.
 ASK_TOGETHER: Final = 0.6
 #: A second reading below this is not worth a button.
