@@ -37,6 +37,7 @@ def _build_parser() -> argparse.ArgumentParser:
     nlu = bench_kinds.add_parser("nlu", help="accuracy, latency and memory of the grammar")
     nlu.add_argument("--dataset", type=Path, default=None, help="labelled JSONL set")
     nlu.add_argument("--failures", type=int, default=0, help="print up to N failed examples")
+    nlu.add_argument("--slurp", type=Path, default=None, help="SLURP calendar requests (JSONL)")
     nlu.add_argument(
         "--engine",
         choices=("rules", "llm", "hybrid"),
@@ -85,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "bench" and args.bench == "nlu":
         from calendar_assistant.understanding.benchmark import run_nlu_bench
 
-        return run_nlu_bench(args.dataset, args.failures, sys.stdout, sys.stderr, args.engine)
+        return run_nlu_bench(
+            args.dataset, args.failures, sys.stdout, sys.stderr, args.engine, args.slurp
+        )
     from calendar_assistant.speech.command_line import is_speech_command, run_speech_command
 
     if is_speech_command(args):

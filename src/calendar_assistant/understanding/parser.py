@@ -22,8 +22,9 @@ from calendar_assistant.understanding.intent.guards import (
     is_question,
     is_write,
     names_nothing,
+    opens_a_question,
 )
-from calendar_assistant.understanding.intent.labels import ACCOUNT_COMMANDS, intent_of
+from calendar_assistant.understanding.intent.labels import ACCOUNT_COMMANDS, WRITES, intent_of
 from calendar_assistant.understanding.intent.model import ModelError, intent_model
 from calendar_assistant.understanding.rules.cues import (
     Cues,
@@ -116,10 +117,11 @@ def understand(msg: Message) -> Command:
     old = _resize_cue(msg, classify(msg.tokens, msg.pieces, msg.cues))
     ranked = ranked_labels(msg, old)
     asks = is_question(msg.tokens, msg.cues)
+    opens = opens_a_question(msg.tokens, msg.cues)
     readings: list[Command] = []
     for label, p in ranked[:4]:
-        if label == "create_event" and asks:
-            continue  # a question is never a create
+        if (label == "create_event" and asks) or (label in WRITES and opens):
+            continue  # a question is never a create; «что/когда/did you…» never a write
         command = _reading(msg, label, old)
         if command is None:
             continue  # a guard refused this reading

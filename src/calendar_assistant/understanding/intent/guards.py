@@ -38,13 +38,22 @@ def _first_word(tokens: list[Token]) -> int | None:
     return next((k for k, t in enumerate(tokens) if t.kind != "mark"), None)
 
 
+def opens_a_question(tokens: list[Token], cues: Cues) -> bool:
+    """It opens with a question word («что», "what", «есть ли», "did you"): asked, and no
+    write of any kind is read from it."""
+    first = _first_word(tokens)
+    return first is not None and (
+        longest_at(tokens, first, cues.phrases("question_openers")) is not None
+    )
+
+
 def is_question(tokens: list[Token], cues: Cues) -> bool:
-    """Asked, not requested: it opens with a question word («что», "what", «есть ли»), or it
-    ends in «?» without opening as a polite request ("can you add…?", «можешь поставить…?»)."""
+    """Asked, not requested: it opens with a question word, or it has «?» without opening
+    as a polite request ("can you add…?", «можешь поставить…?»): never a create."""
     first = _first_word(tokens)
     if first is None:
         return False
-    if longest_at(tokens, first, cues.phrases("question_openers")) is not None:
+    if opens_a_question(tokens, cues):
         return True
     polite = longest_at(tokens, first, cues.phrases("polite_openers")) is not None
     return not polite and any(t.norm == "?" for t in tokens)
