@@ -128,7 +128,21 @@ def understand(msg: Message) -> Command:
         readings.append(command.model_copy(update={"confidence": round(min(1.0, p), 3)}))
         if len(readings) == 2 or _sure(readings[0]):
             break
+    if readings and _time_alone(msg, readings[0]):
+        shown = _reading(msg, "list_events", old)
+        if shown is not None:  # «завтра после обеда»: show that time, or create an event?
+            p = round(dict(ranked).get("list_events", 0.0), 3)
+            shown = shown.model_copy(update={"confidence": p})
+            return shown.model_copy(update={"readings": (shown, readings[0])})
     return _settle(msg, readings)
+
+
+def _time_alone(msg: Message, first: Command) -> bool:
+    """A create with nothing but time words («завтра после обеда», "tomorrow at 3") is a
+    guess between showing that time and making an event there: it is asked, never done."""
+    if first.intent is not Intent.CREATE_EVENT or first.title is not None or not msg.pieces:
+        return False
+    return not _rest(msg, IntentCue(Intent.UNKNOWN, None, 0.0)).indices
 
 
 def ranked_labels(msg: Message, old: IntentCue | None = None) -> list[tuple[str, float]]:
