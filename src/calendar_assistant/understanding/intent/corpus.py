@@ -44,14 +44,21 @@ def handwritten(lang: Lang) -> list[Example]:
     found: list[Example] = []
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".tsv")), key=lambda f: f.name)
     for file in files:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            label, tab, text = line.partition("\t")
-            label = label.strip()
-            if not tab or label not in LABELS or not text.strip():
-                raise CorpusError(f"{lang}/{file.name}:{number}: want label<TAB>text, got {line!r}")
-            found.append(Example(lang, label, text.strip(), "handwritten"))
+        found += read_tsv(lang, file.name, file.read_text(encoding="utf-8"))
+    return found
+
+
+def read_tsv(lang: Lang, name: str, content: str) -> list[Example]:
+    """The examples of one .tsv file; a bad line is a CorpusError naming file and line."""
+    found: list[Example] = []
+    for number, line in enumerate(content.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        label, tab, text = line.partition("\t")
+        label = label.strip()
+        if not tab or label not in LABELS or not text.strip():
+            raise CorpusError(f"{lang}/{name}:{number}: want label<TAB>text, got {line!r}")
+        found.append(Example(lang, label, text.strip(), "handwritten"))
     return found
 
 
