@@ -18,6 +18,7 @@ from calendar_assistant.understanding.intent.guards import (
     ACT_READ,
     ACT_WRITE,
     ASK_TOGETHER,
+    CONFIRM_AT_LEAST,
     SECOND_AT_LEAST,
     is_question,
     is_write,
@@ -177,6 +178,8 @@ def _settle(msg: Message, readings: list[Command]) -> Command:
     first = readings[0]
     if _sure(first):
         return first
+    if first.confidence < SECOND_AT_LEAST:  # the likely readings were refused: nothing is left
+        return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=first.confidence)
     second = readings[1] if len(readings) > 1 else None
     if (
         second is not None
@@ -185,8 +188,10 @@ def _settle(msg: Message, readings: list[Command]) -> Command:
         and first.confidence + second.confidence >= ASK_TOGETHER
     ):
         return first.model_copy(update={"readings": (first, second)})
-    if is_write(first):
+    if is_write(first) and first.confidence >= CONFIRM_AT_LEAST:
         return first.model_copy(update={"readings": (first,)})  # ask before doing it
+    if is_write(first):  # "tell me a joke": too unlikely a write to even offer
+        return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=first.confidence)
     return first
 
 

@@ -20,8 +20,13 @@ ACT_WRITE: Final = 0.7
 ACT_ACCOUNT: Final = 0.6
 #: Two readings are offered when together they are at least this likely.
 ASK_TOGETHER: Final = 0.6
+#: A lone write below ACT_WRITE is offered as a yes-or-no from this probability; below, unknown.
+CONFIRM_AT_LEAST: Final = 0.4
 #: A second reading below this is not worth a button.
 SECOND_AT_LEAST: Final = 0.12
+
+#: "Hey Anna, can you put…?": a polite opener within the first few words.
+_POLITE_WITHIN: Final = 3
 
 WRITE_INTENTS: Final = frozenset(
     {
@@ -55,7 +60,9 @@ def is_question(tokens: list[Token], cues: Cues) -> bool:
         return False
     if opens_a_question(tokens, cues):
         return True
-    polite = longest_at(tokens, first, cues.phrases("polite_openers")) is not None
+    words = [k for k, t in enumerate(tokens) if t.kind != "mark"][:_POLITE_WITHIN]
+    polite_phrases = cues.phrases("polite_openers")
+    polite = any(longest_at(tokens, k, polite_phrases) is not None for k in words)
     return not polite and any(t.norm == "?" for t in tokens)
 
 
