@@ -112,7 +112,7 @@ async def test_typed_account_words_run_the_command_and_forget_still_confirms(
     settings = Settings(_env_file=None, data_dir=tmp_path)
     assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
     desk = AccountDesk(database, settings, assistant)
-    asked = (await desk.handle(BEN, Inbound("please delete every bit of my data"), NOW))[0]
+    asked = (await desk.handle(BEN, Inbound("delete all the data you keep about me"), NOW))[0]
     assert "cannot be undone" in asked.text
     assert [b.payload for row in asked.buttons for b in row] == [
         "acct:forget-yes",

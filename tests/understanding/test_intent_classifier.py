@@ -150,7 +150,7 @@ def test_undo_or_delete_is_asked_not_guessed() -> None:
     [
         ("connect my google calendar", "connect"),
         ("подключи гугл календарь", "connect"),
-        ("please delete every bit of my data", "forget"),
+        ("delete all the data you keep about me", "forget"),
         ("удали пожалуйста все данные обо мне", "forget"),
         ("what do you store about me", "privacy"),
         ("which calendars are connected", "calendars"),

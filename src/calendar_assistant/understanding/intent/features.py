@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.understanding.morphology import lemmas_of
-from calendar_assistant.understanding.rules.cues import cues, find_first, longest_at
+from calendar_assistant.understanding.rules.cues import Phrase, cues, longest_at, match_at
 from calendar_assistant.understanding.timeexpr.pieces import Piece
 from calendar_assistant.understanding.tokens import Token
 
@@ -65,18 +65,43 @@ CUE_KEYS = ("create", "list", "free", "update", "delete", "reminder", "search", 
             "cancel", "reminder_nouns", "how_is", "how_to", "requests", "bookables")  # fmt: skip
 
 
+@lru_cache(maxsize=2)
+def _cue_index(
+    lang: Lang,
+) -> tuple[dict[str, tuple[tuple[str, Phrase], ...]], tuple[tuple[str, Phrase], ...]]:
+    """Every cue phrase of CUE_KEYS by its first word (exact), and those with a prefix first
+    word: one pass over the tokens finds them all."""
+    book = cues(lang)
+    exact: dict[str, list[tuple[str, Phrase]]] = {}
+    prefix: list[tuple[str, Phrase]] = []
+    for key in CUE_KEYS:
+        for phrase in book.phrases(key):
+            if phrase[0].endswith("*"):
+                prefix.append((key, phrase))
+            else:
+                exact.setdefault(phrase[0], []).append((key, phrase))
+    return {k: tuple(v) for k, v in exact.items()}, tuple(prefix)
+
+
 def cue_features(tokens: list[Token], pieces: list[Piece], lang: Lang) -> list[str]:
     """Which cue lists occur outside the time words, and which occurs first."""
-    used = frozenset(k for p in pieces for k in range(p.start, p.end))
-    book = cues(lang)
-    found: list[tuple[int, str]] = []
-    for key in CUE_KEYS:
-        span = find_first(tokens, book.phrases(key), used)
-        if span is not None:
-            found.append((span[0], key))
-    feats = [f"cue={key}" for _, key in found]
-    if found:
-        feats.append(f"cue_first={min(found)[1]}")
+    used = {k for p in pieces for k in range(p.start, p.end)}
+    exact, prefix = _cue_index(lang)
+    first_at: dict[str, int] = {}
+    for i, token in enumerate(tokens[: _MAX_UNITS * 2]):
+        if i in used or token.kind == "mark":
+            continue
+        found = list(exact.get(token.norm, ()))
+        for lemma in token.lemmas:
+            if lemma != token.norm:
+                found.extend(exact.get(lemma, ()))
+        found.extend(kp for kp in prefix if token.norm.startswith(kp[1][0][:-1]))
+        for key, phrase in found:
+            if key not in first_at and match_at(tokens, i, phrase) is not None:
+                first_at[key] = i
+    feats = [f"cue={key}" for key in first_at]
+    if first_at:
+        feats.append(f"cue_first={min(first_at.items(), key=lambda kv: (kv[1], kv[0]))[0]}")
     return feats
 
 

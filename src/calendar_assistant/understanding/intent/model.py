@@ -51,10 +51,12 @@ class IntentModel:
 
     def scores(self, feats: list[str]) -> npt.NDArray[np.float64]:
         """The raw per-label scores (logits) of a message's features."""
-        rows = [self.index[f] for f in feats if f in self.index]
-        logits = self.intercept.astype(np.float64)
-        if rows:
-            logits = logits + self.weights[rows].sum(axis=0, dtype=np.float64) / np.sqrt(len(rows))
+        index = self.index
+        rows = [index[f] for f in feats if f in index]
+        if not rows:
+            return self.intercept.astype(np.float64)
+        total = np.add.reduce(self.weights[rows], axis=0, dtype=np.float64)
+        logits: npt.NDArray[np.float64] = total / np.sqrt(len(rows)) + self.intercept
         return logits
 
     def probabilities(self, feats: list[str]) -> dict[str, float]:
