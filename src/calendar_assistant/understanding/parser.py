@@ -123,6 +123,8 @@ def understand(msg: Message) -> Command:
     for label, p in ranked[:4]:
         if (label == "create_event" and asks) or (label in WRITES and opens):
             continue  # a question is never a create; «что/когда/did you…» never a write
+        if label in ACCOUNT_COMMANDS and p < ACT_ACCOUNT:
+            continue  # an unsure account reading: the calendar readings compete without it
         command = _reading(msg, label, old)
         if command is None:
             continue  # a guard refused this reading
