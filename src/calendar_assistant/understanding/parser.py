@@ -20,6 +20,7 @@ from calendar_assistant.understanding.intent.guards import (
     ASK_TOGETHER,
     CONFIRM_AT_LEAST,
     SECOND_AT_LEAST,
+    asks_something_else,
     is_question,
     is_write,
     names_nothing,
@@ -242,9 +243,9 @@ def _reading(msg: Message, label: str, old: IntentCue) -> Command | None:
     if (
         command.intent is Intent.CREATE_EVENT
         and command.title
-        and names_nothing(command.title, msg.cues)
+        and (names_nothing(command.title, msg.cues) or asks_something_else(command.title, msg.cues))
     ):
-        return None  # "What is my schedule": a title of question words names nothing
+        return None  # "What is my schedule", "Check event …": the title names no event
     return command
 
 

@@ -2,7 +2,8 @@
 
 A question is never a create; a title made only of question or function words names
 nothing and is refused; a write needs a surer probability than a read. The word lists are
-data (`question_openers`, `polite_openers`, `function_words` in rules/data/<lang>.toml).
+data (`question_openers`, `polite_openers`, `function_words`, `not_title_openers` in
+rules/data/<lang>.toml).
 """
 
 from __future__ import annotations
@@ -72,6 +73,16 @@ def names_nothing(title: str, cues: Cues) -> bool:
     function = cues.phrases("function_words")
     return bool(words) and all(
         longest_at([t], 0, function) is not None or t.kind != "word" for t in words
+    )
+
+
+def asks_something_else(title: str, cues: Cues) -> bool:
+    """A title that opens with a request or question word ("Check event …", "Wake",
+    «Покажи …»): the words asked for something else than an event of that name."""
+    tokens = tokenize(title)
+    first = _first_word(tokens)
+    return first is not None and (
+        longest_at(tokens, first, cues.phrases("not_title_openers")) is not None
     )
 
 
