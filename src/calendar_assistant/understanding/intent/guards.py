@@ -79,6 +79,9 @@ def names_nothing(title: str, cues: Cues) -> bool:
 def asks_something_else(title: str, cues: Cues) -> bool:
     """A title that opens with a request or question word ("Check event …", "Wake",
     «Покажи …»): the words asked for something else than an event of that name."""
+    words = title.split()
+    if not words or "-" in words[0]:
+        return False  # "Check-in", «Кофе-брейк»: one word of its own
     tokens = tokenize(title)
     first = _first_word(tokens)
     return first is not None and (
