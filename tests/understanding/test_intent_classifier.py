@@ -243,3 +243,17 @@ def test_the_model_is_a_plain_array_file() -> None:
     assert {"features.npy", "labels.npy", "weights.npy", "intercept.npy"} <= names
     with np.load(model_file(), allow_pickle=False) as data:  # no pickled objects inside
         assert data["weights"].dtype == np.float32
+
+
+def test_the_router_hands_unsure_readings_to_the_model_and_keeps_sure_ones() -> None:
+    from calendar_assistant.understanding.router import Router, passes_guards
+
+    router = Router()
+    unsure = understood("завтра после обеда")
+    assert router.wants_llm(unsure, "завтра после обеда")
+    sure = understood("запланируй ужин с Ирой в субботу в 7 вечера")
+    assert not router.wants_llm(sure, "запланируй ужин с Ирой в субботу в 7 вечера")
+    made_up = Command(intent=Intent.CREATE_EVENT, lang="en", title="Weather")
+    assert not passes_guards(made_up, "what's the weather tomorrow?")
+    assert not passes_guards(Command(intent=Intent.CREATE_EVENT, lang="en", title="What"), "what")
+    assert passes_guards(sure, "запланируй ужин с Ирой в субботу в 7 вечера")
