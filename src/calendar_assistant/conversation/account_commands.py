@@ -18,7 +18,7 @@ from babel.dates import format_datetime
 
 from calendar_assistant.channels.records import SettingsPrompts
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.assistant import Assistant
+from calendar_assistant.conversation.assistant import Assistant, clear_language
 from calendar_assistant.conversation.calendar_choice import (
     CHOICE_ACTIONS,
     CalendarChoice,
@@ -36,6 +36,7 @@ from calendar_assistant.domain.language import Lang
 from calendar_assistant.observability.observation import note_outcome
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRecord, UserRepository, UserSettings
+from calendar_assistant.understanding.parser import account_command
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ _FIELDS = {
 _HOURS = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-–—]\s*(\d{1,2})(?::(\d{2}))?$")
 _OFF = {"off", "no", "none", "нет", "выкл", "0"}
 _PREFIX = "acct:"
+_ACCOUNT_SAMPLE = 300  # an account command is short; a long message is a request
 
 
 def _t(lang: Lang, ru: str, en: str) -> str:
@@ -154,6 +156,12 @@ class AccountDesk:
             if len(text.split()) <= 3:
                 return [self._zone_not_understood(lang, record.settings.timezone)]
             await self._prompts.clear(record.id)  # a request instead: the question is dropped
+        if inbound.button is None and text:
+            typed = account_command(
+                text[:_ACCOUNT_SAMPLE], now=now, tz=record.settings.zone, lang=clear_language(text)
+            )
+            if typed is not None:  # «подключи календарь», "delete all my data": as the command
+                return await self._command(ref, record, typed, "", now)
         return await self._assistant.handle(ref, inbound, now)
 
     async def location(

@@ -72,6 +72,7 @@ from calendar_assistant.observability.observation import (
     outcome_label,
 )
 from calendar_assistant.replies.payloads import Answer, read_payload
+from calendar_assistant.replies.readings import readings_question
 from calendar_assistant.replies.render import View, render
 from calendar_assistant.storage import (
     Database,
@@ -273,6 +274,34 @@ class _Turn:
         )
         command = commands[0]
         note_understanding(command.intent.value, time.perf_counter() - started)
+        if command.readings:
+            return await self._ask_readings(command.readings, lang)
+        replies = await self._act(command, lang)
+        for extra in commands[1:]:  # several requests in one message (the LLM's), in order
+            if extra.intent in (Intent.CANCEL, Intent.UNDO, Intent.UNKNOWN) or extra.readings:
+                continue
+            if "stage" in self.state:
+                replies.append(Reply(_REST_LATER[lang]))  # a question waits: stop there
+                break
+            replies += await self._run(extra, Resolution(), lang)
+        return replies
+
+    async def _ask_readings(self, readings: tuple[Command, ...], lang: Lang) -> list[Reply]:
+        """The words do not settle what to do: ask, with a button per likely reading."""
+        await self._drop_pending()
+        pending = Pending(
+            stage=Stage.READING,
+            command=readings[0],
+            token=secrets.token_hex(3),
+            asked_at=self.now,
+            lang=lang,
+            readings=readings,
+        )
+        await self._save_state(pending.to_json() | remembered(self.last_event, self.last_at))
+        return [readings_question(readings, self.view(lang, pending.token))]
+
+    async def _act(self, command: Command, lang: Lang) -> list[Reply]:
+        """Do what one understood command asks (a reading chosen comes here too)."""
         if command.intent is Intent.CANCEL:
             had = self.pending is not None
             await self._drop_pending()
@@ -290,15 +319,7 @@ class _Turn:
             if self.last_event is not None:
                 resolution = Resolution(target=self.last_event)
         await self._drop_pending()
-        replies = await self._run(command, resolution, lang)
-        for extra in commands[1:]:  # several requests in one message (the LLM's), in order
-            if extra.intent in (Intent.CANCEL, Intent.UNDO, Intent.UNKNOWN):
-                continue
-            if "stage" in self.state:
-                replies.append(Reply(_REST_LATER[lang]))  # a question waits: stop there
-                break
-            replies += await self._run(extra, Resolution(), lang)
-        return replies
+        return await self._run(command, resolution, lang)
 
     def _user_context(self) -> UserContext:
         return UserContext(
@@ -342,6 +363,12 @@ class _Turn:
             if completed is None:
                 return None
             return await self._run(completed, pending.resolution, lang)
+        if stage is Stage.READING:
+            number = 1 if said is Answer.YES and len(pending.readings) == 1 else None
+            number = number or answers.number(text)
+            if number is not None:
+                return await self._answer(pending, Answer.PICK, number, lang)
+            return None
         if stage is Stage.CONFIRM and said is Answer.YES:
             return await self._answer(pending, Answer.YES, None, lang)
         if stage is Stage.SCOPE:
@@ -383,6 +410,8 @@ class _Turn:
     ) -> list[Reply]:
         """Fold the user's answer into the pending command and run it again."""
         command, resolution = pending.command, pending.resolution
+        if pending.stage is Stage.READING:
+            return await self._chosen_reading(pending, answer, number, lang)
         if answer is Answer.YES and pending.stage is Stage.CONFIRM:
             resolution = replace(resolution, confirmed=True)
         elif answer in _SCOPES and pending.stage is Stage.SCOPE:
@@ -417,6 +446,27 @@ class _Turn:
                 )
             ]
         return await self._run(command, resolution, lang)
+
+    async def _chosen_reading(
+        self, pending: Pending, answer: Answer, number: int | None, lang: Lang
+    ) -> list[Reply]:
+        """A button of the readings question: act on that reading, as if it had been said."""
+        if answer is Answer.YES and len(pending.readings) == 1:
+            number = 1
+        if number is None:
+            return [
+                Reply(
+                    self.view(lang).t(
+                        "Этот ответ не подходит к вопросу.",
+                        "That answer does not fit the question.",
+                    )
+                )
+            ]
+        if not 1 <= number <= len(pending.readings):
+            return [self._out_of_range(len(pending.readings), lang)]
+        chosen = pending.readings[number - 1].model_copy(update={"readings": (), "confidence": 1.0})
+        await self._drop_pending()  # the question is answered: it is not what "that" means
+        return await self._act(chosen, lang)
 
     def _out_of_range(self, count: int, lang: Lang) -> Reply:
         return Reply(

@@ -33,6 +33,7 @@ class Stage(StrEnum):
     SCOPE = "scope"  # this occurrence / this and following / the whole series
     CONFIRM = "confirm"  # yes or no before a delete
     CONFLICT = "conflict"  # create anyway / a free slot / cancel
+    READING = "reading"  # which of the likeliest readings of the words (or: do it?)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Pending:
     choices: tuple[Event, ...] = ()
     slots: tuple[Interval, ...] = ()
     reminder_choices: tuple[PendingReminder, ...] = ()  # which reminder, when that was asked
+    readings: tuple[Command, ...] = ()  # what the words may mean, when that was asked
 
     def expired(self, now: datetime) -> bool:
         return now - self.asked_at > PENDING_TTL or now < self.asked_at - PENDING_TTL
@@ -68,6 +70,7 @@ class Pending:
             "choices": [event_to_json(e) for e in self.choices],
             "slots": [[s.start.isoformat(), s.end.isoformat()] for s in self.slots],
             "reminder_choices": [reminder_to_json(c) for c in self.reminder_choices],
+            "readings": [c.model_dump(mode="json") for c in self.readings],
         }
 
     @classmethod
@@ -102,6 +105,7 @@ class Pending:
                 reminder_choices=tuple(
                     reminder_from_json(c) for c in data.get("reminder_choices", ())
                 ),
+                readings=tuple(Command.model_validate(c) for c in data.get("readings", ())),
             )
         except (KeyError, TypeError, ValueError, ValidationError):
             return None

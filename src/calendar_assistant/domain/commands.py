@@ -113,3 +113,8 @@ class Command(BaseModel):
     attendees: tuple[str, ...] = ()
     missing: tuple[Missing, ...] = ()
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    readings: tuple[Command, ...] = Field(
+        default=(),
+        description="When the words do not settle what is asked: the likeliest readings, "
+        "to be asked about before acting (one reading: asked to confirm)",
+    )

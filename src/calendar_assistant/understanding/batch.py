@@ -7,6 +7,7 @@ This is a boundary: here, and only here, a missing `now` is the current time and
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calendar_assistant.domain.language import LANGS, Lang
 from calendar_assistant.understanding.frame import command_frame, span_frame
+from calendar_assistant.understanding.intent.model import ModelError, load_intent_model
 from calendar_assistant.understanding.parser import parse
 from calendar_assistant.understanding.timeexpr import read_time
 
@@ -86,8 +88,14 @@ def _id_of(line: str) -> Any:
     return data.get("id") if isinstance(data, dict) else None
 
 
-def parse_jsonl(inp: TextIO, out: TextIO) -> int:
-    """`parse --jsonl`: a request per line in, a SPEC §3 frame per line out."""
+def parse_jsonl(inp: TextIO, out: TextIO, err: TextIO | None = None) -> int:
+    """`parse --jsonl`: a request per line in, a SPEC §3 frame per line out. Without a
+    usable intent model nothing is answered: one line on stderr names the file, exit 2."""
+    try:
+        load_intent_model()
+    except ModelError as error:
+        (err or sys.stderr).write(f"parse: {error}\n")
+        return 2
 
     def answer(text: str, now: datetime, tz: ZoneInfo, lang: Lang | None) -> dict[str, Any]:
         return command_frame(parse(text, now=now, tz=tz, lang=lang))

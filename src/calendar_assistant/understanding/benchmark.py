@@ -197,7 +197,12 @@ def render(report: Report, out: TextIO, failures: int) -> None:
 
 
 def run_nlu_bench(
-    dataset: Path | None, failures: int, out: TextIO, err: TextIO, engine: str = "rules"
+    dataset: Path | None,
+    failures: int,
+    out: TextIO,
+    err: TextIO,
+    engine: str = "rules",
+    slurp: Path | None = None,
 ) -> int:
     """The `bench nlu` command: returns the exit code."""
     path = dataset or DEFAULT_DATASET
@@ -220,6 +225,12 @@ def run_nlu_bench(
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     report.peak_rss_mb = max(own, child) / 1024
     render(report, out, failures)
+    from calendar_assistant.understanding.intent import bench
+
+    out.write("\n")
+    bench.dev_wrong_writes(examples, out)
+    bench.slurp_report(slurp or bench.DEFAULT_SLURP, out)
+    bench.cv_report(out)
     out.flush()
     return 0
 

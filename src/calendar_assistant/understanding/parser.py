@@ -12,6 +12,22 @@ from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.intent.features import features
+from calendar_assistant.understanding.intent.guards import (
+    ACT_ACCOUNT,
+    ACT_READ,
+    ACT_WRITE,
+    ASK_TOGETHER,
+    CONFIRM_AT_LEAST,
+    SECOND_AT_LEAST,
+    asks_something_else,
+    is_question,
+    is_write,
+    names_nothing,
+    opens_a_question,
+)
+from calendar_assistant.understanding.intent.labels import ACCOUNT_COMMANDS, WRITES, intent_of
+from calendar_assistant.understanding.intent.model import ModelError, intent_model
 from calendar_assistant.understanding.morphology import grammemes, nominative_name
 from calendar_assistant.understanding.rules.cues import (
     Cues,
@@ -93,19 +109,162 @@ def parse(
             text, now=now, tz=tz, lang=lang, default_duration_minutes=default_duration_minutes
         )
         return understand(msg)
+    except ModelError:
+        raise  # no model is a set-up error to show, never a silent «unknown»
     except Exception:  # the boundary promise: a bad message is unknown, never a crash
         return Command(intent=Intent.UNKNOWN, lang=lang or "ru", confidence=0.0)
 
 
 def understand(msg: Message) -> Command:
-    cue = _resize_cue(msg, classify(msg.tokens, msg.pieces, msg.cues))
-    about_reminders = _about_reminders(msg, cue)
-    if about_reminders is not None:
-        return about_reminders
+    """The classifier ranks the readings; guards and the calibrated probability decide
+    whether to act on the first, ask between the two likeliest, or ask to confirm."""
+    old = _resize_cue(msg, classify(msg.tokens, msg.pieces, msg.cues))
+    ranked = ranked_labels(msg, old)
+    asks = is_question(msg.tokens, msg.cues)
+    opens = opens_a_question(msg.tokens, msg.cues)
+    readings: list[Command] = []
+    for label, p in ranked[:4]:
+        if (label == "create_event" and asks) or (label in WRITES and opens):
+            continue  # a question is never a create; «что/когда/did you…» never a write
+        if label in ACCOUNT_COMMANDS and p < ACT_ACCOUNT:
+            continue  # an unsure account reading: the calendar readings compete without it
+        command = _reading(msg, label, old)
+        if command is None:
+            continue  # a guard refused this reading
+        readings.append(command.model_copy(update={"confidence": round(min(1.0, p), 3)}))
+        if len(readings) == 2 or _sure(readings[0]):
+            break
+    if readings and _time_alone(msg, readings[0]):
+        shown = _reading(msg, "list_events", old)
+        if shown is not None:  # «завтра после обеда»: show that time, or create an event?
+            p = round(dict(ranked).get("list_events", 0.0), 3)
+            shown = shown.model_copy(update={"confidence": p})
+            return shown.model_copy(update={"readings": (shown, readings[0])})
+    return _settle(msg, readings)
+
+
+def _time_alone(msg: Message, first: Command) -> bool:
+    """A create with nothing but time words («завтра после обеда», "tomorrow at 3") is a
+    guess between showing that time and making an event there: it is asked, never done."""
+    if first.intent is not Intent.CREATE_EVENT or first.title is not None or not msg.pieces:
+        return False
+    return not _rest(msg, IntentCue(Intent.UNKNOWN, None, 0.0)).indices
+
+
+def ranked_labels(msg: Message, old: IntentCue | None = None) -> list[tuple[str, float]]:
+    """Every label with its calibrated probability, likeliest first."""
+    if old is None:
+        old = _resize_cue(msg, classify(msg.tokens, msg.pieces, msg.cues))
+    feats = features(msg.tokens, msg.pieces, msg.lang, old.intent.value)
+    probs = intent_model().probabilities(feats)
+    return sorted(probs.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def account_command(
+    text: str, *, now: datetime, tz: ZoneInfo, lang: Lang | None = None
+) -> str | None:
+    """The account command typed as words («подключи гугл календарь», "what data do you
+    keep"): the slash command's name when the classifier is sure, else None."""
+    msg = read_message(text, now=now, tz=tz, lang=lang, default_duration_minutes=60)
+    label, p = ranked_labels(msg)[0]
+    return ACCOUNT_COMMANDS.get(label) if p >= ACT_ACCOUNT else None
+
+
+def _sure(command: Command) -> bool:
+    return command.intent is Intent.UNKNOWN or command.confidence >= (
+        ACT_WRITE if is_write(command) else ACT_READ
+    )
+
+
+def _settle(msg: Message, readings: list[Command]) -> Command:
+    """Act on the first reading when it is sure enough; else carry the readings to ask."""
+    if not readings:
+        return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=0.0)
+    first = readings[0]
+    if _sure(first):
+        return first
+    if first.confidence < SECOND_AT_LEAST:  # the likely readings were refused: nothing is left
+        return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=first.confidence)
+    second = readings[1] if len(readings) > 1 else None
+    if (
+        second is not None
+        and second.intent not in (Intent.UNKNOWN, first.intent)
+        and second.confidence >= SECOND_AT_LEAST
+        and first.confidence + second.confidence >= ASK_TOGETHER
+    ):
+        return first.model_copy(update={"readings": (first, second)})
+    if is_write(first) and first.confidence >= CONFIRM_AT_LEAST:
+        return first.model_copy(update={"readings": (first,)})  # ask before doing it
+    if is_write(first):  # "tell me a joke": too unlikely a write to even offer
+        return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=first.confidence)
+    return first
+
+
+#: The cue list (rules/data) whose span is cut from the title for each label.
+_CUE_KEYS = {
+    "create_event": "create",
+    "list_events": "list",
+    "find_free_slots": "free",
+    "update_event": "update",
+    "delete_event": "delete",
+    "create_reminder": "reminder",
+    "search_events": "search",
+    "list_reminders": "list",
+    "delete_reminder": "delete",
+}
+
+
+def _cue_for(msg: Message, label: str, old: IntentCue) -> IntentCue:
+    """The cue the slot builders cut from the title: the rules' own when they agree with
+    the classifier, else the first cue phrase of the chosen intent (if any is said)."""
+    intent = intent_of(label)
+    if old.intent is intent:
+        return old
+    key = _CUE_KEYS.get(label)
+    span = None
+    if key is not None:
+        span = find_first(msg.tokens, msg.cues.phrases(key), frozenset(msg.used_by(msg.pieces)))
+    return IntentCue(intent, span, 0.9)
+
+
+def _reading(msg: Message, label: str, old: IntentCue) -> Command | None:
+    """The command for one reading of the message, or None when a guard refuses it."""
+    if label in ACCOUNT_COMMANDS or label == "unknown":
+        return Command(intent=Intent.UNKNOWN, lang=msg.lang)
+    cue = _cue_for(msg, label, old)
+    if label in ("list_reminders", "delete_reminder"):
+        return _reminders(msg, label, cue)
+    if label in ("list_events", "delete_event", "update_event", "create_event"):
+        about = _about_reminders(msg, cue)
+        if about is not None:
+            return about
     builder = _BUILDERS.get(cue.intent)
     if builder is None:
-        return Command(intent=cue.intent, lang=msg.lang, confidence=cue.strength)
-    return builder(msg, cue)
+        return Command(intent=cue.intent, lang=msg.lang)
+    command = builder(msg, cue)
+    if (
+        command.intent is Intent.CREATE_EVENT
+        and command.title
+        and (names_nothing(command.title, msg.cues) or asks_something_else(command.title, msg.cues))
+    ):
+        return None  # "What is my schedule", "Check event …": the title names no event
+    return command
+
+
+def _reminders(msg: Message, label: str, cue: IntentCue) -> Command:
+    """The reminders themselves: listed, or one (or all) deleted (`EventTarget.kind`)."""
+    about = _about_reminders(msg, cue)
+    if about is not None and about.intent is cue.intent:
+        return about
+    if label == "list_reminders":
+        reading = combine(msg.pieces)
+        start, end = (None, None) if reading.empty else _window(msg, reading)
+        target = EventTarget(range_start=start, range_end=end, kind="reminder")
+        return Command(intent=Intent.LIST_EVENTS, lang=msg.lang, target=target)
+    command = _delete(msg, cue)
+    target = (command.target or EventTarget()).model_copy(update={"kind": "reminder"})
+    missing = tuple(m for m in command.missing if m is not Missing.TARGET)
+    return command.model_copy(update={"target": target, "missing": missing})
 
 
 # ---------------------------------------------------------------------- shared pieces

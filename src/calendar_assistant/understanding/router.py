@@ -1,8 +1,9 @@
 """Rules first, the LLM for the long tail: one `understand` call for the conversation.
 
 The grammar answers in a millisecond and offline. The message goes to the model only when
-the grammar says unknown, is unsure (confidence below `llm_confidence_threshold`) or the
-message holds several actions. What the model asks for is validated into the same Commands
+the grammar says unknown, is unsure (the intent classifier's calibrated probability below
+`llm_confidence_threshold`, or two readings it would ask between) or the message holds
+several actions. The model's commands pass the same guards as the grammar's readings. What the model asks for is validated into the same Commands
 the grammar makes and runs through the same executor and confirmations; on any LLM failure
 the grammar's answer stands. A delete or change the model proposes must be one the user's
 own words ask for (a delete or change cue in the message), so text read back from the
@@ -24,6 +25,8 @@ import structlog
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.intent.guards import is_question, names_nothing
+from calendar_assistant.understanding.intent.model import load_intent_model
 from calendar_assistant.understanding.llm.interpreter import Interpreter, LlmAnswer
 from calendar_assistant.understanding.llm.lookups import Lookups
 from calendar_assistant.understanding.llm.prompt import PromptContext, build_prompt
@@ -133,6 +136,17 @@ def several_actions(text: str, lang: Lang) -> bool:
     )
 
 
+def passes_guards(command: Command, text: str) -> bool:
+    """The guards the grammar's readings pass, for the model's too: a question is never a
+    create, and a title of question or function words names nothing."""
+    if command.intent is not Intent.CREATE_EVENT:
+        return True
+    book = cues(command.lang)
+    if is_question(tokenize(text), book):
+        return False
+    return not (command.title and names_nothing(command.title, book))
+
+
 def asked_for(intent: Intent, text: str) -> bool:
     """Whether the user's own words carry a cue for this kind of write (either language)."""
     keys = WRITE_CUES.get(intent)
@@ -158,6 +172,7 @@ class Router:
         history_turns: int = 6,
         always_llm: bool = False,
     ) -> None:
+        load_intent_model()  # at start: a missing or damaged model stops here, naming the file
         self.model = model
         self.always_llm = always_llm  # every message to the model (to score it alone)
         self.threshold = threshold
@@ -200,7 +215,9 @@ class Router:
         if self.always_llm:
             return True
         if command.intent is Intent.UNKNOWN or command.confidence < self.threshold:
-            return True
+            return True  # the classifier's calibrated probability of its reading
+        if command.readings:
+            return True  # the grammar would ask which reading is meant: the model may know
         if command.intent in (Intent.CANCEL, Intent.UNDO, Intent.HELP):
             return False
         return several_actions(text, command.lang)
@@ -241,7 +258,9 @@ class Router:
             log.error("llm_interpreter_failed", error=type(error).__name__)
             answer = LlmAnswer(problem=f"internal error ({type(error).__name__})")
         self.stats.add(answer)
-        commands = tuple(c for c in answer.commands if asked_for(c.intent, text))
+        commands = tuple(
+            c for c in answer.commands if asked_for(c.intent, text) and passes_guards(c, text)
+        )
         dropped = len(answer.commands) - len(commands)
         result: Understanding
         if commands:

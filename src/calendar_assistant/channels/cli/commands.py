@@ -73,6 +73,7 @@ def run_command(args: argparse.Namespace) -> int:
     from calendar_assistant.config import SettingsError, load_settings
     from calendar_assistant.logging_setup import configure_logging
     from calendar_assistant.storage.errors import StorageError
+    from calendar_assistant.understanding.intent.model import ModelError
 
     _speak_utf8()
     try:
@@ -82,7 +83,7 @@ def run_command(args: argparse.Namespace) -> int:
         return asyncio.run(action())
     except UsageError as exc:
         return _fail(f"{args.command}: {exc}", 2)
-    except SettingsError as exc:
+    except (SettingsError, ModelError) as exc:
         return _fail(str(exc), 2)
     except (StorageError, IcsError) as exc:
         return _fail(f"{args.command}: {exc}", 1)

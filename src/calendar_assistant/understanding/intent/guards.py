@@ -1,0 +1,101 @@
+"""The guards that keep a guess from becoming a write (issue 10, part 2).
+
+A question is never a create; a title made only of question or function words names
+nothing and is refused; a write needs a surer probability than a read. The word lists are
+data (`question_openers`, `polite_openers`, `function_words`, `not_title_openers` in
+rules/data/<lang>.toml).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from calendar_assistant.domain.commands import Command, Intent
+from calendar_assistant.understanding.rules.cues import Cues, longest_at
+from calendar_assistant.understanding.tokens import Token, tokenize
+
+#: A read is acted on from this probability, a write (or undo) only from the higher one.
+ACT_READ: Final = 0.45
+ACT_WRITE: Final = 0.7
+#: An account command typed as words is run from this probability (/forget still confirms).
+ACT_ACCOUNT: Final = 0.6
+#: Two readings are offered when together they are at least this likely.
+ASK_TOGETHER: Final = 0.6
+#: A lone write below ACT_WRITE is offered as a yes-or-no from this probability; below, unknown.
+CONFIRM_AT_LEAST: Final = 0.4
+#: A second reading below this is not worth a button.
+SECOND_AT_LEAST: Final = 0.12
+
+#: "Hey Anna, can you put…?": a polite opener within the first few words.
+_POLITE_WITHIN: Final = 3
+
+WRITE_INTENTS: Final = frozenset(
+    {
+        Intent.CREATE_EVENT,
+        Intent.UPDATE_EVENT,
+        Intent.DELETE_EVENT,
+        Intent.CREATE_REMINDER,
+        Intent.UNDO,
+    }
+)
+
+
+def _first_word(tokens: list[Token]) -> int | None:
+    return next((k for k, t in enumerate(tokens) if t.kind != "mark"), None)
+
+
+def opens_a_question(tokens: list[Token], cues: Cues) -> bool:
+    """It opens with a question word («что», "what", «есть ли», "did you"): asked, and no
+    write of any kind is read from it."""
+    first = _first_word(tokens)
+    return first is not None and (
+        longest_at(tokens, first, cues.phrases("question_openers")) is not None
+    )
+
+
+def is_question(tokens: list[Token], cues: Cues) -> bool:
+    """Asked, not requested: it opens with a question word, or it has «?» without opening
+    as a polite request ("can you add…?", «можешь поставить…?»): never a create."""
+    first = _first_word(tokens)
+    if first is None:
+        return False
+    if opens_a_question(tokens, cues):
+        return True
+    words = [k for k, t in enumerate(tokens) if t.kind != "mark"][:_POLITE_WITHIN]
+    polite_phrases = cues.phrases("polite_openers")
+    polite = any(longest_at(tokens, k, polite_phrases) is not None for k in words)
+    return not polite and any(t.norm == "?" for t in tokens)
+
+
+def names_nothing(title: str, cues: Cues) -> bool:
+    """A title made only of question and function words ("What", «Что у меня»)."""
+    words = [t for t in tokenize(title) if t.kind != "mark"]
+    function = cues.phrases("function_words")
+    return bool(words) and all(
+        longest_at([t], 0, function) is not None or t.kind != "word" for t in words
+    )
+
+
+def asks_something_else(title: str, cues: Cues) -> bool:
+    """A title that opens with a request or question word ("Check event …", "Wake",
+    «Покажи …»): the words asked for something else than an event of that name."""
+    words = title.split()
+    if not words or "-" in words[0]:
+        return False  # "Check-in", «Кофе-брейк»: one word of its own
+    tokens = tokenize(title)
+    first = _first_word(tokens)
+    return first is not None and (
+        longest_at(tokens, first, cues.phrases("not_title_openers")) is not None
+    )
+
+
+def is_write(command: Command) -> bool:
+    return command.intent in WRITE_INTENTS
+
+
+def acts(command: Command) -> bool:
+    """Whether the assistant would act on the command as it stands (no question first)."""
+    if command.readings or command.intent is Intent.UNKNOWN:
+        return False
+    need = ACT_WRITE if is_write(command) else ACT_READ
+    return command.confidence >= need
