@@ -60,9 +60,7 @@ def cases(lang: str) -> list[Case]:
             now = datetime.fromisoformat(stamp).astimezone(tz)
             continue
         text, kind, start, end, grain = line.split("\t")
-        found.append(
-            Case(lang, text, now, tz, kind, _open(start), _open(end), _open(grain))
-        )
+        found.append(Case(lang, text, now, tz, kind, _open(start), _open(end), _open(grain)))
     return found
 
 
@@ -88,8 +86,7 @@ def main(command: list[str]) -> int:
     for lang in ("en", "ru"):
         table = cases(lang)
         lines = "".join(
-            json.dumps({"id": n, "text": c.text, "now": c.now.isoformat(), "tz": c.tz.key})
-            + "\n"
+            json.dumps({"id": n, "text": c.text, "now": c.now.isoformat(), "tz": c.tz.key}) + "\n"
             for n, c in enumerate(table)
         )
         out = subprocess.run(command, input=lines, capture_output=True, text=True, check=True)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from calendar_assistant.understanding.timeexpr.compose import Composer, rulebook
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece, Recurrence
 from calendar_assistant.understanding.timeexpr.vocabulary import Vocabulary, typo_lookup
 from calendar_assistant.understanding.timeexpr.zones import attach_zones
@@ -41,6 +42,11 @@ WEEKEND_DAYS = (5, 6)
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{2})")
 _DATE_FIGURE = re.compile(r"(\d{1,4})[./](\d{1,2})(?:[./](\d{2,4}))?")
 _DECIMAL = re.compile(r"\d+\.\d+")
+
+
+def month_first_in(tz: ZoneInfo) -> bool:
+    """The default of the numeric-date setting: month first in the Americas' zones."""
+    return str(tz.key).startswith("America/")
 
 
 def _day_span(start: int, end: int, prep: str, first: date, after_last: date) -> Piece:
@@ -75,13 +81,19 @@ class Grammar:
         tz: ZoneInfo,
         *,
         ranges: bool = True,
+        month_first: bool | None = None,
     ):
         self.t = tokens
         self.v = vocab
         self.now = now.astimezone(tz)
         self.today = self.now.date()
         self.ru = vocab.lang == "ru"
+        # SPEC §2: numeric dates are month first where the user's locale writes them so; the
+        # setting's default follows the zone (America/* writes 11/25)
+        self.month_first = month_first_in(tz) if month_first is None else month_first
+        self.composer = Composer(self, rulebook(vocab.lang), ranges=ranges)
         self._patterns: tuple[Callable[[int], Piece | None], ...] = (
+            self.composer.piece_at,
             self._recurrence,
             self._count,
             self._lead,
@@ -511,6 +523,27 @@ class Grammar:
 
     # ---------------------------------------------------------------- days
 
+    # ---------------------------------------------------------------- for the composer
+
+    def weekday_at(self, i: int) -> int | None:
+        """A weekday name at `i` (no typo reading: the composer asks about every word)."""
+        return self._weekday_at(i, typo=False)
+
+    def month_at(self, i: int) -> int | None:
+        return self._month_at(i, typo=False)
+
+    def day_pieces(self, i: int) -> list[Piece]:
+        """The days the patterns read at `i`: a date, a weekday, a relative day."""
+        found = (self._date(i), self._weekday(i), self._relative_day(i))
+        return [p for p in found if p is not None and p.kind == Kind.DAY]
+
+    def clock_piece(self, i: int) -> Piece | None:
+        """A time of day at `i`, its preposition included."""
+        return self._clock(i)
+
+    def bare_clock_end(self, i: int) -> tuple[Clock, int] | None:
+        return self.clock_core(i, need_marker=False)
+
     def _weekday_at(self, i: int, *, typo: bool) -> int | None:
         t = self.tok(i)
         if t is None or t.kind != "word":
@@ -701,7 +734,7 @@ class Grammar:
                 clock_like = b > 12 or (prep in ("в", "во", "at", "к") and a <= 24)
                 if figure[3] is None and "." in t.norm and clock_like:
                     return None  # «15.30», «в 10.12» are clock times
-                day, month = (b, a) if (not self.ru and "/" in t.norm) else (a, b)
+                day, month = (b, a) if (self.month_first and "/" in t.norm) else (a, b)
                 if not 1 <= month <= 12 or not 1 <= day <= 31:
                     return None
                 resolved = self.resolve_date(month, day, year)
