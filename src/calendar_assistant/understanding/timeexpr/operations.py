@@ -202,8 +202,11 @@ def full_date(c: Context, a: Args, p: Params) -> Val | None:
 @operation("span")
 def span(c: Context, a: Args, p: Params) -> Val | None:
     """From one day to another, both included: «с 5.12 по 7.12»."""
-    first, last = a.get("day"), a.get("day2")
-    if first is None or last is None or first.first is None or last.first is None:
+    days = [v for v in a.values() if v.type in ("day", "period")]
+    if len(days) != 2:
+        return None
+    first, last = days
+    if first.first is None or last.first is None:
         return None
     end = last.last if last.type == "period" and last.last else last.first + timedelta(days=1)
     if end <= first.first:
@@ -428,8 +431,8 @@ def clock(c: Context, a: Args, p: Params) -> Val | None:
 @operation("minutes_to")
 def minutes_to(c: Context, a: Args, p: Params) -> Val | None:
     """ "twenty to six", «без десяти шесть»: minutes before an hour."""
-    minutes = _number(a, "number", "count")
-    target = a.get("clock")
+    minutes = _number(a, "wordnum", "count", "number")
+    target = _main(a, "clock")
     if minutes is None or not 1 <= minutes <= 30 or target is None or target.clock is None:
         return None
     hour = target.clock.hour - 1 if target.clock.hour > 0 else 23

@@ -8,7 +8,7 @@ of a new event, the window a question is about, the recurrence rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
@@ -29,7 +29,7 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FREQ = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
 
 
-def local(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
+def local(day: date, hour: int, minute: int, tz: tzinfo) -> datetime:
     """A wall-clock time in `tz`; a time that does not exist (DST gap) moves forward."""
     extra_days, hour = divmod(hour, 24)
     naive = datetime.combine(day + timedelta(days=extra_days), time(hour, minute))
@@ -92,7 +92,7 @@ class Reading:
     span: bool = False  # the period is a range of days said as such («с 20 по 30 декабря»)
     invalid: bool = False
     monthday: int | None = None
-    zone: ZoneInfo | None = None  # the clock was said in this zone («в 16:00 по Москве»)
+    zone: tzinfo | None = None  # the clock was said in this zone («в 16:00 по Москве», UTC+3)
 
     @property
     def empty(self) -> bool:
@@ -194,9 +194,9 @@ def combine(pieces: list[Piece]) -> Reading:
     return r
 
 
-def _zone(p: Piece) -> ZoneInfo | None:
+def _zone(p: Piece) -> tzinfo | None:
     zone = p.extra.get(ZONE_KEY)
-    return zone if isinstance(zone, ZoneInfo) else None
+    return zone if isinstance(zone, tzinfo) else None
 
 
 def _weak(p: Piece) -> bool:
