@@ -1,6 +1,6 @@
 """The phrasebook tables of the time grammar: `time_classes_<lang>.tsv` read into cases.
 
-A table line is `text, kind, start, end, grain` (tab-separated) with wall-clock times in the
+The tables are `phrasebook/time_<set>_<lang>.tsv`. A table line is `text, kind, start, end, grain` (tab-separated) with wall-clock times in the
 zone of the last `@ <now> <zone>` line; `-` is an open side; a duration gives its seconds
 as `start`. Lines starting with `#` are comments. The same tables drive the pytest phrasebook
 and the `parse-time --jsonl` measurement (`python tests/understanding/time_tables.py`).
@@ -48,10 +48,17 @@ class Case:
 
 
 def cases(lang: str) -> list[Case]:
-    """Every case of one language's table, in file order."""
+    """Every case of one language's tables (`phrasebook/time_*_<lang>.tsv`), in file order."""
+    found: list[Case] = []
+    for path in sorted(HERE.glob(f"time_*_{lang}.tsv")):
+        found += _read(lang, path)
+    return found
+
+
+def _read(lang: str, path: Path) -> list[Case]:
     found: list[Case] = []
     now, tz = datetime.now().astimezone(), ZoneInfo("UTC")
-    for line in (HERE / f"time_classes_{lang}.tsv").read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         if line.startswith("@"):
@@ -81,23 +88,33 @@ def answer_matches(case: Case, answer: dict[str, object]) -> bool:
     return True
 
 
+def score(command: list[str], table: list[Case], verbose: bool) -> int:
+    """How many cases of `table` the `parse-time --jsonl` runner `command` reads right."""
+    lines = "".join(
+        json.dumps({"id": n, "text": c.text, "now": c.now.isoformat(), "tz": c.tz.key}) + "\n"
+        for n, c in enumerate(table)
+    )
+    out = subprocess.run(command, input=lines, capture_output=True, text=True, check=True)
+    answers = [json.loads(x) for x in out.stdout.splitlines()]
+    right = 0
+    for case, got in zip(table, answers, strict=True):
+        if answer_matches(case, got):
+            right += 1
+        elif verbose:
+            print(f"MISS {case.lang}: {case.text!r} want {case.expected()} got {got}")
+    return right
+
+
 def main(command: list[str]) -> int:
-    """Score `command` (a `parse-time --jsonl` runner) on both tables; print misses."""
+    """Score `command` on every table, per table and language; `-v` prints the misses."""
     for lang in ("en", "ru"):
-        table = cases(lang)
-        lines = "".join(
-            json.dumps({"id": n, "text": c.text, "now": c.now.isoformat(), "tz": c.tz.key}) + "\n"
-            for n, c in enumerate(table)
-        )
-        out = subprocess.run(command, input=lines, capture_output=True, text=True, check=True)
-        answers = [json.loads(x) for x in out.stdout.splitlines()]
-        right = 0
-        for case, got in zip(table, answers, strict=True):
-            if answer_matches(case, got):
-                right += 1
-            elif "-v" in sys.argv:
-                print(f"MISS {lang}: {case.text!r} want {case.expected()} got {got}")
-        print(f"{lang}: {right}/{len(table)} = {right / len(table):.3f}")
+        total = right = 0
+        for path in sorted(HERE.glob(f"time_*_{lang}.tsv")):
+            table = _read(lang, path)
+            n = score(command, table, "-v" in sys.argv)
+            print(f"{path.stem}: {n}/{len(table)} = {n / len(table):.3f}")
+            total, right = total + len(table), right + n
+        print(f"{lang}: {right}/{total} = {right / total:.3f}")
     return 0
 
 

@@ -314,7 +314,16 @@ class Composer:
                 best = (end, val)
         if best is None:
             return None
-        return to_piece(best[1], i, best[0])
+        piece = to_piece(best[1], i, best[0])
+        if piece is not None:
+            piece.prep = self._prep_at(i)
+        return piece
+
+    def _prep_at(self, i: int) -> str:
+        """The preposition a construction opens with («с», "from"): updates read old days by it."""
+        word = self.g.norm(i)
+        lists = ("from", "on", "at", "to", "until", "after", "in", "for", "between")
+        return word if any(word in self.g.v.words.get(k, ()) for k in lists) else ""
 
     def match(self, symbol: str, i: int) -> tuple[tuple[int, Val], ...]:
         key = (symbol, i)
@@ -339,7 +348,7 @@ class Composer:
 
     def _words(self, index: dict[str, tuple[_Phrase, ...]], i: int) -> Iterator[tuple[int, Val]]:
         t = self.g.t[i]
-        for key in (t.norm, *t.lemmas):
+        for key in {t.norm, *t.lemmas}:
             for norms, value in index.get(key, ()):
                 if all(_same(self.g.tok(i + k), w) for k, w in enumerate(norms[1:], 1)):
                     yield i + len(norms), Val("word", text=value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -812,7 +812,8 @@ class Grammar:
             else:
                 day = self.today + relativedelta(years=n)
             return Piece(Kind.DAY, i, end, prep=prep, day=day)
-        moment = self.now + timedelta(seconds=seconds)
+        # elapsed time: "in 48 hours" across a DST change is 48 real hours
+        moment = (self.now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(self.now.tzinfo)
         return Piece(Kind.INSTANT, i, end, prep=prep, instant=moment, grain="minute")
 
     # ---------------------------------------------------------------- amounts of time

@@ -246,7 +246,7 @@ def _units(n: int, unit: str) -> relativedelta:
 @operation("rolling")
 def rolling(c: Context, a: Args, p: Params) -> Val | None:
     """The next / last N days, weeks, months, years: whole days from or up to today."""
-    n = _number(a, "count", "number") or 1
+    n = _number(a, "count", "number") or int(p.get("count", 1))
     unit = a["unit"].text if "unit" in a else str(p["unit"])
     if unit not in ("day", "week", "fortnight", "month", "quarter", "year") or n > 1000:
         return None
@@ -276,14 +276,14 @@ def edge(c: Context, a: Args, p: Params) -> Val | None:
         period = _period(first, last, str(p["unit"]))
     if period.first is None or period.last is None:
         return None
-    grain = period.grain
-    if grain not in ("week", "month", "year"):
+    grain = "season" if period.text == "season" else period.grain
+    if grain not in ("week", "month", "year", "season"):
         return None
     if which not in ("start", "mid", "end"):
         return None
     lo, hi = calendar_data()["edges"][grain][which]
-    if grain == "year":
-        start = period.first.replace(month=lo)
+    if grain in ("year", "season"):  # months of the year, or from the season's first
+        start = period.first + relativedelta(months=lo - 1)
         return _period(start, start + relativedelta(months=hi - lo), "month")
     start = period.first + timedelta(days=lo - 1)
     end = min(period.first + timedelta(days=hi - 1), period.last)
@@ -316,7 +316,7 @@ def season(c: Context, a: Args, p: Params) -> Val | None:
         first = starting(year - 1 if start_month == 12 else year)
     else:
         first = _season_around(c.today, starting, a["dir"].text if "dir" in a else "")
-    return _period(first, first + relativedelta(months=3), "month")
+    return _period(first, first + relativedelta(months=3), "month", text="season")
 
 
 def _season_around(today: date, starting: Callable[[int], date], direction: str) -> date:
@@ -328,9 +328,7 @@ def _season_around(today: date, starting: Callable[[int], date], direction: str)
         return past
     if direction == "next":
         return upcoming
-    if direction == "this" and current is None:
-        return starting(today.year)
-    return current or upcoming
+    return current or upcoming  # "this summer" said in November: the one to come
 
 
 # ---------------------------------------------------------------- days relative to others
@@ -437,6 +435,15 @@ def minutes_to(c: Context, a: Args, p: Params) -> Val | None:
         return None
     hour = target.clock.hour - 1 if target.clock.hour > 0 else 23
     return Val("clock", clock=replace(target.clock, hour=hour, minute=60 - minutes, precise=True))
+
+
+@operation("minutes_into")
+def minutes_into(c: Context, a: Args, p: Params) -> Val | None:
+    """«в пять минут четвёртого»: minutes into the hour the ordinal names (3:05)."""
+    minutes, hour = _number(a, "count", "number"), _number(a, "ordinal")
+    if minutes is None or hour is None or not 1 <= minutes <= 59 or not 1 <= hour <= 12:
+        return None
+    return Val("clock", clock=Clock(hour - 1 or 12, minutes, None, bare=True, precise=True))
 
 
 @operation("zoned")
