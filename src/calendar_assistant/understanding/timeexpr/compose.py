@@ -81,9 +81,52 @@ class RuleBook:
 
     rules: dict[str, tuple[Rule, ...]]
     words: dict[str, dict[str, tuple[_Phrase, ...]]]  # class -> first word -> phrases
+    # what a rule's first token can be: words, or `#tags` of typed pieces (None: anything)
+    starts: dict[str, tuple[dict[str, tuple[int, ...]], tuple[int, ...]]] = field(
+        default_factory=dict
+    )  # symbol -> (first token -> its rules' places, rules that may start anywhere)
 
     def symbols(self) -> frozenset[str]:
         return frozenset(self.rules) | frozenset(self.words) | frozenset(TERMINALS)
+
+    def candidates(self, symbol: str, tags: frozenset[str]) -> list[Rule]:
+        """The rules of `symbol` that can start at a token with these tags, in file order."""
+        index, always = self.starts[symbol]
+        picked = set(always)
+        for tag in tags:
+            picked.update(index.get(tag, ()))
+        rules = self.rules[symbol]
+        return [rules[n] for n in sorted(picked)]
+
+    def first_of(self, symbol: str, seen: frozenset[str] = frozenset()) -> frozenset[str] | None:
+        """The first tokens `symbol` can start with; None when it may read nothing."""
+        if symbol in self.words:
+            return frozenset(self.words[symbol])
+        if symbol in TERMINAL_TAGS:
+            return frozenset({TERMINAL_TAGS[symbol]})
+        if symbol in seen:
+            return frozenset()
+        found: set[str] = set()
+        for rule in self.rules.get(symbol, ()):
+            first = self.rule_first(rule, seen | {symbol})
+            if first is None:
+                return None
+            found |= first
+        return frozenset(found)
+
+    def rule_first(self, rule: Rule, seen: frozenset[str] = frozenset()) -> frozenset[str] | None:
+        found: set[str] = set()
+        for element in rule.seq:
+            if element.absent:
+                continue
+            for name in element.names:
+                first = self.first_of(name, seen)
+                if first is None:
+                    return None
+                found |= first
+            if not element.optional:
+                return frozenset(found)
+        return None
 
 
 def _element(text: str) -> Element:
@@ -124,6 +167,16 @@ def rulebook(lang: Lang) -> RuleBook:
         rules.setdefault(rule.produces, []).append(rule)
     book = RuleBook({k: tuple(v) for k, v in rules.items()}, _word_classes(raw.get("words", {})))
     _check(book)
+    for symbol, group in book.rules.items():
+        index: dict[str, list[int]] = {}
+        always: list[int] = []
+        for n, rule in enumerate(group):
+            first = book.rule_first(rule)
+            if first is None:
+                always.append(n)
+            for key in first or ():
+                index.setdefault(key, []).append(n)
+        book.starts[symbol] = ({k: tuple(v) for k, v in index.items()}, tuple(always))
     return book
 
 
@@ -290,6 +343,58 @@ TERMINALS: dict[str, Terminal] = {
 }
 
 
+# What token a typed piece can start with, as a `#tag` of the token (see `_tags`): a rule
+# whose first token cannot be there is not tried, which keeps the engine fast.
+TERMINAL_TAGS = {
+    **dict.fromkeys(
+        ("number", "count", "ordinal", "daynum", "year", "year2", "hhmm", "wordnum"), "#num"
+    ),
+    "weekday": "#weekday",
+    "month": "#month",
+    "unit": "#unit",
+    "part": "#part",
+    "relday": "#relday",
+    "dir": "#dir",
+    "day": "#day",
+    "clock": "#clock",
+    "bareclock": "#clock",
+    "offset": "#offset",
+}
+_NUMBER_WORDS = frozenset({"a", "an", "couple", "'", "\u2019", "пару", "пара", "полтора"})
+
+
+def _tags(g: Grammar, i: int) -> frozenset[str]:
+    """The token at `i` as typed and in dictionary form, and the pieces it can start."""
+    t = g.t[i]
+    v = g.v
+    tags = {t.norm, *t.lemmas}
+    num = t.kind in ("figure", "clock") or t.norm in _NUMBER_WORDS
+    num = num or g._number_word(t)[0] is not None
+    weekday = g.weekday_at(i) is not None
+    month = g.month_at(i) is not None
+    relday = v.lookup(t, v.relative_days) is not None
+    direction = v.lookup(t, v.modifiers) is not None
+    on_at = any(w in v.words.get(k, ()) for w in tags for k in ("on", "at", "to", "until"))
+    found = {
+        "#num": num,
+        "#weekday": weekday,
+        "#month": month,
+        "#unit": v.lookup(t, v.units) is not None,
+        "#part": v.lookup(t, v.parts_of_day) is not None,
+        "#relday": relday,
+        "#dir": direction,
+        "#day": num or weekday or month or relday or direction or on_at or t.norm in ("the", "day"),
+        "#clock": num or on_at or t.norm.startswith("пол") or _clock_word(g, i),
+        "#offset": t.norm in ("+", "utc", "gmt"),
+    }
+    return frozenset(tags | {tag for tag, yes in found.items() if yes})
+
+
+def _clock_word(g: Grammar, i: int) -> bool:
+    keys = ("noon", "midnight", "half", "quarter", "without", "oclock")
+    return any(g.has(i, k) for k in keys) or g.norm(i) in ("час", "часу")
+
+
 # ---------------------------------------------------------------- matching
 
 
@@ -305,6 +410,7 @@ class Composer:
         self.ctx = Context(grammar.now, grammar.today, grammar)
         self.ranges = ranges  # False for an update, which names an old and a new day
         self._memo: dict[tuple[str, int], tuple[tuple[int, Val], ...]] = {}
+        self._tags: dict[int, frozenset[str]] = {}
 
     def piece_at(self, i: int) -> Piece | None:
         """The longest construction starting at token `i`, as a piece of the message."""
@@ -339,7 +445,10 @@ class Composer:
             return
         rules = self.book.rules.get(symbol)
         if rules is not None:
-            for rule in rules:
+            tags = self._tags.get(i)
+            if tags is None:
+                tags = self._tags[i] = _tags(self.g, i)
+            for rule in self.book.candidates(symbol, tags):
                 yield from self._apply(rule, i)
         elif symbol in self.book.words:
             yield from self._words(self.book.words[symbol], i)

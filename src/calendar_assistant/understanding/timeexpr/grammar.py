@@ -70,6 +70,25 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+_RECENT: list[tuple[list[Token], datetime, str, bool, bool, Composer]] = []
+
+
+def _composer(g: Grammar, ranges: bool) -> Composer:
+    """The composer of these very tokens, clock and settings if one was just made.
+
+    The parser reads one message with a few Grammar objects; the constructions found do not
+    change between them, so they are read once (the tokens are compared by identity).
+    """
+    key = (g.now, str(g.now.tzinfo), ranges, g.month_first)
+    for tokens, now, zone, rng, order, composer in _RECENT:
+        if tokens is g.t and (now, zone, rng, order) == key and composer.g.v is g.v:
+            return composer
+    composer = Composer(g, rulebook(g.v.lang), ranges=ranges)
+    _RECENT.insert(0, (g.t, *key, composer))
+    del _RECENT[4:]
+    return composer
+
+
 class Grammar:
     """Finds time pieces in one tokenised message, resolving them against `now`."""
 
@@ -91,7 +110,7 @@ class Grammar:
         # SPEC §2: numeric dates are month first where the user's locale writes them so; the
         # setting's default follows the zone (America/* writes 11/25)
         self.month_first = month_first_in(tz) if month_first is None else month_first
-        self.composer = Composer(self, rulebook(vocab.lang), ranges=ranges)
+        self.composer = _composer(self, ranges)
         self._patterns: tuple[Callable[[int], Piece | None], ...] = (
             self.composer.piece_at,
             self._recurrence,
