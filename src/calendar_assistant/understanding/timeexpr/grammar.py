@@ -613,8 +613,8 @@ class Grammar:
             return None
         t = self.tok(k)
         assert t is not None
-        if t.norm.endswith("s") and t.norm[:-1] in self.v.weekdays and not self.ru:
-            return None  # "Mondays" is a recurrence
+        if t.norm.endswith("days") and t.norm[:-1] in self.v.weekdays and not self.ru:
+            return None  # "Mondays" is a recurrence ("tues", "thurs" are one day)
         end = k + 2 if self.norm(k + 1) == "'s" else k + 1  # "Friday's meeting"
         if not self.ru and self.norm(end) in ("next", "this") and self.norm(end + 1) == "week":
             modifier, end = ("next" if self.norm(end) == "next" else "this"), end + 2

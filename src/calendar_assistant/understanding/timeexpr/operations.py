@@ -107,7 +107,8 @@ def relday(c: Context, a: Args, p: Params) -> Val | None:
 @operation("weekday")
 def weekday(c: Context, a: Args, p: Params) -> Val | None:
     """A weekday resolved in the direction the rule says ("since Monday": the last one)."""
-    return _day(c.grammar.resolve_weekday(a["weekday"].num, p.get("dir")))
+    found = c.grammar.resolve_weekday(a["weekday"].num, p.get("dir"))
+    return _day(found + timedelta(weeks=int(p.get("weeks", 0))))
 
 
 # ---------------------------------------------------------------- months and their days
