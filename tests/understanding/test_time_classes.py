@@ -7,13 +7,20 @@ per section, one section crossing a DST change (New York 14 March 2027, Berlin 2
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from time_tables import Case, cases
 
-from calendar_assistant.understanding.timeexpr import read_time
-from calendar_assistant.understanding.timeexpr.compose import rulebook
+from calendar_assistant.understanding.timeexpr import read_pieces, read_time
+from calendar_assistant.understanding.timeexpr.compose import (
+    Element,
+    Rule,
+    RuleBook,
+    check,
+    rulebook,
+)
 
 CASES = [*cases("en"), *cases("ru")]
 
@@ -57,3 +64,70 @@ def test_the_tables_cover_both_languages_broadly() -> None:
 def test_every_rule_names_known_symbols_and_operations(lang: str) -> None:
     book = rulebook(lang)  # loading checks every symbol and operation
     assert "time" in book.rules
+
+
+MSK = ZoneInfo("Europe/Moscow")
+NYC = ZoneInfo("America/New_York")
+NOW = datetime.fromisoformat("2026-11-24T14:00:00+03:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "tz", "month_first", "day"),
+    [
+        ("05/12/2027", MSK, None, date(2027, 12, 5)),  # the zone's default: day first
+        ("05/12/2027", NYC, None, date(2027, 5, 12)),  # America/*: month first
+        ("05/12/2027", MSK, True, date(2027, 5, 12)),  # a user whose locale says so
+        ("05/12/2027", NYC, False, date(2027, 12, 5)),
+        ("2027-05-12", MSK, True, date(2027, 5, 12)),  # ISO is ISO everywhere
+        ("2027-05-12", NYC, False, date(2027, 5, 12)),
+        ("12.05.2027", NYC, None, date(2027, 5, 12)),  # dots stay day first
+    ],
+)
+def test_numeric_dates_follow_the_locale_setting(
+    text: str, tz: ZoneInfo, month_first: bool | None, day: date
+) -> None:
+    span = read_time(text, now=NOW, tz=tz, lang="en", month_first=month_first)
+    assert span is not None and span.start is not None
+    assert span.start.date() == day
+
+
+def test_a_rule_naming_an_unknown_piece_is_an_error_at_load() -> None:
+    book = rulebook("en")
+    broken = RuleBook(
+        {
+            "time": (
+                Rule("time", (Element(("weekday",), False), Element(("fortnite",), False)), "same"),
+            )
+        },
+        book.words,
+    )
+    with pytest.raises(ValueError, match="fortnite"):
+        check(broken)
+
+
+def test_a_rule_naming_an_unknown_operation_is_an_error_at_load() -> None:
+    broken = RuleBook({"time": (Rule("time", (Element(("weekday",), False),), "teleport"),)}, {})
+    with pytest.raises(ValueError, match="teleport"):
+        check(broken)
+
+
+def test_holidays_are_computed_for_any_year() -> None:
+    later = datetime.fromisoformat("2031-01-10T12:00:00+03:00")
+    easter = read_time("на Пасху", now=later, tz=MSK)  # Orthodox Easter 2031: 13 April
+    western = read_time("easter", now=later, tz=MSK)  # Western Easter 2031: 13 April too
+    thanksgiving = read_time("thanksgiving", now=later, tz=MSK)  # 4th Thursday: 27 November
+    christmas = read_time("на Рождество", now=later, tz=MSK)  # 7 January has passed: 2032
+    assert easter is not None and easter.start is not None
+    assert easter.start.date() == date(2031, 4, 13)
+    assert western is not None and western.start is not None
+    assert western.start.date() == date(2031, 4, 13)
+    assert thanksgiving is not None and thanksgiving.start is not None
+    assert thanksgiving.start.date() == date(2031, 11, 27)
+    assert christmas is not None and christmas.start is not None
+    assert christmas.start.date() == date(2032, 1, 7)
+
+
+def test_moves_stay_moves_when_ranges_are_off() -> None:
+    """An update reads the old and the new day: "dec 30 to jan 2" is not a range then."""
+    _, pieces, _ = read_pieces("move it from dec 30 to jan 2", now=NOW, tz=MSK, ranges=False)
+    assert [p.day for p in pieces] == [date(2026, 12, 30), date(2027, 1, 2)]

@@ -166,7 +166,7 @@ def rulebook(lang: Lang) -> RuleBook:
         )
         rules.setdefault(rule.produces, []).append(rule)
     book = RuleBook({k: tuple(v) for k, v in rules.items()}, _word_classes(raw.get("words", {})))
-    _check(book)
+    check(book)
     for symbol, group in book.rules.items():
         index: dict[str, list[int]] = {}
         always: list[int] = []
@@ -180,7 +180,8 @@ def rulebook(lang: Lang) -> RuleBook:
     return book
 
 
-def _check(book: RuleBook) -> None:
+def check(book: RuleBook) -> None:
+    """Every symbol and operation a rule names exists (else a ValueError naming it)."""
     from calendar_assistant.understanding.timeexpr.operations import OPERATIONS
 
     known = book.symbols()
