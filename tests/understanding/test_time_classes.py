@@ -87,7 +87,8 @@ def test_numeric_dates_follow_the_locale_setting(
     text: str, tz: ZoneInfo, month_first: bool | None, day: date
 ) -> None:
     span = read_time(text, now=NOW, tz=tz, lang="en", month_first=month_first)
-    assert span is not None and span.start is not None
+    assert span is not None
+    assert span.start is not None
     assert span.start.date() == day
 
 
@@ -117,13 +118,17 @@ def test_holidays_are_computed_for_any_year() -> None:
     western = read_time("easter", now=later, tz=MSK)  # Western Easter 2031: 13 April too
     thanksgiving = read_time("thanksgiving", now=later, tz=MSK)  # 4th Thursday: 27 November
     christmas = read_time("на Рождество", now=later, tz=MSK)  # 7 January has passed: 2032
-    assert easter is not None and easter.start is not None
+    assert easter is not None
+    assert easter.start is not None
     assert easter.start.date() == date(2031, 4, 13)
-    assert western is not None and western.start is not None
+    assert western is not None
+    assert western.start is not None
     assert western.start.date() == date(2031, 4, 13)
-    assert thanksgiving is not None and thanksgiving.start is not None
+    assert thanksgiving is not None
+    assert thanksgiving.start is not None
     assert thanksgiving.start.date() == date(2031, 11, 27)
-    assert christmas is not None and christmas.start is not None
+    assert christmas is not None
+    assert christmas.start is not None
     assert christmas.start.date() == date(2032, 1, 7)
 
 
