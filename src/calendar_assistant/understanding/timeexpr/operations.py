@@ -261,6 +261,9 @@ def rolling(c: Context, a: Args, p: Params) -> Val | None:
 def rest(c: Context, a: Args, p: Params) -> Val | None:
     """The rest of the week, month, year: today to its end."""
     unit = a["unit"].text
+    if unit == "day":  # from now to midnight
+        moment = c.now.replace(second=0, microsecond=0)
+        return replace(_period(c.today, c.today + timedelta(days=1), "minute"), moment=moment)
     if unit not in ("week", "month", "quarter", "year"):
         return None
     return _period(c.today, c.grammar.period_of(unit, 0)[1], "day")

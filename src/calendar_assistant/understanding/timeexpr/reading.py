@@ -92,6 +92,7 @@ class Reading:
     span: bool = False  # the period is a range of days said as such («с 20 по 30 декабря»)
     invalid: bool = False
     monthday: int | None = None
+    period_from: datetime | None = None  # "the rest of the day": the period starts now
     zone: tzinfo | None = None  # the clock was said in this zone («в 16:00 по Москве», UTC+3)
 
     @property
@@ -135,6 +136,8 @@ def combine(pieces: list[Piece]) -> Reading:
         elif p.kind == Kind.PERIOD and r.period is None and p.day and p.day_end:
             r.period = (p.day, p.day_end, p.grain)
             r.span = bool(p.extra.get("span"))
+            since = p.extra.get("from")
+            r.period_from = since if isinstance(since, datetime) else None
         elif p.kind == Kind.PART:
             if r.part is None:
                 r.part = p.part
@@ -333,6 +336,8 @@ class Resolver:
             return start, self.end(r, start, 3600)
         if r.period is not None and r.day is None:
             start_day, end_day, _ = r.period
+            if r.period_from is not None and r.part is None:
+                return r.period_from, midnight(end_day, self.tz)
             if r.part is not None:
                 lo, hi = PART_WINDOW[r.part]
                 if end_day - start_day == timedelta(days=1):
