@@ -519,6 +519,11 @@ def to_piece(val: Val, start: int, end: int) -> Piece | None:
         extra: dict[str, object] = {} if val.zone is None else {ZONE_KEY: val.zone}
         grain = "minute" if val.clock.precise else "hour"
         return Piece(Kind.CLOCK, start, end, clock=val.clock, grain=grain, extra=extra)
+    if val.type == "clockrange" and val.clock is not None and val.inner is not None:
+        end_clock = val.inner.clock
+        return Piece(
+            Kind.CLOCK_RANGE, start, end, clock=val.clock, clock_end=end_clock, grain="minute"
+        )
     if val.type == "instant" and val.moment is not None:
         return Piece(Kind.INSTANT, start, end, instant=val.moment, grain="minute")
     if val.type == "bound" and val.inner is not None:

@@ -556,6 +556,10 @@ class Grammar:
         found = (self._date(i), self._weekday(i), self._relative_day(i))
         return [p for p in found if p is not None and p.kind == Kind.DAY]
 
+    def next_monthday(self, day: int) -> date | None:
+        """The next `day`-th of a month ahead, today included."""
+        return self._monthday(day)
+
     def clock_piece(self, i: int) -> Piece | None:
         """A time of day at `i`, its preposition included."""
         return self._clock(i)

@@ -230,6 +230,22 @@ def day_range(c: Context, a: Args, p: Params) -> Val | None:
     return _period(first, last + timedelta(days=1), "day", text="span")
 
 
+@operation("monthday_range")
+def monthday_range(c: Context, a: Args, p: Params) -> Val | None:
+    """«с 20 по 25 число», "from the 20th to the 25th": the next such days ahead."""
+    days = [v.num for v in a.values() if v.type == "number"]
+    if len(days) != 2:
+        return None
+    first_day, last_day = days
+    first = c.grammar.next_monthday(first_day)
+    if first is None or last_day <= first_day:
+        return None
+    last = first.replace(day=1) + timedelta(days=last_day - 1)
+    if last.month != first.month:
+        return None
+    return _period(first, last + timedelta(days=1), "day", text="span")
+
+
 def _units(n: int, unit: str) -> relativedelta:
     sizes = {
         "day": relativedelta(days=n),
@@ -428,6 +444,23 @@ def clock(c: Context, a: Args, p: Params) -> Val | None:
     bare = meridiem is None and hour <= 12 and not p.get("exact", False)
     precise = minute is not None
     return Val("clock", clock=Clock(hour % 24, int(minute or 0), meridiem, bare, precise))
+
+
+@operation("clock_range")
+def clock_range(c: Context, a: Args, p: Params) -> Val | None:
+    """ "3-4pm": a bare first hour takes the half of the day the second says."""
+    hour = _number(a, "number")
+    second = _main(a, "clock")
+    if hour is None or second is None or second.clock is None or second.clock.meridiem is None:
+        return None
+    end = second.clock
+    if not 1 <= hour <= 12:
+        return None
+    end12 = end.hour % 12 or 12
+    same_half = hour == 12 or (hour < end12 and end12 != 12)  # "3-4pm", "12-2pm"
+    other = {"am": "pm", "pm": "am"}.get(end.meridiem or "", end.meridiem)
+    first = Clock(hour, 0, end.meridiem if same_half else other, bare=False)  # "11-1pm"
+    return Val("clockrange", clock=first, inner=second)
 
 
 @operation("minutes_to")
