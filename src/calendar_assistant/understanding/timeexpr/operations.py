@@ -107,7 +107,8 @@ def relday(c: Context, a: Args, p: Params) -> Val | None:
 @operation("weekday")
 def weekday(c: Context, a: Args, p: Params) -> Val | None:
     """A weekday resolved in the direction the rule says ("since Monday": the last one)."""
-    found = c.grammar.resolve_weekday(a["weekday"].num, p.get("dir"))
+    direction = a["dir"].text if "dir" in a else p.get("dir")
+    found = c.grammar.resolve_weekday(a["weekday"].num, direction)
     return _day(found + timedelta(weeks=int(p.get("weeks", 0))))
 
 
@@ -165,13 +166,41 @@ def nth_weekday(c: Context, a: Args, p: Params) -> Val | None:
         return None
 
     def pick(first: date, after: date) -> date | None:
-        if nth < 0:
-            last = after - timedelta(days=1)
-            return last - timedelta(days=(last.weekday() - wd) % 7)
-        found = first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (nth - 1))
-        return found if found < after else None
+        return _nth_weekday_in(first, after, wd, nth)
 
     return _ahead(c, a["month_ref"], pick)
+
+
+@operation("nth_week")
+def nth_week(c: Context, a: Args, p: Params) -> Val | None:
+    """The first/second/last week or weekend of a month. A month's first week is the one
+    (Monday to Sunday) holding its 1st, its last the one holding its last day."""
+    kind = next((v.text for v in a.values() if v.text in ("week", "weekend")), "")
+    nth = -1 if "last" in a else _number(a, "ordinal", "number")
+    if not kind or nth is None or nth == 0 or nth > 5:
+        return None
+
+    def pick(first: date, after: date) -> date | None:
+        if kind == "weekend":
+            return _nth_weekday_in(first, after, 5, nth)
+        anchor = after - timedelta(days=1) if nth < 0 else first
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=max(nth - 1, 0))
+        return monday if monday < after else None
+
+    found = _ahead(c, a["month_ref"], pick)
+    if found is None or found.first is None:
+        return None
+    length = 2 if kind == "weekend" else 7
+    grain = "day" if kind == "weekend" else "week"
+    return _period(found.first, found.first + timedelta(days=length), grain)
+
+
+def _nth_weekday_in(first: date, after: date, wd: int, nth: int) -> date | None:
+    if nth < 0:
+        last = after - timedelta(days=1)
+        return last - timedelta(days=(last.weekday() - wd) % 7)
+    found = first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (nth - 1))
+    return found if found < after else None
 
 
 @operation("nth_day")
@@ -432,15 +461,15 @@ def part_on(c: Context, a: Args, p: Params) -> Val | None:
 @operation("clock")
 def clock(c: Context, a: Args, p: Params) -> Val | None:
     """A clock from numbers: "15h30", "3ish", «двадцать один ноль ноль»."""
-    hour = _number(a, "number")
-    minute = _number(a, "number2", "minute")
+    hour = _number(a, "number", "wordnum")
+    minute = _number(a, "number2", "wordnum2", "minute")
     if hour is None or not 0 <= hour <= 24 or hour < int(p.get("min_hour", 0)):
         return None
     if minute is None:
         minute = p.get("minute")
-    if minute is not None and not 0 <= int(minute) <= 59:
+    if minute is not None and not int(p.get("min_minute", 0)) <= int(minute) <= 59:
         return None
-    meridiem = p.get("meridiem")
+    meridiem = a["ampm"].text if "ampm" in a else p.get("meridiem")
     bare = meridiem is None and hour <= 12 and not p.get("exact", False)
     precise = minute is not None
     return Val("clock", clock=Clock(hour % 24, int(minute or 0), meridiem, bare, precise))
