@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -178,27 +177,7 @@ class Grammar:
                 i = best.end
             else:
                 i += 1
-        return attach_zones(self.t, self._night_before(pieces), self.v.lang)
-
-    def _night_before(self, pieces: list[Piece]) -> list[Piece]:
-        """«в ночь на субботу» is the night that starts on Friday: the day named is the
-        morning it runs into, so the evening it starts is the day before."""
-        if not self.ru:
-            return pieces
-        out = list(pieces)
-        for n in range(len(out) - 1):
-            night, day = out[n], out[n + 1]
-            if (
-                night.kind == Kind.PART
-                and night.part == "night"
-                and night.day is None
-                and day.kind == Kind.DAY
-                and day.prep == "на"
-                and day.start == night.end
-                and day.day is not None
-            ):
-                out[n + 1] = replace(day, day=day.day - timedelta(days=1))
-        return out
+        return attach_zones(self.t, pieces, self.v.lang)
 
     # ---------------------------------------------------------------- numbers
 
@@ -630,16 +609,6 @@ class Grammar:
         t = self.tok(j)
         if t is None:
             return None
-        if not self.ru:
-            k = j + 1 if self.norm(j) == "the" else j
-            if self.norm(k) == "day" and self.norm(k + 1) in ("after", "before"):
-                base = self.norm(k + 2)
-                if (base == "tomorrow" and self.norm(k + 1) == "after") or (
-                    base == "yesterday" and self.norm(k + 1) == "before"
-                ):
-                    offset = 2 if base == "tomorrow" else -2
-                    day = self.today + timedelta(days=offset)
-                    return Piece(Kind.DAY, i, k + 3, prep=prep, day=day)
         shift = self.v.lookup(t, self.v.relative_days)
         if shift is None:
             return None
