@@ -326,12 +326,12 @@ def edge(c: Context, a: Args, p: Params) -> Val | None:
     if period.first is None or period.last is None:
         return None
     grain = "season" if period.text == "season" else period.grain
-    if grain not in ("week", "month", "year", "season"):
+    if grain not in ("week", "month", "quarter", "year", "season"):
         return None
     if which not in ("start", "mid", "end"):
         return None
     lo, hi = calendar_data()["edges"][grain][which]
-    if grain in ("year", "season"):  # months of the year, or from the season's first
+    if grain in ("year", "quarter", "season"):  # months counted from the period's first
         start = period.first + relativedelta(months=lo - 1)
         return _period(start, start + relativedelta(months=hi - lo), "month")
     start = period.first + timedelta(days=lo - 1)
