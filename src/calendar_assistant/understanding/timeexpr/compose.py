@@ -300,6 +300,15 @@ def _bareclock(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
         yield found[1], Val("clock", clock=found[0])
 
 
+def _decimal(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
+    """A decimal written with a comma: «1,5»."""
+    t, comma, frac = g.tok(i), g.tok(i + 1), g.tok(i + 2)
+    if t is None or comma is None or frac is None or comma.norm != ",":
+        return
+    if t.is_number and frac.is_number and t.end == comma.start and comma.end == frac.start:
+        yield i + 3, Val("decimal", text=f"{t.norm}.{frac.norm}")
+
+
 def _offset(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
     """A UTC offset: "+05:30", "UTC+3", "GMT-5", "+0100"."""
     j = i + 1 if g.norm(i) in ("utc", "gmt") else i
@@ -341,6 +350,7 @@ TERMINALS: dict[str, Terminal] = {
     "clock": _clock,
     "bareclock": _bareclock,
     "offset": _offset,
+    "decimal": _decimal,
 }
 
 
@@ -360,6 +370,7 @@ TERMINAL_TAGS = {
     "clock": "#clock",
     "bareclock": "#clock",
     "offset": "#offset",
+    "decimal": "#num",
 }
 _NUMBER_WORDS = frozenset({"a", "an", "couple", "'", "\u2019", "пару", "пара", "полтора"})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -406,6 +406,18 @@ def shift(c: Context, a: Args, p: Params) -> Val | None:
 def in_seconds(c: Context, a: Args, p: Params) -> Val | None:
     """A moment a fixed time from now: "in a quarter of an hour"."""
     return Val("instant", moment=c.now + timedelta(seconds=float(p["seconds"])))
+
+
+@operation("in_amount")
+def in_amount(c: Context, a: Args, p: Params) -> Val | None:
+    """«через 1,5 часа»: a moment a fractional amount of minutes or hours from now."""
+    sizes = {"second": 1, "minute": 60, "hour": 3600}
+    unit = a["unit"].text
+    if unit not in sizes:
+        return None
+    seconds = float(a["decimal"].text) * sizes[unit]
+    moment = (c.now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(c.now.tzinfo)
+    return Val("instant", moment=moment.replace(second=0, microsecond=0))
 
 
 @operation("now")
