@@ -213,6 +213,13 @@ def _wordnum(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
         yield from _number(g, i)
 
 
+def _word1(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
+    """One number word alone («двадцати» in «без двадцати семь», not 27)."""
+    value, ordinal = g._number_word(g.tok(i))
+    if value is not None and not ordinal and value == int(value):
+        yield i + 1, Val("number", int(value))
+
+
 def _count(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
     found = g.number(i, articles=True)
     if found is not None and not found[2] and found[0] == int(found[0]) and found[0] >= 1:
@@ -335,6 +342,7 @@ TERMINALS: dict[str, Terminal] = {
     "number": _number,
     "count": _count,
     "wordnum": _wordnum,
+    "word1": _word1,
     "ordinal": _ordinal,
     "daynum": _daynum,
     "year": _year,
@@ -358,7 +366,8 @@ TERMINALS: dict[str, Terminal] = {
 # whose first token cannot be there is not tried, which keeps the engine fast.
 TERMINAL_TAGS = {
     **dict.fromkeys(
-        ("number", "count", "ordinal", "daynum", "year", "year2", "hhmm", "wordnum"), "#num"
+        ("number", "count", "ordinal", "daynum", "year", "year2", "hhmm", "wordnum", "word1"),
+        "#num",
     ),
     "weekday": "#weekday",
     "month": "#month",

@@ -507,7 +507,7 @@ def clock_range(c: Context, a: Args, p: Params) -> Val | None:
 @operation("minutes_to")
 def minutes_to(c: Context, a: Args, p: Params) -> Val | None:
     """ "twenty to six", «без десяти шесть»: minutes before an hour."""
-    minutes = _number(a, "wordnum", "count", "number")
+    minutes = _number(a, "wordnum", "word1", "count", "number")
     target = _main(a, "clock")
     if minutes is None or not 1 <= minutes <= 30 or target is None or target.clock is None:
         return None
