@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from time_tables import Case, cases
 
+from calendar_assistant.understanding import parse
 from calendar_assistant.understanding.timeexpr import read_pieces, read_time
 from calendar_assistant.understanding.timeexpr.compose import (
     Element,
@@ -136,3 +137,43 @@ def test_moves_stay_moves_when_ranges_are_off() -> None:
     """An update reads the old and the new day: "dec 30 to jan 2" is not a range then."""
     _, pieces, _ = read_pieces("move it from dec 30 to jan 2", now=NOW, tz=MSK, ranges=False)
     assert [p.day for p in pieces] == [date(2026, 12, 30), date(2027, 1, 2)]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "start"),
+    [
+        (
+            "schedule a call with Bob the first monday of next month at 10",
+            "Call with Bob",
+            datetime(2026, 12, 7, 10, 0, tzinfo=MSK),
+        ),
+        (
+            "созвон с Бобом в первый понедельник следующего месяца в 10",
+            "Созвон с Бобом",
+            datetime(2026, 12, 7, 10, 0, tzinfo=MSK),
+        ),
+        (
+            "lunch with Kate 3 days after christmas at noon",
+            "Lunch with Kate",
+            datetime(2026, 12, 28, 12, 0, tzinfo=MSK),
+        ),
+        (
+            "встреча с Анной на Рождество в 18:00",
+            "Встреча с Анной",
+            datetime(2027, 1, 7, 18, 0, tzinfo=MSK),
+        ),
+    ],
+)
+def test_new_events_said_with_the_new_constructions(text: str, title: str, start: datetime) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.title == title
+    assert command.start == start
+
+
+@pytest.mark.parametrize(
+    "text", ["remind me to call mom by friday", "напомни сдать отчёт к пятнице"]
+)
+def test_a_deadline_day_is_the_day_of_a_new_reminder(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.day == date(2026, 11, 27)
+    assert "time" in command.missing

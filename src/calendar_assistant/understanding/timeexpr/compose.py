@@ -444,6 +444,8 @@ class Composer:
         piece = to_piece(best[1], i, best[0])
         if piece is not None:
             piece.prep = self._prep_at(i)
+            if piece.inner is not None:  # a bound's side keeps the word it was said with
+                piece.inner.prep = piece.prep
         return piece
 
     def _prep_at(self, i: int) -> str:

@@ -177,6 +177,7 @@ def combine(pieces: list[Piece]) -> Reading:
                 r.end_bound = p.inner
             else:
                 r.start_bound = p.inner
+    _deadline_day(r)
     if r.period is not None and r.day is not None and r.from_weekday and r.period[2] == "week":
         # «на следующей неделе в среду»: that weekday of the week named
         r.day = r.period[0] + timedelta(days=r.day.weekday())
@@ -195,6 +196,25 @@ def combine(pieces: list[Piece]) -> Reading:
             r.recurrence = Recurrence(rec.freq, rec.interval, (r.day.weekday(),), rec.bymonthday)
             r.day = None
     return r
+
+
+DEADLINE_PREPS = frozenset({"by", "к", "ко"})
+
+
+def _deadline_day(r: Reading) -> None:
+    """ "remind me to pay by Friday", «сделать к пятнице»: the open interval ends at Friday,
+    and a new reminder or event said this way falls on that day (its time is asked)."""
+    bound = r.end_bound
+    if (
+        r.day is None
+        and r.period is None
+        and r.recurrence is None
+        and bound is not None
+        and bound.kind == Kind.DAY
+        and bound.day is not None
+        and bound.prep in DEADLINE_PREPS
+    ):
+        r.day = bound.day
 
 
 def _zone(p: Piece) -> tzinfo | None:
