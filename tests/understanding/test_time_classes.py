@@ -177,3 +177,17 @@ def test_a_deadline_day_is_the_day_of_a_new_reminder(text: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.day == date(2026, 11, 27)
     assert "time" in command.missing
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Christmas party on Friday", "Christmas party"),
+        ("add valentine's day dinner tomorrow", "Valentine's day dinner"),
+        ("ёлка на Новый год в пятницу", "Ёлка на Новый год"),
+    ],
+)
+def test_a_holiday_name_with_another_day_said_is_part_of_the_title(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.title == title
+    assert command.day in (date(2026, 11, 25), date(2026, 11, 27))

@@ -529,7 +529,8 @@ def _same(token: Token | None, word: str) -> bool:
 def to_piece(val: Val, start: int, end: int) -> Piece | None:
     """The piece of the message a construction's value stands for."""
     if val.type == "day" and val.first is not None:
-        return Piece(Kind.DAY, start, end, day=val.first)
+        extra: dict[str, object] = {"holiday": True} if val.text == "holiday" else {}
+        return Piece(Kind.DAY, start, end, day=val.first, extra=extra)
     if val.type == "period" and val.first is not None and val.last is not None:
         return Piece(
             Kind.PERIOD, start, end, day=val.first, day_end=val.last, grain=val.grain,
@@ -538,7 +539,7 @@ def to_piece(val: Val, start: int, end: int) -> Piece | None:
     if val.type == "part":
         return Piece(Kind.PART, start, end, part=val.text, day=val.first)
     if val.type == "clock" and val.clock is not None:
-        extra: dict[str, object] = {} if val.zone is None else {ZONE_KEY: val.zone}
+        extra = {} if val.zone is None else {ZONE_KEY: val.zone}
         grain = "minute" if val.clock.precise else "hour"
         return Piece(Kind.CLOCK, start, end, clock=val.clock, grain=grain, extra=extra)
     if val.type == "clockrange" and val.clock is not None and val.inner is not None:

@@ -43,6 +43,16 @@ _DATE_FIGURE = re.compile(r"(\d{1,4})[./](\d{1,2})(?:[./](\d{2,4}))?")
 _DECIMAL = re.compile(r"\d+\.\d+")
 
 
+def _holidays_as_names(pieces: list[Piece]) -> list[Piece]:
+    """ "Christmas party tomorrow", «ёлка на Новый год в пятницу»: with another day said, a
+    holiday's name is part of the title, not the day."""
+    days = [p for p in pieces if p.kind in (Kind.DAY, Kind.PERIOD, Kind.INSTANT)]
+    named = [p for p in days if p.extra.get("holiday")]
+    if not named or len(named) == len(days):
+        return pieces
+    return [p for p in pieces if not p.extra.get("holiday")]
+
+
 def month_first_in(tz: ZoneInfo) -> bool:
     """The default of the numeric-date setting: month first in the Americas' zones."""
     return str(tz.key).startswith("America/")
@@ -177,7 +187,7 @@ class Grammar:
                 i = best.end
             else:
                 i += 1
-        return attach_zones(self.t, pieces, self.v.lang)
+        return attach_zones(self.t, _holidays_as_names(pieces), self.v.lang)
 
     # ---------------------------------------------------------------- numbers
 

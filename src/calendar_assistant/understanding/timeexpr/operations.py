@@ -402,6 +402,29 @@ def shift(c: Context, a: Args, p: Params) -> Val | None:
     return _day(start + sign * _units(n, unit))
 
 
+@operation("from_now")
+def from_now(c: Context, a: Args, p: Params) -> Val | None:
+    """ "five minutes from now", "3 days from now": a moment, or a day for days and longer."""
+    n = _number(a, "count", "number") or 1
+    unit = a["unit"].text
+    sizes = {"second": 1, "minute": 60, "hour": 3600}
+    sign = int(p.get("sign", 1))
+    if unit in sizes:
+        moment = c.now.astimezone(UTC) + timedelta(seconds=sign * n * sizes[unit])
+        return Val("instant", moment=moment.astimezone(c.now.tzinfo).replace(microsecond=0))
+    return _day(c.today + sign * _units(n, unit))
+
+
+@operation("hour_span")
+def hour_span(c: Context, a: Args, p: Params) -> Val | None:
+    """ "between eight ten": from the first hour to the second, on the bare-hour rule."""
+    hours = [v.num for v in a.values() if v.type == "number"]
+    if len(hours) != 2 or not 1 <= hours[0] < hours[1] <= 12:
+        return None
+    end = Val("clock", clock=Clock(hours[1]))
+    return Val("clockrange", clock=Clock(hours[0]), inner=end)
+
+
 @operation("in_seconds")
 def in_seconds(c: Context, a: Args, p: Params) -> Val | None:
     """A moment a fixed time from now: "in a quarter of an hour"."""
@@ -434,11 +457,11 @@ def holiday(c: Context, a: Args, p: Params) -> Val | None:
     rule = calendar_data()["holidays"][name.text]
     year = _year(a)
     if year is not None:
-        return _day(_holiday_in(rule, year))
+        return Val("day", first=_holiday_in(rule, year), text="holiday")
     found = _holiday_in(rule, c.today.year)
     if found < c.today:
         found = _holiday_in(rule, c.today.year + 1)
-    return _day(found)
+    return Val("day", first=found, text="holiday")
 
 
 def _holiday_in(rule: dict[str, Any], year: int) -> date:
