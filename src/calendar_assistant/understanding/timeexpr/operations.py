@@ -148,7 +148,9 @@ def year_period(c: Context, a: Args, p: Params) -> Val | None:
 
 def _ahead(c: Context, month: Val, pick: Callable[[date, date], date | None]) -> Val | None:
     """The day `pick` chooses in the month; a month said by name moves a year on if past."""
-    if month.first is None or month.last is None or month.grain != "month":
+    if month.first is None or month.last is None:
+        return None
+    if month.grain not in ("week", "month", "quarter", "year"):
         return None
     found = pick(month.first, month.last)
     if found is not None and found < c.today and month.named:
