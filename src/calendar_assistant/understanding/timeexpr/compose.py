@@ -291,7 +291,10 @@ def _day(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
     """A day the pattern grammar reads: a date, a weekday, «завтра»."""
     for piece in g.day_pieces(i):
         if piece.day is not None:
-            yield piece.end, Val("day", first=piece.day)
+            yield (
+                piece.end,
+                Val("day", first=piece.day, text="weekday" if piece.from_weekday else ""),
+            )
 
 
 def _clock(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:

@@ -241,6 +241,8 @@ def span(c: Context, a: Args, p: Params) -> Val | None:
     if first.first is None or last.first is None:
         return None
     end = last.last if last.type == "period" and last.last else last.first + timedelta(days=1)
+    if end <= first.first and last.text == "weekday":  # "Friday to Monday": the one after
+        end += timedelta(weeks=1 + (first.first - end).days // 7)
     if end <= first.first:
         return None
     return _period(first.first, end, "day", text="span")
