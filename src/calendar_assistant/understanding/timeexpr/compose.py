@@ -398,7 +398,8 @@ def _tags(g: Grammar, i: int) -> frozenset[str]:
     month = g.month_at(i) is not None
     relday = v.lookup(t, v.relative_days) is not None
     direction = v.lookup(t, v.modifiers) is not None
-    on_at = any(w in v.words.get(k, ()) for w in tags for k in ("on", "at", "to", "until"))
+    preps, clock_words = _word_sets(v.lang)
+    on_at = not preps.isdisjoint(tags)
     found = {
         "#num": num,
         "#weekday": weekday,
@@ -408,15 +409,22 @@ def _tags(g: Grammar, i: int) -> frozenset[str]:
         "#relday": relday,
         "#dir": direction,
         "#day": num or weekday or month or relday or direction or on_at or t.norm in ("the", "day"),
-        "#clock": num or on_at or t.norm.startswith("пол") or _clock_word(g, i),
+        "#clock": num or on_at or t.norm.startswith("пол") or not clock_words.isdisjoint(tags),
         "#offset": t.norm in ("+", "utc", "gmt"),
     }
     return frozenset(tags | {tag for tag, yes in found.items() if yes})
 
 
-def _clock_word(g: Grammar, i: int) -> bool:
+@lru_cache(maxsize=2)
+def _word_sets(lang: Lang) -> tuple[frozenset[str], frozenset[str]]:
+    """The vocabulary's prepositions, and the words a time of day can start with."""
+    from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
+
+    words = vocabulary(lang).words
+    preps = frozenset().union(*(words.get(k, ()) for k in ("on", "at", "to", "until")))
     keys = ("noon", "midnight", "half", "quarter", "without", "oclock")
-    return any(g.has(i, k) for k in keys) or g.norm(i) in ("час", "часу")
+    clock = frozenset().union(*(words.get(k, ()) for k in keys)) | {"час", "часу"}
+    return preps, clock
 
 
 # ---------------------------------------------------------------- matching

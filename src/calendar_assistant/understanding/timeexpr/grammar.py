@@ -119,6 +119,7 @@ class Grammar:
         # SPEC §2: numeric dates are month first where the user's locale writes them so; the
         # setting's default follows the zone (America/* writes 11/25)
         self.month_first = month_first_in(tz) if month_first is None else month_first
+        self._seen: dict[tuple[str, int], Piece | None] = {}
         self.composer = _composer(self, ranges)
         self._patterns: tuple[Callable[[int], Piece | None], ...] = (
             self.composer.piece_at,
@@ -179,7 +180,7 @@ class Grammar:
             best: Piece | None = None
             if self.t[i].kind != "mark" or self.t[i].norm == "@":
                 for pattern in self._patterns:
-                    found = pattern(i)
+                    found = self._run(pattern, i)
                     if found is not None and (best is None or found.end > best.end):
                         best = found
             if best is not None:
@@ -540,9 +541,16 @@ class Grammar:
     def month_at(self, i: int) -> int | None:
         return self._month_at(i, typo=False)
 
+    def _run(self, pattern: Callable[[int], Piece | None], i: int) -> Piece | None:
+        """A pattern's piece at `i`, read once: the scanner and the composer both ask."""
+        key = (pattern.__name__, i)
+        if key not in self._seen:
+            self._seen[key] = pattern(i)
+        return self._seen[key]
+
     def day_pieces(self, i: int) -> list[Piece]:
         """The days the patterns read at `i`: a date, a weekday, a relative day."""
-        found = (self._date(i), self._weekday(i), self._relative_day(i))
+        found = [self._run(p, i) for p in (self._date, self._weekday, self._relative_day)]
         return [p for p in found if p is not None and p.kind == Kind.DAY]
 
     def next_monthday(self, day: int) -> date | None:
@@ -551,7 +559,7 @@ class Grammar:
 
     def clock_piece(self, i: int) -> Piece | None:
         """A time of day at `i`, its preposition included."""
-        return self._clock(i)
+        return self._run(self._clock, i)
 
     def bare_clock_end(self, i: int) -> tuple[Clock, int] | None:
         return self.clock_core(i, need_marker=False)
