@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from calendar_assistant.understanding.timeexpr.compose import Composer, rulebook
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece, Recurrence
 from calendar_assistant.understanding.timeexpr.vocabulary import Vocabulary, typo_lookup
 from calendar_assistant.understanding.timeexpr.zones import attach_zones
@@ -43,6 +43,21 @@ _DATE_FIGURE = re.compile(r"(\d{1,4})[./](\d{1,2})(?:[./](\d{2,4}))?")
 _DECIMAL = re.compile(r"\d+\.\d+")
 
 
+def _holidays_as_names(pieces: list[Piece]) -> list[Piece]:
+    """ "Christmas party tomorrow", «ёлка на Новый год в пятницу»: with another day said, a
+    holiday's name is part of the title, not the day."""
+    days = [p for p in pieces if p.kind in (Kind.DAY, Kind.PERIOD, Kind.INSTANT)]
+    named = [p for p in days if p.extra.get("holiday")]
+    if not named or len(named) == len(days):
+        return pieces
+    return [p for p in pieces if not p.extra.get("holiday")]
+
+
+def month_first_in(tz: ZoneInfo) -> bool:
+    """The default of the numeric-date setting: month first in the Americas' zones."""
+    return str(tz.key).startswith("America/")
+
+
 def _day_span(start: int, end: int, prep: str, first: date, after_last: date) -> Piece:
     """A span of whole days said as a range ("13-15 July", «с понедельника по среду»)."""
     return Piece(
@@ -64,6 +79,25 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+_RECENT: list[tuple[list[Token], datetime, str, bool, bool, Composer]] = []
+
+
+def _composer(g: Grammar, ranges: bool) -> Composer:
+    """The composer of these very tokens, clock and settings if one was just made.
+
+    The parser reads one message with a few Grammar objects; the constructions found do not
+    change between them, so they are read once (the tokens are compared by identity).
+    """
+    key = (g.now, str(g.now.tzinfo), ranges, g.month_first)
+    for tokens, now, zone, rng, order, composer in _RECENT:
+        if tokens is g.t and (now, zone, rng, order) == key and composer.g.v is g.v:
+            return composer
+    composer = Composer(g, rulebook(g.v.lang), ranges=ranges)
+    _RECENT.insert(0, (g.t, *key, composer))
+    del _RECENT[4:]
+    return composer
+
+
 class Grammar:
     """Finds time pieces in one tokenised message, resolving them against `now`."""
 
@@ -75,13 +109,20 @@ class Grammar:
         tz: ZoneInfo,
         *,
         ranges: bool = True,
+        month_first: bool | None = None,
     ):
         self.t = tokens
         self.v = vocab
         self.now = now.astimezone(tz)
         self.today = self.now.date()
         self.ru = vocab.lang == "ru"
+        # SPEC §2: numeric dates are month first where the user's locale writes them so; the
+        # setting's default follows the zone (America/* writes 11/25)
+        self.month_first = month_first_in(tz) if month_first is None else month_first
+        self._seen: dict[tuple[str, int], Piece | None] = {}
+        self.composer = _composer(self, ranges)
         self._patterns: tuple[Callable[[int], Piece | None], ...] = (
+            self.composer.piece_at,
             self._recurrence,
             self._count,
             self._lead,
@@ -139,7 +180,7 @@ class Grammar:
             best: Piece | None = None
             if self.t[i].kind != "mark" or self.t[i].norm == "@":
                 for pattern in self._patterns:
-                    found = pattern(i)
+                    found = self._run(pattern, i)
                     if found is not None and (best is None or found.end > best.end):
                         best = found
             if best is not None:
@@ -147,27 +188,7 @@ class Grammar:
                 i = best.end
             else:
                 i += 1
-        return attach_zones(self.t, self._night_before(pieces), self.v.lang)
-
-    def _night_before(self, pieces: list[Piece]) -> list[Piece]:
-        """«в ночь на субботу» is the night that starts on Friday: the day named is the
-        morning it runs into, so the evening it starts is the day before."""
-        if not self.ru:
-            return pieces
-        out = list(pieces)
-        for n in range(len(out) - 1):
-            night, day = out[n], out[n + 1]
-            if (
-                night.kind == Kind.PART
-                and night.part == "night"
-                and night.day is None
-                and day.kind == Kind.DAY
-                and day.prep == "на"
-                and day.start == night.end
-                and day.day is not None
-            ):
-                out[n + 1] = replace(day, day=day.day - timedelta(days=1))
-        return out
+        return attach_zones(self.t, _holidays_as_names(pieces), self.v.lang)
 
     # ---------------------------------------------------------------- numbers
 
@@ -511,6 +532,38 @@ class Grammar:
 
     # ---------------------------------------------------------------- days
 
+    # ---------------------------------------------------------------- for the composer
+
+    def weekday_at(self, i: int) -> int | None:
+        """A weekday name at `i` (no typo reading: the composer asks about every word)."""
+        return self._weekday_at(i, typo=False)
+
+    def month_at(self, i: int) -> int | None:
+        return self._month_at(i, typo=False)
+
+    def _run(self, pattern: Callable[[int], Piece | None], i: int) -> Piece | None:
+        """A pattern's piece at `i`, read once: the scanner and the composer both ask."""
+        key = (pattern.__name__, i)
+        if key not in self._seen:
+            self._seen[key] = pattern(i)
+        return self._seen[key]
+
+    def day_pieces(self, i: int) -> list[Piece]:
+        """The days the patterns read at `i`: a date, a weekday, a relative day."""
+        found = [self._run(p, i) for p in (self._date, self._weekday, self._relative_day)]
+        return [p for p in found if p is not None and p.kind == Kind.DAY]
+
+    def next_monthday(self, day: int) -> date | None:
+        """The next `day`-th of a month ahead, today included."""
+        return self._monthday(day)
+
+    def clock_piece(self, i: int) -> Piece | None:
+        """A time of day at `i`, its preposition included."""
+        return self._run(self._clock, i)
+
+    def bare_clock_end(self, i: int) -> tuple[Clock, int] | None:
+        return self.clock_core(i, need_marker=False)
+
     def _weekday_at(self, i: int, *, typo: bool) -> int | None:
         t = self.tok(i)
         if t is None or t.kind != "word":
@@ -561,8 +614,8 @@ class Grammar:
             return None
         t = self.tok(k)
         assert t is not None
-        if t.norm.endswith("s") and t.norm[:-1] in self.v.weekdays and not self.ru:
-            return None  # "Mondays" is a recurrence
+        if t.norm.endswith("days") and t.norm[:-1] in self.v.weekdays and not self.ru:
+            return None  # "Mondays" is a recurrence ("tues", "thurs" are one day)
         end = k + 2 if self.norm(k + 1) == "'s" else k + 1  # "Friday's meeting"
         if not self.ru and self.norm(end) in ("next", "this") and self.norm(end + 1) == "week":
             modifier, end = ("next" if self.norm(end) == "next" else "this"), end + 2
@@ -574,16 +627,6 @@ class Grammar:
         t = self.tok(j)
         if t is None:
             return None
-        if not self.ru:
-            k = j + 1 if self.norm(j) == "the" else j
-            if self.norm(k) == "day" and self.norm(k + 1) in ("after", "before"):
-                base = self.norm(k + 2)
-                if (base == "tomorrow" and self.norm(k + 1) == "after") or (
-                    base == "yesterday" and self.norm(k + 1) == "before"
-                ):
-                    offset = 2 if base == "tomorrow" else -2
-                    day = self.today + timedelta(days=offset)
-                    return Piece(Kind.DAY, i, k + 3, prep=prep, day=day)
         shift = self.v.lookup(t, self.v.relative_days)
         if shift is None:
             return None
@@ -701,7 +744,7 @@ class Grammar:
                 clock_like = b > 12 or (prep in ("в", "во", "at", "к") and a <= 24)
                 if figure[3] is None and "." in t.norm and clock_like:
                     return None  # «15.30», «в 10.12» are clock times
-                day, month = (b, a) if (not self.ru and "/" in t.norm) else (a, b)
+                day, month = (b, a) if (self.month_first and "/" in t.norm) else (a, b)
                 if not 1 <= month <= 12 or not 1 <= day <= 31:
                     return None
                 resolved = self.resolve_date(month, day, year)
@@ -779,7 +822,8 @@ class Grammar:
             else:
                 day = self.today + relativedelta(years=n)
             return Piece(Kind.DAY, i, end, prep=prep, day=day)
-        moment = self.now + timedelta(seconds=seconds)
+        # elapsed time: "in 48 hours" across a DST change is 48 real hours
+        moment = (self.now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(self.now.tzinfo)
         return Piece(Kind.INSTANT, i, end, prep=prep, instant=moment, grain="minute")
 
     # ---------------------------------------------------------------- amounts of time

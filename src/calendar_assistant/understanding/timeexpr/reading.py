@@ -8,7 +8,7 @@ of a new event, the window a question is about, the recurrence rule.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
@@ -29,7 +29,7 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FREQ = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
 
 
-def local(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
+def local(day: date, hour: int, minute: int, tz: tzinfo) -> datetime:
     """A wall-clock time in `tz`; a time that does not exist (DST gap) moves forward."""
     extra_days, hour = divmod(hour, 24)
     naive = datetime.combine(day + timedelta(days=extra_days), time(hour, minute))
@@ -92,7 +92,8 @@ class Reading:
     span: bool = False  # the period is a range of days said as such («с 20 по 30 декабря»)
     invalid: bool = False
     monthday: int | None = None
-    zone: ZoneInfo | None = None  # the clock was said in this zone («в 16:00 по Москве»)
+    period_from: datetime | None = None  # "the rest of the day": the period starts now
+    zone: tzinfo | None = None  # the clock was said in this zone («в 16:00 по Москве», UTC+3)
 
     @property
     def empty(self) -> bool:
@@ -135,6 +136,8 @@ def combine(pieces: list[Piece]) -> Reading:
         elif p.kind == Kind.PERIOD and r.period is None and p.day and p.day_end:
             r.period = (p.day, p.day_end, p.grain)
             r.span = bool(p.extra.get("span"))
+            since = p.extra.get("from")
+            r.period_from = since if isinstance(since, datetime) else None
         elif p.kind == Kind.PART:
             if r.part is None:
                 r.part = p.part
@@ -174,6 +177,7 @@ def combine(pieces: list[Piece]) -> Reading:
                 r.end_bound = p.inner
             else:
                 r.start_bound = p.inner
+    _deadline_day(r)
     if r.period is not None and r.day is not None and r.from_weekday and r.period[2] == "week":
         # «на следующей неделе в среду»: that weekday of the week named
         r.day = r.period[0] + timedelta(days=r.day.weekday())
@@ -194,9 +198,28 @@ def combine(pieces: list[Piece]) -> Reading:
     return r
 
 
-def _zone(p: Piece) -> ZoneInfo | None:
+DEADLINE_PREPS = frozenset({"by", "к", "ко"})
+
+
+def _deadline_day(r: Reading) -> None:
+    """ "remind me to pay by Friday", «сделать к пятнице»: the open interval ends at Friday,
+    and a new reminder or event said this way falls on that day (its time is asked)."""
+    bound = r.end_bound
+    if (
+        r.day is None
+        and r.period is None
+        and r.recurrence is None
+        and bound is not None
+        and bound.kind == Kind.DAY
+        and bound.day is not None
+        and bound.prep in DEADLINE_PREPS
+    ):
+        r.day = bound.day
+
+
+def _zone(p: Piece) -> tzinfo | None:
     zone = p.extra.get(ZONE_KEY)
-    return zone if isinstance(zone, ZoneInfo) else None
+    return zone if isinstance(zone, tzinfo) else None
 
 
 def _weak(p: Piece) -> bool:
@@ -333,6 +356,8 @@ class Resolver:
             return start, self.end(r, start, 3600)
         if r.period is not None and r.day is None:
             start_day, end_day, _ = r.period
+            if r.period_from is not None and r.part is None:
+                return r.period_from, midnight(end_day, self.tz)
             if r.part is not None:
                 lo, hi = PART_WINDOW[r.part]
                 if end_day - start_day == timedelta(days=1):

@@ -36,22 +36,38 @@ class TimeSpan:
 
 
 def read_pieces(
-    text: str, *, now: datetime, tz: ZoneInfo, lang: Lang | None = None, ranges: bool = True
+    text: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    lang: Lang | None = None,
+    ranges: bool = True,
+    month_first: bool | None = None,
 ) -> tuple[list[Token], list[Piece], Lang]:
-    """Tokens of `text` and the time pieces found in them (for the intent rules)."""
+    """Tokens of `text` and the time pieces found in them (for the intent rules).
+
+    `month_first` is the user's setting for numeric dates (11/25); None follows the zone.
+    """
     cleaned = clean(text)
     language = lang or detect_language(cleaned)
     tokens = tokenize(cleaned)
-    pieces = Grammar(tokens, vocabulary(language), now, tz, ranges=ranges).scan()
+    pieces = Grammar(
+        tokens, vocabulary(language), now, tz, ranges=ranges, month_first=month_first
+    ).scan()
     return tokens, pieces, language
 
 
 def read_time(
-    text: str, *, now: datetime, tz: ZoneInfo, lang: Lang | None = None
+    text: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    lang: Lang | None = None,
+    month_first: bool | None = None,
 ) -> TimeSpan | None:
     """SPEC §3b: what span of time the whole text denotes; None when it holds no time."""
     try:
-        _, pieces, _ = read_pieces(text, now=now, tz=tz, lang=lang)
+        _, pieces, _ = read_pieces(text, now=now, tz=tz, lang=lang, month_first=month_first)
         return span_of(combine(pieces), Resolver(now, tz))
     except (ValueError, OverflowError):
         return None
