@@ -91,7 +91,7 @@ def test_readme_defaults_match_the_settings() -> None:
     documented = _readme_table()
     for name, field in Settings.model_fields.items():
         default = field.default
-        if field.default_factory is not None or default is None:
+        if field.default_factory is not None or default is None or default == "":
             assert "empty" in documented[name.upper()] or "$" in documented[name.upper()], name
             continue
         shown = default.strftime("%H:%M") if hasattr(default, "strftime") else str(default)

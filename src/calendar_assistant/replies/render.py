@@ -149,11 +149,26 @@ def _event_line(event: Event, v: View, with_day: bool = True) -> str:
     return f"{time_text} — {event.title}{where}{_people(event, v)}"
 
 
+def _unsaid_attendees(event: Event) -> list[str]:
+    """Attendees the title does not already name («Обед с Анной» names Анна): a name is
+    said when a word of the title starts with all of it but its last letter (its case
+    endings vary), ё read as е."""
+    words = event.title.casefold().replace("ё", "е").split()
+    unsaid = []
+    for name in event.attendees:
+        stem = name.casefold().replace("ё", "е")
+        stem = stem[: max(3, len(stem) - 1)]
+        if not any(word.strip(".,;:!?«»\"'“”").startswith(stem) for word in words):
+            unsaid.append(name)
+    return unsaid
+
+
 def _people(event: Event, v: View) -> str:
     """Who the event is with, for "who am I meeting today", «с кем я встречаюсь»."""
-    if not event.attendees:
+    unsaid = _unsaid_attendees(event)
+    if not unsaid:
         return ""
-    names = ", ".join(event.attendees)
+    names = ", ".join(unsaid)
     return v.t(f"; участники: {names}", f"; with {names}")
 
 
@@ -162,8 +177,9 @@ def _about(event: Event, v: View) -> str:
     parts: list[str] = []
     if event.location:
         parts.append(v.t(f"Место: {event.location}.", f"Where: {event.location}."))
-    if event.attendees:
-        names = ", ".join(event.attendees)
+    unsaid = _unsaid_attendees(event)
+    if unsaid:
+        names = ", ".join(unsaid)
         parts.append(v.t(f"Участники: {names}.", f"With: {names}."))
     if event.description:
         parts.append(event.description.strip()[:300])

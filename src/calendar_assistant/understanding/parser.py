@@ -216,7 +216,8 @@ _CUE_KEYS = {
 
 def _cue_for(msg: Message, label: str, old: IntentCue) -> IntentCue:
     """The cue the slot builders cut from the title: the rules' own when they agree with
-    the classifier, else the first cue phrase of the chosen intent (if any is said)."""
+    the classifier, else the first cue phrase of the chosen intent (if any is said), else
+    the rules' cue all the same: command words («покажи», "set up") are never a title."""
     intent = intent_of(label)
     if old.intent is intent:
         return old
@@ -224,7 +225,7 @@ def _cue_for(msg: Message, label: str, old: IntentCue) -> IntentCue:
     span = None
     if key is not None:
         span = find_first(msg.tokens, msg.cues.phrases(key), frozenset(msg.used_by(msg.pieces)))
-    return IntentCue(intent, span, 0.9)
+    return IntentCue(intent, span if span is not None else old.span, 0.9)
 
 
 def _reading(msg: Message, label: str, old: IntentCue) -> Command | None:
