@@ -1643,7 +1643,11 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         "Напомни в понедельник в 9:00 про отчёт",
         {"intent": "create_reminder", "title": "Отчёт", "start": "2026-11-30 09:00"},
     ),
-    ("Покажи встречи с Петром", {"intent": "list_events"}),
+    # Meetings with someone, no window: found by the person (a search over time).
+    (
+        "Покажи встречи с Петром",
+        {"intent": "search_events", "target": {"title": "Встречи с Петром"}},
+    ),
     (
         "Какие у меня встречи с Петром на этой неделе?",
         {

@@ -36,7 +36,7 @@ from calendar_assistant.understanding.rules.cues import (
     longest_at,
     match_at,
 )
-from calendar_assistant.understanding.rules.intents import IntentCue, classify
+from calendar_assistant.understanding.rules.intents import IntentCue, classify, points_back
 from calendar_assistant.understanding.rules.titles import (
     Leftover,
     attendees,
@@ -134,6 +134,8 @@ def understand(msg: Message) -> Command:
         readings.append(command.model_copy(update={"confidence": round(min(1.0, p), 3)}))
         if len(readings) == 2 or _sure(readings[0]):
             break
+    if readings and readings[0].intent is Intent.CANCEL and points_back(msg.tokens, msg.cues):
+        readings = _pointed_delete(msg, old, readings)
     if readings and _time_alone(msg, readings[0]):
         shown = _reading(msg, "list_events", old)
         if shown is not None:  # «завтра после обеда»: show that time, or create an event?
@@ -141,6 +143,16 @@ def understand(msg: Message) -> Command:
             shown = shown.model_copy(update={"confidence": p})
             return shown.model_copy(update={"readings": (shown, readings[0])})
     return _settle(msg, readings)
+
+
+def _pointed_delete(msg: Message, old: IntentCue, readings: list[Command]) -> list[Command]:
+    """ "cancel that", «отмени это»: a delete of the event just discussed (the conversation
+    confirms it first, and reads it as a dialogue cancel while a question is open)."""
+    pointed = _reading(msg, "delete_event", old)
+    if pointed is None:
+        return readings
+    sure = max(readings[0].confidence, ACT_WRITE)
+    return [pointed.model_copy(update={"confidence": sure}), *readings[1:]]
 
 
 def _time_alone(msg: Message, first: Command) -> bool:

@@ -69,7 +69,7 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
     undo_cue = find_first(tokens, cues.phrases("undo"))
     if undo_cue is not None and len(words) <= 7:
         return IntentCue(Intent.UNDO, undo_cue, 0.95)
-    if not pieces and _only_cue_words(tokens, cues, "cancel") and not _points_back(tokens, cues):
+    if not pieces and _only_cue_words(tokens, cues, "cancel") and not points_back(tokens, cues):
         return IntentCue(Intent.CANCEL, (0, len(tokens)), 0.9)
     strong: list[tuple[int, str, tuple[int, int]]] = []
     for key in STRONG:
@@ -137,7 +137,7 @@ def _asks_how_a_day_looks(
     return (first, end) if end is not None else None
 
 
-def _points_back(tokens: list[Token], cues: Cues) -> bool:
+def points_back(tokens: list[Token], cues: Cues) -> bool:
     """ "cancel that", «отмени это»: a delete of the event just discussed, not a dialogue stop."""
     pronouns = tuple(p for p in cues.phrases("pronouns") if len(p) == 1)
     return find_first(tokens, cues.phrases("delete")) is not None and any(
