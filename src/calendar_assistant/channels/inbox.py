@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
@@ -230,11 +230,11 @@ class InboxWorker:
             result = item.result
             if result is None:
                 result = await handler.handle_stored(item)
-                if not await self.inbox.answered(item.id, result):
+                if not await self._kept(partial(self.inbox.answered, item.id, result)):
                     log.warning("inbox_claim_lost", channel=item.channel, id=item.id)
                     return
             await handler.send_stored(item, result)
-            if not await self.inbox.done(item.id, self._clock()):
+            if not await self._kept(partial(self.inbox.done, item.id, self._clock())):
                 log.warning("inbox_claim_lost", channel=item.channel, id=item.id)
         except asyncio.CancelledError:
             raise
@@ -256,7 +256,24 @@ class InboxWorker:
             attempt=item.attempts,
             error=text[:500],
         )
+        failed = partial(self.inbox.failed, item.id, text, retry_at=retry_at, dead=dead, now=now)
         try:
-            await self.inbox.failed(item.id, text, retry_at=retry_at, dead=dead, now=now)
+            await self._kept(failed)
         except Exception as storing:  # the lease lapses and the row is tried again
             log.warning("inbox_fail_not_stored", error=type(storing).__name__)
+
+    async def _kept(self, write: Callable[[], Awaitable[bool]]) -> bool:
+        """One write of an update's progress, tried again with a short back-off while the
+        database is away (a restart, a dropped connection) for up to one lease: giving up at
+        once would let the lease lapse and the update be handled or sent a second time."""
+        give_up = time.monotonic() + self._lease.total_seconds()
+        pause = 0.1
+        while True:
+            try:
+                return await write()
+            except Exception as error:
+                if self._stopping or time.monotonic() + pause > give_up:
+                    raise
+                log.warning("inbox_write_retried", error=type(error).__name__)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
