@@ -61,13 +61,17 @@ def _app(settings: Settings) -> FastAPI:
 
 
 async def _dialogue(http: httpx.AsyncClient, title: str) -> None:
-    """Create, ask to delete (a button question), press Yes: every Redis part is used."""
-    response = await http.post("/api/chat", json={"text": f"{title} tomorrow at 1pm"})
-    assert response.status_code == 200
-    assert title in str(response.json()["replies"][0]["text"])
-    asked = (await http.post("/api/chat", json={"text": f"Delete {title}"})).json()
-    yes = next(b for row in asked["replies"][0]["buttons"] for b in row if b["label"] == "Yes")
-    done = await http.post("/api/chat", json={"button": yes["payload"]})
+    """Create, ask to delete (a button question), press Yes: every Redis part is used.
+
+    A generous time limit: without the fallback a failed lock leaves the request hanging.
+    """
+    async with asyncio.timeout(60):
+        response = await http.post("/api/chat", json={"text": f"{title} tomorrow at 1pm"})
+        assert response.status_code == 200
+        assert title in str(response.json()["replies"][0]["text"])
+        asked = (await http.post("/api/chat", json={"text": f"Delete {title}"})).json()
+        yes = next(b for row in asked["replies"][0]["buttons"] for b in row if b["label"] == "Yes")
+        done = await http.post("/api/chat", json={"button": yes["payload"]})
     assert done.status_code == 200
     assert title in str(done.json()["replies"][0]["text"])
 
