@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="shared locks and rate limits for replicas; in-process if unset"
     )
+    redis_retry_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="while Redis is unavailable the in-process stand-ins serve; Redis is "
+        "tried again after this many seconds",
+    )
     reminder_poll_seconds: float = Field(default=5.0, gt=0, le=25)
     auto_migrate: bool = Field(
         default=True,

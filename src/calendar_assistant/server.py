@@ -34,13 +34,19 @@ from calendar_assistant.channels.ordering import (
     RedisLocks,
     UserLocks,
 )
-from calendar_assistant.channels.questions import InProcessStore, QuestionBook, RedisStore
+from calendar_assistant.channels.questions import (
+    InProcessStore,
+    QuestionBook,
+    QuestionStore,
+    RedisStore,
+)
 from calendar_assistant.channels.rate_limit import (
     InProcessRateLimiter,
     RateLimiter,
     RedisRateLimiter,
 )
 from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks, ProcessedUpdates
+from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.channels.telegram.channel import TelegramChannel
 from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.chat import WebChat, web_router
@@ -171,6 +177,34 @@ def _inbox_worker(
     )
 
 
+def _shared_state(
+    settings: Settings, metrics: Metrics
+) -> tuple[UserLocks, RateLimiter, QuestionStore]:
+    """User locks, rate limiter and question store: in Redis when REDIS_URL is set.
+
+    Each Redis part falls back to its in-process twin while Redis is unavailable (one
+    warning and one `assistant_redis_outages` count per outage) and goes back to Redis
+    when it answers again.
+    """
+    per_minute = settings.rate_limit_per_minute
+    url = settings.redis_url
+    if not url:
+        return InProcessLocks(), InProcessRateLimiter(per_minute), InProcessStore()
+
+    def guard(component: str) -> RedisFallback:
+        return RedisFallback(
+            component,
+            retry_after=settings.redis_retry_seconds,
+            on_outage=metrics.observe_redis_outage,
+        )
+
+    return (
+        RedisLocks(url, guard=guard("locks")),
+        RedisRateLimiter(url, per_minute, guard=guard("rate_limiter")),
+        RedisStore(url, guard=guard("questions")),
+    )
+
+
 def create_app(
     settings: Settings,
     *,
@@ -198,14 +232,7 @@ def create_app(
             runtime.assistant.calendars = metered(runtime.calendar, metrics)
             # Where answers come from (grammar, LLM, fallback), LLM calls, tokens and time.
             register_router_metrics(runtime.assistant.understanding.stats, metrics.registry)
-            locks: UserLocks = (
-                RedisLocks(settings.redis_url) if settings.redis_url else InProcessLocks()
-            )
-            limiter: RateLimiter = (
-                RedisRateLimiter(settings.redis_url, settings.rate_limit_per_minute)
-                if settings.redis_url
-                else InProcessRateLimiter(settings.rate_limit_per_minute)
-            )
+            locks, limiter, store = _shared_state(settings, metrics)
             app.state.google_connector = google_connector(runtime.database, settings)
             desk = AccountDesk(runtime.database, settings, runtime.assistant)
             front = FrontDoor(
@@ -222,9 +249,7 @@ def create_app(
             # One limit for every channel, served to the channels in turn (FairSlots): a
             # Telegram burst does not starve the web chat.
             slots = FairSlots(64 if runtime.database.dialect == "postgresql" else 2)
-            questions = QuestionBook(
-                RedisStore(settings.redis_url) if settings.redis_url else InProcessStore()
-            )
+            questions = QuestionBook(store)
             web = WebChat(
                 front,
                 OrderedDispatcher(locks, slots=slots, channel="web"),

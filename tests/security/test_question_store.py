@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
 
 from calendar_assistant.channels.questions import (
     InProcessStore,
@@ -14,6 +15,7 @@ from calendar_assistant.channels.questions import (
     RedisStore,
     Verdict,
 )
+from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.conversation.messages import Button, Reply
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -24,14 +26,18 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[QuestionStore]:
     if request.param == "memory":
         yield InProcessStore()
         return
-    redis = RedisStore(REDIS_URL)
+    probe = Redis.from_url(REDIS_URL)  # not the store: it would fall back to memory
     try:
-        await redis.get("ping")
-    except OSError as error:  # redis-py's ConnectionError is an OSError
-        await redis.close()
+        await probe.ping()
+    except Exception as error:
         pytest.skip(f"no Redis at {REDIS_URL}: {error}")
+    finally:
+        await probe.aclose()
+    guard = RedisFallback("questions")
+    redis = RedisStore(REDIS_URL, guard=guard)
     yield redis
     await redis.close()
+    assert not guard.down  # Redis answered every call: the test ran on Redis, not memory
 
 
 def _question() -> list[Reply]:

@@ -14,6 +14,8 @@ from typing import Protocol, TypeVar
 
 import structlog
 
+from calendar_assistant.channels.redis_fallback import RedisFallback, connect
+
 log = structlog.get_logger(__name__)
 
 Job = Callable[[], Awaitable[None]]
@@ -40,14 +42,25 @@ class InProcessLocks:
 
 
 class RedisLocks:
-    """A Redis lock per user (`SET NX PX` with a token, released by its owner only)."""
+    """A Redis lock per user (`SET NX PX` with a token, released by its owner only).
 
-    def __init__(self, url: str, *, timeout: float = 300.0, wait: float = 600.0) -> None:
-        from redis.asyncio import Redis
+    While Redis is unavailable the in-process locks stand in (see `RedisFallback`): each
+    replica still serialises its own users, but two replicas could each answer one user.
+    """
 
-        self._redis = Redis.from_url(url)
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 300.0,
+        wait: float = 600.0,
+        guard: RedisFallback | None = None,
+    ) -> None:
+        self._redis = connect(url)
         self._timeout = timeout
         self._wait = wait
+        self._guard = guard if guard is not None else RedisFallback("locks")
+        self._fallback = InProcessLocks()
 
     @asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[None]:
@@ -56,7 +69,15 @@ class RedisLocks:
             timeout=self._timeout,
             blocking_timeout=self._wait,
         )
-        acquired = await lock.acquire()
+
+        async def in_process() -> bool | None:
+            return None
+
+        acquired = await self._guard.call(lock.acquire, in_process)
+        if acquired is None:
+            async with self._fallback.hold(key):
+                yield
+            return
         if not acquired:
             raise TimeoutError(f"user {key} stayed locked for {self._wait:.0f} s")
         try:
@@ -64,7 +85,7 @@ class RedisLocks:
         finally:
             try:
                 await lock.release()
-            except Exception as error:  # expired meanwhile: nothing left to release
+            except Exception as error:  # expired or Redis gone meanwhile: nothing to release
                 log.warning("redis_lock_release_failed", error=type(error).__name__)
 
     async def close(self) -> None:

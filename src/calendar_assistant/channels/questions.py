@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Protocol
 
+from calendar_assistant.channels.redis_fallback import RedisFallback, connect
 from calendar_assistant.conversation.messages import Button, Reply
 from calendar_assistant.domain.language import Lang
 
@@ -120,23 +121,37 @@ class InProcessStore:
 
 
 class RedisStore:
-    """Keys with a TTL in Redis, so every replica sees the same open questions."""
+    """Keys with a TTL in Redis, so every replica sees the same open questions.
 
-    def __init__(self, url: str) -> None:
-        from redis.asyncio import Redis
+    While Redis is unavailable the questions live in process (see `RedisFallback`): a
+    button asked during the outage is answered by this replica; one asked before it, or
+    pressed on another replica, is answered "no longer open", the safe side.
+    """
 
-        self._redis = Redis.from_url(url)
+    def __init__(self, url: str, *, guard: RedisFallback | None = None) -> None:
+        self._redis = connect(url)
+        self._guard = guard if guard is not None else RedisFallback("questions")
+        self._fallback = InProcessStore()
 
     async def get(self, key: str) -> str | None:
-        value = await self._redis.get(f"calendar-assistant:{key}")
-        return None if value is None else value.decode() if isinstance(value, bytes) else value
+        async def shared() -> str | None:
+            value = await self._redis.get(f"calendar-assistant:{key}")
+            return None if value is None else value.decode() if isinstance(value, bytes) else value
+
+        return await self._guard.call(shared, lambda: self._fallback.get(key))
 
     async def put(self, key: str, value: str, ttl: int) -> None:
-        await self._redis.set(f"calendar-assistant:{key}", value, ex=ttl)
+        async def shared() -> None:
+            await self._redis.set(f"calendar-assistant:{key}", value, ex=ttl)
+
+        await self._guard.call(shared, lambda: self._fallback.put(key, value, ttl))
 
     async def drop(self, *keys: str) -> None:
-        if keys:
-            await self._redis.delete(*(f"calendar-assistant:{k}" for k in keys))
+        async def shared() -> None:
+            if keys:
+                await self._redis.delete(*(f"calendar-assistant:{k}" for k in keys))
+
+        await self._guard.call(shared, lambda: self._fallback.drop(*keys))
 
     async def close(self) -> None:
         await self._redis.aclose()

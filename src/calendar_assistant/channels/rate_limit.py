@@ -6,6 +6,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
+from calendar_assistant.channels.redis_fallback import RedisFallback, connect
+
 
 class Verdict(Enum):
     ALLOWED = "allowed"
@@ -49,22 +51,28 @@ class InProcessRateLimiter:
 
 
 class RedisRateLimiter:
-    """The same window shared by replicas: INCR on a key that expires with its minute."""
+    """The same window shared by replicas: INCR on a key that expires with its minute.
 
-    def __init__(self, url: str, per_minute: int) -> None:
-        from redis.asyncio import Redis
+    While Redis is unavailable each replica counts in process (see `RedisFallback`).
+    """
 
-        self._redis = Redis.from_url(url)
+    def __init__(self, url: str, per_minute: int, *, guard: RedisFallback | None = None) -> None:
+        self._redis = connect(url)
         self._limit = per_minute
+        self._guard = guard if guard is not None else RedisFallback("rate_limiter")
+        self._fallback = InProcessRateLimiter(per_minute)
 
     async def check(self, key: str, now: datetime) -> Verdict:
-        window = int(now.timestamp() // 60)
-        name = f"calendar-assistant:rate:{key}:{window}"
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, 120)
-            count, _ = await pipe.execute()
-        return _verdict(int(count), self._limit)
+        async def shared() -> Verdict:
+            window = int(now.timestamp() // 60)
+            name = f"calendar-assistant:rate:{key}:{window}"
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, 120)
+                count, _ = await pipe.execute()
+            return _verdict(int(count), self._limit)
+
+        return await self._guard.call(shared, lambda: self._fallback.check(key, now))
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -72,6 +72,13 @@ class Metrics:
             ["channel", "result"],
             registry=self.registry,
         )
+        self.redis_outages = Counter(
+            "assistant_redis_outages",
+            "Times Redis became unavailable, by component (locks, rate_limiter, questions); "
+            "the in-process stand-in served meanwhile",
+            ["component"],
+            registry=self.registry,
+        )
         self.telegram_retries = Counter(
             "assistant_telegram_retry_after",
             "Bot API calls answered 429 and retried after the wait Telegram asked for",
@@ -100,6 +107,9 @@ class Metrics:
 
     def observe_message(self, channel: str, intent: str, outcome: str) -> None:
         self.messages.labels(channel=channel, intent=intent, outcome=outcome).inc()
+
+    def observe_redis_outage(self, component: str) -> None:
+        self.redis_outages.labels(component=component).inc()
 
     def observe_understanding(self, seconds: float) -> None:
         self.understanding_seconds.observe(seconds)
