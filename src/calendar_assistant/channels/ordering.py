@@ -19,6 +19,8 @@ from calendar_assistant.channels.redis_fallback import RedisFallback, connect
 log = structlog.get_logger(__name__)
 
 Job = Callable[[], Awaitable[None]]
+#: Told of a turn that could not be had, with the error (see OrderedDispatcher.submit).
+Failed = Callable[[BaseException], None]
 T = TypeVar("T")
 
 
@@ -158,17 +160,18 @@ class OrderedDispatcher:
         channel: str = "default",
     ) -> None:
         self._locks = locks
-        self._queues: dict[str, deque[Job]] = {}
+        self._queues: dict[str, deque[tuple[Job, Failed | None]]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._slots = slots if slots is not None else FairSlots(max_concurrent)
         self._channel = channel
         self._idle = asyncio.Event()
         self._idle.set()
 
-    def submit(self, key: str, job: Job) -> None:
-        """Queue a job behind the user's earlier ones; returns at once."""
+    def submit(self, key: str, job: Job, failed: Failed | None = None) -> None:
+        """Queue a job behind the user's earlier ones; returns at once. `failed` hears of a
+        turn that could not be had (a user lock that never came), so no caller waits forever."""
         queue = self._queues.setdefault(key, deque())
-        queue.append(job)
+        queue.append((job, failed))
         self._idle.clear()
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._drain(key), name=f"user-{key}")
@@ -183,7 +186,11 @@ class OrderedDispatcher:
             except Exception as error:
                 done.set_exception(error)
 
-        self.submit(key, job)
+        def failed(error: BaseException) -> None:
+            if not done.done():
+                done.set_exception(error)
+
+        self.submit(key, job, failed)
         return await done
 
     @property
@@ -194,17 +201,26 @@ class OrderedDispatcher:
         queue = self._queues[key]
         try:
             while queue:
-                job = queue.popleft()
-                async with self._slots.slot(self._channel), self._locks.hold(key):
-                    try:
-                        await job()
-                    except Exception:
-                        log.exception("message_job_failed", user=key)
+                job, failed = queue.popleft()
+                try:
+                    async with self._slots.slot(self._channel), self._locks.hold(key):
+                        await self._run_one(key, job)
+                except Exception as error:  # the turn itself could not be had
+                    log.exception("message_turn_failed", user=key)
+                    if failed is not None:
+                        failed(error)
         finally:
             self._queues.pop(key, None)
             self._workers.pop(key, None)
             if not self._workers:
                 self._idle.set()
+
+    @staticmethod
+    async def _run_one(key: str, job: Job) -> None:
+        try:
+            await job()
+        except Exception:
+            log.exception("message_job_failed", user=key)
 
     async def wait_idle(self, within: float | None = None) -> bool:
         """Wait until every queued job ran; False when the timeout came first."""

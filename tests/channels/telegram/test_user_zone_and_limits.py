@@ -136,3 +136,28 @@ async def test_replicas_share_the_rate_limit_in_redis() -> None:
     await second.close()
     assert verdicts.count(Verdict.ALLOWED) == 3
     assert verdicts[3] is Verdict.LIMITED
+
+
+async def test_a_user_lock_that_never_comes_fails_the_message_instead_of_hanging_it() -> None:
+    """A lock held elsewhere past the wait: `run` raises (the caller answers or retries),
+    the user's later messages still run once the lock is free."""
+    await _redis_or_skip()
+    holder, waiter = RedisLocks(REDIS_URL), RedisLocks(REDIS_URL, wait=0.3)
+    dispatcher = OrderedDispatcher(waiter)
+    ran: list[str] = []
+
+    async def note() -> str:
+        ran.append("job")
+        return "done"
+
+    try:
+        async with holder.hold("stuck-user"):
+            # The lock's own error, not the test's time-out: the caller heard of it.
+            with pytest.raises(TimeoutError, match="stayed locked"):
+                await asyncio.wait_for(dispatcher.run("stuck-user", note), timeout=30)
+        assert ran == []
+        assert await asyncio.wait_for(dispatcher.run("stuck-user", note), timeout=30) == "done"
+        assert ran == ["job"]
+    finally:
+        await holder.close()
+        await waiter.close()
