@@ -65,7 +65,8 @@ def refuse_new_events(database_file: Path) -> None:
     """A hand-made trigger writes to a table since dropped, as a botched manual change
     would: every new event fails, and the error SQLAlchemy raises carries the INSERT's
     parameters (the event's title)."""
-    with sqlite3.connect(database_file) as connection:
+    # The server's inbox worker writes to the same file while it polls: wait for its turn.
+    with sqlite3.connect(database_file, timeout=60) as connection:
         connection.execute("CREATE TABLE audit (id INTEGER)")
         connection.execute(
             "CREATE TRIGGER audited AFTER INSERT ON events BEGIN INSERT INTO audit VALUES (1); END"
