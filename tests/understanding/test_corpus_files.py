@@ -15,31 +15,11 @@ from importlib.resources.abc import Traversable
 
 import pytest
 
-#: The labels a corpus line may carry: SPEC §1's intents, the reminder list/delete and the
-#: account commands people type as words (see docs/understanding.md).
-LABELS = frozenset(
-    {
-        "create_event",
-        "list_events",
-        "find_free_slots",
-        "update_event",
-        "delete_event",
-        "create_reminder",
-        "search_events",
-        "list_reminders",
-        "delete_reminder",
-        "cancel",
-        "undo",
-        "help",
-        "unknown",
-        "connect_calendar",
-        "disconnect_calendar",
-        "show_calendars",
-        "settings",
-        "privacy",
-        "forget_me",
-    }
-)
+from calendar_assistant.understanding.intent.labels import LABELS as CLASSIFIER_LABELS
+
+#: The labels a corpus line may carry: the classifier's own (SPEC §1's intents, the
+#: reminder list/delete and the account commands people type as words).
+LABELS = frozenset(CLASSIFIER_LABELS)
 LANGS = ("en", "ru")
 #: The fewest hand-written English lines a label may have.
 MIN_EN_PER_LABEL = 40
