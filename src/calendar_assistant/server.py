@@ -1,15 +1,18 @@
 """The HTTP server: `create_app(settings)` wires everything from `open_runtime` in the
 lifespan, so importing this module connects to nothing.
 
-Routes: the web chat (`/`, `/api/chat`), `POST /telegram/webhook`, `/healthz`, `/readyz`,
-`/metrics`, and the OpenAPI docs (`/docs`, `/openapi.json`).
+Routes: the web chat (`/`, `/api/chat`) behind sign-in (`/signin`, `/auth/*`, see
+channels/web/signin.py), `POST /telegram/webhook`, `/healthz`, `/readyz`, `/metrics` (a
+bearer token or loopback), and the OpenAPI docs (`/docs`, `/openapi.json`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import os
+import secrets
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -49,11 +52,14 @@ from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks, Proc
 from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.channels.telegram.channel import TelegramChannel
 from calendar_assistant.channels.telegram.webhook import telegram_router
-from calendar_assistant.channels.web.chat import WebChat, web_router
+from calendar_assistant.channels.web.accounts import WebAccounts
+from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
 from calendar_assistant.channels.web.outbox import WebOutbox
+from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, public_deployment
+from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_router
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
-from calendar_assistant.hardening import refuse_too_deep, too_deep
+from calendar_assistant.hardening import direct_from_loopback, refuse_too_deep, too_deep
 from calendar_assistant.observability.error_tracking import ErrorTracking, start_error_tracking
 from calendar_assistant.observability.health import migration_heads, readiness
 from calendar_assistant.observability.metered_calendar import metered
@@ -86,6 +92,7 @@ class Services:
     scheduler: ReminderScheduler
     heads: set[str]
     inbox: InboxWorker
+    auth: WebAuth
 
 
 class BodyLimit:
@@ -205,6 +212,39 @@ def _shared_state(
     )
 
 
+def _signin_limiter(settings: Settings, metrics: Metrics) -> RateLimiter:
+    """Sign-in attempts per client address (in Redis when REDIS_URL is set)."""
+    per_minute = settings.signin_attempts_per_minute
+    if not settings.redis_url:
+        return InProcessRateLimiter(per_minute)
+    guard = RedisFallback(
+        "signin_limiter",
+        retry_after=settings.redis_retry_seconds,
+        on_outage=metrics.observe_redis_outage,
+    )
+    return RedisRateLimiter(settings.redis_url, per_minute, guard=guard)
+
+
+def _session_codec(settings: Settings, clock: Callable[[], datetime]) -> SessionCodec:
+    """Signs session cookies with SESSION_SECRET, else a key made for this process only."""
+    secret = settings.session_secret
+    if secret is None and public_deployment(settings):
+        log.warning("session_secret_unset", effect="restarts and other replicas sign users out")
+    key = secret.get_secret_value() if secret is not None else secrets.token_urlsafe(32)
+    return SessionCodec(key, clock, timedelta(hours=settings.session_max_age_hours))
+
+
+def metrics_allowed(request: Request, settings: Settings) -> bool:
+    """/metrics: with METRICS_TOKEN set, only for `Authorization: Bearer <token>`; without
+    it, only for a scraper on this machine (loopback, not through a proxy)."""
+    token = settings.metrics_token
+    if token is None:
+        return direct_from_loopback(request)
+    expected = f"Bearer {token.get_secret_value()}".encode()
+    given = request.headers.get("authorization", "").encode()
+    return hmac.compare_digest(given, expected)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -212,6 +252,7 @@ def create_app(
     voice: Voice | None = None,
 ) -> FastAPI:
     """The whole server; nothing is opened until the app starts (its lifespan)."""
+    codec = _session_codec(settings, clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -258,6 +299,9 @@ def create_app(
                 questions,
             )
             inbox = _inbox_worker(settings, runtime.database, metrics, clock)
+            accounts = WebAccounts(runtime.database)
+            signin_limiter = _signin_limiter(settings, metrics)
+            auth = WebAuth(settings, accounts, codec, signin_limiter, desk.user, clock)
             deliveries: dict[str, Delivery] = {"web": web}
             telegram: TelegramChannel | None = None
             if settings.telegram_bot_token is not None:
@@ -271,6 +315,7 @@ def create_app(
                     speech,
                     VoicePreferences(runtime.database, default=settings.voice_replies),
                     questions,
+                    web_links=WebLinks(settings, accounts, clock),
                 )
                 deliveries["telegram"] = telegram
                 inbox.handlers["telegram"] = telegram
@@ -282,7 +327,7 @@ def create_app(
                 poll_seconds=settings.reminder_poll_seconds,
             )
             app.state.services = Services(
-                runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox
+                runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox, auth
             )
             housekeeping = asyncio.create_task(
                 _forget_old_claims(ProcessedUpdates(runtime.database), inbox.inbox, clock),
@@ -308,6 +353,7 @@ def create_app(
                 await locks.close()
                 await questions.close()
                 await limiter.close()
+                await signin_limiter.close()
                 if voice is None:
                     speech.close()
 
@@ -318,6 +364,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(CsrfGuard, codec=codec)
     hardening.install(app, settings)
 
     def services(request: Request) -> Services:
@@ -338,7 +385,13 @@ def create_app(
 
     @app.get("/metrics", tags=["operations"])
     async def metrics(request: Request) -> Response:
-        """Prometheus metrics."""
+        """Prometheus metrics: a bearer token (METRICS_TOKEN) or a scraper on loopback."""
+        if not metrics_allowed(request, settings):
+            return JSONResponse(
+                {"detail": "metrics need the bearer token"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         return Response(services(request).metrics.exposition(), media_type=CONTENT_TYPE)
 
     app.include_router(telegram_router(lambda request: services(request).telegram))
@@ -347,5 +400,8 @@ def create_app(
             lambda request: getattr(request.app.state, "google_connector", None), clock
         )
     )
-    app.include_router(web_router(lambda request: services(request).web))
+    app.include_router(signin_router(lambda request: services(request).auth, signin_page()))
+    app.include_router(
+        web_router(lambda request: services(request).web, lambda request: services(request).auth)
+    )
     return app

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import structlog
 from telegram import Bot, BotCommand, Message, Update, User
@@ -60,6 +60,16 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 CHANNEL = "telegram"
+#: `/web`: a one-time link that signs this Telegram user in to the web app.
+WEB_COMMAND = "web"
+
+
+class WebLinkIssuer(Protocol):
+    """Makes the answer to `/web` (channels.web.signin.WebLinks)."""
+
+    async def answer(self, user_id: int, lang: Lang) -> str: ...
+
+
 _ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 _MAX_RETRY_AFTER_ATTEMPTS = 5
 _INTAKE_ATTEMPTS = 4
@@ -160,6 +170,7 @@ class TelegramChannel:
         voice: Voice | None = None,
         voice_preferences: VoicePreferences | None = None,
         questions: QuestionBook | None = None,
+        web_links: WebLinkIssuer | None = None,
     ) -> None:
         token = settings.telegram_bot_token
         if token is None:
@@ -180,6 +191,7 @@ class TelegramChannel:
         self.clock = clock
         self.voice = voice
         self.voice_preferences = voice_preferences
+        self.web_links = web_links
         #: Buttons are bound to their open question (see channels.questions).
         self.questions = questions if questions is not None else QuestionBook(InProcessStore())
         self.ready = asyncio.Event()
@@ -414,15 +426,10 @@ class TelegramChannel:
         message = update.message
         if message is None:
             return []
-        if message.text is not None and self.voice_preferences is not None:
-            name, _, rest = message.text.strip().partition(" ")
-            if name.split("@", 1)[0].lower() == f"/{VOICE_COMMAND}":
-                record = await desk.user(ref)
-                can_speak = self.voice is not None and self.voice.can_speak
-                answer = await self.voice_preferences.command(
-                    record.id, rest, record.settings.language, can_speak=can_speak
-                )
-                return [Reply(answer)]
+        if message.text is not None:
+            own = await self._channel_command(message.text, ref)
+            if own is not None:
+                return own
         if message.text is not None:
             return await desk.handle(ref, Inbound(text=message.text), now)
         if message.location is not None:
@@ -449,6 +456,23 @@ class TelegramChannel:
                 )
             )
         ]
+
+    async def _channel_command(self, text: str, ref: UserRef) -> list[Reply] | None:
+        """`/web` and `/voice`, which only this channel knows; None for anything else."""
+        name, _, rest = text.strip().partition(" ")
+        command = name.split("@", 1)[0].lower()
+        desk = self.front.desk
+        if command == f"/{WEB_COMMAND}" and self.web_links is not None:
+            record = await desk.user(ref)
+            return [Reply(await self.web_links.answer(record.id, record.settings.language))]
+        if command == f"/{VOICE_COMMAND}" and self.voice_preferences is not None:
+            record = await desk.user(ref)
+            can_speak = self.voice is not None and self.voice.can_speak
+            answer = await self.voice_preferences.command(
+                record.id, rest, record.settings.language, can_speak=can_speak
+            )
+            return [Reply(answer)]
+        return None
 
     async def _voice(
         self, message: Message, ref: UserRef, lang: Lang, now: datetime
