@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
-import calendar_assistant.channels.web.accounts  # noqa: F401  (its tables join Base.metadata)
+import calendar_assistant.channels.web.accounts
 import calendar_assistant.storage.inbox  # noqa: F401  (its table joins Base.metadata)
 from calendar_assistant.storage import Database
 from calendar_assistant.storage.models import Base
