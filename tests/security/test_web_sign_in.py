@@ -431,3 +431,13 @@ async def test_without_a_token_metrics_answer_this_machine_only(start: Start) ->
             assert (await local.get("/metrics")).status_code == 200
             proxied = await local.get("/metrics", headers={"X-Forwarded-For": "203.0.113.1"})
             assert proxied.status_code == 401
+
+
+async def test_a_sign_in_link_is_never_sent_to_a_group(start: Start, fake: FakeTelegram) -> None:
+    async with start():
+        fake.send_group_text(-100500, 503, "/web")
+        await fake.until(lambda: bool(fake.texts_to(-100500)), what="the group's answer")
+        answer = fake.texts_to(-100500)[-1]
+        assert "/signin" not in answer
+        assert "личном чате" in answer or "private chat" in answer
+        assert not any("/signin" in t for t in fake.texts_to(503))

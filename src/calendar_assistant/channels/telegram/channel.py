@@ -296,6 +296,10 @@ class TelegramChannel:
     async def register_commands(self) -> None:
         """The command menu in Russian, in English, and the default language for the rest."""
         menu = list(MENU)
+        if self.web_links is not None:
+            menu.insert(
+                -1, MenuCommand(WEB_COMMAND, "Войти в веб-версию", "Sign in to the web app")
+            )
         if self.voice is not None and self.voice.can_listen and self.voice_preferences:
             menu.insert(-1, MenuCommand(VOICE_COMMAND, VOICE_COMMAND_RU, VOICE_COMMAND_EN))
         for lang in ("ru", "en"):
@@ -427,7 +431,9 @@ class TelegramChannel:
         if message is None:
             return []
         if message.text is not None:
-            own = await self._channel_command(message.text, ref)
+            own = await self._channel_command(
+                message.text, ref, private=message.chat.type == "private"
+            )
             if own is not None:
                 return own
         if message.text is not None:
@@ -457,14 +463,31 @@ class TelegramChannel:
             )
         ]
 
-    async def _channel_command(self, text: str, ref: UserRef) -> list[Reply] | None:
-        """`/web` and `/voice`, which only this channel knows; None for anything else."""
+    async def _channel_command(
+        self, text: str, ref: UserRef, *, private: bool
+    ) -> list[Reply] | None:
+        """`/web` and `/voice`, which only this channel knows; None for anything else.
+
+        A sign-in link is only ever sent in the user's private chat with the bot: in a group,
+        every member could open it.
+        """
         name, _, rest = text.strip().partition(" ")
         command = name.split("@", 1)[0].lower()
         desk = self.front.desk
         if command == f"/{WEB_COMMAND}" and self.web_links is not None:
             record = await desk.user(ref)
-            return [Reply(await self.web_links.answer(record.id, record.settings.language))]
+            lang = record.settings.language
+            if not private:
+                return [
+                    Reply(
+                        _t(
+                            lang,
+                            "Ссылку для входа я пришлю только в личном чате: напишите мне /web там.",
+                            "I send sign-in links only in a private chat: send me /web there.",
+                        )
+                    )
+                ]
+            return [Reply(await self.web_links.answer(record.id, lang))]
         if command == f"/{VOICE_COMMAND}" and self.voice_preferences is not None:
             record = await desk.user(ref)
             can_speak = self.voice is not None and self.voice.can_speak

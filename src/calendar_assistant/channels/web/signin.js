@@ -43,6 +43,9 @@ async function main() {
   if (query.has("hash") && query.has("id")) {
     await signIn("/auth/telegram", {fields: Object.fromEntries(query)}, data.csrf);
   }
-  if (data.telegram_bot) showWidget(data.telegram_bot);
+  if (data.telegram_bot && !document.querySelector("#widget script")) showWidget(data.telegram_bot);
 }
-main().catch(() => say("The server cannot be reached."));
+function start() { main().catch(() => say("The server cannot be reached.")); }
+start();
+// A link opened while this page is already showing only changes the #fragment.
+window.addEventListener("hashchange", () => { if (location.hash) start(); });
