@@ -441,3 +441,51 @@ async def test_a_sign_in_link_is_never_sent_to_a_group(start: Start, fake: FakeT
         assert "/signin" not in answer
         assert "личном чате" in answer or "private chat" in answer
         assert not any("/signin" in t for t in fake.texts_to(503))
+
+
+async def test_a_link_works_once_across_replicas(
+    start: Start, fake: FakeTelegram, tmp_path: Path, clock: Clock
+) -> None:
+    """Two servers on one database and one SESSION_SECRET: a link asked of one is redeemed
+    by whichever is asked first, once, and the session it gives works on both."""
+    async with start() as first:
+        second_app = create_app(
+            _settings(
+                tmp_path,
+                fake,
+                telegram_bot_token=None,
+                telegram_bot_username=None,
+                inbox_concurrency=0,  # the bot is the first replica's: it handles its updates
+            ),
+            clock=clock,
+        )
+        async with second_app.router.lifespan_context(second_app):
+            token = await ask_for_link(fake, 504)
+            async with browser(first) as one, browser(second_app) as two:
+                await visitor(one)
+                await visitor(two)
+                answers = await asyncio.gather(
+                    one.post("/auth/link", json={"token": token}),
+                    two.post("/auth/link", json={"token": token}),
+                )
+                assert sorted(a.status_code for a in answers) == [200, 401]
+                winner = one if answers[0].status_code == 200 else two
+                cookie = winner.cookies[COOKIE]
+            for app in (first, second_app):
+                async with browser(app) as http:
+                    http.cookies.set(COOKIE, cookie, domain="cal.example.org")
+                    assert (await http.get("/api/chat/outbox")).status_code == 200
+
+
+async def test_only_the_sign_in_page_may_load_telegrams_widget(start: Start) -> None:
+    async with start() as app, browser(app) as http:
+        page = await http.get("/signin")
+        policy = page.headers["content-security-policy"]
+        assert "script-src 'self' https://telegram.org;" in policy
+        assert "frame-src https://oauth.telegram.org" in policy
+        assert "unsafe-inline" not in policy
+        scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page.text, re.S)
+        assert scripts
+        assert all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
+        for path in ("/auth/session", "/static/chat.js", "/healthz"):
+            assert "telegram.org" not in (await http.get(path)).headers["content-security-policy"]
