@@ -62,6 +62,11 @@ class SessionUser:
     epoch: int
 
 
+def _aware(now: datetime) -> None:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+
+
 def token_hash(token: str) -> str:
     """What is stored of a link's token: a random 256-bit token needs no slow hash."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -76,6 +81,7 @@ class WebAccounts:
     async def issue_link(self, user_id: int, now: datetime, lifetime: timedelta) -> str:
         """A new one-time token for `user_id`, valid for `lifetime` (the token itself is
         returned once and never stored)."""
+        _aware(now)
         token = secrets.token_urlsafe(32)
         async with self._db.transaction() as session:
             await session.execute(
@@ -94,6 +100,7 @@ class WebAccounts:
     async def redeem_link(self, token: str, now: datetime) -> int | None:
         """The user a fresh, unused link is for, marking it used; None for a link that is
         unknown, expired or used before (also when two replicas race for it)."""
+        _aware(now)
         if not token or len(token) > 128:
             return None
         async with self._db.transaction() as session:
