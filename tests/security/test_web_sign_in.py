@@ -122,13 +122,13 @@ async def visitor(http: httpx.AsyncClient) -> str:
     return str(answer["csrf"])
 
 
-async def ask_for_link(fake: FakeTelegram, telegram_id: int) -> str:
+async def ask_for_link(fake: FakeTelegram, telegram_id: int, base: str = PUBLIC) -> str:
     """Send /web to the bot; the token from the link it answers with."""
     before = len(fake.texts_to(telegram_id))
     fake.send_text(telegram_id, "/web", language="en")
     await fake.until(lambda: len(fake.texts_to(telegram_id)) > before, what="the /web answer")
     text = fake.texts_to(telegram_id)[-1]
-    found = re.search(re.escape(PUBLIC) + r"/signin#link=([A-Za-z0-9_-]+)", text)
+    found = re.search(re.escape(base) + r"/signin#link=([A-Za-z0-9_-]+)", text)
     assert found, text
     return found.group(1)
 
@@ -489,3 +489,17 @@ async def test_only_the_sign_in_page_may_load_telegrams_widget(start: Start) -> 
         assert all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
         for path in ("/auth/session", "/static/chat.js", "/healthz"):
             assert "telegram.org" not in (await http.get(path)).headers["content-security-policy"]
+
+
+async def test_on_a_laptop_a_link_signs_in_as_the_telegram_user(
+    start: Start, fake: FakeTelegram
+) -> None:
+    """The local browser is the local user until a /web link says who it is."""
+    async with start(public_url=None) as app:
+        token = await ask_for_link(fake, 505, base="http://127.0.0.1:8000")
+        async with browser(app, "http://127.0.0.1:8000", ("127.0.0.1", 40000)) as http:
+            local = (await http.get("/auth/session")).json()
+            assert local["user"]["name"] == "Local user"
+            http.headers[web_session.CSRF] = local["csrf"]
+            assert (await http.post("/auth/link", json={"token": token})).status_code == 200
+            assert (await http.get("/auth/session")).json()["user"]["name"] == "User505"

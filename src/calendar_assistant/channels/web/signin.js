@@ -33,16 +33,19 @@ function showWidget(bot) {
 }
 
 async function main() {
-  const data = await (await fetch("/auth/session", {credentials: "same-origin"})).json();
-  if (data.user) { location.replace("/"); return; }
-  for (const el of document.querySelectorAll(".minutes")) el.textContent = data.link_minutes;
   const link = new URLSearchParams(location.hash.slice(1)).get("link");
   const query = new URLSearchParams(location.search);
   history.replaceState(null, "", "/signin");  // the token leaves the address bar at once
+  const data = await (await fetch("/auth/session", {credentials: "same-origin"})).json();
+  // A link or a widget answer signs in as its user, even over a session already here
+  // (on a laptop: the local user's).
   if (link) { await signIn("/auth/link", {token: link}, data.csrf); return; }
   if (query.has("hash") && query.has("id")) {
     await signIn("/auth/telegram", {fields: Object.fromEntries(query)}, data.csrf);
+    return;
   }
+  if (data.user) { location.replace("/"); return; }
+  for (const el of document.querySelectorAll(".minutes")) el.textContent = data.link_minutes;
   if (data.telegram_bot && !document.querySelector("#widget script")) showWidget(data.telegram_bot);
 }
 function start() { main().catch(() => say("The server cannot be reached.")); }
