@@ -17,6 +17,7 @@ errors that are answered in JSON and logged in JSON.
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from urllib.parse import urlsplit
 
@@ -71,6 +72,17 @@ def direct_from_loopback(connection: HTTPConnection) -> bool:
     if client is None or not loopback_name(client.host):
         return False
     return not any(name in FORWARDING_HEADERS for name, _ in connection.scope.get("headers", []))
+
+
+def metrics_allowed(connection: HTTPConnection, settings: Settings) -> bool:
+    """/metrics: with METRICS_TOKEN set, only for `Authorization: Bearer <token>`; without
+    it, only for a scraper on this machine (loopback, not through a proxy)."""
+    token = settings.metrics_token
+    if token is None:
+        return direct_from_loopback(connection)
+    expected = f"Bearer {token.get_secret_value()}".encode()
+    given = connection.headers.get("authorization", "").encode()
+    return hmac.compare_digest(given, expected)
 
 
 def trusted_hosts(settings: Settings) -> list[str] | None:

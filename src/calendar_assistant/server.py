@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import os
-import secrets
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -55,11 +53,11 @@ from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.accounts import WebAccounts
 from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
 from calendar_assistant.channels.web.outbox import WebOutbox
-from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, public_deployment
-from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_router
+from calendar_assistant.channels.web.sessions import CsrfGuard, session_codec
+from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
-from calendar_assistant.hardening import direct_from_loopback, refuse_too_deep, too_deep
+from calendar_assistant.hardening import metrics_allowed, refuse_too_deep, too_deep
 from calendar_assistant.observability.error_tracking import ErrorTracking, start_error_tracking
 from calendar_assistant.observability.health import migration_heads, readiness
 from calendar_assistant.observability.metered_calendar import metered
@@ -212,39 +210,6 @@ def _shared_state(
     )
 
 
-def _signin_limiter(settings: Settings, metrics: Metrics) -> RateLimiter:
-    """Sign-in attempts per client address (in Redis when REDIS_URL is set)."""
-    per_minute = settings.signin_attempts_per_minute
-    if not settings.redis_url:
-        return InProcessRateLimiter(per_minute)
-    guard = RedisFallback(
-        "signin_limiter",
-        retry_after=settings.redis_retry_seconds,
-        on_outage=metrics.observe_redis_outage,
-    )
-    return RedisRateLimiter(settings.redis_url, per_minute, guard=guard)
-
-
-def _session_codec(settings: Settings, clock: Callable[[], datetime]) -> SessionCodec:
-    """Signs session cookies with SESSION_SECRET, else a key made for this process only."""
-    secret = settings.session_secret
-    if secret is None and public_deployment(settings):
-        log.warning("session_secret_unset", effect="restarts and other replicas sign users out")
-    key = secret.get_secret_value() if secret is not None else secrets.token_urlsafe(32)
-    return SessionCodec(key, clock, timedelta(hours=settings.session_max_age_hours))
-
-
-def metrics_allowed(request: Request, settings: Settings) -> bool:
-    """/metrics: with METRICS_TOKEN set, only for `Authorization: Bearer <token>`; without
-    it, only for a scraper on this machine (loopback, not through a proxy)."""
-    token = settings.metrics_token
-    if token is None:
-        return direct_from_loopback(request)
-    expected = f"Bearer {token.get_secret_value()}".encode()
-    given = request.headers.get("authorization", "").encode()
-    return hmac.compare_digest(given, expected)
-
-
 def create_app(
     settings: Settings,
     *,
@@ -252,7 +217,7 @@ def create_app(
     voice: Voice | None = None,
 ) -> FastAPI:
     """The whole server; nothing is opened until the app starts (its lifespan)."""
-    codec = _session_codec(settings, clock)
+    codec = session_codec(settings, clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -300,8 +265,8 @@ def create_app(
             )
             inbox = _inbox_worker(settings, runtime.database, metrics, clock)
             accounts = WebAccounts(runtime.database)
-            signin_limiter = _signin_limiter(settings, metrics)
-            auth = WebAuth(settings, accounts, codec, signin_limiter, desk.user, clock)
+            attempts = signin_limiter(settings, metrics.observe_redis_outage)
+            auth = WebAuth(settings, accounts, codec, attempts, desk.user, clock)
             deliveries: dict[str, Delivery] = {"web": web}
             telegram: TelegramChannel | None = None
             if settings.telegram_bot_token is not None:
@@ -353,7 +318,7 @@ def create_app(
                 await locks.close()
                 await questions.close()
                 await limiter.close()
-                await signin_limiter.close()
+                await attempts.close()
                 if voice is None:
                     speech.close()
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
+import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -264,14 +266,36 @@ async def test_expired_and_forged_links_are_refused(
         assert (await http.post("/auth/link", json={"token": fresh})).status_code == 200
 
 
-async def test_sign_in_attempts_are_rate_limited(start: Start) -> None:
-    async with start(signin_attempts_per_minute=3) as app, browser(app) as http:
+def _redis_or_skip() -> str:
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return url
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["in-process", "redis"])
+async def test_sign_in_attempts_are_rate_limited(start: Start, shared: bool) -> None:
+    extra: dict[str, Any] = {"redis_url": _redis_or_skip()} if shared else {}
+    # Fresh addresses: a Redis counter outlives the test for the rest of its minute.
+    address, other = (f"198.51.100.{n}" for n in secrets.SystemRandom().sample(range(1, 255), 2))
+    async with (
+        start(signin_attempts_per_minute=3, **extra) as app,
+        browser(app, client=(address, 50000)) as http,
+        browser(app, client=(other, 50000)) as elsewhere,
+    ):
         await visitor(http)
         codes = [
             (await http.post("/auth/link", json={"token": f"guess-{n}"})).status_code
             for n in range(5)
         ]
         assert codes == [401, 401, 401, 429, 429]
+        widget = await http.post("/auth/telegram", json={"fields": {"id": "1", "hash": "x"}})
+        assert widget.status_code == 429
+        await visitor(elsewhere)  # another address has its own count
+        answer = await elsewhere.post("/auth/link", json={"token": "guess"})
+        assert answer.status_code == 401
 
 
 # -- the Telegram Login Widget ---------------------------------------------------------

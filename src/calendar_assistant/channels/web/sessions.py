@@ -25,6 +25,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
+import structlog
 from fastapi.responses import JSONResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from itsdangerous.timed import TimestampSigner
@@ -34,6 +35,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calendar_assistant.config import Settings
 from calendar_assistant.hardening import direct_from_loopback, loopback_name
+
+log = structlog.get_logger(__name__)
 
 COOKIE = "calendar_session"
 CSRF_HEADER = "x-csrf-token"
@@ -85,6 +88,16 @@ class SessionCodec:
 
     def from_request(self, request: Request) -> WebSession | None:
         return self.load(request.cookies.get(COOKIE))
+
+
+def session_codec(settings: Settings, clock: Callable[[], datetime]) -> SessionCodec:
+    """Signs with SESSION_SECRET, else with a key made for this process only (a laptop:
+    a restart signs the local user in again by itself; a public server warns)."""
+    secret = settings.session_secret
+    if secret is None and public_deployment(settings):
+        log.warning("session_secret_unset", effect="restarts and other replicas sign users out")
+    key = secret.get_secret_value() if secret is not None else secrets.token_urlsafe(32)
+    return SessionCodec(key, clock, timedelta(hours=settings.session_max_age_hours))
 
 
 def new_session(user_id: int | None, epoch: int = 0) -> WebSession:

@@ -27,7 +27,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from calendar_assistant.channels.rate_limit import RateLimiter, Verdict
+from calendar_assistant.channels.rate_limit import (
+    InProcessRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+    Verdict,
+)
+from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.channels.web.accounts import SessionUser, WebAccounts
 from calendar_assistant.channels.web.sessions import (
     SessionCodec,
@@ -51,6 +57,18 @@ LOCAL_USER = UserRef(key="web:local", display_name="Local user")
 SIGNIN_PATH = "/signin"
 
 Resolve = Callable[[UserRef], Awaitable[UserRecord]]
+
+
+def signin_limiter(settings: Settings, on_outage: Callable[[str], None]) -> RateLimiter:
+    """Sign-in attempts per client address: in Redis when REDIS_URL is set (every replica
+    counts together), in process otherwise or while Redis is away."""
+    per_minute = settings.signin_attempts_per_minute
+    if not settings.redis_url:
+        return InProcessRateLimiter(per_minute)
+    guard = RedisFallback(
+        "signin_limiter", retry_after=settings.redis_retry_seconds, on_outage=on_outage
+    )
+    return RedisRateLimiter(settings.redis_url, per_minute, guard=guard)
 
 
 class LinkIn(BaseModel):
