@@ -360,8 +360,15 @@ async def test_state_changes_need_the_sessions_csrf_token(start: Start, clock: C
             "/api/chat", json={"text": "/today"}, headers={web_session.CSRF: token}
         )
         assert answer.status_code == 200
-        # Sign-out is a state change too.
-        assert (await alice.post("/auth/signout-everywhere")).status_code == 403
+        # Every state-changing route of the app, sign-in and sign-out included, asks for it.
+        unsafe = [(m, p) for m, p in _paths(app) if m not in ("GET", "HEAD", "OPTIONS")]
+        assert ("POST", "/auth/signout-everywhere") in unsafe
+        for method, path in unsafe:
+            if path == "/telegram/webhook":  # not a browser's: Telegram's secret header
+                continue
+            answer = await alice.request(method, path, json={})
+            assert answer.status_code == 403, (method, path)
+        assert (await alice.get("/auth/session")).json()["user"] is not None  # still in
 
 
 async def test_sessions_expire_and_sign_out_everywhere_ends_every_copy(
