@@ -534,3 +534,19 @@ async def test_on_a_laptop_a_link_signs_in_as_the_telegram_user(
             http.headers[web_session.CSRF] = local["csrf"]
             assert (await http.post("/auth/link", json={"token": token})).status_code == 200
             assert (await http.get("/auth/session")).json()["user"]["name"] == "User505"
+
+
+async def test_a_reminder_goes_to_telegram_though_the_web_chat_was_last(
+    start: Start, fake: FakeTelegram, clock: Clock
+) -> None:
+    """One person, two chats: Telegram is pushed to, the page's outbox only read while open."""
+    async with start() as app, browser(app) as http:
+        fake.send_text(1101, "/help", language="en")
+        await fake.until(lambda: bool(fake.texts_to(1101)), what="the bot's answer")
+        assert (await web_session.telegram(http, 1101, TOKEN, clock.now)).status_code == 200
+        await say(http, "Remind me today at 3pm to water the plants")
+        clock.now = clock.now.replace(hour=15, minute=0, second=1)
+        await fake.until(
+            lambda: any("plants" in t.lower() for t in fake.texts_to(1101)), what="the reminder"
+        )
+        assert (await http.get("/api/chat/outbox")).json()["replies"] == []
