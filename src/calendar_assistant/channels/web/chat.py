@@ -150,6 +150,12 @@ def signin_page() -> str:
 _STATIC = {"chat.js": "text/javascript", "chat.css": "text/css", "signin.js": "text/javascript"}
 
 
+#: What the API routes answer without a session (docs/web.md).
+_SIGNED_IN: dict[int | str, dict[str, object]] = {
+    401: {"description": "not signed in: see /signin"}
+}
+
+
 def web_router(chat: Callable[[Request], WebChat], auth: Callable[[Request], WebAuth]) -> APIRouter:
     """Routes of the web chat; `chat` and `auth` find the running parts from the request."""
     router = APIRouter()
@@ -179,14 +185,21 @@ def web_router(chat: Callable[[Request], WebChat], auth: Callable[[Request], Web
         text, kind = found
         return Response(text, media_type=kind)
 
-    @router.post("/api/chat", response_model=ChatResponse, tags=["web chat"])
+    @router.post(
+        "/api/chat",
+        response_model=ChatResponse,
+        tags=["web chat"],
+        responses={**_SIGNED_IN, 403: {"description": "missing or wrong X-CSRF-Token"}},
+    )
     async def say(message: ChatRequest, request: Request) -> ChatResponse:
         """Send a message (or a button's payload) as the signed-in user; get the replies."""
         user = await auth(request).require(request)
         replies = await chat(request).say(user, message)
         return ChatResponse(replies=[_out(r) for r in replies])
 
-    @router.get("/api/chat/outbox", response_model=ChatResponse, tags=["web chat"])
+    @router.get(
+        "/api/chat/outbox", response_model=ChatResponse, tags=["web chat"], responses=_SIGNED_IN
+    )
     async def outbox(request: Request) -> ChatResponse:
         """Reminders due for the signed-in user not fetched yet; each is returned once."""
         user = await auth(request).require(request)
