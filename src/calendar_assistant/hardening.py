@@ -49,8 +49,20 @@ _DOCS = ("/docs", "/redoc")
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
-#: Headers a proxy adds: a request carrying one did not come from this machine's user.
-FORWARDING_HEADERS = (b"forwarded", b"x-forwarded-for", b"x-forwarded-host", b"x-real-ip")
+#: Headers proxies and tunnels add: a request carrying one did not come from this machine's
+#: user, though it reached us over loopback.
+FORWARDING_HEADERS = frozenset(
+    {
+        b"forwarded",
+        b"x-forwarded-for",
+        b"x-forwarded-host",
+        b"x-forwarded-proto",
+        b"x-real-ip",
+        b"via",
+        b"cf-connecting-ip",
+        b"true-client-ip",
+    }
+)
 
 
 def loopback_name(name: str | None) -> bool:

@@ -213,6 +213,7 @@ async def test_a_laptop_signs_in_only_its_own_loopback_browser(
             ("http://192.168.1.20:8000", ("192.168.1.30", 40000), {}),  # the LAN
             ("http://127.0.0.1:8000", ("127.0.0.1", 40000), {"X-Forwarded-For": "198.51.100.9"}),
             ("http://127.0.0.1:8000", ("127.0.0.1", 40000), {"Forwarded": "for=198.51.100.9"}),
+            ("http://127.0.0.1:8000", ("127.0.0.1", 40000), {"CF-Connecting-IP": "198.51.100.9"}),
             ("http://rebound.example:8000", ("127.0.0.1", 40000), {}),  # DNS rebinding
         ]
         for base, client, headers in refused:
