@@ -46,6 +46,10 @@ async function main() {
   }
   if (data.user) { location.replace("/"); return; }
   for (const el of document.querySelectorAll(".minutes")) el.textContent = data.link_minutes;
+  if (!data.links) {
+    document.getElementById("nobot").hidden = false;
+    for (const el of document.querySelectorAll(".howto")) el.hidden = true;
+  }
   if (data.telegram_bot && !document.querySelector("#widget script")) showWidget(data.telegram_bot);
 }
 function start() { main().catch(() => say("The server cannot be reached.")); }

@@ -237,6 +237,7 @@ def signin_router(auth: Callable[[Request], WebAuth], page: str) -> APIRouter:
                 "user": _user_json(user),
                 "csrf": current.csrf,
                 "telegram_bot": bot if running.settings.telegram_bot_token else None,
+                "links": running.settings.telegram_bot_token is not None,
                 "link_minutes": running.settings.web_link_minutes,
             }
         )
