@@ -56,6 +56,8 @@ def test_postgres_url_gets_the_async_driver() -> None:
         ("WORKING_HOURS_START", "19:00", "working_hours_end must be after working_hours_start"),
         ("DEFAULT_DURATION_MINUTES", "0", "DEFAULT_DURATION_MINUTES"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),
+        ("TELEGRAM_BOT_USERNAME", "no spaces allowed", "TELEGRAM_BOT_USERNAME: is not a bot"),
+        ("SESSION_MAX_AGE_HOURS", "0", "SESSION_MAX_AGE_HOURS"),
     ],
 )
 def test_bad_values_give_one_line_naming_the_variable(
@@ -96,3 +98,9 @@ def test_readme_defaults_match_the_settings() -> None:
             continue
         shown = default.strftime("%H:%M") if hasattr(default, "strftime") else str(default)
         assert f"`{shown}`" in documented[name.upper()], name
+
+
+def test_a_bot_username_may_be_written_with_its_at_sign() -> None:
+    assert load_settings(telegram_bot_username="@calendar_bot").telegram_bot_username == (
+        "calendar_bot"
+    )

@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
+import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from calendar_assistant.storage.database import head_revision
@@ -36,7 +37,8 @@ async def app(tmp_path: Path) -> AsyncIterator[FastAPI]:
 @pytest.fixture
 async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        await web_session.local(client)  # the local user of a laptop install
         yield client
 
 

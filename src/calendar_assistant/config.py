@@ -152,6 +152,30 @@ class Settings(BaseSettings):
     trusted_hosts: str = Field(
         default="", description="more Host header values accepted, comma-separated"
     )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description="key that signs web sign-in cookies; the same on every replica "
+        "(random per process if unset: a restart signs everyone out)",
+    )
+    session_max_age_hours: int = Field(
+        default=168, ge=1, le=8760, description="a web session expires this long after sign-in"
+    )
+    web_link_minutes: int = Field(
+        default=10, ge=1, le=60, description="a one-time sign-in link from /web works this long"
+    )
+    telegram_bot_username: str | None = Field(
+        default=None, description="the bot's @username: the sign-in page shows the Login Widget"
+    )
+    telegram_login_max_age_seconds: int = Field(
+        default=600, ge=30, le=86400, description="a Login Widget answer older than this is refused"
+    )
+    signin_attempts_per_minute: int = Field(
+        default=10, ge=1, le=1000, description="web sign-in attempts per client address"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="bearer token /metrics asks for; without it /metrics answers loopback only",
+    )
     calendar_retries: int = Field(default=4, ge=0, le=10)
     calendar_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     transcription_model: str = "whisper-1"
@@ -236,6 +260,9 @@ class Settings(BaseSettings):
         "sentry_dsn",
         "sentry_release",
         "sentry_user_salt",
+        "session_secret",
+        "telegram_bot_username",
+        "metrics_token",
         mode="before",
     )
     @classmethod
@@ -257,6 +284,17 @@ class Settings(BaseSettings):
         if self.telegram_webhook_url and self.telegram_webhook_secret is None:
             raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET (a random token)")
         return self
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bot_username(cls, value: str | None) -> str | None:
+        """A Telegram username: 5-32 letters, digits and `_` (a leading @ is dropped)."""
+        if value is None:
+            return None
+        name = value.strip().removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{4,31}", name):
+            raise ValueError("is not a bot username (5-32 letters, digits and _)")
+        return name
 
     @model_validator(mode="after")
     def _working_hours_in_order(self) -> Settings:

@@ -7,7 +7,8 @@ errors that are answered in JSON and logged in JSON.
   and scrapers address the pod by its IP). Without PUBLIC_URL (a local install)
   every host is accepted.
 - Security headers on every response: a Content-Security-Policy without inline script
-  (the web chat's script and style are files under /static), frame-ancestors 'none',
+  (the web chat's script and style are files under /static; the sign-in page may also
+  load Telegram's Login Widget script and frame), frame-ancestors 'none',
   nosniff, no referrer. The API docs load Swagger's script from a CDN, so they keep only
   the anti-framing part of the policy.
 - Bodies: a JSON body nested deeper than `MAX_JSON_DEPTH` is a 400 before any parser
@@ -16,6 +17,8 @@ errors that are answered in JSON and logged in JSON.
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from urllib.parse import urlsplit
 
 import structlog
@@ -23,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calendar_assistant.channels.bodies import MAX_JSON_DEPTH, json_depth
@@ -35,9 +39,62 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+#: The sign-in page may also load the Telegram Login Widget (its script and its frame).
+SIGNIN_CSP = CSP.replace(
+    "script-src 'self';",
+    "script-src 'self' https://telegram.org; frame-src https://oauth.telegram.org;",
+)
 DOCS_CSP = "frame-ancestors 'none'"
 _DOCS = ("/docs", "/redoc")
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+#: Headers proxies and tunnels add: a request carrying one did not come from this machine's
+#: user, though it reached us over loopback.
+FORWARDING_HEADERS = frozenset(
+    {
+        b"forwarded",
+        b"x-forwarded-for",
+        b"x-forwarded-host",
+        b"x-forwarded-proto",
+        b"x-real-ip",
+        b"via",
+        b"cf-connecting-ip",
+        b"true-client-ip",
+    }
+)
+
+
+def loopback_name(name: str | None) -> bool:
+    """`localhost`, 127.0.0.0/8 or ::1 (with or without brackets)."""
+    if not name:
+        return False
+    name = name.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def direct_from_loopback(connection: HTTPConnection) -> bool:
+    """The connection comes from this machine and no proxy forwarded it."""
+    client = connection.client
+    if client is None or not loopback_name(client.host):
+        return False
+    return not any(name in FORWARDING_HEADERS for name, _ in connection.scope.get("headers", []))
+
+
+def metrics_allowed(connection: HTTPConnection, settings: Settings) -> bool:
+    """/metrics: with METRICS_TOKEN set, only for `Authorization: Bearer <token>`; without
+    it, only for a scraper on this machine (loopback, not through a proxy)."""
+    token = settings.metrics_token
+    if token is None:
+        return direct_from_loopback(connection)
+    expected = f"Bearer {token.get_secret_value()}".encode()
+    given = connection.headers.get("authorization", "").encode()
+    return hmac.compare_digest(given, expected)
 
 
 def trusted_hosts(settings: Settings) -> list[str] | None:
@@ -77,6 +134,8 @@ class SecurityHeaders:
             return
         path: str = scope.get("path", "")
         policy = DOCS_CSP if path.startswith(_DOCS) else CSP
+        if path == "/signin":
+            policy = SIGNIN_CSP
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,8 +1,9 @@
 """The HTTP server: `create_app(settings)` wires everything from `open_runtime` in the
 lifespan, so importing this module connects to nothing.
 
-Routes: the web chat (`/`, `/api/chat`), `POST /telegram/webhook`, `/healthz`, `/readyz`,
-`/metrics`, and the OpenAPI docs (`/docs`, `/openapi.json`).
+Routes: the web chat (`/`, `/api/chat`) behind sign-in (`/signin`, `/auth/*`, see
+channels/web/signin.py), `POST /telegram/webhook`, `/healthz`, `/readyz`, `/metrics` (a
+bearer token or loopback), and the OpenAPI docs (`/docs`, `/openapi.json`).
 """
 
 from __future__ import annotations
@@ -49,11 +50,14 @@ from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks, Proc
 from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.channels.telegram.channel import TelegramChannel
 from calendar_assistant.channels.telegram.webhook import telegram_router
-from calendar_assistant.channels.web.chat import WebChat, web_router
+from calendar_assistant.channels.web.accounts import WebAccounts
+from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
 from calendar_assistant.channels.web.outbox import WebOutbox
+from calendar_assistant.channels.web.sessions import CsrfGuard, session_codec
+from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
-from calendar_assistant.hardening import refuse_too_deep, too_deep
+from calendar_assistant.hardening import metrics_allowed, refuse_too_deep, too_deep
 from calendar_assistant.observability.error_tracking import ErrorTracking, start_error_tracking
 from calendar_assistant.observability.health import migration_heads, readiness
 from calendar_assistant.observability.metered_calendar import metered
@@ -86,6 +90,7 @@ class Services:
     scheduler: ReminderScheduler
     heads: set[str]
     inbox: InboxWorker
+    auth: WebAuth
 
 
 class BodyLimit:
@@ -212,6 +217,7 @@ def create_app(
     voice: Voice | None = None,
 ) -> FastAPI:
     """The whole server; nothing is opened until the app starts (its lifespan)."""
+    codec = session_codec(settings, clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -258,6 +264,9 @@ def create_app(
                 questions,
             )
             inbox = _inbox_worker(settings, runtime.database, metrics, clock)
+            accounts = WebAccounts(runtime.database)
+            attempts = signin_limiter(settings, metrics.observe_redis_outage)
+            auth = WebAuth(settings, accounts, codec, attempts, desk.user, clock)
             deliveries: dict[str, Delivery] = {"web": web}
             telegram: TelegramChannel | None = None
             if settings.telegram_bot_token is not None:
@@ -271,6 +280,7 @@ def create_app(
                     speech,
                     VoicePreferences(runtime.database, default=settings.voice_replies),
                     questions,
+                    web_links=WebLinks(settings, accounts, clock),
                 )
                 deliveries["telegram"] = telegram
                 inbox.handlers["telegram"] = telegram
@@ -282,7 +292,7 @@ def create_app(
                 poll_seconds=settings.reminder_poll_seconds,
             )
             app.state.services = Services(
-                runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox
+                runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox, auth
             )
             housekeeping = asyncio.create_task(
                 _forget_old_claims(ProcessedUpdates(runtime.database), inbox.inbox, clock),
@@ -308,6 +318,7 @@ def create_app(
                 await locks.close()
                 await questions.close()
                 await limiter.close()
+                await attempts.close()
                 if voice is None:
                     speech.close()
 
@@ -318,6 +329,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(CsrfGuard, codec=codec)
     hardening.install(app, settings)
 
     def services(request: Request) -> Services:
@@ -338,7 +350,13 @@ def create_app(
 
     @app.get("/metrics", tags=["operations"])
     async def metrics(request: Request) -> Response:
-        """Prometheus metrics."""
+        """Prometheus metrics: a bearer token (METRICS_TOKEN) or a scraper on loopback."""
+        if not metrics_allowed(request, settings):
+            return JSONResponse(
+                {"detail": "metrics need the bearer token"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         return Response(services(request).metrics.exposition(), media_type=CONTENT_TYPE)
 
     app.include_router(telegram_router(lambda request: services(request).telegram))
@@ -347,5 +365,8 @@ def create_app(
             lambda request: getattr(request.app.state, "google_connector", None), clock
         )
     )
-    app.include_router(web_router(lambda request: services(request).web))
+    app.include_router(signin_router(lambda request: services(request).auth, signin_page()))
+    app.include_router(
+        web_router(lambda request: services(request).web, lambda request: services(request).auth)
+    )
     return app

@@ -27,6 +27,7 @@ import structlog
 HERE = Path(__file__).resolve()
 sys.path.insert(0, str(HERE.parents[1]))  # tests/, for fakes
 
+import web_session  # noqa: E402
 from calendar_assistant.config import Settings  # noqa: E402
 from calendar_assistant.logging_setup import configure_logging  # noqa: E402
 from calendar_assistant.server import create_app  # noqa: E402
@@ -61,7 +62,8 @@ async def replies(dsn: str | None, count: int) -> list[float]:
         async with app.router.lifespan_context(app):
             break_events(Path(data) / "bench.sqlite3")
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+                await web_session.local(http)  # the local user of a laptop install
                 for n in range(count):
                     started = time.perf_counter()
                     answer = await http.post(

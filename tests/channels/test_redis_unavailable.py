@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from structlog.testing import capture_logs
 
+import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 
@@ -52,7 +53,8 @@ def _settings(tmp_path: Path, redis_url: str) -> Settings:
 async def _client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            await web_session.local(client)  # the local user of a laptop install
             yield client
 
 

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 
@@ -47,7 +48,9 @@ def chat_factory(libpq_url: str, tmp_path: Path) -> Callable[[], httpx.AsyncClie
 
     def client() -> httpx.AsyncClient:
         app = create_app(settings(), clock=lambda: NOW)
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1"
+        )
         http.app = app  # type: ignore[attr-defined]
         return http
 
@@ -55,6 +58,8 @@ def chat_factory(libpq_url: str, tmp_path: Path) -> Callable[[], httpx.AsyncClie
 
 
 async def say(http: httpx.AsyncClient, text: str) -> str:
+    if web_session.CSRF not in http.headers:  # the local user of a laptop install
+        await web_session.local(http)
     answer = await http.post("/api/chat", json={"text": text})
     assert answer.status_code == 200, answer.text
     return str(answer.json())

@@ -19,6 +19,8 @@ import sentry_sdk
 import structlog
 from fastapi import FastAPI
 
+import web_session
+from calendar_assistant.channels.web.sessions import COOKIE
 from calendar_assistant.config import Settings
 from calendar_assistant.logging_setup import configure_logging
 from calendar_assistant.observability.error_tracking import (
@@ -188,17 +190,23 @@ async def test_an_exception_escaping_a_route_arrives_without_the_request_s_secre
         with sqlite3.connect(tmp_path / "calendar.sqlite3") as connection:
             connection.execute("ALTER TABLE web_outbox RENAME TO web_outbox_lost")
         transport = httpx.ASGITransport(app=server, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            await web_session.local(http)  # the local user of a laptop install
+            session = http.cookies[COOKIE]
+            http.cookies.clear()
             answer = await http.get(
                 "/api/chat/outbox?session=s3cr3t-query",
-                headers={"Authorization": "Bearer abc.def.ghi", "Cookie": "sid=cookie-value"},
+                headers={
+                    "Authorization": "Bearer abc.def.ghi",
+                    "Cookie": f"sid=cookie-value; {COOKIE}={session}",
+                },
             )
         assert answer.status_code == 500
         [event] = ingest.wait_for_events(1)
     assert event["release"] == RELEASE
     assert event["exception"]["values"][-1]["mechanism"]["handled"] is False
-    assert event["request"]["url"] == "http://test/api/chat/outbox"
+    assert event["request"]["url"] == "http://127.0.0.1/api/chat/outbox"
     assert event["request"]["method"] == "GET"
     raw = json.dumps(event)
-    for secret in ("s3cr3t-query", "abc.def.ghi", "cookie-value"):
+    for secret in ("s3cr3t-query", "abc.def.ghi", "cookie-value", session):
         assert secret not in raw

@@ -2,7 +2,9 @@
 
 `real_server` runs `calendar-assistant serve` as a child process on a free loopback port,
 with a webhook bot talking to the fake Bot API, CalDAV connections on (CREDENTIALS_KEYS),
-a public URL (so the Host header is checked) and JSON logs written to a file the tests read.
+a public URL (so the Host header is checked and nobody is signed in without proof) and
+JSON logs written to a file the tests read. Its clients are signed in to the web app as
+one Telegram user (the Login Widget's answer), as a person using the web chat would be.
 """
 
 from __future__ import annotations
@@ -21,11 +23,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+import web_session
 from calendar_assistant.calendars.accounts.credentials import generate_key
+from calendar_assistant.channels.web.sessions import COOKIE
 from fakes.telegram import TOKEN, FakeTelegram
 
 PUBLIC_HOST = "bot.example.org"
 SECRET = "security-suite-secret"
+#: The Telegram user the web chat of these tests is signed in as.
+WEB_USER = 4242
 
 
 def free_port() -> int:
@@ -41,9 +47,21 @@ class RealServer:
     log_path: Path
     data_dir: Path
     process: subprocess.Popen[bytes]
+    #: The web session (cookie, CSRF token) of WEB_USER, made at the first signed-in client.
+    session: tuple[str, str] | None = None
 
-    def client(self, **headers: str) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30.0, headers=headers)
+    def client(self, *, signed_in: bool = True, **headers: str) -> httpx.Client:
+        """A client of the server; signed in as WEB_USER unless told otherwise."""
+        client = httpx.Client(base_url=self.url, timeout=30.0, headers=headers)
+        if signed_in:
+            if self.session is None:
+                with httpx.Client(base_url=self.url, timeout=30.0) as first:
+                    signed = web_session.telegram_sync(first, WEB_USER, TOKEN)
+                    assert signed.status_code == 200, signed.text
+                    self.session = (first.cookies[COOKIE], first.headers[web_session.CSRF])
+            client.cookies.set(COOKIE, self.session[0])
+            client.headers[web_session.CSRF] = self.session[1]
+        return client
 
     def webhook(self, client: httpx.Client, body: bytes | str) -> httpx.Response:
         return client.post(
@@ -85,6 +103,8 @@ def real_server(
         OUTBOUND_ALLOW_HTTP="true",
         OUTBOUND_TIMEOUT_SECONDS="3",
         RATE_LIMIT_PER_MINUTE="100000",
+        SIGNIN_ATTEMPTS_PER_MINUTE="1000",
+        SESSION_SECRET="security-suite-session-secret",
         LOG_JSON="true",
         LOG_LEVEL="INFO",
         DEFAULT_LANGUAGE="ru",
@@ -109,7 +129,7 @@ def real_server(
 def _wait_ready(server: RealServer) -> None:
     """Until the webhook takes an (empty) update: the bot has connected to the fake API."""
     deadline = time.monotonic() + 60
-    with server.client() as client:
+    with server.client(signed_in=False) as client:
         while time.monotonic() < deadline:
             if server.process.poll() is not None:
                 raise RuntimeError(f"server exited: {server.log_path.read_text()[-2000:]}")

@@ -23,6 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import web_session
 from fakes.telegram import TOKEN, FakeTelegram
 
 BURST = 300
@@ -69,6 +70,7 @@ def main() -> None:
                     except httpx.TransportError:
                         pass
                     time.sleep(0.2)
+                web_session.telegram_sync(client, 999, TOKEN)  # a public server: sign in
                 client.post("/api/chat", json={"text": "/help"})  # warm up
                 for n in range(BURST):
                     update = fake.text_update(1000 + n, "Запланируй встречу завтра в 10")

@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
+import calendar_assistant.channels.web.accounts
 import calendar_assistant.storage.inbox  # noqa: F401  (its table joins Base.metadata)
 from calendar_assistant.storage import Database
 from calendar_assistant.storage.models import Base
@@ -20,6 +21,8 @@ OWN_TABLES = {
     "dialogue_states",
     "undo_log",
     "inbox",
+    "web_sign_in_links",
+    "web_session_epochs",
 }
 
 

@@ -89,7 +89,8 @@ _DROP = "drop"
 
 
 class ReminderScheduler:
-    """Polls for due reminders and hands each to the channel of the user's latest chat."""
+    """Polls for due reminders and hands each to the channel of the user's latest chat
+    (a chat that is pushed to before the web page's outbox)."""
 
     def __init__(
         self,
@@ -244,7 +245,15 @@ class ReminderScheduler:
             zone=ZoneInfo(settings.timezone),
             now=now,
         )
-        return _Send(links[0].channel, links[0].chat_id, text, late)
+        # A chat that is pushed to (Telegram) before the web page's outbox, which is only
+        # read while the page is open: one person may use both since web sign-in.
+        pushed = [
+            link
+            for link in links
+            if not isinstance(self._deliveries[link.channel], DurableDelivery)
+        ]
+        chosen = (pushed or links)[0]
+        return _Send(chosen.channel, chosen.chat_id, text, late)
 
     async def _send(
         self, session: AsyncSession | None, due: _Due, plan: _Send | str, now: datetime

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 
@@ -27,7 +28,8 @@ async def http(tmp_path: Path, tz: ZoneInfo) -> AsyncIterator[httpx.AsyncClient]
     app: FastAPI = create_app(settings, clock=lambda: datetime(2027, 3, 27, 12, 0, tzinfo=tz))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            await web_session.local(client)  # the local user of a laptop install
             yield client
 
 
@@ -107,4 +109,7 @@ async def test_forget_can_be_declined(http: httpx.AsyncClient) -> None:
     assert "Встреча с командой" in (await say(http, "/week"))[0]
     await say(http, "/forget")
     assert "удалены" in (await press(http, "Да, удалить всё"))[0]
+    # The user is gone, and with them the session: signing in again starts afresh.
+    assert (await http.post("/api/chat", json={"text": "/week"})).status_code == 401
+    await web_session.local(http)
     assert "Встреча с командой" not in (await say(http, "/week"))[0]

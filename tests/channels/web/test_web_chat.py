@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 
@@ -57,8 +58,10 @@ async def app(settings: Settings, clock: Clock) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture
 async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The local user of a laptop install: loopback, no public URL, signed in by asking."""
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        await web_session.local(client)
         yield client
 
 

@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, text
 
+import web_session
 from calendar_assistant.channels.web.chat import LOCAL_CHAT
 from calendar_assistant.channels.web.outbox import WebOutbox, WebOutboxRow
 from calendar_assistant.config import Settings
@@ -68,7 +69,8 @@ async def _page_of(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The app started (as uvicorn would) and a client standing for the page."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            await web_session.local(client)  # the local user of a laptop install
             yield client
 
 
@@ -272,4 +274,6 @@ async def test_forget_drops_the_reminders_waiting_for_the_page(
         response = await page.post("/api/chat", json={"button": yes})
         assert response.status_code == 200
         await _until_queued(app, 0)
+        assert (await page.get("/api/chat/outbox")).status_code == 401  # the user is gone
+        await web_session.local(page)
         assert await _fetch(page) == []

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from fakes.anthropic import FakeAnthropic, message, text_block
@@ -34,7 +35,8 @@ async def http(
     app = create_app(settings, clock=lambda: NOW)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            await web_session.local(client)  # the local user of a laptop install
             yield client
 
 

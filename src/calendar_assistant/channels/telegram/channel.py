@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import structlog
 from telegram import Bot, BotCommand, Message, Update, User
@@ -60,6 +60,16 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 CHANNEL = "telegram"
+#: `/web`: a one-time link that signs this Telegram user in to the web app.
+WEB_COMMAND = "web"
+
+
+class WebLinkIssuer(Protocol):
+    """Makes the answer to `/web` (channels.web.signin.WebLinks)."""
+
+    async def answer(self, user_id: int, lang: Lang) -> str: ...
+
+
 _ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 _MAX_RETRY_AFTER_ATTEMPTS = 5
 _INTAKE_ATTEMPTS = 4
@@ -160,6 +170,7 @@ class TelegramChannel:
         voice: Voice | None = None,
         voice_preferences: VoicePreferences | None = None,
         questions: QuestionBook | None = None,
+        web_links: WebLinkIssuer | None = None,
     ) -> None:
         token = settings.telegram_bot_token
         if token is None:
@@ -180,6 +191,7 @@ class TelegramChannel:
         self.clock = clock
         self.voice = voice
         self.voice_preferences = voice_preferences
+        self.web_links = web_links
         #: Buttons are bound to their open question (see channels.questions).
         self.questions = questions if questions is not None else QuestionBook(InProcessStore())
         self.ready = asyncio.Event()
@@ -284,6 +296,10 @@ class TelegramChannel:
     async def register_commands(self) -> None:
         """The command menu in Russian, in English, and the default language for the rest."""
         menu = list(MENU)
+        if self.web_links is not None:
+            menu.insert(
+                -1, MenuCommand(WEB_COMMAND, "Войти в веб-версию", "Sign in to the web app")
+            )
         if self.voice is not None and self.voice.can_listen and self.voice_preferences:
             menu.insert(-1, MenuCommand(VOICE_COMMAND, VOICE_COMMAND_RU, VOICE_COMMAND_EN))
         for lang in ("ru", "en"):
@@ -414,15 +430,12 @@ class TelegramChannel:
         message = update.message
         if message is None:
             return []
-        if message.text is not None and self.voice_preferences is not None:
-            name, _, rest = message.text.strip().partition(" ")
-            if name.split("@", 1)[0].lower() == f"/{VOICE_COMMAND}":
-                record = await desk.user(ref)
-                can_speak = self.voice is not None and self.voice.can_speak
-                answer = await self.voice_preferences.command(
-                    record.id, rest, record.settings.language, can_speak=can_speak
-                )
-                return [Reply(answer)]
+        if message.text is not None:
+            own = await self._channel_command(
+                message.text, ref, private=message.chat.type == "private"
+            )
+            if own is not None:
+                return own
         if message.text is not None:
             return await desk.handle(ref, Inbound(text=message.text), now)
         if message.location is not None:
@@ -449,6 +462,40 @@ class TelegramChannel:
                 )
             )
         ]
+
+    async def _channel_command(
+        self, text: str, ref: UserRef, *, private: bool
+    ) -> list[Reply] | None:
+        """`/web` and `/voice`, which only this channel knows; None for anything else.
+
+        A sign-in link is only ever sent in the user's private chat with the bot: in a group,
+        every member could open it.
+        """
+        name, _, rest = text.strip().partition(" ")
+        command = name.split("@", 1)[0].lower()
+        desk = self.front.desk
+        if command == f"/{WEB_COMMAND}" and self.web_links is not None:
+            record = await desk.user(ref)
+            lang = record.settings.language
+            if not private:
+                return [
+                    Reply(
+                        _t(
+                            lang,
+                            "Ссылку для входа я пришлю только в личном чате: напишите мне /web там.",
+                            "I send sign-in links only in a private chat: send me /web there.",
+                        )
+                    )
+                ]
+            return [Reply(await self.web_links.answer(record.id, lang))]
+        if command == f"/{VOICE_COMMAND}" and self.voice_preferences is not None:
+            record = await desk.user(ref)
+            can_speak = self.voice is not None and self.voice.can_speak
+            answer = await self.voice_preferences.command(
+                record.id, rest, record.settings.language, can_speak=can_speak
+            )
+            return [Reply(answer)]
+        return None
 
     async def _voice(
         self, message: Message, ref: UserRef, lang: Lang, now: datetime

@@ -3,6 +3,29 @@ const log = document.getElementById("log");
 const form = document.getElementById("form");
 const input = document.getElementById("text");
 
+// Who is signed in and the CSRF token every POST carries (the session cookie itself is
+// HttpOnly). No session: the sign-in page.
+const session = fetch("/auth/session", {credentials: "same-origin"})
+  .then((response) => response.json())
+  .then((data) => {
+    if (!data.user) { location.replace("/signin"); return null; }
+    document.getElementById("who").textContent = data.user.name || "";
+    return data;
+  });
+
+async function post(url, body) {
+  const data = await session;
+  if (!data) throw new Error("not signed in");
+  const response = await fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: {"Content-Type": "application/json", "X-CSRF-Token": data.csrf},
+    body: JSON.stringify(body || {})
+  });
+  if (response.status === 401) location.replace("/signin");
+  return response;
+}
+
 function show(text, who, buttons) {
   const div = document.createElement("div");
   div.className = "msg " + who;
@@ -27,9 +50,7 @@ function show(text, who, buttons) {
 
 async function send(body) {
   try {
-    const response = await fetch("/api/chat", {
-      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)
-    });
+    const response = await post("/api/chat", body);
     if (!response.ok) { show("Error " + response.status, "bot"); return; }
     const data = await response.json();
     for (const r of data.replies) show(r.text, "bot", r.buttons);
@@ -47,9 +68,17 @@ form.addEventListener("submit", (event) => {
   send({text});
 });
 
+async function signOut(url) {
+  try { await post(url); } finally { location.replace("/signin"); }
+}
+document.getElementById("signout").addEventListener("click", () => signOut("/auth/signout"));
+document.getElementById("signout-all").addEventListener(
+  "click", () => signOut("/auth/signout-everywhere"));
+
 async function poll() {
   try {
-    const response = await fetch("/api/chat/outbox");
+    const response = await fetch("/api/chat/outbox", {credentials: "same-origin"});
+    if (response.status === 401) { location.replace("/signin"); return; }
     if (response.ok) {
       const data = await response.json();
       for (const r of data.replies) show(r.text, "bot");

@@ -1,5 +1,6 @@
-"""The web chat: a page at `/` and a small JSON API, to talk to the assistant as the local
-user from a browser — what a newcomer without a bot token sees first.
+"""The web chat: a page at `/` and a small JSON API, to talk to the assistant from a
+browser as the signed-in user (channels.web.signin): the same user, calendar and dialogue
+as their Telegram chat, or the local user of a laptop install.
 
 Reminders for the web user wait in the database (`WebOutbox`) until the page polls for them:
 a restart does not lose them and, with several replicas, whichever one the page polls hands
@@ -13,20 +14,26 @@ from datetime import datetime
 from importlib import resources
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
+from calendar_assistant.channels.web.accounts import SessionUser
 from calendar_assistant.channels.web.outbox import WebOutbox
+from calendar_assistant.channels.web.signin import LOCAL_USER, SIGNIN_PATH, WebAuth
 from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 
 CHANNEL = "web"
-#: The one user of the web chat: the person at this machine.
-LOCAL_USER = UserRef(key="web:local", display_name="Local user")
+#: The local user's web chat (kept from before sign-in existed: its queued reminders).
 LOCAL_CHAT = "local"
+
+
+def chat_of(user: SessionUser) -> str:
+    """The web chat of a user: where their web reminders wait (one per user)."""
+    return LOCAL_CHAT if user.key == LOCAL_USER.key else f"user-{user.id}"
 
 
 class ChatRequest(BaseModel):
@@ -72,29 +79,33 @@ class WebChat:
         self._clock = clock
         self._outbox = outbox
 
-    async def say(self, message: ChatRequest) -> list[Reply]:
+    async def say(self, user: SessionUser, message: ChatRequest) -> list[Reply]:
+        """Answer the signed-in `user`'s message, in turn with their other channels."""
+        ref = UserRef(key=user.key, display_name=user.display_name)
+        chat_id = chat_of(user)
+
         async def answer(inbound: Inbound) -> list[Reply]:
-            return await self._front.desk.handle(LOCAL_USER, inbound, self._clock())
+            return await self._front.desk.handle(ref, inbound, self._clock())
 
         async def turn() -> list[Reply]:
             inbound = Inbound(text=message.text)
             if message.button is not None:
                 # A button acts only while its question is open (channels.questions).
-                taken = await self._questions.take(LOCAL_USER.key, LOCAL_CHAT, message.button)
+                taken = await self._questions.take(ref.key, chat_id, message.button)
                 if taken.payload is None:
-                    lang = (await self._front.desk.user(LOCAL_USER)).settings.language
+                    lang = (await self._front.desk.user(ref)).settings.language
                     return [Reply(refusal(taken.verdict, lang))]
                 inbound = Inbound(button=taken.payload)
             replies = await self._front.handle(
                 channel=CHANNEL,
-                chat_id=LOCAL_CHAT,
-                user=LOCAL_USER,
+                chat_id=chat_id,
+                user=ref,
                 now=self._clock(),
                 answer=lambda: answer(inbound),
             )
-            return await self._questions.bind(LOCAL_USER.key, LOCAL_CHAT, replies or [])
+            return await self._questions.bind(ref.key, chat_id, replies or [])
 
-        return await self._dispatcher.run(LOCAL_USER.key, turn)
+        return await self._dispatcher.run(ref.key, turn)
 
     async def keep(
         self,
@@ -118,9 +129,9 @@ class WebChat:
             now=now,
         )
 
-    async def take_outbox(self) -> list[str]:
-        """The reminders waiting for the page, each handed out once (any replica)."""
-        return [f.text for f in await self._outbox.take(LOCAL_CHAT, self._clock())]
+    async def take_outbox(self, user: SessionUser) -> list[str]:
+        """The user's reminders waiting for the page, each handed out once (any replica)."""
+        return [f.text for f in await self._outbox.take(chat_of(user), self._clock())]
 
 
 def _asset(name: str) -> str:
@@ -131,18 +142,38 @@ def _page() -> str:
     return _asset("page.html")
 
 
-#: The page's script and style are files, so the Content-Security-Policy needs no inline.
-_STATIC = {"chat.js": "text/javascript", "chat.css": "text/css"}
+def signin_page() -> str:
+    return _asset("signin.html")
 
 
-def web_router(chat: Callable[[Request], WebChat]) -> APIRouter:
-    """Routes of the web chat; `chat` finds the running WebChat from the request's app."""
+#: The pages' scripts and style are files, so the Content-Security-Policy needs no inline.
+_STATIC = {"chat.js": "text/javascript", "chat.css": "text/css", "signin.js": "text/javascript"}
+
+
+#: What the API routes answer without a session (docs/web.md).
+_SIGNED_IN: dict[int | str, dict[str, object]] = {
+    401: {"description": "not signed in: see /signin"}
+}
+
+
+def web_router(chat: Callable[[Request], WebChat], auth: Callable[[Request], WebAuth]) -> APIRouter:
+    """Routes of the web chat; `chat` and `auth` find the running parts from the request."""
     router = APIRouter()
     page = _page()
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def index() -> HTMLResponse:
-        return HTMLResponse(page)
+    async def index(request: Request) -> Response:
+        """The chat for the signed-in user; the local user of a laptop is signed in here;
+        anyone else goes to the sign-in page."""
+        running = auth(request)
+        if await running.current(request) is not None:
+            return HTMLResponse(page)
+        local = await running.local_session(request)
+        if local is None:
+            return RedirectResponse(SIGNIN_PATH, status_code=303)
+        response = HTMLResponse(page)
+        running.issue(request, response, local[1])
+        return response
 
     assets = {name: (_asset(name), kind) for name, kind in _STATIC.items()}
 
@@ -154,16 +185,25 @@ def web_router(chat: Callable[[Request], WebChat]) -> APIRouter:
         text, kind = found
         return Response(text, media_type=kind)
 
-    @router.post("/api/chat", response_model=ChatResponse, tags=["web chat"])
+    @router.post(
+        "/api/chat",
+        response_model=ChatResponse,
+        tags=["web chat"],
+        responses={**_SIGNED_IN, 403: {"description": "missing or wrong X-CSRF-Token"}},
+    )
     async def say(message: ChatRequest, request: Request) -> ChatResponse:
-        """Send a message (or a button's payload) as the local user; get the replies."""
-        replies = await chat(request).say(message)
+        """Send a message (or a button's payload) as the signed-in user; get the replies."""
+        user = await auth(request).require(request)
+        replies = await chat(request).say(user, message)
         return ChatResponse(replies=[_out(r) for r in replies])
 
-    @router.get("/api/chat/outbox", response_model=ChatResponse, tags=["web chat"])
+    @router.get(
+        "/api/chat/outbox", response_model=ChatResponse, tags=["web chat"], responses=_SIGNED_IN
+    )
     async def outbox(request: Request) -> ChatResponse:
-        """Reminders due for the local user not fetched yet; each is returned once."""
-        texts = await chat(request).take_outbox()
+        """Reminders due for the signed-in user not fetched yet; each is returned once."""
+        user = await auth(request).require(request)
+        texts = await chat(request).take_outbox(user)
         return ChatResponse(replies=[ReplyOut(text=t) for t in texts])
 
     return router

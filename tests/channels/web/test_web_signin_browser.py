@@ -1,0 +1,102 @@
+"""Signing in to the web app in headless Chromium: the link the bot sends on `/web` opens
+the sign-in page, whose script redeems it, lands on the chat signed in as the Telegram
+user, and signs out again. A server with a public URL, so nobody is signed in by address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import uvicorn
+
+from calendar_assistant.config import Settings
+from calendar_assistant.server import create_app
+from channels.web.test_web_chat import CHROMIUM, _browser_missing, _free_port
+from fakes.telegram import TOKEN, FakeTelegram
+
+PUBLIC = "http://calendar.example.org"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+async def served(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[str]:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        default_timezone="Europe/Berlin",
+        default_language="en",
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=fake.base_url,
+        public_url=PUBLIC,
+    )
+    app = create_app(settings, clock=lambda: datetime.now(ZoneInfo("Europe/Berlin")))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):
+        if server.started:
+            break
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def test_the_link_from_web_signs_in_and_sign_out_leaves(
+    served: str, fake: FakeTelegram
+) -> None:
+    reason = _browser_missing()
+    if reason is not None:
+        pytest.skip(reason)
+    from playwright.async_api import async_playwright
+
+    fake.send_text(77, "/web", language="en")
+    await fake.until(lambda: any("/signin#link=" in t for t in fake.texts_to(77)), within=20)
+    link = re.search(r"\S+/signin#link=\S+", fake.texts_to(77)[-1])
+    assert link
+    url = link.group(0).replace(PUBLIC, served)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        try:
+            page = await browser.new_page()
+            await page.goto(served + "/")
+            await page.wait_for_url(served + "/signin")  # no session: the sign-in page
+            assert "/web" in await page.locator("#signin").inner_text()
+            await page.goto(url)
+            await page.wait_for_url(served + "/", timeout=15000)
+            await page.locator("#who").filter(has_text="User").wait_for(timeout=15000)
+            await page.fill("#text", "Team meeting tomorrow at 10am")
+            await page.press("#text", "Enter")
+            reply = page.locator(".msg.bot").first
+            await reply.wait_for(timeout=15000)
+            assert "Team meeting" in await reply.inner_text()
+            cookies = await page.context.cookies()
+            session = next(c for c in cookies if c["name"] == "calendar_session")
+            assert session["httpOnly"]
+            assert session["sameSite"] == "Lax"
+            # The same link again, in a new browser: used up.
+            other = await browser.new_page()
+            await other.goto(url)
+            await other.locator("#status").filter(has_text="send /web again").wait_for()
+            await page.click("#signout")
+            await page.wait_for_url(served + "/signin", timeout=15000)
+            await page.goto(served + "/")  # the session is gone: back to the sign-in page
+            await page.wait_for_url(served + "/signin", timeout=15000)
+        finally:
+            await browser.close()
