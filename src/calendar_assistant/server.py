@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from calendar_assistant import hardening
 from calendar_assistant.calendars.google.oauth import google_connector
 from calendar_assistant.calendars.google.oauth_routes import build_oauth_router
+from calendar_assistant.calendars.metered import metered
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import (
@@ -45,7 +46,6 @@ from calendar_assistant.channels.rate_limit import (
     RateLimiter,
     RedisRateLimiter,
 )
-from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks, ProcessedUpdates
 from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.channels.telegram.channel import TelegramChannel
 from calendar_assistant.channels.telegram.webhook import telegram_router
@@ -56,12 +56,12 @@ from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.hardening import refuse_too_deep, too_deep
 from calendar_assistant.observability.error_tracking import ErrorTracking, start_error_tracking
 from calendar_assistant.observability.health import migration_heads, readiness
-from calendar_assistant.observability.metered_calendar import metered
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
 from calendar_assistant.reminders.scheduler import Delivery, ReminderScheduler
 from calendar_assistant.runtime import Runtime, open_runtime
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
+from calendar_assistant.storage.channel_records import CLAIM_RETENTION, ChatLinks, ProcessedUpdates
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.inbox import Inbox
 from calendar_assistant.understanding.llm.metrics import register_router_metrics

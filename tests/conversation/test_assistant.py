@@ -14,8 +14,8 @@ from structlog.testing import capture_logs
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant, clear_language
-from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.domain.events import NewEvent
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database, UserRepository, UserSettings
 
 MOSCOW = ZoneInfo("Europe/Moscow")

@@ -12,7 +12,7 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.storage import Database, UserRepository, UserSettings
 
 MOSCOW = ZoneInfo("Europe/Moscow")

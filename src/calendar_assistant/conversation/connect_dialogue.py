@@ -25,8 +25,8 @@ from calendar_assistant.calendars.caldav import discover_calendars, open_client
 from calendar_assistant.calendars.caldav.presets import PRESETS, server_url
 from calendar_assistant.calendars.google.oauth import GoogleConnector, google_connector
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.messages import Button, Reply
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Button, Reply
 from calendar_assistant.storage.database import Database
 
 log = structlog.get_logger(__name__)

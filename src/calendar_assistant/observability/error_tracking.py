@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 import structlog
 
 from calendar_assistant import __version__
-from calendar_assistant.logging_setup import PRIVATE_TEXT_KEYS, SECRET_KEYS
+from calendar_assistant.observability.privacy import PRIVATE_TEXT_KEYS, SECRET_KEYS
 
 if TYPE_CHECKING:
     from sentry_sdk.types import Breadcrumb, BreadcrumbHint, Event, Hint

@@ -39,10 +39,10 @@ from calendar_assistant.actions.outcomes import (
     Undone,
     Updated,
 )
-from calendar_assistant.conversation.messages import Button, Reply
 from calendar_assistant.domain.commands import Intent, Missing
 from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Button, Reply
 from calendar_assistant.replies import dates
 from calendar_assistant.replies.payloads import Answer, payload
 from calendar_assistant.replies.plurals import duration, plural

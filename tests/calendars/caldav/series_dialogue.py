@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from calendar_assistant.calendars.base import CalendarBackend
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.storage.database import Database
 
 MOSCOW = ZoneInfo("Europe/Moscow")

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from calendar_assistant.conversation.messages import Reply
+from calendar_assistant.domain.messages import Reply
 from calendar_assistant.storage.models import EventRow, UserRow, UserSettingsRow
 from fakes.telegram import FakeTelegram
 

@@ -21,7 +21,7 @@ from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
 from calendar_assistant.channels.web.outbox import WebOutbox
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 
 CHANNEL = "web"
 #: The one user of the web chat: the person at this machine.
