@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("calendars",),
     ("observability", "net"),
     ("storage",),
-    ("config", "domain"),
+    ("config", "domain", "extras"),
 )
 LEVEL = {name: depth for depth, layer in enumerate(LAYERS) for name in layer}
 
