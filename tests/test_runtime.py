@@ -18,8 +18,7 @@ from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.runtime import open_runtime
 from calendar_assistant.storage.errors import StorageError
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from support import BERLIN
 
 
 def _settings(folder: Path, **values: object) -> Settings:

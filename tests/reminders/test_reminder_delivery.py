@@ -18,8 +18,7 @@ from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.reminders import ReminderRepository
 from calendar_assistant.storage.users import UserRepository, UserSettings
 from fakes.telegram import FakeTelegram
-
-MOSCOW = ZoneInfo("Europe/Moscow")
+from support import MOSCOW
 
 
 async def _settle(fake: FakeTelegram, rounds: float = 0.5) -> None:
