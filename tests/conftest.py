@@ -54,8 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 #: What makes a test slow, for `make check` (which runs `-m "not slow"`; `make test` runs all):
 #: PostgreSQL and benchmarks by marker, a real server process, a browser or Whisper by the
-#: fixture that starts it (or a virtualenv), and the files whose tests start server processes
-#: themselves.
+#: fixture that starts it (or a virtualenv), and the files and tests that start processes
+#: themselves (servers, the command line) or train the intent model.
 SLOW_MARKERS = frozenset({"postgres", "benchmark"})
 SLOW_FIXTURES = frozenset(
     {
@@ -75,18 +75,34 @@ SLOW_FILES = frozenset(
         "channels/telegram/test_inbox_replicas.py",
         "channels/telegram/test_postgres_restart.py",
         "ops/test_backup_restore.py",
+        "test_cli.py",  # a `calendar-assistant` process per test
+        "speech/test_command_line.py",  # the same, for transcribe and serve
+    }
+)
+SLOW_TESTS = frozenset(
+    {
+        # trains the intent model again (minutes)
+        "understanding/test_intent_model_current.py::test_retraining_reproduces_the_committed_model",
+        "storage/test_migration_history.py::test_the_migrate_command",  # migrate processes
+        "test_runtime.py::test_importing_connects_to_nothing",  # a fresh interpreter
     }
 )
 _TESTS = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the slow tests `slow` (see SLOW_MARKERS, SLOW_FIXTURES, SLOW_FILES)."""
+    """Mark the slow tests `slow` (see SLOW_MARKERS, SLOW_FIXTURES, SLOW_FILES, SLOW_TESTS)."""
     for item in items:
         markers = {marker.name for marker in item.iter_markers()}
         fixtures = set(getattr(item, "fixturenames", ()))
         where = item.path.relative_to(_TESTS).as_posix() if item.path.is_relative_to(_TESTS) else ""
-        if markers & SLOW_MARKERS or fixtures & SLOW_FIXTURES or where in SLOW_FILES:
+        test = f"{where}::{item.name.split('[')[0]}"
+        if (
+            markers & SLOW_MARKERS
+            or fixtures & SLOW_FIXTURES
+            or where in SLOW_FILES
+            or test in SLOW_TESTS
+        ):
             item.add_marker(pytest.mark.slow)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -49,8 +50,13 @@ def _modules() -> Iterator[tuple[str, Path]]:
         yield parts[0], path
 
 
-def _imported(path: Path) -> Iterator[tuple[str, int]]:
+@cache
+def _imported(path: Path) -> tuple[tuple[str, int], ...]:
     """(top-level package name, line) of each calendar_assistant import in `path`."""
+    return tuple(_imports_of(path))
+
+
+def _imports_of(path: Path) -> Iterator[tuple[str, int]]:
     package_parts = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
