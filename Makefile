@@ -95,7 +95,7 @@ check: $(DEV_STAMP)
 	$(MAKE) fast
 
 fast: $(DEV_STAMP)
-	$(BIN)/pytest -q -n auto -m "not slow and not benchmark"
+	$(BIN)/pytest -q -n auto -m "not slow"
 
 lint: $(DEV_STAMP) lint-ops
 	$(BIN)/ruff check src tests
