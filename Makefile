@@ -5,14 +5,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run chat bench-server bench-replicas test lint lint-ops typecheck unit bench bench-stt install dev clean system-deps test-models lock upgrade soak model
+.PHONY: run chat bench-server bench-replicas test check lint lint-ops typecheck unit fast bench bench-stt install dev clean system-deps test-models lock upgrade soak model
 
 ## Every dependency is pinned in requirements/*.txt (the lock files, made by `make lock`
 ## from pyproject.toml with uv, universal over Python 3.11+). Installs read only the lock,
 ## so a fresh clone gets exactly what the suite last passed with; the project itself goes
-## in with --no-deps.
+## in with --no-deps. core.txt: the core alone (`pip install calendar-assistant`, the offline
+## assistant); base.txt: the core and every feature's extra (`[all]`, what `make run`
+## serves with); dev.txt: that plus the tools and the test packages (`[dev]`).
 PIP_VERSION := 26.3
 UV_VERSION := 0.13.9
+CORE_LOCK := requirements/core.txt
 BASE_LOCK := requirements/base.txt
 DEV_LOCK := requirements/dev.txt
 
@@ -35,7 +38,8 @@ $(DEV_STAMP): pyproject.toml $(DEV_LOCK) | $(BIN)/python
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 -q
 lock: | $(BIN)/python
 	$(BIN)/pip install -q "uv==$(UV_VERSION)"
-	$(UV_COMPILE) $(LOCK_FLAGS) -o $(BASE_LOCK)
+	$(UV_COMPILE) $(LOCK_FLAGS) -o $(CORE_LOCK)
+	$(UV_COMPILE) $(LOCK_FLAGS) --extra all -o $(BASE_LOCK)
 	$(UV_COMPILE) $(LOCK_FLAGS) --extra dev --extra speech-test -o $(DEV_LOCK)
 
 upgrade:
@@ -64,7 +68,7 @@ test-models: $(DEV_STAMP)
 ## The intent model (understanding/intent/model/intents.npz, committed) from the corpus alone:
 ## run after changing understanding/corpus/ (tests/understanding/test_intent_model.py checks
 ## the committed model was trained on the corpus as it is, and that retraining reproduces it).
-model: $(STAMP)
+model: $(DEV_STAMP)
 	$(BIN)/calendar-assistant train-intents
 
 ## Start the server on its embedded defaults (local calendar, SQLite, rule grammar): it
@@ -80,6 +84,18 @@ chat: $(STAMP)
 
 ## Lint, type check and the whole test suite.
 test: $(DEV_STAMP) lint typecheck unit
+
+## The quick loop while working (under two minutes): ruff, mypy and the fast tests, spread
+## over the cores. Tests marked `slow` (real server processes, browsers, Whisper, PostgreSQL,
+## a fresh virtualenv) are left to `make test`.
+check: $(DEV_STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(MAKE) fast
+
+fast: $(DEV_STAMP)
+	$(BIN)/pytest -q -n auto -m "not slow"
 
 lint: $(DEV_STAMP) lint-ops
 	$(BIN)/ruff check src tests

@@ -1,5 +1,7 @@
 """Shared fixtures: a pinned clock, zones with and without DST, and real databases.
 
+The values behind them (and a movable clock, users) are in support.py, for modules too.
+
 `database` runs a test on a SQLite file and on PostgreSQL. The PostgreSQL server is the one at
 `CALENDAR_ASSISTANT_TEST_POSTGRES_URL` (default: postgres on 127.0.0.1:5432); each test
 session creates a fresh, uniquely named database there and drops it afterwards. When the
@@ -23,6 +25,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from calendar_assistant.storage.database import Database
+from support import BERLIN, MOSCOW, NEW_YORK, NOW
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
@@ -49,19 +52,73 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop(name, None)
 
 
+#: What makes a test slow, for `make check` (which runs `-m "not slow"`; `make test` runs all):
+#: PostgreSQL and benchmarks by marker, a real server process, a browser or Whisper by the
+#: fixture that starts it (or a virtualenv), and the files and tests that start processes
+#: themselves (servers, the command line) or train the intent model.
+SLOW_MARKERS = frozenset({"postgres", "benchmark"})
+SLOW_FIXTURES = frozenset(
+    {
+        "postgres_url",
+        "postgres_admin",
+        "real_server",  # security/: the server in its own process
+        "served",  # channels/web: headless chromium
+        "whisper_base_folder",  # speech/: the Whisper model
+        "whisper",
+        "voice",
+        "core_venv",  # test_packaging: a fresh virtualenv with the core
+    }
+)
+SLOW_FILES = frozenset(
+    {
+        "channels/telegram/test_inbox_durability.py",
+        "channels/telegram/test_inbox_replicas.py",
+        "channels/telegram/test_postgres_restart.py",
+        "ops/test_backup_restore.py",
+        "test_cli.py",  # a `calendar-assistant` process per test
+        "speech/test_command_line.py",  # the same, for transcribe and serve
+    }
+)
+SLOW_TESTS = frozenset(
+    {
+        # trains the intent model again (minutes)
+        "understanding/test_intent_model_current.py::test_retraining_reproduces_the_committed_model",
+        "storage/test_migration_history.py::test_the_migrate_command",  # migrate processes
+        "test_runtime.py::test_importing_connects_to_nothing",  # a fresh interpreter
+    }
+)
+_TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow tests `slow` (see SLOW_MARKERS, SLOW_FIXTURES, SLOW_FILES, SLOW_TESTS)."""
+    for item in items:
+        markers = {marker.name for marker in item.iter_markers()}
+        fixtures = set(getattr(item, "fixturenames", ()))
+        where = item.path.relative_to(_TESTS).as_posix() if item.path.is_relative_to(_TESTS) else ""
+        test = f"{where}::{item.name.split('[')[0]}"
+        if (
+            markers & SLOW_MARKERS
+            or fixtures & SLOW_FIXTURES
+            or where in SLOW_FILES
+            or test in SLOW_TESTS
+        ):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def moscow() -> ZoneInfo:
-    return ZoneInfo("Europe/Moscow")
+    return MOSCOW
 
 
 @pytest.fixture
 def berlin() -> ZoneInfo:
-    return ZoneInfo("Europe/Berlin")
+    return BERLIN
 
 
 @pytest.fixture
 def new_york() -> ZoneInfo:
-    return ZoneInfo("America/New_York")
+    return NEW_YORK
 
 
 @pytest.fixture(params=["Europe/Berlin", "America/New_York"])
@@ -73,7 +130,7 @@ def tz(request: pytest.FixtureRequest) -> ZoneInfo:
 @pytest.fixture
 def now(moscow: ZoneInfo) -> datetime:
     """The pinned clock of SPEC.md's examples: Tuesday 2026-11-24 14:00 Moscow time."""
-    return datetime(2026, 11, 24, 14, 0, tzinfo=moscow)
+    return NOW.astimezone(moscow)
 
 
 def _admin_url() -> str:

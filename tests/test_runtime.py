@@ -14,12 +14,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.domain.events import NewEvent
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.runtime import open_runtime
 from calendar_assistant.storage.errors import StorageError
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from support import BERLIN
 
 
 def _settings(folder: Path, **values: object) -> Settings:

@@ -61,7 +61,21 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `calendar-assistant` console script."""
+    """Entry point of the `calendar-assistant` console script.
+
+    A feature whose extra is not installed ends the command with one line naming the extra
+    (exit code 1), wherever it was found missing.
+    """
+    from calendar_assistant.extras import MissingExtra
+
+    try:
+        return _run(argv)
+    except MissingExtra as error:
+        print(f"calendar-assistant: {error}", file=sys.stderr)
+        return 1
+
+
+def _run(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words in (["parse", "--jsonl"], ["parse-time", "--jsonl"]):
         # the batch modes start fast and answer even when another command cannot import
@@ -79,9 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return parse_time_jsonl(sys.stdin, sys.stdout)
     if args.command == "train-intents":
+        from calendar_assistant.extras import needs
         from calendar_assistant.understanding.intent.train import train
 
-        train(args.out, report=sys.stdout)
+        with needs("train"):
+            train(args.out, report=sys.stdout)
         return 0
     if args.command == "bench" and args.bench == "nlu":
         from calendar_assistant.understanding.benchmark import run_nlu_bench

@@ -18,7 +18,6 @@ errors that are answered in JSON and logged in JSON.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from urllib.parse import urlsplit
 
 import structlog
@@ -31,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calendar_assistant.channels.bodies import MAX_JSON_DEPTH, json_depth
 from calendar_assistant.config import Settings
+from calendar_assistant.net.loopback import direct_from_loopback
 
 log = structlog.get_logger(__name__)
 
@@ -47,43 +47,6 @@ SIGNIN_CSP = CSP.replace(
 DOCS_CSP = "frame-ancestors 'none'"
 _DOCS = ("/docs", "/redoc")
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
-
-
-#: Headers proxies and tunnels add: a request carrying one did not come from this machine's
-#: user, though it reached us over loopback.
-FORWARDING_HEADERS = frozenset(
-    {
-        b"forwarded",
-        b"x-forwarded-for",
-        b"x-forwarded-host",
-        b"x-forwarded-proto",
-        b"x-real-ip",
-        b"via",
-        b"cf-connecting-ip",
-        b"true-client-ip",
-    }
-)
-
-
-def loopback_name(name: str | None) -> bool:
-    """`localhost`, 127.0.0.0/8 or ::1 (with or without brackets)."""
-    if not name:
-        return False
-    name = name.strip("[]").lower()
-    if name == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def direct_from_loopback(connection: HTTPConnection) -> bool:
-    """The connection comes from this machine and no proxy forwarded it."""
-    client = connection.client
-    if client is None or not loopback_name(client.host):
-        return False
-    return not any(name in FORWARDING_HEADERS for name, _ in connection.scope.get("headers", []))
 
 
 def metrics_allowed(connection: HTTPConnection, settings: Settings) -> bool:

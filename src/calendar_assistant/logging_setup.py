@@ -13,13 +13,16 @@ from typing import Any, TextIO
 import structlog
 
 from calendar_assistant.config import Settings
+from calendar_assistant.observability.privacy import PRIVATE_TEXT_KEYS, SECRET_KEYS
 
-#: Keys whose values are never written, whatever the level.
-SECRET_KEYS = frozenset(
-    {"password", "token", "secret", "api_key", "authorization", "database_url", "dsn"}
-)
-#: Keys that carry what a user wrote or will read; only debug logs keep them.
-PRIVATE_TEXT_KEYS = frozenset({"text", "message", "reply", "title", "description", "query"})
+__all__ = [
+    "PRIVATE_TEXT_KEYS",
+    "SECRET_KEYS",
+    "configure_logging",
+    "redact_private_fields",
+    "wants_json",
+]
+
 
 _LEVELS = {
     "DEBUG": logging.DEBUG,

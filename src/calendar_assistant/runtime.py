@@ -7,7 +7,7 @@ database, calendar provider and assistant the same way.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from calendar_assistant.calendars.base import CalendarBackend
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.extras import needs
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import EventRow
 from calendar_assistant.storage.users import UserRecord, UserRepository, UserSettings
@@ -73,8 +74,15 @@ class Runtime:
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Open the database (migrated to head when AUTO_MIGRATE, else checked to be at head),
     wire the assistant, and close it all at the end."""
-    database = await Database.open(settings.resolved_database_url, migrate=settings.auto_migrate)
-    understanding = Router.from_settings(settings)  # the LLM only when a key is set
+    url = settings.resolved_database_url
+    with needs("postgres") if url.startswith("postgresql") else nullcontext():
+        database = await Database.open(url, migrate=settings.auto_migrate)
+    try:
+        with needs("llm"):
+            understanding = Router.from_settings(settings)  # the LLM only when a key is set
+    except BaseException:
+        await database.close()
+        raise
     try:
         # Local alone, or every connected account combined when CREDENTIALS_KEYS is set.
         calendar = CalendarRegistry.from_settings(database, settings).calendar

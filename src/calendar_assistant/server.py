@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import FastAPI, Request, Response
@@ -24,8 +25,9 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calendar_assistant import hardening
-from calendar_assistant.calendars.google.oauth import google_connector
+from calendar_assistant.calendars.google import connector_if_configured
 from calendar_assistant.calendars.google.oauth_routes import build_oauth_router
+from calendar_assistant.calendars.metered import metered
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import (
@@ -46,29 +48,31 @@ from calendar_assistant.channels.rate_limit import (
     RateLimiter,
     RedisRateLimiter,
 )
-from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks, ProcessedUpdates
 from calendar_assistant.channels.redis_fallback import RedisFallback
-from calendar_assistant.channels.telegram.channel import TelegramChannel
 from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.accounts import WebAccounts
 from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
 from calendar_assistant.channels.web.outbox import WebOutbox
-from calendar_assistant.channels.web.sessions import CsrfGuard, session_codec
+from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, session_codec
 from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
+from calendar_assistant.extras import needs
 from calendar_assistant.hardening import metrics_allowed, refuse_too_deep, too_deep
 from calendar_assistant.observability.error_tracking import ErrorTracking, start_error_tracking
 from calendar_assistant.observability.health import migration_heads, readiness
-from calendar_assistant.observability.metered_calendar import metered
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
 from calendar_assistant.reminders.scheduler import Delivery, ReminderScheduler
 from calendar_assistant.runtime import Runtime, open_runtime
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
+from calendar_assistant.storage.channel_records import CLAIM_RETENTION, ChatLinks, ProcessedUpdates
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.inbox import Inbox
 from calendar_assistant.understanding.llm.metrics import register_router_metrics
+
+if TYPE_CHECKING:  # the channel needs the telegram extra, imported when a token is set
+    from calendar_assistant.channels.telegram.channel import TelegramChannel
 
 log = structlog.get_logger(__name__)
 
@@ -210,6 +214,112 @@ def _shared_state(
     )
 
 
+@asynccontextmanager
+async def _running(
+    app: FastAPI,
+    settings: Settings,
+    clock: Callable[[], datetime],
+    voice: Voice | None,
+    errors: ErrorTracking,
+    codec: SessionCodec,
+) -> AsyncIterator[None]:
+    """Open everything the app serves with (in order), publish it on `app.state`, and close
+    it all on the way out: the body of the app's lifespan."""
+    speech = voice if voice is not None else open_voice(settings)  # a bad model fails here
+    if voice is None:
+        speech.warm_up_in_background()
+    async with open_runtime(settings) as runtime:
+        metrics = Metrics()
+        runtime.assistant.calendars = metered(runtime.calendar, metrics)
+        # Where answers come from (grammar, LLM, fallback), LLM calls, tokens and time.
+        register_router_metrics(runtime.assistant.understanding.stats, metrics.registry)
+        locks, limiter, store = _shared_state(settings, metrics)
+        app.state.google_connector = connector_if_configured(runtime.database, settings)
+        desk = AccountDesk(runtime.database, settings, runtime.assistant)
+        front = FrontDoor(
+            desk,
+            ProcessedUpdates(runtime.database),
+            ChatLinks(runtime.database),
+            limiter,
+            metrics,
+            settings.rate_limit_per_minute,
+            errors,
+        )
+        # SQLite takes one writer at a time: more messages at once only queue for its
+        # lock (and time out); PostgreSQL gets real parallelism.
+        # One limit for every channel, served to the channels in turn (FairSlots): a
+        # Telegram burst does not starve the web chat.
+        slots = FairSlots(64 if runtime.database.dialect == "postgresql" else 2)
+        questions = QuestionBook(store)
+        web = WebChat(
+            front,
+            OrderedDispatcher(locks, slots=slots, channel="web"),
+            clock,
+            WebOutbox(runtime.database),
+            questions,
+        )
+        inbox = _inbox_worker(settings, runtime.database, metrics, clock)
+        accounts = WebAccounts(runtime.database)
+        attempts = signin_limiter(settings, metrics.observe_redis_outage)
+        auth = WebAuth(settings, accounts, codec, attempts, desk.user, clock)
+        deliveries: dict[str, Delivery] = {"web": web}
+        telegram: TelegramChannel | None = None
+        if settings.telegram_bot_token is not None:
+            with needs("telegram"):
+                from calendar_assistant.channels.telegram.channel import TelegramChannel
+            telegram = TelegramChannel(
+                settings,
+                front,
+                OrderedDispatcher(locks, slots=slots, channel="telegram"),
+                inbox,
+                metrics,
+                clock,
+                speech,
+                VoicePreferences(runtime.database, default=settings.voice_replies),
+                questions,
+                web_links=WebLinks(settings, accounts, clock),
+            )
+            deliveries["telegram"] = telegram
+            inbox.handlers["telegram"] = telegram
+        scheduler = ReminderScheduler(
+            runtime.database,
+            deliveries,
+            clock,
+            metrics,
+            poll_seconds=settings.reminder_poll_seconds,
+        )
+        app.state.services = Services(
+            runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox, auth
+        )
+        housekeeping = asyncio.create_task(
+            _forget_old_claims(ProcessedUpdates(runtime.database), inbox.inbox, clock),
+            name="claims",
+        )
+        try:
+            if telegram is not None:
+                await telegram.start()
+            await scheduler.start()
+            await inbox.start()
+            log.info("server_started", telegram=telegram is not None)
+            yield
+        finally:
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
+            # New requests are refused by now (uvicorn stops listening first): finish
+            # the updates in hand, hand the rest back to the inbox, log what is left.
+            await inbox.stop(settings.shutdown_grace_seconds)
+            await scheduler.stop()
+            if telegram is not None:
+                await telegram.stop()
+            await locks.close()
+            await questions.close()
+            await limiter.close()
+            await attempts.close()
+            if voice is None:
+                speech.close()
+
+
 def create_app(
     settings: Settings,
     *,
@@ -223,104 +333,10 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         errors = start_error_tracking(settings)  # inside the loop: its asyncio hook needs it
         try:
-            async with _running(app, errors):
+            async with _running(app, settings, clock, voice, errors, codec):
                 yield
         finally:
             errors.close()
-
-    @asynccontextmanager
-    async def _running(app: FastAPI, errors: ErrorTracking) -> AsyncIterator[None]:
-        speech = voice if voice is not None else open_voice(settings)  # a bad model fails here
-        if voice is None:
-            speech.warm_up_in_background()
-        async with open_runtime(settings) as runtime:
-            metrics = Metrics()
-            runtime.assistant.calendars = metered(runtime.calendar, metrics)
-            # Where answers come from (grammar, LLM, fallback), LLM calls, tokens and time.
-            register_router_metrics(runtime.assistant.understanding.stats, metrics.registry)
-            locks, limiter, store = _shared_state(settings, metrics)
-            app.state.google_connector = google_connector(runtime.database, settings)
-            desk = AccountDesk(runtime.database, settings, runtime.assistant)
-            front = FrontDoor(
-                desk,
-                ProcessedUpdates(runtime.database),
-                ChatLinks(runtime.database),
-                limiter,
-                metrics,
-                settings.rate_limit_per_minute,
-                errors,
-            )
-            # SQLite takes one writer at a time: more messages at once only queue for its
-            # lock (and time out); PostgreSQL gets real parallelism.
-            # One limit for every channel, served to the channels in turn (FairSlots): a
-            # Telegram burst does not starve the web chat.
-            slots = FairSlots(64 if runtime.database.dialect == "postgresql" else 2)
-            questions = QuestionBook(store)
-            web = WebChat(
-                front,
-                OrderedDispatcher(locks, slots=slots, channel="web"),
-                clock,
-                WebOutbox(runtime.database),
-                questions,
-            )
-            inbox = _inbox_worker(settings, runtime.database, metrics, clock)
-            accounts = WebAccounts(runtime.database)
-            attempts = signin_limiter(settings, metrics.observe_redis_outage)
-            auth = WebAuth(settings, accounts, codec, attempts, desk.user, clock)
-            deliveries: dict[str, Delivery] = {"web": web}
-            telegram: TelegramChannel | None = None
-            if settings.telegram_bot_token is not None:
-                telegram = TelegramChannel(
-                    settings,
-                    front,
-                    OrderedDispatcher(locks, slots=slots, channel="telegram"),
-                    inbox,
-                    metrics,
-                    clock,
-                    speech,
-                    VoicePreferences(runtime.database, default=settings.voice_replies),
-                    questions,
-                    web_links=WebLinks(settings, accounts, clock),
-                )
-                deliveries["telegram"] = telegram
-                inbox.handlers["telegram"] = telegram
-            scheduler = ReminderScheduler(
-                runtime.database,
-                deliveries,
-                clock,
-                metrics,
-                poll_seconds=settings.reminder_poll_seconds,
-            )
-            app.state.services = Services(
-                runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox, auth
-            )
-            housekeeping = asyncio.create_task(
-                _forget_old_claims(ProcessedUpdates(runtime.database), inbox.inbox, clock),
-                name="claims",
-            )
-            try:
-                if telegram is not None:
-                    await telegram.start()
-                await scheduler.start()
-                await inbox.start()
-                log.info("server_started", telegram=telegram is not None)
-                yield
-            finally:
-                housekeeping.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await housekeeping
-                # New requests are refused by now (uvicorn stops listening first): finish
-                # the updates in hand, hand the rest back to the inbox, log what is left.
-                await inbox.stop(settings.shutdown_grace_seconds)
-                await scheduler.stop()
-                if telegram is not None:
-                    await telegram.stop()
-                await locks.close()
-                await questions.close()
-                await limiter.close()
-                await attempts.close()
-                if voice is None:
-                    speech.close()
 
     app = FastAPI(
         title="Calendar assistant",

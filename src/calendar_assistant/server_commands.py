@@ -49,12 +49,16 @@ def run_server_command(args: argparse.Namespace) -> int:
 
 
 def _serve(settings: object, host: str | None, port: int | None) -> int:
-    import uvicorn
-
     from calendar_assistant.config import Settings
-    from calendar_assistant.server import create_app
+    from calendar_assistant.extras import needs
 
     assert isinstance(settings, Settings)
+    _check_extras(settings)
+    with needs("server"):
+        import uvicorn
+
+        from calendar_assistant.server import create_app
+
     if port is not None and not 1 <= port <= 65535:
         print("calendar-assistant serve: --port must be 1-65535", file=sys.stderr)
         return 2
@@ -83,10 +87,13 @@ def _serve(settings: object, host: str | None, port: int | None) -> int:
 async def _migrate(settings: object, downgrade: str | None, show: bool) -> int:
     """Upgrade to head (or downgrade); replicas starting meanwhile wait on the same lock."""
     from calendar_assistant.config import Settings
+    from calendar_assistant.extras import require
     from calendar_assistant.storage.database import Database, head_revision
     from calendar_assistant.storage.errors import StorageError
 
     assert isinstance(settings, Settings)
+    if settings.resolved_database_url.startswith("postgresql"):
+        require("postgres")
     try:
         database = await Database.open(settings.resolved_database_url, migrate=False, check=False)
     except StorageError as error:
@@ -113,10 +120,12 @@ async def _migrate(settings: object, downgrade: str | None, show: bool) -> int:
 
 
 async def _webhook(settings: object, action: str, url: str | None) -> int:
-    from telegram import Bot
-    from telegram.error import TelegramError
-
     from calendar_assistant.config import Settings
+    from calendar_assistant.extras import needs
+
+    with needs("telegram"):
+        from telegram import Bot
+        from telegram.error import TelegramError
 
     assert isinstance(settings, Settings)
     token = settings.telegram_bot_token
@@ -151,3 +160,22 @@ async def _webhook(settings: object, action: str, url: str | None) -> int:
         print(f"calendar-assistant telegram: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _check_extras(settings: object) -> None:
+    """Before listening: every feature the settings switch on has its extra installed
+    (otherwise one line naming the extra, not a failure at the first message)."""
+    from calendar_assistant.config import Settings
+    from calendar_assistant.extras import require
+
+    assert isinstance(settings, Settings)
+    require("server")
+    if settings.resolved_database_url.startswith("postgresql"):
+        require("postgres")
+    if settings.telegram_bot_token is not None:
+        require("telegram")
+    if settings.credentials_keys is not None:
+        feature = "Connected calendars (CREDENTIALS_KEYS)"
+        require("caldav", "google", modules=("cryptography",), feature=feature)
+    if settings.google_client_id and settings.google_client_secret:
+        require("google")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,8 +11,8 @@ from calendar_assistant.actions.profile import UserProfile
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.conversation.user_reminders import UserReminders
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository
+from support import MOSCOW
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)  # a Tuesday
 
 

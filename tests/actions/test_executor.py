@@ -29,8 +29,8 @@ from calendar_assistant.actions.outcomes import (
 )
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.domain.events import EventPatch, NewEvent, Scope
+from support import MOSCOW
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)  # as in conftest.py
 
 TOMORROW = datetime(2026, 11, 25, tzinfo=MOSCOW)

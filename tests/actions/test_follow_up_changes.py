@@ -18,9 +18,7 @@ from calendar_assistant.domain.commands import Command, EventChanges, EventTarge
 from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository
 from calendar_assistant.understanding import parse
-
-BERLIN = ZoneInfo("Europe/Berlin")
-NEW_YORK = ZoneInfo("America/New_York")
+from support import BERLIN, NEW_YORK
 
 
 async def _context(database: Database, zone: ZoneInfo, now: datetime) -> ActionContext:

@@ -4,13 +4,12 @@ checks it relies on) work on instants, so an hour stays an hour."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from calendar_assistant.actions.context import instant
 from calendar_assistant.domain.events import Event
 from calendar_assistant.domain.intervals import Interval
+from support import NEW_YORK
 
-NEW_YORK = ZoneInfo("America/New_York")
 FIRST_0145 = datetime(2027, 11, 7, 1, 45, tzinfo=NEW_YORK)  # EDT
 SECOND_0115 = datetime(2027, 11, 7, 1, 15, fold=1, tzinfo=NEW_YORK)  # EST, 30 minutes later
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -24,9 +23,7 @@ from calendar_assistant.actions.outcomes import (
 )
 from calendar_assistant.actions.profile import UserProfile
 from calendar_assistant.domain.commands import Command, EventTarget, Intent
-
-BERLIN = ZoneInfo("Europe/Berlin")
-NEW_YORK = ZoneInfo("America/New_York")
+from support import BERLIN, NEW_YORK
 
 
 @pytest.fixture(params=[(BERLIN, 27), (NEW_YORK, 13)], ids=["berlin", "new_york"])

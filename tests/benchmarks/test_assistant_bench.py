@@ -12,18 +12,17 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.domain.events import NewEvent
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database, UserRepository, UserSettings
+from support import MOSCOW
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
 USER = UserRef(key="bench:user")
 TITLES = ("Встреча с командой", "Созвон с клиентом", "Ревью кода", "Обед", "Планёрка", "1:1")

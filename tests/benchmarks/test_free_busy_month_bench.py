@@ -11,7 +11,6 @@ import asyncio
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
@@ -21,8 +20,8 @@ from calendar_assistant.channels.cli.bench import seed_events
 from calendar_assistant.domain.free_slots import free_slots
 from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.storage import Database, UserRepository
+from support import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 # March 2027: Berlin moves its clocks on the 28th.
 MONTH = Interval(datetime(2027, 3, 1, tzinfo=BERLIN), datetime(2027, 4, 1, tzinfo=BERLIN))
 

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from calendar_assistant.domain.free_slots import free_slots
 from calendar_assistant.domain.intervals import Interval
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from support import BERLIN
 
 
 def _month_of_busy_time(count: int) -> tuple[Interval, list[Interval]]:

@@ -8,7 +8,6 @@ import random
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
@@ -16,8 +15,8 @@ from pytest_benchmark.fixture import BenchmarkFixture
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.storage import Database, UserRepository
+from support import MOSCOW
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 FIRST_DAY = date(2026, 9, 1)
 
 

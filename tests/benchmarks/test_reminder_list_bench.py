@@ -14,17 +14,16 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, UserRef
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository, UserSettings
+from support import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 3, 27, 10, 0, tzinfo=BERLIN)
 USER = UserRef(key="bench:reminders")
 TEXTS = ("Позвонить маме", "Выпить таблетки", "Оплатить счёт", "Полить цветы", "Купить хлеб")

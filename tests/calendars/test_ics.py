@@ -23,10 +23,8 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository
+from support import BERLIN, MOSCOW, NEW_YORK
 
-BERLIN = ZoneInfo("Europe/Berlin")
-NEW_YORK = ZoneInfo("America/New_York")
-MOSCOW = ZoneInfo("Europe/Moscow")
 STAMP = datetime(2027, 3, 1, 12, 0, tzinfo=ZoneInfo("UTC"))
 
 

@@ -14,9 +14,7 @@ from calendar_assistant.channels.cli.arguments import (
     user_argument,
     zone_argument,
 )
-
-BERLIN = ZoneInfo("Europe/Berlin")
-NEW_YORK = ZoneInfo("America/New_York")
+from support import BERLIN, NEW_YORK
 
 
 def test_dates_are_local_midnight_and_naive_times_are_local() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from calendar_assistant.channels.cli.chat import ChatTranscript, plain_text
-from calendar_assistant.conversation.messages import Button, Inbound, Reply
+from calendar_assistant.domain.messages import Button, Inbound, Reply
 
 
 def _conflict_reply() -> Reply:

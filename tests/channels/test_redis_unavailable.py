@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -24,10 +23,10 @@ from structlog.testing import capture_logs
 import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
+from support import BERLIN
 
 REDIS = ("127.0.0.1", 6379)
 DB = 13  # flushed by these tests only
-BERLIN = ZoneInfo("Europe/Berlin")
 COMPONENTS = {"locks", "rate_limiter", "questions"}
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from structlog.testing import capture_logs
@@ -14,11 +13,11 @@ from structlog.testing import capture_logs
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant, clear_language
-from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.domain.events import NewEvent
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database, UserRepository, UserSettings
+from support import MOSCOW
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
 ANNA = UserRef(key="test:anna")
 BORIS = UserRef(key="test:boris", language_hint="en")

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,10 +14,10 @@ from hypothesis import strategies as st
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, UserRef
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database
+from support import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 3, 27, 22, 30, tzinfo=BERLIN)  # the evening before the clocks change
 USER = UserRef(key="fuzz:user")
 

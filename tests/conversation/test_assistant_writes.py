@@ -15,7 +15,7 @@ from sqlalchemy import event
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, UserRef
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database
 
 ANNA = UserRef(key="test:anna")

@@ -17,8 +17,8 @@ import pytest
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import MENU
 from calendar_assistant.conversation.calendar_choice import calendar_tag
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository
 from calendars.caldav.conftest import PASSWORDS, RadicaleServer

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from calendar_assistant.calendars.google.oauth_routes import CALLBACK_PATH
 from calendar_assistant.conversation.calendar_choice import calendar_tag
-from calendar_assistant.conversation.messages import UserRef
+from calendar_assistant.domain.messages import UserRef
 from calendars.google.conftest import google as google  # the fake Calendar v3 server
 from calendars.google.conftest import google_oauth as google_oauth  # the fake OAuth server
 from conversation.test_connect_google import payloads, say

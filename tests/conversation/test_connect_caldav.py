@@ -19,7 +19,7 @@ from calendar_assistant.calendars.accounts.registry import CalendarRegistry
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
 from calendar_assistant.storage.users import UserRepository

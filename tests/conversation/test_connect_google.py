@@ -20,7 +20,7 @@ from calendar_assistant.calendars.accounts.credentials import generate_key
 from calendar_assistant.calendars.google.oauth_routes import CALLBACK_PATH
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.server import create_app
 from calendars.google.conftest import google as google  # the fake Calendar v3 server
 from calendars.google.conftest import google_oauth as google_oauth  # the fake OAuth server

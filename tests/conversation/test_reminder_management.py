@@ -12,7 +12,7 @@ import pytest
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, UserRef
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository, UserSettings
 
 ANNA = UserRef(key="test:anna", display_name="Anna")

@@ -18,9 +18,9 @@ import pytest
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.domain.events import Event, NewEvent
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database, UserRepository, UserSettings
 
 USER = UserRef(key="test:slots")

@@ -20,8 +20,8 @@ import pytest
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository, UserSettings
 
 HERE = Path(__file__).parent

@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 
 from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event
-
-BERLIN = ZoneInfo("Europe/Berlin")
-NEW_YORK = ZoneInfo("America/New_York")
+from support import BERLIN, NEW_YORK
 
 
 def at(tz: ZoneInfo, day: date, hour: int, minute: int = 0) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,19 +17,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from calendar_assistant.storage.database import Database
 from fakes.telegram import TOKEN, FakeTelegram
-
-
-class Clock:
-    """The server's notion of now; tests move it instead of waiting."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from support import Clock
 
 
 @pytest.fixture

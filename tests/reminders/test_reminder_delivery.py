@@ -10,16 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from calendar_assistant.channels.records import ChatLinks
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.reminders.scheduler import ReminderScheduler
 from calendar_assistant.reminders.wording import reminder_text
+from calendar_assistant.storage.channel_records import ChatLinks
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.reminders import ReminderRepository
 from calendar_assistant.storage.users import UserRepository, UserSettings
 from fakes.telegram import FakeTelegram
-
-MOSCOW = ZoneInfo("Europe/Moscow")
+from support import MOSCOW
 
 
 async def _settle(fake: FakeTelegram, rounds: float = 0.5) -> None:

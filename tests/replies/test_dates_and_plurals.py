@@ -9,9 +9,8 @@ import pytest
 
 from calendar_assistant.replies.dates import day_label, span, when
 from calendar_assistant.replies.plurals import duration, plural
+from support import BERLIN, MOSCOW
 
-MOSCOW = ZoneInfo("Europe/Moscow")
-BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 11, 24)
 
 

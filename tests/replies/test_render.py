@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -38,8 +37,8 @@ from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.replies.payloads import Answer, read_payload
 from calendar_assistant.replies.render import View, describe_rrule, render
+from support import MOSCOW
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, tzinfo=MOSCOW)
 START = datetime(2026, 11, 25, 10, tzinfo=MOSCOW)
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calendar_assistant.channels.bodies import BodyRejected, json_depth, parse_json
-from calendar_assistant.conversation.messages import printable
+from calendar_assistant.domain.messages import printable
 
 VALUES = st.recursive(
     st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=8),

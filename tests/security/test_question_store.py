@@ -16,7 +16,7 @@ from calendar_assistant.channels.questions import (
     Verdict,
 )
 from calendar_assistant.channels.redis_fallback import RedisFallback
-from calendar_assistant.conversation.messages import Button, Reply
+from calendar_assistant.domain.messages import Button, Reply
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -12,13 +12,13 @@ from datetime import datetime
 import structlog
 
 from calendar_assistant.channels.rate_limit import RateLimiter, Verdict
-from calendar_assistant.channels.records import ChatLinks, ProcessedUpdates
 from calendar_assistant.conversation.account_commands import AccountDesk
-from calendar_assistant.conversation.messages import Reply, UserRef
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Reply, UserRef
 from calendar_assistant.observability.error_tracking import DISABLED, ErrorTracking
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.observability.observation import observing
+from calendar_assistant.storage.channel_records import ChatLinks, ProcessedUpdates
 from calendar_assistant.storage.errors import StorageError
 
 log = structlog.get_logger(__name__)

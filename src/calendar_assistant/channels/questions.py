@@ -29,8 +29,8 @@ from enum import Enum
 from typing import Protocol
 
 from calendar_assistant.channels.redis_fallback import RedisFallback, connect
-from calendar_assistant.conversation.messages import Button, Reply
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Button, Reply
 
 QUESTION_TTL_SECONDS = 3600
 _PREFIX = "q:"

@@ -1,156 +1,28 @@
-"""What channels remember: update ids already acted on, where each user is reached, prompts.
+"""The channels' tables, kept importable from here for code written before they moved.
 
-Tables come from migration `0002_channels`. Recording an update id before acting is what
-makes a re-sent Telegram update act once, also across restarts and replicas.
+They live in `calendar_assistant.storage.channel_records`, so the conversation (settings
+prompts) and the reminder scheduler (chat links) read them without importing the channels.
+New code imports them from there.
 """
 
-from __future__ import annotations
+from calendar_assistant.storage.channel_records import (
+    CLAIM_RETENTION,
+    ChatLink,
+    ChatLinkRow,
+    ChatLinks,
+    ProcessedUpdateRow,
+    ProcessedUpdates,
+    SettingsPromptRow,
+    SettingsPrompts,
+)
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
-from sqlalchemy import BigInteger, ForeignKey, String, delete, exc, select
-from sqlalchemy.orm import Mapped, mapped_column
-
-from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.models import Base
-
-
-class ProcessedUpdateRow(Base):
-    __tablename__ = "processed_updates"
-
-    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column()
-
-
-class ChatLinkRow(Base):
-    __tablename__ = "chat_links"
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
-    chat_id: Mapped[str] = mapped_column(String(64))
-    linked_at: Mapped[datetime] = mapped_column()
-
-
-class SettingsPromptRow(Base):
-    __tablename__ = "settings_prompts"
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    field: Mapped[str] = mapped_column(String(32))
-    asked_at: Mapped[datetime] = mapped_column()
-
-
-class ProcessedUpdates:
-    """Claims on update ids: the first claim wins, every later one (a re-send) is refused."""
-
-    def __init__(self, database: Database) -> None:
-        self._db = database
-
-    async def claim(self, channel: str, update_id: int, now: datetime) -> bool:
-        """True when this update was never claimed before; the claim is durable at once."""
-        try:
-            async with self._db.transaction() as session:
-                session.add(
-                    ProcessedUpdateRow(channel=channel, update_id=update_id, processed_at=now)
-                )
-        except exc.IntegrityError:
-            return False
-        return True
-
-    async def release(self, channel: str, update_id: int) -> None:
-        """Forget a claim whose handling failed, so Telegram's re-send is acted on."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                delete(ProcessedUpdateRow).where(
-                    ProcessedUpdateRow.channel == channel,
-                    ProcessedUpdateRow.update_id == update_id,
-                )
-            )
-
-    async def prune(self, older_than: datetime) -> int:
-        """Drop claims older than Telegram would re-send (it gives up after a day)."""
-        async with self._db.transaction() as session:
-            result = await session.execute(
-                delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < older_than)
-            )
-            return int(getattr(result, "rowcount", 0))
-
-
-#: How long a claimed update id is kept: Telegram stops re-sending long before this.
-CLAIM_RETENTION = timedelta(days=2)
-
-
-@dataclass(frozen=True, slots=True)
-class ChatLink:
-    user_id: int
-    channel: str
-    chat_id: str
-
-
-class ChatLinks:
-    """Where a user is reached on each channel: the chat reminders are delivered to."""
-
-    def __init__(self, database: Database) -> None:
-        self._db = database
-
-    async def link(self, user_id: int, channel: str, chat_id: str, now: datetime) -> None:
-        """Remember the chat (the latest one wins); cheap when nothing changed."""
-        async with self._db.session() as session:
-            row = await session.get(ChatLinkRow, (user_id, channel))
-            if row is not None and row.chat_id == chat_id:
-                return
-        try:
-            async with self._db.transaction() as session:
-                row = await session.get(ChatLinkRow, (user_id, channel))
-                if row is None:
-                    session.add(
-                        ChatLinkRow(
-                            user_id=user_id, channel=channel, chat_id=chat_id, linked_at=now
-                        )
-                    )
-                else:
-                    row.chat_id = chat_id
-                    row.linked_at = now
-        except exc.IntegrityError:
-            pass  # linked meanwhile by a concurrent message of the same user
-
-    async def for_user(self, user_id: int) -> list[ChatLink]:
-        async with self._db.session() as session:
-            rows = await session.scalars(
-                select(ChatLinkRow)
-                .where(ChatLinkRow.user_id == user_id)
-                .order_by(ChatLinkRow.linked_at.desc())
-            )
-            return [ChatLink(r.user_id, r.channel, r.chat_id) for r in rows]
-
-
-class SettingsPrompts:
-    """The setting a user was just asked for (e.g. the zone at /start), answered next."""
-
-    def __init__(self, database: Database) -> None:
-        self._db = database
-
-    async def ask(self, user_id: int, field: str, now: datetime) -> None:
-        async with self._db.transaction() as session:
-            row = await session.get(SettingsPromptRow, user_id)
-            if row is None:
-                session.add(SettingsPromptRow(user_id=user_id, field=field, asked_at=now))
-            else:
-                row.field = field
-                row.asked_at = now
-
-    async def asked(self, user_id: int) -> str | None:
-        async with self._db.session() as session:
-            row = await session.get(SettingsPromptRow, user_id)
-            return None if row is None else row.field
-
-    async def clear(self, user_id: int) -> None:
-        async with self._db.transaction() as session:
-            await session.execute(
-                delete(SettingsPromptRow).where(SettingsPromptRow.user_id == user_id)
-            )
+__all__ = [
+    "CLAIM_RETENTION",
+    "ChatLink",
+    "ChatLinkRow",
+    "ChatLinks",
+    "ProcessedUpdateRow",
+    "ProcessedUpdates",
+    "SettingsPromptRow",
+    "SettingsPrompts",
+]

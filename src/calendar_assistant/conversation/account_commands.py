@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from calendar_assistant.channels.records import SettingsPrompts
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant, clear_language
 from calendar_assistant.conversation.calendar_choice import (
@@ -30,10 +29,11 @@ from calendar_assistant.conversation.connect_dialogue import (
     connect_request,
 )
 from calendar_assistant.conversation.forget import forget_user
-from calendar_assistant.conversation.messages import Button, Inbound, Reply, UserRef, printable
 from calendar_assistant.conversation.zones import read_zone, zone_at
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef, printable
 from calendar_assistant.observability.observation import note_outcome
+from calendar_assistant.storage.channel_records import SettingsPrompts
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRecord, UserRepository, UserSettings
 from calendar_assistant.understanding.parser import account_command

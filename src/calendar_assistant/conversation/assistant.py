@@ -50,7 +50,6 @@ from calendar_assistant.calendars.base import CalendarBackend, CalendarError
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation import answers
 from calendar_assistant.conversation.impossible_dates import impossible_day
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
 from calendar_assistant.conversation.state import (
     Pending,
     Stage,
@@ -66,6 +65,7 @@ from calendar_assistant.conversation.user_reminders import UserReminders
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.observability.observation import (
     note_outcome,
     note_understanding,

@@ -19,8 +19,8 @@ from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, Re
 from calendar_assistant.calendars.accounts.registry import CalendarRegistry, OfferedCalendar
 from calendar_assistant.calendars.accounts.store import Account, AccountNotFound, AccountStore
 from calendar_assistant.calendars.base import CalendarError
-from calendar_assistant.conversation.messages import Button, Reply
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Button, Reply
 
 log = structlog.get_logger(__name__)
 

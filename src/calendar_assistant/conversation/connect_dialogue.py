@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 import structlog
@@ -21,13 +21,16 @@ from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, Re
 from calendar_assistant.calendars.accounts.registry import CalendarRegistry
 from calendar_assistant.calendars.accounts.store import Account, AccountNotFound
 from calendar_assistant.calendars.base import CalendarError
-from calendar_assistant.calendars.caldav import discover_calendars, open_client
 from calendar_assistant.calendars.caldav.presets import PRESETS, server_url
-from calendar_assistant.calendars.google.oauth import GoogleConnector, google_connector
+from calendar_assistant.calendars.google import connector_if_configured
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.messages import Button, Reply
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Button, Reply
+from calendar_assistant.extras import needs
 from calendar_assistant.storage.database import Database
+
+if TYPE_CHECKING:  # the connector needs the google extra
+    from calendar_assistant.calendars.google.oauth import GoogleConnector
 
 log = structlog.get_logger(__name__)
 
@@ -114,7 +117,7 @@ class ConnectDialogue:
     def from_settings(cls, database: Database, settings: Settings) -> ConnectDialogue:
         return cls(
             CalendarRegistry.from_settings(database, settings),
-            google_connector(database, settings),
+            connector_if_configured(database, settings),
             timeout_seconds=settings.calendar_timeout_seconds,
         )
 
@@ -416,6 +419,8 @@ class ConnectDialogue:
                     "Start again: /connect",
                 )
             )
+        with needs("caldav"):
+            from calendar_assistant.calendars.caldav import discover_calendars, open_client
         client = open_client(
             question.url,
             question.username,

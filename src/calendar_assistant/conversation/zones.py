@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from calendar_assistant.extras import needs
 from calendar_assistant.understanding.morphology import lemmas_of
 
 _OFFSET = re.compile(
@@ -110,6 +111,7 @@ def zone_at(latitude: float, longitude: float) -> ZoneInfo | None:
 
 @cache
 def _finder() -> Any:
-    from timezonefinder import TimezoneFinder
+    with needs("telegram", feature="A shared location's time zone"):
+        from timezonefinder import TimezoneFinder
 
     return TimezoneFinder()

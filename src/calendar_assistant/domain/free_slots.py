@@ -118,19 +118,7 @@ def free_slots(
     if not spans:
         return []
 
-    # Busy time relevant to the window, as sorted, merged (start, end) timestamps: with
-    # merged intervals both ends increase, so one cursor walks them once for all days.
-    raw: list[tuple[float, float]] = []
-    pairs = [(b.start.timestamp(), b.end.timestamp()) for b in busy]
-    relevant = [p for p in pairs if p[1] > lo and p[0] < hi and p[1] > p[0]]
-    relevant.sort(key=_first)  # by start only: comparing floats, not tuples
-    for s, e in relevant:
-        if raw and s <= raw[-1][1]:
-            if e > raw[-1][1]:
-                raw[-1] = (raw[-1][0], e)
-        else:
-            raw.append((s, e))
-
+    raw = _busy_timestamps(busy, lo, hi)
     slots: list[Interval] = []
     cursor = 0  # index into raw: intervals before it end before the current span
     count = len(raw)
@@ -149,6 +137,22 @@ def free_slots(
         if free_from < span_hi and span_hi - free_from >= minimum:
             slots.append(_interval(free_from, span_hi, zone))
     return slots
+
+
+def _busy_timestamps(busy: Iterable[Interval], lo: float, hi: float) -> list[tuple[float, float]]:
+    """Busy time relevant to the window, as sorted, merged (start, end) timestamps: with
+    merged intervals both ends increase, so one cursor walks them once for all days."""
+    raw: list[tuple[float, float]] = []
+    pairs = [(b.start.timestamp(), b.end.timestamp()) for b in busy]
+    relevant = [p for p in pairs if p[1] > lo and p[0] < hi and p[1] > p[0]]
+    relevant.sort(key=_first)  # by start only: comparing floats, not tuples
+    for s, e in relevant:
+        if raw and s <= raw[-1][1]:
+            if e > raw[-1][1]:
+                raw[-1] = (raw[-1][0], e)
+        else:
+            raw.append((s, e))
+    return raw
 
 
 def _interval(lo: float, hi: float, zone: ZoneInfo) -> Interval:

@@ -1,10 +1,5 @@
-"""Outbound requests to addresses a user typed: one guarded client for all of them."""
+"""Outbound requests to addresses a user typed: one guarded client for all of them.
 
-from calendar_assistant.net.guard import (
-    ForbiddenDestination,
-    GuardedResolver,
-    GuardedSession,
-    OutboundPolicy,
-)
-
-__all__ = ["ForbiddenDestination", "GuardedResolver", "GuardedSession", "OutboundPolicy"]
+`policy` holds the rules (standard library only); `guard` the client that applies them
+(niquests, from the caldav extra). Import them from their modules.
+"""

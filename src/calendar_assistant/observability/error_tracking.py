@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib.util
 import re
 import secrets
 import sys
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 import structlog
 
 from calendar_assistant import __version__
-from calendar_assistant.logging_setup import PRIVATE_TEXT_KEYS, SECRET_KEYS
+from calendar_assistant.extras import needs
+from calendar_assistant.observability.privacy import PRIVATE_TEXT_KEYS, SECRET_KEYS
 
 if TYPE_CHECKING:
     from sentry_sdk.types import Breadcrumb, BreadcrumbHint, Event, Hint
@@ -175,13 +178,19 @@ _REPORTED_LEVELS = frozenset({"error", "exception", "critical"})
 _LOG_HOUSEKEEPING = frozenset({"event", "exc_info", "timestamp", "level"})
 
 
+@cache
+def _sentry_installed() -> bool:
+    """Whether sentry-sdk (the server extra) is there; without it nothing can be tracked."""
+    return importlib.util.find_spec("sentry_sdk") is not None
+
+
 def forward_errors(
     _logger: Any, method_name: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
     """A structlog processor: error logs become Sentry events (with the exception when the
     log has one). The assistant turns most failures into a polite reply and an error log,
     so this is where they surface. A no-op while error tracking is off."""
-    if method_name not in _REPORTED_LEVELS:
+    if method_name not in _REPORTED_LEVELS or not _sentry_installed():
         return event_dict
     import sentry_sdk
 
@@ -248,11 +257,12 @@ def start_error_tracking(settings: Settings) -> ErrorTracking:
     (the asyncio integration hooks the loop it finds)."""
     if settings.sentry_dsn is None:
         return DISABLED
-    import sentry_sdk
-    from sentry_sdk.integrations.asyncio import AsyncioIntegration
-    from sentry_sdk.integrations.fastapi import FastApiIntegration
-    from sentry_sdk.integrations.httpx import HttpxIntegration
-    from sentry_sdk.integrations.starlette import StarletteIntegration
+    with needs("server", feature="Error tracking (SENTRY_DSN)"):
+        import sentry_sdk
+        from sentry_sdk.integrations.asyncio import AsyncioIntegration
+        from sentry_sdk.integrations.fastapi import FastApiIntegration
+        from sentry_sdk.integrations.httpx import HttpxIntegration
+        from sentry_sdk.integrations.starlette import StarletteIntegration
 
     sentry_sdk.init(
         dsn=settings.sentry_dsn.get_secret_value(),

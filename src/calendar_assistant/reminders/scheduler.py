@@ -25,10 +25,10 @@ import structlog
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from calendar_assistant.channels.records import ChatLinkRow
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.reminders.wording import reminder_text
+from calendar_assistant.storage.channel_records import ChatLinkRow
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import ReminderRow, UserSettingsRow
 

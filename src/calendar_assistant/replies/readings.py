@@ -7,8 +7,8 @@ that reading, «Нет» drops the question.
 
 from __future__ import annotations
 
-from calendar_assistant.conversation.messages import Button, Reply
 from calendar_assistant.domain.commands import Command, Intent
+from calendar_assistant.domain.messages import Button, Reply
 from calendar_assistant.replies.payloads import Answer
 from calendar_assistant.replies.render import View
 

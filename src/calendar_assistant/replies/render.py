@@ -39,10 +39,10 @@ from calendar_assistant.actions.outcomes import (
     Undone,
     Updated,
 )
-from calendar_assistant.conversation.messages import Button, Reply
 from calendar_assistant.domain.commands import Intent, Missing
 from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Button, Reply
 from calendar_assistant.replies import dates
 from calendar_assistant.replies.payloads import Answer, payload
 from calendar_assistant.replies.plurals import duration, plural
@@ -421,8 +421,8 @@ def _reminder_reply(outcome: Outcome, v: View) -> Reply | None:
     return None
 
 
-def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
-    """The reply for one outcome; buttons carry `v.token` so stale presses are recognised."""
+def _found_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
+    """Created events, conflicts, lists."""
     match outcome:
         case Created(event=e):
             text = v.t(
@@ -472,6 +472,12 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
             last_moment = (outcome.range_end - timedelta(microseconds=1)).astimezone(v.zone)
             one_day = local_start.date() if local_start.date() == last_moment.date() else None
             return Reply("\n".join([head, *_listing(events, v, one_day)]))
+    return None
+
+
+def _search_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
+    """Free slots, search results, nothing found."""
+    match outcome:
         case SlotsFound(slots=slots):
             label = v.span(outcome.range_start, outcome.range_end)
             minutes = int(outcome.min_length.total_seconds() // 60)
@@ -520,6 +526,12 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                     )
                 )
             return Reply(v.t(f"Ничего не нашёл{where}.", f"I found nothing{where}."))
+    return None
+
+
+def _question_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
+    """The questions: details missing, which event, which occurrences, confirm."""
+    match outcome:
         case NeedsDetails():
             return Reply(_ask(outcome.missing, intent, outcome.command.day, v))
         case NeedsChoice(candidates=candidates):
@@ -581,6 +593,12 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 )
             yes_no = (v.button("Да", "Yes", Answer.YES), v.button("Нет", "No", Answer.NO))
             return Reply(text, (yes_no,))
+    return None
+
+
+def _change_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
+    """Events changed or deleted."""
+    match outcome:
         case Updated(count=count) if count > 1:
             day = dates.day_label(outcome.start.astimezone(v.zone).date(), v.lang, v.today)
             return Reply(
@@ -650,6 +668,12 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                     f"Deleted {v.quote(e.title)}, {v.event_when(e)}.",
                 )
             )
+    return None
+
+
+def _done_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
+    """Reminders set, undo, cancellations, a calendar changed meanwhile."""
+    match outcome:
         case ReminderSet():
             local_due = outcome.due.astimezone(v.zone)
             at = f"{dates.day_label(local_due.date(), v.lang, v.today)}, {dates.clock(local_due, v.lang)}"
@@ -695,6 +719,12 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                     f"{v.quote(current.title)}, {v.event_when(current)}.",
                 )
             )
+    return None
+
+
+def _problem_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
+    """Failures, refusals, help and what was not understood."""
+    match outcome:
         case BackendFailed(detail="ReconnectNeeded"):
             return Reply(
                 v.t(
@@ -730,6 +760,27 @@ def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
                 )
                 + (HELP_RU if v.ru() else HELP_EN)
             )
+    return None
+
+
+def render(outcome: Outcome, v: View, intent: Intent = Intent.UNKNOWN) -> Reply:
+    """The reply for one outcome; buttons carry `v.token` so stale presses are recognised.
+
+    The kinds of outcome are answered by one function each, asked in turn (the first
+    reply wins, as the cases of one `match` would).
+    """
+    parts = (
+        _found_reply,
+        _search_reply,
+        _question_reply,
+        _change_reply,
+        _done_reply,
+        _problem_reply,
+    )
+    for part in parts:
+        reply = part(outcome, v, intent)
+        if reply is not None:
+            return reply
     about_reminders = _reminder_reply(outcome, v)
     if about_reminders is not None:
         return about_reminders

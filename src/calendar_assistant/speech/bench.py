@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TextIO
 
+from calendar_assistant.extras import needs
 from calendar_assistant.speech.audio import AudioLimits, decode_audio
 from calendar_assistant.speech.synthesis import EspeakSynthesizer
 from calendar_assistant.speech.whisper import WhisperEngine
@@ -68,7 +69,8 @@ def normalize_words(text: str) -> str:
 
 def word_error_rate(references: Sequence[str], hypotheses: Sequence[str]) -> float:
     """Corpus WER over normalized words (jiwer), 0.0 for a perfect hearing."""
-    import jiwer
+    with needs("voice"):
+        import jiwer
 
     return float(
         jiwer.wer(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.extras import needs
 from calendar_assistant.speech.audio import DecodedAudio
 from calendar_assistant.speech.problems import NothingHeard, TranscriptionFailed
 from calendar_assistant.speech.transcription import Transcript
@@ -45,7 +46,8 @@ class EndpointEngine:
         self, audio: DecodedAudio, *, language: Lang | None, hint: Lang | None
     ) -> Transcript:
         """The endpoint detects the language itself unless it is forced."""
-        import openai
+        with needs("voice"):
+            import openai
 
         from calendar_assistant.understanding.lang_detect import detect_language
 
@@ -67,7 +69,8 @@ class EndpointEngine:
 
     def _openai(self) -> AsyncOpenAI:
         if self._client is None:
-            from openai import AsyncOpenAI
+            with needs("voice"):
+                from openai import AsyncOpenAI
 
             self._client = AsyncOpenAI(
                 base_url=self._base_url,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from calendar_assistant.domain.language import LANGS, Lang
+from calendar_assistant.extras import needs
 from calendar_assistant.speech.audio import DecodedAudio
 from calendar_assistant.speech.problems import (
     NothingHeard,
@@ -143,7 +144,8 @@ class WhisperEngine:
             return self._model
 
     def _load(self) -> WhisperModel:
-        from faster_whisper import WhisperModel
+        with needs("voice"):
+            from faster_whisper import WhisperModel
 
         try:
             return WhisperModel(
@@ -163,7 +165,8 @@ class WhisperEngine:
 
 def _model_source(model: str) -> str:
     """A model folder with the files it needs, or a size name (looked up in the local cache)."""
-    from faster_whisper.utils import available_models
+    with needs("voice"):
+        from faster_whisper.utils import available_models
 
     folder = Path(model).expanduser()
     if folder.is_dir():

@@ -4,7 +4,6 @@ users never reach each other's calendars; refreshed tokens are kept; revoked one
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,15 +18,15 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.events import EventPatch, NewEvent
 from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.users import UserRepository
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import FakeGoogleOAuth
+from support import MOSCOW
+from support import make_user as _user
 
 from ..caldav.conftest import LOOPBACK_POLICY, PASSWORDS, RadicaleServer
 from ..contract import at, midnight
 from ..google.conftest import grant
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 DAY = date(2027, 3, 15)
 WINDOW = (midnight(MOSCOW, DAY), midnight(MOSCOW, DAY + timedelta(1)))
 
@@ -46,10 +45,6 @@ def registry(
     database: Database, store: AccountStore, client_config: GoogleClientConfig
 ) -> CalendarRegistry:
     return CalendarRegistry(database, store, google=client_config, outbound=LOOPBACK_POLICY)
-
-
-async def _user(database: Database, key: str) -> int:
-    return (await UserRepository(database).get_or_create(key)).id
 
 
 async def test_without_accounts_the_local_calendar_is_used(

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from calendar_assistant.calendars.base import CalendarBackend
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.storage.database import Database
+from support import MOSCOW
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
 ANNA = UserRef(key="test:anna")
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from calendar_assistant.calendars.caldav import CalDavCalendar
 from calendar_assistant.domain.events import NewEvent
+from support import BERLIN
 
 from .conftest import RadicaleServer
 
-BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2027, 3, 1, tzinfo=BERLIN)
 
 

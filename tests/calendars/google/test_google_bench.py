@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar
 from calendar_assistant.domain.events import NewEvent
 from fakes.google_calendar import FakeGoogleCalendar
+from support import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2027, 3, 1, tzinfo=BERLIN)
 
 

@@ -17,19 +17,12 @@ from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar, Googl
 from calendar_assistant.calendars.google.oauth import GoogleConnector
 from calendar_assistant.calendars.google.oauth_routes import CALLBACK_PATH, build_oauth_router
 from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.users import UserRepository
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import FakeGoogleOAuth
+from support import Clock
+from support import make_user as _user
 
 KEY = generate_key()
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -71,10 +64,6 @@ async def _consent(link: str) -> dict[str, str]:
     assert answer.status_code == 302
     query = parse_qs(urlsplit(answer.headers["Location"]).query)
     return {k: v[0] for k, v in query.items()}
-
-
-async def _user(database: Database, key: str = "test:alice") -> int:
-    return (await UserRepository(database).get_or_create(key)).id
 
 
 async def test_connecting_stores_encrypted_tokens_that_work(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
-from calendar_assistant.conversation.messages import Inbound, UserRef
+from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage.database import Database
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import FakeGoogleOAuth

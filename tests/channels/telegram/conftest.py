@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,19 +15,7 @@ from fastapi import FastAPI
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram
-
-
-class Clock:
-    """The server's notion of now; tests move it instead of waiting."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from support import Clock
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 import web_session
-from calendar_assistant.conversation.messages import Reply
+from calendar_assistant.domain.messages import Reply
 from calendar_assistant.storage.models import EventRow, UserRow, UserSettingsRow
 from fakes.telegram import FakeTelegram
 

@@ -11,7 +11,7 @@ from calendar_assistant.channels.telegram.formatting import (
     keyboard,
     split_message,
 )
-from calendar_assistant.conversation.messages import Button
+from calendar_assistant.domain.messages import Button
 
 
 def test_every_markup_character_is_escaped() -> None:

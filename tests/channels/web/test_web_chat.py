@@ -19,16 +19,9 @@ from fastapi import FastAPI
 import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
+from support import Clock
 
 CHROMIUM = "/usr/bin/chromium"
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -23,16 +23,7 @@ from calendar_assistant.server import create_app
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.reminders import ReminderRepository
 from calendar_assistant.storage.users import UserRepository, UserSettings
-
-
-class Clock:
-    """The server's notion of now; tests move it instead of waiting."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+from support import Clock
 
 
 async def _emptied_postgres(url: str) -> str:

@@ -19,3 +19,15 @@ class ProviderUnavailable(CalendarError):
     def __init__(self, provider: str, detail: str) -> None:
         super().__init__(f"{provider} keeps failing: {detail}")
         self.provider = provider
+
+
+class OAuthRefused(Exception):
+    """A callback that must not connect anything; `reason` is safe to show the user.
+
+    Here rather than with the connector so the server's OAuth routes import without the
+    google extra (they answer that Google is not set up).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

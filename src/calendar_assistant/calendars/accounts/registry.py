@@ -9,26 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from calendar_assistant.calendars.accounts.combined import CombinedCalendar
-from calendar_assistant.calendars.accounts.credentials import CredentialCipher, parse_keys
 from calendar_assistant.calendars.accounts.store import Account, AccountStore
 from calendar_assistant.calendars.base import CalendarBackend, Capabilities
-from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars, open_client
 from calendar_assistant.calendars.caldav.presets import server_url
 from calendar_assistant.calendars.forwarding import ForwardingCalendar
-from calendar_assistant.calendars.google import (
-    GoogleApi,
-    GoogleCalendar,
-    GoogleClientConfig,
-    list_calendars,
-)
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
-from calendar_assistant.net.guard import OutboundPolicy
+from calendar_assistant.extras import needs
+from calendar_assistant.net.policy import OutboundPolicy
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository
+
+if TYPE_CHECKING:  # the providers' modules import their libraries, which are extras
+    from calendar_assistant.calendars.google import GoogleClientConfig
 
 LOCAL = "local"
 T = TypeVar("T")
@@ -69,14 +65,24 @@ class CalendarRegistry:
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> CalendarRegistry:
         """Accounts are on when CREDENTIALS_KEYS is set; Google when its client is too."""
-        keys = parse_keys(
-            settings.credentials_keys.get_secret_value() if settings.credentials_keys else None
-        )
-        store = AccountStore(database, CredentialCipher(keys)) if keys else None
+        keys = settings.credentials_keys.get_secret_value() if settings.credentials_keys else None
+        store: AccountStore | None = None
+        if keys and any(key.strip() for key in keys.split(",")):
+            with needs("caldav", "google", feature="Connected calendars (CREDENTIALS_KEYS)"):
+                from calendar_assistant.calendars.accounts.credentials import (
+                    CredentialCipher,
+                    parse_keys,
+                )
+            store = AccountStore(database, CredentialCipher(parse_keys(keys)))
+        google: GoogleClientConfig | None = None
+        if store is not None and settings.google_client_id and settings.google_client_secret:
+            with needs("google"):
+                from calendar_assistant.calendars.google import GoogleClientConfig
+            google = GoogleClientConfig.from_settings(settings)
         return cls(
             database,
             store,
-            google=GoogleClientConfig.from_settings(settings) if store else None,
+            google=google,
             timeout_seconds=settings.calendar_timeout_seconds,
             retries=settings.calendar_retries,
             default_timezone=settings.default_timezone,
@@ -129,6 +135,8 @@ class CalendarRegistry:
         username = username.strip()
         if not username or not password or len(username) > 255 or len(password) > 1000:
             raise ValueError("a CalDAV login needs a user name and an app password")
+        with needs("caldav"):
+            from calendar_assistant.calendars.caldav import discover_calendars, open_client
         client = open_client(
             url, username, password, timeout=int(self._timeout), policy=self.outbound
         )
@@ -150,6 +158,8 @@ class CalendarRegistry:
         """Every calendar the account sees now, asked of its provider (so the user can pick
         ones not read yet). Raises the provider's errors (ProviderUnavailable, ...)."""
         if account.provider == "caldav" and account.server_url:
+            with needs("caldav"):
+                from calendar_assistant.calendars.caldav import discover_calendars, open_client
             client = open_client(
                 account.server_url,
                 account.label,
@@ -159,6 +169,8 @@ class CalendarRegistry:
             )
             return [OfferedCalendar(c.url, c.name) for c in await discover_calendars(client)]
         if account.provider == "google" and self._google is not None:
+            with needs("google"):
+                from calendar_assistant.calendars.google import GoogleApi, list_calendars
             api = GoogleApi(self._google, account.secret, on_tokens=self._saver(account))
             return [OfferedCalendar(c.id, c.summary) for c in await list_calendars(api)]
         return [OfferedCalendar(c, c) for c in account.calendars]
@@ -166,6 +178,8 @@ class CalendarRegistry:
     def _members(self, account: Account, zone: str) -> dict[str, CalendarBackend]:
         members: dict[str, CalendarBackend] = {}
         if account.provider == "caldav" and account.server_url:
+            with needs("caldav"):
+                from calendar_assistant.calendars.caldav import CalDavCalendar, open_client
             for url in account.calendars:
                 # one client per calendar: calendars are read concurrently, in threads
                 client = open_client(
@@ -180,6 +194,8 @@ class CalendarRegistry:
                     client, url, timezone=zone, calendar_id=key, retries=self._retries
                 )
         elif account.provider == "google" and self._google is not None:
+            with needs("google"):
+                from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar
             api = GoogleApi(self._google, account.secret, on_tokens=self._saver(account))
             for gid in account.calendars:
                 key = member_key(account, gid)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select, update
 
-from calendar_assistant.calendars.accounts.credentials import CredentialCipher
 from calendar_assistant.calendars.accounts.models import CalendarAccountRow
 from calendar_assistant.storage.database import Database
+
+if TYPE_CHECKING:  # the cipher needs cryptography, installed with the caldav and google extras
+    from calendar_assistant.calendars.accounts.credentials import CredentialCipher
 
 Provider = Literal["google", "caldav"]
 PROVIDERS: tuple[Provider, ...] = ("google", "caldav")

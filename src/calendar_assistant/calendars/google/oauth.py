@@ -23,6 +23,7 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import delete, select
 
 from calendar_assistant.calendars.accounts.credentials import CredentialCipher, parse_keys
+from calendar_assistant.calendars.accounts.errors import OAuthRefused
 from calendar_assistant.calendars.accounts.models import OAuthGrantRow
 from calendar_assistant.calendars.accounts.store import Account, AccountStore
 from calendar_assistant.calendars.google.api import SCOPE, GoogleApi, GoogleClientConfig
@@ -32,14 +33,6 @@ from calendar_assistant.storage.database import Database
 
 STATE_LIFETIME = timedelta(minutes=10)
 _log = structlog.get_logger(__name__)
-
-
-class OAuthRefused(Exception):
-    """A callback that must not connect anything; `reason` is safe to show the user."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,20 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, ReconnectNeeded
-from calendar_assistant.calendars.google.oauth import GoogleConnector, OAuthRefused
+from calendar_assistant.calendars.accounts.errors import (
+    OAuthRefused,
+    ProviderUnavailable,
+    ReconnectNeeded,
+)
+
+if TYPE_CHECKING:  # the connector needs the google extra; these routes do not
+    from calendar_assistant.calendars.google.oauth import GoogleConnector
 
 CALLBACK_PATH = "/oauth/google/callback"
 _log = structlog.get_logger(__name__)

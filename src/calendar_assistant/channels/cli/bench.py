@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 from calendar_assistant.calendars.base import CalendarBackend
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.domain.free_slots import free_slots
 from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.domain.messages import Inbound, UserRef
 
 if TYPE_CHECKING:
     from calendar_assistant.runtime import Runtime

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from calendar_assistant.conversation.messages import Button, Inbound, Reply
+from calendar_assistant.domain.messages import Button, Inbound, Reply
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input

@@ -157,7 +157,7 @@ async def chat(
     import structlog
 
     from calendar_assistant.channels.cli.chat import run_interactive, run_scripted
-    from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+    from calendar_assistant.domain.messages import Inbound, Reply, UserRef
     from calendar_assistant.runtime import open_runtime
 
     log = structlog.get_logger("calendar_assistant.cli.chat")

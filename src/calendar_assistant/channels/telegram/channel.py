@@ -38,8 +38,8 @@ from calendar_assistant.channels.questions import InProcessStore, QuestionBook, 
 from calendar_assistant.channels.telegram.formatting import keyboard, split_message
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import MENU, MenuCommand
-from calendar_assistant.conversation.messages import Button, Inbound, Reply, UserRef
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.speech.preferences import (
     VOICE_COMMAND,

@@ -7,7 +7,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from calendar_assistant.conversation.messages import Button
+from calendar_assistant.domain.messages import Button
 
 #: Telegram's limit on one message's text, counted after entities are parsed.
 MESSAGE_LIMIT = 4096

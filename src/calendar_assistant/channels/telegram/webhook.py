@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from calendar_assistant.channels.bodies import BodyRejected, telegram_update
-from calendar_assistant.channels.telegram.channel import TelegramChannel
 from calendar_assistant.storage.errors import StorageError
+
+if TYPE_CHECKING:  # the channel needs the telegram extra; the route answers 404 without it
+    from calendar_assistant.channels.telegram.channel import TelegramChannel
 
 log = structlog.get_logger(__name__)
 

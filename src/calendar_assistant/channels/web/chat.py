@@ -24,7 +24,7 @@ from calendar_assistant.channels.questions import InProcessStore, QuestionBook, 
 from calendar_assistant.channels.web.accounts import SessionUser
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.signin import LOCAL_USER, SIGNIN_PATH, WebAuth
-from calendar_assistant.conversation.messages import Inbound, Reply, UserRef
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 
 CHANNEL = "web"
 #: The local user's web chat (kept from before sign-in existed: its queued reminders).

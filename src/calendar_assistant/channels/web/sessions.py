@@ -34,7 +34,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calendar_assistant.config import Settings
-from calendar_assistant.hardening import direct_from_loopback, loopback_name
+from calendar_assistant.net.loopback import direct_from_loopback, loopback_name
 
 log = structlog.get_logger(__name__)
 

@@ -1,0 +1,42 @@
+"""Helpers the tests share: the zones, the pinned clock, a movable clock, users.
+
+One place for them, so every test speaks of the same Moscow, the same "now" and the same
+kind of user. Fixtures wrapping them are in conftest.py (`moscow`, `berlin`, `new_york`,
+`tz`, `now`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.users import UserRepository, UserSettings
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+#: Zones with DST: the changes are on 2027-03-28 (Berlin) and 2027-03-14 (New York).
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+
+#: The pinned clock of SPEC.md's examples: Tuesday 2026-11-24 14:00 Moscow time.
+NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
+
+
+class Clock:
+    """The server's notion of now; tests move it instead of waiting."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+async def make_user(
+    database: Database, key: str = "test:alice", defaults: UserSettings | None = None
+) -> int:
+    """The id of the user with `key`, created (with `defaults`) when new."""
+    return (await UserRepository(database).get_or_create(key, None, defaults)).id

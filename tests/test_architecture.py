@@ -1,0 +1,128 @@
+"""Dependencies point down: the packages of calendar_assistant import only layers below them.
+
+Read from the source with `ast` (every import counts: at the top, inside functions, under
+TYPE_CHECKING), so a wrong-way import fails here before it turns into an import cycle. The
+layers are the ones docs/architecture.md draws; moving a package means changing both.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import calendar_assistant
+
+PACKAGE = Path(calendar_assistant.__file__).parent
+
+#: Top to bottom. A package may import any package of a lower layer, none of its own layer
+#: (besides itself) and none above.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("cli",),
+    ("server_commands",),
+    ("server",),
+    ("hardening",),
+    ("channels",),
+    ("runtime",),
+    ("reminders", "speech"),
+    ("conversation",),
+    ("replies",),
+    ("actions",),
+    ("understanding",),
+    ("logging_setup",),
+    ("calendars",),
+    ("observability", "net"),
+    ("storage",),
+    ("config", "domain", "extras"),
+)
+LEVEL = {name: depth for depth, layer in enumerate(LAYERS) for name in layer}
+
+
+def _modules() -> Iterator[tuple[str, Path]]:
+    """(top-level package or module name, file) for every source file but the root's own."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts[0] in ("__init__", "__main__"):
+            continue
+        yield parts[0], path
+
+
+@cache
+def _imported(path: Path) -> tuple[tuple[str, int], ...]:
+    """(top-level package name, line) of each calendar_assistant import in `path`."""
+    return tuple(_imports_of(path))
+
+
+def _imports_of(path: Path) -> Iterator[tuple[str, int]]:
+    package_parts = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package_parts[: len(package_parts) - (node.level - 1)]
+                names = [".".join([*base, *([node.module] if node.module else [])])]
+            else:
+                names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "calendar_assistant" and len(parts) > 1:
+                yield parts[1], node.lineno
+
+
+def _edges() -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = {}
+    for source, path in _modules():
+        for target, _line in _imported(path):
+            if target != source:
+                edges.setdefault(source, set()).add(target)
+    return edges
+
+
+def test_every_package_has_a_layer() -> None:
+    names = {name for name, _path in _modules()}
+    assert names - LEVEL.keys() == set(), "add the new package to LAYERS (and the docs)"
+    assert LEVEL.keys() - names == set(), "a package in LAYERS no longer exists"
+
+
+def test_imports_point_down() -> None:
+    wrong = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports calendar_assistant.{target}"
+        for source, path in _modules()
+        for target, line in _imported(path)
+        if target != source and target in LEVEL and LEVEL[target] <= LEVEL[source]
+    ]
+    assert wrong == []
+
+
+def test_no_cycle_between_packages() -> None:
+    edges = _edges()
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        for nxt in sorted(edges.get(node, ())):
+            if nxt in trail:
+                cycles.append([*trail[trail.index(nxt) :], nxt])
+            elif len(trail) < len(LEVEL):
+                visit(nxt, [*trail, nxt])
+
+    for start in sorted(edges):
+        visit(start, [start])
+        if cycles:
+            break
+    assert cycles == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("replies", "conversation"), ("conversation", "channels"), ("reminders", "channels")],
+)
+def test_the_shared_types_sit_below_their_users(source: str, target: str) -> None:
+    """The message types (domain.messages) and the channels' tables (storage.channel_records)
+    are what these packages share; neither side imports the other for them."""
+    assert target not in _edges().get(source, set())
