@@ -28,6 +28,7 @@ from calendar_assistant.calendars.google.oauth_routes import build_oauth_router
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import (
+    DatabaseLocks,
     FairSlots,
     InProcessLocks,
     OrderedDispatcher,
@@ -178,28 +179,35 @@ def _inbox_worker(
 
 
 def _shared_state(
-    settings: Settings, metrics: Metrics
+    settings: Settings, metrics: Metrics, database: Database
 ) -> tuple[UserLocks, RateLimiter, QuestionStore]:
     """User locks, rate limiter and question store: in Redis when REDIS_URL is set.
 
-    Each Redis part falls back to its in-process twin while Redis is unavailable (one
-    warning and one `assistant_redis_outages` count per outage) and goes back to Redis
-    when it answers again.
+    Each Redis part falls back to a stand-in while Redis is unavailable (one warning and
+    one `assistant_redis_outages` count per outage) and goes back to Redis when it answers
+    again. The user locks' stand-in, and the user locks without Redis, are PostgreSQL's
+    advisory locks when the database is PostgreSQL (replicas stay exclusive), else the
+    in-process ones (SQLite: one process); the others' stand-ins are in-process.
     """
     per_minute = settings.rate_limit_per_minute
     url = settings.redis_url
+    database_locks: UserLocks = (
+        DatabaseLocks(database) if database.dialect == "postgresql" else InProcessLocks()
+    )
     if not url:
-        return InProcessLocks(), InProcessRateLimiter(per_minute), InProcessStore()
+        return database_locks, InProcessRateLimiter(per_minute), InProcessStore()
 
-    def guard(component: str) -> RedisFallback:
+    def guard(component: str, fallback: str = "in-process") -> RedisFallback:
         return RedisFallback(
             component,
             retry_after=settings.redis_retry_seconds,
             on_outage=metrics.observe_redis_outage,
+            fallback=fallback,
         )
 
+    locks_fallback = "database" if isinstance(database_locks, DatabaseLocks) else "in-process"
     return (
-        RedisLocks(url, guard=guard("locks")),
+        RedisLocks(url, guard=guard("locks", locks_fallback), fallback=database_locks),
         RedisRateLimiter(url, per_minute, guard=guard("rate_limiter")),
         RedisStore(url, guard=guard("questions")),
     )
@@ -232,7 +240,7 @@ def create_app(
             runtime.assistant.calendars = metered(runtime.calendar, metrics)
             # Where answers come from (grammar, LLM, fallback), LLM calls, tokens and time.
             register_router_metrics(runtime.assistant.understanding.stats, metrics.registry)
-            locks, limiter, store = _shared_state(settings, metrics)
+            locks, limiter, store = _shared_state(settings, metrics, runtime.database)
             app.state.google_connector = google_connector(runtime.database, settings)
             desk = AccountDesk(runtime.database, settings, runtime.assistant)
             front = FrontDoor(

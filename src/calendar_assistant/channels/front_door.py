@@ -19,6 +19,7 @@ from calendar_assistant.domain.language import Lang
 from calendar_assistant.observability.error_tracking import DISABLED, ErrorTracking
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.observability.observation import observing
+from calendar_assistant.storage.database import unit_failed
 from calendar_assistant.storage.errors import StorageError
 
 log = structlog.get_logger(__name__)
@@ -91,6 +92,8 @@ class FrontDoor:
                     await self._links.link(record.id, channel, chat_id, now)
                 break
             except StorageError as error:  # a busy database: wait a little and try again
+                if unit_failed():  # rolled back whole and tried again by the inbox
+                    raise
                 if attempt == _INTAKE_ATTEMPTS - 1:
                     log.error("message_intake_failed", channel=channel, error=str(error))
                     self._metrics.observe_message(channel, "none", "error")

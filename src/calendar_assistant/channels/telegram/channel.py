@@ -49,6 +49,7 @@ from calendar_assistant.speech.preferences import (
 )
 from calendar_assistant.speech.problems import AudioUnavailable
 from calendar_assistant.speech.voice_messages import hear_voice_message, spoken_reply
+from calendar_assistant.storage.database import unit_failed
 from calendar_assistant.storage.errors import StorageError
 from calendar_assistant.storage.inbox import InboxItem
 
@@ -390,7 +391,7 @@ class TelegramChannel:
                 )
                 return await self.questions.bind(ref.key, str(chat.id), replies or []), None
             except StorageError as error:  # e.g. the database busy: nothing was done yet
-                if attempt == _INTAKE_ATTEMPTS - 1:
+                if attempt == _INTAKE_ATTEMPTS - 1 or unit_failed():
                     raise
                 log.warning("telegram_intake_retry", error=str(error))
                 await asyncio.sleep(0.5 * 2**attempt)
