@@ -46,7 +46,7 @@ from calendar_assistant.channels.rate_limit import (
     RateLimiter,
     RedisRateLimiter,
 )
-from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks, ProcessedUpdates
+from calendar_assistant.channels.records import CLAIM_RETENTION, ChatLinks
 from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.channels.telegram.channel import TelegramChannel
 from calendar_assistant.channels.telegram.webhook import telegram_router
@@ -144,14 +144,11 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-async def _forget_old_claims(
-    claims: ProcessedUpdates, inbox: Inbox, clock: Callable[[], datetime]
-) -> None:
-    """Hourly: drop update-id claims and handled inbox rows older than Telegram would ever
-    re-send (dead letters are kept)."""
+async def _forget_old_claims(inbox: Inbox, clock: Callable[[], datetime]) -> None:
+    """Hourly: drop handled inbox rows older than Telegram would ever re-send (dead letters
+    are kept)."""
     while True:
         try:
-            await claims.prune(clock() - CLAIM_RETENTION)
             await inbox.prune(clock() - CLAIM_RETENTION)
         except Exception as error:  # the database may be away for a moment
             log.warning("claims_prune_failed", error=type(error).__name__)
@@ -245,7 +242,6 @@ def create_app(
             desk = AccountDesk(runtime.database, settings, runtime.assistant)
             front = FrontDoor(
                 desk,
-                ProcessedUpdates(runtime.database),
                 ChatLinks(runtime.database),
                 limiter,
                 metrics,
@@ -293,7 +289,7 @@ def create_app(
                 runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox
             )
             housekeeping = asyncio.create_task(
-                _forget_old_claims(ProcessedUpdates(runtime.database), inbox.inbox, clock),
+                _forget_old_claims(inbox.inbox, clock),
                 name="claims",
             )
             try:

@@ -1,6 +1,6 @@
 """What every chat message goes through before and after the assistant, on any channel:
-a re-sent update acts once, a user over the rate limit is answered politely, the chat is
-remembered for reminders, and metrics are counted."""
+a user over the rate limit is answered politely, the chat is remembered for reminders, and
+metrics are counted. (A re-sent update acts once because the inbox stores it once.)"""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import datetime
 import structlog
 
 from calendar_assistant.channels.rate_limit import RateLimiter, Verdict
-from calendar_assistant.channels.records import ChatLinks, ProcessedUpdates
+from calendar_assistant.channels.records import ChatLinks
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.messages import Reply, UserRef
 from calendar_assistant.domain.language import Lang
@@ -47,12 +47,11 @@ def failed(lang: Lang) -> Reply:
 
 
 class FrontDoor:
-    """Runs one message's answer with exactly-once, rate limit, chat link and metrics."""
+    """Runs one message's answer with rate limit, chat link and metrics."""
 
     def __init__(
         self,
         desk: AccountDesk,
-        processed: ProcessedUpdates,
         links: ChatLinks,
         limiter: RateLimiter,
         metrics: Metrics,
@@ -60,7 +59,6 @@ class FrontDoor:
         errors: ErrorTracking = DISABLED,
     ) -> None:
         self.desk = desk
-        self._processed = processed
         self._links = links
         self._limiter = limiter
         self._metrics = metrics
@@ -75,13 +73,13 @@ class FrontDoor:
         user: UserRef,
         now: datetime,
         answer: Answer,
-        update_id: int | None = None,
-    ) -> list[Reply] | None:
-        """The replies to send, or None when this update was acted on before (a re-send)."""
-        # A failing claim raises, and the channel may try again: nothing was recorded yet.
-        if update_id is not None and not await self._processed.claim(channel, update_id, now):
-            self._metrics.updates.labels(channel, "duplicate").inc()
-            return None
+    ) -> list[Reply]:
+        """The replies to send.
+
+        A storage error is answered "nothing was changed" after a few tries, except inside
+        a unit of work (an inbox update on PostgreSQL): there it is raised, as the unit is
+        rolled back whole and the update tried again later.
+        """
         verdict: Verdict | None = None
         for attempt in range(_INTAKE_ATTEMPTS):
             try:

@@ -389,7 +389,7 @@ class TelegramChannel:
                 replies = await self.front.handle(
                     channel=CHANNEL, chat_id=str(chat.id), user=ref, now=now, answer=answer
                 )
-                return await self.questions.bind(ref.key, str(chat.id), replies or []), None
+                return await self.questions.bind(ref.key, str(chat.id), replies), None
             except StorageError as error:  # e.g. the database busy: nothing was done yet
                 if attempt == _INTAKE_ATTEMPTS - 1 or unit_failed():
                     raise

@@ -92,7 +92,7 @@ class WebChat:
                 now=self._clock(),
                 answer=lambda: answer(inbound),
             )
-            return await self._questions.bind(LOCAL_USER.key, LOCAL_CHAT, replies or [])
+            return await self._questions.bind(LOCAL_USER.key, LOCAL_CHAT, replies)
 
         return await self._dispatcher.run(LOCAL_USER.key, turn)
 
