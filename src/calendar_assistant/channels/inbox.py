@@ -14,7 +14,8 @@ On SQLite a crash between 1 and the kept answer can act twice on retry (the cras
 the time of one database write). A crash after the answer is kept only sends it again. A
 failure of either step queues the row again after a back-off, and after `max_attempts` the
 row is dead-lettered (kept, counted in `assistant_inbox_dead_letters_total`), and the
-chat's later updates go on.
+chat's later updates go on; when nothing of it was kept (its unit rolled back each time)
+the handler's `give_up` tells the sender so.
 
 A graceful stop (`stop`) claims nothing more, waits for the updates in hand up to a bound,
 hands the unfinished ones back to the inbox, and logs what was left as one line.
@@ -51,6 +52,11 @@ class InboxHandler(Protocol):
 
     async def send_stored(self, item: InboxItem, result: str) -> None:
         """Send what `handle_stored` returned (possibly again, after a crash)."""
+        ...
+
+    async def give_up(self, item: InboxItem) -> None:
+        """Tell the sender the update was dead-lettered while nothing of it was kept (its
+        unit of work rolled back every time), so nobody waits for an answer forever."""
         ...
 
 
@@ -230,10 +236,10 @@ class InboxWorker:
 
     async def _handle(self, item: InboxItem) -> None:
         handler = self.handlers.get(item.channel)
+        result = item.result
         try:
             if handler is None:
                 raise LookupError(f"no handler for channel {item.channel!r}")
-            result = item.result
             if result is None:
                 result = await self._act(handler, item)
                 if result is None:
@@ -246,6 +252,17 @@ class InboxWorker:
             raise
         except Exception as error:
             await self._failed(item, error)
+            if result is None and handler is not None and self.inbox.atomic:
+                await self._give_up(handler, item)
+
+    async def _give_up(self, handler: InboxHandler, item: InboxItem) -> None:
+        """After the last attempt failed in its unit of work (nothing kept): tell the user."""
+        if item.attempts < self._max_attempts:
+            return
+        try:
+            await handler.give_up(item)
+        except Exception as error:  # best effort: the dead letter is logged and counted
+            log.warning("inbox_give_up_not_sent", channel=item.channel, error=type(error).__name__)
 
     async def _act(self, handler: InboxHandler, item: InboxItem) -> str | None:
         """Handle the update and keep its answer; None when the claim was lost meanwhile.

@@ -31,7 +31,7 @@ from telegram.error import (
 from telegram.ext import Updater
 from telegram.request import HTTPXRequest
 
-from calendar_assistant.channels.front_door import FrontDoor
+from calendar_assistant.channels.front_door import FrontDoor, failed
 from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
@@ -355,6 +355,21 @@ class TelegramChannel:
         user = update.effective_user
         if message is not None and user is not None and _recording(message) is not None:
             await self._send_spoken(chat.id, _user_ref(user), replies)
+
+    async def give_up(self, item: InboxItem) -> None:
+        """The update was dead-lettered and its unit of work kept nothing: say so (true)."""
+        await self.ready.wait()
+        update = Update.de_json(json.loads(item.payload), self.bot)
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None:
+            return
+        query = update.callback_query
+        if query is not None:
+            with contextlib.suppress(BadRequest):
+                await self._call(query.answer)
+        lang = _language(user.language_code) or self.settings.default_language
+        await self.send(chat.id, [failed(lang)])
 
     async def _replies(self, update: Update) -> tuple[list[Reply], str | None]:
         """The FrontDoor's answer to one update (rate limit, chat link, metrics), and the

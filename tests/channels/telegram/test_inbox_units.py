@@ -1,12 +1,15 @@
-"""A crash between the calendar change and the kept reply acts once (PostgreSQL).
+"""An inbox update's handling and its kept reply are one transaction (PostgreSQL).
 
-The real server process on a database of its own, the fake Bot API. The test holds a lock
-on `undo_log` (the write that follows the new event), so every update in hand stops right
-after its event was inserted and before its reply is kept; the server is killed there
-(kill -9, no shutdown code), the lock let go, and a new process handles the inbox. Each
-update's handling and its kept reply are one transaction (`Database.unit`): the killed
-process's events were never committed, so the retry stores each meeting once and each
-user hears one reply.
+The real server process on a database of its own, the fake Bot API.
+
+- A crash between the calendar change and the kept reply acts once: the test holds a lock
+  on `undo_log` (the write that follows the new event), so every update in hand stops right
+  after its event was inserted and before its reply is kept; the server is killed there
+  (kill -9, no shutdown code), the lock let go, and a new process handles the inbox. The
+  killed process's events were never committed, so the retry stores each meeting once and
+  each user hears one reply.
+- An update whose storage fails every time (a table renamed away) is retried, then
+  dead-lettered, and the user is told nothing was changed, which is true: no event.
 """
 
 from __future__ import annotations
@@ -125,3 +128,29 @@ async def test_kill_9_after_the_change_before_the_kept_reply_acts_once(
     assert await scalar(own_database, "SELECT count(*) FROM events") == USERS
     assert await scalar(own_database, "SELECT count(*) FROM undo_log") == USERS
     assert await scalar(own_database, "SELECT min(attempts) FROM inbox") == 2
+
+
+async def test_an_update_failing_in_storage_every_time_is_dead_lettered_and_told(
+    tmp_path: Path, fake: FakeTelegram, own_database: str, servers: list[ServerProcess]
+) -> None:
+    await (await Database.open(own_database)).close()
+    admin = await _connect(own_database)
+    try:
+        await admin.execute("ALTER TABLE undo_log RENAME TO undo_log_away")
+    finally:
+        await admin.close()
+    env = server_env(tmp_path, fake, own_database, INBOX_MAX_ATTEMPTS="2")
+    server = ServerProcess(env, tmp_path / "server.log").start()
+    servers.append(server)
+    await server.wait_ready()
+    load = meeting_updates(fake, users=1, each=1, first_user=22_000)
+    assert (await send_updates([server.webhook], load)).statuses == {200: 1}
+    assert await until_settled(own_database, 1, within=60) == {"dead": 1}
+    await fake.until(lambda: len(fake.calls_of("sendMessage")) >= 1, within=10)
+    chat = load[0][0]["message"]["chat"]["id"]
+    assert fake.texts_to(chat) == [
+        "Что-то пошло не так, ничего не изменено. Попробуйте ещё раз чуть позже."
+    ]
+    assert await scalar(own_database, "SELECT count(*) FROM events") == 0
+    assert await scalar(own_database, "SELECT attempts FROM inbox") == 2
+    assert len(server.log_events("inbox_dead_letter")) == 1
