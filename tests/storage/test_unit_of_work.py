@@ -162,3 +162,19 @@ async def test_on_sqlite_each_call_stays_its_own_transaction(sqlite_url: str) ->
         assert await _stored(database) == ["1"]
     finally:
         await database.close()
+
+
+async def test_rows_read_in_a_unit_stay_readable_after_their_block(postgres: Database) -> None:
+    """A session in a unit ends without expiring what it loaded (as outside one)."""
+    async with postgres.transaction() as session:
+        session.add(_row("1"))
+    async with postgres.transaction() as session:
+        await session.execute(text("UPDATE inbox SET state = 'dead', last_error = 'x'"))
+    async with postgres.unit():
+        letters = await Inbox(postgres, "me").dead_letters()
+        async with postgres.transaction() as session:
+            added = _row("2")
+            session.add(added)
+            await session.flush()
+        assert (added.id, added.external_id) == (2, "2")  # so is what a change wrote
+    assert [(letter.external_id, letter.last_error) for letter in letters] == [("1", "x")]

@@ -438,7 +438,8 @@ class Database:
 
     @asynccontextmanager
     async def _joined(self, unit: _Unit, *, write: bool) -> AsyncIterator[AsyncSession]:
-        """A session inside the unit: a SAVEPOINT, released (`write`) or rolled back."""
+        """A session inside the unit: a SAVEPOINT, released (`write`) or rolled back when
+        the session closes (a read: what it loaded stays readable, as outside a unit)."""
         try:
             async with (
                 unit.use() as connection,
@@ -448,15 +449,15 @@ class Database:
                     join_transaction_mode="create_savepoint",
                 ) as session,
             ):
+                if not write:  # closing undoes the savepoint (and expires nothing)
+                    yield session
+                    return
                 try:
                     yield session
                 except BaseException:
                     await session.rollback()
                     raise
-                if write:
-                    await session.commit()
-                else:
-                    await session.rollback()
+                await session.commit()
         except (exc.DBAPIError, OSError) as error:
             if isinstance(error, exc.IntegrityError):
                 raise
