@@ -162,7 +162,9 @@ def _inbox_worker(
     owner = f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     concurrency = settings.inbox_concurrency
     if concurrency is None:  # SQLite takes one writer at a time; more only wait for its lock
-        concurrency = 32 if database.dialect == "postgresql" else 4
+        # On PostgreSQL each update in hand keeps a connection for its unit of work: 16 of
+        # the pool's 30 leave room for the webhook's inserts, leases and the web chat.
+        concurrency = 16 if database.dialect == "postgresql" else 4
     return InboxWorker(
         Inbox(database, owner),
         {},

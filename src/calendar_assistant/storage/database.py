@@ -280,7 +280,7 @@ class Database:
             location = parsed.render_as_string(hide_password=True)
             kwargs["pool_pre_ping"] = True  # survive a server restart behind a long-lived pool
             # A message handled from the inbox holds one connection for its whole unit of
-            # work (`unit`): room for the inbox's 32 at once and the webhook's inserts,
+            # work (`unit`): room for the inbox's 16 at once and the webhook's inserts,
             # while three replicas stay under PostgreSQL's default 100 connections.
             kwargs["pool_size"] = 20
             kwargs["max_overflow"] = 10
