@@ -147,6 +147,7 @@ class _Unit:
         self.database = database
         self.connection: AsyncConnection | None = None
         self.failed: BaseException | None = None
+        self.ended = False
         self._lock = asyncio.Lock()
         self._holder: asyncio.Task[Any] | None = None
 
@@ -166,6 +167,8 @@ class _Unit:
             try:
                 if self.failed is not None:
                     raise self.database._translate_failed(self.failed)
+                if self.ended:  # a task that outlived its unit (cancelled meanwhile)
+                    raise UnitFailed("the unit of work has ended", location=self.database.location)
                 try:
                     if self.connection is None:
                         self.connection = await self.database._engine.connect()
@@ -180,6 +183,7 @@ class _Unit:
                 self._holder = None
 
     async def end(self, *, commit: bool) -> None:
+        self.ended = True
         connection, self.connection = self.connection, None
         if connection is None:
             return
