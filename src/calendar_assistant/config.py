@@ -70,7 +70,7 @@ class Settings(BaseSettings):
         ge=0,
         le=512,
         description="inbox updates handled at once by this process (default: 4 on SQLite, "
-        "32 on PostgreSQL); 0 makes a replica that only accepts updates",
+        "16 on PostgreSQL); 0 makes a replica that only accepts updates",
     )
     inbox_lease_seconds: float = Field(
         default=60.0, ge=1, le=3600, description="a claim not renewed this long is retried"

@@ -31,6 +31,7 @@ from calendar_assistant.calendars.metered import metered
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import (
+    DatabaseLocks,
     FairSlots,
     InProcessLocks,
     OrderedDispatcher,
@@ -66,7 +67,7 @@ from calendar_assistant.reminders.scheduler import Delivery, ReminderScheduler
 from calendar_assistant.runtime import Runtime, open_runtime
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
-from calendar_assistant.storage.channel_records import CLAIM_RETENTION, ChatLinks, ProcessedUpdates
+from calendar_assistant.storage.channel_records import CLAIM_RETENTION, ChatLinks
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.inbox import Inbox
 from calendar_assistant.understanding.llm.metrics import register_router_metrics
@@ -152,14 +153,11 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-async def _forget_old_claims(
-    claims: ProcessedUpdates, inbox: Inbox, clock: Callable[[], datetime]
-) -> None:
-    """Hourly: drop update-id claims and handled inbox rows older than Telegram would ever
-    re-send (dead letters are kept)."""
+async def _forget_old_claims(inbox: Inbox, clock: Callable[[], datetime]) -> None:
+    """Hourly: drop handled inbox rows older than Telegram would ever re-send (dead letters
+    are kept)."""
     while True:
         try:
-            await claims.prune(clock() - CLAIM_RETENTION)
             await inbox.prune(clock() - CLAIM_RETENTION)
         except Exception as error:  # the database may be away for a moment
             log.warning("claims_prune_failed", error=type(error).__name__)
@@ -173,7 +171,9 @@ def _inbox_worker(
     owner = f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     concurrency = settings.inbox_concurrency
     if concurrency is None:  # SQLite takes one writer at a time; more only wait for its lock
-        concurrency = 32 if database.dialect == "postgresql" else 4
+        # On PostgreSQL each update in hand keeps a connection for its unit of work: 16 of
+        # the pool's 30 leave room for the webhook's inserts, leases and the web chat.
+        concurrency = 16 if database.dialect == "postgresql" else 4
     return InboxWorker(
         Inbox(database, owner),
         {},
@@ -187,28 +187,35 @@ def _inbox_worker(
 
 
 def _shared_state(
-    settings: Settings, metrics: Metrics
+    settings: Settings, metrics: Metrics, database: Database
 ) -> tuple[UserLocks, RateLimiter, QuestionStore]:
     """User locks, rate limiter and question store: in Redis when REDIS_URL is set.
 
-    Each Redis part falls back to its in-process twin while Redis is unavailable (one
-    warning and one `assistant_redis_outages` count per outage) and goes back to Redis
-    when it answers again.
+    Each Redis part falls back to a stand-in while Redis is unavailable (one warning and
+    one `assistant_redis_outages` count per outage) and goes back to Redis when it answers
+    again. The user locks' stand-in, and the user locks without Redis, are PostgreSQL's
+    advisory locks when the database is PostgreSQL (replicas stay exclusive), else the
+    in-process ones (SQLite: one process); the others' stand-ins are in-process.
     """
     per_minute = settings.rate_limit_per_minute
     url = settings.redis_url
+    database_locks: UserLocks = (
+        DatabaseLocks(database) if database.dialect == "postgresql" else InProcessLocks()
+    )
     if not url:
-        return InProcessLocks(), InProcessRateLimiter(per_minute), InProcessStore()
+        return database_locks, InProcessRateLimiter(per_minute), InProcessStore()
 
-    def guard(component: str) -> RedisFallback:
+    def guard(component: str, fallback: str = "in-process") -> RedisFallback:
         return RedisFallback(
             component,
             retry_after=settings.redis_retry_seconds,
             on_outage=metrics.observe_redis_outage,
+            fallback=fallback,
         )
 
+    locks_fallback = "database" if isinstance(database_locks, DatabaseLocks) else "in-process"
     return (
-        RedisLocks(url, guard=guard("locks")),
+        RedisLocks(url, guard=guard("locks", locks_fallback), fallback=database_locks),
         RedisRateLimiter(url, per_minute, guard=guard("rate_limiter")),
         RedisStore(url, guard=guard("questions")),
     )
@@ -233,12 +240,11 @@ async def _running(
         runtime.assistant.calendars = metered(runtime.calendar, metrics)
         # Where answers come from (grammar, LLM, fallback), LLM calls, tokens and time.
         register_router_metrics(runtime.assistant.understanding.stats, metrics.registry)
-        locks, limiter, store = _shared_state(settings, metrics)
+        locks, limiter, store = _shared_state(settings, metrics, runtime.database)
         app.state.google_connector = connector_if_configured(runtime.database, settings)
         desk = AccountDesk(runtime.database, settings, runtime.assistant)
         front = FrontDoor(
             desk,
-            ProcessedUpdates(runtime.database),
             ChatLinks(runtime.database),
             limiter,
             metrics,
@@ -292,7 +298,7 @@ async def _running(
             runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox, auth
         )
         housekeeping = asyncio.create_task(
-            _forget_old_claims(ProcessedUpdates(runtime.database), inbox.inbox, clock),
+            _forget_old_claims(inbox.inbox, clock),
             name="claims",
         )
         try:

@@ -40,9 +40,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     database = await Database.open(url)
     try:
         async with database.transaction() as session:
-            await session.execute(
-                text("TRUNCATE users, processed_updates, inbox RESTART IDENTITY CASCADE")
-            )
+            await session.execute(text("TRUNCATE users, inbox RESTART IDENTITY CASCADE"))
     finally:
         await database.close()
     return url

@@ -59,7 +59,6 @@ async def _fill(database: Database) -> None:
         "timezone, all_day, exdates, attendees, reminders, version, created_at, updated_at) "
         "VALUES ('1', 1, 'local', 'e1', 'Обед', :t, :t, 'Europe/Moscow', :f, '[]', '[]', "
         "'[]', 1, :t, :t)",
-        "INSERT INTO processed_updates (channel, update_id, processed_at) VALUES ('telegram', 7, :t)",
         "INSERT INTO chat_links (user_id, channel, chat_id, linked_at) VALUES (1, 'telegram', '1', :t)",
         "INSERT INTO web_outbox (user_id, chat_id, text, due_utc, queued_at) "
         "VALUES (1, 'web', 'r', :t, :t)",
@@ -73,7 +72,7 @@ async def _fill(database: Database) -> None:
 
 async def _empty(database: Database) -> None:
     async with database.transaction() as session:
-        for table in ("inbox", "web_outbox", "chat_links", "processed_updates", "events", "users"):
+        for table in ("inbox", "web_outbox", "chat_links", "events", "users"):
             await session.execute(text(f"DELETE FROM {table}"))
 
 

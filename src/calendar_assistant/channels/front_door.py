@@ -1,6 +1,6 @@
 """What every chat message goes through before and after the assistant, on any channel:
-a re-sent update acts once, a user over the rate limit is answered politely, the chat is
-remembered for reminders, and metrics are counted."""
+a user over the rate limit is answered politely, the chat is remembered for reminders, and
+metrics are counted. (A re-sent update acts once because the inbox stores it once.)"""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from calendar_assistant.domain.messages import Reply, UserRef
 from calendar_assistant.observability.error_tracking import DISABLED, ErrorTracking
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.observability.observation import observing
-from calendar_assistant.storage.channel_records import ChatLinks, ProcessedUpdates
+from calendar_assistant.storage.channel_records import ChatLinks
+from calendar_assistant.storage.database import unit_failed
 from calendar_assistant.storage.errors import StorageError
 
 log = structlog.get_logger(__name__)
@@ -46,12 +47,11 @@ def failed(lang: Lang) -> Reply:
 
 
 class FrontDoor:
-    """Runs one message's answer with exactly-once, rate limit, chat link and metrics."""
+    """Runs one message's answer with rate limit, chat link and metrics."""
 
     def __init__(
         self,
         desk: AccountDesk,
-        processed: ProcessedUpdates,
         links: ChatLinks,
         limiter: RateLimiter,
         metrics: Metrics,
@@ -59,7 +59,6 @@ class FrontDoor:
         errors: ErrorTracking = DISABLED,
     ) -> None:
         self.desk = desk
-        self._processed = processed
         self._links = links
         self._limiter = limiter
         self._metrics = metrics
@@ -74,13 +73,13 @@ class FrontDoor:
         user: UserRef,
         now: datetime,
         answer: Answer,
-        update_id: int | None = None,
-    ) -> list[Reply] | None:
-        """The replies to send, or None when this update was acted on before (a re-send)."""
-        # A failing claim raises, and the channel may try again: nothing was recorded yet.
-        if update_id is not None and not await self._processed.claim(channel, update_id, now):
-            self._metrics.updates.labels(channel, "duplicate").inc()
-            return None
+    ) -> list[Reply]:
+        """The replies to send.
+
+        A storage error is answered "nothing was changed" after a few tries, except inside
+        a unit of work (an inbox update on PostgreSQL): there it is raised, as the unit is
+        rolled back whole and the update tried again later.
+        """
         verdict: Verdict | None = None
         for attempt in range(_INTAKE_ATTEMPTS):
             try:
@@ -91,6 +90,8 @@ class FrontDoor:
                     await self._links.link(record.id, channel, chat_id, now)
                 break
             except StorageError as error:  # a busy database: wait a little and try again
+                if unit_failed():  # rolled back whole and tried again by the inbox
+                    raise
                 if attempt == _INTAKE_ATTEMPTS - 1:
                     log.error("message_intake_failed", channel=channel, error=str(error))
                     self._metrics.observe_message(channel, "none", "error")

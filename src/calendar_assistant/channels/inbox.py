@@ -8,11 +8,14 @@ channel's handler in two steps:
    as text the handler can read back (JSON). The worker keeps it in the row at once.
 2. `send_stored(item, result)`: send it. Then the row is done.
 
-A crash between 1 and the kept answer can act twice on retry (the crash window is the time
-of one database write); a crash after it only sends the kept answer again. A failure of
-either step queues the row again after a back-off, and after `max_attempts` the row is
-dead-lettered (kept, counted in `assistant_inbox_dead_letters_total`), and the chat's later
-updates go on.
+On PostgreSQL step 1 and the kept answer are one transaction (`Database.unit`): whatever
+fails in it (a crash, the database restarting) keeps nothing, so a retry never acts twice.
+On SQLite a crash between 1 and the kept answer can act twice on retry (the crash window is
+the time of one database write). A crash after the answer is kept only sends it again. A
+failure of either step queues the row again after a back-off, and after `max_attempts` the
+row is dead-lettered (kept, counted in `assistant_inbox_dead_letters_total`), and the
+chat's later updates go on; when nothing of it was kept (its unit rolled back each time)
+the handler's `give_up` tells the sender so.
 
 A graceful stop (`stop`) claims nothing more, waits for the updates in hand up to a bound,
 hands the unfinished ones back to the inbox, and logs what was left as one line.
@@ -36,6 +39,10 @@ from calendar_assistant.storage.inbox import CLAIMED, DEAD, QUEUED, Inbox, Inbox
 log = structlog.get_logger(__name__)
 
 
+class _ClaimLost(Exception):
+    """Another holder has the update now: what this one did is rolled back."""
+
+
 class InboxHandler(Protocol):
     """One channel's way of handling its stored updates."""
 
@@ -45,6 +52,11 @@ class InboxHandler(Protocol):
 
     async def send_stored(self, item: InboxItem, result: str) -> None:
         """Send what `handle_stored` returned (possibly again, after a crash)."""
+        ...
+
+    async def give_up(self, item: InboxItem) -> None:
+        """Tell the sender the update was dead-lettered while nothing of it was kept (its
+        unit of work rolled back every time), so nobody waits for an answer forever."""
         ...
 
 
@@ -224,13 +236,13 @@ class InboxWorker:
 
     async def _handle(self, item: InboxItem) -> None:
         handler = self.handlers.get(item.channel)
+        result = item.result
         try:
             if handler is None:
                 raise LookupError(f"no handler for channel {item.channel!r}")
-            result = item.result
             if result is None:
-                result = await handler.handle_stored(item)
-                if not await self._kept(partial(self.inbox.answered, item.id, result)):
+                result = await self._act(handler, item)
+                if result is None:
                     log.warning("inbox_claim_lost", channel=item.channel, id=item.id)
                     return
             await handler.send_stored(item, result)
@@ -240,6 +252,40 @@ class InboxWorker:
             raise
         except Exception as error:
             await self._failed(item, error)
+            if result is None and handler is not None and self.inbox.atomic:
+                await self._give_up(handler, item)
+
+    async def _give_up(self, handler: InboxHandler, item: InboxItem) -> None:
+        """After the last attempt failed in its unit of work (nothing kept): tell the user."""
+        if item.attempts < self._max_attempts:
+            return
+        try:
+            await handler.give_up(item)
+        except Exception as error:  # best effort: the dead letter is logged and counted
+            log.warning("inbox_give_up_not_sent", channel=item.channel, error=type(error).__name__)
+
+    async def _act(self, handler: InboxHandler, item: InboxItem) -> str | None:
+        """Handle the update and keep its answer; None when the claim was lost meanwhile.
+
+        On PostgreSQL both are one transaction (`Inbox.unit`): a crash, a lost claim or a
+        storage error anywhere in it (the database restarting, say) keeps nothing, not
+        even what the handler stored before, and the update is tried again later; the user
+        hears of it only when it is done. On SQLite the answer is a write of its own after
+        the handler's, retried while the database is busy (`_kept`).
+        """
+        if not self.inbox.atomic:
+            result = await handler.handle_stored(item)
+            if not await self._kept(partial(self.inbox.answered, item.id, result)):
+                return None
+            return result
+        try:
+            async with self.inbox.unit():
+                result = await handler.handle_stored(item)
+                if not await self.inbox.answered(item.id, result):
+                    raise _ClaimLost
+        except _ClaimLost:
+            return None
+        return result
 
     async def _failed(self, item: InboxItem, error: Exception) -> None:
         dead = item.attempts >= self._max_attempts

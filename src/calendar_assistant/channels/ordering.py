@@ -1,12 +1,14 @@
 """One user's messages are handled one at a time, in the order they came.
 
-In one process a FIFO queue per user does it; replicas sharing Redis also take a Redis lock
-per user around each message, so two replicas never answer one user at once.
+In one process a FIFO queue per user does it; replicas also take a lock per user around
+each message, so two replicas never answer one user at once: a Redis lock with `REDIS_URL`,
+a PostgreSQL advisory lock without it or while Redis is unavailable (`DatabaseLocks`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -15,6 +17,7 @@ from typing import Protocol, TypeVar
 import structlog
 
 from calendar_assistant.channels.redis_fallback import RedisFallback, connect
+from calendar_assistant.storage.database import Database
 
 log = structlog.get_logger(__name__)
 
@@ -43,11 +46,31 @@ class InProcessLocks:
         return None
 
 
+class DatabaseLocks:
+    """A PostgreSQL advisory lock per user, shared by every replica on the database.
+
+    A message handled from the inbox runs in one unit of work (`Database.unit`): its lock
+    is `pg_advisory_xact_lock` on that unit's connection, held until the unit commits, so
+    it costs one statement and no connection. Elsewhere (the web chat) a session lock on
+    a connection kept for the message. SQLite needs none of this (one process).
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def hold(self, key: str) -> AbstractAsyncContextManager[None]:
+        return self._db.advisory_lock(f"calendar-assistant:user-lock:{key}")
+
+    async def close(self) -> None:
+        return None
+
+
 class RedisLocks:
     """A Redis lock per user (`SET NX PX` with a token, released by its owner only).
 
-    While Redis is unavailable the in-process locks stand in (see `RedisFallback`): each
-    replica still serialises its own users, but two replicas could each answer one user.
+    While Redis is unavailable `fallback` stands in (see `RedisFallback`): on PostgreSQL
+    the database's advisory locks (`DatabaseLocks`), so replicas stay exclusive; otherwise
+    the in-process locks (SQLite is one process).
     """
 
     def __init__(
@@ -57,12 +80,13 @@ class RedisLocks:
         timeout: float = 300.0,
         wait: float = 600.0,
         guard: RedisFallback | None = None,
+        fallback: UserLocks | None = None,
     ) -> None:
         self._redis = connect(url)
         self._timeout = timeout
         self._wait = wait
         self._guard = guard if guard is not None else RedisFallback("locks")
-        self._fallback = InProcessLocks()
+        self._fallback: UserLocks = fallback if fallback is not None else InProcessLocks()
 
     @asynccontextmanager
     async def hold(self, key: str) -> AsyncIterator[None]:
@@ -160,7 +184,7 @@ class OrderedDispatcher:
         channel: str = "default",
     ) -> None:
         self._locks = locks
-        self._queues: dict[str, deque[tuple[Job, Failed | None]]] = {}
+        self._queues: dict[str, deque[tuple[Job, Failed | None, contextvars.Context]]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._slots = slots if slots is not None else FairSlots(max_concurrent)
         self._channel = channel
@@ -171,7 +195,9 @@ class OrderedDispatcher:
         """Queue a job behind the user's earlier ones; returns at once. `failed` hears of a
         turn that could not be had (a user lock that never came), so no caller waits forever."""
         queue = self._queues.setdefault(key, deque())
-        queue.append((job, failed))
+        # The job runs in its submitter's context (the unit of work it belongs to, say),
+        # not in that of whoever started the user's queue.
+        queue.append((job, failed, contextvars.copy_context()))
         self._idle.clear()
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._drain(key), name=f"user-{key}")
@@ -201,10 +227,9 @@ class OrderedDispatcher:
         queue = self._queues[key]
         try:
             while queue:
-                job, failed = queue.popleft()
+                job, failed, context = queue.popleft()
                 try:
-                    async with self._slots.slot(self._channel), self._locks.hold(key):
-                        await self._run_one(key, job)
+                    await asyncio.create_task(self._turn(key, job), context=context)
                 except Exception as error:  # the turn itself could not be had
                     log.exception("message_turn_failed", user=key)
                     if failed is not None:
@@ -214,6 +239,10 @@ class OrderedDispatcher:
             self._workers.pop(key, None)
             if not self._workers:
                 self._idle.set()
+
+    async def _turn(self, key: str, job: Job) -> None:
+        async with self._slots.slot(self._channel), self._locks.hold(key):
+            await self._run_one(key, job)
 
     @staticmethod
     async def _run_one(key: str, job: Job) -> None:

@@ -10,8 +10,6 @@ from calendar_assistant.storage.channel_records import (
     ChatLink,
     ChatLinkRow,
     ChatLinks,
-    ProcessedUpdateRow,
-    ProcessedUpdates,
     SettingsPromptRow,
     SettingsPrompts,
 )
@@ -21,8 +19,6 @@ __all__ = [
     "ChatLink",
     "ChatLinkRow",
     "ChatLinks",
-    "ProcessedUpdateRow",
-    "ProcessedUpdates",
     "SettingsPromptRow",
     "SettingsPrompts",
 ]

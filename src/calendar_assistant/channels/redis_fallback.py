@@ -2,7 +2,8 @@
 
 Every user of Redis (user locks, rate limiter, question store) goes through one
 `RedisFallback`: a call goes to Redis; when it fails with a connection error or a timeout
-the same call is made on the in-process stand-in instead, ONE warning `redis_unavailable`
+the same call is made on the stand-in instead (in-process; the user locks on PostgreSQL use
+the database's advisory locks), ONE warning `redis_unavailable`
 is logged for the outage (not one per message) and the outage counter goes up. For
 `retry_after` seconds Redis is left alone (no connect timeout per message), then the next
 call tries it again; the first call that succeeds logs `redis_available_again`.
@@ -58,8 +59,11 @@ class RedisFallback:
         retry_after: float = 5.0,
         on_outage: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        fallback: str = "in-process",
     ) -> None:
         self.component = component
+        #: What stands in, as the warning names it ("in-process", "database").
+        self.fallback = fallback
         self._retry_after = retry_after
         self._on_outage = on_outage
         self._clock = clock
@@ -95,7 +99,7 @@ class RedisFallback:
             "redis_unavailable",
             component=self.component,
             error=type(error).__name__,
-            fallback="in-process",
+            fallback=self.fallback,
             retry_seconds=self._retry_after,
         )
         if self._on_outage is not None:

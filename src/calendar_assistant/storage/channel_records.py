@@ -1,7 +1,8 @@
-"""What channels remember: update ids already acted on, where each user is reached, prompts.
+"""What channels remember: where each user is reached, and the setting a user was asked for.
 
-Tables come from migration `0002_channels`. Recording an update id before acting is what
-makes a re-sent Telegram update act once, also across restarts and replicas.
+Tables come from migration `0002_channels`. A re-sent update acts once because the inbox
+stores it once (`storage/inbox.py`); the update-id claims that did it before were dropped
+in `0006_drop_processed_updates`.
 Stored here, below the channels, because the conversation (settings prompts) and the
 reminder scheduler (chat links) read them too.
 """
@@ -11,19 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, ForeignKey, String, delete, exc, select
+from sqlalchemy import ForeignKey, String, delete, exc, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
-
-
-class ProcessedUpdateRow(Base):
-    __tablename__ = "processed_updates"
-
-    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column()
 
 
 class ChatLinkRow(Base):
@@ -47,43 +40,8 @@ class SettingsPromptRow(Base):
     asked_at: Mapped[datetime] = mapped_column()
 
 
-class ProcessedUpdates:
-    """Claims on update ids: the first claim wins, every later one (a re-send) is refused."""
-
-    def __init__(self, database: Database) -> None:
-        self._db = database
-
-    async def claim(self, channel: str, update_id: int, now: datetime) -> bool:
-        """True when this update was never claimed before; the claim is durable at once."""
-        try:
-            async with self._db.transaction() as session:
-                session.add(
-                    ProcessedUpdateRow(channel=channel, update_id=update_id, processed_at=now)
-                )
-        except exc.IntegrityError:
-            return False
-        return True
-
-    async def release(self, channel: str, update_id: int) -> None:
-        """Forget a claim whose handling failed, so Telegram's re-send is acted on."""
-        async with self._db.transaction() as session:
-            await session.execute(
-                delete(ProcessedUpdateRow).where(
-                    ProcessedUpdateRow.channel == channel,
-                    ProcessedUpdateRow.update_id == update_id,
-                )
-            )
-
-    async def prune(self, older_than: datetime) -> int:
-        """Drop claims older than Telegram would re-send (it gives up after a day)."""
-        async with self._db.transaction() as session:
-            result = await session.execute(
-                delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < older_than)
-            )
-            return int(getattr(result, "rowcount", 0))
-
-
-#: How long a claimed update id is kept: Telegram stops re-sending long before this.
+#: How long a handled inbox row is kept: Telegram stops re-sending long before this, and a
+#: re-send of a row still kept is refused by its unique key.
 CLAIM_RETENTION = timedelta(days=2)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,11 @@ _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
 # PostgreSQL advisory lock key held while migrating: replicas starting together take turns.
 _MIGRATION_LOCK = 0x43414C454E444152
+
+
+# The first key of the two-key advisory locks per user (`Database.advisory_lock`); the
+# second is hashtext(the user's key). Two-key locks never meet the one-key migration lock.
+_USER_LOCKS = 0x43414C31  # "CAL1"
 
 
 #: The revision every branch of the old, forked history started from.
@@ -125,6 +133,86 @@ def head_revision() -> str:
     return str(heads[0])
 
 
+class _Unit:
+    """One transaction that every storage call of a task (and the tasks it starts) joins.
+
+    Its calls share one connection, one at a time (`use`, re-entrant within a task): a
+    `transaction()` inside it is a SAVEPOINT, a read sees what the unit wrote. The first
+    database error (other than a unique-key conflict, which only undoes its savepoint)
+    marks the unit failed: every later call in it raises at once, and the unit rolls back
+    whole however the caller went on (a "nothing was changed" answer is then true).
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.connection: AsyncConnection | None = None
+        self.failed: BaseException | None = None
+        self.ended = False
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None
+
+    @asynccontextmanager
+    async def use(self) -> AsyncIterator[AsyncConnection]:
+        task = asyncio.current_task()
+        if self._holder is not None and self._holder is task and self.connection is not None:
+            try:  # nested in the same task: the same turn
+                yield self.connection
+            except (exc.DBAPIError, OSError) as error:
+                if not isinstance(error, exc.IntegrityError):
+                    self.failed = error
+                raise
+            return
+        async with self._lock:
+            self._holder = task
+            try:
+                if self.failed is not None:
+                    raise self.database._translate_failed(self.failed)
+                if self.ended:  # a task that outlived its unit (cancelled meanwhile)
+                    raise UnitFailed("the unit of work has ended", location=self.database.location)
+                try:
+                    if self.connection is None:
+                        self.connection = await self.database._engine.connect()
+                        await self.connection.execution_options(**{_WRITE: True})
+                        await self.connection.begin()
+                    yield self.connection
+                except (exc.DBAPIError, OSError) as error:
+                    if not isinstance(error, exc.IntegrityError):
+                        self.failed = error
+                    raise
+            finally:
+                self._holder = None
+
+    async def end(self, *, commit: bool) -> None:
+        self.ended = True
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        try:
+            if commit:
+                await connection.commit()
+            else:
+                with contextlib.suppress(exc.DBAPIError, OSError):
+                    await connection.rollback()
+        finally:
+            with contextlib.suppress(exc.DBAPIError, OSError):
+                await connection.close()
+
+
+_UNIT: ContextVar[_Unit | None] = ContextVar("calendar_assistant_unit", default=None)
+
+
+def unit_failed() -> bool:
+    """Whether the unit of work this task runs in has failed: retrying a storage call in
+    it is futile (the whole unit is rolled back and tried again by its owner)."""
+    unit = _UNIT.get()
+    return unit is not None and unit.failed is not None
+
+
+class UnitFailed(StorageError):
+    """A unit of work whose storage failed was rolled back whole, whatever its caller
+    answered meanwhile; nothing of it is kept."""
+
+
 def _current(connection: Connection) -> str | None:
     recorded = _recorded(connection)
     return ", ".join(sorted(recorded)) if recorded else None
@@ -195,6 +283,11 @@ class Database:
         else:
             location = parsed.render_as_string(hide_password=True)
             kwargs["pool_pre_ping"] = True  # survive a server restart behind a long-lived pool
+            # A message handled from the inbox holds one connection for its whole unit of
+            # work (`unit`): room for the inbox's 16 at once and the webhook's inserts,
+            # while three replicas stay under PostgreSQL's default 100 connections.
+            kwargs["pool_size"] = 20
+            kwargs["max_overflow"] = 10
         engine = create_async_engine(parsed, **kwargs)
         if is_sqlite:
             _configure_sqlite(engine, busy_timeout)
@@ -257,9 +350,131 @@ class Database:
     async def __aexit__(self, *_: object) -> None:
         await self.close()
 
+    @property
+    def atomic_units(self) -> bool:
+        """Whether `unit()` makes one transaction (PostgreSQL); on SQLite it is a no-op:
+        one process, one writer at a time, and a transaction as long as a message (with its
+        LLM and calendar calls) would hold the file's write lock for all of it."""
+        return self.dialect == "postgresql"
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[None]:
+        """One transaction around everything the block (and the tasks it starts) stores.
+
+        Committed when the block ends, rolled back whole when it raises or when any of its
+        storage calls failed (then `UnitFailed` is raised, even if the block went on). A
+        unit inside a unit joins the outer one. On SQLite each call stays its own
+        transaction (see `atomic_units`).
+        """
+        if not self.atomic_units or self._unit() is not None:
+            yield
+            return
+        unit = _Unit(self)
+        token = _UNIT.set(unit)
+        try:
+            try:
+                yield
+            except BaseException:
+                await unit.end(commit=False)
+                raise
+            if unit.failed is not None:
+                await unit.end(commit=False)
+                raise self._translate_failed(unit.failed) from unit.failed
+            try:
+                await unit.end(commit=True)
+            except (exc.DBAPIError, OSError) as error:
+                raise UnitFailed(
+                    f"cannot commit to the database at {self.location}: "
+                    f"{str(error).splitlines()[0]}",
+                    location=self.location,
+                ) from error
+        finally:
+            _UNIT.reset(token)
+
+    @asynccontextmanager
+    async def advisory_lock(self, key: str) -> AsyncIterator[None]:
+        """PostgreSQL only: a lock on `key` that every process on this database respects.
+
+        Inside a `unit()` it is `pg_advisory_xact_lock` on the unit's own connection, held
+        until the unit commits or rolls back (no connection of its own, and released by
+        the server if this process dies). Outside a unit a session lock is taken on a
+        pooled connection kept for the block and unlocked after it.
+        """
+        if self.dialect != "postgresql":
+            raise StorageError(f"advisory locks need PostgreSQL, not {self.dialect}")
+        parameters = {"space": _USER_LOCKS, "key": key}
+        if self._unit() is not None:
+            async with self.reading() as connection:
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"), parameters
+                )
+            yield
+            return
+        try:
+            async with self._engine.connect() as connection:
+                await connection.execute(
+                    text("SELECT pg_advisory_lock(:space, hashtext(:key))"), parameters
+                )
+                await connection.commit()
+                try:
+                    yield
+                finally:
+                    try:
+                        await connection.execute(
+                            text("SELECT pg_advisory_unlock(:space, hashtext(:key))"), parameters
+                        )
+                        await connection.commit()
+                    except (exc.DBAPIError, OSError) as error:  # gone: the server let go
+                        log.warning("advisory_unlock_failed", error=type(error).__name__)
+        except (exc.DBAPIError, OSError) as error:
+            raise self._translate(error) from error
+
+    def _unit(self) -> _Unit | None:
+        unit = _UNIT.get()
+        return unit if unit is not None and unit.database is self else None
+
+    def _translate_failed(self, error: BaseException) -> UnitFailed:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return UnitFailed(
+            f"a unit of work on the database at {self.location} failed: {first}",
+            location=self.location,
+        )
+
+    @asynccontextmanager
+    async def _joined(self, unit: _Unit, *, write: bool) -> AsyncIterator[AsyncSession]:
+        """A session inside the unit: a SAVEPOINT, released (`write`) or rolled back when
+        the session closes (a read: what it loaded stays readable, as outside a unit)."""
+        try:
+            async with (
+                unit.use() as connection,
+                AsyncSession(
+                    bind=connection,
+                    expire_on_commit=False,
+                    join_transaction_mode="create_savepoint",
+                ) as session,
+            ):
+                if not write:  # closing undoes the savepoint (and expires nothing)
+                    yield session
+                    return
+                try:
+                    yield session
+                except BaseException:
+                    await session.rollback()
+                    raise
+                await session.commit()
+        except (exc.DBAPIError, OSError) as error:
+            if isinstance(error, exc.IntegrityError):
+                raise
+            raise self._translate(error) from error
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A read session (its transaction is rolled back at the end)."""
+        unit = self._unit()
+        if unit is not None:
+            async with self._joined(unit, write=False) as joined:
+                yield joined
+            return
         try:
             async with AsyncSession(self._engine, expire_on_commit=False) as session:
                 yield session
@@ -276,6 +491,14 @@ class Database:
         transaction (no BEGIN); several statements that must see the same data ask for
         `snapshot=True` and get one read transaction around them.
         """
+        unit = self._unit()
+        if unit is not None:  # the unit's own connection: it sees what the unit wrote
+            try:
+                async with unit.use() as connection:
+                    yield connection
+            except (exc.DBAPIError, OSError) as error:
+                raise self._translate(error) from error
+            return
         engine = self._snapshot_reads if snapshot else self._single_reads
         try:
             async with engine.connect() as connection:
@@ -285,7 +508,15 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One change: commits when the block ends, rolls back whole when it raises."""
+        """One change: commits when the block ends, rolls back whole when it raises.
+
+        Inside a `unit()` it is a SAVEPOINT of the unit's transaction instead, released when
+        the block ends (kept when the unit commits)."""
+        unit = self._unit()
+        if unit is not None:
+            async with self._joined(unit, write=True) as joined:
+                yield joined
+            return
         try:
             async with AsyncSession(self._engine, expire_on_commit=False) as session:
                 await session.connection(execution_options={_WRITE: True})

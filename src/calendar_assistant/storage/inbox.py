@@ -21,6 +21,7 @@ Table from migration `0004_inbox`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -118,6 +119,17 @@ class Inbox:
     def __init__(self, database: Database, owner: str) -> None:
         self._db = database
         self.owner = owner
+
+    @property
+    def atomic(self) -> bool:
+        """Whether an update's handling and its kept answer can be one transaction
+        (`unit`): PostgreSQL, where the local calendar shares the database."""
+        return self._db.atomic_units
+
+    def unit(self) -> AbstractAsyncContextManager[None]:
+        """One transaction around the handling of an update and `answered` (see
+        `Database.unit`): both are kept, or neither."""
+        return self._db.unit()
 
     async def add(
         self, channel: str, external_id: str, chat_key: str, payload: str, now: datetime

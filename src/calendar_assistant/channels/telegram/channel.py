@@ -31,7 +31,7 @@ from telegram.error import (
 from telegram.ext import Updater
 from telegram.request import HTTPXRequest
 
-from calendar_assistant.channels.front_door import FrontDoor
+from calendar_assistant.channels.front_door import FrontDoor, failed
 from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
@@ -49,6 +49,7 @@ from calendar_assistant.speech.preferences import (
 )
 from calendar_assistant.speech.problems import AudioUnavailable
 from calendar_assistant.speech.voice_messages import hear_voice_message, spoken_reply
+from calendar_assistant.storage.database import unit_failed
 from calendar_assistant.storage.errors import StorageError
 from calendar_assistant.storage.inbox import InboxItem
 
@@ -371,6 +372,21 @@ class TelegramChannel:
         if message is not None and user is not None and _recording(message) is not None:
             await self._send_spoken(chat.id, _user_ref(user), replies)
 
+    async def give_up(self, item: InboxItem) -> None:
+        """The update was dead-lettered and its unit of work kept nothing: say so (true)."""
+        await self.ready.wait()
+        update = Update.de_json(json.loads(item.payload), self.bot)
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None:
+            return
+        query = update.callback_query
+        if query is not None:
+            with contextlib.suppress(BadRequest):
+                await self._call(query.answer)
+        lang = _language(user.language_code) or self.settings.default_language
+        await self.send(chat.id, [failed(lang)])
+
     async def _replies(self, update: Update) -> tuple[list[Reply], str | None]:
         """The FrontDoor's answer to one update (rate limit, chat link, metrics), and the
         alert for a refused button press.
@@ -404,9 +420,9 @@ class TelegramChannel:
                 replies = await self.front.handle(
                     channel=CHANNEL, chat_id=str(chat.id), user=ref, now=now, answer=answer
                 )
-                return await self.questions.bind(ref.key, str(chat.id), replies or []), None
+                return await self.questions.bind(ref.key, str(chat.id), replies), None
             except StorageError as error:  # e.g. the database busy: nothing was done yet
-                if attempt == _INTAKE_ATTEMPTS - 1:
+                if attempt == _INTAKE_ATTEMPTS - 1 or unit_failed():
                     raise
                 log.warning("telegram_intake_retry", error=str(error))
                 await asyncio.sleep(0.5 * 2**attempt)

@@ -103,7 +103,7 @@ class WebChat:
                 now=self._clock(),
                 answer=lambda: answer(inbound),
             )
-            return await self._questions.bind(ref.key, chat_id, replies or [])
+            return await self._questions.bind(ref.key, chat_id, replies)
 
         return await self._dispatcher.run(ref.key, turn)
 
