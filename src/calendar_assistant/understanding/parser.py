@@ -627,7 +627,7 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     msg = _by_hour_adjective(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
-    indices = rest.indices
+    indices = _without_event_verb(msg, rest.indices)
     person = _person(msg, indices)
     asked_who = person is None and _asks_who(msg)  # "who am I meeting today": no title
     if reading.clock is not None and reading.clock_end is None:
@@ -669,6 +669,17 @@ def _search(msg: Message, cue: IntentCue) -> Command:
         missing=missing,
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _without_event_verb(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "when does the hockey game start": a verb of the event happening (`event_verbs`)
+    ending what is left names no event; the title is what comes before it."""
+    verbs = msg.cues.phrases("event_verbs")
+    for k in range(len(indices)):
+        end = longest_at(msg.tokens, indices[k], verbs)
+        if end is not None and end - 1 == indices[-1]:
+            return indices[:k]
+    return indices
 
 
 def _names_an_event(msg: Message) -> bool:

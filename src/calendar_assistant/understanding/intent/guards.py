@@ -122,9 +122,9 @@ def asks_something_else(title: str, cues: Cues) -> bool:
         return False  # "Check-in", «Кофе-брейк»: one word of its own
     tokens = tokenize(title)
     first = _first_word(tokens)
-    return first is not None and (
-        longest_at(tokens, first, cues.phrases("not_title_openers")) is not None
-    )
+    if first is None or longest_at(tokens, first, cues.phrases("not_info")) is not None:
+        return False  # "Check in with the design team": a request of its own
+    return longest_at(tokens, first, cues.phrases("not_title_openers")) is not None
 
 
 def is_write(command: Command) -> bool:
