@@ -627,7 +627,7 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     msg = _by_hour_adjective(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
-    indices = _without_event_verb(msg, rest.indices)
+    indices = _without_event_verb(msg, _without_asking(msg, rest.indices))
     person = _person(msg, indices)
     asked_who = person is None and _asks_who(msg)  # "who am I meeting today": no title
     if reading.clock is not None and reading.clock_end is None:
@@ -669,6 +669,22 @@ def _search(msg: Message, cue: IntentCue) -> Command:
         missing=missing,
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _without_asking(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "give me the lowdown on the dinner", "tell me the date of Ana's party": the words
+    asking to be told (`info_openers`, `search_lead`) that open what is left name nothing;
+    the title is what follows them."""
+    leads = (msg.cues.phrases("info_openers"), msg.cues.phrases("search_lead"))
+    for _ in range(4):
+        if not indices:
+            return indices
+        end = max((longest_at(msg.tokens, indices[0], p) or 0) for p in leads)
+        taken = [k for k in indices if k < end]
+        if not end or len(taken) == len(indices):
+            return indices
+        indices = indices[len(taken) :]
+    return indices
 
 
 def _without_event_verb(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
