@@ -545,7 +545,11 @@ def to_piece(val: Val, start: int, end: int) -> Piece | None:
     if val.type == "period" and val.first is not None and val.last is not None:
         return Piece(
             Kind.PERIOD, start, end, day=val.first, day_end=val.last, grain=val.grain,
-            extra={"span": val.text == "span", "from": val.moment},
+            extra={
+                "span": val.text == "span",
+                "from": val.moment,
+                "until": val.inner.moment if val.inner is not None else None,
+            },
         )  # fmt: skip
     if val.type == "part":
         return Piece(Kind.PART, start, end, part=val.text, day=val.first)

@@ -93,6 +93,7 @@ class Reading:
     invalid: bool = False
     monthday: int | None = None
     period_from: datetime | None = None  # "the rest of the day": the period starts now
+    period_until: datetime | None = None  # "the next 2 hours": and ends at this moment
     zone: tzinfo | None = None  # the clock was said in this zone («в 16:00 по Москве», UTC+3)
 
     @property
@@ -138,6 +139,8 @@ def combine(pieces: list[Piece]) -> Reading:
             r.span = bool(p.extra.get("span"))
             since = p.extra.get("from")
             r.period_from = since if isinstance(since, datetime) else None
+            until = p.extra.get("until")
+            r.period_until = until if isinstance(until, datetime) else None
         elif p.kind == Kind.PART:
             if r.part is None:
                 r.part = p.part
@@ -357,7 +360,7 @@ class Resolver:
         if r.period is not None and r.day is None:
             start_day, end_day, _ = r.period
             if r.period_from is not None and r.part is None:
-                return r.period_from, midnight(end_day, self.tz)
+                return r.period_from, r.period_until or midnight(end_day, self.tz)
             if r.part is not None:
                 lo, hi = PART_WINDOW[r.part]
                 if end_day - start_day == timedelta(days=1):
@@ -390,6 +393,8 @@ class Resolver:
             return midnight(piece.day, self.tz)
         if piece.kind == Kind.DAY and piece.day is not None:
             return midnight(piece.day, self.tz)
+        if piece.kind == Kind.INSTANT and piece.instant is not None:
+            return piece.instant  # "by Friday noon"
         if piece.kind == Kind.CLOCK and piece.clock is not None:
             h, m = to_24h(piece.clock, r.part)
             day = r.day or self.today
