@@ -114,6 +114,10 @@ _MONTH_FIRST_ELSEWHERE = frozenset(
 )
 
 
+_LATER = frozenset({"позже", "попозже", "позднее", "later", "вперед", "back"})  # "push back"
+_EARLIER = frozenset({"раньше", "пораньше", "ранее", "earlier"})
+
+
 def month_first_in(tz: ZoneInfo) -> bool:
     """The default of the numeric-date setting, from the zone: month first in the zones of
     the United States, English Canada and the Philippines; day first everywhere else,
@@ -990,9 +994,9 @@ class Grammar:
         if not self.ru and self.norm(end) in ("long",):
             end += 1
         extra: dict[str, object] = {}
-        if self.norm(end) in ("позже", "раньше", "later", "earlier", "вперед", "back"):
-            # «на час позже», "30 minutes later": a shift, not a length
-            extra["shift"] = -1 if self.norm(end) in ("раньше", "earlier") else 1
+        if self.norm(end) in _LATER | _EARLIER:
+            # «на час позже», «на полчаса пораньше», "30 minutes later": a shift, not a length
+            extra["shift"] = -1 if self.norm(end) in _EARLIER else 1
             end += 1
         return Piece(Kind.DURATION, i, end, prep=prep, seconds=seconds, grain=unit, extra=extra)
 

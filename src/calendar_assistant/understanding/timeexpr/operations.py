@@ -136,7 +136,8 @@ def period_rel(c: Context, a: Args, p: Params) -> Val | None:
     steps = {"this": 0, "nearest": 0, "next": 1, "last": -1}
     step = steps.get(a["dir"].text, 0) if "dir" in a else int(p.get("step", 0))
     first, last = c.grammar.period_of(unit, step)
-    return _period(first, last, unit)
+    bare = "dir" not in a and "step" not in p  # «месяца», "the month": no this/next said
+    return _period(first, last, unit, text="bare" if bare else "")
 
 
 @operation("year_period")
@@ -156,6 +157,9 @@ def _ahead(c: Context, month: Val, pick: Callable[[date, date], date | None]) ->
     found = pick(month.first, month.last)
     if found is not None and found < c.today and month.named:
         first = month.first + relativedelta(years=1)
+        found = pick(first, first + relativedelta(months=1))
+    elif found is not None and found < c.today and month.text == "bare" and month.grain == "month":
+        first = month.last  # «в первый понедельник месяца» after it: next month's
         found = pick(first, first + relativedelta(months=1))
     return None if found is None else _day(found)
 
@@ -335,7 +339,8 @@ def rest(c: Context, a: Args, p: Params) -> Val | None:
 @operation("edge")
 def edge(c: Context, a: Args, p: Params) -> Val | None:
     """The beginning, middle or end of a week, month or year (`[edges]` in calendar.toml)."""
-    words = (v.text for v in a.values() if v.type == "word" and v.text in ("start", "mid", "end"))
+    edges = calendar_data()["edges"]
+    words = (v.text for v in a.values() if v.type == "word" and v.text in edges["week"])
     which = next(words, str(p.get("edge", "")))
     period = _main(a, "period")
     if period is None:
@@ -346,9 +351,9 @@ def edge(c: Context, a: Args, p: Params) -> Val | None:
     grain = "season" if period.text == "season" else period.grain
     if grain not in ("week", "month", "quarter", "year", "season"):
         return None
-    if which not in ("start", "mid", "end"):
+    if which not in edges[grain]:  # halves are only of a week, month or year
         return None
-    lo, hi = calendar_data()["edges"][grain][which]
+    lo, hi = edges[grain][which]
     if grain in ("year", "quarter", "season"):  # months counted from the period's first
         start = period.first + relativedelta(months=lo - 1)
         return _period(start, start + relativedelta(months=hi - lo), "month")
@@ -616,6 +621,16 @@ def bound_day_end(c: Context, a: Args, p: Params) -> Val | None:
         return None
     end = day.first + timedelta(days=1)
     return Val("bound", text="end", inner=_period(end, end, "day"))
+
+
+@operation("month_of_year")
+def month_of_year(c: Context, a: Args, p: Params) -> Val | None:
+    """ "in March next year", «в декабре прошлого года»: the month of the year named."""
+    steps = {"this": 0, "nearest": 0, "next": 1, "last": -1}
+    if "month" not in a or "dir" not in a or a["dir"].text not in steps:
+        return None
+    first = date(c.today.year + steps[a["dir"].text], a["month"].num, 1)
+    return _period(first, first + relativedelta(months=1), "month")
 
 
 @operation("bound_at")

@@ -123,6 +123,10 @@ def combine(pieces: list[Piece]) -> Reading:
                 r.day = p.day + timedelta(weeks=weeks_ahead)
                 r.from_weekday = True
                 continue
+            offset = p.extra.get("week_offset")
+            if r.day is not None and r.from_weekday and isinstance(offset, int) and offset:
+                r.day = r.day + timedelta(weeks=offset)  # «в пятницу через неделю»
+                continue
             if r.day is not None and r.from_weekday and not p.from_weekday and p.day:
                 r.day, r.from_weekday = p.day, False  # «в среду, 2 декабря»: the date decides
                 continue
@@ -181,6 +185,7 @@ def combine(pieces: list[Piece]) -> Reading:
             else:
                 r.start_bound = p.inner
     _deadline_day(r)
+    _start_day(r)
     if r.period is not None and r.day is not None and r.from_weekday and r.period[2] == "week":
         # «на следующей неделе в среду»: that weekday of the week named
         r.day = r.period[0] + timedelta(days=r.day.weekday())
@@ -218,6 +223,21 @@ def _deadline_day(r: Reading) -> None:
         and bound.prep in DEADLINE_PREPS
     ):
         r.day = bound.day
+
+
+def _start_day(r: Reading) -> None:
+    """«с понедельника встреча в 10», «с понедельника каждый день в 8»: a day said as the
+    start of an open interval is the day of a time or the first of a repetition."""
+    bound = r.start_bound
+    if (
+        r.day is None
+        and r.period is None
+        and (r.clock is not None or r.recurrence is not None)
+        and bound is not None
+        and bound.kind == Kind.DAY
+        and bound.day is not None
+    ):
+        r.day, r.start_bound = bound.day, None
 
 
 def _zone(p: Piece) -> tzinfo | None:
