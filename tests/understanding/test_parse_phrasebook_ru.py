@@ -2165,6 +2165,27 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     ("какие встречи с 1 декабря", {"intent": "list_events", "range_start": "2026-12-01 00:00"}),
+    # «каждый первый понедельник месяца»: a monthly rule on that weekday (BYDAY=1MO)
+    (
+        "книжный клуб каждый первый понедельник месяца в 19",
+        {
+            "intent": "create_event",
+            "title": "Книжный клуб",
+            "start": "2026-12-07 19:00",
+            "end": "2026-12-07 20:00",
+            "recurrence": "FREQ=MONTHLY;BYDAY=1MO",
+        },
+    ),
+    (
+        "встреча с бухгалтером в последнюю пятницу каждого месяца в 10",
+        {
+            "intent": "create_event",
+            "title": "Встреча с бухгалтером",
+            "start": "2026-11-27 10:00",
+            "end": "2026-11-27 11:00",
+            "recurrence": "FREQ=MONTHLY;BYDAY=-1FR",
+        },
+    ),
     # colloquial and typed «сегодня/завтра»
     (
         "завтро в 10 созвон с Викой",

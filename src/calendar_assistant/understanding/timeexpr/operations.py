@@ -633,6 +633,16 @@ def month_of_year(c: Context, a: Args, p: Params) -> Val | None:
     return _period(first, first + relativedelta(months=1), "month")
 
 
+@operation("monthly_nth")
+def monthly_nth(c: Context, a: Args, p: Params) -> Val | None:
+    """ "every first Monday of the month", «в последнюю пятницу каждого месяца": a monthly
+    repetition on that weekday of each month (RRULE BYDAY=1MO, -1FR)."""
+    nth = -1 if "last" in a else _number(a, "ordinal", "number")
+    if nth is None or not (1 <= nth <= 5 or nth == -1) or "weekday" not in a:
+        return None
+    return Val("monthly_nth", num=a["weekday"].num, text=str(nth))
+
+
 @operation("bound_at")
 def bound_at(c: Context, a: Args, p: Params) -> Val | None:
     """ "by Friday noon": until a clock time on a day said (the bare-hour rule applies)."""

@@ -323,7 +323,7 @@ class Resolver:
             _FREQ[rec.freq],  # type: ignore[arg-type]
             dtstart=dtstart,
             interval=1,  # the first occurrence anchors the series (its DTSTART)
-            byweekday=[weekday(d) for d in rec.byday] or None,
+            byweekday=[weekday(d, rec.setpos or None) for d in rec.byday] or None,
             bymonthday=rec.bymonthday,
             count=50,
         )
@@ -347,7 +347,8 @@ class Resolver:
         if rec.interval > 1:
             parts.append(f"INTERVAL={rec.interval}")
         if rec.byday:
-            parts.append("BYDAY=" + ",".join(WEEKDAY_CODES[d] for d in rec.byday))
+            position = str(rec.setpos) if rec.setpos else ""
+            parts.append("BYDAY=" + ",".join(position + WEEKDAY_CODES[d] for d in rec.byday))
         if rec.bymonthday:
             parts.append(f"BYMONTHDAY={rec.bymonthday}")
         if r.count:
