@@ -137,7 +137,8 @@ def period_rel(c: Context, a: Args, p: Params) -> Val | None:
     step = steps.get(a["dir"].text, 0) if "dir" in a else int(p.get("step", 0))
     first, last = c.grammar.period_of(unit, step)
     bare = "dir" not in a and "step" not in p  # «месяца», "the month": no this/next said
-    return _period(first, last, unit, text="bare" if bare else "")
+    grain = "day" if unit == "weekend" else unit  # a weekend is two days, as elsewhere
+    return _period(first, last, grain, text="bare" if bare else "")
 
 
 @operation("year_period")
@@ -428,7 +429,7 @@ def shift(c: Context, a: Args, p: Params) -> Val | None:
 @operation("from_now")
 def from_now(c: Context, a: Args, p: Params) -> Val | None:
     """ "five minutes from now", "3 days from now": a moment, or a day for days and longer."""
-    n = _number(a, "count", "number") or 1
+    n = _number(a, "count", "number") or int(p.get("count", 1))  # "in a few minutes": 3
     unit = a["unit"].text
     sizes = {"second": 1, "minute": 60, "hour": 3600}
     sign = int(p.get("sign", 1))
