@@ -425,13 +425,16 @@ def _create(msg: Message, cue: IntentCue) -> Command:
             start, end = midnight(first, res.tz), midnight(first + timedelta(days=1), res.tz)
     else:
         start = res.start(reading)
-        if start is None and reading.start_bound is not None and reading.clock is None:
-            # «завтра после обеда», "tomorrow after 2pm": the event starts then
-            start = res.bound_moment(reading.start_bound, reading)
+        bound = reading.start_bound
+        if start is None and bound is not None and reading.clock is None:
+            if bound.kind == Kind.DAY:  # «с 10 декабря отпуск»: that day, its time asked
+                day = bound.day
+            else:  # «завтра после обеда», "tomorrow after 2pm": the event starts then
+                start = res.bound_moment(bound, reading)
         if start is not None:
             end = res.end(reading, start, msg.default_seconds)
         else:
-            day = res.day_of(reading)
+            day = res.day_of(reading) or day
             if day is None and reading.recurrence is not None:
                 day = res.first_day(reading)
             missing += [Missing.TIME] if day is not None else [Missing.DATE, Missing.TIME]
