@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import ClauseElement, Connection, Dialect, Executable
+from sqlalchemy import JSON, ClauseElement, Connection, Dialect, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
 T = TypeVar("T")
@@ -81,9 +81,7 @@ class _Plan:
             if not (bind := compiled.binds[name]).required
         }
         columns = compiled._result_columns or []
-        self.results = tuple(
-            column.type._cached_result_processor(dialect, None) for column in columns
-        )
+        self.results = tuple(_result_processor(column.type, dialect) for column in columns)
         keys = [column.keyname for column in columns]
         self.row: Any = namedtuple("LaneRow", keys, rename=True) if keys else None
 
@@ -107,6 +105,20 @@ class _Plan:
             )
             for row in rows
         ]
+
+
+def _result_processor(type_: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column type's own result processor; for JSON an empty list (what most events'
+    exdates, attendees and reminders hold) is made without the JSON parser."""
+    process: Callable[[Any], Any] | None = type_._cached_result_processor(dialect, None)
+    if process is None or not isinstance(type_, JSON):
+        return process
+    decode = process
+
+    def json_value(value: Any) -> Any:
+        return [] if value == "[]" else decode(value)
+
+    return json_value
 
 
 class _Plans:
@@ -243,7 +255,7 @@ class Lane:
             connection = self._connection = self._connect()
         # Changes whenever another connection (of any process) commits to the file.
         version = int(connection.execute("PRAGMA data_version").fetchone()[0])
-        if version == since:
+        if since is not None and version == since:
             return version, None
         return version, self._call(work, "BEGIN")
 
@@ -271,19 +283,75 @@ class Lane:
         self._executor.shutdown(wait=True)
 
 
-class Lanes:
-    """The read lane and the write lane of one SQLite file.
+def _busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
 
-    Two, so that a write waiting on another program's lock (up to the busy timeout) does
-    not hold up reads, which in WAL mode never wait for writers.
+
+class InlineReads(Lane):
+    """Reads on the event loop's own thread, on a connection that never waits.
+
+    A message's reads take tenths of a millisecond of CPU, like the parsing around them;
+    a hand-off to a thread costs as much again, and on a loaded machine far more (the woken
+    thread waits for a core). In WAL mode readers never wait for writers, so a read here
+    does not block the loop on anyone; in the rare case the file is busy anyway (recovery,
+    a database not in WAL mode) the connection's zero busy timeout fails at once and the
+    read goes to the thread lane `fallback`, which may wait.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        plans: _Plans,
+        listeners: list[StatementListener],
+        fallback: Lane,
+    ) -> None:
+        super().__init__(path, 0.0, plans, listeners, "sqlite-inline")
+        self._fallback = fallback
+
+    async def run(self, work: Callable[[Work], T], begin: str | None = None) -> T:
+        try:
+            return self._call(work, begin)
+        except sqlite3.OperationalError as error:
+            if not _busy(error):
+                raise
+        return await self._fallback.run(work, begin)
+
+    async def run_if_changed(
+        self, work: Callable[[Work], T], since: int | None
+    ) -> tuple[int, T | None]:
+        try:
+            return self._call_if_changed(work, since)
+        except sqlite3.OperationalError as error:
+            if not _busy(error):
+                raise
+        # Another connection's versions do not compare with this one's: -1 matches none.
+        return -1, await self._fallback.run(work, "BEGIN")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        self._executor.shutdown(wait=True)
+
+
+class Lanes:
+    """How a SQLite file's units of work run: reads inline (falling back to a read lane),
+    writes on a write lane.
+
+    Writes have their own thread, so that a write waiting on another program's lock (up to
+    the busy timeout) holds up neither the loop nor reads, which in WAL mode never wait
+    for writers.
     """
 
     def __init__(self, path: str, busy_timeout: float, dialect: Dialect) -> None:
         self.listeners: list[StatementListener] = []
         plans = _Plans(dialect)
-        self.reads = Lane(path, busy_timeout, plans, self.listeners, "sqlite-read")
+        self.waiting_reads = Lane(path, busy_timeout, plans, self.listeners, "sqlite-read")
+        self.reads = InlineReads(path, plans, self.listeners, self.waiting_reads)
         self.writes = Lane(path, busy_timeout, plans, self.listeners, "sqlite-write")
 
     def close(self) -> None:
         self.reads.close()
+        self.waiting_reads.close()
         self.writes.close()
