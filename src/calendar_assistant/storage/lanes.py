@@ -4,7 +4,8 @@ Through SQLAlchemy's async layer each statement on SQLite is several hand-offs t
 aiosqlite's thread (cursor, execute, fetch, close, and BEGIN/COMMIT around a write), and on
 a loaded machine every hand-off waits for a core. A *lane* is a plain `sqlite3` connection
 with a thread of its own: a whole unit of work (one read, a snapshot of two, or a write
-transaction of a few statements) runs there as one call. Statements are still SQLAlchemy
+transaction of a few statements) runs there as one call. Reads run inline on the loop's
+thread (`InlineReads`), falling back to a read lane only when the file is busy. Statements are still SQLAlchemy
 Core, compiled once per statement object, with their bind and result types applied, so a
 row read here equals the row read through the engine.
 
