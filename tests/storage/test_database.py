@@ -387,3 +387,41 @@ async def test_lane_reads_report_a_damaged_file_as_a_storage_error(tmp_path: Pat
             await db.fetch(select(UserRow.key))
     finally:
         await db.close()
+
+
+async def test_a_read_that_finds_the_file_busy_is_run_again_on_the_read_lane(
+    tmp_path: Path,
+) -> None:
+    """Reads run inline on the loop's thread with no busy wait; one that finds the file busy
+    (SQLITE_BUSY: recovery, a database not in WAL mode) runs again on the read lane's
+    thread, which may wait, instead of failing. Another error is not retried."""
+    import sqlite3
+    import threading
+
+    from sqlalchemy import select
+
+    from calendar_assistant.storage.lanes import Work
+    from calendar_assistant.storage.models import UserRow
+
+    db = await Database.open(_url(tmp_path / "calendar.sqlite3"))
+    try:
+        await UserRepository(db).get_or_create("test:busy")
+        threads: list[str] = []
+
+        def busy_once(work: Work) -> list[str]:
+            threads.append(threading.current_thread().name)
+            if len(threads) == 1:
+                raise sqlite3.OperationalError("database is locked")
+            return [row.key for row in work.rows(select(UserRow.key))]
+
+        assert await db.read(busy_once) == ["test:busy"]
+        assert threads[0] == threading.current_thread().name  # inline first
+        assert threads[1].startswith("sqlite-read")  # then the lane
+
+        def broken(_work: Work) -> None:
+            raise sqlite3.OperationalError("no such table: nothing")
+
+        with pytest.raises(StorageError, match="no such table"):
+            await db.read(broken)
+    finally:
+        await db.close()
