@@ -425,3 +425,71 @@ async def test_a_read_that_finds_the_file_busy_is_run_again_on_the_read_lane(
             await db.read(broken)
     finally:
         await db.close()
+
+
+async def test_a_write_that_finds_the_lock_taken_waits_its_turn_off_the_loop(
+    tmp_path: Path,
+) -> None:
+    """Writes run inline when the write lock is free at once; when another program holds
+    it, the write waits on the write lane (the busy timeout) while the loop goes on, and
+    commits once the lock is released."""
+    import sqlite3
+    import threading
+
+    from calendar_assistant.storage import DialogueStateRepository
+
+    path = tmp_path / "calendar.sqlite3"
+    db = await Database.open(_url(path), busy_timeout=5.0)
+    try:
+        user = await UserRepository(db).get_or_create("test:writer")
+        states = DialogueStateRepository(db)
+        await states.save(user.id, {"n": 1})  # inline: the lock was free
+        holder = sqlite3.connect(path, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(0.3, holder.rollback)
+        release.start()
+        ticks: list[int] = []
+
+        async def tick() -> None:
+            while len(ticks) < 3:
+                ticks.append(1)
+                await asyncio.sleep(0.02)
+
+        ticking = asyncio.create_task(tick())
+        await states.save(user.id, {"n": 2})
+        release.join()
+        await ticking
+        assert ticks == [1, 1, 1]  # the loop ran while the write waited
+        assert await states.load(user.id) == {"n": 2}
+        holder.close()
+    finally:
+        await db.close()
+
+
+async def test_inline_writes_keep_the_wal_at_its_usual_size(tmp_path: Path) -> None:
+    """Writes made on the loop never checkpoint there; one in `LANE_EVERY` goes to the write
+    lane, whose commit checkpoints: 400 new events leave a WAL of a few MB, not one that
+    grows with every write (each event is about 9 pages, 36 kB, of WAL)."""
+    from calendar_assistant.calendars.local import LocalCalendar
+    from calendar_assistant.domain.events import NewEvent
+
+    path = tmp_path / "calendar.sqlite3"
+    db = await Database.open(_url(path))
+    try:
+        user = await UserRepository(db).get_or_create("test:wal")
+        calendar = LocalCalendar(db, user.id)
+        start = datetime(2027, 1, 4, 9, tzinfo=UTC)
+        for index in range(400):
+            begin = start + timedelta(hours=index)
+            await calendar.create_event(
+                NewEvent(
+                    title=f"e{index}",
+                    start=begin,
+                    end=begin + timedelta(minutes=30),
+                    timezone="UTC",
+                )
+            )
+        wal = path.with_name(path.name + "-wal").stat().st_size
+        assert wal < 8_000_000, wal
+    finally:
+        await db.close()
