@@ -307,7 +307,7 @@ async def _running(
             inbox,
             auth,
             # read through the assistant's (metered) calendars, whichever it holds now
-            CalendarView(desk.user, lambda user_id: runtime.assistant.calendars(user_id)),
+            CalendarView(desk.user, lambda user_id: runtime.assistant.calendars(user_id), clock),
         )
         housekeeping = asyncio.create_task(
             _forget_old_claims(inbox.inbox, clock),

@@ -202,6 +202,7 @@ async def test_the_views_settings_are_the_users_zone_and_working_hours(
     assert answer.json() == {
         "timezone": "Europe/Berlin",
         "language": "en",
+        "now": "2026-11-24T14:00:00+01:00",
         "business_hours": [
             {"days_of_week": [1, 2, 3, 4, 5], "start_time": "09:00", "end_time": "18:00"}
         ],

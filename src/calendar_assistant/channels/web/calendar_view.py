@@ -71,6 +71,7 @@ class ViewSettingsOut(BaseModel):
 
     timezone: str
     language: str
+    now: str = Field(description="the server's now in the user's zone: the page's today")
     business_hours: list[BusinessHours]
 
 
@@ -165,9 +166,11 @@ class CalendarView:
         self,
         users: Callable[[UserRef], Awaitable[UserRecord]],
         calendars: Callable[[int], CalendarBackend],
+        clock: Callable[[], datetime],
     ) -> None:
         self._users = users
         self._calendars = calendars
+        self._clock = clock
 
     async def _record(self, user: SessionUser) -> UserRecord:
         return await self._users(UserRef(key=user.key, display_name=user.display_name))
@@ -177,6 +180,7 @@ class CalendarView:
         return ViewSettingsOut(
             timezone=settings.timezone,
             language=settings.language,
+            now=self._clock().astimezone(ZoneInfo(settings.timezone)).isoformat(timespec="seconds"),
             business_hours=business_hours(settings),
         )
 

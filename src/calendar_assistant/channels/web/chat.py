@@ -135,7 +135,7 @@ class WebChat:
 
 
 def _asset(name: str) -> str:
-    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath(*name.split("/")).read_text(encoding="utf-8")
 
 
 def _page() -> str:
@@ -147,7 +147,17 @@ def signin_page() -> str:
 
 
 #: The pages' scripts and style are files, so the Content-Security-Policy needs no inline.
-_STATIC = {"chat.js": "text/javascript", "chat.css": "text/css", "signin.js": "text/javascript"}
+#: Each is served at /static/<name> from its path in this package; FullCalendar (MIT) is
+#: vendored in static/fullcalendar (scripts/vendor_fullcalendar.py refreshes it).
+_STATIC = {
+    "chat.js": ("chat.js", "text/javascript"),
+    "chat.css": ("chat.css", "text/css"),
+    "signin.js": ("signin.js", "text/javascript"),
+    "calendar.js": ("calendar.js", "text/javascript"),
+    "fullcalendar.min.js": ("static/fullcalendar/fullcalendar.min.js", "text/javascript"),
+    "fullcalendar.css": ("static/fullcalendar/fullcalendar.css", "text/css"),
+    "fullcalendar-LICENSE.txt": ("static/fullcalendar/LICENSE.txt", "text/plain"),
+}
 
 
 #: What the API routes answer without a session (docs/web.md).
@@ -175,7 +185,7 @@ def web_router(chat: Callable[[Request], WebChat], auth: Callable[[Request], Web
         running.issue(request, response, local[1])
         return response
 
-    assets = {name: (_asset(name), kind) for name, kind in _STATIC.items()}
+    assets = {name: (_asset(path), kind) for name, (path, kind) in _STATIC.items()}
 
     @router.get("/static/{name}", include_in_schema=False)
     async def static(name: str) -> Response:
