@@ -207,3 +207,24 @@ async def test_the_views_settings_are_the_users_zone_and_working_hours(
             {"days_of_week": [1, 2, 3, 4, 5], "start_time": "09:00", "end_time": "18:00"}
         ],
     }
+
+
+async def test_the_vendored_calendar_is_served_with_its_licence_and_kept_by_browsers(
+    app: FastAPI,
+) -> None:
+    transport = httpx.ASGITransport(app=app, client=OUTSIDER)
+    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as http:
+        script = await http.get("/static/fullcalendar.min.js")
+        assert script.status_code == 200
+        assert script.headers["content-type"].startswith("text/javascript")
+        assert "FullCalendar" in script.text
+        again = await http.get(
+            "/static/fullcalendar.min.js", headers={"If-None-Match": script.headers["etag"]}
+        )
+        assert again.status_code == 304
+        assert again.content == b""
+        licence = await http.get("/static/fullcalendar-LICENSE.txt")
+        assert "MIT License" in licence.text
+        css = await http.get("/static/fullcalendar.css")
+        assert ".fc-timegrid" in css.text
+        assert "data:" not in css.text  # the icon font the CSP would refuse is left out

@@ -37,13 +37,18 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def language() -> str:
+    return "en"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, language: str) -> Settings:
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=tmp_path,
         database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         default_timezone="Europe/Berlin",
-        default_language="en",
+        default_language=language,
     )
 
 
@@ -170,5 +175,30 @@ async def test_the_calendar_view_shows_events_and_follows_the_chat(
             assert inside, "the list is wider than the phone's screen"
             assert await phone.locator("#text").is_visible()
             assert problems == []
+        finally:
+            await browser.close()
+
+
+@pytest.mark.parametrize("language", ["ru"])
+async def test_a_russian_speaker_gets_the_view_in_russian(served: tuple[str, FastAPI]) -> None:
+    reason = _browser_missing()
+    if reason is not None:
+        pytest.skip(reason)
+    from playwright.async_api import async_playwright
+
+    url, app = served
+    start = datetime(2026, 11, 25, 15, 30, tzinfo=BERLIN)
+    await _store(app, NewEvent("Созвон", start, start + timedelta(minutes=30), BERLIN.key))
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+            await page.goto(url + "/")
+            event = page.locator('td.fc-timegrid-col[data-date="2026-11-25"] .fc-event')
+            await event.first.wait_for(timeout=15000)
+            assert "15:30" in await event.first.inner_text()  # the 24-hour clock
+            assert "Неделя" in await page.locator(".fc-header-toolbar").inner_text()
         finally:
             await browser.close()

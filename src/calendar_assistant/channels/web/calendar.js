@@ -51,6 +51,7 @@
     const skew = Date.parse(wall(settings.now) + "Z") - Date.now();
     const calendar = new FullCalendar.Calendar(element, {
       timeZone: settings.timezone,
+      locale: settings.language,  // "ru" is vendored (fullcalendar-ru.js); English built in
       now: () => new Date(Date.now() + skew),
       initialView: narrow.matches ? "listWeek" : "timeGridWeek",
       headerToolbar: toolbar(narrow.matches),

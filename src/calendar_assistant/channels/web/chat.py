@@ -9,6 +9,7 @@ each out exactly once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
@@ -156,6 +157,7 @@ _STATIC = {
     "calendar.js": ("calendar.js", "text/javascript"),
     "fullcalendar.min.js": ("static/fullcalendar/fullcalendar.min.js", "text/javascript"),
     "fullcalendar.css": ("static/fullcalendar/fullcalendar.css", "text/css"),
+    "fullcalendar-ru.js": ("static/fullcalendar/locale-ru.min.js", "text/javascript"),
     "fullcalendar-LICENSE.txt": ("static/fullcalendar/LICENSE.txt", "text/plain"),
 }
 
@@ -186,14 +188,22 @@ def web_router(chat: Callable[[Request], WebChat], auth: Callable[[Request], Web
         return response
 
     assets = {name: (_asset(path), kind) for name, (path, kind) in _STATIC.items()}
+    # The browser keeps a copy and asks whether it is still current (FullCalendar is 280 KB).
+    tags = {
+        name: f'"{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
+        for name, (text, _) in assets.items()
+    }
 
     @router.get("/static/{name}", include_in_schema=False)
-    async def static(name: str) -> Response:
+    async def static(name: str, request: Request) -> Response:
         found = assets.get(name)
         if found is None:
             return Response(status_code=404)
         text, kind = found
-        return Response(text, media_type=kind)
+        headers = {"ETag": tags[name], "Cache-Control": "no-cache"}
+        if request.headers.get("if-none-match") == tags[name]:
+            return Response(status_code=304, headers=headers)
+        return Response(text, media_type=kind, headers=headers)
 
     @router.post(
         "/api/chat",
