@@ -91,6 +91,28 @@ def _watch(page: Any, problems: list[str]) -> None:
     page.on("console", console)
 
 
+async def _phone(browser: Any, url: str, problems: list[str]) -> None:
+    """The same page on a phone-sized screen."""
+    # A phone: the week as a list, nothing wider than the screen.
+    phone = await browser.new_page(viewport={"width": 390, "height": 844})
+    _watch(phone, problems)
+    await phone.goto(url + "/")
+    await phone.locator(".fc-listWeek-view").wait_for(timeout=15000)
+    titles = phone.locator(".fc-list-event-title")
+    await titles.first.wait_for(timeout=15000)
+    listed = await titles.all_inner_texts()
+    assert "Lunch with Anna" in listed
+    assert MARKED_UP in listed
+    width = await phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    inside = await phone.evaluate(
+        "[...document.querySelectorAll('.fc-scroller')].every(s => s.scrollWidth <= s.clientWidth)"
+    )
+    assert inside, "the list is wider than the phone's screen"
+    assert await phone.locator("#text").is_visible()
+    assert problems == []
+
+
 async def test_the_calendar_view_shows_events_and_follows_the_chat(
     served: tuple[str, FastAPI], clock: Clock
 ) -> None:
@@ -133,7 +155,6 @@ async def test_the_calendar_view_shows_events_and_follows_the_chat(
             monday = page.locator('td.fc-timegrid-col[data-date="2026-11-23"] .fc-event')
             assert "Stand-up" in await monday.first.inner_text()
             # FullCalendar's CSS is the vendored file (its own <style> is refused by the CSP).
-            assert await page.evaluate("getComputedStyle(document.querySelector('.fc')).display")
             assert (
                 await page.evaluate("getComputedStyle(document.querySelector('.fc')).display")
                 == "flex"
@@ -154,27 +175,21 @@ async def test_the_calendar_view_shows_events_and_follows_the_chat(
                 ".filter(e => e.title === 'Lunch with Anna').map(e => e.start.getUTCHours())"
             )
             assert hours == [13]  # 1pm on the user's wall clock (UTC-coerced in the view)
+            # A new time zone set in the chat: the view follows (13:00 in Berlin is 07:00).
+            await page.fill("#text", "/settings zone New York")
+            await page.press("#text", "Enter")
+            await page.locator(".msg.bot").nth(1).wait_for(timeout=15000)
+            await page.wait_for_function(
+                "() => window.assistantCalendar.getEvents()"  # a function: the CSP forbids eval
+                ".some(e => e.title === 'Lunch with Anna' && e.start.getUTCHours() === 7)",
+                timeout=15000,
+            )
+            assert await page.evaluate("window.assistantCalendar.getOption('timeZone')") == (
+                "America/New_York"
+            )
             assert problems == []
 
-            # A phone: the week as a list, nothing wider than the screen.
-            phone = await browser.new_page(viewport={"width": 390, "height": 844})
-            _watch(phone, problems)
-            await phone.goto(url + "/")
-            await phone.locator(".fc-listWeek-view").wait_for(timeout=15000)
-            titles = phone.locator(".fc-list-event-title")
-            await titles.first.wait_for(timeout=15000)
-            listed = await titles.all_inner_texts()
-            assert "Lunch with Anna" in listed
-            assert MARKED_UP in listed
-            width = await phone.evaluate("document.documentElement.scrollWidth")
-            assert width <= 390
-            inside = await phone.evaluate(
-                "[...document.querySelectorAll('.fc-scroller')]"
-                ".every(s => s.scrollWidth <= s.clientWidth)"
-            )
-            assert inside, "the list is wider than the phone's screen"
-            assert await phone.locator("#text").is_visible()
-            assert problems == []
+            await _phone(browser, url, problems)
         finally:
             await browser.close()
 

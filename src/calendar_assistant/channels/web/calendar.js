@@ -46,9 +46,31 @@
          right: "timeGridDay,timeGridWeek,dayGridMonth,listWeek"};
   }
 
+  // "Now" is the server's (the assistant reads "tomorrow" by it), kept ticking here.
+  let skew = 0;
+  function setNow(settings) { skew = Date.parse(wall(settings.now) + "Z") - Date.now(); }
+
+  function businessHours(settings) {
+    return settings.business_hours.map((h) => ({
+      daysOfWeek: h.days_of_week, startTime: h.start_time, endTime: h.end_time
+    }));
+  }
+
+  // After a turn the user's zone, language or working hours may have changed (/timezone…).
+  async function follow(calendar, shown) {
+    const settings = await getJson("/api/calendar/settings");
+    setNow(settings);
+    if (settings.timezone !== shown.timezone) calendar.setOption("timeZone", settings.timezone);
+    if (settings.language !== shown.language) calendar.setOption("locale", settings.language);
+    if (JSON.stringify(settings.business_hours) !== JSON.stringify(shown.business_hours)) {
+      calendar.setOption("businessHours", businessHours(settings));
+    }
+    return settings;
+  }
+
   function start(settings) {
-    // "Now" is the server's (the assistant reads "tomorrow" by it), kept ticking here.
-    const skew = Date.parse(wall(settings.now) + "Z") - Date.now();
+    setNow(settings);
+    let shown = settings;
     const calendar = new FullCalendar.Calendar(element, {
       timeZone: settings.timezone,
       locale: settings.language,  // "ru" is vendored (fullcalendar-ru.js); English built in
@@ -63,9 +85,7 @@
       height: "100%",
       nowIndicator: true,
       scrollTime: "08:00:00",
-      businessHours: settings.business_hours.map((h) => ({
-        daysOfWeek: h.days_of_week, startTime: h.start_time, endTime: h.end_time
-      })),
+      businessHours: businessHours(settings),
       events: events,
       eventDidMount: (info) => {
         const place = info.event.extendedProps.location;
@@ -73,7 +93,15 @@
       }
     });
     calendar.render();
-    document.addEventListener("assistant:turn", () => calendar.refetchEvents());
+    function refresh() {
+      calendar.refetchEvents();
+      follow(calendar, shown).then((now) => { shown = now; }).catch(() => {});
+    }
+    document.addEventListener("assistant:turn", refresh);
+    // Back to the tab: what changed meanwhile (in Telegram, say) shows too.
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") refresh();
+    });
     narrow.addEventListener("change", (query) => {
       calendar.setOption("headerToolbar", toolbar(query.matches));
       calendar.setOption("listDaySideFormat", query.matches ? false : undefined);
