@@ -125,9 +125,13 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP) system-deps test-models
 	$(BIN)/pytest --cov --cov-report=term -q
 
+## `bench core` also writes bench/results/core.json (not committed) and sets it against the
+## committed baseline, bench/baselines/core.json, as ratios. A new baseline is that file
+## copied over the old one and committed, measured on the same machine as the one before.
 bench: $(DEV_STAMP)
 	$(BIN)/calendar-assistant bench nlu
-	$(BIN)/calendar-assistant bench core
+	$(BIN)/calendar-assistant bench core --json bench/results/core.json
+	$(BIN)/calendar-assistant bench compare bench/results/core.json
 	$(MAKE) bench-stt
 
 ## Speech to text on Whisper base int8: real-time factor, word error rate, load time, memory.

@@ -292,6 +292,30 @@ def test_bench_core_runs_small_and_prints_its_figures(home: Path) -> None:
     assert not (home / "xdg" / "calendar-assistant").exists()  # it used a temporary folder
 
 
+def test_bench_core_writes_json_that_compare_sets_against_a_baseline(
+    home: Path, tmp_path: Path
+) -> None:
+    figures = tmp_path / "core.json"
+    sizes = ("--messages", "14", "--events", "20", "--busy", "40")
+    done = _run(home, "bench", "core", *sizes, "--json", str(figures))
+    assert done.returncode == 0, done.stderr
+    document = json.loads(figures.read_text(encoding="utf-8"))
+    assert document["sizes"] == {"messages": 14, "events": 20, "busy": 40}
+    assert {"message", "message.01", "free_slots"} <= set(document["results"])
+    assert document["results"]["message"]["median_ms"] > 0
+    baseline = tmp_path / "baseline.json"
+    halved = {name: {k: v * 2 for k, v in f.items()} for name, f in document["results"].items()}
+    baseline.write_text(json.dumps(document | {"results": halved}), encoding="utf-8")
+    compared = _run(home, "bench", "compare", str(figures), "--baseline", str(baseline))
+    assert compared.returncode == 0, compared.stderr
+    assert "0.50x)" in compared.stdout
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(document | {"sizes": {"messages": 1}}), encoding="utf-8")
+    refused = _run(home, "bench", "compare", str(figures), "--baseline", str(other))
+    assert refused.returncode == 2
+    assert "sizes differ" in refused.stdout
+
+
 def _readme_dialogues() -> list[tuple[list[str], str, str]]:
     """(chat flags, user lines, expected output) of each chat transcript in the README."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

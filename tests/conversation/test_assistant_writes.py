@@ -1,16 +1,16 @@
-"""What one message writes: the dialogue state only when it changed, so a read-only message
-costs no write transaction (commits counted on the real engine)."""
+"""What one message costs the database: the dialogue state written only when it changed, so a
+read-only message costs no write transaction; one statement reads the user and the state.
+Statements and commits are counted on the real database, whichever way they went (the
+engine or a SQLite lane)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
@@ -30,34 +30,72 @@ def now(request: pytest.FixtureRequest) -> datetime:
 
 
 @pytest.fixture
-def commits(database: Database) -> Iterator[list[int]]:
-    """One item per committed transaction, as the engine reports them (reads roll back)."""
-    seen: list[int] = []
+def statements(database: Database) -> Iterator[list[str]]:
+    """Every statement's SQL and a "COMMIT" per committed write, in order."""
+    seen: list[str] = []
 
-    def record(_conn: Any) -> None:
-        seen.append(1)
+    def record(sql: str) -> None:
+        seen.append(sql)
 
-    event.listen(database.engine.sync_engine, "commit", record)
+    database.add_statement_listener(record)
     yield seen
-    event.remove(database.engine.sync_engine, "commit", record)
+    database.remove_statement_listener(record)
 
 
 async def test_an_unchanged_dialogue_state_is_not_written_again(
-    database: Database, tmp_path: Path, now: datetime, commits: list[int]
+    database: Database, tmp_path: Path, now: datetime, statements: list[str]
 ) -> None:
     settings = Settings(data_dir=tmp_path, default_timezone=str(now.tzinfo))
     assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
     created = await assistant.handle(ANNA, Inbound("Встреча с Иваном завтра в 15:00"), now)
     assert "Иван" in created[0].text
-    assert commits  # the new event is remembered ("it" next time)
-    commits.clear()
+    assert "COMMIT" in statements  # the new event is remembered ("it" next time)
+    statements.clear()
     for text in ("Что ты умеешь?", "Какие у меня встречи на завтра?", "Что ты умеешь?"):
         await assistant.handle(ANNA, Inbound(text), now)
-    assert commits == []
+    assert "COMMIT" not in statements
     # A later unrelated message changes nothing either: the remembered event keeps the time
     # it was dealt with (an unrelated turn does not renew what "it" means).
     await assistant.handle(ANNA, Inbound("Что ты умеешь?"), now + timedelta(minutes=5))
-    assert commits == []
+    assert "COMMIT" not in statements
     # And "it" still means the meeting: the state read with the user is the one used.
     moved = await assistant.handle(ANNA, Inbound("Перенеси её на 17:00"), now)
     assert "17:00" in moved[0].text
+
+
+def _reads(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+async def test_what_one_message_costs_the_database(
+    database: Database, tmp_path: Path, now: datetime, statements: list[str]
+) -> None:
+    """A message reads the user with the dialogue state in one statement; a read-only
+    request adds only the calendar read; a create writes the event, its undo record and the
+    dialogue state, each one transaction; its undo reads the record and writes twice."""
+    settings = Settings(data_dir=tmp_path, default_timezone=str(now.tzinfo))
+    assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
+    await assistant.handle(ANNA, Inbound("Что ты умеешь?"), now)  # the user is created
+    statements.clear()
+    await assistant.handle(ANNA, Inbound("Что ты умеешь?"), now)
+    assert len(statements) == 1
+    assert "dialogue_states" in statements[0]
+    assert "users" in statements[0]
+    statements.clear()
+    await assistant.handle(ANNA, Inbound("Какие у меня встречи на завтра?"), now)
+    assert len(statements) == 2
+    assert "events" in statements[1]
+    statements.clear()
+    created = await assistant.handle(ANNA, Inbound("Обед с Анной завтра в 13:00"), now)
+    assert "Обед" in created[0].text
+    # user+state; the time's events (conflicts; no free/busy for a free time); the event
+    # (is the id new? insert), the undo record (insert, trim), the dialogue state.
+    assert statements.count("COMMIT") == 3
+    assert len(_reads(statements)) == 3
+    statements.clear()
+    undone = await assistant.handle(ANNA, Inbound("Отмени последнее"), now)
+    assert "Обед" in undone[0].text
+    # user+state, the newest record; the event removed, the record taken off (read and
+    # delete), the state ("it" forgotten) written.
+    assert statements.count("COMMIT") == 3
+    assert len(_reads(statements)) == 3

@@ -285,11 +285,12 @@ async def test_a_snapshot_read_sees_one_state_and_a_single_read_sees_the_latest(
         assert (await connection.execute(count)).scalar_one() == before + 2
 
 
-async def test_plain_rows_give_driver_values_inside_the_blocks_transaction(
+async def test_a_unit_of_work_reads_rows_equal_to_the_engines_and_sees_one_snapshot(
     database: Database,
 ) -> None:
-    """`plain_rows` (the driver directly, on SQLite) binds through the column types, and as
-    the first read of a snapshot block it still sees the snapshot."""
+    """`read` (one hand-off to the SQLite lane; run_sync on PostgreSQL) binds through the
+    column types and converts results as the engine does; with `snapshot` its statements
+    see one state of the database."""
     from sqlalchemy import bindparam, select
 
     from calendar_assistant.storage.models import ReminderRow, UTCDateTime
@@ -299,23 +300,78 @@ async def test_plain_rows_give_driver_values_inside_the_blocks_transaction(
     reminders = ReminderRepository(database)
     due = datetime(2027, 3, 28, 1, 30, tzinfo=UTC)
     await reminders.add(user.id, "one", due)
-    statement = select(ReminderRow.text, ReminderRow.due_utc).where(
+    statement = select(ReminderRow.__table__).where(
         ReminderRow.user_id == bindparam("user_id"),
         ReminderRow.due_utc > bindparam("since", type_=UTCDateTime()),
     )
     since = {"user_id": user.id, "since": due - timedelta(minutes=1)}
-    async with database.reading(snapshot=True) as connection:
-        rows = await database.plain_rows(connection, statement, since)
-        await reminders.add(user.id, "two", due)  # committed meanwhile by another connection
-        again = await database.plain_rows(connection, statement, since)
-    assert [row[0] for row in rows] == ["one"] == [row[0] for row in again]
+    rows = await database.fetch(statement, since)
     async with database.reading() as connection:
-        assert len(await database.plain_rows(connection, statement, since)) == 2
-        # Compared as stored (text on SQLite): the bound time must be written the same way.
-        assert await database.plain_rows(connection, statement, {**since, "since": due}) == []
+        engine_rows = (await connection.execute(statement, since)).all()
+    assert [tuple(row) for row in rows] == [tuple(row) for row in engine_rows]
+    assert rows[0].due_utc == due
+    assert rows[0].due_utc.tzinfo is not None
+    # Compared as stored (text on SQLite): the bound time must be written the same way.
+    assert await database.fetch(statement, {**since, "since": due}) == []
+    counts = await database.read(
+        lambda work: [len(work.rows(statement, since)), len(work.raw(statement, since))],
+        snapshot=True,
+    )
+    assert counts == [1, 1]
 
 
-async def test_plain_rows_report_a_damaged_file_as_a_storage_error(tmp_path: Path) -> None:
+async def test_a_write_commits_whole_or_not_at_all(database: Database) -> None:
+    from sqlalchemy import bindparam, delete, func, select
+
+    from calendar_assistant.storage.lanes import Work
+    from calendar_assistant.storage.models import ReminderRow
+
+    user = await UserRepository(database).get_or_create("test:write")
+    reminders = ReminderRepository(database)
+    for text_ in ("one", "two"):
+        await reminders.add(user.id, text_, datetime(2027, 1, 1, tzinfo=UTC))
+    count = select(func.count()).select_from(ReminderRow)
+    remove = delete(ReminderRow).where(ReminderRow.text == bindparam("text"))
+
+    def half_then_fail(work: Work) -> None:
+        assert work.execute(remove, {"text": "one"}) == 1
+        raise RuntimeError("halfway")
+
+    with pytest.raises(RuntimeError, match="halfway"):
+        await database.write(half_then_fail)
+    assert (await database.fetch(count))[0][0] == 2
+    assert await database.write(lambda work: work.execute(remove, {"text": "two"})) == 1
+    assert (await database.fetch(count))[0][0] == 1
+
+
+async def test_an_unchanged_database_is_not_read_again(database: Database) -> None:
+    """`read_unless_unchanged`: on a SQLite file, a version that moves with every commit
+    (by any connection); elsewhere no version, and the work always runs."""
+    from sqlalchemy import func, select
+
+    from calendar_assistant.storage.models import UserRow
+
+    users = UserRepository(database)
+    await users.get_or_create("test:first")
+    count = select(func.count()).select_from(UserRow)
+    version, rows = await database.read_unless_unchanged(lambda work: work.rows(count), None)
+    assert rows is not None
+    assert rows[0][0] == 1
+    again, unchanged = await database.read_unless_unchanged(lambda work: work.rows(count), version)
+    if database.dialect != "sqlite":
+        assert version is None
+        assert unchanged is not None
+        return
+    assert again == version
+    assert unchanged is None
+    await users.get_or_create("test:second")  # a commit through the engine's connection
+    moved, fresh = await database.read_unless_unchanged(lambda work: work.rows(count), version)
+    assert moved != version
+    assert fresh is not None
+    assert fresh[0][0] == 2
+
+
+async def test_lane_reads_report_a_damaged_file_as_a_storage_error(tmp_path: Path) -> None:
     from sqlalchemy import select
 
     from calendar_assistant.storage.models import UserRow
@@ -327,7 +383,113 @@ async def test_plain_rows_report_a_damaged_file_as_a_storage_error(tmp_path: Pat
             raw = (await connection.get_raw_connection()).driver_connection
             assert raw is not None
             await raw.execute("ALTER TABLE users RENAME TO users_gone")
-            with pytest.raises(StorageError, match="failed"):
-                await db.plain_rows(connection, select(UserRow.key), {})
+        with pytest.raises(StorageError, match="failed"):
+            await db.fetch(select(UserRow.key))
+    finally:
+        await db.close()
+
+
+async def test_a_read_that_finds_the_file_busy_is_run_again_on_the_read_lane(
+    tmp_path: Path,
+) -> None:
+    """Reads run inline on the loop's thread with no busy wait; one that finds the file busy
+    (SQLITE_BUSY: recovery, a database not in WAL mode) runs again on the read lane's
+    thread, which may wait, instead of failing. Another error is not retried."""
+    import sqlite3
+    import threading
+
+    from sqlalchemy import select
+
+    from calendar_assistant.storage.lanes import Work
+    from calendar_assistant.storage.models import UserRow
+
+    db = await Database.open(_url(tmp_path / "calendar.sqlite3"))
+    try:
+        await UserRepository(db).get_or_create("test:busy")
+        threads: list[str] = []
+
+        def busy_once(work: Work) -> list[str]:
+            threads.append(threading.current_thread().name)
+            if len(threads) == 1:
+                raise sqlite3.OperationalError("database is locked")
+            return [row.key for row in work.rows(select(UserRow.key))]
+
+        assert await db.read(busy_once) == ["test:busy"]
+        assert threads[0] == threading.current_thread().name  # inline first
+        assert threads[1].startswith("sqlite-read")  # then the lane
+
+        def broken(_work: Work) -> None:
+            raise sqlite3.OperationalError("no such table: nothing")
+
+        with pytest.raises(StorageError, match="no such table"):
+            await db.read(broken)
+    finally:
+        await db.close()
+
+
+async def test_a_write_that_finds_the_lock_taken_waits_its_turn_off_the_loop(
+    tmp_path: Path,
+) -> None:
+    """Writes run inline when the write lock is free at once; when another program holds
+    it, the write waits on the write lane (the busy timeout) while the loop goes on, and
+    commits once the lock is released."""
+    import sqlite3
+    import threading
+
+    from calendar_assistant.storage import DialogueStateRepository
+
+    path = tmp_path / "calendar.sqlite3"
+    db = await Database.open(_url(path), busy_timeout=5.0)
+    try:
+        user = await UserRepository(db).get_or_create("test:writer")
+        states = DialogueStateRepository(db)
+        await states.save(user.id, {"n": 1})  # inline: the lock was free
+        holder = sqlite3.connect(path, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(0.3, holder.rollback)
+        release.start()
+        ticks: list[int] = []
+
+        async def tick() -> None:
+            while len(ticks) < 3:
+                ticks.append(1)
+                await asyncio.sleep(0.02)
+
+        ticking = asyncio.create_task(tick())
+        await states.save(user.id, {"n": 2})
+        release.join()
+        await ticking
+        assert ticks == [1, 1, 1]  # the loop ran while the write waited
+        assert await states.load(user.id) == {"n": 2}
+        holder.close()
+    finally:
+        await db.close()
+
+
+async def test_inline_writes_keep_the_wal_at_its_usual_size(tmp_path: Path) -> None:
+    """Writes made on the loop never checkpoint there; one in `LANE_EVERY` goes to the write
+    lane, whose commit checkpoints: 400 new events leave a WAL of a few MB, not one that
+    grows with every write (each event is about 9 pages, 36 kB, of WAL)."""
+    from calendar_assistant.calendars.local import LocalCalendar
+    from calendar_assistant.domain.events import NewEvent
+
+    path = tmp_path / "calendar.sqlite3"
+    db = await Database.open(_url(path))
+    try:
+        user = await UserRepository(db).get_or_create("test:wal")
+        calendar = LocalCalendar(db, user.id)
+        start = datetime(2027, 1, 4, 9, tzinfo=UTC)
+        for index in range(400):
+            begin = start + timedelta(hours=index)
+            await calendar.create_event(
+                NewEvent(
+                    title=f"e{index}",
+                    start=begin,
+                    end=begin + timedelta(minutes=30),
+                    timezone="UTC",
+                )
+            )
+        wal = path.with_name(path.name + "-wal").stat().st_size
+        assert wal < 8_000_000, wal
     finally:
         await db.close()

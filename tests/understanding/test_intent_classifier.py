@@ -18,7 +18,13 @@ from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.understanding.batch import parse_jsonl
 from calendar_assistant.understanding.intent import corpus as corpus_module
 from calendar_assistant.understanding.intent.corpus import CorpusError, expand, read_tsv
-from calendar_assistant.understanding.intent.guards import acts, is_question, names_nothing
+from calendar_assistant.understanding.intent.guards import (
+    acts,
+    is_question,
+    is_write,
+    names_nothing,
+    seeks_information,
+)
 from calendar_assistant.understanding.intent.model import ModelError, model_file, read_model
 from calendar_assistant.understanding.parser import account_command, parse
 from calendar_assistant.understanding.rules.cues import cues
@@ -114,6 +120,61 @@ def test_a_polite_request_with_a_question_mark_is_still_a_request() -> None:
     assert not is_question(tokenize("можешь поставить обед с Аней на пятницу?"), cues("ru"))
     assert is_question(tokenize("lunch on friday?"), cues("en"))
     assert is_question(tokenize("Что у меня завтра"), cues("ru"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could you give me the info about the choir concert on saturday evening",
+        "please let me know what time the weekday alarm rings",
+        "tell me about the hockey game on sunday afternoon",
+        "check the second meeting on the 3rd of june",
+        "fill me in on the vet visit next thursday",
+        "give me details on the funeral on the 6th",
+        "let me know the evening before the bake sale",
+        "hey can you tell me what the plan is for the offsite on monday at 9",
+    ],
+)
+def test_words_seeking_information_never_write_unasked(text: str) -> None:
+    command = understood(text)
+    assert not (is_write(command) and acts(command))
+
+
+def test_asking_to_be_told_is_read_by_its_opening_words() -> None:
+    en = cues("en")
+    assert seeks_information(tokenize("give me information about the gig"), [], en)
+    assert seeks_information(tokenize("please let me know the alarm time"), [], en)
+    assert not seeks_information(tokenize("add lunch at 1 and tell me if it clashes"), [], en)
+    assert not seeks_information(tokenize("tell me at 6, set a reminder"), [], en)
+    assert not seeks_information(tokenize("check in with the team at 10"), [], en)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("let me know half an hour before the call with the bank", Intent.CREATE_REMINDER),
+        ("remind me to tell the landlord about the boiler at 6pm", Intent.CREATE_REMINDER),
+        ("is it possible to move the standup to 10", Intent.UPDATE_EVENT),
+    ],
+)
+def test_a_request_said_in_so_many_words_is_still_done(text: str, intent: Intent) -> None:
+    command = understood(text)
+    assert command.intent is intent
+    assert acts(command)
+
+
+def test_check_in_is_a_request_of_its_own() -> None:
+    command = understood("check in with the design team at 10 tomorrow")
+    first = command.readings[0] if command.readings else command
+    assert first.intent is Intent.CREATE_EVENT
+    assert first.title == "Check in with the design team"
+
+
+def test_when_is_the_event_looks_for_the_next_one() -> None:
+    command = understood("so when does that event start")
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.title is None
 
 
 @pytest.mark.parametrize(

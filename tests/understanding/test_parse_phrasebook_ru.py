@@ -2133,6 +2133,70 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         "Когда встречи с Петром?",
         {"intent": "search_events", "target": {"title": "Встречи с Петром"}},
     ),
+    # «попозже», «пораньше», «позднее» shift like «позже», «раньше»
+    (
+        "встречу с нотариусом на полчаса попозже",
+        {
+            "intent": "update_event",
+            "target": {"title": "Встреча с нотариусом"},
+            "changes": {"shift_minutes": 30},
+        },
+    ),
+    (
+        "сдвинь созвон на 15 минут пораньше",
+        {
+            "intent": "update_event",
+            "target": {"title": "Созвон"},
+            "changes": {"shift_minutes": -15},
+        },
+    ),
+    # «с <дня>» in a create: that day (its time asked, or the time said); a list runs from it
+    (
+        "с 10 декабря отпуск",
+        {"intent": "create_event", "title": "Отпуск", "day": "2026-12-10", "missing": ["time"]},
+    ),
+    (
+        "с понедельника встреча в 10",
+        {
+            "intent": "create_event",
+            "title": "Встреча",
+            "start": "2026-11-30 10:00",
+            "end": "2026-11-30 11:00",
+        },
+    ),
+    ("какие встречи с 1 декабря", {"intent": "list_events", "range_start": "2026-12-01 00:00"}),
+    # «каждый первый понедельник месяца»: a monthly rule on that weekday (BYDAY=1MO)
+    (
+        "книжный клуб каждый первый понедельник месяца в 19",
+        {
+            "intent": "create_event",
+            "title": "Книжный клуб",
+            "start": "2026-12-07 19:00",
+            "end": "2026-12-07 20:00",
+            "recurrence": "FREQ=MONTHLY;BYDAY=1MO",
+        },
+    ),
+    (
+        "встреча с бухгалтером в последнюю пятницу каждого месяца в 10",
+        {
+            "intent": "create_event",
+            "title": "Встреча с бухгалтером",
+            "start": "2026-11-27 10:00",
+            "end": "2026-11-27 11:00",
+            "recurrence": "FREQ=MONTHLY;BYDAY=-1FR",
+        },
+    ),
+    # colloquial and typed «сегодня/завтра»
+    (
+        "завтро в 10 созвон с Викой",
+        {
+            "intent": "create_event",
+            "title": "Созвон с Викой",
+            "start": "2026-11-25 10:00",
+            "end": "2026-11-25 11:00",
+            "attendees": ["Вика"],
+        },
+    ),
 ]
 
 

@@ -209,3 +209,27 @@ def test_the_slots_do_not_depend_on_who_chose_the_intent(
     msg = read_message(text, now=NOW, tz=TZ, lang="en", default_duration_minutes=60)
     command = _BUILDERS[intent](msg, IntentCue(intent, None, 0.8))
     _check(command, {"intent": intent, **want})
+
+
+ASKED_ABOUT = [
+    ("can you give me the lowdown on the dinner with the Nguyens", "Dinner with the Nguyens"),
+    ("i'd like some info about the sculpture class", "Sculpture class"),
+    ("tell me the date of my uncle's retirement party", "My uncle's retirement party"),
+    ("let me know what time the carol service is", "Carol service"),
+    ("when does the chess tournament kick off", "Chess tournament"),
+    (
+        "did you manage to add my appointment with the osteopath",
+        "My appointment with the osteopath",
+    ),
+    ("has the barbecue been put in my calendar", "Barbecue"),
+    ("is the fun run still happening", "Fun run"),
+    ("what's the story with the boiler inspection", "Boiler inspection"),
+    ("so when does the event start", None),
+]
+
+
+@pytest.mark.parametrize(("text", "title"), ASKED_ABOUT)
+def test_a_search_is_titled_by_the_event_not_by_the_asking(text: str, title: str | None) -> None:
+    msg = read_message(text, now=NOW, tz=TZ, lang="en", default_duration_minutes=60)
+    command = _BUILDERS[Intent.SEARCH_EVENTS](msg, IntentCue(Intent.SEARCH_EVENTS, None, 0.8))
+    _check(command, {"intent": Intent.SEARCH_EVENTS, "target": {"title": title}})

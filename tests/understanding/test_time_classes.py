@@ -82,6 +82,11 @@ NOW = datetime.fromisoformat("2026-11-24T14:00:00+03:00")
         ("2027-05-12", MSK, True, date(2027, 5, 12)),  # ISO is ISO everywhere
         ("2027-05-12", NYC, False, date(2027, 5, 12)),
         ("12.05.2027", NYC, None, date(2027, 5, 12)),  # dots stay day first
+        ("05/12/2027", ZoneInfo("America/Sao_Paulo"), None, date(2027, 12, 5)),  # Brazil
+        ("05/12/2027", ZoneInfo("America/Mexico_City"), None, date(2027, 12, 5)),
+        ("05/12/2027", ZoneInfo("America/Chicago"), None, date(2027, 5, 12)),
+        ("05/12/2027", ZoneInfo("Pacific/Honolulu"), None, date(2027, 5, 12)),  # the US
+        ("05/12/2027", ZoneInfo("Europe/London"), None, date(2027, 12, 5)),
     ],
 )
 def test_numeric_dates_follow_the_locale_setting(

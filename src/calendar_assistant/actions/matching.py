@@ -73,8 +73,13 @@ def _word_matches(query: tuple[str, str], have: tuple[tuple[str, str], ...]) -> 
     return False
 
 
+@lru_cache(maxsize=16384)
 def title_matches(query: str, title: str) -> bool:
-    """True when every meaningful word of `query` is found in `title` (by lemma or typo)."""
+    """True when every meaningful word of `query` is found in `title` (by lemma or typo).
+
+    Cached: a search tries one query against every event of two weeks, whose titles repeat
+    (a series, the same kind of meeting), and each typo check is a SequenceMatcher.
+    """
     wanted = _words(query)
     if not wanted:
         return False

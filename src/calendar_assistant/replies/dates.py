@@ -7,7 +7,8 @@ it is not the current one.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_interval, format_skeleton, format_time
@@ -31,6 +32,12 @@ def _one_dash(text: str) -> str:
     return _RANGE_DASH.sub("–", text)
 
 
+# Babel finds and parses the locale's pattern on every call (a tenth of a millisecond for
+# an interval), and a week's list writes a hundred: each text depends on little (a day, two
+# times of day, the language), so each is made once and kept.
+
+
+@lru_cache(maxsize=4096)
 def day_label(day: date, lang: Lang, today: date) -> str:
     """`ср, 25 ноября` / `Wed, Nov 25` (with the year when it is not this year)."""
     if lang == "ru":
@@ -44,7 +51,12 @@ def day_label(day: date, lang: Lang, today: date) -> str:
 
 def clock(moment: datetime, lang: Lang) -> str:
     """`10:00` / `10:00 AM`."""
-    return _clean(format_time(moment, "HH:mm" if lang == "ru" else "h:mm a", locale=lang))
+    return _clock(moment.time(), lang)
+
+
+@lru_cache(maxsize=4096)
+def _clock(wall: time, lang: Lang) -> str:
+    return _clean(format_time(wall, "HH:mm" if lang == "ru" else "h:mm a", locale=lang))
 
 
 def _offset(moment: datetime) -> str:
@@ -60,8 +72,19 @@ def time_range(start: datetime, end: datetime, lang: Lang) -> str:
     """
     if start.utcoffset() != end.utcoffset():
         return f"{clock(start, lang)} ({_offset(start)})–{clock(end, lang)} ({_offset(end)})"
+    return _day_range(start.time(), end.time(), lang)
+
+
+#: Any day: a range on one day reads the same whatever the day (the offsets are equal).
+_ANY_DAY = date(2000, 1, 3)
+
+
+@lru_cache(maxsize=4096)
+def _day_range(first: time, last: time, lang: Lang) -> str:
     skeleton = "Hm" if lang == "ru" else "hm"
-    return _one_dash(_clean(format_interval(start, end, skeleton, locale=lang)))
+    start = datetime.combine(_ANY_DAY, first, tzinfo=UTC)
+    end = datetime.combine(_ANY_DAY, last, tzinfo=UTC)
+    return _one_dash(_clean(format_interval(start, end, skeleton, locale=lang, tzinfo=UTC)))
 
 
 def when(

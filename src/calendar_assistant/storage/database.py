@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Select, event, exc, inspect, text
+from sqlalchemy import Connection, Executable, event, exc, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -27,6 +27,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from calendar_assistant.storage.errors import StorageError
+from calendar_assistant.storage.lanes import EngineWork, Lanes, StatementListener, Work
+
+T = TypeVar("T")
 
 log = structlog.get_logger(__name__)
 
@@ -41,9 +44,8 @@ _WRITE = "calendar_assistant_write"
 _SINGLE_READ = "calendar_assistant_single_read"
 
 
-# A statement ready for the driver: SQL text, parameter names in order, bind processors.
-_PlainPlan = tuple[str, tuple[str, ...], dict[str, Any]]
-_AnySelect = Select[*tuple[Any, ...]]
+#: How many results `Database.memo` keeps.
+MEMO_SIZE = 256
 
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
@@ -237,7 +239,12 @@ class Database:
             else engine.execution_options(isolation_level="REPEATABLE READ")
         )
         self.location = location
-        self._plain_plans: dict[int, tuple[_AnySelect, _PlainPlan | None]] = {}
+        # A SQLite file's read and write lanes (storage/lanes.py): set by `open`.
+        self._lanes: Lanes | None = None
+        self._listener_hooks: dict[int, tuple[Callable[..., None], Callable[..., None]]] = {}
+        #: Results kept by callers of `read_unless_unchanged`, with the version they hold
+        #: for (at most MEMO_SIZE; emptied when full).
+        self.memo: dict[Hashable, tuple[int, Any]] = {}
 
     @property
     def engine(self) -> AsyncEngine:
@@ -292,6 +299,8 @@ class Database:
         if is_sqlite:
             _configure_sqlite(engine, busy_timeout)
         db = cls(engine, location)
+        if is_sqlite and location != ":memory:":
+            db._lanes = Lanes(location, busy_timeout, engine.dialect)
         try:
             if migrate:
                 async with engine.connect() as conn:
@@ -301,14 +310,14 @@ class Database:
             elif check:
                 await db._check_head()
         except CommandError as error:
-            await engine.dispose()
+            await db.close()
             raise StorageError(
                 f"the database {location} has a schema this version does not know "
                 f"(written by a newer version?): {error}",
                 location=location,
             ) from error
         except BaseException as error:
-            await engine.dispose()
+            await db.close()
             raise db._translate(error) from error
         return db
 
@@ -342,7 +351,101 @@ class Database:
         return await self.revision()
 
     async def close(self) -> None:
+        if self._lanes is not None:
+            self._lanes.close()
+            self._lanes = None
         await self._engine.dispose()
+
+    # ----------------------------------------------------------------- units of work
+
+    async def read(self, work: Callable[[Work], T], *, snapshot: bool = False) -> T:
+        """Run `work` (a plain function of `Work`) as one read: on a SQLite file in one
+        hand-off to the read lane; `snapshot` puts its statements in one read transaction.
+
+        For the hot reads of a message; `work` must not await or block on anything else.
+        """
+        lanes = self._lanes
+        if lanes is not None:
+            return await self._on_lane(lanes.reads.run(work, "BEGIN" if snapshot else None))
+        async with self.reading(snapshot=snapshot) as connection:
+            return await connection.run_sync(lambda sync: work(EngineWork(sync)))
+
+    async def write(self, work: Callable[[Work], T]) -> T:
+        """Run `work` as one transaction, committed whole or rolled back whole (as
+        `transaction()`): on a SQLite file in one hand-off to the write lane, which takes
+        the write lock at BEGIN (two writers queue behind the busy timeout)."""
+        lanes = self._lanes
+        if lanes is not None:
+            return await self._on_lane(lanes.writes.run(work, "BEGIN IMMEDIATE"))
+        async with self.transaction() as session:
+            connection = await session.connection()
+            return await connection.run_sync(lambda sync: work(EngineWork(sync)))
+
+    async def read_unless_unchanged(
+        self, work: Callable[[Work], T], since: int | None
+    ) -> tuple[int | None, T | None]:
+        """`work` as one snapshot read, with a version of the whole database to skip the
+        next read by: (version, result), or (version, None) when nothing at all has been
+        committed since the read that returned `since` (so its result still holds).
+
+        Only a SQLite file has such a version (any commit, by any connection or program,
+        changes it); elsewhere the version is None and `work` always runs.
+        """
+        lanes = self._lanes
+        if lanes is None:
+            return None, await self.read(work, snapshot=True)
+        version, result = await self._on_lane(lanes.reads.run_if_changed(work, since))
+        return version, result
+
+    async def fetch(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Any]:
+        """Every row of one read statement (see `read`)."""
+        return await self.read(lambda work: work.rows(statement, parameters))
+
+    async def _on_lane(self, call: Awaitable[T]) -> T:
+        """Await a lane call with the engine's error contract: IntegrityError passes as
+        SQLAlchemy's, other driver errors become a StorageError a person can read."""
+        try:
+            return await call
+        except sqlite3.IntegrityError as error:
+            raise exc.IntegrityError(None, None, error) from error
+        except sqlite3.Error as error:
+            raise self._translate(exc.DBAPIError(None, None, error)) from error
+
+    def remember(self, key: Hashable, version: int | None, value: Any) -> None:
+        """Keep `value` in `memo` as read at `version` (nothing without a version)."""
+        if version is None:
+            return
+        if len(self.memo) >= MEMO_SIZE:
+            self.memo.clear()
+        self.memo[key] = (version, value)
+
+    def add_statement_listener(self, listener: StatementListener) -> None:
+        """Call `listener` with every statement's SQL (and "COMMIT" per committed write),
+        whether it went through the engine or a lane: for tests counting a message's cost."""
+        if self._lanes is not None:
+            self._lanes.listeners.append(listener)
+
+        def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+            listener(sql)
+
+        def commit(_conn: Any) -> None:
+            listener("COMMIT")
+
+        sync = self._engine.sync_engine
+        event.listen(sync, "before_cursor_execute", statement)
+        event.listen(sync, "commit", commit)
+        self._listener_hooks[id(listener)] = (statement, commit)
+
+    def remove_statement_listener(self, listener: StatementListener) -> None:
+        """Stop calling `listener` (the same object that was added)."""
+        if self._lanes is not None and listener in self._lanes.listeners:
+            self._lanes.listeners.remove(listener)
+        statement, commit = self._listener_hooks.pop(id(listener))
+        sync = self._engine.sync_engine
+        event.remove(sync, "before_cursor_execute", statement)
+        event.remove(sync, "commit", commit)
 
     async def __aenter__(self) -> Database:
         return self
@@ -530,58 +633,6 @@ class Database:
             if isinstance(error, exc.IntegrityError):
                 raise
             raise self._translate(error) from error
-
-    async def plain_rows(
-        self, connection: AsyncConnection, statement: _AnySelect, parameters: Mapping[str, Any]
-    ) -> Sequence[Sequence[Any]]:
-        """Every row of `statement`, its values as the driver returns them (no result types).
-
-        For reads of thousands of rows (a busy month's free/busy). On SQLite the statement
-        runs on the aiosqlite connection itself: one hand-off to its thread instead of four,
-        and plain tuples instead of Row objects, about a sixth of such a read. Parameters
-        still go through their column types; the read joins the block's transaction.
-        """
-        plan = self._plain_plan(statement) if self.dialect == "sqlite" else None
-        if plan is None:
-            return (await connection.execute(statement, dict(parameters))).all()
-        sql, order, processors = plan
-        values = [
-            parameters[name] if (process := processors[name]) is None else process(parameters[name])
-            for name in order
-        ]
-        if not connection.in_transaction():
-            await connection.begin()  # BEGIN for a snapshot read, as a statement would
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert driver is not None  # an open connection has its driver's
-        try:
-            rows: Sequence[Sequence[Any]] = await driver.execute_fetchall(sql, values)
-        except sqlite3.Error as error:
-            raise self._translate(exc.DBAPIError(sql, values, error)) from error
-        return rows
-
-    def _plain_plan(self, statement: _AnySelect) -> _PlainPlan | None:
-        """SQL text, parameter order and bind processors of a statement, compiled once;
-        None for what the plain path does not handle (expanding or literal parameters)."""
-        key = id(statement)
-        cached = self._plain_plans.get(key)
-        if cached is not None and cached[0] is statement:
-            return cached[1]
-        dialect = self._engine.dialect
-        compiled = statement.compile(dialect=dialect)
-        order = compiled.positiontup
-        plan: _PlainPlan | None = None
-        if (
-            order is not None
-            and not compiled.literal_execute_params
-            and not compiled.post_compile_params
-        ):
-            processors = {
-                name: compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-                for name in set(order)
-            }
-            plan = (str(compiled), tuple(order), processors)
-        self._plain_plans[key] = (statement, plan)
-        return plan
 
     def _translate(self, error: BaseException) -> BaseException:
         """A driver error turned into a StorageError a person can read (others pass)."""

@@ -5,11 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Executable, delete, func, select
+from sqlalchemy import Executable, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import DialogueStateRow
+
+
+def _upsert(insert: Any) -> Executable:
+    """INSERT ... ON CONFLICT (user_id) DO UPDATE in the dialect's words, built once."""
+    table = DialogueStateRow.__table__
+    new = insert(table).values(user_id=bindparam("user_id"), state=bindparam("state"))
+    changes = {"state": new.excluded.state, "updated_at": func.current_timestamp()}
+    upsert: Executable = new.on_conflict_do_update(index_elements=[table.c.user_id], set_=changes)
+    return upsert
+
+
+# One statement per write: with an LLM configured a state is written after most messages.
+_UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_LOAD = select(DialogueStateRow.state).where(DialogueStateRow.user_id == bindparam("user_id"))
+_CLEAR = delete(DialogueStateRow).where(DialogueStateRow.user_id == bindparam("user_id"))
 
 
 class DialogueStateRepository:
@@ -19,9 +34,8 @@ class DialogueStateRepository:
         self._db = db
 
     async def load(self, user_id: int) -> dict[str, Any] | None:
-        query = select(DialogueStateRow.state).where(DialogueStateRow.user_id == user_id)
-        async with self._db.reading() as connection:
-            state = (await connection.execute(query)).scalar()
+        rows = await self._db.fetch(_LOAD, {"user_id": user_id})
+        state = rows[0].state if rows else None
         return None if state is None else dict(state)
 
     async def save(self, user_id: int, state: dict[str, Any]) -> None:
@@ -30,31 +44,10 @@ class DialogueStateRepository:
             json.dumps(state)
         except (TypeError, ValueError) as error:
             raise ValueError(f"dialogue state is not JSON: {error}") from error
-        async with self._db.transaction() as session:
-            if self._db.dialect == "postgresql":
-                pg = postgresql.insert(DialogueStateRow).values(user_id=user_id, state=state)
-                changes = {"state": pg.excluded.state, "updated_at": func.current_timestamp()}
-                upsert: Executable = pg.on_conflict_do_update(
-                    index_elements=[DialogueStateRow.user_id], set_=changes
-                )
-            elif self._db.dialect == "sqlite":
-                lite = sqlite.insert(DialogueStateRow).values(user_id=user_id, state=state)
-                changes = {"state": lite.excluded.state, "updated_at": func.current_timestamp()}
-                upsert = lite.on_conflict_do_update(
-                    index_elements=[DialogueStateRow.user_id], set_=changes
-                )
-            else:  # another database: read the row, then add or change it
-                row = await session.get(DialogueStateRow, user_id, with_for_update=True)
-                if row is None:
-                    session.add(DialogueStateRow(user_id=user_id, state=state))
-                else:
-                    row.state = state
-                return
-            # One statement: with an LLM configured this runs after most messages.
-            await session.execute(upsert)
+        upsert = _UPSERTS[self._db.dialect]
+        parameters = {"user_id": user_id, "state": state}
+        await self._db.write(lambda work: work.execute(upsert, parameters))
 
     async def clear(self, user_id: int) -> None:
-        async with self._db.transaction() as session:
-            await session.execute(
-                delete(DialogueStateRow).where(DialogueStateRow.user_id == user_id)
-            )
+        parameters = {"user_id": user_id}
+        await self._db.write(lambda work: work.execute(_CLEAR, parameters))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.models import ReminderRow
+from calendar_assistant.storage.models import ReminderRow, UTCDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,19 @@ class Reminder:
     event_id: str | None = None
     minutes_before: int | None = None
     sent_at: datetime | None = None
+
+
+#: Unsent reminders due by `now`, oldest first: the scheduler's poll, served by the index on
+#: (sent_at, due_utc) (tests/storage/test_query_plans.py checks both databases use it).
+DUE_QUERY = (
+    select(ReminderRow)
+    .where(
+        ReminderRow.sent_at.is_(None),
+        ReminderRow.due_utc <= bindparam("now", type_=UTCDateTime()),
+    )
+    .order_by(ReminderRow.due_utc, ReminderRow.id)
+    .limit(bindparam("limit"))
+)
 
 
 class ReminderRepository:
@@ -83,12 +96,7 @@ class ReminderRepository:
     async def due(self, now: datetime, *, limit: int = 100) -> list[Reminder]:
         """Unsent reminders of all users due at or before `now`, oldest first."""
         async with self._db.session() as session:
-            rows = await session.scalars(
-                select(ReminderRow)
-                .where(ReminderRow.sent_at.is_(None), ReminderRow.due_utc <= now)
-                .order_by(ReminderRow.due_utc, ReminderRow.id)
-                .limit(limit)
-            )
+            rows = await session.scalars(DUE_QUERY, {"now": now, "limit": limit})
             return [_reminder(r) for r in rows]
 
     async def mark_sent(self, reminder_id: int, now: datetime) -> bool:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 
 from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.lanes import Work
 from calendar_assistant.storage.models import UndoLogRow
 
 # Older entries than this many per user are dropped: undo reaches back a while, not forever.
@@ -27,6 +28,37 @@ class UndoEntry:
     entries: list[dict[str, Any]]
 
 
+_TABLE = cast(Table, UndoLogRow.__table__)
+_PUSH = (
+    insert(_TABLE)
+    .values(
+        user_id=bindparam("user_id"),
+        description=bindparam("description"),
+        entries=bindparam("entries"),
+    )
+    .returning(_TABLE.c.id)
+)
+_NEWEST = (
+    select(_TABLE)
+    .where(_TABLE.c.user_id == bindparam("user_id"))
+    .order_by(_TABLE.c.id.desc())
+    .limit(1)
+)
+_NEWEST_LOCKED = _NEWEST.with_for_update()
+_REMOVE = delete(_TABLE).where(_TABLE.c.id == bindparam("id"))
+# Older than the newest MAX_ENTRIES_PER_USER of the user: dropped on each push.
+_TRIM = delete(_TABLE).where(
+    _TABLE.c.user_id == bindparam("user_id"),
+    _TABLE.c.id.not_in(
+        select(_TABLE.c.id)
+        .where(_TABLE.c.user_id == bindparam("user_id"))
+        .order_by(_TABLE.c.id.desc())
+        .limit(MAX_ENTRIES_PER_USER)
+        .scalar_subquery()
+    ),
+)
+
+
 class UndoLogRepository:
     """A per-user stack of undo entries (JSON lists written by the conversation layer)."""
 
@@ -39,49 +71,31 @@ class UndoLogRepository:
             json.dumps(entries)
         except (TypeError, ValueError) as error:
             raise ValueError(f"undo entries are not JSON: {error}") from error
-        async with self._db.transaction() as session:
-            row = UndoLogRow(user_id=user_id, description=description, entries=entries)
-            session.add(row)
-            await session.flush()
-            keep = (
-                select(UndoLogRow.id)
-                .where(UndoLogRow.user_id == user_id)
-                .order_by(UndoLogRow.id.desc())
-                .limit(MAX_ENTRIES_PER_USER)
-            )
-            await session.execute(
-                delete(UndoLogRow).where(
-                    UndoLogRow.user_id == user_id, UndoLogRow.id.not_in(keep.scalar_subquery())
-                )
-            )
-            return row.id
+        parameters = {"user_id": user_id, "description": description, "entries": entries}
+
+        def push(work: Work) -> int:
+            new_id = int(work.rows(_PUSH, parameters)[0].id)
+            work.execute(_TRIM, parameters)
+            return new_id
+
+        return await self._db.write(push)
 
     async def latest(self, user_id: int) -> UndoEntry | None:
         """The newest entry, left in place."""
-        async with self._db.session() as session:
-            row = await session.scalar(
-                select(UndoLogRow)
-                .where(UndoLogRow.user_id == user_id)
-                .order_by(UndoLogRow.id.desc())
-                .limit(1)
-            )
-            return None if row is None else _entry(row)
+        rows = await self._db.fetch(_NEWEST, {"user_id": user_id})
+        return _entry(rows[0]) if rows else None
 
     async def pop_latest(self, user_id: int) -> UndoEntry | None:
         """Take the newest entry off the log (in one transaction) and return it."""
-        async with self._db.transaction() as session:
-            row = await session.scalar(
-                select(UndoLogRow)
-                .where(UndoLogRow.user_id == user_id)
-                .order_by(UndoLogRow.id.desc())
-                .limit(1)
-                .with_for_update()
-            )
-            if row is None:
+
+        def pop(work: Work) -> UndoEntry | None:
+            rows = work.rows(_NEWEST_LOCKED, {"user_id": user_id})
+            if not rows:
                 return None
-            entry = _entry(row)
-            await session.delete(row)
-            return entry
+            work.execute(_REMOVE, {"id": rows[0].id})
+            return _entry(rows[0])
+
+        return await self._db.write(pop)
 
     async def count(self, user_id: int) -> int:
         async with self._db.session() as session:
@@ -89,7 +103,8 @@ class UndoLogRepository:
             return len(rows.all())
 
 
-def _entry(row: UndoLogRow) -> UndoEntry:
+def _entry(row: Any) -> UndoEntry:
+    """An entry from an ORM row or a Core row of undo_log."""
     return UndoEntry(
         id=row.id,
         user_id=row.user_id,

@@ -153,8 +153,8 @@ class UserRepository:
         there is none), read in one statement: this runs first on every message."""
         if not key or len(key) > 255:
             raise ValueError("a user key is 1 to 255 characters")
-        async with self._db.reading() as connection:
-            row = (await connection.execute(_ARRIVAL_QUERY, {"key": key})).first()
+        rows = await self._db.fetch(_ARRIVAL_QUERY, {"key": key})
+        row = rows[0] if rows else None
         if row is None:
             return await self.get_or_create(key, display_name, defaults), None
         return _record(row), None if row.state is None else dict(row.state)

@@ -25,6 +25,7 @@ from calendar_assistant.understanding.intent.guards import (
     is_write,
     names_nothing,
     opens_a_question,
+    seeks_information,
 )
 from calendar_assistant.understanding.intent.labels import ACCOUNT_COMMANDS, WRITES, intent_of
 from calendar_assistant.understanding.intent.model import ModelError, intent_model
@@ -122,6 +123,7 @@ def understand(msg: Message) -> Command:
     ranked = ranked_labels(msg, old)
     asks = is_question(msg.tokens, msg.cues)
     opens = opens_a_question(msg.tokens, msg.cues)
+    told = seeks_information(msg.tokens, msg.pieces, msg.cues)  # "tell me…": a write is asked
     readings: list[Command] = []
     for label, p in ranked[:4]:
         if (label == "create_event" and asks) or (label in WRITES and opens):
@@ -132,7 +134,7 @@ def understand(msg: Message) -> Command:
         if command is None:
             continue  # a guard refused this reading
         readings.append(command.model_copy(update={"confidence": round(min(1.0, p), 3)}))
-        if len(readings) == 2 or _sure(readings[0]):
+        if len(readings) == 2 or _sure(readings[0], told=told):
             break
     if readings and readings[0].intent is Intent.CANCEL and points_back(msg.tokens, msg.cues):
         readings = _pointed_delete(msg, old, readings)
@@ -142,7 +144,7 @@ def understand(msg: Message) -> Command:
             p = round(dict(ranked).get("list_events", 0.0), 3)
             shown = shown.model_copy(update={"confidence": p})
             return shown.model_copy(update={"readings": (shown, readings[0])})
-    return _settle(msg, readings)
+    return _settle(msg, readings, told=told)
 
 
 def _pointed_delete(msg: Message, old: IntentCue, readings: list[Command]) -> list[Command]:
@@ -182,18 +184,21 @@ def account_command(
     return ACCOUNT_COMMANDS.get(label) if p >= ACT_ACCOUNT else None
 
 
-def _sure(command: Command) -> bool:
+def _sure(command: Command, *, told: bool = False) -> bool:
+    """Sure enough to act on; a write read from words seeking information never is."""
+    if told and is_write(command):
+        return False
     return command.intent is Intent.UNKNOWN or command.confidence >= (
         ACT_WRITE if is_write(command) else ACT_READ
     )
 
 
-def _settle(msg: Message, readings: list[Command]) -> Command:
+def _settle(msg: Message, readings: list[Command], *, told: bool = False) -> Command:
     """Act on the first reading when it is sure enough; else carry the readings to ask."""
     if not readings:
         return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=0.0)
     first = readings[0]
-    if _sure(first):
+    if _sure(first, told=told):
         return first
     if first.confidence < SECOND_AT_LEAST:  # the likely readings were refused: nothing is left
         return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=first.confidence)
@@ -420,13 +425,16 @@ def _create(msg: Message, cue: IntentCue) -> Command:
             start, end = midnight(first, res.tz), midnight(first + timedelta(days=1), res.tz)
     else:
         start = res.start(reading)
-        if start is None and reading.start_bound is not None and reading.clock is None:
-            # «завтра после обеда», "tomorrow after 2pm": the event starts then
-            start = res.bound_moment(reading.start_bound, reading)
+        bound = reading.start_bound
+        if start is None and bound is not None and reading.clock is None:
+            if bound.kind == Kind.DAY:  # «с 10 декабря отпуск»: that day, its time asked
+                day = bound.day
+            else:  # «завтра после обеда», "tomorrow after 2pm": the event starts then
+                start = res.bound_moment(bound, reading)
         if start is not None:
             end = res.end(reading, start, msg.default_seconds)
         else:
-            day = res.day_of(reading)
+            day = res.day_of(reading) or day
             if day is None and reading.recurrence is not None:
                 day = res.first_day(reading)
             missing += [Missing.TIME] if day is not None else [Missing.DATE, Missing.TIME]
@@ -622,7 +630,7 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     msg = _by_hour_adjective(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
-    indices = rest.indices
+    indices = _without_event_verb(msg, _without_asking(msg, rest.indices))
     person = _person(msg, indices)
     asked_who = person is None and _asks_who(msg)  # "who am I meeting today": no title
     if reading.clock is not None and reading.clock_end is None:
@@ -644,8 +652,9 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     ):
         title = _title(msg, indices, None)
     start, end = _window(msg, reading) if not reading.empty else (None, None)
-    if title is None and start is None and indices:
-        # "When is my next meeting?", «Когда у меня следующая встреча?»: whatever comes next
+    if title is None and start is None and (indices or _names_an_event(msg)):
+        # "When is my next meeting?", «Когда у меня следующая встреча?», "when is the
+        # event" (a generic noun the title builder drops): whatever comes next
         return Command(
             intent=Intent.SEARCH_EVENTS,
             lang=msg.lang,
@@ -663,6 +672,39 @@ def _search(msg: Message, cue: IntentCue) -> Command:
         missing=missing,
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _without_asking(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "give me the lowdown on the dinner", "tell me the date of Ana's party": the words
+    asking to be told (`info_openers`, `search_lead`) that open what is left name nothing;
+    the title is what follows them."""
+    leads = (msg.cues.phrases("info_openers"), msg.cues.phrases("search_lead"))
+    for _ in range(4):
+        if not indices:
+            return indices
+        end = max((longest_at(msg.tokens, indices[0], p) or 0) for p in leads)
+        taken = [k for k in indices if k < end]
+        if not end or len(taken) == len(indices):
+            return indices
+        indices = indices[len(taken) :]
+    return indices
+
+
+def _without_event_verb(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "when does the hockey game start": a verb of the event happening (`event_verbs`)
+    ending what is left names no event; the title is what comes before it."""
+    verbs = msg.cues.phrases("event_verbs")
+    for k in range(len(indices)):
+        end = longest_at(msg.tokens, indices[k], verbs)
+        if end is not None and end - 1 == indices[-1]:
+            return indices[:k]
+    return indices
+
+
+def _names_an_event(msg: Message) -> bool:
+    """A generic noun ("event", «событие») is said somewhere, even as a filler word."""
+    generic = tuple(p for p in msg.cues.phrases("generic") if len(p) == 1)
+    return any(longest_at(msg.tokens, k, generic) is not None for k in range(len(msg.tokens)))
 
 
 def _person(msg: Message, indices: tuple[int, ...]) -> str | None:

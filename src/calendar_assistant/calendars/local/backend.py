@@ -11,16 +11,18 @@ import dataclasses
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     String,
+    Table,
     and_,
     bindparam,
     delete,
+    insert,
     or_,
     select,
     type_coerce,
@@ -57,6 +59,7 @@ from calendar_assistant.domain.series_edits import (
     zone_of,
 )
 from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.lanes import Work
 from calendar_assistant.storage.models import EventRow, UTCDateTime
 
 MAX_ATTENDEES = 200
@@ -113,6 +116,30 @@ def _span_end(event: Event) -> datetime | None:
     return recurrence.plus_elapsed(last, recurrence.elapsed(event.start, event.end))
 
 
+#: The columns `_event` and `_series_of` read: a window's reads skip the rest (the row's own
+#: id and user, the span end, the two stamps), each of them a conversion per row.
+_EVENT_COLUMNS = tuple(
+    EventRow.__table__.c[name]
+    for name in (
+        "event_id",
+        "recurrence_id_utc",
+        "calendar_id",
+        "title",
+        "start_utc",
+        "end_utc",
+        "timezone",
+        "all_day",
+        "rrule",
+        "exdates",
+        "location",
+        "description",
+        "attendees",
+        "reminders",
+        "version",
+    )
+)
+
+
 def _list_query() -> Select[Any]:
     """One statement (one consistent read) for a window: the rows in it, every override of a
     series in it, and the master of an override moved into it. Built once: it runs on
@@ -134,7 +161,7 @@ def _list_query() -> Select[Any]:
     moved_here = select(EventRow.event_id).where(
         mine, in_window, EventRow.recurrence_id_utc.is_not(None)
     )
-    return select(EventRow.__table__).where(
+    return select(*_EVENT_COLUMNS).where(
         mine,
         or_(
             in_window,
@@ -186,11 +213,30 @@ def _busy_queries() -> tuple[Select[str, str], Select[Any]]:
             EventRow.span_end_utc > bindparam("window_start", type_=UTCDateTime()),
         ),
     )
-    series = select(EventRow.__table__).where(mine, EventRow.event_id.in_(series_here))
+    series = select(*_EVENT_COLUMNS).where(mine, EventRow.event_id.in_(series_here))
     return singles, series
 
 
 _SINGLE_TIMES_QUERY, _SERIES_ROWS_QUERY = _busy_queries()
+
+_EVENTS = cast(Table, EventRow.__table__)
+_KEY = and_(
+    _EVENTS.c.user_id == bindparam("user_id"),
+    _EVENTS.c.calendar_id == bindparam("calendar_id"),
+    _EVENTS.c.event_id == bindparam("event_id"),
+)
+#: The row id of an event's master (or single row), if it is stored.
+_MASTER_ID_QUERY = select(_EVENTS.c.id).where(_KEY, _EVENTS.c.recurrence_id_utc.is_(None))
+#: An event with all its rows (a series' master and overrides).
+_DELETE_EVENT = delete(_EVENTS).where(_KEY)
+#: A new row, every column given (`_values`); the stamps are the database's.
+_INSERT_EVENT = insert(_EVENTS).values(
+    {
+        column.name: bindparam(column.name, type_=column.type)
+        for column in _EVENTS.columns
+        if column.name not in ("created_at", "updated_at")
+    }
+)
 
 
 def _instant(value: str | datetime) -> datetime:
@@ -258,8 +304,7 @@ class LocalCalendar:
             raise ValueError("the range ends before it starts")
         if end == start:
             return []
-        async with self._db.reading() as connection:
-            rows = (await connection.execute(_LIST_QUERY, self._window(start, end))).all()
+        rows = await self._db.fetch(_LIST_QUERY, self._window(start, end))
         found = self._expanded(rows, start, end)
         found.sort(key=lambda e: (e.start, e.end, e.title, e.id))
         return found
@@ -335,10 +380,34 @@ class LocalCalendar:
         if end == start:
             return []
         parameters = self._window(start, end)
+
+        def read(work: Work) -> tuple[Sequence[Sequence[Any]], Sequence[Any]]:
+            return (
+                work.raw(_SINGLE_TIMES_QUERY, parameters),
+                work.rows(_SERIES_ROWS_QUERY, parameters),
+            )
+
+        # The same window asked again with nothing written since (a month's free slots
+        # looked at twice, another length asked for): the busy times found last time.
+        key = ("free_busy", self._user_id, self._calendar_id, start, end)
+        kept = self._db.memo.get(key)
         # One read transaction: both statements see the same calendar.
-        async with self._db.reading(snapshot=True) as connection:
-            singles = await self._db.plain_rows(connection, _SINGLE_TIMES_QUERY, parameters)
-            series = (await connection.execute(_SERIES_ROWS_QUERY, parameters)).all()
+        version, fresh = await self._db.read_unless_unchanged(read, kept[0] if kept else None)
+        if fresh is None:
+            assert kept is not None
+            return list(kept[1])
+        busy = self._busy(*fresh, start, end)
+        self._db.remember(key, version, tuple(busy))
+        return busy
+
+    def _busy(
+        self,
+        singles: Sequence[Sequence[Any]],
+        series: Sequence[Any],
+        start: datetime,
+        end: datetime,
+    ) -> list[Interval]:
+        """Merged busy times of the rows `free_busy` read, clipped to [start, end)."""
         times = _instants(_merged(singles))
         if series:
             # In UTC like the rest: equal tzinfo makes comparing cheap, and the sort merges
@@ -356,7 +425,8 @@ class LocalCalendar:
             times[0] = (start, times[0][1])
         if times and times[-1][1] > end:
             times[-1] = (times[-1][0], end)
-        return [Interval(first, last) for first, last in times]
+        # Merged: aware and in order already.
+        return [Interval.ordered(first, last) for first, last in times]
 
     async def snapshot(self, event_id: str) -> list[Event]:
         """The master and its overrides as stored (overrides without RRULE), for undo."""
@@ -411,11 +481,16 @@ class LocalCalendar:
             version=1,
             calendar_id=self._calendar_id,
         )
+        values = self._values(event)
+        key = {"user_id": self._user_id, "calendar_id": self._calendar_id, "event_id": event.id}
+
+        def create(work: Work) -> None:
+            if work.rows(_MASTER_ID_QUERY, key):
+                raise DuplicateEvent(event.id)
+            work.execute(_INSERT_EVENT, values)
+
         try:
-            async with self._db.transaction() as session:
-                if await self._master(session, event.id, lock=False) is not None:
-                    raise DuplicateEvent(event.id)
-                session.add(self._row(event))
+            await self._db.write(create)  # one hand-off on SQLite
         except IntegrityError as error:  # the same id created concurrently
             raise DuplicateEvent(event.id) from error
         return event
@@ -506,14 +581,18 @@ class LocalCalendar:
         masters = [e for e in snapshot if e.recurrence_id is None]
         if any(e.id != event_id for e in snapshot) or (snapshot and len(masters) != 1):
             raise ValueError("a snapshot holds one master and its overrides, all of one id")
-        async with self._db.transaction() as session:
-            await session.execute(
-                delete(EventRow).where(self._mine(), EventRow.event_id == event_id)
-            )
-            await session.flush()
-            for event in snapshot:
-                version = masters[0].version
-                session.add(self._row(dataclasses.replace(event, version=version)))
+        rows = [
+            self._values(dataclasses.replace(event, version=masters[0].version))
+            for event in snapshot
+        ]
+        key = {"user_id": self._user_id, "calendar_id": self._calendar_id, "event_id": event_id}
+
+        def restore(work: Work) -> None:
+            work.execute(_DELETE_EVENT, key)
+            for values in rows:
+                work.execute(_INSERT_EVENT, values)
+
+        await self._db.write(restore)
 
     # ----------------------------------------------------------------- series changes
 
@@ -712,23 +791,35 @@ class LocalCalendar:
         return row
 
     def _write(self, row: EventRow, event: Event) -> None:
+        for name, value in self._columns(event).items():
+            setattr(row, name, value)
+
+    def _values(self, event: Event) -> dict[str, Any]:
+        """Every column of a new row for `event` (as `_row` makes it), for `_INSERT_EVENT`."""
+        return {"id": str(uuid.uuid4()), "user_id": self._user_id} | self._columns(event)
+
+    def _columns(self, event: Event) -> dict[str, Any]:
+        """The stored form of `event`: every column but the row's own id, user and stamps."""
         zone_of(event.timezone)
-        row.event_id = event.id
-        row.recurrence_id_utc = event.recurrence_id
-        row.calendar_id = self._calendar_id
-        row.title = event.title
-        row.start_utc = event.start
-        row.end_utc = event.end
-        row.timezone = event.timezone
-        row.all_day = event.all_day
-        row.rrule = None if event.recurrence_id is not None else event.rrule
-        row.span_end_utc = _span_end(dataclasses.replace(event, rrule=row.rrule))
-        row.exdates = sorted(_iso(d) for d in event.exdates)
-        row.location = event.location
-        row.description = event.description
-        row.attendees = list(event.attendees)
-        row.reminders = list(event.reminders)
-        row.version = event.version
+        rrule = None if event.recurrence_id is not None else event.rrule
+        return {
+            "event_id": event.id,
+            "recurrence_id_utc": event.recurrence_id,
+            "calendar_id": self._calendar_id,
+            "title": event.title,
+            "start_utc": event.start,
+            "end_utc": event.end,
+            "timezone": event.timezone,
+            "all_day": event.all_day,
+            "rrule": rrule,
+            "span_end_utc": _span_end(dataclasses.replace(event, rrule=rrule)),
+            "exdates": sorted(_iso(d) for d in event.exdates),
+            "location": event.location,
+            "description": event.description,
+            "attendees": list(event.attendees),
+            "reminders": list(event.reminders),
+            "version": event.version,
+        }
 
 
 def _has_occurrences(series: Event) -> bool:

@@ -60,6 +60,15 @@ def add_commands(sub: Any, bench_kinds: Any) -> None:
     core.add_argument("--messages", type=int, default=300, help="messages to time")
     core.add_argument("--events", type=int, default=1000, help="events stored for the messages")
     core.add_argument("--busy", type=int, default=10_000, help="events for the free-slot month")
+    core.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    versus = bench_kinds.add_parser("compare", help="a `bench core --json` file vs a baseline")
+    versus.add_argument("current", type=Path, help="the JSON file `bench core --json` wrote")
+    versus.add_argument(
+        "--baseline",
+        type=Path,
+        default=Path("bench/baselines/core.json"),
+        help="the figures to compare with (default: bench/baselines/core.json)",
+    )
 
 
 def _user_flags(parser: argparse.ArgumentParser) -> None:
@@ -112,7 +121,18 @@ def _action(args: argparse.Namespace, settings: Settings) -> Callable[[], Corout
         sizes = (args.messages, args.events, args.busy)
         if min(sizes) < 1:
             raise UsageError("--messages, --events and --busy must be positive")
-        return lambda: bench_core(*sizes, sys.stdout)
+        return lambda: bench_core(*sizes, sys.stdout, args.json)
+    if args.command == "bench" and args.bench == "compare":
+        from calendar_assistant.channels.cli.bench import compare
+
+        for figures in (args.current, args.baseline):
+            if not figures.is_file():
+                raise UsageError(f"no such file: {figures}")
+
+        async def versus() -> int:
+            return compare(args.current, args.baseline, sys.stdout)
+
+        return versus
     user = user_argument(args.user)
     zone = zone_argument(args.tz) if args.tz else None
     command = args.command

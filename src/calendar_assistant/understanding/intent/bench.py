@@ -33,6 +33,14 @@ ALARM_MAP: dict[str, frozenset[str]] = {
     "alarm_query": frozenset({"list_events"}),
     "alarm_remove": frozenset({"delete_event"}),
 }
+#: What each SLURP intent asked of the calendar, for wrong writes: SLURP has no intent for
+#: changing an event, so "alter lunch to repeat every friday", "cancel X and reschedule it
+#: for thursday" are calendar_set, and an update acted on for them is a change they asked for.
+#: (Accuracy keeps SLURP_MAP, as score_slurp.py scores it.)
+SLURP_ASKED: dict[str, frozenset[str]] = {
+    **SLURP_MAP,
+    "calendar_set": SLURP_MAP["calendar_set"] | {"update_event"},
+}
 _SLURP_NOW = datetime.fromisoformat("2026-11-24T12:00:00+00:00")
 _SLURP_TZ = ZoneInfo("Europe/London")
 
@@ -60,7 +68,7 @@ def slurp_report(path: Path, out: TextIO) -> None:
         command = parse(row["utt"], now=_SLURP_NOW, tz=_SLURP_TZ, lang="en")
         per[row["intent"]][0] += command.intent.value in wanted
         per[row["intent"]][1] += 1
-        wrong += wrong_write(command, wanted)
+        wrong += wrong_write(command, SLURP_ASKED.get(row["intent"], wanted))
         total += 1
     calendar = [per[k] for k in SLURP_MAP if k in per]
     ok, n = sum(a for a, _ in calendar), sum(b for _, b in calendar)

@@ -62,7 +62,8 @@ def _opens_a_question(tokens: list[Token], lang: Lang) -> bool:
 #: Cue lists of rules/data whose presence is a feature (the keyword evidence, weighed by
 #: the model instead of a hand-set decision list).
 CUE_KEYS = ("create", "list", "free", "update", "delete", "reminder", "search", "help", "undo",
-            "cancel", "reminder_nouns", "how_is", "how_to", "requests", "bookables")  # fmt: skip
+            "cancel", "reminder_nouns", "how_is", "how_to", "requests", "bookables",
+            "info_openers")  # fmt: skip
 
 
 @lru_cache(maxsize=2)

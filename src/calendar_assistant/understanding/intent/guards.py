@@ -8,10 +8,13 @@ rules/data/<lang>.toml).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final
 
 from calendar_assistant.domain.commands import Command, Intent
-from calendar_assistant.understanding.rules.cues import Cues, longest_at
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.rules.cues import Cues, Phrase, cues, longest_at
+from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
 from calendar_assistant.understanding.tokens import Token, tokenize
 
 #: A read is acted on from this probability, a write (or undo) only from the higher one.
@@ -28,6 +31,10 @@ SECOND_AT_LEAST: Final = 0.12
 
 #: "Hey Anna, can you put…?": a polite opener within the first few words.
 _POLITE_WITHIN: Final = 3
+#: "Hey, could you please tell me…": an opener asking to be told, within the first words.
+_INFO_WITHIN: Final = 5
+#: The cue lists of a request to change the calendar: said before "tell me", they lead.
+_WRITE_CUES: Final = ("create", "update", "delete", "reminder")
 
 WRITE_INTENTS: Final = frozenset(
     {
@@ -48,9 +55,9 @@ def opens_a_question(tokens: list[Token], cues: Cues) -> bool:
     """It opens with a question word («что», "what", «есть ли», "did you"): asked, and no
     write of any kind is read from it."""
     first = _first_word(tokens)
-    return first is not None and (
-        longest_at(tokens, first, cues.phrases("question_openers")) is not None
-    )
+    if first is None or longest_at(tokens, first, cues.phrases("polite_openers")) is not None:
+        return False  # "is there a way to clear…", "is it possible to move…": a request
+    return longest_at(tokens, first, cues.phrases("question_openers")) is not None
 
 
 def is_question(tokens: list[Token], cues: Cues) -> bool:
@@ -65,6 +72,37 @@ def is_question(tokens: list[Token], cues: Cues) -> bool:
     polite_phrases = cues.phrases("polite_openers")
     polite = any(longest_at(tokens, k, polite_phrases) is not None for k in words)
     return not polite and any(t.norm == "?" for t in tokens)
+
+
+@lru_cache(maxsize=4)
+def _write_phrases(lang: Lang) -> tuple[Phrase, ...]:
+    book = cues(lang)
+    return tuple(p for key in _WRITE_CUES for p in book.phrases(key))
+
+
+def seeks_information(tokens: list[Token], pieces: list[Piece], cues: Cues) -> bool:
+    """It opens by asking to be told or shown ("give me information about the concert",
+    "please let me know the alarm time", "check the third event of …"; `info_openers`)
+    and asks for no reminder in so many words (`reminder_said`, or a lead time such as
+    "an hour before"): whatever the classifier reads, the words seek information, so a
+    write read from them is asked first, never done."""
+    words = [k for k, t in enumerate(tokens) if t.kind != "mark"][:_INFO_WITHIN]
+    info, other = cues.phrases("info_openers"), cues.phrases("not_info")
+    opener = next(
+        (
+            k
+            for k in words
+            if longest_at(tokens, k, info) is not None and longest_at(tokens, k, other) is None
+        ),
+        None,
+    )
+    if opener is None or any(p.kind is Kind.LEAD for p in pieces):
+        return False
+    writes = _write_phrases(cues.lang)
+    if any(longest_at(tokens, k, writes) is not None for k in words if k < opener):
+        return False  # "add lunch at 1 and tell me if it clashes": the request leads
+    said = cues.phrases("reminder_said")
+    return not any(longest_at(tokens, k, said) is not None for k in range(len(tokens)))
 
 
 def names_nothing(title: str, cues: Cues) -> bool:
@@ -84,9 +122,9 @@ def asks_something_else(title: str, cues: Cues) -> bool:
         return False  # "Check-in", «Кофе-брейк»: one word of its own
     tokens = tokenize(title)
     first = _first_word(tokens)
-    return first is not None and (
-        longest_at(tokens, first, cues.phrases("not_title_openers")) is not None
-    )
+    if first is None or longest_at(tokens, first, cues.phrases("not_info")) is not None:
+        return False  # "Check in with the design team": a request of its own
+    return longest_at(tokens, first, cues.phrases("not_title_openers")) is not None
 
 
 def is_write(command: Command) -> bool:

@@ -30,7 +30,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from calendar_assistant.domain.language import Lang
-from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
+from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece, Recurrence
 from calendar_assistant.understanding.timeexpr.zones import ZONE_KEY
 from calendar_assistant.understanding.tokens import Token, tokenize
 
@@ -545,10 +545,17 @@ def to_piece(val: Val, start: int, end: int) -> Piece | None:
     if val.type == "period" and val.first is not None and val.last is not None:
         return Piece(
             Kind.PERIOD, start, end, day=val.first, day_end=val.last, grain=val.grain,
-            extra={"span": val.text == "span", "from": val.moment},
+            extra={
+                "span": val.text == "span",
+                "from": val.moment,
+                "until": val.inner.moment if val.inner is not None else None,
+            },
         )  # fmt: skip
     if val.type == "part":
         return Piece(Kind.PART, start, end, part=val.text, day=val.first)
+    if val.type == "monthly_nth":  # «каждый первый понедельник месяца»: num is the weekday
+        rule = Recurrence("MONTHLY", 1, (val.num,), None, setpos=int(val.text))
+        return Piece(Kind.RECURRENCE, start, end, recurrence=rule)
     if val.type == "clock" and val.clock is not None:
         extra = {} if val.zone is None else {ZONE_KEY: val.zone}
         grain = "minute" if val.clock.precise else "hour"

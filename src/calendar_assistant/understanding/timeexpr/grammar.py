@@ -53,9 +53,81 @@ def _holidays_as_names(pieces: list[Piece]) -> list[Piece]:
     return [p for p in pieces if not p.extra.get("holiday")]
 
 
+# Zones of the places that write numeric dates month first (11/25): the United States with
+# its territories, English Canada, the Philippines. Latin America writes day first (25/11),
+# so "America/*" alone would be wrong for São Paulo, Mexico City or Buenos Aires.
+_DAY_FIRST_AMERICAS = frozenset(
+    [
+        "America/Montreal",
+        "America/Buenos_Aires",
+        "America/Sao_Paulo",
+        "America/Mexico_City",
+        "America/Bogota",
+        "America/Lima",
+        "America/Santiago",
+        "America/Caracas",
+        "America/La_Paz",
+        "America/Montevideo",
+        "America/Asuncion",
+        "America/Guayaquil",
+        "America/Havana",
+        "America/Santo_Domingo",
+        "America/Panama",
+        "America/Costa_Rica",
+        "America/Guatemala",
+        "America/El_Salvador",
+        "America/Tegucigalpa",
+        "America/Managua",
+        "America/Cancun",
+        "America/Monterrey",
+        "America/Merida",
+        "America/Chihuahua",
+        "America/Tijuana",
+        "America/Hermosillo",
+        "America/Mazatlan",
+        "America/Bahia",
+        "America/Fortaleza",
+        "America/Recife",
+        "America/Belem",
+        "America/Manaus",
+        "America/Cuiaba",
+        "America/Campo_Grande",
+        "America/Porto_Velho",
+        "America/Boa_Vista",
+        "America/Rio_Branco",
+        "America/Maceio",
+        "America/Araguaina",
+        "America/Noronha",
+        "America/Santarem",
+        "America/Cayenne",
+        "America/Paramaribo",
+        "America/Guyana",
+        "America/Punta_Arenas",
+        "America/Martinique",
+        "America/Guadeloupe",
+        "America/Nuuk",
+        "America/Godthab",
+    ]
+)
+_MONTH_FIRST_ELSEWHERE = frozenset(
+    ("Pacific/Honolulu", "Pacific/Guam", "Pacific/Saipan", "Pacific/Pago_Pago", "Asia/Manila")
+)
+
+
+_LATER = frozenset({"позже", "попозже", "позднее", "later", "вперед", "back"})  # "push back"
+_EARLIER = frozenset({"раньше", "пораньше", "ранее", "earlier"})
+
+
 def month_first_in(tz: ZoneInfo) -> bool:
-    """The default of the numeric-date setting: month first in the Americas' zones."""
-    return str(tz.key).startswith("America/")
+    """The default of the numeric-date setting, from the zone: month first in the zones of
+    the United States, English Canada and the Philippines; day first everywhere else,
+    Latin America included (a user's own setting, `month_first`, overrides it)."""
+    key = str(tz.key)
+    if key in _MONTH_FIRST_ELSEWHERE or key.startswith("US/"):
+        return True
+    if not key.startswith("America/"):
+        return False
+    return key not in _DAY_FIRST_AMERICAS and not key.startswith("America/Argentina/")
 
 
 def _day_span(start: int, end: int, prep: str, first: date, after_last: date) -> Piece:
@@ -922,9 +994,9 @@ class Grammar:
         if not self.ru and self.norm(end) in ("long",):
             end += 1
         extra: dict[str, object] = {}
-        if self.norm(end) in ("позже", "раньше", "later", "earlier", "вперед", "back"):
-            # «на час позже», "30 minutes later": a shift, not a length
-            extra["shift"] = -1 if self.norm(end) in ("раньше", "earlier") else 1
+        if self.norm(end) in _LATER | _EARLIER:
+            # «на час позже», «на полчаса пораньше», "30 minutes later": a shift, not a length
+            extra["shift"] = -1 if self.norm(end) in _EARLIER else 1
             end += 1
         return Piece(Kind.DURATION, i, end, prep=prep, seconds=seconds, grain=unit, extra=extra)
 

@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from calendar_assistant.understanding.timeexpr.compose import Val
 from calendar_assistant.understanding.timeexpr.pieces import Clock
+from calendar_assistant.understanding.timeexpr.reading import local, to_24h
 
 if TYPE_CHECKING:
     from calendar_assistant.understanding.timeexpr.grammar import Grammar
@@ -130,12 +131,14 @@ def month_named(c: Context, a: Args, p: Params) -> Val | None:
 def period_rel(c: Context, a: Args, p: Params) -> Val | None:
     """This/next/last week, month, quarter, year; a unit alone is the current one."""
     unit = a["unit"].text if "unit" in a else str(p["unit"])
-    if unit not in ("week", "month", "quarter", "year", "day"):
-        return None
+    if unit not in p.get("units", ("week", "month", "quarter", "year", "day")):
+        return None  # «на весь день» is an all-day event, not today's period
     steps = {"this": 0, "nearest": 0, "next": 1, "last": -1}
     step = steps.get(a["dir"].text, 0) if "dir" in a else int(p.get("step", 0))
     first, last = c.grammar.period_of(unit, step)
-    return _period(first, last, unit)
+    bare = "dir" not in a and "step" not in p  # «месяца», "the month": no this/next said
+    grain = "day" if unit == "weekend" else unit  # a weekend is two days, as elsewhere
+    return _period(first, last, grain, text="bare" if bare else "")
 
 
 @operation("year_period")
@@ -155,6 +158,9 @@ def _ahead(c: Context, month: Val, pick: Callable[[date, date], date | None]) ->
     found = pick(month.first, month.last)
     if found is not None and found < c.today and month.named:
         first = month.first + relativedelta(years=1)
+        found = pick(first, first + relativedelta(months=1))
+    elif found is not None and found < c.today and month.text == "bare" and month.grain == "month":
+        first = month.last  # «в первый понедельник месяца» after it: next month's
         found = pick(first, first + relativedelta(months=1))
     return None if found is None else _day(found)
 
@@ -298,12 +304,25 @@ def rolling(c: Context, a: Args, p: Params) -> Val | None:
     """The next / last N days, weeks, months, years: whole days from or up to today."""
     n = _number(a, "count", "number") or int(p.get("count", 1))
     unit = a["unit"].text if "unit" in a else str(p["unit"])
+    if unit in ("minute", "hour") and "ahead" in a and n <= 1000:  # «в течение часа»: a length
+        return _coming(c, n * (60 if unit == "minute" else 3600))
+    if p.get("small_only"):  # "the next hour" here; "the next week" is the calendar week
+        return None
     if unit not in ("day", "week", "fortnight", "month", "quarter", "year") or n > 1000:
         return None
     size = _units(n, unit)
     if p.get("dir") == "back":
         return _period(c.today - size, c.today, "day")
     return _period(c.today, c.today + size, "day")
+
+
+def _coming(c: Context, seconds: int) -> Val:
+    """ "the next 2 hours", «в ближайший час»: from now for that many real seconds."""
+    start = c.now.replace(second=0, microsecond=0)
+    end = (start.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(c.now.tzinfo)
+    last = end.date() + timedelta(days=1)
+    until = Val("instant", moment=end)
+    return Val("period", first=c.today, last=last, grain="minute", moment=start, inner=until)
 
 
 @operation("rest")
@@ -321,7 +340,8 @@ def rest(c: Context, a: Args, p: Params) -> Val | None:
 @operation("edge")
 def edge(c: Context, a: Args, p: Params) -> Val | None:
     """The beginning, middle or end of a week, month or year (`[edges]` in calendar.toml)."""
-    words = (v.text for v in a.values() if v.type == "word" and v.text in ("start", "mid", "end"))
+    edges = calendar_data()["edges"]
+    words = (v.text for v in a.values() if v.type == "word" and v.text in edges["week"])
     which = next(words, str(p.get("edge", "")))
     period = _main(a, "period")
     if period is None:
@@ -332,9 +352,9 @@ def edge(c: Context, a: Args, p: Params) -> Val | None:
     grain = "season" if period.text == "season" else period.grain
     if grain not in ("week", "month", "quarter", "year", "season"):
         return None
-    if which not in ("start", "mid", "end"):
+    if which not in edges[grain]:  # halves are only of a week, month or year
         return None
-    lo, hi = calendar_data()["edges"][grain][which]
+    lo, hi = edges[grain][which]
     if grain in ("year", "quarter", "season"):  # months counted from the period's first
         start = period.first + relativedelta(months=lo - 1)
         return _period(start, start + relativedelta(months=hi - lo), "month")
@@ -409,7 +429,7 @@ def shift(c: Context, a: Args, p: Params) -> Val | None:
 @operation("from_now")
 def from_now(c: Context, a: Args, p: Params) -> Val | None:
     """ "five minutes from now", "3 days from now": a moment, or a day for days and longer."""
-    n = _number(a, "count", "number") or 1
+    n = _number(a, "count", "number") or int(p.get("count", 1))  # "in a few minutes": 3
     unit = a["unit"].text
     sizes = {"second": 1, "minute": 60, "hour": 3600}
     sign = int(p.get("sign", 1))
@@ -423,10 +443,14 @@ def from_now(c: Context, a: Args, p: Params) -> Val | None:
 def hour_span(c: Context, a: Args, p: Params) -> Val | None:
     """ "between eight ten": from the first hour to the second, on the bare-hour rule."""
     hours = [v.num for v in a.values() if v.type == "number"]
-    if len(hours) != 2 or not 1 <= hours[0] < hours[1] <= 12:
+    if len(hours) != 2 or not 1 <= hours[0] < hours[1] <= 24:
         return None
-    end = Val("clock", clock=Clock(hours[1]))
-    return Val("clockrange", clock=Clock(hours[0]), inner=end)
+    if hours[0] <= 12 < hours[1]:  # «между 11 и 14»: a 24-hour end, the start as said
+        first = Clock(hours[0], bare=False)
+    else:  # «между 14 и 16 часами» is on the 24-hour clock; "between 2 and 4" bare
+        first = Clock(hours[0], bare=hours[0] <= 12)
+    end = Val("clock", clock=Clock(hours[1] % 24, bare=hours[1] <= 12))
+    return Val("clockrange", clock=first, inner=end)
 
 
 @operation("in_seconds")
@@ -493,6 +517,8 @@ def part_on(c: Context, a: Args, p: Params) -> Val | None:
     if part == "tonight":
         part = "evening"
     base = _main(a, "day")
+    if base is None and p.get("unbound"):  # «под вечер»: the part alone, its day said apart
+        return Val("part", text=part)
     day = base.first if base is not None and base.first is not None else c.today
     return Val("part", text=part, first=day + timedelta(days=int(p.get("shift", 0))))
 
@@ -546,9 +572,15 @@ def minutes_to(c: Context, a: Args, p: Params) -> Val | None:
 def minutes_into(c: Context, a: Args, p: Params) -> Val | None:
     """«в пять минут четвёртого»: minutes into the hour the ordinal names (3:05)."""
     minutes, hour = _number(a, "count", "number"), _number(a, "ordinal")
-    if minutes is None or hour is None or not 1 <= minutes <= 59 or not 1 <= hour <= 12:
+    if minutes is None and "minute" in p:  # «в пятом часу», «в начале пятого»: the hour itself
+        minutes = int(p["minute"])
+    words = [v.text for v in a.values() if v.type == "word" and v.text.isdigit()]
+    if hour is None and words:
+        hour = int(words[0])
+    if minutes is None or hour is None or not 0 <= minutes <= 59 or not 1 <= hour <= 12:
         return None
-    return Val("clock", clock=Clock(hour - 1 or 12, minutes, None, bare=True, precise=True))
+    precise = bool(p.get("precise", True))
+    return Val("clock", clock=Clock(hour - 1 or 12, minutes, None, bare=True, precise=precise))
 
 
 @operation("zoned")
@@ -579,6 +611,58 @@ def bound_end_of(c: Context, a: Args, p: Params) -> Val | None:
     unit = str(p["unit"])
     end = c.grammar.period_of(unit, 0)[1]
     return Val("bound", text="end", inner=_period(end, end, unit))
+
+
+@operation("bound_day_end")
+def bound_day_end(c: Context, a: Args, p: Params) -> Val | None:
+    """Until the end of a day said: "EOD Friday", «в пятницу до конца дня», «до конца пятницы».
+    The bound is the next midnight, like "by EOD" for today, so no day of an event is set."""
+    day = _main(a, "day")
+    if day is None or day.first is None:
+        return None
+    end = day.first + timedelta(days=1)
+    return Val("bound", text="end", inner=_period(end, end, "day"))
+
+
+@operation("month_of_year")
+def month_of_year(c: Context, a: Args, p: Params) -> Val | None:
+    """ "in March next year", «в декабре прошлого года»: the month of the year named."""
+    steps = {"this": 0, "nearest": 0, "next": 1, "last": -1}
+    if "month" not in a or "dir" not in a or a["dir"].text not in steps:
+        return None
+    first = date(c.today.year + steps[a["dir"].text], a["month"].num, 1)
+    return _period(first, first + relativedelta(months=1), "month")
+
+
+@operation("monthly_nth")
+def monthly_nth(c: Context, a: Args, p: Params) -> Val | None:
+    """ "every first Monday of the month", «в последнюю пятницу каждого месяца": a monthly
+    repetition on that weekday of each month (RRULE BYDAY=1MO, -1FR)."""
+    nth = -1 if "last" in a else _number(a, "ordinal", "number")
+    if nth is None or not (1 <= nth <= 5 or nth == -1) or "weekday" not in a:
+        return None
+    return Val("monthly_nth", num=a["weekday"].num, text=str(nth))
+
+
+@operation("bound_at")
+def bound_at(c: Context, a: Args, p: Params) -> Val | None:
+    """ "by Friday noon": until a clock time on a day said (the bare-hour rule applies)."""
+    day, found = _main(a, "day"), _main(a, "clock")
+    if day is None or day.first is None or found is None or found.clock is None:
+        return None
+    hour, minute = to_24h(found.clock, None)
+    moment = local(day.first, hour, minute, c.now.tzinfo or UTC)
+    return Val("bound", text="end", inner=Val("instant", moment=moment))
+
+
+@operation("week_of")
+def week_of(c: Context, a: Args, p: Params) -> Val | None:
+    """ "the week of Dec 7": Monday to Monday around that day."""
+    day = _main(a, "day")
+    if day is None or day.first is None:
+        return None
+    monday = day.first - timedelta(days=day.first.weekday())
+    return _period(monday, monday + timedelta(weeks=1), "week")
 
 
 @operation("bound_clock")

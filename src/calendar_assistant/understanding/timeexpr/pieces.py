@@ -40,6 +40,7 @@ class Recurrence:
     interval: int = 1
     byday: tuple[int, ...] = ()
     bymonthday: int | None = None
+    setpos: int = 0  # «каждый первый понедельник месяца»: BYDAY=1MO (-1 the last), 0 none
 
 
 @dataclass(slots=True)

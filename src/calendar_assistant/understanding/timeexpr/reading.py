@@ -93,6 +93,7 @@ class Reading:
     invalid: bool = False
     monthday: int | None = None
     period_from: datetime | None = None  # "the rest of the day": the period starts now
+    period_until: datetime | None = None  # "the next 2 hours": and ends at this moment
     zone: tzinfo | None = None  # the clock was said in this zone («в 16:00 по Москве», UTC+3)
 
     @property
@@ -122,6 +123,10 @@ def combine(pieces: list[Piece]) -> Reading:
                 r.day = p.day + timedelta(weeks=weeks_ahead)
                 r.from_weekday = True
                 continue
+            offset = p.extra.get("week_offset")
+            if r.day is not None and r.from_weekday and isinstance(offset, int) and offset:
+                r.day = r.day + timedelta(weeks=offset)  # «в пятницу через неделю»
+                continue
             if r.day is not None and r.from_weekday and not p.from_weekday and p.day:
                 r.day, r.from_weekday = p.day, False  # «в среду, 2 декабря»: the date decides
                 continue
@@ -138,6 +143,8 @@ def combine(pieces: list[Piece]) -> Reading:
             r.span = bool(p.extra.get("span"))
             since = p.extra.get("from")
             r.period_from = since if isinstance(since, datetime) else None
+            until = p.extra.get("until")
+            r.period_until = until if isinstance(until, datetime) else None
         elif p.kind == Kind.PART:
             if r.part is None:
                 r.part = p.part
@@ -178,6 +185,7 @@ def combine(pieces: list[Piece]) -> Reading:
             else:
                 r.start_bound = p.inner
     _deadline_day(r)
+    _start_day(r)
     if r.period is not None and r.day is not None and r.from_weekday and r.period[2] == "week":
         # «на следующей неделе в среду»: that weekday of the week named
         r.day = r.period[0] + timedelta(days=r.day.weekday())
@@ -215,6 +223,21 @@ def _deadline_day(r: Reading) -> None:
         and bound.prep in DEADLINE_PREPS
     ):
         r.day = bound.day
+
+
+def _start_day(r: Reading) -> None:
+    """«с понедельника встреча в 10», «с понедельника каждый день в 8»: a day said as the
+    start of an open interval is the day of a time or the first of a repetition."""
+    bound = r.start_bound
+    if (
+        r.day is None
+        and r.period is None
+        and (r.clock is not None or r.recurrence is not None)
+        and bound is not None
+        and bound.kind == Kind.DAY
+        and bound.day is not None
+    ):
+        r.day, r.start_bound = bound.day, None
 
 
 def _zone(p: Piece) -> tzinfo | None:
@@ -300,7 +323,7 @@ class Resolver:
             _FREQ[rec.freq],  # type: ignore[arg-type]
             dtstart=dtstart,
             interval=1,  # the first occurrence anchors the series (its DTSTART)
-            byweekday=[weekday(d) for d in rec.byday] or None,
+            byweekday=[weekday(d, rec.setpos or None) for d in rec.byday] or None,
             bymonthday=rec.bymonthday,
             count=50,
         )
@@ -324,7 +347,8 @@ class Resolver:
         if rec.interval > 1:
             parts.append(f"INTERVAL={rec.interval}")
         if rec.byday:
-            parts.append("BYDAY=" + ",".join(WEEKDAY_CODES[d] for d in rec.byday))
+            position = str(rec.setpos) if rec.setpos else ""
+            parts.append("BYDAY=" + ",".join(position + WEEKDAY_CODES[d] for d in rec.byday))
         if rec.bymonthday:
             parts.append(f"BYMONTHDAY={rec.bymonthday}")
         if r.count:
@@ -357,7 +381,7 @@ class Resolver:
         if r.period is not None and r.day is None:
             start_day, end_day, _ = r.period
             if r.period_from is not None and r.part is None:
-                return r.period_from, midnight(end_day, self.tz)
+                return r.period_from, r.period_until or midnight(end_day, self.tz)
             if r.part is not None:
                 lo, hi = PART_WINDOW[r.part]
                 if end_day - start_day == timedelta(days=1):
@@ -390,6 +414,8 @@ class Resolver:
             return midnight(piece.day, self.tz)
         if piece.kind == Kind.DAY and piece.day is not None:
             return midnight(piece.day, self.tz)
+        if piece.kind == Kind.INSTANT and piece.instant is not None:
+            return piece.instant  # "by Friday noon"
         if piece.kind == Kind.CLOCK and piece.clock is not None:
             h, m = to_24h(piece.clock, r.part)
             day = r.day or self.today

@@ -1,0 +1,66 @@
+"""The hot reads use their indexes, on SQLite and on the real PostgreSQL (EXPLAIN).
+
+A week's events and a month's busy times run on almost every message, the reminder poll
+every few seconds: a plan that walks the table instead would only show as a slow server
+once calendars are big. On PostgreSQL sequential scans are switched off for the check, so
+the answer is "can this statement use the index" and not "is a scan cheaper on an almost
+empty table" (the planner's right choice there).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Executable
+
+from calendar_assistant.calendars.local.backend import (
+    _LIST_QUERY,
+    _SERIES_ROWS_QUERY,
+    _SINGLE_TIMES_QUERY,
+)
+from calendar_assistant.storage import Database
+from calendar_assistant.storage.lanes import _Plan
+from calendar_assistant.storage.reminders import DUE_QUERY
+
+START = datetime(2026, 12, 1, tzinfo=UTC)
+WINDOW = {
+    "user_id": 1,
+    "calendar_id": "local",
+    "window_start": START,
+    "window_end": START + timedelta(days=31),
+}
+#: statement, its parameters, an index its plan must name
+CASES: list[tuple[str, Executable, dict[str, Any], str]] = [
+    ("single events' busy times", _SINGLE_TIMES_QUERY, WINDOW, "ix_events_busy_single"),
+    ("series rows of a window", _SERIES_ROWS_QUERY, WINDOW, "ix_events_busy_series"),
+    ("a window's events", _LIST_QUERY, WINDOW, "ix_events_"),
+    ("reminders due", DUE_QUERY, {"now": START, "limit": 100}, "ix_reminders_due"),
+]
+
+
+def _explain(connection: Connection, statement: Executable, parameters: dict[str, Any]) -> str:
+    plan = _Plan(statement, connection.dialect)
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    rows = connection.exec_driver_sql("EXPLAIN " + plan.sql, tuple(plan.values(parameters)))
+    return "\n".join(str(row[0]) for row in rows)
+
+
+@pytest.mark.parametrize(("what", "statement", "parameters", "index"), CASES)
+async def test_the_hot_reads_use_their_indexes(
+    database: Database, what: str, statement: Executable, parameters: dict[str, Any], index: str
+) -> None:
+    if database.dialect == "sqlite":
+        plan = _Plan(statement, database.engine.dialect)
+        with sqlite3.connect(database.location) as connection:
+            rows = connection.execute("EXPLAIN QUERY PLAN " + plan.sql, plan.values(parameters))
+            text = "\n".join(str(row[-1]) for row in rows)
+        assert "SCAN events" not in text, (what, text)
+        assert "SCAN reminders" not in text, (what, text)
+    else:
+        async with database.engine.begin() as connection:
+            text = await connection.run_sync(_explain, statement, parameters)
+        assert "Seq Scan" not in text, (what, text)
+    assert index in text, (what, text)
