@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run chat bench-server bench-replicas test check lint lint-ops typecheck unit fast bench bench-stt install dev clean system-deps test-models lock upgrade soak model
+.PHONY: run chat bench-server bench-replicas test check lint lint-ops typecheck unit fast bench bench-stt install dev clean system-deps test-models lock upgrade soak model vendor-fullcalendar
 
 ## Every dependency is pinned in requirements/*.txt (the lock files, made by `make lock`
 ## from pyproject.toml with uv, universal over Python 3.11+). Installs read only the lock,
@@ -153,6 +153,13 @@ SOAK_SECONDS ?= 600
 SOAK_ARGS ?=
 soak: $(DEV_STAMP)
 	$(BIN)/python tests/benchmarks/soak.py --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
+
+## The web calendar view's FullCalendar (MIT) is vendored in
+## src/calendar_assistant/channels/web/static/fullcalendar (bundle, CSS taken out of it for
+## the CSP, licence, VERSION). Refresh it from the npm registry (needs npm):
+## `make vendor-fullcalendar` (the pinned VERSION) or `FULLCALENDAR=6.1.x make vendor-fullcalendar`.
+vendor-fullcalendar:
+	$(PY) scripts/vendor_fullcalendar.py $(FULLCALENDAR)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

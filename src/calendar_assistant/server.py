@@ -52,6 +52,7 @@ from calendar_assistant.channels.rate_limit import (
 from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.accounts import WebAccounts
+from calendar_assistant.channels.web.calendar_view import CalendarView, calendar_router
 from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, session_codec
@@ -96,6 +97,7 @@ class Services:
     heads: set[str]
     inbox: InboxWorker
     auth: WebAuth
+    calendar_view: CalendarView
 
 
 class BodyLimit:
@@ -295,7 +297,17 @@ async def _running(
             poll_seconds=settings.reminder_poll_seconds,
         )
         app.state.services = Services(
-            runtime, metrics, front, web, telegram, scheduler, migration_heads(), inbox, auth
+            runtime,
+            metrics,
+            front,
+            web,
+            telegram,
+            scheduler,
+            migration_heads(),
+            inbox,
+            auth,
+            # read through the assistant's (metered) calendars, whichever it holds now
+            CalendarView(desk.user, lambda user_id: runtime.assistant.calendars(user_id), clock),
         )
         housekeeping = asyncio.create_task(
             _forget_old_claims(inbox.inbox, clock),
@@ -390,5 +402,11 @@ def create_app(
     app.include_router(signin_router(lambda request: services(request).auth, signin_page()))
     app.include_router(
         web_router(lambda request: services(request).web, lambda request: services(request).auth)
+    )
+    app.include_router(
+        calendar_router(
+            lambda request: services(request).calendar_view,
+            lambda request: services(request).auth,
+        )
     )
     return app

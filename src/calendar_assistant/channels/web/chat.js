@@ -56,6 +56,9 @@ async function send(body) {
     for (const r of data.replies) show(r.text, "bot", r.buttons);
   } catch (error) {
     show("The server cannot be reached.", "bot");
+  } finally {
+    // A turn may have changed the calendar: the calendar view (calendar.js) refetches.
+    document.dispatchEvent(new CustomEvent("assistant:turn"));
   }
 }
 

@@ -9,6 +9,7 @@ each out exactly once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
@@ -135,7 +136,7 @@ class WebChat:
 
 
 def _asset(name: str) -> str:
-    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath(*name.split("/")).read_text(encoding="utf-8")
 
 
 def _page() -> str:
@@ -147,7 +148,18 @@ def signin_page() -> str:
 
 
 #: The pages' scripts and style are files, so the Content-Security-Policy needs no inline.
-_STATIC = {"chat.js": "text/javascript", "chat.css": "text/css", "signin.js": "text/javascript"}
+#: Each is served at /static/<name> from its path in this package; FullCalendar (MIT) is
+#: vendored in static/fullcalendar (scripts/vendor_fullcalendar.py refreshes it).
+_STATIC = {
+    "chat.js": ("chat.js", "text/javascript"),
+    "chat.css": ("chat.css", "text/css"),
+    "signin.js": ("signin.js", "text/javascript"),
+    "calendar.js": ("calendar.js", "text/javascript"),
+    "fullcalendar.min.js": ("static/fullcalendar/fullcalendar.min.js", "text/javascript"),
+    "fullcalendar.css": ("static/fullcalendar/fullcalendar.css", "text/css"),
+    "fullcalendar-ru.js": ("static/fullcalendar/locale-ru.min.js", "text/javascript"),
+    "fullcalendar-LICENSE.txt": ("static/fullcalendar/LICENSE.txt", "text/plain"),
+}
 
 
 #: What the API routes answer without a session (docs/web.md).
@@ -175,15 +187,23 @@ def web_router(chat: Callable[[Request], WebChat], auth: Callable[[Request], Web
         running.issue(request, response, local[1])
         return response
 
-    assets = {name: (_asset(name), kind) for name, kind in _STATIC.items()}
+    assets = {name: (_asset(path), kind) for name, (path, kind) in _STATIC.items()}
+    # The browser keeps a copy and asks whether it is still current (FullCalendar is 280 KB).
+    tags = {
+        name: f'"{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
+        for name, (text, _) in assets.items()
+    }
 
     @router.get("/static/{name}", include_in_schema=False)
-    async def static(name: str) -> Response:
+    async def static(name: str, request: Request) -> Response:
         found = assets.get(name)
         if found is None:
             return Response(status_code=404)
         text, kind = found
-        return Response(text, media_type=kind)
+        headers = {"ETag": tags[name], "Cache-Control": "no-cache"}
+        if request.headers.get("if-none-match") == tags[name]:
+            return Response(status_code=304, headers=headers)
+        return Response(text, media_type=kind, headers=headers)
 
     @router.post(
         "/api/chat",
