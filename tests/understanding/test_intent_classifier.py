@@ -20,6 +20,7 @@ from calendar_assistant.understanding.intent import corpus as corpus_module
 from calendar_assistant.understanding.intent.corpus import CorpusError, expand, read_tsv
 from calendar_assistant.understanding.intent.guards import (
     acts,
+    holds_a_question,
     is_question,
     is_write,
     names_nothing,
@@ -189,6 +190,27 @@ def test_when_is_the_event_looks_for_the_next_one() -> None:
 )
 def test_a_title_of_question_words_names_nothing(title: str, lang: str, nothing: bool) -> None:
     assert names_nothing(title, cues("ru" if lang == "ru" else "en")) is nothing
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "held"),
+    [
+        ("Thing with Anna, how does my look", "en", True),
+        ("Встреча с Анной, что там", "ru", True),
+        ("Lunch with Bob, Alice and Carol", "en", False),
+        ("Обед с Аней", "ru", False),
+    ],
+)
+def test_a_title_running_on_into_a_question_is_two_requests(
+    title: str, lang: str, held: bool
+) -> None:
+    assert holds_a_question(title, cues("ru" if lang == "ru" else "en")) is held
+
+
+def test_a_question_after_a_comma_is_not_searched_for_as_a_title() -> None:
+    command = understood("that thing with Anna, how does my Friday look?")
+    assert not (command.target and command.target.title)
+    assert not acts(command)  # unsure: the model (when configured) or a question takes it
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,13 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from calendar_assistant.storage.errors import StorageError
-from calendar_assistant.storage.lanes import EngineWork, Lanes, StatementListener, Work
+from calendar_assistant.storage.lanes import (
+    EngineWork,
+    Lanes,
+    StatementListener,
+    Work,
+    failed_statement,
+)
 
 T = TypeVar("T")
 
@@ -409,9 +415,13 @@ class Database:
         try:
             return await call
         except sqlite3.IntegrityError as error:
-            raise exc.IntegrityError(None, None, error) from error
+            raise exc.IntegrityError(*failed_statement(error), error) from error
         except sqlite3.Error as error:
-            raise self._translate(exc.DBAPIError(None, None, error)) from error
+            wrapped = exc.DBAPIError.instance(*failed_statement(error), error, sqlite3.Error)
+            try:  # raised as the engine raises it: SQLAlchemy's error from the driver's
+                raise wrapped from error
+            except exc.DBAPIError as raised:
+                raise self._translate(raised) from raised
 
     def remember(self, key: Hashable, version: int | None, value: Any) -> None:
         """Keep `value` in `memo` as read at `version` (nothing without a version)."""

@@ -157,7 +157,13 @@ class _LaneWork:
         plan = self._plans.of(statement)
         for listener in self._listeners:
             listener(plan.sql)
-        return plan, self._connection.execute(plan.sql, plan.values(parameters))
+        values = plan.values(parameters)
+        try:
+            return plan, self._connection.execute(plan.sql, values)
+        except sqlite3.Error as error:
+            error.statement = plan.sql  # type: ignore[attr-defined]  # see `failed_statement`
+            error.parameters = values  # type: ignore[attr-defined]
+            raise
 
     def rows(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
@@ -283,6 +289,13 @@ class Lane:
 
         self._executor.submit(close_connection)
         self._executor.shutdown(wait=True)
+
+
+def failed_statement(error: sqlite3.Error) -> tuple[str | None, Any]:
+    """The SQL a lane was running when `error` came, and its parameters: what the engine's
+    errors carry too (the statement helps debugging; error tracking redacts the values)."""
+    statement = getattr(error, "statement", None)
+    return (statement if isinstance(statement, str) else None), getattr(error, "parameters", None)
 
 
 def _busy(error: sqlite3.OperationalError) -> bool:

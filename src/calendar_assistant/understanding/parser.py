@@ -21,6 +21,7 @@ from calendar_assistant.understanding.intent.guards import (
     CONFIRM_AT_LEAST,
     SECOND_AT_LEAST,
     asks_something_else,
+    holds_a_question,
     is_question,
     is_write,
     names_nothing,
@@ -266,6 +267,10 @@ def _reading(msg: Message, label: str, old: IntentCue) -> Command | None:
         and (names_nothing(command.title, msg.cues) or asks_something_else(command.title, msg.cues))
     ):
         return None  # "What is my schedule", "Check event …": the title names no event
+    named = command.title or (command.target.title if command.target else None)
+    asked = any(t.norm == "?" for t in msg.tokens)
+    if named and asked and holds_a_question(named, msg.cues):
+        return None  # «напомни, что …» has no «?»: a clause of the request, not a question
     return command
 
 

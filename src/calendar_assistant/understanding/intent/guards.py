@@ -127,6 +127,18 @@ def asks_something_else(title: str, cues: Cues) -> bool:
     return longest_at(tokens, first, cues.phrases("not_title_openers")) is not None
 
 
+def holds_a_question(title: str, cues: Cues) -> bool:
+    """A title that runs on past a comma into a question ("Thing with Anna, how does my
+    look", «Встреча с Анной, что там в пятницу»): two requests were read as one name, so
+    the reading is not sure of either."""
+    tokens = tokenize(title)
+    openers = cues.phrases("question_openers")
+    return any(
+        t.norm == "," and longest_at(tokens, k + 1, openers) is not None
+        for k, t in enumerate(tokens[:-1])
+    )
+
+
 def is_write(command: Command) -> bool:
     return command.intent in WRITE_INTENTS
 
