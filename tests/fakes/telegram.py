@@ -26,6 +26,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 TOKEN = "123456:TEST-token"
+#: The longest the fake holds an empty getUpdates.
+LONG_POLL_SECONDS = 0.25
 BOT_ID = 123456
 #: What tests configure as TELEGRAM_WEBHOOK_SECRET.
 WEBHOOK_SECRET = "s3cret-Token_1"
@@ -300,7 +302,10 @@ class FakeTelegram:
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
-        deadline = time.monotonic() + min(timeout, 2.0)
+        # Telegram holds an empty long poll up to its timeout; answering sooner is within
+        # the protocol (the client polls again), and a client that is stopping waits for
+        # the poll in flight, so the fake keeps it short.
+        deadline = time.monotonic() + min(timeout, LONG_POLL_SECONDS)
         while True:
             with self._lock:
                 if offset:
