@@ -226,6 +226,18 @@ def _current(connection: Connection) -> str | None:
     return ", ".join(sorted(recorded)) if recorded else None
 
 
+@asynccontextmanager
+async def _committed(session: AsyncSession) -> AsyncIterator[None]:
+    """Commit what the block did to `session`, or roll it back whole when the block raises:
+    a change outside a unit and a savepoint inside one end the same way."""
+    try:
+        yield
+    except BaseException:
+        await session.rollback()
+        raise
+    await session.commit()
+
+
 class Database:
     """One application database. Open it with `await Database.open(url)`; close it when done.
 
@@ -569,12 +581,8 @@ class Database:
                 if not write:  # closing undoes the savepoint (and expires nothing)
                     yield session
                     return
-                try:
+                async with _committed(session):
                     yield session
-                except BaseException:
-                    await session.rollback()
-                    raise
-                await session.commit()
         except (exc.DBAPIError, OSError) as error:
             if isinstance(error, exc.IntegrityError):
                 raise
@@ -633,12 +641,8 @@ class Database:
         try:
             async with AsyncSession(self._engine, expire_on_commit=False) as session:
                 await session.connection(execution_options={_WRITE: True})
-                try:
+                async with _committed(session):
                     yield session
-                except BaseException:
-                    await session.rollback()
-                    raise
-                await session.commit()
         except (exc.DBAPIError, OSError) as error:
             if isinstance(error, exc.IntegrityError):
                 raise
