@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from calendar_assistant.actions.context import PendingReminder
 from calendar_assistant.actions.outcomes import (
     BackendFailed,
     Cancelled,
@@ -19,22 +22,29 @@ from calendar_assistant.actions.outcomes import (
     NeedsChoice,
     NeedsConfirmation,
     NeedsDetails,
+    NeedsReminderChoice,
+    NeedsReminderConfirmation,
     NeedsScope,
+    NoReminderFound,
     NothingFound,
     NothingToUndo,
     NotUnderstood,
     Outcome,
     Problem,
+    ReminderDeleted,
     ReminderSet,
+    RemindersListed,
     SearchFound,
     SlotsFound,
     Undone,
     UndoRecord,
+    UndoSummary,
     Updated,
 )
 from calendar_assistant.domain.commands import Command, Intent, Missing
 from calendar_assistant.domain.events import Event, Scope
 from calendar_assistant.domain.intervals import Interval
+from calendar_assistant.domain.language import Lang
 from calendar_assistant.replies.payloads import Answer, read_payload
 from calendar_assistant.replies.render import View, describe_rrule, render
 from support import MOSCOW
@@ -47,7 +57,8 @@ def event(title: str = "Планёрка", start: datetime = START, **extra: obj
     return Event("e1", title, start, start + timedelta(hours=1), "Europe/Moscow", **extra)  # type: ignore[arg-type]
 
 
-UNDO = UndoRecord({"kind": "create"})
+UNDO = UndoRecord(UndoSummary("create"))
+REMINDER = PendingReminder(1, "Выпить таблетки", START)
 OUTCOMES: list[Outcome] = [
     Created(event(rrule="FREQ=WEEKLY;BYDAY=MO,WE", location="Офис", reminders=(15,)), UNDO),
     ConflictFound("Звонок", START, START + timedelta(hours=1), (event(),), ()),
@@ -98,17 +109,14 @@ OUTCOMES: list[Outcome] = [
     Deleted((event(),), Scope.FOLLOWING, UNDO),
     ReminderSet("Позвонить маме", START, None, None, UNDO),
     ReminderSet("Планёрка", START - timedelta(minutes=90), event(), 90, UNDO),
-    Undone({"kind": "delete_many", "count": 5}),
-    Undone({"kind": "move_many", "count": 2}),
-    Undone({"kind": "reminder", "title": "Позвонить"}),
-    Undone(
-        {
-            "kind": "delete",
-            "title": "Планёрка",
-            "start": START.isoformat(),
-            "end": (START + timedelta(hours=1)).isoformat(),
-        }
-    ),
+    Undone(UndoSummary("delete_many", count=5)),
+    Undone(UndoSummary("move_many", count=2)),
+    Undone(UndoSummary("reminder", "Позвонить")),
+    Undone(UndoSummary("delete", "Планёрка", START, START + timedelta(hours=1))),
+    Undone(UndoSummary("create", "Обед", START, START + timedelta(hours=1))),
+    Undone(UndoSummary("update", "Обед", START, START + timedelta(hours=1))),
+    Undone(UndoSummary("reminder_deleted", "Позвонить", START)),
+    Undone(UndoSummary("reminder_deleted", "Позвонить")),
     NothingToUndo(),
     Cancelled(True),
     Cancelled(False),
@@ -118,6 +126,23 @@ OUTCOMES: list[Outcome] = [
     HelpShown(),
     NotUnderstood(),
     *(Invalid(p, 29) for p in Problem),
+    Invalid(Problem.BAD_DATE, 31),
+    Invalid(Problem.BAD_DATE),
+    RemindersListed(()),
+    RemindersListed(tuple(REMINDER for _ in range(23))),
+    NeedsReminderChoice((REMINDER, REMINDER)),
+    NeedsReminderConfirmation(REMINDER),
+    ReminderDeleted(REMINDER, UNDO),
+    NoReminderFound("таблетки", gone=True),
+    NoReminderFound("таблетки", START),
+    NoReminderFound(None),
+    ConflictFound(
+        "Звонок",
+        START,
+        START + timedelta(hours=1),
+        (event(),),
+        (Interval(START + timedelta(hours=2), START + timedelta(hours=3)),),
+    ),
 ]
 
 
@@ -134,22 +159,33 @@ def test_every_outcome_renders(outcome: Outcome, lang: str) -> None:
             assert read[0] == "t0k3n"
 
 
-def test_key_phrases() -> None:
-    ru = View(lang="ru", zone=MOSCOW, now=NOW, token="t")
-    en = View(lang="en", zone=MOSCOW, now=NOW, token="t")
-    many = OUTCOMES[3]
-    assert "ср, 25 ноября – вт, 1 декабря: 25 встреч." in render(many, ru).text
-    assert "…и ещё 5 встреч" in render(many, ru).text
-    assert "25 meetings" in render(many, en).text
-    bulk_move = render(OUTCOMES[18], ru)
-    assert bulk_move.text.startswith("Перенести 2 встречи на чт, 26 ноября")
-    assert [b.label for b in bulk_move.buttons[0]] == ["Да", "Нет"]
-    assert render(OUTCOMES[21], en).text == "Moved 3 meetings to Thu, Nov 26."
-    assert (
-        render(OUTCOMES[26], ru).text
-        == "Напомню за 1 час 30 минут до «Планёрка»: ср, 25 ноября, 08:30."
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def _written(outcome: Outcome, v: View) -> str:
+    reply = render(outcome, v)
+    buttons = " | ".join(b.label for row in reply.buttons for b in row)
+    return f"## {type(outcome).__name__}\n{reply.text}\n" + (f"[{buttons}]\n" if buttons else "")
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_every_reply_reads_as_in_the_snapshot(lang: Lang) -> None:
+    """One snapshot per language of every outcome's reply: a change of wording shows up as
+    a diff to review (`UPDATE_SNAPSHOTS=1` rewrites the files after a deliberate change)."""
+    v = View(lang=lang, zone=MOSCOW, now=NOW, token="t")
+    written = "\n".join(_written(outcome, v) for outcome in OUTCOMES)
+    path = SNAPSHOTS / f"replies.{lang}.txt"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(written, encoding="utf-8")
+    assert written == path.read_text(encoding="utf-8")
+
+
+def test_scope_buttons_carry_their_answers() -> None:
+    scope = render(
+        next(o for o in OUTCOMES if isinstance(o, NeedsScope)),
+        View(lang="en", zone=MOSCOW, now=NOW, token="t"),
     )
-    scope = render(OUTCOMES[15], en)
     assert [read_payload(b.payload) for b in scope.buttons[0]] == [
         ("t", Answer.THIS, None),
         ("t", Answer.FOLLOWING, None),
@@ -163,10 +199,30 @@ def test_key_phrases() -> None:
         ("FREQ=DAILY", "каждый день", "every day"),
         ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "по будням", "every weekday"),
         ("FREQ=WEEKLY;INTERVAL=2;BYDAY=WE", "раз в две недели (ср)", "every other week (Wed)"),
-        ("FREQ=MONTHLY;COUNT=3", "каждый месяц, 3 раз", "every month, 3 times"),
+        ("FREQ=MONTHLY;COUNT=3", "каждый месяц, 3 раза", "every month, 3 times"),
+        ("FREQ=DAILY;INTERVAL=5;COUNT=21", "раз в 5 дней, 21 раз", "every 5 days, 21 times"),
+        ("FREQ=WEEKLY;INTERVAL=3;BYDAY=TU", "раз в 3 недели (вт)", "every 3 weeks (Tue)"),
         ("FREQ=HOURLY", "FREQ=HOURLY", "FREQ=HOURLY"),
     ],
 )
 def test_recurrence_in_words(rule: str, ru: str, en: str) -> None:
     assert describe_rrule(rule, View(lang="ru", zone=MOSCOW, now=NOW)) == ru
     assert describe_rrule(rule, View(lang="en", zone=MOSCOW, now=NOW)) == en
+
+
+def test_an_undo_summary_kept_before_it_was_typed_still_reads() -> None:
+    kept = {
+        "kind": "update",
+        "title": "Обед",
+        "start": START.isoformat(),
+        "end": (START + timedelta(hours=1)).isoformat(),
+        "all_day": False,
+        "rrule": None,
+        "new_title": "Обед",
+        "new_start": START.isoformat(),
+    }
+    summary = UndoSummary.from_json(kept)
+    assert summary == UndoSummary("update", "Обед", START, START + timedelta(hours=1))
+    assert UndoSummary.from_json(summary.to_json()) == summary
+    with pytest.raises(ValueError, match="unknown undo kind"):
+        UndoSummary.from_json({"kind": "teleport"})

@@ -133,7 +133,7 @@ async def update_event(command: Command, resolution: Resolution, ctx: ActionCont
     touched: dict[str, list[dict[str, Any]]] = {event.id: before}
     if after.id != event.id:
         touched[after.id] = []
-    summary = summary_of("update", event, new_title=after.title, new_start=start.isoformat())
+    summary = summary_of("update", event)
     clashes = await _clashes(ctx, event.id, start, end) if moves else ()
     return Updated(event, after, scope, UndoRecord(summary, touched), start, end, overlaps=clashes)
 
@@ -177,7 +177,7 @@ async def delete_event(command: Command, resolution: Resolution, ctx: ActionCont
         occurrence=_occurrence_key(event),
         expected_version=event.version,
     )
-    summary = summary_of("delete", event, scope=scope.value if scope else None)
+    summary = summary_of("delete", event)
     return Deleted((event,), scope, UndoRecord(summary, {event.id: before}))
 
 
@@ -208,7 +208,7 @@ async def _delete_range(command: Command, resolution: Resolution, ctx: ActionCon
         await restore_all(ctx, before)  # all or nothing: put back what was deleted already
         raise
     first = occurrences[0]
-    summary = summary_of("delete_many", first, count=len(occurrences))
+    summary = summary_of("delete_many", first, len(occurrences))
     return Deleted(tuple(occurrences), None, UndoRecord(summary, before))
 
 
@@ -257,7 +257,7 @@ async def _move_range(command: Command, resolution: Resolution, ctx: ActionConte
     except CalendarError:
         await restore_all(ctx, before)  # all or nothing
         raise
-    summary = summary_of("move_many", first, count=len(occurrences))
+    summary = summary_of("move_many", first, len(occurrences))
     return Updated(
         first, first, None, UndoRecord(summary, before), new_start, new_end, len(occurrences)
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from calendar_assistant.actions.context import ActionContext, instant
 from calendar_assistant.actions.outcomes import (
@@ -14,7 +13,9 @@ from calendar_assistant.actions.outcomes import (
     Outcome,
     Problem,
     Resolution,
+    UndoKind,
     UndoRecord,
+    UndoSummary,
 )
 from calendar_assistant.domain.commands import Command, Missing
 from calendar_assistant.domain.events import Event, NewEvent
@@ -26,17 +27,9 @@ _SLOT_OFFERS = 3
 _SLOT_SEARCH_DAYS = 7
 
 
-def summary_of(kind: str, event: Event, **extra: Any) -> dict[str, Any]:
-    """The structured description of a change kept in the undo log."""
-    return {
-        "kind": kind,
-        "title": event.title,
-        "start": event.start.isoformat(),
-        "end": event.end.isoformat(),
-        "all_day": event.all_day,
-        "rrule": event.rrule,
-        **extra,
-    }
+def summary_of(kind: UndoKind, event: Event, count: int = 0) -> UndoSummary:
+    """What a change to `event` did, as the undo log keeps it."""
+    return UndoSummary(kind, event.title, event.start, event.end, event.all_day, count)
 
 
 def planned_times(command: Command, ctx: ActionContext) -> tuple[datetime, datetime] | None:

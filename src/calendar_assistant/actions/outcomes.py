@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, get_args
 
 from calendar_assistant.actions.context import PendingReminder
 from calendar_assistant.domain.commands import Command, Missing
@@ -195,17 +195,70 @@ class NothingToUndo:
 # Answers that wrote something (they carry the undo record) --------------------------------
 
 
+UndoKind = Literal[
+    "create", "update", "delete", "delete_many", "move_many", "reminder", "reminder_deleted"
+]
+_UNDO_KINDS: frozenset[str] = frozenset(get_args(UndoKind))
+
+
+@dataclass(frozen=True, slots=True)
+class UndoSummary:
+    """What a change did, kept in the undo log beside its snapshots.
+
+    Kept as facts, not words, because the undo may come days later in the other language:
+    the reply is written when the change is undone. `title`, `start`, `end`, `all_day`
+    describe the event (or reminder) as it was before; `count` the events of a bulk change.
+    """
+
+    kind: UndoKind
+    title: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    all_day: bool = False
+    count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "all_day": self.all_day,
+            "count": self.count,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> UndoSummary:
+        """Read a stored summary (also those written before it was typed: extra keys are
+        ignored). An unknown kind is a ValueError, as for any unreadable entry."""
+        kind = str(data.get("kind"))
+        if kind not in _UNDO_KINDS:
+            raise ValueError(f"unknown undo kind {kind!r}")
+        return cls(
+            kind=kind,  # type: ignore[arg-type]
+            title=str(data.get("title") or ""),
+            start=_moment(data.get("start")),
+            end=_moment(data.get("end")),
+            all_day=bool(data.get("all_day")),
+            count=int(data.get("count") or 0),
+        )
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
 @dataclass(frozen=True, slots=True)
 class UndoRecord:
     """How to revert one change exactly: snapshots of every touched event id, reminder ids.
 
-    `summary` is a structured description of the change (rendered at undo time in the
-    language of the moment); `events` maps event id → its stored state before the change
+    `summary` says what the change did (written out at undo time in the language of the
+    moment); `events` maps event id → its stored state before the change
     (empty list: the id did not exist); `reminders` are ids of reminders the change added;
     `restore` are reminders the change deleted, put back as they were.
     """
 
-    summary: dict[str, Any]
+    summary: UndoSummary
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     reminders: tuple[int, ...] = ()
     restore: tuple[PendingReminder, ...] = ()
@@ -256,7 +309,7 @@ class ReminderDeleted:
 
 @dataclass(frozen=True, slots=True)
 class Undone:
-    summary: dict[str, Any]
+    summary: UndoSummary
 
 
 Outcome = (

@@ -20,6 +20,7 @@ from calendar_assistant.actions.outcomes import (
     RemindersListed,
     Resolution,
     UndoRecord,
+    UndoSummary,
 )
 from calendar_assistant.domain.commands import Command, EventTarget
 
@@ -80,11 +81,7 @@ async def delete_reminder(command: Command, resolution: Resolution, ctx: ActionC
         if not resolution.confirmed:
             return NeedsReminderConfirmation(current)
         await ctx.reminders.remove(current.id)
-        summary = {
-            "kind": "reminder_deleted",
-            "title": current.text,
-            "start": current.due.isoformat(),
-        }
+        summary = UndoSummary("reminder_deleted", current.text, current.due)
         return ReminderDeleted(current, UndoRecord(summary, {}, (), (current,)))
     target = command.target or EventTarget(kind="reminder")
     found = matching_reminders(pending, target, ctx)

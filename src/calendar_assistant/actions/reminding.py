@@ -20,6 +20,7 @@ from calendar_assistant.actions.outcomes import (
     ReminderSet,
     Resolution,
     UndoRecord,
+    UndoSummary,
 )
 from calendar_assistant.domain.commands import Command, Missing
 from calendar_assistant.domain.events import Event
@@ -45,7 +46,7 @@ async def create_reminder(command: Command, resolution: Resolution, ctx: ActionC
     reminder_id = await ctx.reminders.add(
         text=command.title, due=due, event_id=None, minutes_before=None
     )
-    summary = {"kind": "reminder", "title": command.title, "start": due.isoformat()}
+    summary = UndoSummary("reminder", command.title, due)
     return ReminderSet(command.title, due, None, None, UndoRecord(summary, {}, (reminder_id,)))
 
 
@@ -75,10 +76,5 @@ async def _before_event(
     reminder_id = await ctx.reminders.add(
         text=event.title, due=due, event_id=event.id, minutes_before=minutes
     )
-    summary = {
-        "kind": "reminder",
-        "title": event.title,
-        "start": due.isoformat(),
-        "minutes_before": minutes,
-    }
+    summary = UndoSummary("reminder", event.title, due)
     return ReminderSet(event.title, due, event, minutes, UndoRecord(summary, {}, (reminder_id,)))

@@ -43,6 +43,7 @@ from calendar_assistant.actions.outcomes import (
     SearchFound,
     Undone,
     UndoRecord,
+    UndoSummary,
     Updated,
 )
 from calendar_assistant.actions.profile import UserProfile
@@ -391,14 +392,7 @@ class _Turn:
         read = read_payload(button)
         pending = self.pending
         if read is None or pending is None or read[0] != pending.token:
-            return [
-                Reply(
-                    self.view(lang).t(
-                        "Этот вопрос уже неактуален. Напишите, что нужно сделать.",
-                        "That question is no longer open. Please say what you need.",
-                    )
-                )
-            ]
+            return [Reply(self.view(lang).say("answer.closed"))]
         _, answer, number = read
         if answer is Answer.NO:
             await self._drop_pending()
@@ -437,14 +431,7 @@ class _Turn:
             slot = pending.slots[number - 1]
             command = command.model_copy(update={"start": slot.start, "end": slot.end})
         else:
-            return [
-                Reply(
-                    self.view(lang).t(
-                        "Этот ответ не подходит к вопросу.",
-                        "That answer does not fit the question.",
-                    )
-                )
-            ]
+            return [Reply(self.view(lang).say("answer.unfit"))]
         return await self._run(command, resolution, lang)
 
     async def _chosen_reading(
@@ -454,14 +441,7 @@ class _Turn:
         if answer is Answer.YES and len(pending.readings) == 1:
             number = 1
         if number is None:
-            return [
-                Reply(
-                    self.view(lang).t(
-                        "Этот ответ не подходит к вопросу.",
-                        "That answer does not fit the question.",
-                    )
-                )
-            ]
+            return [Reply(self.view(lang).say("answer.unfit"))]
         if not 1 <= number <= len(pending.readings):
             return [self._out_of_range(len(pending.readings), lang)]
         chosen = pending.readings[number - 1].model_copy(update={"readings": (), "confidence": 1.0})
@@ -469,11 +449,7 @@ class _Turn:
         return await self._act(chosen, lang)
 
     def _out_of_range(self, count: int, lang: Lang) -> Reply:
-        return Reply(
-            self.view(lang).t(
-                f"Выберите номер от 1 до {count}.", f"Pick a number from 1 to {count}."
-            )
-        )
+        return Reply(self.view(lang).say("answer.out_of_range", count=count))
 
     # -- acting --------------------------------------------------------------------------
 
@@ -512,13 +488,13 @@ class _Turn:
     async def _record(self, undo: UndoRecord, outcome: Outcome) -> Outcome:
         """Keep the undo record of a change; if that fails, take the change back."""
         entry = {
-            "summary": undo.summary,
+            "summary": undo.summary.to_json(),
             "events": undo.events,
             "reminders": list(undo.reminders),
             "restore": [reminder_to_json(r) for r in undo.restore],
         }
         try:
-            await self.a.undo_log.push(self.profile.user_id, str(undo.summary.get("kind")), [entry])
+            await self.a.undo_log.push(self.profile.user_id, undo.summary.kind, [entry])
         except Exception as error:
             log.error("undo_log_failed", error=type(error).__name__)
             try:
@@ -535,7 +511,7 @@ class _Turn:
         try:
             stored = latest.entries[0]
             record = UndoRecord(
-                summary=dict(stored["summary"]),
+                summary=UndoSummary.from_json(dict(stored["summary"])),
                 events={str(k): list(v) for k, v in dict(stored["events"]).items()},
                 reminders=tuple(int(r) for r in stored.get("reminders", ())),
                 restore=tuple(reminder_from_json(r) for r in stored.get("restore", ())),
