@@ -18,6 +18,7 @@ from calendar_assistant.domain.messages import Reply, UserRef
 from calendar_assistant.observability.error_tracking import DISABLED, ErrorTracking
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.observability.observation import observing
+from calendar_assistant.replies import catalogue
 from calendar_assistant.storage.channel_records import ChatLinks
 from calendar_assistant.storage.database import unit_failed
 from calendar_assistant.storage.errors import StorageError
@@ -29,21 +30,11 @@ _INTAKE_ATTEMPTS = 4
 
 
 def too_fast(lang: Lang, per_minute: int) -> Reply:
-    if lang == "ru":
-        return Reply(
-            f"Слишком много сообщений: я отвечаю на {per_minute} в минуту. "
-            "Подождите минуту и напишите снова — всё, что уже сделано, сохранено."
-        )
-    return Reply(
-        f"That is a lot of messages: I answer up to {per_minute} a minute. "
-        "Please wait a minute and write again — everything done so far is kept."
-    )
+    return Reply(catalogue.text(lang, "front_door.too_fast", per_minute=per_minute))
 
 
 def failed(lang: Lang) -> Reply:
-    if lang == "ru":
-        return Reply("Что-то пошло не так, ничего не изменено. Попробуйте ещё раз чуть позже.")
-    return Reply("Something went wrong and nothing was changed. Please try again shortly.")
+    return Reply(catalogue.text(lang, "front_door.failed"))
 
 
 class FrontDoor:

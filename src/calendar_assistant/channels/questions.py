@@ -31,6 +31,7 @@ from typing import Protocol
 from calendar_assistant.channels.redis_fallback import RedisFallback, connect
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Reply
+from calendar_assistant.replies import catalogue
 
 QUESTION_TTL_SECONDS = 3600
 _PREFIX = "q:"
@@ -68,13 +69,11 @@ class Pressed:
 
 
 def closed_text(lang: Lang) -> str:
-    return "Этот вопрос уже закрыт." if lang == "ru" else "This question is no longer open."
+    return catalogue.text(lang, "questions.closed")
 
 
 def foreign_text(lang: Lang) -> str:
-    if lang == "ru":
-        return "Этот вопрос задан другому участнику."
-    return "This question was asked by another member."
+    return catalogue.text(lang, "questions.foreign")
 
 
 def refusal(verdict: Verdict, lang: Lang) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.replies import catalogue
 
 #: Later than this after its due time, a reminder says it is late and why.
 LATE_NOTE_AFTER = timedelta(minutes=1)
@@ -26,14 +27,10 @@ def reminder_text(
     if minutes_before is not None:
         start = (due + timedelta(minutes=minutes_before)).astimezone(zone)
         at = format_datetime(start, "HH:mm", locale=lang)
-        body = f"⏰ {text} — начало в {at}" if lang == "ru" else f"⏰ {text} — starts at {at}"
+        body = catalogue.text(lang, "reminder_note.starts", text=text, at=at)
     else:
-        body = f"⏰ Напоминание: {text}" if lang == "ru" else f"⏰ Reminder: {text}"
+        body = catalogue.text(lang, "reminder_note.reminder", text=text)
     if now - due > LATE_NOTE_AFTER:
         was = format_datetime(due.astimezone(zone), "d MMMM, HH:mm", locale=lang)
-        body += (
-            f"\n(С опозданием: было на {was}, сервер был недоступен.)"
-            if lang == "ru"
-            else f"\n(Late: it was due {was}, while the server was down.)"
-        )
+        body += catalogue.text(lang, "reminder_note.late", was=was)
     return body

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.replies import catalogue
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
 
@@ -60,32 +61,10 @@ class VoicePreferences:
         elif word in _OFF:
             await self.set_replies(user_id, False)
         elif word:
-            return _t(
-                lang,
-                "Напишите /voice вкл или /voice выкл.",
-                "Send /voice on or /voice off.",
-            )
+            return catalogue.text(lang, "voice.switch_how")
         on = await self.replies(user_id)
-        state = _t(
-            lang,
-            "Голосовые ответы включены: на голосовые сообщения я отвечаю и голосом."
-            if on
-            else "Голосовые ответы выключены: я отвечаю только текстом.",
-            "Voice replies are on: I answer voice messages with voice too."
-            if on
-            else "Voice replies are off: I answer in text only.",
-        )
-        hint = _t(
-            lang, " Переключить: /voice вкл или /voice выкл.", " Switch: /voice on or /voice off."
-        )
+        state = catalogue.text(lang, "voice.replies_on" if on else "voice.replies_off")
+        hint = catalogue.text(lang, "voice.switch_hint")
         if on and not can_speak:
-            hint += _t(
-                lang,
-                " Но на сервере нет синтеза речи (espeak-ng), поэтому пока только текст.",
-                " But this server cannot speak (no espeak-ng), so text only for now.",
-            )
+            hint += catalogue.text(lang, "voice.cannot_speak")
         return state + hint
-
-
-def _t(lang: Lang, ru: str, en: str) -> str:
-    return ru if lang == "ru" else en

@@ -1,4 +1,5 @@
-"""What can go wrong with voice, each with a reply a person can act on, in ru and en.
+"""What can go wrong with voice, each with a reply a person can act on (message catalogue
+`voice.*`).
 
 Channels catch `SpeechProblem` and send `problem.explain(lang)`: a voice message that cannot
 be heard is answered, never dropped and never a traceback.
@@ -7,6 +8,7 @@ be heard is answered, never dropped and never a traceback.
 from __future__ import annotations
 
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.replies import catalogue
 
 
 class SpeechProblem(Exception):
@@ -14,11 +16,7 @@ class SpeechProblem(Exception):
 
     def explain(self, lang: Lang) -> str:
         """The reply in the user's language."""
-        return _pick(
-            lang,
-            "Не получилось обработать голосовое сообщение.",
-            "I could not process the voice message.",
-        )
+        return catalogue.text(lang, "voice.failed")
 
 
 class SpeechSetupError(SpeechProblem):
@@ -28,11 +26,7 @@ class SpeechSetupError(SpeechProblem):
     """
 
     def explain(self, lang: Lang) -> str:
-        return _pick(
-            lang,
-            "Голос на этом сервере настроен неправильно; администратор увидит причину в логах.",
-            "Voice is misconfigured on this server; the operator will find why in the logs.",
-        )
+        return catalogue.text(lang, "voice.misconfigured")
 
 
 class VoiceOff(SpeechProblem):
@@ -45,15 +39,7 @@ class VoiceOff(SpeechProblem):
         )
 
     def explain(self, lang: Lang) -> str:
-        return _pick(
-            lang,
-            "🎤 Голосовые сообщения выключены: модель распознавания речи не настроена. "
-            "Напишите, пожалуйста, текстом. Чтобы включить голос, администратор указывает "
-            "WHISPER_MODEL (папку модели faster-whisper) или TRANSCRIPTION_URL — см. docs/voice.md.",
-            "🎤 Voice messages are off: no speech recognition model is configured. "
-            "Please type your request. To turn voice on, the operator sets WHISPER_MODEL "
-            "(a faster-whisper model folder) or TRANSCRIPTION_URL — see docs/voice.md.",
-        )
+        return catalogue.text(lang, "voice.off")
 
 
 class AudioTooLong(SpeechProblem):
@@ -65,11 +51,7 @@ class AudioTooLong(SpeechProblem):
 
     def explain(self, lang: Lang) -> str:
         limit = _duration(self.max_seconds, lang)
-        return _pick(
-            lang,
-            f"🎤 Сообщение слишком длинное (предел — {limit}). Скажите короче или напишите текстом.",
-            f"🎤 That message is too long (the limit is {limit}). Please say it shorter or type it.",
-        )
+        return catalogue.text(lang, "voice.too_long", limit=limit)
 
 
 class AudioTooLarge(SpeechProblem):
@@ -82,33 +64,21 @@ class AudioTooLarge(SpeechProblem):
 
     def explain(self, lang: Lang) -> str:
         megabytes = f"{self.max_bytes / 1_000_000:.0f}"
-        return _pick(
-            lang,
-            f"🎤 Файл слишком большой (больше {megabytes} МБ). Пришлите запись покороче.",
-            f"🎤 That file is too large (over {megabytes} MB). Please send a shorter recording.",
-        )
+        return catalogue.text(lang, "voice.too_large", megabytes=megabytes)
 
 
 class AudioUnreadable(SpeechProblem):
     """The bytes are not audio PyAV can decode (or have no audio stream)."""
 
     def explain(self, lang: Lang) -> str:
-        return _pick(
-            lang,
-            "🎤 Не удалось прочитать аудио. Подойдут голосовые сообщения, OGG/Opus, MP3, M4A и WAV.",
-            "🎤 I could not read that audio. Voice messages, OGG/Opus, MP3, M4A and WAV work.",
-        )
+        return catalogue.text(lang, "voice.unreadable")
 
 
 class AudioUnavailable(SpeechProblem):
     """The channel could not hand over the recording (download refused or failed)."""
 
     def explain(self, lang: Lang) -> str:
-        return _pick(
-            lang,
-            "🎤 Не удалось получить запись. Пришлите её ещё раз или напишите текстом.",
-            "🎤 I could not get the recording. Please send it again or type it.",
-        )
+        return catalogue.text(lang, "voice.unavailable")
 
 
 class NothingHeard(SpeechProblem):
@@ -118,11 +88,7 @@ class NothingHeard(SpeechProblem):
         super().__init__("no speech in the audio")
 
     def explain(self, lang: Lang) -> str:
-        return _pick(
-            lang,
-            "🎤 Я не расслышал слов. Попробуйте ещё раз или напишите текстом.",
-            "🎤 I could not hear any words. Please try again or type it.",
-        )
+        return catalogue.text(lang, "voice.nothing_heard")
 
 
 class SpeechBusy(SpeechProblem):
@@ -132,30 +98,18 @@ class SpeechBusy(SpeechProblem):
         super().__init__("too many voice messages waiting")
 
     def explain(self, lang: Lang) -> str:
-        return _pick(
-            lang,
-            "🎤 Сейчас слишком много голосовых сообщений. Повторите через минуту или напишите текстом.",
-            "🎤 Too many voice messages right now. Please retry in a minute or type it.",
-        )
+        return catalogue.text(lang, "voice.busy")
 
 
 class TranscriptionFailed(SpeechProblem):
     """The engine failed (model error, endpoint down or refusing); the detail is for logs."""
 
     def explain(self, lang: Lang) -> str:
-        return _pick(
-            lang,
-            "🎤 Распознавание речи сейчас не работает. Напишите, пожалуйста, текстом.",
-            "🎤 Speech recognition is not working right now. Please type your request.",
-        )
+        return catalogue.text(lang, "voice.transcription_failed")
 
 
 class SynthesisFailed(SpeechProblem):
     """A spoken reply could not be made; the text reply still goes out."""
-
-
-def _pick(lang: Lang, ru: str, en: str) -> str:
-    return ru if lang == "ru" else en
 
 
 def _duration(seconds: int, lang: Lang) -> str:

@@ -41,6 +41,7 @@ from calendar_assistant.conversation.account_commands import MENU, MenuCommand
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef
 from calendar_assistant.observability.metrics import Metrics
+from calendar_assistant.replies import catalogue
 from calendar_assistant.speech.preferences import (
     VOICE_COMMAND,
     VOICE_COMMAND_EN,
@@ -80,10 +81,6 @@ def _language(code: str | None) -> Lang | None:
     if not code:
         return None
     return "ru" if code.lower().startswith(("ru", "uk", "be", "kk")) else "en"
-
-
-def _t(lang: Lang, ru: str, en: str) -> str:
-    return ru if lang == "ru" else en
 
 
 def _seconds(error: RetryAfter) -> float:
@@ -432,17 +429,7 @@ class TelegramChannel:
         desk = self.front.desk
         lang = ref.language_hint or (await desk.user(ref)).settings.language
         if update.edited_message is not None:
-            return [
-                Reply(
-                    _t(
-                        lang,
-                        "Я не меняю сделанное по исправленным сообщениям. "
-                        "Напишите, что изменить, новым сообщением.",
-                        "I do not act on edited messages. "
-                        "Please send what to change as a new message.",
-                    )
-                )
-            ]
+            return [Reply(catalogue.text(lang, "telegram.edited"))]
         message = update.message
         if message is None:
             return []
@@ -460,24 +447,8 @@ class TelegramChannel:
         if _recording(message) is not None:
             return await self._voice(message, ref, lang, now)
         if message.photo or message.document is not None:
-            return [
-                Reply(
-                    _t(
-                        lang,
-                        "Фото и файлы я пока не читаю. Напишите или надиктуйте, что нужно.",
-                        "I cannot read photos or files yet. Please write or say what you need.",
-                    )
-                )
-            ]
-        return [
-            Reply(
-                _t(
-                    lang,
-                    "Такие сообщения я не понимаю. Напишите текстом, что нужно.",
-                    "I cannot use that kind of message. Please write what you need.",
-                )
-            )
-        ]
+            return [Reply(catalogue.text(lang, "telegram.files"))]
+        return [Reply(catalogue.text(lang, "telegram.unsupported"))]
 
     async def _channel_command(
         self, text: str, ref: UserRef, *, private: bool
@@ -494,15 +465,7 @@ class TelegramChannel:
             record = await desk.user(ref)
             lang = record.settings.language
             if not private:
-                return [
-                    Reply(
-                        _t(
-                            lang,
-                            "Ссылку для входа я пришлю только в личном чате: напишите мне /web там.",
-                            "I send sign-in links only in a private chat: send me /web there.",
-                        )
-                    )
-                ]
+                return [Reply(catalogue.text(lang, "telegram.web_in_private"))]
             return [Reply(await self.web_links.answer(record.id, lang))]
         if command == f"/{VOICE_COMMAND}" and self.voice_preferences is not None:
             record = await desk.user(ref)
