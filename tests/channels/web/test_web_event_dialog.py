@@ -10,7 +10,7 @@ found its event by title would ask "which one?" or touch the wrong one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -303,3 +303,15 @@ async def test_a_rate_limited_user_is_answered_by_the_front_door(
     answer = await _change(alice, first.id, action="move", start="2026-11-27T10:00")
     assert "a minute" in _said(answer)
     assert await _times(alice) == [("Sync", "2026-11-25T09:00:00+01:00")]
+
+
+async def test_an_all_day_event_moves_by_its_date_and_keeps_its_days(
+    app: FastAPI, alice: httpx.AsyncClient
+) -> None:
+    day = datetime(2026, 11, 24, tzinfo=BERLIN)
+    offsite = await _make(
+        app, 801, NewEvent("Offsite", day, day + timedelta(days=2), "Europe/Berlin", True)
+    )
+    _said(await _change(alice, offsite.id, action="move", start="2026-11-26T00:00"))
+    [shown] = await _week(alice)
+    assert (shown["start"], shown["end"], shown["all_day"]) == ("2026-11-26", "2026-11-28", True)
