@@ -163,6 +163,13 @@ class Settings(BaseSettings):
     web_link_minutes: int = Field(
         default=10, ge=1, le=60, description="a one-time sign-in link from /web works this long"
     )
+    web_calendar_poll_seconds: float = Field(
+        default=20.0,
+        ge=0.2,
+        le=600,
+        description="an open web page asks whether the calendar changed this often (a cheap "
+        "stamp; events are fetched again only when it changed), while its tab is visible",
+    )
     telegram_bot_username: str | None = Field(
         default=None, description="the bot's @username: the sign-in page shows the Login Widget"
     )

@@ -54,6 +54,7 @@ from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.accounts import WebAccounts
 from calendar_assistant.channels.web.calendar_view import CalendarView, calendar_router
 from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
+from calendar_assistant.channels.web.event_dialog import EventDialog, event_dialog_router
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, session_codec
 from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
@@ -68,6 +69,7 @@ from calendar_assistant.reminders.scheduler import Delivery, ReminderScheduler
 from calendar_assistant.runtime import Runtime, open_runtime
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
+from calendar_assistant.storage.calendar_stamps import CalendarStamps
 from calendar_assistant.storage.channel_records import CLAIM_RETENTION, ChatLinks
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.inbox import Inbox
@@ -98,6 +100,7 @@ class Services:
     inbox: InboxWorker
     auth: WebAuth
     calendar_view: CalendarView
+    event_dialog: EventDialog
 
 
 class BodyLimit:
@@ -307,7 +310,14 @@ async def _running(
             inbox,
             auth,
             # read through the assistant's (metered) calendars, whichever it holds now
-            CalendarView(desk.user, lambda user_id: runtime.assistant.calendars(user_id), clock),
+            CalendarView(
+                desk.user,
+                lambda user_id: runtime.assistant.calendars(user_id),
+                clock,
+                CalendarStamps(runtime.database).stamp,
+                settings.web_calendar_poll_seconds,
+            ),
+            EventDialog(desk.user, lambda user_id: runtime.assistant.calendars(user_id), web),
         )
         housekeeping = asyncio.create_task(
             _forget_old_claims(inbox.inbox, clock),
@@ -406,6 +416,12 @@ def create_app(
     app.include_router(
         calendar_router(
             lambda request: services(request).calendar_view,
+            lambda request: services(request).auth,
+        )
+    )
+    app.include_router(
+        event_dialog_router(
+            lambda request: services(request).event_dialog,
             lambda request: services(request).auth,
         )
     )

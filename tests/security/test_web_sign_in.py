@@ -169,6 +169,8 @@ async def test_every_route_but_the_open_ones_needs_a_session(start: Start) -> No
         assert {path for _, path in routes} >= OPEN_ROUTES - {"/docs/oauth2-redirect"}
         guarded = [(m, p) for m, p in routes if p not in OPEN_ROUTES]
         assert ("POST", "/api/chat") in guarded
+        assert ("POST", "/api/calendar/events/{event_id:path}/change") in guarded
+        assert ("GET", "/api/calendar/version") in guarded
         assert ("GET", "/") in guarded
         for method, path in guarded:
             url = path.replace("{name}", "x")
@@ -425,6 +427,21 @@ async def test_a_user_never_reads_or_changes_anothers_events(
             assert pressed.status_code == 200
             assert "Dentist" not in str(pressed.json())
         assert "Dentist" in await say(alice, "What is on today?")
+        # Nor through the calendar's event dialog, by the event's id: 404, nothing changed.
+        day = {"start": "2026-11-24T00:00:00", "end": "2026-11-25T00:00:00"}
+        shown = (await alice.get("/api/calendar/events", params=day)).json()["events"]
+        dentist = next(e["event_id"] for e in shown if e["title"] == "Dentist")
+        for body in (
+            {"action": "delete"},
+            {"action": "move", "start": "2026-11-24T18:00"},
+            {"action": "rename", "title": "Bob's now"},
+            {"action": "remind", "minutes_before": 5},
+        ):
+            tried = await bob.post(f"/api/calendar/events/{dentist}/change", json=body)
+            assert tried.status_code == 404, tried.text
+            assert "Dentist" not in tried.text
+        assert (await alice.get("/api/calendar/events", params=day)).json()["events"] == shown
+        assert (await bob.get("/api/calendar/events", params=day)).json()["events"] == []
         # Alice's reminder reaches Alice's page only.
         clock.now = clock.now.replace(hour=15, minute=0, second=1)
         got: list[str] = []

@@ -14,6 +14,7 @@ from calendar_assistant.actions.outcomes import (
     Outcome,
     Resolution,
 )
+from calendar_assistant.calendars.base import CalendarBackend
 from calendar_assistant.domain.commands import Command, EventTarget, Missing
 from calendar_assistant.domain.events import Event
 
@@ -22,6 +23,7 @@ from calendar_assistant.domain.events import Event
 _NEAR = timedelta(days=14)
 _FAR = timedelta(days=366)
 _CHOICES = 6  # at most this many numbered choices
+_DAY = timedelta(days=1)
 
 
 def target_of(command: Command) -> EventTarget:
@@ -30,6 +32,31 @@ def target_of(command: Command) -> EventTarget:
     if target.title is None and command.title:
         target = target.model_copy(update={"title": command.title})
     return target
+
+
+async def by_id(
+    calendar: CalendarBackend, event_id: str, occurrence: datetime | None
+) -> Event | None:
+    """The event the user pointed at by its id (the web dialog): a single event, or the
+    one occurrence of a series whose original start is `occurrence`; None when there is no
+    such event in this calendar (another user's id included).
+
+    A series without an occurrence named is None: which occurrence a change is for must
+    be said, never guessed. An occurrence is looked for within a day of its original start
+    (an occurrence moved further away than that is not found).
+    """
+    if occurrence is None:
+        event = await calendar.get_event(event_id)
+        return None if event is None or event.is_recurring else event
+    around = await calendar.list_events(occurrence - _DAY, occurrence + _DAY)
+    for event in around:
+        if (
+            event.id == event_id
+            and event.recurrence_id is not None
+            and instant(event.recurrence_id) == instant(occurrence)
+        ):
+            return event
+    return None
 
 
 def _filter(events: list[Event], title: str | None) -> list[Event]:
@@ -54,7 +81,10 @@ async def find_occurrences(
     start of today onward, near first.
     """
     cal = ctx.calendar
-    if target.range_start is not None and target.range_end is not None:
+    if target.event_id is not None:  # pointed at: exactly that event, whatever its title
+        event = await by_id(cal, target.event_id, target.occurrence)
+        found = [] if event is None else [event]
+    elif target.range_start is not None and target.range_end is not None:
         found = _filter(await cal.list_events(target.range_start, target.range_end), target.title)
     elif target.start is not None:
         running = await cal.list_events(target.start, target.start + timedelta(minutes=1))
@@ -114,7 +144,7 @@ async def resolve_target(
             return ChangedMeanwhile(current)
         return current
     target = target_of(command)
-    if not (target.title or target.start or target.range_start):
+    if not (target.title or target.start or target.range_start or target.event_id):
         return NeedsDetails(command, (Missing.TARGET,))
     found = await find_occurrences(ctx, target, upcoming_only=upcoming_only)
     if not found:

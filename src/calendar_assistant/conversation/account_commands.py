@@ -130,7 +130,11 @@ class AccountDesk:
     async def handle(self, ref: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
         """Answer one message: an account command, a setting being asked, or a request."""
         # Control characters never reach what is stored (titles, places, settings).
-        inbound = Inbound(text=printable(inbound.text), button=inbound.button)
+        inbound = Inbound(
+            text=printable(inbound.text), button=inbound.button, command=inbound.command
+        )
+        if inbound.command is not None:  # typed already (the web dialog): no words to read
+            return await self._assistant.handle(ref, inbound, now)
         record = await self.user(ref)
         lang = record.settings.language
         if inbound.button is not None and inbound.button.startswith(_PREFIX):

@@ -207,6 +207,8 @@ class _Turn:
         return View(lang=lang, zone=self.profile.zone, now=self.now, token=token)
 
     async def run(self, inbound: Inbound) -> list[Reply]:
+        if inbound.command is not None:
+            return await self._typed_command(inbound.command)
         text = inbound.text.translate(_INVISIBLE).strip()
         if inbound.button is None:
             problem = self._bad_input(text)
@@ -217,6 +219,17 @@ class _Turn:
         lang = clear_language(text) or (self.pending.lang if self.pending else self.fallback_lang)
         replies = await self._respond(inbound, text, lang)
         await self._store_state(text if inbound.button is None else "", replies)
+        return replies
+
+    async def _typed_command(self, command: Command) -> list[Reply]:
+        """A command the channel built from a form (the web calendar's event dialog): acted
+        on as if it had been said, with the same questions, confirmations and undo record;
+        any question still open is dropped, as a new request drops it."""
+        self._load_pending()
+        lang = self.fallback_lang
+        command = command.model_copy(update={"lang": lang})
+        replies = await self._act(command, lang)
+        await self._store_state("", replies)
         return replies
 
     async def _respond(self, inbound: Inbound, text: str, lang: Lang) -> list[Reply]:

@@ -52,6 +52,15 @@ class EventTarget(BaseModel):
         description="What is meant: a calendar event, or a reminder the user set («удали "
         "напоминание про таблетки»; list_events with kind reminder lists reminders)",
     )
+    event_id: str | None = Field(
+        default=None,
+        description="The stored event's id, when the user pointed at the event itself (the "
+        "web calendar's dialog): exactly that event is meant, never one found by its title",
+    )
+    occurrence: datetime | None = Field(
+        default=None,
+        description="With event_id, for a recurring series: the occurrence's original start",
+    )
 
 
 # A shift is at most a (leap) year: more is a mistake to ask about, not a date to compute.

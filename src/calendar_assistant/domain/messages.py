@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from calendar_assistant.domain.commands import Command
 from calendar_assistant.domain.language import Lang
 
 
@@ -23,10 +24,13 @@ class UserRef:
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """One incoming message: typed text, or a pressed button's payload."""
+    """One incoming message: typed text, a pressed button's payload, or a command already
+    typed by the channel (the web calendar's event dialog), which is not read as words
+    again: it goes straight to the same acting, questions and undo as a message."""
 
     text: str = ""
     button: str | None = None
+    command: Command | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,6 +206,7 @@ async def test_the_views_settings_are_the_users_zone_and_working_hours(
         "business_hours": [
             {"days_of_week": [1, 2, 3, 4, 5], "start_time": "09:00", "end_time": "18:00"}
         ],
+        "poll_seconds": 20.0,
     }
 
 

@@ -1,8 +1,8 @@
 "use strict";
 // The calendar beside the chat: FullCalendar (vendored, MIT) showing the signed-in user's
 // events from /api/calendar/events, in the user's time zone (their setting), refetched
-// after every chat turn (chat.js fires "assistant:turn"). Titles are data: FullCalendar
-// puts them into the page as text.
+// after every chat turn (chat.js fires "assistant:turn") and when the calendar's change
+// stamp says it changed elsewhere. Titles are data: FullCalendar puts them in as text.
 (function () {
   const element = document.getElementById("calendar");
   const status = document.getElementById("calendar-status");
@@ -24,7 +24,10 @@
     return {
       id: e.id, groupId: e.event_id, title: e.title, allDay: e.all_day,
       start: wall(e.start), end: wall(e.end),
-      extendedProps: {location: e.location, recurring: e.recurring}
+      extendedProps: {
+        location: e.location, recurring: e.recurring, eventId: e.event_id,
+        occurrence: e.occurrence
+      }
     };
   }
 
@@ -87,6 +90,12 @@
       scrollTime: "08:00:00",
       businessHours: businessHours(settings),
       events: events,
+      // A click (or Enter on a focused event) opens the event's dialog (event_dialog.js).
+      eventInteractive: true,
+      eventClick: (info) => {
+        info.jsEvent.preventDefault();
+        document.dispatchEvent(new CustomEvent("calendar:event", {detail: info.event}));
+      },
       eventDidMount: (info) => {
         const place = info.event.extendedProps.location;
         info.el.title = place ? info.event.title + " — " + place : info.event.title;
@@ -102,6 +111,19 @@
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") refresh();
     });
+    // Changes made elsewhere (Telegram, another tab): a cheap stamp is asked for while the
+    // tab is visible, and the events are fetched again only when it changed.
+    let version = null;
+    async function changed() {
+      if (document.visibilityState !== "visible") return;
+      try {
+        const now = (await getJson("/api/calendar/version")).version;
+        if (version !== null && now !== version) calendar.refetchEvents();
+        version = now;
+      } catch (error) { /* the server may be restarting */ }
+    }
+    changed();
+    setInterval(changed, Math.max(0.2, settings.poll_seconds || 20) * 1000);
     narrow.addEventListener("change", (query) => {
       calendar.setOption("headerToolbar", toolbar(query.matches));
       calendar.setOption("listDaySideFormat", query.matches ? false : undefined);

@@ -48,6 +48,11 @@ class EventOut(BaseModel):
     recurring: bool
     location: str | None = None
     calendar: str
+    occurrence: str | None = Field(
+        default=None,
+        description="for an occurrence of a series: its original start, which the event "
+        "dialog's change names (POST /api/calendar/events/{event_id}/change)",
+    )
 
 
 class EventsOut(BaseModel):
@@ -73,6 +78,15 @@ class ViewSettingsOut(BaseModel):
     language: str
     now: str = Field(description="the server's now in the user's zone: the page's today")
     business_hours: list[BusinessHours]
+    poll_seconds: float = Field(
+        description="how often the page asks GET /api/calendar/version while it is visible"
+    )
+
+
+class VersionOut(BaseModel):
+    """The calendar's change stamp: the page fetches its events again when it changes."""
+
+    version: str
 
 
 def _zone(name: str, fallback: ZoneInfo) -> ZoneInfo:
@@ -136,6 +150,7 @@ def event_out(event: Event, zone: ZoneInfo) -> EventOut:
         recurring=event.is_recurring,
         location=event.location,
         calendar=event.calendar_id,
+        occurrence=None if occurrence is None else occurrence.isoformat(),
     )
 
 
@@ -167,10 +182,14 @@ class CalendarView:
         users: Callable[[UserRef], Awaitable[UserRecord]],
         calendars: Callable[[int], CalendarBackend],
         clock: Callable[[], datetime],
+        stamps: Callable[[int], Awaitable[str]],
+        poll_seconds: float,
     ) -> None:
         self._users = users
         self._calendars = calendars
         self._clock = clock
+        self._stamps = stamps
+        self._poll_seconds = poll_seconds
 
     async def _record(self, user: SessionUser) -> UserRecord:
         return await self._users(UserRef(key=user.key, display_name=user.display_name))
@@ -182,7 +201,13 @@ class CalendarView:
             language=settings.language,
             now=self._clock().astimezone(ZoneInfo(settings.timezone)).isoformat(timespec="seconds"),
             business_hours=business_hours(settings),
+            poll_seconds=self._poll_seconds,
         )
+
+    async def version(self, user: SessionUser) -> VersionOut:
+        """The user's change stamp (storage.calendar_stamps): two reads of an index."""
+        record = await self._record(user)
+        return VersionOut(version=await self._stamps(record.id))
 
     async def events(self, user: SessionUser, start: str | None, end: str | None) -> EventsOut:
         """The user's events overlapping the window, in their zone (400 for a bad window)."""
@@ -242,5 +267,17 @@ def calendar_router(
         """The signed-in user's time zone, language and working hours, for the view."""
         user = await auth(request).require(request)
         return await view(request).settings(user)
+
+    @router.get(
+        "/api/calendar/version",
+        response_model=VersionOut,
+        tags=["web calendar"],
+        responses=_SIGNED_IN,
+    )
+    async def version(request: Request) -> VersionOut:
+        """A stamp that changes whenever the signed-in user's calendar changes (here, in
+        Telegram, in another tab): the page polls it and fetches events only on a change."""
+        user = await auth(request).require(request)
+        return await view(request).version(user)
 
     return router

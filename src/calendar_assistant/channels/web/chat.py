@@ -25,6 +25,7 @@ from calendar_assistant.channels.questions import InProcessStore, QuestionBook, 
 from calendar_assistant.channels.web.accounts import SessionUser
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.signin import LOCAL_USER, SIGNIN_PATH, WebAuth
+from calendar_assistant.domain.commands import Command
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 
 CHANNEL = "web"
@@ -58,7 +59,7 @@ class ChatResponse(BaseModel):
     replies: list[ReplyOut]
 
 
-def _out(reply: Reply) -> ReplyOut:
+def reply_out(reply: Reply) -> ReplyOut:
     rows = [[ButtonOut(label=b.label, payload=b.payload) for b in row] for row in reply.buttons]
     return ReplyOut(text=reply.text, buttons=rows)
 
@@ -82,6 +83,14 @@ class WebChat:
 
     async def say(self, user: SessionUser, message: ChatRequest) -> list[Reply]:
         """Answer the signed-in `user`'s message, in turn with their other channels."""
+        return await self._turn(user, Inbound(text=message.text), message.button)
+
+    async def act(self, user: SessionUser, command: Command) -> list[Reply]:
+        """Carry out a command the calendar's event dialog built, as one turn of this chat:
+        the same front door (rate limit, order, per-user lock), questions and undo."""
+        return await self._turn(user, Inbound(command=command), None)
+
+    async def _turn(self, user: SessionUser, inbound: Inbound, button: str | None) -> list[Reply]:
         ref = UserRef(key=user.key, display_name=user.display_name)
         chat_id = chat_of(user)
 
@@ -89,20 +98,20 @@ class WebChat:
             return await self._front.desk.handle(ref, inbound, self._clock())
 
         async def turn() -> list[Reply]:
-            inbound = Inbound(text=message.text)
-            if message.button is not None:
+            said = inbound
+            if button is not None:
                 # A button acts only while its question is open (channels.questions).
-                taken = await self._questions.take(ref.key, chat_id, message.button)
+                taken = await self._questions.take(ref.key, chat_id, button)
                 if taken.payload is None:
                     lang = (await self._front.desk.user(ref)).settings.language
                     return [Reply(refusal(taken.verdict, lang))]
-                inbound = Inbound(button=taken.payload)
+                said = Inbound(button=taken.payload)
             replies = await self._front.handle(
                 channel=CHANNEL,
                 chat_id=chat_id,
                 user=ref,
                 now=self._clock(),
-                answer=lambda: answer(inbound),
+                answer=lambda: answer(said),
             )
             return await self._questions.bind(ref.key, chat_id, replies)
 
@@ -155,6 +164,7 @@ _STATIC = {
     "chat.css": ("chat.css", "text/css"),
     "signin.js": ("signin.js", "text/javascript"),
     "calendar.js": ("calendar.js", "text/javascript"),
+    "event_dialog.js": ("event_dialog.js", "text/javascript"),
     "fullcalendar.min.js": ("static/fullcalendar/fullcalendar.min.js", "text/javascript"),
     "fullcalendar.css": ("static/fullcalendar/fullcalendar.css", "text/css"),
     "fullcalendar-ru.js": ("static/fullcalendar/locale-ru.min.js", "text/javascript"),
@@ -215,7 +225,7 @@ def web_router(chat: Callable[[Request], WebChat], auth: Callable[[Request], Web
         """Send a message (or a button's payload) as the signed-in user; get the replies."""
         user = await auth(request).require(request)
         replies = await chat(request).say(user, message)
-        return ChatResponse(replies=[_out(r) for r in replies])
+        return ChatResponse(replies=[reply_out(r) for r in replies])
 
     @router.get(
         "/api/chat/outbox", response_model=ChatResponse, tags=["web chat"], responses=_SIGNED_IN
