@@ -368,8 +368,9 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
-    # The microphone's recordings may be as large as a Telegram voice note (VOICE_MAX_BYTES).
-    voice_limit = max(settings.max_request_bytes, settings.voice_max_bytes)
+    # The microphone's recordings may be as large as a Telegram voice note (VOICE_MAX_BYTES):
+    # the route refuses larger ones in the user's language; this is only the backstop.
+    voice_limit = max(settings.max_request_bytes, 2 * settings.voice_max_bytes)
     app.add_middleware(
         BodyLimit, limit=settings.max_request_bytes, streamed={VOICE_PATH: voice_limit}
     )

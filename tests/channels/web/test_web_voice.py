@@ -161,6 +161,9 @@ async def test_refused_uploads_are_clear_and_change_nothing(
         assert too_long.json()["detail"].startswith("🎤 That message is too long")
         declared = await post(b"\0" * 40_000)  # refused on its Content-Length, unread
         assert declared.status_code == 413
+        assert declared.json()["detail"].startswith("🎤 That file is too large")
+        backstop = await post(b"\0" * 70_000)  # beyond any recording: the body limit's 413
+        assert backstop.status_code == 413
 
         async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
             for _ in range(8):
