@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run chat bench-server bench-replicas test check lint lint-ops typecheck unit fast bench bench-stt install dev clean system-deps test-models lock upgrade soak model vendor-fullcalendar
+.PHONY: run chat bench-server bench-replicas bench-web test check lint lint-ops typecheck unit fast bench bench-stt install dev clean system-deps test-models lock upgrade soak model vendor-fullcalendar
 
 ## Every dependency is pinned in requirements/*.txt (the lock files, made by `make lock`
 ## from pyproject.toml with uv, universal over Python 3.11+). Installs read only the lock,
@@ -141,6 +141,12 @@ bench-stt: $(DEV_STAMP) system-deps test-models
 ## Webhook load: updates/s and p99 against a bare FastAPI endpoint, 1,000 users (docs/server.md).
 bench-server: $(DEV_STAMP)
 	$(BIN)/python tests/benchmarks/webhook_load.py
+
+## The web calendar view with 1,000 events in the month: page load to first paint and to the
+## week's events drawn (headless Chromium), and the week's events API against a bare FastAPI
+## endpoint (requests/s, ratio); docs/benchmarks.md. Figures also in bench/results/web.json.
+bench-web: $(DEV_STAMP) system-deps
+	$(BIN)/python tests/benchmarks/web_view.py --json bench/results/web.json
 
 ## Three replicas on one PostgreSQL: 2,000 updates from 500 users, lost/duplicated/order (docs/server.md).
 bench-replicas: $(DEV_STAMP)

@@ -9,7 +9,8 @@ errors that are answered in JSON and logged in JSON.
 - Security headers on every response: a Content-Security-Policy without inline script
   (the web chat's script and style are files under /static; the sign-in page may also
   load Telegram's Login Widget script and frame), frame-ancestors 'none',
-  nosniff, no referrer. The API docs load Swagger's script from a CDN, so they keep only
+  nosniff, no referrer, and a Permissions-Policy that gives the microphone to the site's
+  own pages only (voice input). The API docs load Swagger's script from a CDN, so they keep only
   the anti-framing part of the policy.
 - Bodies: a JSON body nested deeper than `MAX_JSON_DEPTH` is a 400 before any parser
   recurses into it; a body that does not fit a route's model is a 400 (not FastAPI's 422).
@@ -45,6 +46,9 @@ SIGNIN_CSP = CSP.replace(
     "script-src 'self' https://telegram.org; frame-src https://oauth.telegram.org;",
 )
 DOCS_CSP = "frame-ancestors 'none'"
+#: The web chat's own page may use the microphone (voice input); no frame of another
+#: origin (Telegram's Login Widget) may, and nothing uses the camera.
+PERMISSIONS_POLICY = "microphone=(self), camera=()"
 _DOCS = ("/docs", "/redoc")
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
 
@@ -108,6 +112,7 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer"),
                     (b"x-frame-options", b"DENY"),
+                    (b"permissions-policy", PERMISSIONS_POLICY.encode()),
                 ]
                 message = {**message, "headers": headers}
             await send(message)

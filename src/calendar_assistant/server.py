@@ -58,6 +58,7 @@ from calendar_assistant.channels.web.event_dialog import EventDialog, event_dial
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, session_codec
 from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
+from calendar_assistant.channels.web.voice_input import VOICE_PATH, voice_router
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.extras import needs
@@ -105,21 +106,27 @@ class Services:
 
 class BodyLimit:
     """Refuse request bodies over `limit` bytes with 413, declared or streamed, and JSON
-    bodies nested too deep for a parser with 400 (see `hardening`)."""
+    bodies nested too deep for a parser with 400 (see `hardening`).
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    The paths in `streamed` (the web chat's voice upload) take bodies up to their own
+    larger limit, passed on unread: the route checks the session before it reads a byte
+    and stops reading at its limit, so nobody without a session fills memory."""
+
+    def __init__(self, app: ASGIApp, limit: int, streamed: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.streamed = streamed or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.streamed.get(scope.get("path", ""), self.limit)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
-        if scope["method"] not in ("POST", "PUT", "PATCH"):
+        if scope["method"] not in ("POST", "PUT", "PATCH") or scope.get("path") in self.streamed:
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -132,7 +139,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, self.limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -151,10 +158,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse(
-            {"detail": f"request body over {self.limit} bytes"}, status_code=413
-        )
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = JSONResponse({"detail": f"request body over {limit} bytes"}, status_code=413)
         await response(scope, receive, send)
 
 
@@ -268,6 +273,7 @@ async def _running(
             clock,
             WebOutbox(runtime.database),
             questions,
+            speech,
         )
         inbox = _inbox_worker(settings, runtime.database, metrics, clock)
         accounts = WebAccounts(runtime.database)
@@ -372,7 +378,12 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    # The microphone's recordings may be as large as a Telegram voice note (VOICE_MAX_BYTES):
+    # the route refuses larger ones in the user's language; this is only the backstop.
+    voice_limit = max(settings.max_request_bytes, 2 * settings.voice_max_bytes)
+    app.add_middleware(
+        BodyLimit, limit=settings.max_request_bytes, streamed={VOICE_PATH: voice_limit}
+    )
     app.add_middleware(CsrfGuard, codec=codec)
     hardening.install(app, settings)
 
@@ -412,6 +423,9 @@ def create_app(
     app.include_router(signin_router(lambda request: services(request).auth, signin_page()))
     app.include_router(
         web_router(lambda request: services(request).web, lambda request: services(request).auth)
+    )
+    app.include_router(
+        voice_router(lambda request: services(request).web, lambda request: services(request).auth)
     )
     app.include_router(
         calendar_router(

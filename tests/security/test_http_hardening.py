@@ -18,6 +18,8 @@ def test_pages_carry_the_security_headers(real_server: RealServer) -> None:
             assert headers["x-content-type-options"] == "nosniff"
             assert headers["referrer-policy"] == "no-referrer"
             assert headers["x-frame-options"] == "DENY"
+            # The microphone (voice input) for the site's own pages only, never a frame's.
+            assert headers["permissions-policy"] == "microphone=(self), camera=()"
         page = client.get("/")
         policy = page.headers["content-security-policy"]
         assert "script-src 'self'" in policy

@@ -32,10 +32,12 @@ log = structlog.get_logger("calendar_assistant.speech")
 
 @dataclass(frozen=True, slots=True)
 class HeardMessage:
-    """The transcript to answer (None when nothing can be answered) and the echo to show."""
+    """The transcript to answer (None when nothing can be answered) and the echo to show;
+    `problem` says what went wrong (a web upload answers it with an HTTP status)."""
 
     text: str | None
     echo: str
+    problem: SpeechProblem | None = None
 
 
 async def hear_voice_message(
@@ -65,7 +67,7 @@ async def hear_voice_message(
         operator_should_know = isinstance(problem, SpeechSetupError | TranscriptionFailed)
         report = log.warning if operator_should_know else log.info
         report("voice not heard", problem=type(problem).__name__, detail=str(problem))
-        return HeardMessage(None, problem.explain(lang))
+        return HeardMessage(None, problem.explain(lang), problem)
     return HeardMessage(transcript.text, f"🎤 «{transcript.text}»")
 
 

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -26,7 +27,12 @@ from calendar_assistant.channels.web.accounts import SessionUser
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.signin import LOCAL_USER, SIGNIN_PATH, WebAuth
 from calendar_assistant.domain.commands import Command
+from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
+from calendar_assistant.speech.voice_messages import HeardMessage, hear_voice_message
+
+if TYPE_CHECKING:
+    from calendar_assistant.speech.voice import Voice
 
 CHANNEL = "web"
 #: The local user's web chat (kept from before sign-in existed: its queued reminders).
@@ -74,7 +80,9 @@ class WebChat:
         clock: Callable[[], datetime],
         outbox: WebOutbox,
         questions: QuestionBook | None = None,
+        voice: Voice | None = None,
     ) -> None:
+        self.voice = voice
         self._questions = questions if questions is not None else QuestionBook(InProcessStore())
         self._front = front
         self._dispatcher = dispatcher
@@ -116,6 +124,46 @@ class WebChat:
             return await self._questions.bind(ref.key, chat_id, replies)
 
         return await self._dispatcher.run(ref.key, turn)
+
+    async def hear(
+        self, user: SessionUser, audio: bytes
+    ) -> tuple[HeardMessage | None, list[Reply]]:
+        """A recording from the page's microphone, heard as a Telegram voice note is (same
+        engine, limits, echo and explanations), then answered as if typed, in turn.
+
+        The heard message is None when the turn never listened (the rate limit answered).
+        """
+        ref = UserRef(key=user.key, display_name=user.display_name)
+        chat_id = chat_of(user)
+        heard: HeardMessage | None = None
+
+        async def recording() -> bytes:
+            return audio
+
+        async def answer() -> list[Reply]:
+            nonlocal heard
+            lang = (await self._front.desk.user(ref)).settings.language
+            heard = await hear_voice_message(
+                self.voice, recording, lang=lang, declared_bytes=len(audio)
+            )
+            if heard.text is None:
+                return [Reply(heard.echo)]
+            typed = Inbound(text=heard.text)
+            return [Reply(heard.echo), *await self._front.desk.handle(ref, typed, self._clock())]
+
+        async def turn() -> list[Reply]:
+            replies = await self._front.handle(
+                channel=CHANNEL, chat_id=chat_id, user=ref, now=self._clock(), answer=answer
+            )
+            return await self._questions.bind(ref.key, chat_id, replies)
+
+        replies = await self._dispatcher.run(ref.key, turn)
+        return heard, replies
+
+    async def language(self, user: SessionUser) -> Lang:
+        """The user's language, for answers given before a turn (refused uploads)."""
+        ref = UserRef(key=user.key, display_name=user.display_name)
+        return (await self._front.desk.user(ref)).settings.language
 
     async def keep(
         self,
@@ -165,6 +213,7 @@ _STATIC = {
     "signin.js": ("signin.js", "text/javascript"),
     "calendar.js": ("calendar.js", "text/javascript"),
     "event_dialog.js": ("event_dialog.js", "text/javascript"),
+    "voice.js": ("voice.js", "text/javascript"),
     "fullcalendar.min.js": ("static/fullcalendar/fullcalendar.min.js", "text/javascript"),
     "fullcalendar.css": ("static/fullcalendar/fullcalendar.css", "text/css"),
     "fullcalendar-ru.js": ("static/fullcalendar/locale-ru.min.js", "text/javascript"),
