@@ -1,6 +1,7 @@
 """Signing in to the web app in headless Chromium: the link the bot sends on `/web` opens
 the sign-in page, whose script redeems it, lands on the chat signed in as the Telegram
-user, and signs out again. A server with a public URL, so nobody is signed in by address.
+user — whose week shows what they wrote in Telegram, before and while the page is open —
+and signs out again. A server with a public URL, so nobody is signed in by address.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,7 @@ async def served(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[str]:
         telegram_bot_token=TOKEN,
         telegram_api_base_url=fake.base_url,
         public_url=PUBLIC,
+        web_calendar_poll_seconds=0.5,
     )
     app = create_app(settings, clock=lambda: datetime.now(ZoneInfo("Europe/Berlin")))
     port = _free_port()
@@ -64,6 +66,9 @@ async def test_the_link_from_web_signs_in_and_sign_out_leaves(
         pytest.skip(reason)
     from playwright.async_api import async_playwright
 
+    # Written in Telegram before the web app was opened: the week view shows it.
+    fake.send_text(77, "Dentist tomorrow at 3pm", language="en")
+    await fake.until(lambda: any("Dentist" in t for t in fake.texts_to(77)), within=20)
     fake.send_text(77, "/web", language="en")
     await fake.until(lambda: any("/signin#link=" in t for t in fake.texts_to(77)), within=20)
     link = re.search(r"\S+/signin#link=\S+", fake.texts_to(77)[-1])
@@ -81,6 +86,15 @@ async def test_the_link_from_web_signs_in_and_sign_out_leaves(
             await page.goto(url)
             await page.wait_for_url(served + "/", timeout=15000)
             await page.locator("#who").filter(has_text="User").wait_for(timeout=15000)
+            # The week of "tomorrow" (on a Sunday that is the next week).
+            tomorrow = (datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=1)).date()
+            await page.wait_for_function("window.assistantCalendar !== undefined")
+            await page.evaluate(f"window.assistantCalendar.gotoDate('{tomorrow.isoformat()}')")
+            week = page.locator("#calendar .fc-event")
+            await week.filter(has_text="Dentist").wait_for(timeout=15000)
+            # Written in Telegram while the page is open: it appears without a reload.
+            fake.send_text(77, "Call with Bob tomorrow at 5pm", language="en")
+            await week.filter(has_text="Call with Bob").wait_for(timeout=15000)
             await page.fill("#text", "Team meeting tomorrow at 10am")
             await page.press("#text", "Enter")
             reply = page.locator(".msg.bot").first
