@@ -56,6 +56,7 @@ from calendar_assistant.channels.web.calendar_view import CalendarView, calendar
 from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, session_codec
+from calendar_assistant.channels.web.settings_panel import WebSettings, settings_router
 from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
@@ -98,6 +99,7 @@ class Services:
     inbox: InboxWorker
     auth: WebAuth
     calendar_view: CalendarView
+    settings_panel: WebSettings
 
 
 class BodyLimit:
@@ -270,6 +272,7 @@ async def _running(
         accounts = WebAccounts(runtime.database)
         attempts = signin_limiter(settings, metrics.observe_redis_outage)
         auth = WebAuth(settings, accounts, codec, attempts, desk.user, clock)
+        voice_preferences = VoicePreferences(runtime.database, default=settings.voice_replies)
         deliveries: dict[str, Delivery] = {"web": web}
         telegram: TelegramChannel | None = None
         if settings.telegram_bot_token is not None:
@@ -283,7 +286,7 @@ async def _running(
                 metrics,
                 clock,
                 speech,
-                VoicePreferences(runtime.database, default=settings.voice_replies),
+                voice_preferences,
                 questions,
                 web_links=WebLinks(settings, accounts, clock),
             )
@@ -308,6 +311,7 @@ async def _running(
             auth,
             # read through the assistant's (metered) calendars, whichever it holds now
             CalendarView(desk.user, lambda user_id: runtime.assistant.calendars(user_id), clock),
+            WebSettings(desk, voice_preferences, clock),
         )
         housekeeping = asyncio.create_task(
             _forget_old_claims(inbox.inbox, clock),
@@ -406,6 +410,12 @@ def create_app(
     app.include_router(
         calendar_router(
             lambda request: services(request).calendar_view,
+            lambda request: services(request).auth,
+        )
+    )
+    app.include_router(
+        settings_router(
+            lambda request: services(request).settings_panel,
             lambda request: services(request).auth,
         )
     )

@@ -170,6 +170,14 @@ async def test_every_route_but_the_open_ones_needs_a_session(start: Start) -> No
         guarded = [(m, p) for m, p in routes if p not in OPEN_ROUTES]
         assert ("POST", "/api/chat") in guarded
         assert ("GET", "/") in guarded
+        assert {
+            ("GET", "/api/settings"),
+            ("PATCH", "/api/settings"),
+            ("POST", "/api/settings"),
+            ("POST", "/api/settings/calendars/{account_id}/disconnect"),
+            ("POST", "/api/settings/calendars/google"),
+            ("POST", "/api/settings/calendars/caldav"),
+        } <= set(guarded)
         for method, path in guarded:
             url = path.replace("{name}", "x")
             bare = await http.request(method, url, json={} if method != "GET" else None)
