@@ -155,6 +155,7 @@ _STATIC = {
     "chat.css": ("chat.css", "text/css"),
     "signin.js": ("signin.js", "text/javascript"),
     "calendar.js": ("calendar.js", "text/javascript"),
+    "settings.js": ("settings.js", "text/javascript"),
     "fullcalendar.min.js": ("static/fullcalendar/fullcalendar.min.js", "text/javascript"),
     "fullcalendar.css": ("static/fullcalendar/fullcalendar.css", "text/css"),
     "fullcalendar-ru.js": ("static/fullcalendar/locale-ru.min.js", "text/javascript"),
