@@ -280,9 +280,12 @@
                                 textContent: "×", title: words.close});
     close.setAttribute("aria-label", words.close);
     close.addEventListener("click", () => dialog.close());
+    // The title and the status line stay in sight while the panel scrolls (a phone).
     dialog.replaceChildren(
-      el("div", {className: "settings-head"}, [el("h2", {textContent: words.title}), close]),
-      status,
+      el("div", {className: "settings-top"}, [
+        el("div", {className: "settings-head"}, [el("h2", {textContent: words.title}), close]),
+        status
+      ]),
       settingsForm(s, status),
       el("h3", {textContent: words.calendars}),
       calendarList(s, status),
