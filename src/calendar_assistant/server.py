@@ -311,7 +311,7 @@ async def _running(
             auth,
             # read through the assistant's (metered) calendars, whichever it holds now
             CalendarView(desk.user, lambda user_id: runtime.assistant.calendars(user_id), clock),
-            WebSettings(desk, voice_preferences, clock),
+            WebSettings(desk, voice_preferences, clock, limiter, settings.rate_limit_per_minute),
         )
         housekeeping = asyncio.create_task(
             _forget_old_claims(inbox.inbox, clock),

@@ -50,21 +50,21 @@ def fake() -> Iterator[FakeTelegram]:
 
 
 def _settings(tmp_path: Path, fake: FakeTelegram, **extra: Any) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=fake.base_url,
-        telegram_bot_username="calendar_test_bot",
-        public_url=PUBLIC,
-        session_secret="a-session-secret-for-these-tests-0123456789",
-        default_timezone="Europe/Berlin",
-        default_language="en",
-        credentials_keys=generate_key(),
+    values: dict[str, Any] = {
+        "data_dir": tmp_path,
+        "database_url": f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
+        "telegram_bot_token": TOKEN,
+        "telegram_api_base_url": fake.base_url,
+        "telegram_bot_username": "calendar_test_bot",
+        "public_url": PUBLIC,
+        "session_secret": "a-session-secret-for-these-tests-0123456789",
+        "default_timezone": "Europe/Berlin",
+        "default_language": "en",
+        "credentials_keys": generate_key(),
         **LOOPBACK_ALLOWED,
         **extra,
-    )
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 @asynccontextmanager
@@ -231,6 +231,13 @@ async def test_a_change_in_the_chat_shows_in_the_panel(
     assert again.status_code == 200, again.text
 
 
+async def test_a_zone_the_chat_read_from_an_offset_is_offered(alice: httpx.AsyncClient) -> None:
+    await _chat(alice, "/settings zone UTC+3")
+    data = await _read(alice)
+    assert data["timezone"] == "Etc/GMT-3"
+    assert "Etc/GMT-3" in data["zones"]  # the list holds the user's own zone, whatever it is
+
+
 @pytest.mark.parametrize(
     ("patch", "says"),
     [
@@ -392,6 +399,54 @@ async def test_one_user_cannot_touch_anothers_settings_or_calendars(
     services = app.state.services
     record = await services.front.desk.user(UserRef(key=f"telegram:{BOB}"))
     assert [a.id for a in await services.front.desk.connections.accounts(record.id)] == [bobs]
+
+
+async def test_without_credentials_keys_nothing_connects_and_the_panel_says_why(
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
+    async with (
+        _running(_settings(tmp_path, fake, credentials_keys=None)) as app,
+        contextlib.aclosing(await _signed_in(app, ALICE)) as http,
+    ):
+        data = await _read(http)
+        assert (data["can_connect"], data["providers"]) == (False, [])
+        assert [c["kind"] for c in data["calendars"]] == ["local"]
+        for path, body in (
+            ("/api/settings/calendars/google", None),
+            (
+                "/api/settings/calendars/caldav",
+                {"provider": "yandex", "username": "anna", "password": "p"},
+            ),
+        ):
+            answer = await http.post(path, json=body)
+            assert answer.status_code == 409, path
+            assert "CREDENTIALS_KEYS" in answer.json()["detail"]
+        assert (await http.post("/api/settings/calendars/1/disconnect")).status_code == 404
+
+
+async def test_changes_count_against_the_users_message_limit(
+    tmp_path: Path, fake: FakeTelegram, radicale: RadicaleServer
+) -> None:
+    """A change counts as a chat message does: the form cannot try CalDAV logins (or make
+    the server call out) faster than the chat could."""
+    async with (
+        _running(_settings(tmp_path, fake, rate_limit_per_minute=3)) as app,
+        contextlib.aclosing(await _signed_in(app, ALICE)) as http,
+    ):
+        assert "Europe/Berlin" in await _chat(http, "/settings")  # one message
+        for _ in range(2):
+            wrong = await _connect(http, radicale, "alice", password="guess")
+            assert wrong.status_code == 400
+        over = await _connect(http, radicale, "alice")
+        assert over.status_code == 429
+        assert over.json()["detail"].startswith("Too many changes: up to 3 a minute")
+        refused = await http.patch("/api/settings", json={"timezone": "Asia/Tokyo"})
+        assert refused.status_code == 429
+        data = await _read(http)  # reading is not counted
+        assert (data["timezone"], [c["kind"] for c in data["calendars"]]) == (
+            "Europe/Berlin",
+            ["local"],
+        )
 
 
 async def test_google_not_set_up_is_said(alice: httpx.AsyncClient) -> None:

@@ -23,6 +23,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from calendar_assistant.calendars.caldav.presets import PRESETS
+from calendar_assistant.channels.rate_limit import RateLimiter, Verdict
 from calendar_assistant.channels.web.accounts import SessionUser
 from calendar_assistant.channels.web.signin import WebAuth
 from calendar_assistant.conversation.account_commands import AccountDesk
@@ -166,11 +167,35 @@ class WebSettings:
     settings and calendars (the session says whose; nothing in a request names a user)."""
 
     def __init__(
-        self, desk: AccountDesk, voice: VoicePreferences, clock: Callable[[], datetime]
+        self,
+        desk: AccountDesk,
+        voice: VoicePreferences,
+        clock: Callable[[], datetime],
+        limiter: RateLimiter,
+        per_minute: int,
     ) -> None:
         self._desk = desk
         self._voice = voice
         self._clock = clock
+        self._limiter = limiter
+        self._per_minute = per_minute
+
+    async def _acting(self, user: SessionUser) -> UserRecord:
+        """The user about to change something, counted against the same per-user limit as
+        their chat messages (a change here is what a few messages would do in the chat):
+        over it, 429 in their language. So the form cannot try logins faster than the chat."""
+        record = await self._record(user)
+        if await self._limiter.check(user.key, self._clock()) is not Verdict.ALLOWED:
+            lang = record.settings.language
+            detail = _t(
+                lang,
+                f"Слишком много изменений: не больше {self._per_minute} в минуту вместе с "
+                "сообщениями. Подождите минуту.",
+                f"Too many changes: up to {self._per_minute} a minute, counting your "
+                "messages. Please wait a minute.",
+            )
+            raise HTTPException(status_code=429, detail=detail)
+        return record
 
     async def _record(self, user: SessionUser) -> UserRecord:
         return await self._desk.user(UserRef(key=user.key, display_name=user.display_name))
@@ -232,7 +257,7 @@ class WebSettings:
 
     async def change(self, user: SessionUser, patch: SettingsPatch) -> SettingsOut:
         """Apply the patch whole or not at all; a refused value is a 400 in their language."""
-        record = await self._record(user)
+        record = await self._acting(user)
         lang = record.settings.language
         settings = record.settings
         changes = _changes(patch)
@@ -248,7 +273,7 @@ class WebSettings:
 
     async def disconnect(self, user: SessionUser, account_id: int) -> MessageOut:
         """Disconnect one of the user's own accounts; anyone else's is not found (404)."""
-        record = await self._record(user)
+        record = await self._acting(user)
         lang = record.settings.language
         done = await self._desk.connections.disconnect(record.id, lang, account_id)
         if done is None:
@@ -260,7 +285,7 @@ class WebSettings:
 
     async def google(self, user: SessionUser) -> LinkOut:
         """The consent link the chat's /connect gives; 409 where Google is not set up."""
-        record = await self._record(user)
+        record = await self._acting(user)
         lang = record.settings.language
         connections = self._desk.connections
         url = await connections.google_link(record.id, self._clock())
@@ -280,7 +305,7 @@ class WebSettings:
 
     async def caldav(self, user: SessionUser, form: CaldavIn) -> MessageOut:
         """Connect a CalDAV account with the chat dialogue's checks and login."""
-        record = await self._record(user)
+        record = await self._acting(user)
         lang = record.settings.language
         result: LoginResult = await self._desk.connections.connect_caldav(
             record.id, lang, form.provider, form.server, form.username, form.password
@@ -294,6 +319,7 @@ class WebSettings:
 _SIGNED_IN: dict[int | str, dict[str, object]] = {
     401: {"description": "not signed in: see /signin"},
     403: {"description": "missing or wrong X-CSRF-Token"},
+    429: {"description": "over the user's per-minute limit (shared with their messages)"},
 }
 
 
