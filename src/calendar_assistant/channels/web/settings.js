@@ -63,9 +63,19 @@
     return el("label", {className: "settings-field"}, [el("span", {textContent: label}), input]);
   }
 
+  // Who is signed in and the session's CSRF token: chat.js's answer when it has one.
+  let signedIn = null;
+  function whoAmI() {
+    if (!signedIn) {
+      signedIn = typeof session !== "undefined" ? session
+        : fetch("/auth/session", {credentials: "same-origin"}).then((r) => r.json());
+    }
+    return signedIn;
+  }
+
   async function call(method, url, body) {
-    const data = await session;  // chat.js: who is signed in and the CSRF token
-    if (!data) throw new Error("not signed in");
+    const data = await whoAmI();
+    if (!data || !data.user) { location.replace("/signin"); throw new Error("not signed in"); }
     const options = {method, credentials: "same-origin", headers: {"X-CSRF-Token": data.csrf}};
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
