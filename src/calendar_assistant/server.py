@@ -57,6 +57,7 @@ from calendar_assistant.channels.web.chat import WebChat, signin_page, web_route
 from calendar_assistant.channels.web.event_dialog import EventDialog, event_dialog_router
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, session_codec
+from calendar_assistant.channels.web.settings_panel import WebSettings, settings_router
 from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
 from calendar_assistant.channels.web.voice_input import VOICE_PATH, voice_router
 from calendar_assistant.config import Settings
@@ -102,6 +103,7 @@ class Services:
     auth: WebAuth
     calendar_view: CalendarView
     event_dialog: EventDialog
+    settings_panel: WebSettings
 
 
 class BodyLimit:
@@ -279,6 +281,7 @@ async def _running(
         accounts = WebAccounts(runtime.database)
         attempts = signin_limiter(settings, metrics.observe_redis_outage)
         auth = WebAuth(settings, accounts, codec, attempts, desk.user, clock)
+        voice_preferences = VoicePreferences(runtime.database, default=settings.voice_replies)
         deliveries: dict[str, Delivery] = {"web": web}
         telegram: TelegramChannel | None = None
         if settings.telegram_bot_token is not None:
@@ -292,7 +295,7 @@ async def _running(
                 metrics,
                 clock,
                 speech,
-                VoicePreferences(runtime.database, default=settings.voice_replies),
+                voice_preferences,
                 questions,
                 web_links=WebLinks(settings, accounts, clock),
             )
@@ -324,6 +327,7 @@ async def _running(
                 settings.web_calendar_poll_seconds,
             ),
             EventDialog(desk.user, lambda user_id: runtime.assistant.calendars(user_id), web),
+            WebSettings(desk, voice_preferences, clock, limiter, settings.rate_limit_per_minute),
         )
         housekeeping = asyncio.create_task(
             _forget_old_claims(inbox.inbox, clock),
@@ -436,6 +440,12 @@ def create_app(
     app.include_router(
         event_dialog_router(
             lambda request: services(request).event_dialog,
+            lambda request: services(request).auth,
+        )
+    )
+    app.include_router(
+        settings_router(
+            lambda request: services(request).settings_panel,
             lambda request: services(request).auth,
         )
     )

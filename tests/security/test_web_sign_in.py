@@ -172,6 +172,14 @@ async def test_every_route_but_the_open_ones_needs_a_session(start: Start) -> No
         assert ("POST", "/api/calendar/events/{event_id:path}/change") in guarded
         assert ("GET", "/api/calendar/version") in guarded
         assert ("GET", "/") in guarded
+        assert {
+            ("GET", "/api/settings"),
+            ("PATCH", "/api/settings"),
+            ("POST", "/api/settings"),
+            ("POST", "/api/settings/calendars/{account_id}/disconnect"),
+            ("POST", "/api/settings/calendars/google"),
+            ("POST", "/api/settings/calendars/caldav"),
+        } <= set(guarded)
         for method, path in guarded:
             url = path.replace("{name}", "x")
             bare = await http.request(method, url, json={} if method != "GET" else None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -35,7 +36,12 @@ from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef, 
 from calendar_assistant.observability.observation import note_outcome
 from calendar_assistant.storage.channel_records import SettingsPrompts
 from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.users import UserRecord, UserRepository, UserSettings
+from calendar_assistant.storage.users import (
+    InvalidSetting,
+    UserRecord,
+    UserRepository,
+    UserSettings,
+)
 from calendar_assistant.understanding.parser import account_command
 
 
@@ -116,6 +122,11 @@ class AccountDesk:
         self._assistant = assistant
         self._users = UserRepository(database)
         self._prompts = SettingsPrompts(database)
+
+    @property
+    def connections(self) -> ConnectDialogue:
+        """Connecting and disconnecting calendars (/connect), shared with the web's panel."""
+        return self._connections
 
     async def user(self, ref: UserRef) -> UserRecord:
         """The user behind a chat account; a new one starts in the chat's language."""
@@ -343,12 +354,19 @@ class AccountDesk:
                 + self._settings_usage(lang)
             )
         try:
-            updated = await self._users.update_settings(record.id, **changes)
-        except ValueError as error:
-            return Reply(_t(lang, f"Нельзя: {error}.", f"Not possible: {error}."))
-        if field == "timezone":
-            await self._prompts.clear(record.id)
+            updated = await self.change_settings(record.id, changes)
+        except InvalidSetting as error:
+            return Reply(_t(lang, "Нельзя: ", "Not possible: ") + error.text(lang) + ".")
         return self._describe(updated, now)
+
+    async def change_settings(self, user_id: int, changes: Mapping[str, object]) -> UserSettings:
+        """Change some settings under UserSettings' rules, all or none (InvalidSetting says
+        which rule refused): /settings and the web settings panel both change them here, so
+        the two can never disagree. A new zone answers the open zone question of /start."""
+        updated = await self._users.update_settings(user_id, **changes)
+        if "timezone" in changes:
+            await self._prompts.clear(user_id)
+        return updated
 
     def _read_setting(self, field: str, value: str) -> dict[str, object] | None:
         if field == "timezone":

@@ -87,6 +87,68 @@ class _Question:
     username: str | None = None
 
 
+def server_address(preset: str | None, text: str, *, host: bool) -> str | None:
+    """The CalDAV server's URL from what the user typed: a preset's host (Nextcloud) when
+    `host`, else a whole https:// URL; None when it is not one address with a host."""
+    try:
+        if len(text) > _MAX_URL or not text or any(c.isspace() for c in text):
+            raise ValueError("not one address")
+        url = server_url(preset or "", host=text) if host else server_url(text)
+        if not urlsplit(url).hostname:
+            raise ValueError("no host")
+    except ValueError:
+        return None
+    return url
+
+
+def valid_username(text: str) -> bool:
+    """A CalDAV user name is one line of at most 255 characters."""
+    return bool(text) and len(text) <= _MAX_USERNAME and "\n" not in text
+
+
+Problem = Literal["disabled", "address", "username", "password", "refused", "unreachable", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """What a CalDAV login came to: the account stored, or why not (`problem`); `text`
+    says it to the user, ending where the chat adds how to try again."""
+
+    text: str
+    account: Account | None = None
+    problem: Problem | None = None
+
+
+#: Why a login stored nothing, in both languages (the chat adds ": /connect").
+_LOGIN_PROBLEMS: dict[Problem, tuple[str, str]] = {
+    "password": (
+        "Пароль не подошёл по длине, ничего не сохранено. Начать заново",
+        "That password has an impossible length; nothing was stored. Start again",
+    ),
+    "refused": (
+        "Сервер не принял логин или пароль приложения, ничего не сохранено. "
+        "Проверьте их и попробуйте снова",
+        "The server refused the user name or app password; nothing was stored. "
+        "Check them and try again",
+    ),
+    "unreachable": (
+        "Не удалось связаться с сервером календаря, ничего не сохранено. "
+        "Проверьте адрес и попробуйте позже",
+        "Could not reach the calendar server; nothing was stored. "
+        "Check the address and try again later",
+    ),
+    "empty": (
+        "Вход удался, но календарей на сервере нет. Создайте календарь и попробуйте снова",
+        "The login works but the server has no calendar. Create one and try again",
+    ),
+}
+
+
+def _failed(problem: Problem, lang: Lang) -> LoginResult:
+    ru, en = _LOGIN_PROBLEMS[problem]
+    return LoginResult(_t(lang, ru, en), problem=problem)
+
+
 def connect_request(text: str) -> Literal["connect", "disconnect"] | None:
     """Whether a typed message asks to connect or disconnect a calendar («подключи календарь»)."""
     if len(text) > 200 or len(text.split()) > _MAX_REQUEST_WORDS:
@@ -251,7 +313,7 @@ class ConnectDialogue:
         if question.step == "url":
             return self._got_server(user_id, question, text, host=False, now=now)
         username = text
-        if not username or len(username) > _MAX_USERNAME or "\n" in username:
+        if not valid_username(username):
             return Reply(
                 _t(
                     lang,
@@ -285,29 +347,60 @@ class ConnectDialogue:
 
     # -- Google --------------------------------------------------------------------------
 
+    @property
+    def enabled(self) -> bool:
+        """Whether calendars can be connected here at all (CREDENTIALS_KEYS is set)."""
+        return self._registry.store is not None
+
+    @property
+    def google_enabled(self) -> bool:
+        """Whether this server has a Google OAuth client (else Google cannot be offered)."""
+        return self._google is not None and self.enabled
+
+    async def accounts(self, user_id: int) -> list[Account]:
+        """The user's connected accounts (none where connecting is off)."""
+        store = self._registry.store
+        return [] if store is None else await store.list(user_id)
+
+    def describe(self, account: Account, lang: Lang) -> str:
+        """An account as the chat names it («CalDAV: anna @ dav.example.org»)."""
+        return self._describe(account, lang, mark=False)
+
+    def not_enabled(self, lang: Lang) -> str:
+        """Why nothing can be connected on this server."""
+        return self._not_enabled(lang).text
+
+    def google_missing(self, lang: Lang) -> str:
+        """Why Google cannot be connected on this server."""
+        return _t(
+            lang,
+            "Google Calendar на этом сервере не настроен: администратору нужно задать "
+            "GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET и GOOGLE_REDIRECT_URL "
+            "(docs/calendars.md). Можно подключить CalDAV: /connect",
+            "Google Calendar is not set up on this server: the administrator needs to "
+            "set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URL "
+            "(docs/calendars.md). CalDAV can be connected: /connect",
+        )
+
+    async def google_link(self, user_id: int, now: datetime) -> str | None:
+        """The Google consent link /connect gives (valid 10 minutes); None without Google."""
+        if self._google is None or not self.enabled:
+            return None
+        return (await self._google.start(user_id, now)).url
+
     async def _google_link(self, user_id: int, lang: Lang, now: datetime) -> Reply:
-        if self._google is None:
-            return Reply(
-                _t(
-                    lang,
-                    "Google Calendar на этом сервере не настроен: администратору нужно задать "
-                    "GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET и GOOGLE_REDIRECT_URL "
-                    "(docs/calendars.md). Можно подключить CalDAV: /connect",
-                    "Google Calendar is not set up on this server: the administrator needs to "
-                    "set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URL "
-                    "(docs/calendars.md). CalDAV can be connected: /connect",
-                )
-            )
-        link = await self._google.start(user_id, now)
+        url = await self.google_link(user_id, now)
+        if url is None:
+            return Reply(self.google_missing(lang))
         return Reply(
             _t(
                 lang,
                 "Откройте ссылку, войдите в Google и разрешите доступ к календарю. "
-                f"Ссылка действует 10 минут:\n{link.url}\n\n"
+                f"Ссылка действует 10 минут:\n{url}\n\n"
                 "Потом вернитесь сюда — события будут попадать в ваш основной календарь Google "
                 "(выбрать другой: /calendars).",
                 "Open the link, sign in to Google and allow access to your calendar. "
-                f"The link works for 10 minutes:\n{link.url}\n\n"
+                f"The link works for 10 minutes:\n{url}\n\n"
                 "Then come back here — new events will go to your primary Google calendar "
                 "(to choose another: /calendars).",
             )
@@ -347,13 +440,8 @@ class ConnectDialogue:
         self, user_id: int, question: _Question, text: str, *, host: bool, now: datetime
     ) -> Reply:
         lang = question.lang
-        try:
-            if len(text) > _MAX_URL or not text or any(c.isspace() for c in text):
-                raise ValueError("not one address")
-            url = server_url(question.preset or "", host=text) if host else server_url(text)
-            if not urlsplit(url).hostname:
-                raise ValueError("no host")
-        except ValueError:
+        url = server_address(question.preset, text, host=host)
+        if url is None:
             return Reply(
                 _t(
                     lang,
@@ -404,68 +492,71 @@ class ConnectDialogue:
         )
 
     async def _login(self, user_id: int, question: _Question, password: str) -> Reply:
-        """Check the login by finding the calendars; store the account only if it works."""
-        lang = question.lang
-        store = self._registry.store
-        assert store is not None
+        """The password answered: log in; a failure says how to start again."""
         assert question.url is not None
         assert question.username is not None
-        if not password or len(password) > _MAX_PASSWORD:
-            return Reply(
-                _t(
-                    lang,
-                    "Пароль не подошёл по длине, ничего не сохранено. Начать заново: /connect",
-                    "That password has an impossible length; nothing was stored. "
-                    "Start again: /connect",
-                )
+        result = await self.login(user_id, question.lang, question.url, question.username, password)
+        return Reply(result.text if result.problem is None else result.text + ": /connect")
+
+    async def connect_caldav(
+        self, user_id: int, lang: Lang, preset: str, server: str, username: str, password: str
+    ) -> LoginResult:
+        """Connect a CalDAV account in one go (the web's form): the same checks as the
+        chat's questions, answer by answer, then the same login."""
+        if self._registry.store is None:
+            return LoginResult(self._not_enabled(lang).text, problem="disabled")
+        server = server.strip()
+        if preset == "other":
+            url = server_address(None, server, host=False)
+        elif preset in PRESETS and "{host}" in PRESETS[preset].url:
+            url = server_address(preset, server, host=True)
+        else:
+            url = server_url(preset) if preset in PRESETS else None
+        if url is None:
+            text = _t(
+                lang,
+                "Это не похоже на адрес сервера, например https://dav.example.org/",
+                "That does not look like a server address, e.g. https://dav.example.org/",
             )
+            return LoginResult(text, problem="address")
+        username = username.strip()
+        if not valid_username(username):
+            text = _t(
+                lang,
+                "Имя пользователя должно быть одной строкой",
+                "The user name must be one line",
+            )
+            return LoginResult(text, problem="username")
+        return await self.login(user_id, lang, url, username, password)
+
+    async def login(
+        self, user_id: int, lang: Lang, url: str, username: str, password: str
+    ) -> LoginResult:
+        """Check the login by finding the calendars; store the account only if it works.
+        The URL goes through the registry's outbound policy (net.guard: no private hosts)."""
+        store = self._registry.store
+        assert store is not None
+        if not password or len(password) > _MAX_PASSWORD:
+            return _failed("password", lang)
         with needs("caldav"):
             from calendar_assistant.calendars.caldav import discover_calendars, open_client
         client = open_client(
-            question.url,
-            question.username,
-            password,
-            timeout=int(self._timeout),
-            policy=self._registry.outbound,
+            url, username, password, timeout=int(self._timeout), policy=self._registry.outbound
         )
         try:
             found = await discover_calendars(client)
         except ReconnectNeeded:
-            return Reply(
-                _t(
-                    lang,
-                    "Сервер не принял логин или пароль приложения, ничего не сохранено. "
-                    "Проверьте их и попробуйте снова: /connect",
-                    "The server refused the user name or app password; nothing was stored. "
-                    "Check them and try again: /connect",
-                )
-            )
+            return _failed("refused", lang)
         except (ProviderUnavailable, CalendarError) as error:
             log.info("caldav_connect_failed", error=type(error).__name__)
-            return Reply(
-                _t(
-                    lang,
-                    "Не удалось связаться с сервером календаря, ничего не сохранено. "
-                    "Проверьте адрес и попробуйте позже: /connect",
-                    "Could not reach the calendar server; nothing was stored. "
-                    "Check the address and try again later: /connect",
-                )
-            )
+            return _failed("unreachable", lang)
         if not found:
-            return Reply(
-                _t(
-                    lang,
-                    "Вход удался, но календарей на сервере нет. Создайте календарь и "
-                    "попробуйте снова: /connect",
-                    "The login works but the server has no calendar. Create one and try "
-                    "again: /connect",
-                )
-            )
+            return _failed("empty", lang)
         account = await store.add(
             user_id,
             "caldav",
-            label=question.username,
-            server_url=question.url,
+            label=username,
+            server_url=url,
             secret={"password": password},
             calendars=[c.url for c in found],
             default_calendar=found[0].url,
@@ -473,19 +564,19 @@ class ConnectDialogue:
         )
         log.info("caldav_account_connected", account_id=account.id, calendars=len(found))
         names = ", ".join(c.name for c in found)
-        return Reply(
-            _t(
-                lang,
-                f"Подключено: {question.username} на {urlsplit(question.url).hostname}.\n"
-                f"Найдены календари: {names}.\n"
-                f"Новые события будут попадать в «{found[0].name}».\n"
-                "Выбрать другой и какие календари читать: /calendars",
-                f"Connected: {question.username} at {urlsplit(question.url).hostname}.\n"
-                f"Calendars found: {names}.\n"
-                f"New events will go to “{found[0].name}”.\n"
-                "To choose another and which calendars to read: /calendars",
-            )
+        host = urlsplit(url).hostname
+        text = _t(
+            lang,
+            f"Подключено: {username} на {host}.\n"
+            f"Найдены календари: {names}.\n"
+            f"Новые события будут попадать в «{found[0].name}».\n"
+            "Выбрать другой и какие календари читать: /calendars",
+            f"Connected: {username} at {host}.\n"
+            f"Calendars found: {names}.\n"
+            f"New events will go to “{found[0].name}”.\n"
+            "To choose another and which calendars to read: /calendars",
         )
+        return LoginResult(text, account=account)
 
     # -- disconnecting -----------------------------------------------------------------------
 
@@ -523,16 +614,28 @@ class ConnectDialogue:
 
     async def _disconnect(self, user_id: int, lang: Lang, raw_id: str) -> Reply:
         account = await self._account(user_id, raw_id)
-        store = self._registry.store
-        if account is None or store is None:
+        if account is None:
             return self._gone(lang)
+        done = await self.disconnect(user_id, lang, account.id)
+        return self._gone(lang) if done is None else done
+
+    async def disconnect(self, user_id: int, lang: Lang, account_id: int) -> Reply | None:
+        """Disconnect one of the user's accounts (Google's grant revoked too) and say where
+        new events go now; None when the user has no such account (another's is not found)."""
+        store = self._registry.store
+        if store is None:
+            return None
+        try:
+            account = await store.get(user_id, account_id)
+        except AccountNotFound:
+            return None
         try:
             if account.provider == "google" and self._google is not None:
                 await self._google.disconnect(user_id, account.id)  # revokes at Google too
             else:
                 await store.remove(user_id, account.id)
         except AccountNotFound:
-            return self._gone(lang)
+            return None
         log.info("calendar_account_disconnected", account_id=account.id)
         rest = await store.list(user_id)
         target = next((a for a in rest if a.is_default), None)

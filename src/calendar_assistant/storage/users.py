@@ -16,6 +16,20 @@ from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import DialogueStateRow, UserRow, UserSettingsRow
 
 
+class InvalidSetting(ValueError):
+    """A setting its rules refuse, worded in both languages: the chat (/settings) and the
+    web settings panel show the same rule to the user in their language."""
+
+    def __init__(self, field: str, en: str, ru: str) -> None:
+        super().__init__(en)
+        self.field = field
+        self.en = en
+        self.ru = ru
+
+    def text(self, lang: Lang) -> str:
+        return self.ru if lang == "ru" else self.en
+
+
 @dataclass(frozen=True, slots=True)
 class UserSettings:
     """One user's preferences; new users get them from the application Settings."""
@@ -30,21 +44,45 @@ class UserSettings:
 
     def __post_init__(self) -> None:
         if self.language not in LANGS:
-            raise ValueError(f"unknown language {self.language!r} (use one of {LANGS})")
+            raise InvalidSetting(
+                "language",
+                f"unknown language {self.language!r} (use one of {LANGS})",
+                f"нет такого языка {self.language!r} (есть ru и en)",
+            )
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {self.timezone!r} (use an IANA name)") from error
+            raise InvalidSetting(
+                "timezone",
+                f"unknown time zone {self.timezone!r} (use an IANA name)",
+                f"нет такого часового пояса {self.timezone!r} (нужно имя вроде Europe/Moscow)",
+            ) from error
         if not self.working_days or not self.working_days <= frozenset(range(1, 8)):
-            raise ValueError("working days are ISO weekdays 1-7 (Monday is 1)")
+            raise InvalidSetting(
+                "working_days",
+                "working days are ISO weekdays 1-7 (Monday is 1)",
+                "рабочие дни — это дни недели от 1 до 7 (понедельник — 1)",
+            )
         if self.working_hours_start == self.working_hours_end:
-            raise ValueError("working hours must not start and end at the same time")
+            raise InvalidSetting(
+                "working_hours",
+                "working hours must not start and end at the same time",
+                "рабочие часы не могут начинаться и кончаться в одно время",
+            )
         if not 1 <= self.default_duration_minutes <= 24 * 60:
-            raise ValueError("default duration must be 1 to 1440 minutes")
+            raise InvalidSetting(
+                "default_duration_minutes",
+                "default duration must be 1 to 1440 minutes",
+                "длительность по умолчанию — от 1 до 1440 минут",
+            )
         if self.default_reminder_minutes is not None and not (
             0 <= self.default_reminder_minutes <= 7 * 24 * 60
         ):
-            raise ValueError("default reminder must be 0 to 10080 minutes before")
+            raise InvalidSetting(
+                "default_reminder_minutes",
+                "default reminder must be 0 to 10080 minutes before",
+                "напоминание по умолчанию — за 0–10080 минут",
+            )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> UserSettings:

@@ -214,6 +214,7 @@ _STATIC = {
     "calendar.js": ("calendar.js", "text/javascript"),
     "event_dialog.js": ("event_dialog.js", "text/javascript"),
     "voice.js": ("voice.js", "text/javascript"),
+    "settings.js": ("settings.js", "text/javascript"),
     "fullcalendar.min.js": ("static/fullcalendar/fullcalendar.min.js", "text/javascript"),
     "fullcalendar.css": ("static/fullcalendar/fullcalendar.css", "text/css"),
     "fullcalendar-ru.js": ("static/fullcalendar/locale-ru.min.js", "text/javascript"),
