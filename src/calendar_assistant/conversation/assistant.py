@@ -206,6 +206,8 @@ class _Turn:
         return View(lang=lang, zone=self.profile.zone, now=self.now, token=token)
 
     async def run(self, inbound: Inbound) -> list[Reply]:
+        if inbound.command is not None:
+            return await self._given(inbound.command, inbound.text.strip())
         text = inbound.text.translate(_INVISIBLE).strip()
         if inbound.button is None:
             problem = self._bad_input(text)
@@ -216,6 +218,16 @@ class _Turn:
         lang = clear_language(text) or (self.pending.lang if self.pending else self.fallback_lang)
         replies = await self._respond(inbound, text, lang)
         await self._store_state(text if inbound.button is None else "", replies)
+        return replies
+
+    async def _given(self, command: Command, said: str) -> list[Reply]:
+        """A command the channel built (a menu command): acted on as a said request would
+        be, in the user's language, with nothing parsed; an open question is dropped."""
+        self._load_pending()
+        lang = self.fallback_lang
+        note_outcome(command.intent.value, "replied")  # the intent, before any outcome
+        replies = await self._act(command, lang)
+        await self._store_state(said, replies)
         return replies
 
     async def _respond(self, inbound: Inbound, text: str, lang: Lang) -> list[Reply]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from calendar_assistant.domain.commands import Command
 from calendar_assistant.domain.language import Lang
 
 
@@ -23,10 +24,15 @@ class UserRef:
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """One incoming message: typed text, or a pressed button's payload."""
+    """One incoming message: typed text, or a pressed button's payload.
+
+    `command` is set when the channel already knows exactly what is asked (a menu command
+    such as /today): the assistant acts on it as it is, with nothing parsed from `text`.
+    """
 
     text: str = ""
     button: str | None = None
+    command: Command | None = None
 
 
 @dataclass(frozen=True, slots=True)
