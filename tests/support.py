@@ -1,4 +1,4 @@
-"""Helpers the tests share: the zones, the pinned clock, a movable clock, users.
+"""Helpers the tests share: the zones, the pinned clock, a movable clock, users, a desk.
 
 One place for them, so every test speaks of the same Moscow, the same "now" and the same
 kind of user. Fixtures wrapping them are in conftest.py (`moscow`, `berlin`, `new_york`,
@@ -10,6 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from calendar_assistant.calendars.accounts.registry import CalendarRegistry
+from calendar_assistant.conversation.account_commands import AccountDesk
+from calendar_assistant.conversation.assistant import Assistant
+from calendar_assistant.conversation.connect_dialogue import ConnectDialogue
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository, UserSettings
 
@@ -40,3 +44,12 @@ async def make_user(
 ) -> int:
     """The id of the user with `key`, created (with `defaults`) when new."""
     return (await UserRepository(database).get_or_create(key, None, defaults)).id
+
+
+def local_desk(
+    database: Database, assistant: Assistant, registry: CalendarRegistry | None = None
+) -> AccountDesk:
+    """The account desk in front of `assistant`, on `registry` (default: the local calendar
+    alone, no connected accounts), as the composition root builds it."""
+    chosen = registry if registry is not None else CalendarRegistry(database, None)
+    return AccountDesk(database, assistant, ConnectDialogue(chosen, None))

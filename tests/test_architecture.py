@@ -3,6 +3,9 @@
 Read from the source with `ast` (every import counts: at the top, inside functions, under
 TYPE_CHECKING), so a wrong-way import fails here before it turns into an import cycle. The
 layers are the ones docs/architecture.md draws; moving a package means changing both.
+
+The terminal channel (`channels/cli`) is its own entry point: it opens the composition root
+(`runtime`) itself, so it sits above the root, while the other channels sit below it.
 """
 
 from __future__ import annotations
@@ -22,11 +25,11 @@ PACKAGE = Path(calendar_assistant.__file__).parent
 #: (besides itself) and none above.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli",),
-    ("server_commands",),
+    ("server_commands", "channels.cli"),
     ("server",),
     ("hardening",),
-    ("channels",),
     ("runtime",),
+    ("channels",),
     ("reminders", "speech"),
     ("conversation",),
     ("replies",),
@@ -39,6 +42,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("config", "domain", "extras"),
 )
 LEVEL = {name: depth for depth, layer in enumerate(LAYERS) for name in layer}
+#: Sub-packages placed in a layer of their own (see the module docstring).
+OWN_LAYER = frozenset({("channels", "cli")})
+
+
+def _unit(parts: tuple[str, ...] | list[str]) -> str:
+    """The name a module's layer is looked up by: its top-level package, or the sub-package
+    of OWN_LAYER it is in."""
+    if tuple(parts[:2]) in OWN_LAYER:
+        return ".".join(parts[:2])
+    return parts[0]
 
 
 def _modules() -> Iterator[tuple[str, Path]]:
@@ -47,7 +60,7 @@ def _modules() -> Iterator[tuple[str, Path]]:
         parts = path.relative_to(PACKAGE).with_suffix("").parts
         if parts[0] in ("__init__", "__main__"):
             continue
-        yield parts[0], path
+        yield _unit(parts), path
 
 
 @cache
@@ -72,7 +85,7 @@ def _imports_of(path: Path) -> Iterator[tuple[str, int]]:
         for name in names:
             parts = name.split(".")
             if parts[0] == "calendar_assistant" and len(parts) > 1:
-                yield parts[1], node.lineno
+                yield _unit(parts[1:]), node.lineno
 
 
 def _edges() -> dict[str, set[str]]:
@@ -126,3 +139,30 @@ def test_the_shared_types_sit_below_their_users(source: str, target: str) -> Non
     """The message types (domain.messages) and the channels' tables (storage.channel_records)
     are what these packages share; neither side imports the other for them."""
     assert target not in _edges().get(source, set())
+
+
+def _chain(node: ast.expr) -> list[str]:
+    """`services.runtime.assistant.calendars` → its names, outermost first."""
+    names: list[str] = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        names.append(node.id)
+    return names[::-1]
+
+
+def test_nothing_patches_the_built_graph() -> None:
+    """The composition root (`runtime.py`) builds the object graph once; no other module
+    assigns to a part of it afterwards (`runtime.assistant.calendars = ...`): what a part
+    needs, such as metering, is decided when the graph is built."""
+    patched = [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+        for _source, path in _modules()
+        if path.name != "runtime.py" or path.parent != PACKAGE
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if "runtime" in _chain(target)[:-1]
+    ]
+    assert patched == []

@@ -134,5 +134,5 @@ async def test_the_same_runtime_on_postgresql(postgres_url: str, tmp_path: Path)
         [event] = await runtime.calendar(user.id).list_events(now, now + timedelta(days=1))
         assert event.start == datetime(2027, 3, 14, 13, 0, tzinfo=ZoneInfo("America/New_York"))
         assert event.start.utcoffset() == timedelta(hours=-4)
-        assert await runtime.stored_event_ids(user.id) == [event.id]
+        assert await runtime.events.ids(user.id) == [event.id]
     assert not (tmp_path / "calendar.sqlite3").exists()  # no SQLite file beside it

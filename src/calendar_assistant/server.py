@@ -1,5 +1,6 @@
-"""The HTTP server: `create_app(settings)` wires everything from `open_runtime` in the
-lifespan, so importing this module connects to nothing.
+"""The HTTP server: `create_app(settings)` opens the object graph (`runtime.open_runtime`,
+with the server's metrics) in the lifespan and builds its channels on it, so importing this
+module connects to nothing.
 
 Routes: the web chat (`/`, `/api/chat`) behind sign-in (`/signin`, `/auth/*`, see
 channels/web/signin.py), `POST /telegram/webhook`, `/healthz`, `/readyz`, `/metrics` (a
@@ -25,31 +26,10 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calendar_assistant import hardening
-from calendar_assistant.calendars.google import connector_if_configured
 from calendar_assistant.calendars.google.oauth_routes import build_oauth_router
-from calendar_assistant.calendars.metered import metered
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.inbox import InboxWorker
-from calendar_assistant.channels.ordering import (
-    DatabaseLocks,
-    FairSlots,
-    InProcessLocks,
-    OrderedDispatcher,
-    RedisLocks,
-    UserLocks,
-)
-from calendar_assistant.channels.questions import (
-    InProcessStore,
-    QuestionBook,
-    QuestionStore,
-    RedisStore,
-)
-from calendar_assistant.channels.rate_limit import (
-    InProcessRateLimiter,
-    RateLimiter,
-    RedisRateLimiter,
-)
-from calendar_assistant.channels.redis_fallback import RedisFallback
+from calendar_assistant.channels.questions import QuestionBook
 from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.accounts import WebAccounts
 from calendar_assistant.channels.web.calendar_view import CalendarView, calendar_router
@@ -61,21 +41,19 @@ from calendar_assistant.channels.web.settings_panel import WebSettings, settings
 from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
 from calendar_assistant.channels.web.voice_input import VOICE_PATH, voice_router
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.extras import needs
 from calendar_assistant.hardening import metrics_allowed, refuse_too_deep, too_deep
 from calendar_assistant.observability.error_tracking import ErrorTracking, start_error_tracking
 from calendar_assistant.observability.health import migration_heads, readiness
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
 from calendar_assistant.reminders.scheduler import Delivery, ReminderScheduler
-from calendar_assistant.runtime import Runtime, open_runtime
+from calendar_assistant.runtime import Runtime, Serving, open_runtime
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
 from calendar_assistant.storage.calendar_stamps import CalendarStamps
-from calendar_assistant.storage.channel_records import CLAIM_RETENTION, ChatLinks
+from calendar_assistant.storage.channel_records import CLAIM_RETENTION
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.inbox import Inbox
-from calendar_assistant.understanding.llm.metrics import register_router_metrics
 
 if TYPE_CHECKING:  # the channel needs the telegram extra, imported when a token is set
     from calendar_assistant.channels.telegram.channel import TelegramChannel
@@ -88,7 +66,7 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Services:
     """What the routes reach through `app.state.services` while the app runs."""
 
@@ -198,41 +176,6 @@ def _inbox_worker(
     )
 
 
-def _shared_state(
-    settings: Settings, metrics: Metrics, database: Database
-) -> tuple[UserLocks, RateLimiter, QuestionStore]:
-    """User locks, rate limiter and question store: in Redis when REDIS_URL is set.
-
-    Each Redis part falls back to a stand-in while Redis is unavailable (one warning and
-    one `assistant_redis_outages` count per outage) and goes back to Redis when it answers
-    again. The user locks' stand-in, and the user locks without Redis, are PostgreSQL's
-    advisory locks when the database is PostgreSQL (replicas stay exclusive), else the
-    in-process ones (SQLite: one process); the others' stand-ins are in-process.
-    """
-    per_minute = settings.rate_limit_per_minute
-    url = settings.redis_url
-    database_locks: UserLocks = (
-        DatabaseLocks(database) if database.dialect == "postgresql" else InProcessLocks()
-    )
-    if not url:
-        return database_locks, InProcessRateLimiter(per_minute), InProcessStore()
-
-    def guard(component: str, fallback: str = "in-process") -> RedisFallback:
-        return RedisFallback(
-            component,
-            retry_after=settings.redis_retry_seconds,
-            on_outage=metrics.observe_redis_outage,
-            fallback=fallback,
-        )
-
-    locks_fallback = "database" if isinstance(database_locks, DatabaseLocks) else "in-process"
-    return (
-        RedisLocks(url, guard=guard("locks", locks_fallback), fallback=database_locks),
-        RedisRateLimiter(url, per_minute, guard=guard("rate_limiter")),
-        RedisStore(url, guard=guard("questions")),
-    )
-
-
 @asynccontextmanager
 async def _running(
     app: FastAPI,
@@ -247,31 +190,15 @@ async def _running(
     speech = voice if voice is not None else open_voice(settings)  # a bad model fails here
     if voice is None:
         speech.warm_up_in_background()
-    async with open_runtime(settings) as runtime:
-        metrics = Metrics()
-        runtime.assistant.calendars = metered(runtime.calendar, metrics)
-        # Where answers come from (grammar, LLM, fallback), LLM calls, tokens and time.
-        register_router_metrics(runtime.assistant.understanding.stats, metrics.registry)
-        locks, limiter, store = _shared_state(settings, metrics, runtime.database)
-        app.state.google_connector = connector_if_configured(runtime.database, settings)
-        desk = AccountDesk(runtime.database, settings, runtime.assistant)
-        front = FrontDoor(
-            desk,
-            ChatLinks(runtime.database),
-            limiter,
-            metrics,
-            settings.rate_limit_per_minute,
-            errors,
-        )
-        # SQLite takes one writer at a time: more messages at once only queue for its
-        # lock (and time out); PostgreSQL gets real parallelism.
-        # One limit for every channel, served to the channels in turn (FairSlots): a
-        # Telegram burst does not starve the web chat.
-        slots = FairSlots(64 if runtime.database.dialect == "postgresql" else 2)
-        questions = QuestionBook(store)
+    metrics = Metrics()
+    # The calendars are metered and the shared state is in Redis (when set) from the start.
+    async with open_runtime(settings, Serving(metrics, errors)) as runtime:
+        app.state.google_connector = runtime.google
+        front = runtime.front
+        questions = QuestionBook(runtime.shared.questions)
         web = WebChat(
             front,
-            OrderedDispatcher(locks, slots=slots, channel="web"),
+            runtime.ordered("web"),
             clock,
             WebOutbox(runtime.database),
             questions,
@@ -280,7 +207,7 @@ async def _running(
         inbox = _inbox_worker(settings, runtime.database, metrics, clock)
         accounts = WebAccounts(runtime.database)
         attempts = signin_limiter(settings, metrics.observe_redis_outage)
-        auth = WebAuth(settings, accounts, codec, attempts, desk.user, clock)
+        auth = WebAuth(settings, accounts, codec, attempts, runtime.desk.user, clock)
         voice_preferences = VoicePreferences(runtime.database, default=settings.voice_replies)
         deliveries: dict[str, Delivery] = {"web": web}
         telegram: TelegramChannel | None = None
@@ -290,7 +217,7 @@ async def _running(
             telegram = TelegramChannel(
                 settings,
                 front,
-                OrderedDispatcher(locks, slots=slots, channel="telegram"),
+                runtime.ordered("telegram"),
                 inbox,
                 metrics,
                 clock,
@@ -318,16 +245,21 @@ async def _running(
             migration_heads(),
             inbox,
             auth,
-            # read through the assistant's (metered) calendars, whichever it holds now
             CalendarView(
-                desk.user,
-                lambda user_id: runtime.assistant.calendars(user_id),
+                runtime.desk.user,
+                runtime.calendar,
                 clock,
                 CalendarStamps(runtime.database).stamp,
                 settings.web_calendar_poll_seconds,
             ),
-            EventDialog(desk.user, lambda user_id: runtime.assistant.calendars(user_id), web),
-            WebSettings(desk, voice_preferences, clock, limiter, settings.rate_limit_per_minute),
+            EventDialog(runtime.desk.user, runtime.calendar, web),
+            WebSettings(
+                runtime.desk,
+                voice_preferences,
+                clock,
+                runtime.shared.limiter,
+                settings.rate_limit_per_minute,
+            ),
         )
         housekeeping = asyncio.create_task(
             _forget_old_claims(inbox.inbox, clock),
@@ -350,10 +282,7 @@ async def _running(
             await scheduler.stop()
             if telegram is not None:
                 await telegram.stop()
-            await locks.close()
-            await questions.close()
-            await limiter.close()
-            await attempts.close()
+            await attempts.close()  # the shared state closes with the runtime
             if voice is None:
                 speech.close()
 

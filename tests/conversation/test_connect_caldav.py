@@ -25,6 +25,7 @@ from calendar_assistant.storage.models import Base
 from calendar_assistant.storage.users import UserRepository
 from calendars.caldav.conftest import LOOPBACK_ALLOWED, PASSWORDS, RadicaleServer
 from calendars.caldav.conftest import radicale as radicale  # the real server fixture
+from support import local_desk
 
 # The day before each zone's spring-forward: «завтра в 10» is on the DST day itself.
 DAYS_BEFORE_DST = {
@@ -68,7 +69,7 @@ def keyed(tmp_path: Path) -> Settings:
 def desk_for(database: Database, settings: Settings) -> tuple[AccountDesk, CalendarRegistry]:
     registry = CalendarRegistry.from_settings(database, settings)
     assistant = Assistant(database, settings, registry.calendar)
-    return AccountDesk(database, settings, assistant), registry
+    return local_desk(database, assistant, registry), registry
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.storage import Database, UserRepository, UserSettings
-from support import MOSCOW
+from support import MOSCOW, local_desk
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
 ANNA = UserRef(key="test:anna", language_hint="ru")
@@ -110,7 +109,7 @@ async def test_typed_account_words_run_the_command_and_forget_still_confirms(
 ) -> None:
     settings = Settings(_env_file=None, data_dir=tmp_path)
     assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
-    desk = AccountDesk(database, settings, assistant)
+    desk = local_desk(database, assistant)
     asked = (await desk.handle(BEN, Inbound("delete all the data you keep about me"), NOW))[0]
     assert "cannot be undone" in asked.text
     assert [b.payload for row in asked.buttons for b in row] == [

@@ -1,6 +1,8 @@
-"""What every chat message goes through before and after the assistant, on any channel:
-a user over the rate limit is answered politely, the chat is remembered for reminders, and
-metrics are counted. (A re-sent update acts once because the inbox stores it once.)"""
+"""What every chat message goes through before and after the assistant, on any channel
+(the terminal, the web chat, Telegram): a user over the rate limit is answered politely, the
+chat is remembered for reminders, metrics are counted (on the server), and the message goes
+to the account desk, which routes slash commands and account commands and hands the rest to
+the assistant. (A re-sent update acts once because the inbox stores it once.)"""
 
 from __future__ import annotations
 
@@ -8,20 +10,23 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import structlog
 
 from calendar_assistant.channels.rate_limit import RateLimiter, Verdict
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.domain.language import Lang
-from calendar_assistant.domain.messages import Reply, UserRef
+from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.observability.error_tracking import DISABLED, ErrorTracking
-from calendar_assistant.observability.metrics import Metrics
-from calendar_assistant.observability.observation import observing
+from calendar_assistant.observability.observation import Observation, observing
 from calendar_assistant.replies import catalogue
 from calendar_assistant.storage.channel_records import ChatLinks
 from calendar_assistant.storage.database import unit_failed
 from calendar_assistant.storage.errors import StorageError
+
+if TYPE_CHECKING:  # the server's extra: the terminal runs the front door without metrics
+    from calendar_assistant.observability.metrics import Metrics
 
 log = structlog.get_logger(__name__)
 
@@ -38,14 +43,15 @@ def failed(lang: Lang) -> Reply:
 
 
 class FrontDoor:
-    """Runs one message's answer with rate limit, chat link and metrics."""
+    """Runs one message's answer with rate limit, chat link and metrics (None: not counted,
+    as in the terminal)."""
 
     def __init__(
         self,
         desk: AccountDesk,
         links: ChatLinks,
         limiter: RateLimiter,
-        metrics: Metrics,
+        metrics: Metrics | None,
         per_minute: int,
         errors: ErrorTracking = DISABLED,
     ) -> None:
@@ -55,6 +61,19 @@ class FrontDoor:
         self._metrics = metrics
         self._per_minute = per_minute
         self._errors = errors
+
+    async def say(
+        self, *, channel: str, chat_id: str, user: UserRef, inbound: Inbound, now: datetime
+    ) -> list[Reply]:
+        """The replies to one message that is nothing but an Inbound (the terminal, the web
+        chat): `handle` with the account desk's answer to it."""
+        return await self.handle(
+            channel=channel,
+            chat_id=chat_id,
+            user=user,
+            now=now,
+            answer=lambda: self.desk.handle(user, inbound, now),
+        )
 
     async def handle(
         self,
@@ -85,16 +104,16 @@ class FrontDoor:
                     raise
                 if attempt == _INTAKE_ATTEMPTS - 1:
                     log.error("message_intake_failed", channel=channel, error=str(error))
-                    self._metrics.observe_message(channel, "none", "error")
+                    if self._metrics is not None:
+                        self._metrics.observe_message(channel, "none", "error")
                     return [failed(user.language_hint or "ru")]
                 await asyncio.sleep(0.2 * 2**attempt)
         if verdict is not Verdict.ALLOWED:
-            self._metrics.updates.labels(channel, "rate_limited").inc()
-            self._metrics.observe_message(channel, "none", "rate_limited")
+            self._count(channel, "rate_limited")
             if verdict is Verdict.SILENCED:
                 return []
             return [too_fast(record.settings.language, self._per_minute)]
-        self._metrics.updates.labels(channel, "accepted").inc()
+        self._count(channel, "accepted")
         started = time.perf_counter()
         with observing() as seen, self._errors.user_scope(channel, user.key):
             try:
@@ -103,8 +122,21 @@ class FrontDoor:
                 log.exception("message_failed", channel=channel, error=type(error).__name__)
                 seen.outcome = "error"
                 replies = [failed(record.settings.language)]
-        self._metrics.handling_seconds.labels(channel).observe(time.perf_counter() - started)
+        self._observe(channel, seen, time.perf_counter() - started)
+        return replies
+
+    def _count(self, channel: str, update: str) -> None:
+        """An update accepted or rate limited (a limited one is also a message answered)."""
+        if self._metrics is None:
+            return
+        self._metrics.updates.labels(channel, update).inc()
+        if update == "rate_limited":
+            self._metrics.observe_message(channel, "none", "rate_limited")
+
+    def _observe(self, channel: str, seen: Observation, seconds: float) -> None:
+        if self._metrics is None:
+            return
+        self._metrics.handling_seconds.labels(channel).observe(seconds)
         if seen.understanding_seconds is not None:
             self._metrics.observe_understanding(seen.understanding_seconds)
         self._metrics.observe_message(channel, seen.intent, seen.outcome)
-        return replies

@@ -12,12 +12,14 @@ import contextvars
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import structlog
 
-from calendar_assistant.channels.redis_fallback import RedisFallback, connect
 from calendar_assistant.storage.database import Database
+
+if TYPE_CHECKING:  # the redis extra: imported only when a Redis part is built
+    from calendar_assistant.channels.redis_fallback import RedisFallback
 
 log = structlog.get_logger(__name__)
 
@@ -82,6 +84,8 @@ class RedisLocks:
         guard: RedisFallback | None = None,
         fallback: UserLocks | None = None,
     ) -> None:
+        from calendar_assistant.channels.redis_fallback import RedisFallback, connect
+
         self._redis = connect(url)
         self._timeout = timeout
         self._wait = wait

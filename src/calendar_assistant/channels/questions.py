@@ -26,12 +26,14 @@ import secrets
 import time
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from calendar_assistant.channels.redis_fallback import RedisFallback, connect
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Reply
 from calendar_assistant.replies import catalogue
+
+if TYPE_CHECKING:  # the redis extra: imported only when a Redis part is built
+    from calendar_assistant.channels.redis_fallback import RedisFallback
 
 QUESTION_TTL_SECONDS = 3600
 _PREFIX = "q:"
@@ -128,6 +130,8 @@ class RedisStore:
     """
 
     def __init__(self, url: str, *, guard: RedisFallback | None = None) -> None:
+        from calendar_assistant.channels.redis_fallback import RedisFallback, connect
+
         self._redis = connect(url)
         self._guard = guard if guard is not None else RedisFallback("questions")
         self._fallback = InProcessStore()

@@ -1,12 +1,17 @@
-"""A per-user message rate limit: a fixed one-minute window, in process or in Redis."""
+"""A per-user message rate limit: a fixed one-minute window, in process or in Redis.
+
+The Redis client is imported only when a Redis limiter is built, so the terminal (the core,
+without the redis extra) counts in process with the same front door.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from calendar_assistant.channels.redis_fallback import RedisFallback, connect
+if TYPE_CHECKING:
+    from calendar_assistant.channels.redis_fallback import RedisFallback
 
 
 class Verdict(Enum):
@@ -57,6 +62,8 @@ class RedisRateLimiter:
     """
 
     def __init__(self, url: str, per_minute: int, *, guard: RedisFallback | None = None) -> None:
+        from calendar_assistant.channels.redis_fallback import RedisFallback, connect
+
         self._redis = connect(url)
         self._limit = per_minute
         self._guard = guard if guard is not None else RedisFallback("rate_limiter")

@@ -1,9 +1,11 @@
 """The account side of a chat: /start with the zone question, /settings, /forget, /privacy,
 /connect and /disconnect (with the CalDAV questions, see connect_dialogue), /calendars (see
-calendar_choice), and the menu commands that stand for a request (/today, /week, /undo, /cancel).
+calendar_choice), and the menu commands that stand for a request (/today, /week, /undo,
+/cancel, /help), which become a typed Command here, not a sentence to parse again.
 
-Every channel puts messages through `AccountDesk.handle`; what is not about the account goes
-on to `Assistant.handle` unchanged, so the assistant itself knows nothing of slash commands.
+Every channel puts messages through `AccountDesk.handle` (behind the front door); what is not
+about the account goes on to `Assistant.handle` unchanged, so the assistant itself knows
+nothing of slash commands.
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant, clear_language
 from calendar_assistant.conversation.calendar_choice import (
     CHOICE_ACTIONS,
@@ -31,6 +32,7 @@ from calendar_assistant.conversation.connect_dialogue import (
 )
 from calendar_assistant.conversation.forget import forget_user
 from calendar_assistant.conversation.zones import read_zone, zone_at
+from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef, printable
 from calendar_assistant.observability.observation import note_outcome
@@ -43,6 +45,7 @@ from calendar_assistant.storage.users import (
     UserSettings,
 )
 from calendar_assistant.understanding.parser import account_command
+from calendar_assistant.understanding.timeexpr.reading import midnight
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +75,13 @@ MENU: tuple[MenuCommand, ...] = (
     MenuCommand("help", "Что умеет ассистент", "What the assistant can do"),
 )
 
-#: Commands that are just a request in words, in the user's language.
-_REQUESTS: dict[str, tuple[str, str]] = {
-    "help": ("/help", "/help"),
-    "today": ("Что у меня сегодня?", "What is on my calendar today?"),
-    "week": ("Какие у меня встречи на этой неделе?", "What is on my calendar this week?"),
-    "undo": ("Отмени последнее", "undo"),
+#: Menu commands that are a request: the intent each one asks for.
+_REQUESTS: dict[str, Intent] = {
+    "help": Intent.HELP,
+    "today": Intent.LIST_EVENTS,
+    "week": Intent.LIST_EVENTS,
+    "undo": Intent.UNDO,
+    "cancel": Intent.CANCEL,
 }
 
 _FIELDS = {
@@ -105,20 +109,38 @@ def _t(lang: Lang, ru: str, en: str) -> str:
     return ru if lang == "ru" else en
 
 
+def menu_request(name: str, lang: Lang, now: datetime, zone: ZoneInfo) -> Command | None:
+    """The Command a menu command stands for (/today: today's events in the user's zone,
+    /week: Monday to Monday), as the grammar would read the same request in words; None for
+    a command that is not a request."""
+    intent = _REQUESTS.get(name)
+    if intent is None:
+        return None
+    if intent is not Intent.LIST_EVENTS:
+        return Command(intent=intent, lang=lang)
+    first = now.astimezone(zone).date()
+    days = 1
+    if name == "week":
+        first -= timedelta(days=first.weekday())
+        days = 7
+    return Command(
+        intent=intent,
+        lang=lang,
+        range_start=midnight(first, zone),
+        range_end=midnight(first + timedelta(days=days), zone),
+    )
+
+
 class AccountDesk:
     """Front of the assistant for chat channels: account commands here, the rest passed on."""
 
     def __init__(
-        self,
-        database: Database,
-        settings: Settings,
-        assistant: Assistant,
-        connections: ConnectDialogue | None = None,
+        self, database: Database, assistant: Assistant, connections: ConnectDialogue
     ) -> None:
         self._db = database
-        self._connections = connections or ConnectDialogue.from_settings(database, settings)
-        self._choice = CalendarChoice(self._connections.registry)
-        self._settings = settings
+        # The registry the assistant's calendars come from: /connect and /calendars write it.
+        self._connections = connections
+        self._choice = CalendarChoice(connections.registry)
         self._assistant = assistant
         self._users = UserRepository(database)
         self._prompts = SettingsPrompts(database)
@@ -133,7 +155,7 @@ class AccountDesk:
         found = await self._users.get(ref.key)
         if found is not None:
             return found
-        defaults = UserSettings.from_settings(self._settings)
+        defaults = self._assistant.defaults
         if ref.language_hint is not None:
             defaults = dataclasses.replace(defaults, language=ref.language_hint)
         return await self._users.get_or_create(ref.key, ref.display_name, defaults)
@@ -141,10 +163,8 @@ class AccountDesk:
     async def handle(self, ref: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
         """Answer one message: an account command, a setting being asked, or a request."""
         # Control characters never reach what is stored (titles, places, settings).
-        inbound = Inbound(
-            text=printable(inbound.text), button=inbound.button, command=inbound.command
-        )
-        if inbound.command is not None:  # typed already (the web dialog): no words to read
+        inbound = dataclasses.replace(inbound, text=printable(inbound.text))
+        if inbound.command is not None:  # already a typed request: the assistant acts on it
             return await self._assistant.handle(ref, inbound, now)
         record = await self.user(ref)
         lang = record.settings.language
@@ -216,11 +236,9 @@ class AccountDesk:
                 return [
                     Reply(_t(lang, "Хорошо, подключение отменено.", "All right, not connecting."))
                 ]
-            text = _t(lang, "Отмена", "cancel")
-            return await self._assistant.handle(ref, Inbound(text=text), now)
-        if name in _REQUESTS:
-            ru, en = _REQUESTS[name]
-            return await self._assistant.handle(ref, Inbound(text=_t(lang, ru, en)), now)
+        request = menu_request(name, lang, now, record.settings.zone)
+        if request is not None:
+            return await self._assistant.handle(ref, Inbound(f"/{name}", command=request), now)
         if name == "settings":
             return [await self._settings_command(record, rest, now)]
         if name == "connect":

@@ -208,7 +208,7 @@ class _Turn:
 
     async def run(self, inbound: Inbound) -> list[Reply]:
         if inbound.command is not None:
-            return await self._typed_command(inbound.command)
+            return await self._given(inbound.command, inbound.text.strip())
         text = inbound.text.translate(_INVISIBLE).strip()
         if inbound.button is None:
             problem = self._bad_input(text)
@@ -221,15 +221,15 @@ class _Turn:
         await self._store_state(text if inbound.button is None else "", replies)
         return replies
 
-    async def _typed_command(self, command: Command) -> list[Reply]:
-        """A command the channel built from a form (the web calendar's event dialog): acted
-        on as if it had been said, with the same questions, confirmations and undo record;
-        any question still open is dropped, as a new request drops it."""
+    async def _given(self, command: Command, said: str) -> list[Reply]:
+        """A command the channel built (a menu command, the web calendar's event dialog): acted on as a said request would
+        be, in the user's language, with nothing parsed; an open question is dropped."""
         self._load_pending()
         lang = self.fallback_lang
         command = command.model_copy(update={"lang": lang})
+        note_outcome(command.intent.value, "replied")  # the intent, before any outcome
         replies = await self._act(command, lang)
-        await self._store_state("", replies)
+        await self._store_state(said, replies)
         return replies
 
     async def _respond(self, inbound: Inbound, text: str, lang: Lang) -> list[Reply]:

@@ -22,12 +22,9 @@ from calendar_assistant.calendars.accounts.registry import CalendarRegistry
 from calendar_assistant.calendars.accounts.store import Account, AccountNotFound
 from calendar_assistant.calendars.base import CalendarError
 from calendar_assistant.calendars.caldav.presets import PRESETS, server_url
-from calendar_assistant.calendars.google import connector_if_configured
-from calendar_assistant.config import Settings
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Reply
 from calendar_assistant.extras import needs
-from calendar_assistant.storage.database import Database
 
 if TYPE_CHECKING:  # the connector needs the google extra
     from calendar_assistant.calendars.google.oauth import GoogleConnector
@@ -174,14 +171,6 @@ class ConnectDialogue:
         self._google = google
         self._timeout = timeout_seconds
         self._questions: dict[int, _Question] = {}
-
-    @classmethod
-    def from_settings(cls, database: Database, settings: Settings) -> ConnectDialogue:
-        return cls(
-            CalendarRegistry.from_settings(database, settings),
-            connector_if_configured(database, settings),
-            timeout_seconds=settings.calendar_timeout_seconds,
-        )
 
     @property
     def registry(self) -> CalendarRegistry:

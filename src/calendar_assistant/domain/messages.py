@@ -24,9 +24,12 @@ class UserRef:
 
 @dataclass(frozen=True, slots=True)
 class Inbound:
-    """One incoming message: typed text, a pressed button's payload, or a command already
-    typed by the channel (the web calendar's event dialog), which is not read as words
-    again: it goes straight to the same acting, questions and undo as a message."""
+    """One incoming message: typed text, or a pressed button's payload.
+
+    `command` is set when the channel already knows exactly what is asked (a menu command
+    such as /today, the web calendar's event dialog): the assistant acts on it as it is,
+    with nothing parsed from `text`, through the same questions, confirmations and undo.
+    """
 
     text: str = ""
     button: str | None = None

@@ -17,7 +17,6 @@ from structlog.testing import capture_logs
 
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.conversation.state import TURN_MAX_CHARS, turns_of, with_turns
@@ -26,6 +25,7 @@ from calendar_assistant.storage.dialogue_states import DialogueStateRepository
 from calendar_assistant.understanding.llm.claude import ClaudeModel
 from calendar_assistant.understanding.router import Router
 from fakes.anthropic import FakeAnthropic, message, text_block
+from support import local_desk
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)  # Tuesday
@@ -132,7 +132,7 @@ async def test_forget_removes_the_turns(
     state = await _stored_state(database)
     assert state is not None
     assert len(state["turns"]) == 2
-    desk = AccountDesk(database, assistant.settings, assistant)
+    desk = local_desk(database, assistant)
     await desk.handle(ANNA, Inbound("/forget"), NOW)
     await desk.handle(ANNA, Inbound(button="acct:forget-yes"), NOW)
     assert await UserRepository(database).get(ANNA.key) is None
@@ -291,7 +291,7 @@ async def test_privacy_says_what_the_model_is_sent_only_when_one_is_configured(
     database: Database, replicas: Callable[..., Assistant], llm: bool
 ) -> None:
     assistant = replicas(database, llm=llm)
-    desk = AccountDesk(database, assistant.settings, assistant)
+    desk = local_desk(database, assistant)
     replies = await desk.handle(ANNA, Inbound("/privacy"), NOW)
     text = " ".join(reply.text for reply in replies)
     assert "/forget" in text

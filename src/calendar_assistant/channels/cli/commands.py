@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # the heavy parts load only when a command runs, not for `par
     from calendar_assistant.domain.events import Event
     from calendar_assistant.domain.language import Lang
 
+#: The channel name of the terminal chat (metrics, chat links, per-user turns).
+CHANNEL = "cli"
 #: The open side of an export window given by only one of --from and --to.
 EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC))
 
@@ -173,7 +175,11 @@ async def chat(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    """Talk to the assistant: prompts on a terminal, one message per line from a pipe."""
+    """Talk to the assistant: prompts on a terminal, one message per line from a pipe.
+
+    Each line goes through the front door as on every channel (slash and account commands,
+    the rate limit, the user's turn); the clock is read here, or pinned by --now.
+    """
     import structlog
 
     from calendar_assistant.channels.cli.chat import run_interactive, run_scripted
@@ -187,11 +193,18 @@ async def chat(
     async with open_runtime(settings) as runtime:
         profile = await runtime.user(user_key(user), display_name=user, timezone=zone, lang=lang)
         ref = UserRef(key=profile.key, display_name=user, language_hint=lang)
+        turns = runtime.ordered(CHANNEL)
 
         async def respond(inbound: Inbound) -> list[Reply]:
             nonlocal handled
             began = time.perf_counter()
-            replies = await runtime.assistant.handle(ref, inbound, now or datetime.now(UTC))
+            said = now or datetime.now(UTC)
+            replies = await turns.run(
+                ref.key,
+                lambda: runtime.front.say(
+                    channel=CHANNEL, chat_id=user, user=ref, inbound=inbound, now=said
+                ),
+            )
             handled += 1
             log.debug(
                 "message_handled",
@@ -288,7 +301,7 @@ async def export(
         if profile is None:
             data = events_to_ics([], stamp=stamp)
         elif start_text is None and end_text is None:
-            ids = await runtime.stored_event_ids(profile.id)
+            ids = await runtime.events.ids(profile.id)
             data = await export_events(runtime.calendar(profile.id), ids, stamp=stamp)
         else:
             data = await export_calendar(runtime.calendar(profile.id), start, end, stamp=stamp)
