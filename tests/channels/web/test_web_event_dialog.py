@@ -297,7 +297,7 @@ async def test_a_rate_limited_user_is_answered_by_the_front_door(
 ) -> None:
     """The dialog goes through the chat's front door: its rate limit counts it too."""
     first = await _make(app, 801, _sync(25))
-    limit = app.state.services.runtime.settings.rate_limit_per_minute
+    limit = Settings.model_fields["rate_limit_per_minute"].default  # the fixture keeps it
     for _ in range(limit):
         await alice.post("/api/chat", json={"text": "what is on tomorrow?"})
     answer = await _change(alice, first.id, action="move", start="2026-11-27T10:00")
