@@ -96,6 +96,23 @@ async def test_request_bodies_over_the_limit_are_refused(http: httpx.AsyncClient
     assert streamed.status_code == 413
 
 
+async def test_unknown_routes_get_a_short_json_404_and_change_nothing(
+    http: httpx.AsyncClient,
+) -> None:
+    await http.post("/api/chat", json={"text": "Lunch with Anna tomorrow at 1pm"})
+    for method, path in (
+        ("GET", "/api/nothing-here"),
+        ("POST", "/api/calendar/events/../../admin"),
+        ("DELETE", "/api/chat"),
+        ("GET", "/static/../config.py"),
+    ):
+        answer = await http.request(method, path)
+        assert answer.status_code in (404, 405), (method, path, answer.status_code)
+        assert len(answer.content) < 200 and "Traceback" not in answer.text
+    week = (await http.post("/api/chat", json={"text": "/week"})).json()
+    assert "Lunch with Anna" in week["replies"][0]["text"]
+
+
 async def test_the_web_user_is_rate_limited_politely(http: httpx.AsyncClient) -> None:
     replies = []
     for _ in range(7):
