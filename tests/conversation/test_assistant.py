@@ -12,10 +12,11 @@ from structlog.testing import capture_logs
 
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
-from calendar_assistant.conversation.assistant import Assistant, clear_language
+from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage import Database, UserRepository, UserSettings
+from calendar_assistant.understanding.lang_detect import clear_language
 from support import MOSCOW
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)

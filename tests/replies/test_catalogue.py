@@ -53,43 +53,42 @@ def test_both_languages_fill_in_the_same_values() -> None:
         assert catalogue.fields(ru) == catalogue.fields(en), key
 
 
-def _asked_for() -> tuple[set[str], set[str]]:
-    """Keys the code names as text, and prefixes it completes at run time (f-strings)."""
-    named: set[str] = set()
-    prefixes: set[str] = set()
-    for path in SOURCE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                named.add(node.value)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                _call(node, named, prefixes)
-    return named, prefixes
+class _Uses:
+    """What the source asks of the catalogues: literal keys, and prefixes of keys it
+    completes at run time (`f"problem.{problem.value}"`); every string constant, too, as
+    keys also sit in tables (`{Scope.ALL: "deleted.series"}`)."""
 
+    def __init__(self) -> None:
+        self.asked: set[str] = set()
+        self.prefixes: set[str] = set()
+        self.constants: set[str] = set()
+        for path in SOURCE.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    self.constants.add(node.value)
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    self._call(node.func.attr, node.args)
 
-def _call(node: ast.Call, named: set[str], prefixes: set[str]) -> None:
-    first = node.args[0] if node.args else None
-    if node.func.attr == "button" and isinstance(first, ast.Constant):  # type: ignore[attr-defined]
-        named.add(f"button.{first.value}")
-    if node.func.attr == "say" and isinstance(first, ast.JoinedStr):  # type: ignore[attr-defined]
-        head = first.values[0]
-        if isinstance(head, ast.Constant):
-            prefixes.add(str(head.value))
-    said = node.func.attr == "say"  # type: ignore[attr-defined]
-    if said and isinstance(first, ast.BinOp) and isinstance(first.left, ast.Constant):
-        prefixes.add(str(first.left.value))
+    def _call(self, name: str, args: list[ast.expr]) -> None:
+        """`v.say(key, …)`, `catalogue.text(lang, key, …)`, `v.button(name, …)`."""
+        position = {"say": 0, "text": 1, "button": 0}.get(name)
+        if position is None or len(args) <= position:
+            return
+        key = args[position]
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            self.asked.add(f"button.{key.value}" if name == "button" else key.value)
+        elif isinstance(key, ast.JoinedStr) and isinstance(key.values[0], ast.Constant):
+            self.prefixes.add(str(key.values[0].value))
+        elif isinstance(key, ast.BinOp) and isinstance(key.left, ast.Constant):
+            self.prefixes.add(str(key.left.value))
 
 
 def test_every_message_is_used_and_every_key_the_code_names_exists() -> None:
-    named, prefixes = _asked_for()
+    uses = _Uses()
     keys = _keys("ru")
-    unused = {k for k in keys if k not in named and not any(k.startswith(p) for p in prefixes)}
-    assert not unused
-    looks_like_keys = {
-        n for n in named if "." in n and n.split(".")[0] in {k.split(".")[0] for k in keys}
-    }
-    assert {
-        n for n in looks_like_keys if " " not in n and n not in keys and not n.endswith(".")
-    } == set()
+    used = uses.asked | uses.constants
+    assert not {k for k in keys if k not in used and not k.startswith(tuple(uses.prefixes))}
+    assert not {k for k in uses.asked if k not in keys}
 
 
 def test_keys_completed_at_run_time_exist() -> None:

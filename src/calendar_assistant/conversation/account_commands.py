@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from calendar_assistant.conversation.assistant import Assistant, clear_language
+from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.conversation.calendar_choice import (
     CHOICE_ACTIONS,
     CalendarChoice,
@@ -44,6 +44,7 @@ from calendar_assistant.storage.users import (
     UserRepository,
     UserSettings,
 )
+from calendar_assistant.understanding.lang_detect import clear_language
 from calendar_assistant.understanding.parser import account_command
 from calendar_assistant.understanding.timeexpr.reading import midnight
 

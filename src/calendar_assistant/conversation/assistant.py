@@ -85,6 +85,7 @@ from calendar_assistant.storage import (
     UserSettings,
 )
 from calendar_assistant.understanding import complete
+from calendar_assistant.understanding.lang_detect import clear_language
 from calendar_assistant.understanding.llm.lookups import CalendarLookups
 from calendar_assistant.understanding.router import Router, UserContext
 
@@ -92,29 +93,7 @@ log = structlog.get_logger(__name__)
 
 # Characters that carry nothing a user meant: zero-width and direction marks, BOM.
 _INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")))
-_LANGUAGE_SAMPLE = 400
-#: Said when one message asked for several things and the first needs an answer first.
-_REST_LATER: dict[Lang, str] = {
-    "ru": "Остальное из этого сообщения сделаю, когда решим это: напишите его ещё раз.",
-    "en": "I'll do the rest of that message once this is settled: send it again.",
-}
 _SCOPES = {Answer.THIS: Scope.THIS, Answer.FOLLOWING: Scope.FOLLOWING, Answer.ALL: Scope.ALL}
-
-
-def clear_language(text: str) -> Lang | None:
-    """The message's language when its letters say so plainly; None for «1», "ok?" mixes.
-
-    Only the first few hundred characters are looked at: enough to tell, and a huge
-    message costs no more than a short one.
-    """
-    text = text[:_LANGUAGE_SAMPLE]
-    cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
-    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
-    if cyrillic > latin * 2 and cyrillic:
-        return "ru"
-    if latin > cyrillic * 2 and latin >= 2:
-        return "en"
-    return None
 
 
 class Assistant:
@@ -295,7 +274,7 @@ class _Turn:
             if extra.intent in (Intent.CANCEL, Intent.UNDO, Intent.UNKNOWN) or extra.readings:
                 continue
             if "stage" in self.state:
-                replies.append(Reply(_REST_LATER[lang]))  # a question waits: stop there
+                replies.append(Reply(self.view(lang).say("answer.rest_later")))  # a question waits
                 break
             replies += await self._run(extra, Resolution(), lang)
         return replies
