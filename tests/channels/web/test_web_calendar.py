@@ -17,8 +17,9 @@ import pytest
 from fastapi import FastAPI
 
 import web_session
+from calendar_assistant.channels.web.calendar_view import EventOut, event_out
 from calendar_assistant.config import Settings
-from calendar_assistant.domain.events import NewEvent
+from calendar_assistant.domain.events import Event, NewEvent
 from calendar_assistant.domain.messages import UserRef
 from calendar_assistant.server import create_app
 from fakes.telegram import TOKEN, FakeTelegram
@@ -229,3 +230,14 @@ async def test_the_vendored_calendar_is_served_with_its_licence_and_kept_by_brow
         css = await http.get("/static/fullcalendar.css")
         assert ".fc-timegrid" in css.text
         assert "data:" not in css.text  # the icon font the CSP would refuse is left out
+
+
+def test_an_event_is_written_with_the_documented_fields() -> None:
+    """The events API writes plain dicts for speed; the model documents them in /docs."""
+    start = datetime(2026, 11, 25, 10, tzinfo=ZoneInfo("Europe/Berlin"))
+    shown = event_out(
+        Event("e1", "<b>Sync</b>", start, start + timedelta(hours=1), "Europe/Berlin"),
+        ZoneInfo("Europe/Berlin"),
+    )
+    assert set(shown) == set(EventOut.model_fields)
+    assert EventOut.model_validate(shown).title == "<b>Sync</b>"
