@@ -1,5 +1,6 @@
 """0008_dialogue_state: the settings prompts move into the dialogue-state documents and back,
-next to what those documents already held, on SQLite and PostgreSQL."""
+next to what those documents already held, on SQLite and PostgreSQL. The emptied table stays
+for one release (the previous release's replicas read it during a rolling upgrade)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from calendar_assistant.storage import Database
 NOW = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
 BEFORE = "0006_drop_processed_updates"
 PENDING = {"stage": "confirm", "token": "abc"}
+
+
+async def _prompts(database: Database) -> list[tuple[int, str]]:
+    async with database.session() as session:
+        rows = await session.execute(text("SELECT user_id, field FROM settings_prompts"))
+        return sorted((int(user_id), str(field)) for user_id, field in rows)
 
 
 async def _documents(database: Database) -> dict[int, dict[str, Any]]:
@@ -55,10 +62,9 @@ async def test_settings_prompts_move_into_the_dialogue_state_and_back(database: 
         2: {"settings_prompt": prompt},
         3: PENDING,
     }
+    assert await _prompts(database) == []
 
     await database.migrate_to(BEFORE, down=True)
     assert await _documents(database) == {1: PENDING, 3: PENDING}  # 2's held the prompt alone
-    async with database.session() as session:
-        rows = (await session.execute(text("SELECT user_id, field FROM settings_prompts"))).all()
-    assert sorted(tuple(r) for r in rows) == [(1, "timezone"), (2, "timezone")]
+    assert await _prompts(database) == [(1, "timezone"), (2, "timezone")]
     await database.migrate_to("head")

@@ -3,7 +3,10 @@
 The setting a user was asked for (the zone after /start) was a row of `settings_prompts`;
 it is now the `settings_prompt` key of the user's dialogue-state document, beside the
 pending question, so one store holds the whole dialogue (conversation/dialogue_state.py).
-Each prompt is copied over, then the table is dropped; the downgrade moves them back.
+Each prompt is moved over. The table itself stays for one release, unused by this code:
+the previous release reads it on almost every typed message, and during a rolling upgrade
+its replicas run on this schema (docs/deploy.md); the next release's migration drops it.
+The downgrade moves the prompts back and takes the new keys out of the documents.
 
 Revision ID: 0008_dialogue_state
 Revises: 0006_drop_processed_updates
@@ -64,21 +67,10 @@ def upgrade() -> None:
         prompt = {"field": row.field, "asked_at": _aware(row.asked_at).isoformat()}
         state = _state_of(bind, row.user_id)
         _write_state(bind, row.user_id, (state or {}) | {_KEY: prompt}, new=state is None)
-    op.drop_table("settings_prompts")
+    bind.execute(sa.delete(_PROMPTS))  # moved: a later downgrade puts back what is current
 
 
 def downgrade() -> None:
-    op.create_table(
-        "settings_prompts",
-        sa.Column(
-            "user_id",
-            sa.Integer(),
-            sa.ForeignKey("users.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column("field", sa.String(32), nullable=False),
-        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
-    )
     bind = op.get_bind()
     naive = bind.dialect.name == "sqlite"
     for row in bind.execute(sa.select(_STATES)).all():
@@ -88,6 +80,7 @@ def downgrade() -> None:
         prompt = state.pop(_KEY, None)
         if isinstance(prompt, dict):
             at = _aware(str(prompt["asked_at"]))
+            bind.execute(sa.delete(_PROMPTS).where(_PROMPTS.c.user_id == row.user_id))
             bind.execute(
                 sa.insert(_PROMPTS).values(
                     user_id=row.user_id,
