@@ -52,4 +52,4 @@ def local_desk(
     """The account desk in front of `assistant`, on `registry` (default: the local calendar
     alone, no connected accounts), as the composition root builds it."""
     chosen = registry if registry is not None else CalendarRegistry(database, None)
-    return AccountDesk(database, assistant, ConnectDialogue(chosen, None))
+    return AccountDesk(database, assistant, ConnectDialogue(chosen, None, assistant.dialogue))

@@ -161,7 +161,7 @@ def _build(
     google = connector_if_configured(database, settings)
     assistant = Assistant(database, settings, calendar, understanding=understanding)
     connections = ConnectDialogue(
-        registry, google, timeout_seconds=settings.calendar_timeout_seconds
+        registry, google, assistant.dialogue, timeout_seconds=settings.calendar_timeout_seconds
     )
     desk = AccountDesk(database, assistant, connections)
     front = FrontDoor(

@@ -275,3 +275,38 @@ async def test_a_late_password_is_deleted_and_not_used_then_questions_expire(
     reply = await chat.say("Запланируй обед завтра в 13")
     assert "Создал" in reply.text
     assert not reply.delete_inbound
+
+
+async def test_a_connection_interrupted_by_restarts_goes_on_and_connects(
+    database: Database, keyed: Settings, radicale: RadicaleServer, alice: Any
+) -> None:
+    """The answers so far are in the database (sealed), not in one process: a restarted
+    server, or another replica, asks the next question and connects."""
+    url = database.engine.url.render_as_string(hide_password=False)
+    desk, _ = desk_for(database, keyed)
+    chat = Chat(desk, "test:restarted", DAYS_BEFORE_DST["Europe/Berlin"])
+    await chat.press("acct:conn:other")
+    assert "логин" in (await chat.say(radicale.url)).text
+    second, third = await Database.open(url), await Database.open(url)
+    try:
+        chat.desk, _ = desk_for(second, keyed)
+        asked = await chat.say("alice")
+        assert "Пароль приложения" in asked.text
+        stored = await everything_stored(second)
+        assert radicale.url not in stored
+        assert "alice" not in stored
+
+        chat.desk, registry = desk_for(third, keyed)
+        connected = await chat.say(PASSWORDS["alice"])
+        assert connected.delete_inbound
+        assert "Найдены календари" in connected.text
+        record = await chat.desk.user(chat.ref)
+        assert registry.store is not None
+        (account,) = await registry.store.list(record.id)
+        assert account.label == "alice"
+        assert PASSWORDS["alice"] not in await everything_stored(third)
+        assert "Создал" in (await chat.say("Запланируй встречу завтра в 10")).text
+        assert len(alice.events()) == 1
+    finally:
+        await second.close()
+        await third.close()

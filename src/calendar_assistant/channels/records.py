@@ -1,7 +1,7 @@
 """The channels' tables, kept importable from here for code written before they moved.
 
-They live in `calendar_assistant.storage.channel_records`, so the conversation (settings
-prompts) and the reminder scheduler (chat links) read them without importing the channels.
+They live in `calendar_assistant.storage.channel_records`, so the reminder scheduler
+(chat links) reads them without importing the channels.
 New code imports them from there.
 """
 
@@ -10,8 +10,6 @@ from calendar_assistant.storage.channel_records import (
     ChatLink,
     ChatLinkRow,
     ChatLinks,
-    SettingsPromptRow,
-    SettingsPrompts,
 )
 
 __all__ = [
@@ -19,6 +17,4 @@ __all__ = [
     "ChatLink",
     "ChatLinkRow",
     "ChatLinks",
-    "SettingsPromptRow",
-    "SettingsPrompts",
 ]

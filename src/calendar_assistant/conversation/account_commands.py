@@ -30,13 +30,13 @@ from calendar_assistant.conversation.connect_dialogue import (
     ConnectDialogue,
     connect_request,
 )
+from calendar_assistant.conversation.dialogue_state import SettingsPrompt
 from calendar_assistant.conversation.forget import forget_user
 from calendar_assistant.conversation.zones import read_zone, zone_at
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef, printable
 from calendar_assistant.observability.observation import note_outcome
-from calendar_assistant.storage.channel_records import SettingsPrompts
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import (
     InvalidSetting,
@@ -144,7 +144,7 @@ class AccountDesk:
         self._choice = CalendarChoice(connections.registry)
         self._assistant = assistant
         self._users = UserRepository(database)
-        self._prompts = SettingsPrompts(database)
+        self._dialogue = assistant.dialogue  # one stored dialogue state per user, shared
 
     @property
     def connections(self) -> ConnectDialogue:
@@ -168,37 +168,54 @@ class AccountDesk:
         if inbound.command is not None:  # already a typed request: the assistant acts on it
             return await self._assistant.handle(ref, inbound, now)
         record = await self.user(ref)
-        lang = record.settings.language
-        if inbound.button is not None and inbound.button.startswith(_PREFIX):
+        if inbound.button is None:
+            return await self._typed(ref, record, inbound, now)
+        if inbound.button.startswith(_PREFIX):
             return await self._pressed(record, inbound.button.removeprefix(_PREFIX), now)
+        return await self._assistant.handle(ref, inbound, now)
+
+    async def _typed(
+        self, ref: UserRef, record: UserRecord, inbound: Inbound, now: datetime
+    ) -> list[Reply]:
+        """A typed message: a command, an answer to the desk's open question, or a request."""
+        lang = record.settings.language
         text = inbound.text.strip()
-        if inbound.button is None and text.startswith("/"):
+        if text.startswith("/"):
             name, _, rest = text[1:].partition(" ")
             name = name.split("@", 1)[0].lower()
             return await self._command(ref, record, name, rest.strip(), now)
-        if inbound.button is None and self._connections.asking(record.id, now):
+        state = await self._dialogue.load(record.id)
+        question = await self._connections.asking(record.id, state, now)
+        if question is not None:
             # a CalDAV question is open: this message answers it (and may carry a password)
-            return [await self._connections.answer(record.id, inbound.text, now)]
-        if inbound.button is None and calendars_request(text):
+            return [await self._connections.answer(record.id, question, inbound.text, now)]
+        if calendars_request(text):
             note_outcome("/calendars", "replied")
             return [await self._choice.menu(record.id, lang)]
-        wants = connect_request(text) if inbound.button is None else None
+        wants = connect_request(text)
         if wants is not None:
             return [await self._connections.typed_request(record.id, lang, text, wants, now)]
-        if inbound.button is None and await self._prompts.asked(record.id) == "timezone":
+        prompt = state.settings_prompt
+        if prompt is not None and prompt.field == "timezone":
             zone = read_zone(text)
             if zone is not None:
                 return [await self._set_zone(record, zone, now)]
             if len(text.split()) <= 3:
                 return [self._zone_not_understood(lang, record.settings.timezone)]
-            await self._prompts.clear(record.id)  # a request instead: the question is dropped
-        if inbound.button is None and text:
+            await self._prompt(record.id, None)  # a request instead: the question is dropped
+        if text:
             typed = account_command(
                 text[:_ACCOUNT_SAMPLE], now=now, tz=record.settings.zone, lang=clear_language(text)
             )
             if typed is not None:  # «подключи календарь», "delete all my data": as the command
                 return await self._command(ref, record, typed, "", now)
         return await self._assistant.handle(ref, inbound, now)
+
+    async def _prompt(self, user_id: int, prompt: SettingsPrompt | None) -> None:
+        """Ask for a setting (its answer is the next message), or drop the one asked."""
+        state = await self._dialogue.load(user_id)
+        if state.settings_prompt != prompt:
+            await self._dialogue.save(user_id, dataclasses.replace(state, settings_prompt=prompt))
 
     async def location(
         self, ref: UserRef, latitude: float, longitude: float, now: datetime
@@ -232,8 +249,8 @@ class AccountDesk:
         if name == "start":
             return [await self._start(ref, record, now)]
         if name == "cancel":
-            await self._prompts.clear(record.id)
-            if self._connections.cancel(record.id):
+            await self._prompt(record.id, None)
+            if await self._connections.cancel(record.id):
                 return [
                     Reply(_t(lang, "Хорошо, подключение отменено.", "All right, not connecting."))
                 ]
@@ -266,7 +283,7 @@ class AccountDesk:
         lang = ref.language_hint or record.settings.language
         if lang != record.settings.language:
             await self._users.update_settings(record.id, language=lang)
-        await self._prompts.ask(record.id, "timezone", now)
+        await self._prompt(record.id, SettingsPrompt("timezone", now))
         zone = record.settings.timezone
         text = _t(
             lang,
@@ -294,7 +311,7 @@ class AccountDesk:
 
     async def _set_zone(self, record: UserRecord, zone: ZoneInfo, now: datetime) -> Reply:
         await self._users.update_settings(record.id, timezone=zone.key)
-        await self._prompts.clear(record.id)
+        await self._prompt(record.id, None)
         lang = record.settings.language
         offset = format_datetime(now.astimezone(zone), "xxx", locale=lang)
         return Reply(
@@ -316,7 +333,7 @@ class AccountDesk:
         if action == "keep-zone":
             return [await self._set_zone(record, record.settings.zone, now)]
         if action == "ask-zone":
-            await self._prompts.ask(record.id, "timezone", now)
+            await self._prompt(record.id, SettingsPrompt("timezone", now))
             return [
                 Reply(
                     _t(
@@ -384,7 +401,7 @@ class AccountDesk:
         the two can never disagree. A new zone answers the open zone question of /start."""
         updated = await self._users.update_settings(user_id, **changes)
         if "timezone" in changes:
-            await self._prompts.clear(user_id)
+            await self._prompt(user_id, None)
         return updated
 
     def _read_setting(self, field: str, value: str) -> dict[str, object] | None:

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -50,16 +49,20 @@ from calendar_assistant.actions.profile import UserProfile
 from calendar_assistant.calendars.base import CalendarBackend, CalendarError
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation import answers
+from calendar_assistant.conversation.dialogue_state import (
+    DialogueState,
+    DialogueStates,
+    dialogue_store,
+)
 from calendar_assistant.conversation.impossible_dates import impossible_day
 from calendar_assistant.conversation.state import (
     Pending,
     Stage,
     Turn,
-    last_event_at,
-    remembered,
+    fresh_last_event,
+    fresh_turns,
     reminder_from_json,
     reminder_to_json,
-    turns_of,
     with_turns,
 )
 from calendar_assistant.conversation.user_reminders import UserReminders
@@ -112,6 +115,8 @@ class Assistant:
         self.calendars = calendars
         self.users = UserRepository(database)
         self.states = DialogueStateRepository(database)
+        #: Every part of a user's dialogue between messages (also the account desk's).
+        self.dialogue: DialogueStates = dialogue_store(database, settings)
         self.undo_log = UndoLogRepository(database)
         self.reminders = ReminderRepository(database)
         self.defaults = UserSettings.from_settings(settings)
@@ -142,7 +147,8 @@ class Assistant:
                 default_duration=timedelta(minutes=stored.default_duration_minutes),
                 default_reminder_minutes=stored.default_reminder_minutes,
             )
-            return await _Turn(self, profile, now, state).run(inbound)
+            dialogue = self.dialogue.read(state)
+            return await _Turn(self, profile, now, dialogue).run(inbound)
         except StorageError as error:
             log.error("storage_error", error=str(error), exc_info=error)
             view = View(lang=clear_language(inbound.text) or lang, zone=ZoneInfo("UTC"), now=now)
@@ -157,7 +163,7 @@ class _Turn:
         assistant: Assistant,
         profile: UserProfile,
         now: datetime,
-        stored: dict[str, Any] | None,
+        stored: DialogueState,
     ) -> None:
         self.a = assistant
         self.profile = profile
@@ -172,8 +178,9 @@ class _Turn:
         self.pending: Pending | None = None
         # The dialogue state as stored (read with the user), and what to store after this
         # message (without the turns): written once at the end, and only if it changed.
+        # The account desk's parts (settings prompt, connection answers) are kept as read.
         self.stored = stored
-        self.state = {k: v for k, v in (stored or {}).items() if k != "turns"}
+        self.state = replace(stored, turns=())
         self.turns: tuple[Turn, ...] = ()  # the recent turns the LLM sees, when there is one
         self.last_event: Event | None = None  # what «её», "it", "that" point at
         self.last_at = now  # when that event was dealt with (kept, not renewed per message)
@@ -229,15 +236,13 @@ class _Turn:
         return None
 
     def _load_pending(self) -> None:
-        data = self.stored
-        if data is None:
-            return
+        stored = self.stored
         if self.a.understanding.keeps_turns:
-            self.turns = turns_of(data, self.now)
-        last = last_event_at(data, self.now)
+            self.turns = fresh_turns(stored.turns, self.now)
+        last = fresh_last_event(stored.last_event, self.now)
         if last is not None:
             self.last_event, self.last_at = last
-        pending = Pending.from_json(data)
+        pending = stored.pending
         if pending is not None and not pending.expired(self.now):
             self.pending = pending
 
@@ -273,7 +278,7 @@ class _Turn:
         for extra in commands[1:]:  # several requests in one message (the LLM's), in order
             if extra.intent in (Intent.CANCEL, Intent.UNDO, Intent.UNKNOWN) or extra.readings:
                 continue
-            if "stage" in self.state:
+            if self.state.pending is not None:
                 replies.append(Reply(self.view(lang).say("answer.rest_later")))  # a question waits
                 break
             replies += await self._run(extra, Resolution(), lang)
@@ -290,7 +295,7 @@ class _Turn:
             lang=lang,
             readings=readings,
         )
-        await self._save_state(pending.to_json() | remembered(self.last_event, self.last_at))
+        await self._save_state(pending)
         return [readings_question(readings, self.view(lang, pending.token))]
 
     async def _act(self, command: Command, lang: Lang) -> list[Reply]:
@@ -474,7 +479,7 @@ class _Turn:
                 outcome.candidates if isinstance(outcome, NeedsReminderChoice) else ()
             ),
         )
-        await self._save_state(pending.to_json() | remembered(self.last_event, self.last_at))
+        await self._save_state(pending)
         return [render(outcome, self.view(lang, pending.token), command.intent)]
 
     async def _record(self, undo: UndoRecord, outcome: Outcome) -> Outcome:
@@ -541,14 +546,17 @@ class _Turn:
     def _remember_event(self, event: Event) -> None:
         self.last_event, self.last_at = event, self.now
 
+    def _remembered(self) -> tuple[Event, datetime] | None:
+        return None if self.last_event is None else (self.last_event, self.last_at)
+
     async def _drop_pending(self) -> None:
         """Forget the open question; the event last dealt with stays remembered."""
         self.pending = None
-        self.state = remembered(self.last_event, self.last_at)
+        self.state = replace(self.state, pending=None, last_event=self._remembered())
 
-    async def _save_state(self, state: dict[str, Any]) -> None:
-        """The dialogue state to store once this message is answered."""
-        self.state = state
+    async def _save_state(self, pending: Pending) -> None:
+        """The question to store once this message is answered."""
+        self.state = replace(self.state, pending=pending, last_event=self._remembered())
 
     async def _store_state(self, said: str, replies: list[Reply]) -> None:
         """Write the dialogue state once per message, and not at all when nothing changed.
@@ -562,14 +570,10 @@ class _Turn:
             reply = "\n".join(r.text for r in replies)
             new = [("user", said), ("assistant", reply)]
             self.turns = with_turns(self.turns, new, self.now, router.history_turns)
-            if self.turns:
-                state = state | {"turns": [turn.to_json() for turn in self.turns]}
-        if state == (self.stored or {}):
+            state = replace(state, turns=self.turns)
+        if state.same_as(self.stored):
             return
-        if state:
-            await self.a.states.save(self.profile.user_id, state)
-        else:
-            await self.a.states.clear(self.profile.user_id)
+        await self.a.dialogue.save(self.profile.user_id, state)
         self.stored = state
 
 

@@ -1,10 +1,11 @@
 """Connecting and disconnecting calendars from the chat: /connect, /disconnect and the
 CalDAV questions (server, user name, app password).
 
-The half-finished CalDAV answers (which server, which user name) are kept in this process's
-memory only, never in the database, and the password is never kept at all: it goes straight
-from the message to the login check and, when the login works, into the encrypted account
-store. The reply to the password message asks the channel to delete that message.
+The half-finished CalDAV answers (which server, which user name) are kept in the user's
+dialogue state, encrypted like account credentials (conversation.dialogue_state), so another
+replica or a restarted server carries on the dialogue. The password is never kept there: it
+goes straight from the message to the login check and, when the login works, into the
+encrypted account store. The reply to the password message asks the channel to delete it.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from calendar_assistant.calendars.accounts.registry import CalendarRegistry
 from calendar_assistant.calendars.accounts.store import Account, AccountNotFound
 from calendar_assistant.calendars.base import CalendarError
 from calendar_assistant.calendars.caldav.presets import PRESETS, server_url
+from calendar_assistant.conversation.dialogue_state import ConnectionAnswers, DialogueState
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Reply
 from calendar_assistant.extras import needs
+from calendar_assistant.storage.dialogue_states import DialogueStore
 
 if TYPE_CHECKING:  # the connector needs the google extra
     from calendar_assistant.calendars.google.oauth import GoogleConnector
@@ -65,23 +68,9 @@ _NAMED = {
     "fastmail": "fastmail",
 }
 
-Step = Literal["host", "url", "username", "password"]
-
 
 def _t(lang: Lang, ru: str, en: str) -> str:
     return ru if lang == "ru" else en
-
-
-@dataclass(frozen=True, slots=True)
-class _Question:
-    """The CalDAV question open for a user: what is known so far (no password, ever)."""
-
-    step: Step
-    preset: str | None
-    lang: Lang
-    asked_at: datetime
-    url: str | None = None
-    username: str | None = None
 
 
 def server_address(preset: str | None, text: str, *, host: bool) -> str | None:
@@ -164,13 +153,14 @@ class ConnectDialogue:
         self,
         registry: CalendarRegistry,
         google: GoogleConnector | None,
+        dialogue: DialogueStore[DialogueState],
         *,
         timeout_seconds: float = 20.0,
     ) -> None:
         self._registry = registry
         self._google = google
+        self._dialogue = dialogue
         self._timeout = timeout_seconds
-        self._questions: dict[int, _Question] = {}
 
     @property
     def registry(self) -> CalendarRegistry:
@@ -179,31 +169,31 @@ class ConnectDialogue:
 
     # -- what the account desk calls ----------------------------------------------------
 
-    def asking(self, user_id: int, now: datetime) -> bool:
-        """Whether the user's next typed message answers a CalDAV question."""
-        question = self._questions.get(user_id)
+    async def asking(
+        self, user_id: int, state: DialogueState, now: datetime
+    ) -> ConnectionAnswers | None:
+        """The CalDAV question the user's next typed message answers (`state` just loaded);
+        an expired one is dropped from the stored state."""
+        question = state.connection
         if question is None:
-            return False
+            return None
         limit = PASSWORD_GRACE if question.step == "password" else QUESTION_LIFETIME
         if now - question.asked_at > limit:
-            del self._questions[user_id]
-            return False
-        return True
+            await self._dialogue.save(user_id, replace(state, connection=None))
+            return None
+        return question
 
-    def _ask(self, user_id: int, question: _Question) -> None:
-        """Keep the open question; questions long unanswered by anyone are dropped meanwhile."""
-        stale = [
-            uid
-            for uid, q in self._questions.items()
-            if question.asked_at - q.asked_at > PASSWORD_GRACE
-        ]
-        for uid in stale:
-            del self._questions[uid]
-        self._questions[user_id] = question
+    async def _ask(self, user_id: int, question: ConnectionAnswers | None) -> None:
+        """Keep the open question (None: there is none) in the user's stored dialogue."""
+        state = await self._dialogue.load(user_id)
+        if state.connection != question:
+            await self._dialogue.save(user_id, replace(state, connection=question))
 
-    def cancel(self, user_id: int) -> bool:
+    async def cancel(self, user_id: int) -> bool:
         """Drop an open CalDAV question (/cancel); True when there was one."""
-        return self._questions.pop(user_id, None) is not None
+        had = (await self._dialogue.load(user_id)).connection is not None
+        await self._ask(user_id, None)
+        return had
 
     async def menu(self, user_id: int, lang: Lang) -> Reply:
         """/connect: what is connected, and buttons for what can be."""
@@ -265,7 +255,7 @@ class ConnectDialogue:
         if action == "conn:google":
             return [await self._google_link(user_id, lang, now)]
         if action.startswith("conn:"):
-            return [self._start_caldav(user_id, lang, action.removeprefix("conn:"), now)]
+            return [await self._start_caldav(user_id, lang, action.removeprefix("conn:"), now)]
         if action == "disc:menu":
             return [await self.disconnect_menu(user_id, lang)]
         if action.startswith("disc:"):
@@ -276,14 +266,15 @@ class ConnectDialogue:
             return [Reply(_t(lang, "Хорошо, ничего не отключено.", "All right, nothing changed."))]
         return [Reply(_t(lang, "Эта кнопка уже неактуальна.", "That button is no longer valid."))]
 
-    async def answer(self, user_id: int, text: str, now: datetime) -> Reply:
-        """The user's typed answer to the open CalDAV question (call when `asking`)."""
-        question = self._questions[user_id]
+    async def answer(
+        self, user_id: int, question: ConnectionAnswers, text: str, now: datetime
+    ) -> Reply:
+        """The user's typed answer to the open CalDAV `question` (what `asking` gave)."""
         lang = question.lang
         text = text.strip()
         if question.step == "password":
             # Whatever happens next, the question is over and the message is deleted.
-            del self._questions[user_id]
+            await self._ask(user_id, None)
             if now - question.asked_at > QUESTION_LIFETIME:
                 reply = Reply(
                     _t(
@@ -298,9 +289,9 @@ class ConnectDialogue:
                 reply = await self._login(user_id, question, text)
             return replace(reply, delete_inbound=True)
         if question.step == "host":
-            return self._got_server(user_id, question, text, host=True, now=now)
+            return await self._got_server(user_id, question, text, host=True, now=now)
         if question.step == "url":
-            return self._got_server(user_id, question, text, host=False, now=now)
+            return await self._got_server(user_id, question, text, host=False, now=now)
         username = text
         if not valid_username(username):
             return Reply(
@@ -310,7 +301,9 @@ class ConnectDialogue:
                     "The user name must be one line. Please send it again, or /cancel.",
                 )
             )
-        self._ask(user_id, replace(question, step="password", username=username, asked_at=now))
+        await self._ask(
+            user_id, replace(question, step="password", username=username, asked_at=now)
+        )
         return Reply(self._password_question(question.preset, lang))
 
     async def disconnect_menu(self, user_id: int, lang: Lang) -> Reply:
@@ -397,10 +390,10 @@ class ConnectDialogue:
 
     # -- CalDAV --------------------------------------------------------------------------
 
-    def _start_caldav(self, user_id: int, lang: Lang, preset: str, now: datetime) -> Reply:
+    async def _start_caldav(self, user_id: int, lang: Lang, preset: str, now: datetime) -> Reply:
         cancel = _t(lang, " (или /cancel)", " (or /cancel)")
         if preset == "other":
-            self._ask(user_id, _Question("url", None, lang, now))
+            await self._ask(user_id, ConnectionAnswers("url", None, lang, now))
             return Reply(
                 _t(
                     lang,
@@ -413,7 +406,7 @@ class ConnectDialogue:
             return Reply(_t(lang, "Эта кнопка уже неактуальна.", "That button is no longer valid."))
         name = PRESETS[preset].name
         if "{host}" in PRESETS[preset].url:
-            self._ask(user_id, _Question("host", preset, lang, now))
+            await self._ask(user_id, ConnectionAnswers("host", preset, lang, now))
             return Reply(
                 _t(
                     lang,
@@ -422,11 +415,13 @@ class ConnectDialogue:
                 )
                 + cancel
             )
-        self._ask(user_id, _Question("username", preset, lang, now, url=server_url(preset)))
+        await self._ask(
+            user_id, ConnectionAnswers("username", preset, lang, now, url=server_url(preset))
+        )
         return Reply(self._username_question(name, lang) + cancel)
 
-    def _got_server(
-        self, user_id: int, question: _Question, text: str, *, host: bool, now: datetime
+    async def _got_server(
+        self, user_id: int, question: ConnectionAnswers, text: str, *, host: bool, now: datetime
     ) -> Reply:
         lang = question.lang
         url = server_address(question.preset, text, host=host)
@@ -440,7 +435,7 @@ class ConnectDialogue:
                     "https://dav.example.org/, or /cancel.",
                 )
             )
-        self._ask(user_id, replace(question, step="username", url=url, asked_at=now))
+        await self._ask(user_id, replace(question, step="username", url=url, asked_at=now))
         name = PRESETS[question.preset].name if question.preset else urlsplit(url).hostname or ""
         return Reply(self._username_question(name, lang))
 
@@ -480,7 +475,7 @@ class ConnectDialogue:
             )
         )
 
-    async def _login(self, user_id: int, question: _Question, password: str) -> Reply:
+    async def _login(self, user_id: int, question: ConnectionAnswers, password: str) -> Reply:
         """The password answered: log in; a failure says how to start again."""
         assert question.url is not None
         assert question.username is not None

@@ -155,15 +155,29 @@ def last_event_at(data: dict[str, Any] | None, now: datetime) -> tuple[Event, da
     The time is kept as stored, not renewed on every message: "it" means the event of a
     recent turn, not one from hours of unrelated talk ago.
     """
+    return fresh_last_event(stored_last_event(data), now)
+
+
+def stored_last_event(data: dict[str, Any] | None) -> tuple[Event, datetime] | None:
+    """The remembered event as stored, however old; None if absent or unreadable."""
     if not data or not isinstance(data.get("last_event"), dict):
         return None
     try:
         at = datetime.fromisoformat(str(data["last_at"]))
-        if at.tzinfo is None or not (now - LAST_EVENT_TTL <= at <= now + LAST_EVENT_TTL):
+        if at.tzinfo is None:
             return None
         return event_from_json(data["last_event"]), at
     except (KeyError, TypeError, ValueError, ValidationError):
         return None
+
+
+def fresh_last_event(
+    found: tuple[Event, datetime] | None, now: datetime
+) -> tuple[Event, datetime] | None:
+    """`found` while "it" may still mean it (within LAST_EVENT_TTL of `now`), else None."""
+    if found is None or not (now - LAST_EVENT_TTL <= found[1] <= now + LAST_EVENT_TTL):
+        return None
+    return found
 
 
 def remembered(event: Event | None, at: datetime) -> dict[str, Any]:
@@ -204,22 +218,30 @@ def clipped(text: str) -> str:
 
 def turns_of(data: dict[str, Any] | None, now: datetime) -> tuple[Turn, ...]:
     """The stored turns still fresh at `now`, oldest first; unreadable ones are skipped."""
+    return fresh_turns(stored_turns(data), now)
+
+
+def stored_turns(data: dict[str, Any] | None) -> tuple[Turn, ...]:
+    """The turns as stored, however old, oldest first; unreadable ones are skipped."""
     stored = data.get("turns") if data else None
     if not isinstance(stored, list):
         return ()
     kept: list[Turn] = []
-    now = now.astimezone(UTC)  # real hours: a DST change in the user's zone is no gap
     for item in stored:
         try:
             at = datetime.fromisoformat(str(item["at"]))
             role, text = str(item["role"]), str(item["text"])
         except (KeyError, TypeError, ValueError):
             continue
-        if at.tzinfo is None or role not in ("user", "assistant"):
-            continue
-        if now - TURNS_TTL <= at <= now + TURNS_TTL:
+        if at.tzinfo is not None and role in ("user", "assistant"):
             kept.append(Turn(role, clipped(text), at))
     return tuple(kept)
+
+
+def fresh_turns(turns: tuple[Turn, ...], now: datetime) -> tuple[Turn, ...]:
+    """The turns within TURNS_TTL of `now`."""
+    now = now.astimezone(UTC)  # real hours: a DST change in the user's zone is no gap
+    return tuple(t for t in turns if now - TURNS_TTL <= t.at <= now + TURNS_TTL)
 
 
 def with_turns(

@@ -1,10 +1,10 @@
-"""What channels remember: where each user is reached, and the setting a user was asked for.
+"""What channels remember: where each user is reached (the chat reminders go to).
 
-Tables come from migration `0002_channels`. A re-sent update acts once because the inbox
-stores it once (`storage/inbox.py`); the update-id claims that did it before were dropped
-in `0006_drop_processed_updates`.
-Stored here, below the channels, because the conversation (settings prompts) and the
-reminder scheduler (chat links) read them too.
+The table comes from migration `0002_channels`; the settings prompts it held too moved into
+each user's dialogue state in `0008_dialogue_state` (conversation/dialogue_state.py). A
+re-sent update acts once because the inbox stores it once (`storage/inbox.py`); the
+update-id claims that did it before were dropped in `0006_drop_processed_updates`.
+Stored here, below the channels, because the reminder scheduler reads the chat links too.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, delete, exc, select
+from sqlalchemy import ForeignKey, String, exc, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from calendar_assistant.storage.database import Database
@@ -28,16 +28,6 @@ class ChatLinkRow(Base):
     channel: Mapped[str] = mapped_column(String(32), primary_key=True)
     chat_id: Mapped[str] = mapped_column(String(64))
     linked_at: Mapped[datetime] = mapped_column()
-
-
-class SettingsPromptRow(Base):
-    __tablename__ = "settings_prompts"
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    field: Mapped[str] = mapped_column(String(32))
-    asked_at: Mapped[datetime] = mapped_column()
 
 
 #: How long a handled inbox row is kept: Telegram stops re-sending long before this, and a
@@ -87,30 +77,3 @@ class ChatLinks:
                 .order_by(ChatLinkRow.linked_at.desc())
             )
             return [ChatLink(r.user_id, r.channel, r.chat_id) for r in rows]
-
-
-class SettingsPrompts:
-    """The setting a user was just asked for (e.g. the zone at /start), answered next."""
-
-    def __init__(self, database: Database) -> None:
-        self._db = database
-
-    async def ask(self, user_id: int, field: str, now: datetime) -> None:
-        async with self._db.transaction() as session:
-            row = await session.get(SettingsPromptRow, user_id)
-            if row is None:
-                session.add(SettingsPromptRow(user_id=user_id, field=field, asked_at=now))
-            else:
-                row.field = field
-                row.asked_at = now
-
-    async def asked(self, user_id: int) -> str | None:
-        async with self._db.session() as session:
-            row = await session.get(SettingsPromptRow, user_id)
-            return None if row is None else row.field
-
-    async def clear(self, user_id: int) -> None:
-        async with self._db.transaction() as session:
-            await session.execute(
-                delete(SettingsPromptRow).where(SettingsPromptRow.user_id == user_id)
-            )

@@ -1,9 +1,16 @@
-"""The pending dialogue of each user (a question asked, a confirmation awaited), as JSON."""
+"""The dialogue state of each user, one JSON document per user in `dialogue_states`.
+
+`DialogueStateRepository` reads and writes the document; `SqlDialogueStore` is the store the
+conversation uses: it turns its typed state into that document and back through a codec the
+conversation gives it (the types live above storage, and the codec encrypts what must not be
+kept in clear). SQL only: the document is read with the user in the one statement every
+message starts with, and it is shared by every replica through the database.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Executable, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +32,27 @@ def _upsert(insert: Any) -> Executable:
 _UPSERTS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 _LOAD = select(DialogueStateRow.state).where(DialogueStateRow.user_id == bindparam("user_id"))
 _CLEAR = delete(DialogueStateRow).where(DialogueStateRow.user_id == bindparam("user_id"))
+
+
+S = TypeVar("S")
+
+
+class DialogueCodec(Protocol[S]):
+    """A typed dialogue state as a JSON document and back; an empty document is no state."""
+
+    def encode(self, state: S) -> dict[str, Any]: ...
+
+    def decode(self, document: dict[str, Any] | None) -> S: ...
+
+
+class DialogueStore(Protocol[S]):
+    """Where each user's dialogue state lives between messages (any replica, any restart)."""
+
+    async def load(self, user_id: int) -> S: ...
+
+    async def save(self, user_id: int, state: S) -> None: ...
+
+    async def clear(self, user_id: int) -> None: ...
 
 
 class DialogueStateRepository:
@@ -51,3 +79,28 @@ class DialogueStateRepository:
     async def clear(self, user_id: int) -> None:
         parameters = {"user_id": user_id}
         await self._db.write(lambda work: work.execute(_CLEAR, parameters))
+
+
+class SqlDialogueStore(Generic[S]):
+    """`DialogueStore` on the `dialogue_states` table: saving an empty state deletes the row."""
+
+    def __init__(self, repository: DialogueStateRepository, codec: DialogueCodec[S]) -> None:
+        self._repository = repository
+        self._codec = codec
+
+    def read(self, document: dict[str, Any] | None) -> S:
+        """The state in a document read elsewhere (with the user, in one statement)."""
+        return self._codec.decode(document)
+
+    async def load(self, user_id: int) -> S:
+        return self._codec.decode(await self._repository.load(user_id))
+
+    async def save(self, user_id: int, state: S) -> None:
+        document = self._codec.encode(state)
+        if document:
+            await self._repository.save(user_id, document)
+        else:
+            await self._repository.clear(user_id)
+
+    async def clear(self, user_id: int) -> None:
+        await self._repository.clear(user_id)

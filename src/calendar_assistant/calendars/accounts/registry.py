@@ -24,6 +24,7 @@ from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository
 
 if TYPE_CHECKING:  # the providers' modules import their libraries, which are extras
+    from calendar_assistant.calendars.accounts.credentials import CredentialCipher
     from calendar_assistant.calendars.google import GoogleClientConfig
 
 LOCAL = "local"
@@ -36,6 +37,23 @@ class OfferedCalendar:
 
     id: str
     name: str
+
+
+def credential_cipher(settings: Settings) -> CredentialCipher | None:
+    """The cipher of CREDENTIALS_KEYS, or None when no key is set (accounts are off).
+
+    Every secret kept at rest goes through it: connected accounts' credentials and the
+    CalDAV answers of a half-finished connection (conversation.dialogue_state).
+    """
+    keys = settings.credentials_keys.get_secret_value() if settings.credentials_keys else None
+    if not keys or not any(key.strip() for key in keys.split(",")):
+        return None
+    with needs("caldav", "google", feature="Connected calendars (CREDENTIALS_KEYS)"):
+        from calendar_assistant.calendars.accounts.credentials import (
+            CredentialCipher,
+            parse_keys,
+        )
+    return CredentialCipher(parse_keys(keys))
 
 
 class CalendarRegistry:
@@ -65,15 +83,8 @@ class CalendarRegistry:
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> CalendarRegistry:
         """Accounts are on when CREDENTIALS_KEYS is set; Google when its client is too."""
-        keys = settings.credentials_keys.get_secret_value() if settings.credentials_keys else None
-        store: AccountStore | None = None
-        if keys and any(key.strip() for key in keys.split(",")):
-            with needs("caldav", "google", feature="Connected calendars (CREDENTIALS_KEYS)"):
-                from calendar_assistant.calendars.accounts.credentials import (
-                    CredentialCipher,
-                    parse_keys,
-                )
-            store = AccountStore(database, CredentialCipher(parse_keys(keys)))
+        cipher = credential_cipher(settings)
+        store = None if cipher is None else AccountStore(database, cipher)
         google: GoogleClientConfig | None = None
         if store is not None and settings.google_client_id and settings.google_client_secret:
             with needs("google"):
