@@ -53,43 +53,77 @@ def _only_cue_words(tokens: list[Token], cues: Cues, key: str) -> bool:
 
 
 def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
-    """The intent of the message and the cue that says it."""
+    """The intent of the message and the cue that says it.
+
+    Asked in order, the first answer wins: the short command words (help, undo, cancel),
+    then a strong cue anywhere, then the first ordinary cue or a search, then what the
+    shape of the message says (a booking, "how does my day look", a bare time).
+    """
     words = [t for t in tokens if t.kind != "mark"]
     if not words:
         return IntentCue(Intent.UNKNOWN, None, 0.0)
     used = frozenset(k for p in pieces for k in range(p.start, p.end))
-    short = len(words) <= 6
-    help_cue = find_first(tokens, cues.phrases("help"))
-    other = any(find_first(tokens, cues.phrases(key)) is not None for key in (*STRONG, "create"))
+    return (
+        _command_words(tokens, pieces, cues, len(words))
+        or _first_cue(tokens, cues, used, STRONG, 0.9)
+        or _ordinary_or_search(tokens, pieces, cues, used)
+        or _by_shape(tokens, pieces, cues, used)
+    )
+
+
+def _command_words(
+    tokens: list[Token], pieces: list[Piece], cues: Cues, length: int
+) -> IntentCue | None:
+    """«Помощь», "how do I add…", "undo", «отмена»: short messages that are commands."""
     how = find_first(tokens, cues.phrases("how_to"))
     if how is not None and how[0] == 0 and not pieces:
         return IntentCue(Intent.HELP, how, 0.9)  # «Как добавить встречу?» asks how
-    if help_cue is not None and short and not pieces and not other:
-        return IntentCue(Intent.HELP, help_cue, 0.95)
+    help_cue = find_first(tokens, cues.phrases("help"))
+    if help_cue is not None and length <= 6 and not pieces:
+        other = any(
+            find_first(tokens, cues.phrases(key)) is not None for key in (*STRONG, "create")
+        )
+        if not other:
+            return IntentCue(Intent.HELP, help_cue, 0.95)
     undo_cue = find_first(tokens, cues.phrases("undo"))
-    if undo_cue is not None and len(words) <= 7:
+    if undo_cue is not None and length <= 7:
         return IntentCue(Intent.UNDO, undo_cue, 0.95)
     if not pieces and _only_cue_words(tokens, cues, "cancel") and not points_back(tokens, cues):
         return IntentCue(Intent.CANCEL, (0, len(tokens)), 0.9)
-    strong: list[tuple[int, str, tuple[int, int]]] = []
-    for key in STRONG:
-        found = find_first(tokens, cues.phrases(key), used)
-        if found is not None:
-            strong.append((found[0], key, found))
-    if strong:
-        strong.sort()
-        _, key, span = strong[0]
-        return IntentCue(_INTENT_OF[key], span, 0.9)
-    ordinary: list[tuple[int, str, tuple[int, int]]] = []
-    for key in ORDINARY:
-        found = find_first(tokens, cues.phrases(key), used)
-        if found is not None:
-            ordinary.append((found[0], key, found))
+    return None
+
+
+def _cues_found(
+    tokens: list[Token], cues: Cues, used: frozenset[int], keys: tuple[str, ...]
+) -> list[tuple[int, str, tuple[int, int]]]:
+    """(position, key, span) of each key's first cue outside the time pieces, first first."""
+    found = []
+    for key in keys:
+        span = find_first(tokens, cues.phrases(key), used)
+        if span is not None:
+            found.append((span[0], key, span))
+    return sorted(found)
+
+
+def _first_cue(
+    tokens: list[Token], cues: Cues, used: frozenset[int], keys: tuple[str, ...], sure: float
+) -> IntentCue | None:
+    found = _cues_found(tokens, cues, used, keys)
+    if not found:
+        return None
+    _, key, span = found[0]
+    return IntentCue(_INTENT_OF[key], span, sure)
+
+
+def _ordinary_or_search(
+    tokens: list[Token], pieces: list[Piece], cues: Cues, used: frozenset[int]
+) -> IntentCue | None:
+    """The first ordinary cue, unless a search word before it says the message asks."""
+    ordinary = _cues_found(tokens, cues, used, ORDINARY)
     search = find_first(tokens, cues.phrases("search"), used)
     if search is not None and _find_with_amount(tokens, pieces, search):
         return IntentCue(Intent.FIND_FREE_SLOTS, search, 0.8)
     if ordinary:
-        ordinary.sort()
         position, key, span = ordinary[0]
         if search is not None and search[0] < position and (key == "list" or search[1] > position):
             # "Do I have a meeting…?" holds "I have a" but asks; «Когда … покажи» searches
@@ -97,6 +131,13 @@ def classify(tokens: list[Token], pieces: list[Piece], cues: Cues) -> IntentCue:
         return IntentCue(_INTENT_OF[key], span, 0.9 if position <= 2 else 0.75)
     if search is not None:
         return IntentCue(Intent.SEARCH_EVENTS, search, 0.75)
+    return None
+
+
+def _by_shape(
+    tokens: list[Token], pieces: list[Piece], cues: Cues, used: frozenset[int]
+) -> IntentCue:
+    """No cue word: a booking, "how does tomorrow look", a bare time (a create), or unknown."""
     booking = _books_a_place(tokens, used, cues)
     if pieces and booking is not None:
         return IntentCue(Intent.CREATE_EVENT, booking, 0.8)
