@@ -79,21 +79,29 @@ class Message:
     cues: Cues
     res: Resolver
     default_seconds: float
+    #: The user's date order for 3/4 (True: March 4); None follows the zone.
+    month_first: bool | None = None
 
     def used_by(self, pieces: list[Piece]) -> set[int]:
         return {k for p in pieces for k in range(p.start, p.end)}
 
 
 def read_message(
-    text: str, *, now: datetime, tz: ZoneInfo, lang: Lang | None, default_duration_minutes: int
+    text: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    lang: Lang | None,
+    default_duration_minutes: int,
+    month_first: bool | None = None,
 ) -> Message:
     from calendar_assistant.understanding.tokens import clean
 
     text = clean(text[:MAX_TEXT])
-    tokens, pieces, language = read_pieces(text, now=now, tz=tz, lang=lang)
+    tokens, pieces, language = read_pieces(text, now=now, tz=tz, lang=lang, month_first=month_first)
     return Message(
         text, tokens, pieces, language, cues(language), Resolver(now, tz),
-        max(1, default_duration_minutes) * 60.0,
+        max(1, default_duration_minutes) * 60.0, month_first,
     )  # fmt: skip
 
 
@@ -104,11 +112,19 @@ def parse(
     tz: ZoneInfo,
     lang: Lang | None = None,
     default_duration_minutes: int = 60,
+    month_first: bool | None = None,
 ) -> Command:
-    """Understand one message (never raises on any input; unknown → Intent.UNKNOWN)."""
+    """Understand one message (never raises on any input; unknown → Intent.UNKNOWN).
+    `month_first` is the user's stored date order for numeric dates (3/4 is March 4 when
+    True, 3 April when False); None follows the zone (`month_first_in`)."""
     try:
         msg = read_message(
-            text, now=now, tz=tz, lang=lang, default_duration_minutes=default_duration_minutes
+            text,
+            now=now,
+            tz=tz,
+            lang=lang,
+            default_duration_minutes=default_duration_minutes,
+            month_first=month_first,
         )
         return understand(msg)
     except ModelError:
@@ -588,7 +604,9 @@ def _asks_who(msg: Message) -> bool:
 
 def _coming(msg: Message) -> tuple[datetime, datetime] | None:
     """«в ближайшие два часа», "in the next 2 hours", «в ближайший час»: now → now + amount."""
-    grammar = Grammar(msg.tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz)
+    grammar = Grammar(
+        msg.tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz, month_first=msg.month_first
+    )
     for k in range(len(msg.tokens) - 1):
         if not _said_at(msg, k, "coming"):
             continue
@@ -961,8 +979,15 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         and first.kind in (Kind.PERIOD, Kind.CLOCK_RANGE)
         and first.prep in OLD_PREPS
     ):
-        pieces = Grammar(msg.tokens, vocabulary(msg.lang), res.now, res.tz, ranges=False).scan()
-        msg = Message(msg.text, msg.tokens, pieces, msg.lang, msg.cues, res, msg.default_seconds)
+        pieces = Grammar(
+            msg.tokens,
+            vocabulary(msg.lang),
+            res.now,
+            res.tz,
+            ranges=False,
+            month_first=msg.month_first,
+        ).scan()
+        msg = replace(msg, pieces=pieces)
         rest = _rest(msg, cue)
         indices = rest.indices
     pieces = _back_by(msg, pieces)
@@ -1132,7 +1157,9 @@ def _back_by(msg: Message, pieces: list[Piece]) -> list[Piece]:
     the moment N minutes ago."""
     tokens = msg.tokens
     out: list[Piece] = []
-    grammar = Grammar(tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz)
+    grammar = Grammar(
+        tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz, month_first=msg.month_first
+    )
     for p in pieces:
         if (
             p.kind == Kind.INSTANT
