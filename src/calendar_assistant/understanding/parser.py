@@ -30,9 +30,10 @@ from calendar_assistant.understanding.intent.guards import (
 )
 from calendar_assistant.understanding.intent.labels import ACCOUNT_COMMANDS, WRITES, intent_of
 from calendar_assistant.understanding.intent.model import ModelError, intent_model
-from calendar_assistant.understanding.morphology import grammemes, nominative_name
+from calendar_assistant.understanding.morphology import grammemes, is_known_word, nominative_name
 from calendar_assistant.understanding.rules.cues import (
     Cues,
+    Phrase,
     cues,
     find_first,
     longest_at,
@@ -59,7 +60,7 @@ from calendar_assistant.understanding.timeexpr.reading import (
     midnight,
 )
 from calendar_assistant.understanding.timeexpr.span import read_pieces
-from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
+from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary, within_one_edit
 from calendar_assistant.understanding.tokens import Token
 
 NEW_PREPS = frozenset({"на", "to"})
@@ -325,8 +326,44 @@ def _spanned(msg: Message, cue: IntentCue) -> IntentCue:
     key = _CUE_KEY.get(cue.intent)
     if cue.span is not None or key is None:
         return cue
-    found = find_first(msg.tokens, msg.cues.phrases(key), frozenset(msg.used_by(msg.pieces)))
+    used = frozenset(msg.used_by(msg.pieces))
+    found = find_first(msg.tokens, msg.cues.phrases(key), used)
+    if found is None:
+        found = _typed_cue(msg, msg.cues.phrases(key), used)
     return cue if found is None else IntentCue(cue.intent, found, cue.strength)
+
+
+#: A mistyped command verb is looked for among the first words only (after «пожалуйста»).
+_TYPED_WITHIN = 2
+#: Shorter words are too often another word one letter away ("ad", «дай»).
+_TYPED_SHORTEST = 5
+
+
+def _typed_cue(
+    msg: Message, phrases: tuple[Phrase, ...], used: frozenset[int]
+) -> tuple[int, int] | None:
+    """A one-word cue typed with one letter wrong, missing, extra or swapped, said first:
+    «Поставте», «Запланиру», «Создйа», "Schedul", "creat". The classifier reads the intent
+    from such a word by its letters; this keeps the word out of the title. A Russian word
+    the dictionary knows («поставщик») is a word of its own, never a typo."""
+    words = [k for k, t in enumerate(msg.tokens) if t.kind == "word" and k not in used]
+    for k in words[:_TYPED_WITHIN]:
+        word = msg.tokens[k].norm
+        if len(word) < _TYPED_SHORTEST or not word.isalpha() or is_known_word(word):
+            continue
+        if any(len(p) == 1 and _one_typo(word, p[0]) for p in phrases):
+            return k, k + 1
+    return None
+
+
+def _one_typo(word: str, cue: str) -> bool:
+    """`word` is `cue` with one typo; for a prefix cue ("поставь*") its start is."""
+    stem = cue.rstrip("*")
+    if len(stem) < _TYPED_SHORTEST or word == stem:  # "plans" is no typo of "plan"
+        return False
+    if not cue.endswith("*"):
+        return within_one_edit(word, stem)
+    return any(within_one_edit(word[:n], stem) for n in range(len(stem) - 1, len(stem) + 2))
 
 
 def _starts_with(msg: Message, cue: IntentCue, key: str) -> bool:
@@ -1110,7 +1147,15 @@ def _old_and_new(
 def _keeping_time(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     """ "move my 3pm to the same time tomorrow", «перенеси звонок в 16 на то же время в
     пятницу": the time stays, so a clock said names the event and only a day is new."""
-    pieces = sorted(pieces, key=lambda p: p.start)
+    pieces = sorted(
+        # «на завтра в это же время»: in a move the words keep the event's time, so the
+        # clock of now that the grammar read from them is dropped and only the day is new
+        (
+            replace(p, kind=Kind.DAY, clock=None, grain="day") if p.extra.get("this_time") else p
+            for p in pieces
+        ),
+        key=lambda p: p.start,
+    )
     new = [p for p in pieces if p.clock is None and (p.day is not None or p.kind == Kind.DAY)]
     old = [p for p in pieces if p not in new]
     if not new:
