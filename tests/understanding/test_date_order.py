@@ -52,3 +52,14 @@ def test_an_answer_to_when_reads_the_date_in_the_users_order() -> None:
     assert kept is not None
     assert kept.start is not None
     assert kept.start.date() == date(2027, 4, 3)
+
+
+def test_the_router_reads_with_the_users_setting() -> None:
+    """The conversation hands the stored setting to the router in the UserContext."""
+    from calendar_assistant.understanding.router import Router, UserContext
+
+    now = datetime(2027, 1, 10, 9, 0, tzinfo=NEW_YORK)
+    user = UserContext(now=now, tz=NEW_YORK, lang="en", month_first=False)
+    command = Router().rules_only("Dentist 3/4 at 10am", user)
+    assert command.start is not None
+    assert command.start.date() == date(2027, 4, 3)

@@ -253,7 +253,9 @@ class Router:
             working_days=user.working_days,
             history=tuple(user.history)[-self.history_turns :] if self.history_turns else (),
         )
-        reader = TimeReader(user.now, user.tz, lang, user.default_duration_minutes)
+        reader = TimeReader(
+            user.now, user.tz, lang, user.default_duration_minutes, user.month_first
+        )
         started = clock.perf_counter()
         try:
             answer = await self.interpreter.interpret(text, build_prompt(context), reader, lookups)
