@@ -63,6 +63,13 @@ async def test_update_settings_validates_and_persists(database: Database) -> Non
     stored = await users.get("cli:demo")
     assert stored is not None
     assert stored.settings == updated
+    assert stored.settings.month_first is None  # numeric dates as the zone writes them
+    month_first = await users.update_settings(user.id, month_first=True)
+    again = await users.get("cli:demo")
+    assert again is not None
+    assert again.settings.month_first is True
+    assert month_first == again.settings
+    updated = await users.update_settings(user.id, month_first=None)
     with pytest.raises(ValueError, match="time zone"):
         await users.update_settings(user.id, timezone="Mars/Base")
     with pytest.raises(ValueError, match="unknown setting"):

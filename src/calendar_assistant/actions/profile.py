@@ -20,3 +20,5 @@ class UserProfile:
     working_days: frozenset[int] = frozenset({1, 2, 3, 4, 5})
     default_duration: timedelta = timedelta(minutes=60)
     default_reminder_minutes: int | None = None
+    #: Numeric dates month first (3/4 is March 4) or day first; None: as the zone writes them.
+    month_first: bool | None = None

@@ -46,6 +46,7 @@ from calendar_assistant.storage.users import (
 )
 from calendar_assistant.understanding.lang_detect import clear_language
 from calendar_assistant.understanding.parser import account_command
+from calendar_assistant.understanding.timeexpr.grammar import month_first_in
 from calendar_assistant.understanding.timeexpr.reading import midnight
 
 
@@ -99,6 +100,16 @@ _FIELDS = {
     "длительность": "duration",
     "reminder": "reminder",
     "напоминание": "reminder",
+    "dates": "dates",
+    "date": "dates",
+    "даты": "dates",
+    "дата": "dates",
+}
+#: How a numeric date such as 3/4 is read: month first (True), day first (False), by zone.
+_DATE_ORDERS: dict[str, bool | None] = {
+    **dict.fromkeys(("us", "mdy", "m/d", "month", "month-first", "месяц", "мд"), True),
+    **dict.fromkeys(("dmy", "d/m", "day", "day-first", "день", "дм"), False),
+    **dict.fromkeys(("auto", "zone", "авто", "пояс", "по", "default"), None),
 }
 _HOURS = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-–—]\s*(\d{1,2})(?::(\d{2}))?$")
 _OFF = {"off", "no", "none", "нет", "выкл", "0"}
@@ -130,6 +141,19 @@ def menu_request(name: str, lang: Lang, now: datetime, zone: ZoneInfo) -> Comman
         range_start=midnight(first, zone),
         range_end=midnight(first + timedelta(days=days), zone),
     )
+
+
+def _date_order(settings: UserSettings, lang: Lang) -> str:
+    """How 3/4 is read for this user, and whether they chose it or the zone did: a date
+    read the wrong way round is a write on the wrong day, so the settings say it plainly."""
+    first = month_first_in(settings.zone) if settings.month_first is None else settings.month_first
+    said = (
+        _t(lang, "3/4 — 4 марта", "3/4 is March 4")
+        if first
+        else _t(lang, "3/4 — 3 апреля", "3/4 is 3 April")
+    )
+    how = _t(lang, "по поясу", "from your zone") if settings.month_first is None else None
+    return said if how is None else f"{said} ({how})"
 
 
 class AccountDesk:
@@ -415,6 +439,9 @@ class AccountDesk:
             if lowered in ("en", "english", "английский"):
                 return {"language": "en"}
             return None
+        if field == "dates":
+            order = value.lower().split()[0]
+            return None if order not in _DATE_ORDERS else {"month_first": _DATE_ORDERS[order]}
         if field == "hours":
             match = _HOURS.match(value)
             if not match:
@@ -437,9 +464,11 @@ class AccountDesk:
         return _t(
             lang,
             "Изменить: /settings пояс Берлин · /settings язык en · /settings часы 9-18 · "
-            "/settings длительность 30 · /settings напоминание 15 (или «нет»)",
+            "/settings длительность 30 · /settings напоминание 15 (или «нет») · "
+            "/settings даты месяц (3/4 — 4 марта), день (3 апреля) или авто",
             "Change: /settings zone Berlin · /settings language ru · /settings hours 9-18 · "
-            "/settings duration 30 · /settings reminder 15 (or “off”)",
+            "/settings duration 30 · /settings reminder 15 (or “off”) · "
+            "/settings dates month (3/4 is March 4), day (3 April) or auto",
         )
 
     def _describe(self, settings: UserSettings, now: datetime) -> Reply:
@@ -463,11 +492,13 @@ class AccountDesk:
             f"Ваши настройки:\nЯзык: русский\nЧасовой пояс: {settings.timezone} (UTC{offset})\n"
             f"Рабочие часы: {start}–{end}, {days}\n"
             f"Длительность по умолчанию: {settings.default_duration_minutes} мин\n"
-            f"Напоминание по умолчанию: {reminder}\n\n",
+            f"Напоминание по умолчанию: {reminder}\n"
+            f"Даты: {_date_order(settings, 'ru')}\n\n",
             f"Your settings:\nLanguage: English\nTime zone: {settings.timezone} (UTC{offset})\n"
             f"Working hours: {start}–{end}, {days}\n"
             f"Default duration: {settings.default_duration_minutes} min\n"
-            f"Default reminder: {reminder}\n\n",
+            f"Default reminder: {reminder}\n"
+            f"Dates: {_date_order(settings, 'en')}\n\n",
         ) + self._settings_usage(lang)
         other = "en" if lang == "ru" else "ru"
         buttons = (

@@ -146,6 +146,7 @@ class Assistant:
                 working_days=stored.working_days,
                 default_duration=timedelta(minutes=stored.default_duration_minutes),
                 default_reminder_minutes=stored.default_reminder_minutes,
+                month_first=stored.month_first,
             )
             dialogue = self.dialogue.read(state)
             return await _Turn(self, profile, now, dialogue).run(inbound)
@@ -326,6 +327,7 @@ class _Turn:
             default_duration_minutes=self._default_minutes,
             working_hours=self.profile.working_hours,
             working_days=self.profile.working_days,
+            month_first=self.profile.month_first,
             history=[(turn.role, turn.text) for turn in self.turns],
         )
 
@@ -354,6 +356,7 @@ class _Turn:
                     now=self.now,
                     tz=self.profile.zone,
                     default_duration_minutes=self._default_minutes,
+                    month_first=self.profile.month_first,
                 )
             except Exception:  # as for parse: a grammar bug is read as "not an answer"
                 log.exception("complete_failed")

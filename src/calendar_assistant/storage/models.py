@@ -98,6 +98,7 @@ class UserSettingsRow(Base):
     working_days: Mapped[str] = mapped_column(String(32))
     default_duration_minutes: Mapped[int] = mapped_column(Integer)
     default_reminder_minutes: Mapped[int | None] = mapped_column(Integer)
+    month_first: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class EventRow(Base):

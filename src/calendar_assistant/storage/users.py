@@ -41,6 +41,9 @@ class UserSettings:
     working_days: frozenset[int] = frozenset({1, 2, 3, 4, 5})
     default_duration_minutes: int = 60
     default_reminder_minutes: int | None = None
+    #: Numeric dates month first (3/4 is March 4, as in the US) or day first (3 April);
+    #: None: as the user's zone writes them (`understanding.timeexpr.grammar.month_first_in`).
+    month_first: bool | None = None
 
     def __post_init__(self) -> None:
         if self.language not in LANGS:
@@ -128,6 +131,7 @@ def _settings(row: Any) -> UserSettings:
         working_days=frozenset(int(d) for d in row.working_days.split(",") if d),
         default_duration_minutes=row.default_duration_minutes,
         default_reminder_minutes=row.default_reminder_minutes,
+        month_first=row.month_first,
     )
 
 
@@ -159,6 +163,7 @@ def _write_settings(row: UserSettingsRow, settings: UserSettings) -> None:
     row.working_days = ",".join(str(d) for d in sorted(settings.working_days))
     row.default_duration_minutes = settings.default_duration_minutes
     row.default_reminder_minutes = settings.default_reminder_minutes
+    row.month_first = settings.month_first
 
 
 class UserRepository:

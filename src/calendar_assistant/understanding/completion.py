@@ -28,17 +28,24 @@ def complete(
     now: datetime,
     tz: ZoneInfo,
     default_duration_minutes: int = 60,
+    month_first: bool | None = None,
 ) -> Command | None:
     """Read the user's answer to a clarifying question about `pending.missing`.
 
     Returns the completed (or still partial, with fewer `missing`) Command, or None when
     the text is not an answer but a new request (then the caller parses it afresh).
+    `month_first` is the user's date order for numeric dates, as for `parse`.
     """
     try:
         has_letters = any(ch.isalpha() for ch in text[:2000])
         lang: Lang | None = None if has_letters else pending.lang
         msg = read_message(
-            text, now=now, tz=tz, lang=lang, default_duration_minutes=default_duration_minutes
+            text,
+            now=now,
+            tz=tz,
+            lang=lang,
+            default_duration_minutes=default_duration_minutes,
+            month_first=month_first,
         )
         return _complete(pending, msg)
     except Exception:  # the boundary promise: an odd answer is "not an answer", never a crash

@@ -19,6 +19,12 @@ def _analyzer() -> Any:
     return pymorphy3.MorphAnalyzer()
 
 
+@lru_cache(maxsize=65536)
+def is_known_word(word: str) -> bool:
+    """Whether pymorphy3's dictionary has this lower-case Russian word (False otherwise)."""
+    return is_cyrillic(word) and len(word) <= 40 and bool(_analyzer().word_is_known(word))
+
+
 def is_cyrillic(word: str) -> bool:
     return any(ch in _CYRILLIC for ch in word.lower())
 

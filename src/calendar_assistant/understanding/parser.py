@@ -30,9 +30,10 @@ from calendar_assistant.understanding.intent.guards import (
 )
 from calendar_assistant.understanding.intent.labels import ACCOUNT_COMMANDS, WRITES, intent_of
 from calendar_assistant.understanding.intent.model import ModelError, intent_model
-from calendar_assistant.understanding.morphology import grammemes, nominative_name
+from calendar_assistant.understanding.morphology import grammemes, is_known_word, nominative_name
 from calendar_assistant.understanding.rules.cues import (
     Cues,
+    Phrase,
     cues,
     find_first,
     longest_at,
@@ -59,7 +60,7 @@ from calendar_assistant.understanding.timeexpr.reading import (
     midnight,
 )
 from calendar_assistant.understanding.timeexpr.span import read_pieces
-from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
+from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary, within_one_edit
 from calendar_assistant.understanding.tokens import Token
 
 NEW_PREPS = frozenset({"на", "to"})
@@ -79,21 +80,29 @@ class Message:
     cues: Cues
     res: Resolver
     default_seconds: float
+    #: The user's date order for 3/4 (True: March 4); None follows the zone.
+    month_first: bool | None = None
 
     def used_by(self, pieces: list[Piece]) -> set[int]:
         return {k for p in pieces for k in range(p.start, p.end)}
 
 
 def read_message(
-    text: str, *, now: datetime, tz: ZoneInfo, lang: Lang | None, default_duration_minutes: int
+    text: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    lang: Lang | None,
+    default_duration_minutes: int,
+    month_first: bool | None = None,
 ) -> Message:
     from calendar_assistant.understanding.tokens import clean
 
     text = clean(text[:MAX_TEXT])
-    tokens, pieces, language = read_pieces(text, now=now, tz=tz, lang=lang)
+    tokens, pieces, language = read_pieces(text, now=now, tz=tz, lang=lang, month_first=month_first)
     return Message(
         text, tokens, pieces, language, cues(language), Resolver(now, tz),
-        max(1, default_duration_minutes) * 60.0,
+        max(1, default_duration_minutes) * 60.0, month_first,
     )  # fmt: skip
 
 
@@ -104,11 +113,19 @@ def parse(
     tz: ZoneInfo,
     lang: Lang | None = None,
     default_duration_minutes: int = 60,
+    month_first: bool | None = None,
 ) -> Command:
-    """Understand one message (never raises on any input; unknown → Intent.UNKNOWN)."""
+    """Understand one message (never raises on any input; unknown → Intent.UNKNOWN).
+    `month_first` is the user's stored date order for numeric dates (3/4 is March 4 when
+    True, 3 April when False); None follows the zone (`month_first_in`)."""
     try:
         msg = read_message(
-            text, now=now, tz=tz, lang=lang, default_duration_minutes=default_duration_minutes
+            text,
+            now=now,
+            tz=tz,
+            lang=lang,
+            default_duration_minutes=default_duration_minutes,
+            month_first=month_first,
         )
         return understand(msg)
     except ModelError:
@@ -309,8 +326,44 @@ def _spanned(msg: Message, cue: IntentCue) -> IntentCue:
     key = _CUE_KEY.get(cue.intent)
     if cue.span is not None or key is None:
         return cue
-    found = find_first(msg.tokens, msg.cues.phrases(key), frozenset(msg.used_by(msg.pieces)))
+    used = frozenset(msg.used_by(msg.pieces))
+    found = find_first(msg.tokens, msg.cues.phrases(key), used)
+    if found is None:
+        found = _typed_cue(msg, msg.cues.phrases(key), used)
     return cue if found is None else IntentCue(cue.intent, found, cue.strength)
+
+
+#: A mistyped command verb is looked for among the first words only (after «пожалуйста»).
+_TYPED_WITHIN = 2
+#: Shorter words are too often another word one letter away ("ad", «дай»).
+_TYPED_SHORTEST = 5
+
+
+def _typed_cue(
+    msg: Message, phrases: tuple[Phrase, ...], used: frozenset[int]
+) -> tuple[int, int] | None:
+    """A one-word cue typed with one letter wrong, missing, extra or swapped, said first:
+    «Поставте», «Запланиру», «Создйа», "Schedul", "creat". The classifier reads the intent
+    from such a word by its letters; this keeps the word out of the title. A Russian word
+    the dictionary knows («поставщик») is a word of its own, never a typo."""
+    words = [k for k, t in enumerate(msg.tokens) if t.kind == "word" and k not in used]
+    for k in words[:_TYPED_WITHIN]:
+        word = msg.tokens[k].norm
+        if len(word) < _TYPED_SHORTEST or not word.isalpha() or is_known_word(word):
+            continue
+        if any(len(p) == 1 and _one_typo(word, p[0]) for p in phrases):
+            return k, k + 1
+    return None
+
+
+def _one_typo(word: str, cue: str) -> bool:
+    """`word` is `cue` with one typo; for a prefix cue ("поставь*") its start is."""
+    stem = cue.rstrip("*")
+    if len(stem) < _TYPED_SHORTEST or word == stem:  # "plans" is no typo of "plan"
+        return False
+    if not cue.endswith("*"):
+        return within_one_edit(word, stem)
+    return any(within_one_edit(word[:n], stem) for n in range(len(stem) - 1, len(stem) + 2))
 
 
 def _starts_with(msg: Message, cue: IntentCue, key: str) -> bool:
@@ -588,7 +641,9 @@ def _asks_who(msg: Message) -> bool:
 
 def _coming(msg: Message) -> tuple[datetime, datetime] | None:
     """«в ближайшие два часа», "in the next 2 hours", «в ближайший час»: now → now + amount."""
-    grammar = Grammar(msg.tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz)
+    grammar = Grammar(
+        msg.tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz, month_first=msg.month_first
+    )
     for k in range(len(msg.tokens) - 1):
         if not _said_at(msg, k, "coming"):
             continue
@@ -961,8 +1016,15 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         and first.kind in (Kind.PERIOD, Kind.CLOCK_RANGE)
         and first.prep in OLD_PREPS
     ):
-        pieces = Grammar(msg.tokens, vocabulary(msg.lang), res.now, res.tz, ranges=False).scan()
-        msg = Message(msg.text, msg.tokens, pieces, msg.lang, msg.cues, res, msg.default_seconds)
+        pieces = Grammar(
+            msg.tokens,
+            vocabulary(msg.lang),
+            res.now,
+            res.tz,
+            ranges=False,
+            month_first=msg.month_first,
+        ).scan()
+        msg = replace(msg, pieces=pieces)
         rest = _rest(msg, cue)
         indices = rest.indices
     pieces = _back_by(msg, pieces)
@@ -1085,7 +1147,15 @@ def _old_and_new(
 def _keeping_time(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     """ "move my 3pm to the same time tomorrow", «перенеси звонок в 16 на то же время в
     пятницу": the time stays, so a clock said names the event and only a day is new."""
-    pieces = sorted(pieces, key=lambda p: p.start)
+    pieces = sorted(
+        # «на завтра в это же время»: in a move the words keep the event's time, so the
+        # clock of now that the grammar read from them is dropped and only the day is new
+        (
+            replace(p, kind=Kind.DAY, clock=None, grain="day") if p.extra.get("this_time") else p
+            for p in pieces
+        ),
+        key=lambda p: p.start,
+    )
     new = [p for p in pieces if p.clock is None and (p.day is not None or p.kind == Kind.DAY)]
     old = [p for p in pieces if p not in new]
     if not new:
@@ -1132,7 +1202,9 @@ def _back_by(msg: Message, pieces: list[Piece]) -> list[Piece]:
     the moment N minutes ago."""
     tokens = msg.tokens
     out: list[Piece] = []
-    grammar = Grammar(tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz)
+    grammar = Grammar(
+        tokens, vocabulary(msg.lang), msg.res.now, msg.res.tz, month_first=msg.month_first
+    )
     for p in pieces:
         if (
             p.kind == Kind.INSTANT

@@ -97,6 +97,8 @@ class UserContext:
     default_duration_minutes: int = 60
     working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
     working_days: frozenset[int] = frozenset({1, 2, 3, 4, 5})
+    # The user's date order for numeric dates (3/4 is March 4 when True); None: the zone's.
+    month_first: bool | None = None
     # The last turns of this user's conversation, oldest first, as (role, text): the
     # conversation keeps them in the stored dialogue state, so every replica sees them.
     history: Sequence[tuple[str, str]] = ()
@@ -230,6 +232,7 @@ class Router:
             tz=user.tz,
             lang=user.lang,
             default_duration_minutes=user.default_duration_minutes,
+            month_first=user.month_first,
         )
 
     async def understand(
@@ -250,7 +253,9 @@ class Router:
             working_days=user.working_days,
             history=tuple(user.history)[-self.history_turns :] if self.history_turns else (),
         )
-        reader = TimeReader(user.now, user.tz, lang, user.default_duration_minutes)
+        reader = TimeReader(
+            user.now, user.tz, lang, user.default_duration_minutes, user.month_first
+        )
         started = clock.perf_counter()
         try:
             answer = await self.interpreter.interpret(text, build_prompt(context), reader, lookups)

@@ -113,3 +113,29 @@ async def test_forget_can_be_declined(http: httpx.AsyncClient) -> None:
     assert (await http.post("/api/chat", json={"text": "/week"})).status_code == 401
     await web_session.local(http)
     assert "Встреча с командой" not in (await say(http, "/week"))[0]
+
+
+async def test_the_date_order_is_a_setting_that_overrides_the_zone(
+    http: httpx.AsyncClient,
+) -> None:
+    """3/4 is March 4 for a user in New York and 3 April in Moscow, unless the user says
+    otherwise with /settings dates; the reply shows which way dates are read."""
+    await say(http, "/settings language en")
+    shown = await say(http, "/settings zone New York")
+    assert "Dates: 3/4 is March 4 (from your zone)" in shown[0]
+    us = await say(http, "Dentist 3/4 at 10am")
+    assert "Mar 4" in us[0], us
+    await say(http, "undo")
+    chosen = await say(http, "/settings dates day")
+    assert "Dates: 3/4 is 3 April\n" in chosen[0]
+    assert "Apr 3" in (await say(http, "Dentist 3/4 at 10am"))[0]
+    await say(http, "undo")
+    await say(http, "/settings dates auto")
+    await say(http, "/settings language ru")
+    russian = await say(http, "/settings пояс Москва")
+    assert "Даты: 3/4 — 3 апреля (по поясу)" in russian[0]
+    assert "3 апреля" in (await say(http, "Стоматолог 3/4 в 10"))[0]
+    await say(http, "Отмени последнее")
+    assert "3/4 — 4 марта\n" in (await say(http, "/settings даты месяц"))[0]
+    assert "4 марта" in (await say(http, "Стоматолог 3/4 в 10"))[0]
+    assert "Не понял значение" in (await say(http, "/settings даты как-нибудь"))[0]

@@ -147,10 +147,10 @@ async def test_prompt_injection_in_an_event_title_cannot_cause_a_write(
 async def test_a_write_the_user_asked_for_passes(
     claude: ClaudeModel, fake_anthropic: FakeAnthropic
 ) -> None:
-    router = Router(model=claude, threshold=0.8)  # the grammar is 0.7 sure of this one
+    router = Router(model=claude, threshold=0.9)  # the grammar is about 0.8 sure of this one
     fake_anthropic.script(message(tool_use("delete_event", {"target": {"title": "Anna"}})))
     result = await router.understand("ugh, cancel that thing with Anna, whatever it was", USER)
-    assert result.grammar.confidence < 0.8
+    assert result.grammar.confidence < 0.9
     assert result.source == "llm"
     (command,) = result.commands
     assert command.intent is Intent.DELETE_EVENT

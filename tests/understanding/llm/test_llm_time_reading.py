@@ -178,3 +178,15 @@ def test_follow_ups_from_the_model_bare_times_shifts_and_it() -> None:
     gone = _command("delete_event", {"target": {"previous": True}}, reader)
     assert gone.target is not None
     assert gone.target.previous
+
+
+def test_a_numeric_date_the_model_copies_is_read_in_the_users_order() -> None:
+    """The model often copies "3/4" as said: it is read as the user's setting says, else as
+    the zone writes dates (New York: March 4)."""
+    now = datetime(2027, 1, 10, 12, 0, tzinfo=NEW_YORK)
+    by_zone = TimeReader(now, NEW_YORK, "en").span("3/4 at 10am")
+    chosen = TimeReader(now, NEW_YORK, "en", month_first=False).span("3/4 at 10am")
+    assert by_zone is not None
+    assert chosen is not None
+    assert by_zone.start == datetime(2027, 3, 4, 10, 0, tzinfo=NEW_YORK)
+    assert chosen.start == datetime(2027, 4, 3, 10, 0, tzinfo=NEW_YORK)

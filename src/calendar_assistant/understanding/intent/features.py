@@ -13,7 +13,7 @@ from itertools import pairwise
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.understanding.morphology import lemmas_of
 from calendar_assistant.understanding.rules.cues import Phrase, cues, longest_at, match_at
-from calendar_assistant.understanding.timeexpr.pieces import Piece
+from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
 from calendar_assistant.understanding.tokens import Token
 
 CHAR_SIZES = (3, 4, 5)
@@ -34,6 +34,8 @@ def units(tokens: list[Token], pieces: list[Piece]) -> list[str]:
     for piece in pieces:
         for k in range(piece.start, piece.end):
             kinds[k] = f"<{piece.kind.value}>"
+        if piece.kind is Kind.CLOCK and piece.day is not None and piece.end - piece.start > 1:
+            kinds[piece.end - 1] = "<day>"  # "9 tomorrow morning": a clock, then its day
     out: list[str] = []
     for k, token in enumerate(tokens[: _MAX_UNITS * 2]):
         unit: str | None

@@ -39,6 +39,8 @@ class TimeReader:
     tz: ZoneInfo
     lang: Lang
     default_minutes: int = 60
+    #: The user's date order for a numeric date the model copies ("3/4"); None: the zone's.
+    month_first: bool | None = None
 
     def span(self, phrase: str | None) -> TimeSpan | None:
         """What `phrase` denotes: ISO first (no offset = local time), else the time grammar."""
@@ -60,7 +62,9 @@ class TimeReader:
                 moment = moment.replace(tzinfo=self.tz).astimezone(UTC)
             moment = moment.astimezone(self.tz)
             return TimeSpan("time", moment, plus(moment, 60, self.tz), "minute")
-        return read_time(text, now=self.now, tz=self.tz, lang=self.lang)
+        return read_time(
+            text, now=self.now, tz=self.tz, lang=self.lang, month_first=self.month_first
+        )
 
     def _day_end(self, day: date) -> datetime:
         return midnight(day + timedelta(days=1), self.tz)
@@ -247,7 +251,9 @@ def _clock_only(phrase: str | None, reader: TimeReader) -> bool:
     """True when `phrase` names a time of day and no day («на 11», "2pm", not ISO)."""
     if phrase is None or _ISO_MOMENT.match(phrase.strip()) or _ISO_DATE.match(phrase.strip()):
         return False
-    _, pieces, _ = read_pieces(phrase, now=reader.now, tz=reader.tz, lang=reader.lang)
+    _, pieces, _ = read_pieces(
+        phrase, now=reader.now, tz=reader.tz, lang=reader.lang, month_first=reader.month_first
+    )
     said = combine(pieces)
     return (
         said.clock is not None

@@ -238,6 +238,13 @@ def _daynum(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
         yield found[1], Val("number", int(found[0]))
 
 
+def _anynum(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
+    """A whole number 0–99 said as a cardinal or an ordinal («двадцать седьмого»)."""
+    found = g.number(i)
+    if found is not None and found[0] == int(found[0]) and 0 <= found[0] <= 99:
+        yield found[1], Val("number", int(found[0]))
+
+
 def _year(g: Grammar, i: int) -> Iterator[tuple[int, Val]]:
     t = g.tok(i)
     if t is None:
@@ -348,6 +355,7 @@ TERMINALS: dict[str, Terminal] = {
     "word1": _word1,
     "ordinal": _ordinal,
     "daynum": _daynum,
+    "anynum": _anynum,
     "year": _year,
     "year2": _year2,
     "hhmm": _hhmm,
@@ -369,7 +377,18 @@ TERMINALS: dict[str, Terminal] = {
 # whose first token cannot be there is not tried, which keeps the engine fast.
 TERMINAL_TAGS = {
     **dict.fromkeys(
-        ("number", "count", "ordinal", "daynum", "year", "year2", "hhmm", "wordnum", "word1"),
+        (
+            "number",
+            "count",
+            "ordinal",
+            "daynum",
+            "anynum",
+            "year",
+            "year2",
+            "hhmm",
+            "wordnum",
+            "word1",
+        ),
         "#num",
     ),
     "weekday": "#weekday",
@@ -556,6 +575,15 @@ def to_piece(val: Val, start: int, end: int) -> Piece | None:
     if val.type == "monthly_nth":  # «каждый первый понедельник месяца»: num is the weekday
         rule = Recurrence("MONTHLY", 1, (val.num,), None, setpos=int(val.text))
         return Piece(Kind.RECURRENCE, start, end, recurrence=rule)
+    if val.type == "dayclock" and val.clock is not None:  # "9 tomorrow morning": both
+        grain = "minute" if val.clock.precise else "hour"
+        extra = {"this_time": True} if val.text == "this_time" else {}
+        return Piece(
+            Kind.CLOCK, start, end, clock=val.clock, day=val.first, grain=grain, extra=extra
+        )
+    if val.type == "weekly":  # «в будни»: every week on these days
+        byday = tuple(int(d) for d in val.text.split(","))
+        return Piece(Kind.RECURRENCE, start, end, recurrence=Recurrence("WEEKLY", 1, byday))
     if val.type == "clock" and val.clock is not None:
         extra = {} if val.zone is None else {ZONE_KEY: val.zone}
         grain = "minute" if val.clock.precise else "hour"

@@ -294,7 +294,7 @@ class Grammar:
         if value is None:
             return None
         j = i + 1
-        if value in (20, 30, 40, 50):
+        if value in (20, 30, 40, 50, 60, 70, 80, 90):
             k = j + 1 if self.norm(j) == "-" else j
             unit_value, unit_ordinal = self._number_word(self.tok(k))
             if unit_value is not None and 1 <= unit_value <= 9 and unit_value == int(unit_value):

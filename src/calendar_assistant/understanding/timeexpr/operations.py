@@ -75,7 +75,7 @@ def _number(a: Args, *names: str) -> int | None:
 
 
 def _year(a: Args) -> int | None:
-    return _number(a, "year", "year2")
+    return _number(a, "year", "year2", "year_said")
 
 
 def _day(d: date) -> Val:
@@ -139,6 +139,23 @@ def period_rel(c: Context, a: Args, p: Params) -> Val | None:
     bare = "dir" not in a and "step" not in p  # «месяца», "the month": no this/next said
     grain = "day" if unit == "weekend" else unit  # a weekend is two days, as elsewhere
     return _period(first, last, grain, text="bare" if bare else "")
+
+
+@operation("spoken_year")
+def spoken_year(c: Context, a: Args, p: Params) -> Val | None:
+    """A year said in words: "twenty twenty seven", "nineteen ninety", "twenty oh five",
+    "two thousand and six", «две тысячи двадцать седьмого». The century word's value is
+    its first two digits; after it come two more digits (10–99), or 1–9 after "oh", or
+    0–99 after a thousand."""
+    century = int((a.get("century") or a["thousand"]).text)
+    said = a.get("number") or a.get("wordnum") or a.get("anynum")
+    n = said.num if said is not None else 0
+    low, high = (0, 99) if p.get("thousand") else ((1, 9) if p.get("oh") else (10, 99))
+    if said is None and not p.get("thousand"):
+        return None
+    if not low <= n <= high:
+        return None
+    return Val("number", century * 100 + n)
 
 
 @operation("year_period")
@@ -521,6 +538,41 @@ def part_on(c: Context, a: Args, p: Params) -> Val | None:
         return Val("part", text=part)
     day = base.first if base is not None and base.first is not None else c.today
     return Val("part", text=part, first=day + timedelta(days=int(p.get("shift", 0))))
+
+
+@operation("this_time_on")
+def this_time_on(c: Context, a: Args, p: Params) -> Val | None:
+    """ "this time tomorrow", «в это же время завтра»: the clock of now on another day (the
+    wall clock, so across a DST change it stays 14:00)."""
+    base = _main(a, "day")
+    if base is None or base.first is None:
+        return None
+    now = Clock(c.now.hour, c.now.minute, bare=False, precise=True)
+    return Val("dayclock", clock=now, first=base.first, text="this_time")
+
+
+@operation("hour_on_part")
+def hour_on_part(c: Context, a: Args, p: Params) -> Val | None:
+    """ "9 tomorrow morning", "8 tomorrow evening" without "at": a bare hour said before a
+    day and its part of day is that hour on that day, in that half of the day."""
+    hour = _number(a, "number", "wordnum")
+    base = _main(a, "day")
+    part = a["part"].text
+    if hour is None or base is None or base.first is None or not 1 <= hour <= 12:
+        return None
+    if part not in ("morning", "afternoon", "evening", "night", "tonight"):
+        return None
+    if part == "morning" and hour == 12:
+        return None  # "12 tomorrow morning": midnight or noon, not said
+    h24, _ = to_24h(Clock(hour % 12 if part == "morning" else hour), part)
+    return Val("dayclock", clock=Clock(h24, bare=False), first=base.first)
+
+
+@operation("weekly_on")
+def weekly_on(c: Context, a: Args, p: Params) -> Val | None:
+    """«в будни», «в рабочие дни»: a repetition every week on those days (`days`, Monday 0)."""
+    days = ",".join(str(int(d)) for d in p["days"])
+    return Val("weekly", text=days)
 
 
 @operation("clock")

@@ -151,6 +151,8 @@ def combine(pieces: list[Piece]) -> Reading:
             if p.day is not None and r.day is None:
                 r.day = p.day
         elif p.kind == Kind.CLOCK and p.clock is not None:
+            if p.day is not None and r.day is None:  # "9 tomorrow morning" carries its day
+                r.day = p.day
             if r.clock is None or (weak_clock and not _weak(p)):
                 r.clock, weak_clock = p.clock, _weak(p)  # "for two … at 8pm": 8pm is the time
                 r.zone = _zone(p) or r.zone

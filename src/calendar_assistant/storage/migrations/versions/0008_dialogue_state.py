@@ -9,7 +9,7 @@ its replicas run on this schema (docs/deploy.md); the next release's migration d
 The downgrade moves the prompts back and takes the new keys out of the documents.
 
 Revision ID: 0008_dialogue_state
-Revises: 0006_drop_processed_updates
+Revises: 0007_month_first
 Create Date: 2026-12-03
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_dialogue_state"
-down_revision = "0006_drop_processed_updates"
+down_revision = "0007_month_first"
 branch_labels = None
 depends_on = None
 
