@@ -41,6 +41,7 @@ async def ask_read_only(
         "Удали планёрку завтра",
         "Перенеси планёрку завтра на 12",
         "Обед с Машей завтра в 13",
+        "Добавь встречу с Олегом завтра",  # no time given: refused before asking for one
     ):
         replies = await assistant.handle(ANNA, Inbound(text), NOW)
         assert READ_ONLY_REPLY in replies[0].text, (text, replies[0].text)
@@ -53,8 +54,23 @@ async def ask(database: Database, tmp_path: Path, calendar: CalendarBackend, tex
     return (await assistant.handle(ANNA, Inbound(text), NOW))[0].text
 
 
-async def create_in(database: Database, tmp_path: Path, calendar: CalendarBackend) -> None:
+async def confirmed(
+    database: Database, tmp_path: Path, calendar: CalendarBackend, text: str
+) -> str:
+    """The reply after `text` and a press of its "yes" button."""
+    assistant = Assistant(database, Settings(data_dir=tmp_path), lambda _uid: calendar)
+    asked = await assistant.handle(ANNA, Inbound(text), NOW)
+    yes = asked[0].buttons[0][0]
+    return (await assistant.handle(ANNA, Inbound(button=yes.payload), NOW))[0].text
+
+
+async def create_in(
+    database: Database,
+    tmp_path: Path,
+    calendar: CalendarBackend,
+    text: str = "Обед с Машей завтра в 13",
+) -> None:
     """A writable calendar still gets what is asked for."""
     assistant = Assistant(database, Settings(data_dir=tmp_path), lambda _uid: calendar)
-    replies = await assistant.handle(ANNA, Inbound("Обед с Машей завтра в 13"), NOW)
+    replies = await assistant.handle(ANNA, Inbound(text), NOW)
     assert "Создал" in replies[0].text, replies[0].text

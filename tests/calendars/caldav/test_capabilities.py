@@ -22,7 +22,15 @@ from calendar_assistant.domain.events import Event, EventPatch
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository
 
-from ..read_only_dialogue import NOW, PLANNING, READ_ONLY_REPLY, ask, ask_read_only, create_in
+from ..read_only_dialogue import (
+    NOW,
+    PLANNING,
+    READ_ONLY_REPLY,
+    ask,
+    ask_read_only,
+    confirmed,
+    create_in,
+)
 from .conftest import RadicaleServer, start_radicale
 
 #: Everyone owns their own calendars; erin may only read frank's calendar "shared".
@@ -166,4 +174,26 @@ async def test_combined_refuses_a_change_in_its_read_only_member(
     assert READ_ONLY_REPLY in moved, moved
     with pytest.raises(ReadOnlyCalendar):
         await combined.update_event(planning.id, EventPatch(title="Моя"))
+    assert await _as_frank_sees(server, shared_url) == [planning]
+
+
+async def test_a_bulk_delete_touching_a_read_only_member_changes_nothing(
+    database: Database,
+    tmp_path: Path,
+    server: RadicaleServer,
+    shared_url: str,
+    planning: Event,
+) -> None:
+    """All or nothing: the own event (at 8, so deleted first) is put back, the shared one
+    was never sent, and the reply says why."""
+    user = await UserRepository(database).get_or_create("test:anna")
+    local = LocalCalendar(database, user.id)
+    shared = _open(server, "erin", shared_url)
+    combined = CombinedCalendar({"local": local, "dav:erin": shared}, default="local")
+    await create_in(database, tmp_path, combined, "Завтрак с Машей завтра в 8")
+    mine = await local.list_events(NOW, NOW + timedelta(days=2))
+    answer = await confirmed(database, tmp_path, combined, "Удали все встречи завтра")
+    assert READ_ONLY_REPLY in answer, answer
+    assert [e.title for e in mine] == ["Завтрак с Машей"]
+    assert await local.list_events(NOW, NOW + timedelta(days=2)) == mine
     assert await _as_frank_sees(server, shared_url) == [planning]
