@@ -8,14 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from calendar_assistant.calendars.accounts.credentials import CredentialCipher, generate_key
+from calendar_assistant.calendars.accounts.registry import CalendarRegistry
+from calendar_assistant.calendars.accounts.store import AccountStore
 from calendar_assistant.calendars.base import Capabilities, ReadOnlyCalendar, capabilities_of
-from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar
+from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar, GoogleClientConfig
 from calendar_assistant.domain.events import Event, EventPatch
 from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.users import UserRepository
 from fakes.google_calendar import FakeGoogleCalendar
+from fakes.google_oauth import FakeGoogleOAuth
 
-from ..read_only_dialogue import NOW, PLANNING, ask_read_only, create_in
+from ..read_only_dialogue import ANNA, NOW, PLANNING, ask_read_only, create_in
+from .conftest import grant
 
 SHARED = "team@group.calendar.google.com"
 WEEK = (NOW, NOW + timedelta(days=7))
@@ -98,3 +104,37 @@ async def test_the_chat_answers_read_only_and_sends_no_write(
     google.share(SHARED, "writer")
     await create_in(database, tmp_path, _open(api))
     assert [e.title for e in await _open(api).list_events(*WEEK)] == ["Планёрка", "Обед с Машей"]
+
+
+async def test_a_users_calendar_whose_default_is_read_only_refuses(
+    database: Database,
+    tmp_path: Path,
+    google: FakeGoogleCalendar,
+    google_oauth: FakeGoogleOAuth,
+    client_config: GoogleClientConfig,
+    api: GoogleApi,
+) -> None:
+    """Through the registry, as the server runs it: the user's calendar is resolved per
+    message and combines the local one with the account's calendars; new events go to the
+    shared calendar, which the user may only read, so the chat refuses and Google gets no
+    write. With the own calendar chosen for new events, they are written there."""
+    own = "anna@example.org"
+    google.add_calendar(own, "Anna", "Europe/Moscow", primary=True)
+    await _shared_with_planning(google, api, "reader")
+    store = AccountStore(database, CredentialCipher([generate_key()]))
+    user = await UserRepository(database).get_or_create(ANNA.key)
+    account = await store.add(
+        user.id,
+        "google",
+        label=own,
+        secret=grant(google_oauth),
+        calendars=[own, SHARED],
+        default_calendar=SHARED,
+        make_default=True,
+    )
+    registry = CalendarRegistry(database, store, google=client_config)
+    await ask_read_only(database, tmp_path, lambda: registry.calendar(user.id))
+    assert google.writes() == []
+    await store.choose_calendars(user.id, account.id, [own, SHARED], own)
+    await create_in(database, tmp_path, registry.calendar(user.id))
+    assert [e.title for e in await _open(api, own).list_events(*WEEK)] == ["Обед с Машей"]
