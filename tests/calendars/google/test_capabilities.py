@@ -82,6 +82,26 @@ async def test_every_write_to_a_reader_calendar_is_refused_unsent(
     assert google.stored(SHARED) == before
 
 
+async def test_a_calendar_shared_read_only_meanwhile_is_refused_by_google(
+    google: FakeGoogleCalendar, api: GoogleApi
+) -> None:
+    """The role was read as writer; the owner then made it read-only. Google's 403
+    `requiredAccessLevel` gives the same refusal, and the next write is not even sent."""
+    planning = await _shared_with_planning(google, api, "writer")
+    calendar = _open(api)
+    assert not (await capabilities_of(calendar)).read_only
+    google.share(SHARED, "reader")
+    before = google.stored(SHARED)
+    with pytest.raises(ReadOnlyCalendar):
+        await calendar.delete_event(planning.id)
+    assert calendar.capabilities.read_only
+    sent = len(google.writes())
+    with pytest.raises(ReadOnlyCalendar):
+        await calendar.create_event(PLANNING)
+    assert len(google.writes()) == sent == 1
+    assert google.stored(SHARED) == before
+
+
 async def test_a_free_busy_reader_gives_busy_time_and_no_events(
     google: FakeGoogleCalendar, api: GoogleApi
 ) -> None:

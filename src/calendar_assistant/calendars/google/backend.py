@@ -138,6 +138,15 @@ class GoogleCalendar:
         if (await self.load_capabilities()).read_only:
             raise ReadOnlyCalendar(f"google calendar {self._calendar_id!r} is {self._role}")
 
+    def _refused(self, error: HttpError, what: str) -> CalendarError:
+        """Google's 403 `requiredAccessLevel`: the calendar became read-only after its role
+        was read (or was not in the user's list); later writes are refused before sending."""
+        reasons = {d.get("reason") for d in (error.error_details or []) if isinstance(d, dict)}
+        if error.status_code == 403 and "requiredAccessLevel" in reasons:
+            self._role = "reader"
+            return ReadOnlyCalendar(f"google {what}: the calendar is read-only")
+        return CalendarError(f"google {what}: HTTP {error.status_code}")
+
     async def _busy_only(self) -> bool:
         """A freeBusyReader may not read events: it gives busy time (freeBusy), nothing else."""
         await self.load_capabilities()
@@ -290,7 +299,7 @@ class GoogleCalendar:
             )
         except HttpError as error:
             if error.status_code != 409:
-                raise CalendarError(f"google create: HTTP {error.status_code}") from error
+                raise self._refused(error, "create") from error
             existing = await self.get_event(event_id)
             if new.id is None and existing is not None and _same(existing, event):
                 return existing  # our own insert, whose first answer was lost
@@ -377,7 +386,7 @@ class GoogleCalendar:
                 if current is None:
                     raise EventNotFound(master.id) from error
                 raise VersionConflict(current) from error
-            raise CalendarError(f"google save: HTTP {error.status_code}") from error
+            raise self._refused(error, "save") from error
         if master.rrule is None:
             return
         before = {
@@ -465,7 +474,7 @@ class GoogleCalendar:
                 raise VersionConflict(current) from error
             if error.status_code in (404, 410):
                 raise EventNotFound(event_id) from error
-            raise CalendarError(f"google delete: HTTP {error.status_code}") from error
+            raise self._refused(error, "delete") from error
 
 
 def _rfc3339(value: datetime) -> str:
