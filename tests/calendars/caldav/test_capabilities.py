@@ -16,7 +16,7 @@ from calendar_assistant.calendars.base import (
     ReadOnlyCalendar,
     capabilities_of,
 )
-from calendar_assistant.calendars.caldav import CalDavCalendar
+from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calendars
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.domain.events import Event, EventPatch
 from calendar_assistant.storage.database import Database
@@ -99,8 +99,12 @@ async def test_capabilities_follow_the_rights(server: RadicaleServer, shared_url
     assert not shared.capabilities.recurrence
     assert await capabilities_of(_open(server, "erin", str(own.url))) == Capabilities()
     assert await capabilities_of(_open(server, "frank", shared_url)) == Capabilities()
-    # A collection for tasks only takes no events: nothing is written there.
+    # A collection for tasks only takes no events: nothing is written there, and it is not
+    # offered when calendars are discovered (connecting, /calendars).
     assert (await capabilities_of(_open(server, "erin", str(tasks.url)))).read_only
+    found = {c.url for c in await discover_calendars(server.client("erin"))}
+    assert str(own.url) in found
+    assert str(tasks.url) not in found
 
 
 async def test_every_write_is_refused_and_nothing_changes(

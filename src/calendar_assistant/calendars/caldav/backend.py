@@ -96,13 +96,19 @@ def open_client(
 
 
 async def discover_calendars(client: Any) -> list[DiscoveredCalendar]:
-    """The account's event calendars (principal → calendar home → calendars)."""
+    """The account's event calendars (principal → calendar home → calendars).
+
+    Collections whose `supported-calendar-component-set` lacks VEVENT (task or journal
+    lists, e.g. Nextcloud's "Tasks") are left out: they hold no events, and one of them
+    must not become the calendar that receives new events.
+    """
 
     def run() -> list[DiscoveredCalendar]:
         principal = client.principal()
         return [
             DiscoveredCalendar(str(c.url), str(c.get_display_name() or c.url))
             for c in principal.calendars()
+            if "VEVENT" in {str(name).upper() for name in c.get_supported_components()}
         ]
 
     return await _call("discover calendars", run)
