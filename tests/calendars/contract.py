@@ -18,6 +18,7 @@ from calendar_assistant.calendars.base import (
     Capabilities,
     EventNotFound,
     VersionConflict,
+    capabilities_of,
 )
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.intervals import Interval
@@ -54,8 +55,12 @@ class CalendarContract:
 
     # ------------------------------------------------------------ basics
 
-    async def test_capabilities_are_declared(self, backend: CalendarBackend) -> None:
-        assert isinstance(backend.capabilities, Capabilities)
+    async def test_an_own_calendar_can_do_everything(self, backend: CalendarBackend) -> None:
+        """Each contract calendar is the user's own: series, their scopes, free/busy,
+        reminders and writes, as the server reports once asked (read-only calendars are
+        tested per backend: tests/calendars/*/test_capabilities.py)."""
+        assert await capabilities_of(backend) == Capabilities()
+        assert backend.capabilities == Capabilities()
 
     async def test_create_then_get_keeps_every_field(
         self, backend: CalendarBackend, tz: ZoneInfo

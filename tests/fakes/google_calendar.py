@@ -5,6 +5,9 @@ get / insert / update / patch / delete / instances, freeBusy), honours timeMin, 
 singleEvents, orderBy, showDeleted, iCalUID and paging, expands recurrences with dateutil
 (RRULE and EXDATE lines, exceptions keyed `<id>_<original start>`), checks bearer tokens and
 If-Match, and fails on demand (an HTTP status, or a stall longer than the client's timeout).
+A calendar can be shared with the user as `reader` or `freeBusyReader` (its calendarList
+`accessRole`): writes to its events are then refused with 403 `requiredAccessLevel`, as
+Google does.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class FakeCalendar:
     summary: str
     time_zone: str
     primary: bool = False
+    access_role: str = "owner"
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -107,10 +111,29 @@ class FakeGoogleCalendar:
         return f"http://127.0.0.1:{self._server.server_address[1]}{_PREFIX}"
 
     def add_calendar(
-        self, calendar_id: str, summary: str, time_zone: str, *, primary: bool = False
+        self,
+        calendar_id: str,
+        summary: str,
+        time_zone: str,
+        *,
+        primary: bool = False,
+        access_role: str = "owner",
     ) -> None:
+        """`access_role`: owner, writer, reader or freeBusyReader (a calendar shared with
+        the user, as Google's calendarList reports it)."""
         with self._lock:
-            self.calendars[calendar_id] = FakeCalendar(calendar_id, summary, time_zone, primary)
+            self.calendars[calendar_id] = FakeCalendar(
+                calendar_id, summary, time_zone, primary, access_role
+            )
+
+    def share(self, calendar_id: str, access_role: str) -> None:
+        """Change the user's role on a calendar (its owner shares it differently)."""
+        with self._lock:
+            self.calendars[calendar_id].access_role = access_role
+
+    def writes(self) -> list[tuple[str, str]]:
+        """The requests that asked to change an event (insert, update, patch, delete)."""
+        return [(m, p) for m, p in self.requests if m != "GET" and "/events" in p]
 
     def fail_next(self, status: int, *, times: int = 1, reason: str = "backendError") -> None:
         """The next `times` requests answer `status` (429, 500, 401, ...)."""
@@ -186,12 +209,21 @@ class FakeGoogleCalendar:
     ) -> tuple[int, Any]:
         if parts == ["users", "me", "calendarList"] and method == "GET":
             return 200, self._calendar_list()
+        if parts[:3] == ["users", "me", "calendarList"] and len(parts) == 4 and method == "GET":
+            listed = self.calendars.get(parts[3])
+            if listed is None:
+                raise GoogleApiError(404, "Not Found", "notFound")
+            return 200, _list_entry(listed)
         if parts == ["freeBusy"] and method == "POST":
             return 200, self._free_busy(body)
         if len(parts) >= 3 and parts[0] == "calendars" and parts[2] == "events":
             calendar = self.calendars.get(parts[1])
             if calendar is None:
                 raise GoogleApiError(404, "Not Found", "notFound")
+            if method != "GET" and calendar.access_role not in ("owner", "writer"):
+                raise GoogleApiError(
+                    403, "You need to have writer access to this calendar.", "requiredAccessLevel"
+                )
             if len(parts) == 3 and method == "GET":
                 return 200, self._list(calendar, query)
             if len(parts) == 3 and method == "POST":
@@ -214,17 +246,7 @@ class FakeGoogleCalendar:
     def _calendar_list(self) -> dict[str, Any]:
         return {
             "kind": "calendar#calendarList",
-            "items": [
-                {
-                    "kind": "calendar#calendarListEntry",
-                    "id": c.id,
-                    "summary": c.summary,
-                    "timeZone": c.time_zone,
-                    "primary": c.primary,
-                    "accessRole": "owner",
-                }
-                for c in self.calendars.values()
-            ],
+            "items": [_list_entry(c) for c in self.calendars.values()],
         }
 
     def _next_etag(self) -> str:
@@ -381,6 +403,17 @@ class FakeGoogleCalendar:
 
 
 # ---------------------------------------------------------------------- time
+
+
+def _list_entry(calendar: FakeCalendar) -> dict[str, Any]:
+    return {
+        "kind": "calendar#calendarListEntry",
+        "id": calendar.id,
+        "summary": calendar.summary,
+        "timeZone": calendar.time_zone,
+        "primary": calendar.primary,
+        "accessRole": calendar.access_role,
+    }
 
 
 def _error(status: int, reason: str, message: str) -> dict[str, Any]:

@@ -94,13 +94,13 @@ def _changes_nothing(command: Command) -> bool:
 
 
 async def update_event(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
+    if ctx.calendar.capabilities.read_only:  # before any question: the answer would not help
+        return Invalid(Problem.READ_ONLY)
     if _changes_nothing(command):
         return NeedsDetails(command, (Missing.TIME,))
     bulk = command.range_start is not None and command.range_end is not None
     if bulk and command.target is None:
         return await _move_range(command, resolution, ctx)
-    if ctx.calendar.capabilities.read_only:
-        return Invalid(Problem.READ_ONLY)
     resolved = await resolve_target(command, resolution, ctx)
     if not isinstance(resolved, Event):
         return resolved

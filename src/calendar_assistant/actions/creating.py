@@ -84,6 +84,8 @@ async def offer_slots(ctx: ActionContext, start: datetime, end: datetime) -> tup
 
 
 async def create_event(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
+    if ctx.calendar.capabilities.read_only:  # before any question: the answer would not help
+        return Invalid(Problem.READ_ONLY)
     missing = list(command.missing)
     if not command.title and Missing.TITLE not in missing:
         missing.append(Missing.TITLE)
@@ -97,8 +99,6 @@ async def create_event(command: Command, resolution: Resolution, ctx: ActionCont
     start, end = times
     if end <= start:
         return Invalid(Problem.END_BEFORE_START)
-    if ctx.calendar.capabilities.read_only:
-        return Invalid(Problem.READ_ONLY)
     now = instant(ctx.now)
     past = end <= now if command.all_day else start < now - timedelta(minutes=1)
     if past and not command.recurrence:

@@ -25,10 +25,17 @@ from calendar_assistant.actions.reminder_list import (
     list_reminders,
 )
 from calendar_assistant.actions.reminding import create_reminder
-from calendar_assistant.calendars.base import CalendarError, EventNotFound, VersionConflict
+from calendar_assistant.calendars.base import (
+    CalendarError,
+    EventNotFound,
+    ReadOnlyCalendar,
+    VersionConflict,
+    capabilities_of,
+)
 from calendar_assistant.domain.commands import Command, Intent
 
 log = structlog.get_logger(__name__)
+_WRITES = {Intent.CREATE_EVENT, Intent.UPDATE_EVENT, Intent.DELETE_EVENT}
 
 
 async def execute(
@@ -42,33 +49,17 @@ async def execute(
     """
     answers = resolution or Resolution()
     try:
-        match command.intent:
-            case Intent.LIST_EVENTS if is_about_reminders(command):
-                return await list_reminders(command, ctx)
-            case Intent.DELETE_EVENT if is_about_reminders(command):
-                return await delete_reminder(command, answers, ctx)
-            case Intent.CREATE_EVENT:
-                return await create_event(command, answers, ctx)
-            case Intent.LIST_EVENTS:
-                return await list_events(command, ctx)
-            case Intent.FIND_FREE_SLOTS:
-                return await find_free_slots(command, ctx)
-            case Intent.SEARCH_EVENTS:
-                return await search_events(command, ctx)
-            case Intent.UPDATE_EVENT:
-                return await update_event(command, answers, ctx)
-            case Intent.DELETE_EVENT:
-                return await delete_event(command, answers, ctx)
-            case Intent.CREATE_REMINDER:
-                return await create_reminder(command, answers, ctx)
-            case Intent.HELP:
-                return HelpShown()
-            case _:
-                return NotUnderstood()
+        if command.intent in _WRITES:
+            # Capabilities a server decides (a shared read-only calendar) are asked for once
+            # here, so the actions' checks refuse before anything is offered or written.
+            await capabilities_of(ctx.calendar)
+        return await _carry_out(command, answers, ctx)
     except VersionConflict as conflict:
         return ChangedMeanwhile(conflict.current)
     except EventNotFound:
         return ChangedMeanwhile(None)
+    except ReadOnlyCalendar:  # an event held by a read-only calendar other than the default
+        return Invalid(Problem.READ_ONLY)
     except CalendarError as error:
         log.warning("calendar_error", intent=command.intent.value, error=str(error))
         return BackendFailed(type(error).__name__)
@@ -76,6 +67,33 @@ async def execute(
         # Backends validate what they store (lengths, zones, rules) and refuse with ValueError.
         log.info("calendar_refused", intent=command.intent.value, error=type(error).__name__)
         return Invalid(Problem.REJECTED)
+
+
+async def _carry_out(command: Command, answers: Resolution, ctx: ActionContext) -> Outcome:
+    """The action for the command's intent (errors are turned into outcomes by `execute`)."""
+    match command.intent:
+        case Intent.LIST_EVENTS if is_about_reminders(command):
+            return await list_reminders(command, ctx)
+        case Intent.DELETE_EVENT if is_about_reminders(command):
+            return await delete_reminder(command, answers, ctx)
+        case Intent.CREATE_EVENT:
+            return await create_event(command, answers, ctx)
+        case Intent.LIST_EVENTS:
+            return await list_events(command, ctx)
+        case Intent.FIND_FREE_SLOTS:
+            return await find_free_slots(command, ctx)
+        case Intent.SEARCH_EVENTS:
+            return await search_events(command, ctx)
+        case Intent.UPDATE_EVENT:
+            return await update_event(command, answers, ctx)
+        case Intent.DELETE_EVENT:
+            return await delete_event(command, answers, ctx)
+        case Intent.CREATE_REMINDER:
+            return await create_reminder(command, answers, ctx)
+        case Intent.HELP:
+            return HelpShown()
+        case _:
+            return NotUnderstood()
 
 
 async def revert(record: UndoRecord, ctx: ActionContext) -> None:

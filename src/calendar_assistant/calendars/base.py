@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.intervals import Interval
@@ -21,8 +21,17 @@ class Capabilities:
     read_only: bool = False
 
 
+#: What a calendar that can be read but never written reports.
+READ_ONLY = Capabilities(recurrence=False, series_scopes=False, reminders=False, read_only=True)
+
+
 class CalendarError(Exception):
     """A calendar backend failed; the message is for logs, not for users."""
+
+
+class ReadOnlyCalendar(CalendarError):
+    """The calendar may not be written by this user (shared read-only, free/busy only, or a
+    collection that holds no events); raised before anything is sent to the server."""
 
 
 class EventNotFound(CalendarError):
@@ -90,3 +99,21 @@ class CalendarBackend(Protocol):
     async def restore(self, event_id: str, snapshot: list[Event]) -> None:
         """Put an event id back exactly as a snapshot had it; an empty snapshot removes it."""
         ...
+
+
+@runtime_checkable
+class LearnsCapabilities(Protocol):
+    """A backend whose capabilities come from its server (a sharing role, DAV privileges).
+
+    `capabilities` is a property, read synchronously by the actions; such a backend answers
+    the optimistic default until `load_capabilities` has asked the server once.
+    """
+
+    async def load_capabilities(self) -> Capabilities: ...
+
+
+async def capabilities_of(calendar: CalendarBackend) -> Capabilities:
+    """The calendar's real capabilities, asked of its server when they come from there."""
+    if isinstance(calendar, LearnsCapabilities):
+        return await calendar.load_capabilities()
+    return calendar.capabilities

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
-from calendar_assistant.calendars.base import CalendarBackend, Capabilities
+from calendar_assistant.calendars.base import CalendarBackend, Capabilities, capabilities_of
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.intervals import Interval
 
@@ -29,6 +29,10 @@ class ForwardingCalendar(ABC):
     @abstractmethod
     async def _forward(self, operation: str, call: Callable[[CalendarBackend], Awaitable[T]]) -> T:
         """Run `call` on the backend behind this one; `operation` names it for the wrapper."""
+
+    async def load_capabilities(self) -> Capabilities:
+        """The inner backend's real capabilities (asked of its server when they come from it)."""
+        return await self._forward("capabilities", capabilities_of)
 
     async def list_events(self, start: datetime, end: datetime) -> list[Event]:
         return await self._forward("list_events", lambda inner: inner.list_events(start, end))

@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ PASSWORDS = {
     "bob": "bob-app-password",
     "carol": "carol-app-password",
     "dave": "dave-app-password",
+    "erin": "erin-app-password",
+    "frank": "frank-app-password",
 }
 
 
@@ -66,14 +69,25 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadicaleServer]:
+    with start_radicale(tmp_path_factory.mktemp("radicale")) as server:
+        yield server
+
+
+@contextmanager
+def start_radicale(folder: Path, rights: str | None = None) -> Iterator[RadicaleServer]:
+    """Radicale in `folder`; every user owns only their own calendars, unless `rights` (the
+    text of a Radicale rights file, `type = from_file`) says who may do what."""
     if importlib.util.find_spec("radicale") is None:
         message = "Radicale is not installed (pip install -e '.[dev]')"
         if os.environ.get("CI") == "true":
             pytest.fail(message + "; CI must run the CalDAV tests")
         pytest.skip(message)
-    folder: Path = tmp_path_factory.mktemp("radicale")
     users = folder / "users"
     users.write_text("".join(f"{u}:{p}\n" for u, p in PASSWORDS.items()))
+    rights_section = "type = owner_only"
+    if rights is not None:
+        (folder / "rights").write_text(rights)
+        rights_section = f"type = from_file\nfile = {folder / 'rights'}"
     port = _free_port()
     config = folder / "config"
     config.write_text(
@@ -85,7 +99,7 @@ htpasswd_filename = {users}
 htpasswd_encryption = plain
 delay = 0
 [rights]
-type = owner_only
+{rights_section}
 [storage]
 filesystem_folder = {folder / "collections"}
 [logging]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, ReconnectNeeded
-from calendar_assistant.calendars.base import VersionConflict
+from calendar_assistant.calendars.base import VersionConflict, capabilities_of
 from calendar_assistant.calendars.google import (
     GoogleApi,
     GoogleCalendar,
@@ -63,6 +63,7 @@ def _offset(tz: ZoneInfo) -> str:
 async def test_rate_limits_and_server_errors_are_retried(
     calendar: GoogleCalendar, google: FakeGoogleCalendar, tz: ZoneInfo
 ) -> None:
+    await capabilities_of(calendar)  # the accessRole is read first, once: the insert is tested
     google.fail_next(429, reason="rateLimitExceeded")
     google.fail_next(500)
     google.fail_next(503)
@@ -74,6 +75,8 @@ async def test_rate_limits_and_server_errors_are_retried(
 async def test_a_google_that_keeps_failing_gives_a_clear_error(
     calendar: GoogleCalendar, google: FakeGoogleCalendar, tz: ZoneInfo
 ) -> None:
+    await capabilities_of(calendar)
+    google.requests.clear()
     google.fail_next(500, times=10)
     with pytest.raises(ProviderUnavailable, match="google keeps failing"):
         await calendar.list_events(midnight(tz, date(2027, 3, 10)), midnight(tz, date(2027, 3, 11)))
@@ -88,6 +91,8 @@ async def test_a_timeout_is_retried(
     calendar = GoogleCalendar(
         GoogleApi(quick, grant(google_oauth)), CAL, timezone="Europe/Berlin", calendar_id="g"
     )
+    await capabilities_of(calendar)
+    google.requests.clear()
     google.stall_next(1.0)
     day = date(2027, 3, 10)
     berlin = ZoneInfo("Europe/Berlin")
@@ -107,6 +112,7 @@ async def test_a_retried_insert_whose_answer_was_lost_makes_no_duplicate(
     calendar = GoogleCalendar(
         GoogleApi(quick, grant(google_oauth)), CAL, timezone=str(tz), calendar_id="g"
     )
+    await capabilities_of(calendar)
     google.lose_next_answer(1.0)
     created = await calendar.create_event(_call(tz))
     assert _inserts(google) == 2

@@ -15,6 +15,7 @@ from calendar_assistant.calendars.base import (
     CalendarBackend,
     Capabilities,
     EventNotFound,
+    capabilities_of,
 )
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.free_slots import merge_busy
@@ -41,7 +42,13 @@ class CombinedCalendar:
 
     @property
     def capabilities(self) -> Capabilities:
+        """The default calendar's: new events go there, and a read-only default is refused
+        (the user picks another with /calendars). A change to an event in another calendar
+        that is read-only is refused by that calendar itself (`ReadOnlyCalendar`)."""
         return self._members[self._default].capabilities
+
+    async def load_capabilities(self) -> Capabilities:
+        return await capabilities_of(self._members[self._default])
 
     async def list_events(self, start: datetime, end: datetime) -> list[Event]:
         """Every calendar's events, fetched concurrently, in one sorted list."""

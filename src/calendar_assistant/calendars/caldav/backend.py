@@ -20,6 +20,7 @@ import structlog
 from caldav.calendarobjectresource import Event as DavEvent
 from caldav.collection import Calendar as DavCalendar
 from caldav.davclient import DAVClient
+from caldav.elements import cdav, dav
 from caldav.lib import error as dav_error
 from tenacity import (
     AsyncRetrying,
@@ -30,9 +31,11 @@ from tenacity import (
 
 from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, ReconnectNeeded
 from calendar_assistant.calendars.base import (
+    READ_ONLY,
     CalendarError,
     Capabilities,
     EventNotFound,
+    ReadOnlyCalendar,
     VersionConflict,
 )
 from calendar_assistant.calendars.caldav import documents
@@ -53,6 +56,9 @@ from calendar_assistant.net.guard import GuardedSession, OutboundPolicy
 T = TypeVar("T")
 _log = structlog.get_logger(__name__)
 _MARGIN = timedelta(days=1)
+#: DAV privileges (RFC 3744) that let a user add, change or remove events in a collection.
+_WRITE_PRIVILEGES = frozenset({"all", "write", "write-content", "bind"})
+_DAV = "{DAV:}"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -90,13 +96,19 @@ def open_client(
 
 
 async def discover_calendars(client: Any) -> list[DiscoveredCalendar]:
-    """The account's event calendars (principal → calendar home → calendars)."""
+    """The account's event calendars (principal → calendar home → calendars).
+
+    Collections whose `supported-calendar-component-set` lacks VEVENT (task or journal
+    lists, e.g. Nextcloud's "Tasks") are left out: they hold no events, and one of them
+    must not become the calendar that receives new events.
+    """
 
     def run() -> list[DiscoveredCalendar]:
         principal = client.principal()
         return [
             DiscoveredCalendar(str(c.url), str(c.get_display_name() or c.url))
             for c in principal.calendars()
+            if "VEVENT" in {str(name).upper() for name in c.get_supported_components()}
         ]
 
     return await _call("discover calendars", run)
@@ -120,6 +132,7 @@ class CalDavCalendar:
         self._calendar_id = calendar_id
         self._retries = retries
         self._backoff = backoff_seconds
+        self._capabilities: Capabilities | None = None
 
     @classmethod
     def at_url(
@@ -142,7 +155,31 @@ class CalDavCalendar:
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities()
+        """From the collection's DAV properties once `load_capabilities` read them; until
+        then the default (every write asks first, so nothing is attempted on a read-only one)."""
+        return self._capabilities or Capabilities()
+
+    async def load_capabilities(self) -> Capabilities:
+        """Read once per instance, in one PROPFIND: `current-user-privilege-set` (no write,
+        write-content, bind or all: read-only) and `supported-calendar-component-set` (no
+        VEVENT: the collection holds tasks or journals, and the assistant writes nothing
+        there). A server that reports neither property is taken as writable for events."""
+        if self._capabilities is None:
+            self._capabilities = await self._read("read privileges", self._properties)
+        return self._capabilities
+
+    def _properties(self) -> Capabilities:
+        found = self._calendar.get_properties(
+            [dav.CurrentUserPrivilegeSet(), cdav.SupportedCalendarComponentSet()],
+            parse_props=False,
+        )
+        privileges = found.get(dav.CurrentUserPrivilegeSet.tag)
+        components = found.get(cdav.SupportedCalendarComponentSet.tag)
+        return READ_ONLY if _refuses_events(privileges, components) else Capabilities()
+
+    async def _writable(self) -> None:
+        if (await self.load_capabilities()).read_only:
+            raise ReadOnlyCalendar(f"caldav calendar {self._calendar_id!r} is read-only")
 
     # ----------------------------------------------------------------- reading
 
@@ -220,6 +257,7 @@ class CalDavCalendar:
 
     async def create_event(self, new: NewEvent) -> Event:
         """Store a new event at a URL made from its id: a retried create never duplicates."""
+        await self._writable()
         series = documents.canonical(Series(new_event(new, self._calendar_id)))
         await self._create(series)
         return series.master
@@ -233,6 +271,7 @@ class CalDavCalendar:
         occurrence: datetime | None = None,
         expected_version: int | None = None,
     ) -> Event:
+        await self._writable()
         stored = await self._checked(event_id, expected_version)
         change = updated(stored.series, patch, scope, occurrence)
         if change.split_off is not None:
@@ -257,6 +296,7 @@ class CalDavCalendar:
         occurrence: datetime | None = None,
         expected_version: int | None = None,
     ) -> None:
+        await self._writable()
         stored = await self._checked(event_id, expected_version)
         remaining = deleted(stored.series, scope, occurrence)
         if remaining is not None:
@@ -269,6 +309,7 @@ class CalDavCalendar:
         await self._conditional(event_id, "delete event", run)
 
     async def restore(self, event_id: str, snapshot: list[Event]) -> None:
+        await self._writable()
         wanted = from_snapshot(event_id, snapshot)
         stored = await self.fetch(event_id)
         if wanted is None:
@@ -283,6 +324,7 @@ class CalDavCalendar:
     async def store(self, stored: StoredSeries, series: Series) -> None:
         """Write `series` over `stored` only if the resource is unchanged since it was read;
         properties other clients gave the event are kept."""
+        await self._writable()
         body = documents.updated_ical(
             series, str(stored.resource.data), default_zone=self._timezone
         )
@@ -363,6 +405,23 @@ class CalDavCalendar:
             if current is None:
                 raise EventNotFound(event_id) from None
             raise VersionConflict(current.series.master) from None
+
+
+def _refuses_events(privileges: Any, components: Any) -> bool:
+    """Whether the PROPFIND's answer says no event may be written (None: not reported)."""
+    if privileges is not None:
+        granted = {
+            child.tag.removeprefix(_DAV)
+            for privilege in privileges.iter(f"{_DAV}privilege")
+            for child in privilege
+        }
+        if not granted & _WRITE_PRIVILEGES:
+            return True
+    if components is not None:
+        names = {str(comp.get("name", "")).upper() for comp in components.iter()}
+        if "VEVENT" not in names:
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=2048)

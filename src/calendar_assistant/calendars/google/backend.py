@@ -19,9 +19,11 @@ from typing import Any
 from googleapiclient.errors import HttpError
 
 from calendar_assistant.calendars.base import (
+    READ_ONLY,
     CalendarError,
     Capabilities,
     EventNotFound,
+    ReadOnlyCalendar,
     VersionConflict,
 )
 from calendar_assistant.calendars.caldav.series import (
@@ -47,6 +49,9 @@ from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.domain.series_edits import plain_occurrence, require_aware, zone_of
 
 _PAGE = 2500
+#: calendarList accessRole values that allow no writes; a freeBusyReader sees no events at all.
+_READ_ROLES = frozenset({"reader", "freeBusyReader"})
+_BUSY_ONLY = "freeBusyReader"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -99,10 +104,53 @@ class GoogleCalendar:
         self._gcal = google_calendar_id
         self._timezone = timezone
         self._calendar_id = calendar_id
+        self._role: str | None = None
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities()
+        """From the calendar's accessRole once `load_capabilities` read it; until then the
+        default (every write asks first, so nothing is attempted on a read-only calendar)."""
+        return READ_ONLY if self._role in _READ_ROLES else Capabilities()
+
+    async def load_capabilities(self) -> Capabilities:
+        """The user's accessRole on this calendar (calendarList.get), read once per instance.
+
+        `owner` and `writer` write; `reader` and `freeBusyReader` are read-only. A calendar
+        missing from the user's list (opened by id) counts as writable: Google's 403 on a
+        write is then turned into the same refusal.
+        """
+        if self._role is None:
+            self._role = await self._access_role()
+        return self.capabilities
+
+    async def _access_role(self) -> str:
+        try:
+            entry: dict[str, Any] = await self._api.call(
+                "calendar entry", lambda s: s.calendarList().get(calendarId=self._gcal)
+            )
+        except HttpError as error:
+            if error.status_code == 404:
+                return "unknown"
+            raise CalendarError(f"google calendar entry: HTTP {error.status_code}") from error
+        return str(entry.get("accessRole") or "unknown")
+
+    async def _writable(self) -> None:
+        if (await self.load_capabilities()).read_only:
+            raise ReadOnlyCalendar(f"google calendar {self._calendar_id!r} is {self._role}")
+
+    def _refused(self, error: HttpError, what: str) -> CalendarError:
+        """Google's 403 `requiredAccessLevel`: the calendar became read-only after its role
+        was read (or was not in the user's list); later writes are refused before sending."""
+        reasons = {d.get("reason") for d in (error.error_details or []) if isinstance(d, dict)}
+        if error.status_code == 403 and "requiredAccessLevel" in reasons:
+            self._role = "reader"
+            return ReadOnlyCalendar(f"google {what}: the calendar is read-only")
+        return CalendarError(f"google {what}: HTTP {error.status_code}")
+
+    async def _busy_only(self) -> bool:
+        """A freeBusyReader may not read events: it gives busy time (freeBusy), nothing else."""
+        await self.load_capabilities()
+        return self._role == _BUSY_ONLY
 
     # ----------------------------------------------------------------- reading
 
@@ -111,7 +159,7 @@ class GoogleCalendar:
         require_aware(end, "range end")
         if end < start:
             raise ValueError("the range ends before it starts")
-        if end == start:
+        if end == start or await self._busy_only():
             return []
         items: list[dict[str, Any]] = []
         token: str | None = None
@@ -155,6 +203,8 @@ class GoogleCalendar:
         return make
 
     async def get_event(self, event_id: str) -> Event | None:
+        if await self._busy_only():
+            return None
         item = await self._get(event_id)
         if item is None or item.get("status") == "cancelled" or item.get("recurringEventId"):
             return None
@@ -236,6 +286,7 @@ class GoogleCalendar:
 
     async def create_event(self, new: NewEvent) -> Event:
         """Insert with an id made here: a retry after a lost answer finds the same event."""
+        await self._writable()
         event_id = google_id(new.id, uuid.uuid4().hex)
         event = new_event(dataclasses.replace(new, id=event_id), self._calendar_id)
         body = to_body(event, version=event.version) | {"id": event_id}
@@ -248,7 +299,7 @@ class GoogleCalendar:
             )
         except HttpError as error:
             if error.status_code != 409:
-                raise CalendarError(f"google create: HTTP {error.status_code}") from error
+                raise self._refused(error, "create") from error
             existing = await self.get_event(event_id)
             if new.id is None and existing is not None and _same(existing, event):
                 return existing  # our own insert, whose first answer was lost
@@ -264,6 +315,7 @@ class GoogleCalendar:
         occurrence: datetime | None = None,
         expected_version: int | None = None,
     ) -> Event:
+        await self._writable()
         stored = await self._checked(event_id, expected_version)
         change = updated(stored.series, patch, scope, occurrence)
         if change.split_off is not None:
@@ -286,6 +338,7 @@ class GoogleCalendar:
         occurrence: datetime | None = None,
         expected_version: int | None = None,
     ) -> None:
+        await self._writable()
         stored = await self._checked(event_id, expected_version)
         remaining = deleted(stored.series, scope, occurrence)
         if remaining is None:
@@ -294,6 +347,7 @@ class GoogleCalendar:
             await self.store(stored, remaining)
 
     async def restore(self, event_id: str, snapshot: list[Event]) -> None:
+        await self._writable()
         wanted = from_snapshot(event_id, snapshot)
         stored = await self.fetch(event_id)
         if wanted is None:
@@ -311,6 +365,7 @@ class GoogleCalendar:
         Masters and occurrences are patched with the fields we changed, so what we do not
         model (a Meet link, a colour, attachments) is never lost.
         """
+        await self._writable()
         master = series.master
         body = to_body(master, version=master.version)
         if not stored.cancelled:
@@ -331,7 +386,7 @@ class GoogleCalendar:
                 if current is None:
                     raise EventNotFound(master.id) from error
                 raise VersionConflict(current) from error
-            raise CalendarError(f"google save: HTTP {error.status_code}") from error
+            raise self._refused(error, "save") from error
         if master.rrule is None:
             return
         before = {
@@ -419,7 +474,7 @@ class GoogleCalendar:
                 raise VersionConflict(current) from error
             if error.status_code in (404, 410):
                 raise EventNotFound(event_id) from error
-            raise CalendarError(f"google delete: HTTP {error.status_code}") from error
+            raise self._refused(error, "delete") from error
 
 
 def _rfc3339(value: datetime) -> str:
