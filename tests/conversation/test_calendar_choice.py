@@ -191,5 +191,5 @@ async def test_without_credentials_keys_calendars_says_who_must_set_them(
 
 def test_the_menu_offers_calendars_in_both_languages() -> None:
     (entry,) = [c for c in MENU if c.name == "calendars"]
-    assert "календар" in entry.ru.lower()
-    assert "calendars" in entry.en.lower()
+    assert "календар" in entry.description("ru").lower()
+    assert "calendars" in entry.description("en").lower()

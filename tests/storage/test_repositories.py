@@ -70,11 +70,11 @@ async def test_update_settings_validates_and_persists(database: Database) -> Non
     assert again.settings.month_first is True
     assert month_first == again.settings
     updated = await users.update_settings(user.id, month_first=None)
-    with pytest.raises(ValueError, match="time zone"):
+    with pytest.raises(ValueError, match="timezone refused"):
         await users.update_settings(user.id, timezone="Mars/Base")
     with pytest.raises(ValueError, match="unknown setting"):
         await users.update_settings(user.id, colour="blue")
-    with pytest.raises(ValueError, match="working days"):
+    with pytest.raises(ValueError, match="working_days refused"):
         await users.update_settings(user.id, working_days=frozenset({0, 8}))
     with pytest.raises(ValueError, match="language"):
         await users.update_settings(user.id, language="de")

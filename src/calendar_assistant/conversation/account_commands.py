@@ -37,6 +37,7 @@ from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef, printable
 from calendar_assistant.observability.observation import note_outcome
+from calendar_assistant.replies import catalogue
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import (
     InvalidSetting,
@@ -52,30 +53,23 @@ from calendar_assistant.understanding.timeexpr.reading import midnight
 
 @dataclass(frozen=True, slots=True)
 class MenuCommand:
-    """A command as the chat's menu shows it, in both languages."""
+    """A command as the chat's menu shows it; its description is the catalogue's
+    `menu.<name>` in the user's language."""
 
     name: str
-    ru: str
-    en: str
+
+    def description(self, lang: Lang) -> str:
+        return catalogue.text(lang, f"menu.{self.name}")
 
 
 #: The menu registered with Telegram's setMyCommands (and shown by /help on the web).
-MENU: tuple[MenuCommand, ...] = (
-    MenuCommand("start", "Начать и выбрать часовой пояс", "Start and choose your time zone"),
-    MenuCommand("today", "Что у меня сегодня", "What is on today"),
-    MenuCommand("week", "Что у меня на этой неделе", "What is on this week"),
-    MenuCommand("undo", "Отменить последнее изменение", "Undo the last change"),
-    MenuCommand("cancel", "Забыть текущий вопрос", "Drop the open question"),
-    MenuCommand("settings", "Язык, пояс, рабочие часы", "Language, zone, working hours"),
-    MenuCommand("connect", "Подключить календарь", "Connect a calendar"),
-    MenuCommand("disconnect", "Отключить календарь", "Disconnect a calendar"),
-    MenuCommand(
-        "calendars", "Мои календари: какие читать, куда писать", "My calendars: read, write"
-    ),
-    MenuCommand("privacy", "Какие данные хранятся", "What data is kept"),
-    MenuCommand("forget", "Удалить все мои данные", "Delete all my data"),
-    MenuCommand("help", "Что умеет ассистент", "What the assistant can do"),
-)
+MENU: tuple[MenuCommand, ...] = tuple(
+    MenuCommand(name)
+    for name in (
+        "start", "today", "week", "undo", "cancel", "settings", "connect", "disconnect",
+        "calendars", "privacy", "forget", "help",
+    )
+)  # fmt: skip
 
 #: Menu commands that are a request: the intent each one asks for.
 _REQUESTS: dict[str, Intent] = {
@@ -117,10 +111,6 @@ _PREFIX = "acct:"
 _ACCOUNT_SAMPLE = 300  # an account command is short; a long message is a request
 
 
-def _t(lang: Lang, ru: str, en: str) -> str:
-    return ru if lang == "ru" else en
-
-
 def menu_request(name: str, lang: Lang, now: datetime, zone: ZoneInfo) -> Command | None:
     """The Command a menu command stands for (/today: today's events in the user's zone,
     /week: Monday to Monday), as the grammar would read the same request in words; None for
@@ -148,12 +138,17 @@ def _date_order(settings: UserSettings, lang: Lang) -> str:
     read the wrong way round is a write on the wrong day, so the settings say it plainly."""
     first = month_first_in(settings.zone) if settings.month_first is None else settings.month_first
     said = (
-        _t(lang, "3/4 — 4 марта", "3/4 is March 4")
+        catalogue.text(lang, "account.dates_month_first")
         if first
-        else _t(lang, "3/4 — 3 апреля", "3/4 is 3 April")
+        else catalogue.text(lang, "account.dates_day_first")
     )
-    how = _t(lang, "по поясу", "from your zone") if settings.month_first is None else None
+    how = catalogue.text(lang, "account.from_zone") if settings.month_first is None else None
     return said if how is None else f"{said} ({how})"
+
+
+def _rule(error: InvalidSetting, lang: Lang) -> str:
+    """The rule a refused setting broke, in the user's language."""
+    return catalogue.text(lang, f"setting_rule.{error.field}", value=error.value)
 
 
 class AccountDesk:
@@ -249,17 +244,7 @@ class AccountDesk:
         zone = zone_at(latitude, longitude)
         if zone is None:
             lang = record.settings.language
-            return [
-                Reply(
-                    _t(
-                        lang,
-                        "Не нашёл часовой пояс для этой точки. Напишите город или смещение, "
-                        "например «Берлин» или «UTC+3».",
-                        "I found no time zone at that point. Send a city or an offset, "
-                        "e.g. “Berlin” or “UTC+3”.",
-                    )
-                )
-            ]
+            return [Reply(catalogue.text(lang, "account.found_no_time_zone"))]
         return [await self._set_zone(record, zone, now)]
 
     # -- commands ---------------------------------------------------------------------------
@@ -275,9 +260,7 @@ class AccountDesk:
         if name == "cancel":
             await self._prompt(record.id, None)
             if await self._connections.cancel(record.id):
-                return [
-                    Reply(_t(lang, "Хорошо, подключение отменено.", "All right, not connecting."))
-                ]
+                return [Reply(catalogue.text(lang, "account.all_right_not_connecting"))]
         request = menu_request(name, lang, now, record.settings.zone)
         if request is not None:
             return await self._assistant.handle(ref, Inbound(f"/{name}", command=request), now)
@@ -293,15 +276,7 @@ class AccountDesk:
             return [self._privacy(lang)]
         if name == "forget":
             return [self._forget_question(lang)]
-        return [
-            Reply(
-                _t(
-                    lang,
-                    f"Не знаю команды /{name}. Список команд: /help.",
-                    f"I do not know the command /{name}. The commands: /help.",
-                )
-            )
-        ]
+        return [Reply(catalogue.text(lang, "account.do_not_know_command", name=name))]
 
     async def _start(self, ref: UserRef, record: UserRecord, now: datetime) -> Reply:
         lang = ref.language_hint or record.settings.language
@@ -309,29 +284,12 @@ class AccountDesk:
             await self._users.update_settings(record.id, language=lang)
         await self._prompt(record.id, SettingsPrompt("timezone", now))
         zone = record.settings.timezone
-        text = _t(
-            lang,
-            "Здравствуйте! Я веду ваш календарь: пишите или говорите, что запланировать, "
-            "перенести или напомнить.\n\n"
-            f"В каком вы часовом поясе? Напишите город («Берлин»), смещение («UTC+3») "
-            f"или отправьте геопозицию. Сейчас стоит {zone}.",
-            "Hello! I keep your calendar: write or say what to plan, move or remind you of."
-            "\n\nWhich time zone are you in? Send a city (“Berlin”), an offset (“UTC+3”) "
-            f"or share your location. It is {zone} now.",
-        )
-        keep = Button(_t(lang, f"Оставить {zone}", f"Keep {zone}"), f"{_PREFIX}keep-zone")
+        text = catalogue.text(lang, "account.hello_keep_calendar_write", zone=zone)
+        keep = Button(catalogue.text(lang, "account.keep_zone", zone=zone), f"{_PREFIX}keep-zone")
         return Reply(text, ((keep,),))
 
     def _zone_not_understood(self, lang: Lang, current: str) -> Reply:
-        return Reply(
-            _t(
-                lang,
-                "Не узнал такой город или пояс. Напишите, например, «Москва», «New York» "
-                f"или «UTC+5». /cancel оставит {current}.",
-                "I do not know that city or zone. Try e.g. “London”, “Москва” or “UTC+5”. "
-                f"/cancel keeps {current}.",
-            )
-        )
+        return Reply(catalogue.text(lang, "account.do_not_know_that", current=current))
 
     async def _set_zone(self, record: UserRecord, zone: ZoneInfo, now: datetime) -> Reply:
         await self._users.update_settings(record.id, timezone=zone.key)
@@ -339,13 +297,7 @@ class AccountDesk:
         lang = record.settings.language
         offset = format_datetime(now.astimezone(zone), "xxx", locale=lang)
         return Reply(
-            _t(
-                lang,
-                f"Часовой пояс: {zone.key} (UTC{offset}). Теперь напишите, что запланировать, "
-                "например «встреча с командой завтра в 10».",
-                f"Time zone: {zone.key} (UTC{offset}). Now tell me what to plan, "
-                "e.g. “team meeting tomorrow at 10”.",
-            )
+            catalogue.text(lang, "account.time_zone_zone_key", zone_key=zone.key, offset=offset)
         )
 
     async def _pressed(self, record: UserRecord, action: str, now: datetime) -> list[Reply]:
@@ -358,43 +310,17 @@ class AccountDesk:
             return [await self._set_zone(record, record.settings.zone, now)]
         if action == "ask-zone":
             await self._prompt(record.id, SettingsPrompt("timezone", now))
-            return [
-                Reply(
-                    _t(
-                        lang,
-                        "Напишите город, смещение («UTC+3») или отправьте геопозицию.",
-                        "Send a city, an offset (“UTC+3”) or share your location.",
-                    )
-                )
-            ]
+            return [Reply(catalogue.text(lang, "account.send_city_offset_utc"))]
         if action in ("lang-ru", "lang-en"):
             new: Lang = "ru" if action == "lang-ru" else "en"
             updated = await self._users.update_settings(record.id, language=new)
             return [self._describe(updated, now)]
         if action == "forget-yes":
             await forget_user(self._db, record.id)
-            return [
-                Reply(
-                    _t(
-                        lang,
-                        "Готово: все ваши данные удалены — события, напоминания, настройки и "
-                        "история. Если напишете снова, начнём с чистого листа.",
-                        "Done: all your data is deleted — events, reminders, settings and "
-                        "history. Write again any time to start afresh.",
-                    )
-                )
-            ]
+            return [Reply(catalogue.text(lang, "account.done_all_data_deleted"))]
         if action == "forget-no":
-            return [Reply(_t(lang, "Хорошо, ничего не удалено.", "All right, nothing deleted."))]
-        return [
-            Reply(
-                _t(
-                    lang,
-                    "Эта кнопка уже неактуальна.",
-                    "That button is no longer valid.",
-                )
-            )
-        ]
+            return [Reply(catalogue.text(lang, "account.all_right_nothing_deleted"))]
+        return [Reply(catalogue.text(lang, "account.that_button_no_longer"))]
 
     # -- /settings -----------------------------------------------------------------------
 
@@ -410,13 +336,12 @@ class AccountDesk:
         changes: dict[str, object] | None = self._read_setting(field, value)
         if changes is None:
             return Reply(
-                _t(lang, "Не понял значение. ", "I could not read that value. ")
-                + self._settings_usage(lang)
+                catalogue.text(lang, "account.could_not_read_that") + self._settings_usage(lang)
             )
         try:
             updated = await self.change_settings(record.id, changes)
         except InvalidSetting as error:
-            return Reply(_t(lang, "Нельзя: ", "Not possible: ") + error.text(lang) + ".")
+            return Reply(catalogue.text(lang, "account.not_possible") + _rule(error, lang) + ".")
         return self._describe(updated, now)
 
     async def change_settings(self, user_id: int, changes: Mapping[str, object]) -> UserSettings:
@@ -461,50 +386,41 @@ class AccountDesk:
         return {key: int(number)}
 
     def _settings_usage(self, lang: Lang) -> str:
-        return _t(
-            lang,
-            "Изменить: /settings пояс Берлин · /settings язык en · /settings часы 9-18 · "
-            "/settings длительность 30 · /settings напоминание 15 (или «нет») · "
-            "/settings даты месяц (3/4 — 4 марта), день (3 апреля) или авто",
-            "Change: /settings zone Berlin · /settings language ru · /settings hours 9-18 · "
-            "/settings duration 30 · /settings reminder 15 (or “off”) · "
-            "/settings dates month (3/4 is March 4), day (3 April) or auto",
-        )
+        return catalogue.text(lang, "account.change_settings_zone_berlin")
 
     def _describe(self, settings: UserSettings, now: datetime) -> Reply:
         lang = settings.language
         offset = format_datetime(now.astimezone(settings.zone), "xxx", locale=lang)
         start = settings.working_hours_start.strftime("%H:%M")
         end = settings.working_hours_end.strftime("%H:%M")
-        names = _t(lang, "пн вт ср чт пт сб вс", "Mon Tue Wed Thu Fri Sat Sun").split()
+        names = catalogue.text(lang, "account.weekday_names").split()
         days = ", ".join(names[d - 1] for d in sorted(settings.working_days))
         reminder = (
-            _t(lang, "нет", "none")
+            catalogue.text(lang, "account.no_reminder")
             if settings.default_reminder_minutes is None
-            else _t(
+            else catalogue.text(
                 lang,
-                f"за {settings.default_reminder_minutes} мин",
-                f"{settings.default_reminder_minutes} min before",
+                "account.reminder_before",
+                minutes=settings.default_reminder_minutes,
             )
         )
-        text = _t(
+        text = catalogue.text(
             lang,
-            f"Ваши настройки:\nЯзык: русский\nЧасовой пояс: {settings.timezone} (UTC{offset})\n"
-            f"Рабочие часы: {start}–{end}, {days}\n"
-            f"Длительность по умолчанию: {settings.default_duration_minutes} мин\n"
-            f"Напоминание по умолчанию: {reminder}\n"
-            f"Даты: {_date_order(settings, 'ru')}\n\n",
-            f"Your settings:\nLanguage: English\nTime zone: {settings.timezone} (UTC{offset})\n"
-            f"Working hours: {start}–{end}, {days}\n"
-            f"Default duration: {settings.default_duration_minutes} min\n"
-            f"Default reminder: {reminder}\n"
-            f"Dates: {_date_order(settings, 'en')}\n\n",
+            "account.settings_shown",
+            settings_timezone=settings.timezone,
+            offset=offset,
+            start=start,
+            end=end,
+            days=days,
+            settings_default_duration_minutes=settings.default_duration_minutes,
+            reminder=reminder,
+            dates=_date_order(settings, lang),
         ) + self._settings_usage(lang)
         other = "en" if lang == "ru" else "ru"
         buttons = (
             (
-                Button(_t(lang, "English", "Русский"), f"{_PREFIX}lang-{other}"),
-                Button(_t(lang, "Сменить пояс", "Change zone"), f"{_PREFIX}ask-zone"),
+                Button(catalogue.text(lang, "account.other_language"), f"{_PREFIX}lang-{other}"),
+                Button(catalogue.text(lang, "account.change_zone"), f"{_PREFIX}ask-zone"),
             ),
         )
         return Reply(text, buttons)
@@ -512,41 +428,19 @@ class AccountDesk:
     # -- information ----------------------------------------------------------------------
 
     def _privacy(self, lang: Lang) -> Reply:
-        text = _t(
-            lang,
-            "Что я храню: ваши события и напоминания, настройки (язык, пояс, рабочие "
-            "часы), открытый вопрос диалога и журнал отмены, номер чата для напоминаний. "
-            "Тексты сообщений в журналы не пишутся, голосовые не сохраняются. ",
-            "What I keep: your events and reminders, settings (language, zone, working "
-            "hours), the open question of the dialogue and the undo log, and the chat id "
-            "reminders go to. Message texts are not logged and voice is not stored. ",
-        )
+        text = catalogue.text(lang, "account.what_keep_events_reminders")
         if self._assistant.understanding.keeps_turns:
             # With a language model configured, what it is sent and what is kept changes.
-            text += _t(
-                lang,
-                "Сообщения, которые не понял сам, я отправляю языковой модели, настроенной "
-                "на этом сервере; последние несколько реплик хранятся до 6 часов для неё. ",
-                "Messages I can't read myself go to the language model this server is set "
-                "up with; the last few messages are kept for it for up to 6 hours. ",
-            )
-        return Reply(
-            text + _t(lang, "/forget удаляет всё это сразу.", "/forget deletes all of it at once.")
-        )
+            text += catalogue.text(lang, "account.messages_can_t_read")
+        return Reply(text + catalogue.text(lang, "account.forget_deletes_all_it"))
 
     def _forget_question(self, lang: Lang) -> Reply:
         return Reply(
-            _t(
-                lang,
-                "Удалить все ваши данные: события, напоминания, настройки и историю? "
-                "Это нельзя отменить.",
-                "Delete all your data: events, reminders, settings and history? "
-                "This cannot be undone.",
-            ),
+            catalogue.text(lang, "account.delete_all_data_events"),
             (
                 (
-                    Button(_t(lang, "Да, удалить всё", "Yes, delete all"), f"{_PREFIX}forget-yes"),
-                    Button(_t(lang, "Нет", "No"), f"{_PREFIX}forget-no"),
+                    Button(catalogue.text(lang, "account.yes_delete_all"), f"{_PREFIX}forget-yes"),
+                    Button(catalogue.text(lang, "account.no"), f"{_PREFIX}forget-no"),
                 ),
             ),
         )

@@ -21,16 +21,13 @@ from calendar_assistant.calendars.accounts.store import Account, AccountNotFound
 from calendar_assistant.calendars.base import CalendarError
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Reply
+from calendar_assistant.replies import catalogue
 
 log = structlog.get_logger(__name__)
 
 #: Button payloads of this dialogue start with this (after the account desk's own prefix).
 CHOICE_ACTIONS = ("cal:",)
 _TYPED = {"мои календари", "мои календарь", "my calendars", "календари", "calendars"}
-
-
-def _t(lang: Lang, ru: str, en: str) -> str:
-    return ru if lang == "ru" else en
 
 
 def calendars_request(text: str) -> bool:
@@ -65,9 +62,9 @@ class CalendarChoice:
             return self._not_enabled(lang)
         accounts = await store.list(user_id)
         local_default = not any(a.is_default for a in accounts)
-        lines = [_t(lang, "Ваши календари:", "Your calendars:")]
+        lines = [catalogue.text(lang, "calendars.yours")]
         lines.append(
-            _t(lang, "• Локальный календарь — читается", "• The local calendar — read")
+            catalogue.text(lang, "calendars.local_calendar_read")
             + (self._new_mark(lang) if local_default else "")
         )
         rows: list[tuple[Button, ...]] = []
@@ -75,7 +72,7 @@ class CalendarChoice:
             rows.append(
                 (
                     Button(
-                        _t(lang, "Новые → локальный", "New → local"),
+                        catalogue.text(lang, "calendars.new_local"),
                         "acct:cal:local",
                     ),
                 )
@@ -85,18 +82,14 @@ class CalendarChoice:
             lines.append("")
             lines.append(self._account_name(account))
             if not listed.reachable:
-                lines.append(
-                    _t(
-                        lang,
-                        "  (сервер сейчас недоступен — показаны сохранённые календари)",
-                        "  (the server is unreachable now — showing the stored calendars)",
-                    )
-                )
+                lines.append(catalogue.text(lang, "calendars.server_unreachable_now_showing"))
             for number, calendar in enumerate(listed.calendars, start=1):
                 read = calendar.id in account.calendars
                 receives = account.is_default and self._default_of(account) == calendar.id
                 state = (
-                    _t(lang, "читается", "read") if read else _t(lang, "не читается", "not read")
+                    catalogue.text(lang, "calendars.read")
+                    if read
+                    else catalogue.text(lang, "calendars.not_read")
                 )
                 lines.append(
                     f"  {number}. {calendar.name} — {state}"
@@ -107,21 +100,27 @@ class CalendarChoice:
                 if not receives:
                     buttons.append(
                         Button(
-                            _t(lang, f"Новые → {calendar.name}", f"New → {calendar.name}")[:60],
+                            catalogue.text(
+                                lang, "calendars.new_calendar_name", calendar_name=calendar.name
+                            )[:60],
                             f"acct:cal:new:{tag}",
                         )
                     )
                 if read and not receives:
                     buttons.append(
                         Button(
-                            _t(lang, f"Не читать {calendar.name}", f"Skip {calendar.name}")[:60],
+                            catalogue.text(
+                                lang, "calendars.skip_calendar_name", calendar_name=calendar.name
+                            )[:60],
                             f"acct:cal:skip:{tag}",
                         )
                     )
                 if not read:
                     buttons.append(
                         Button(
-                            _t(lang, f"Читать {calendar.name}", f"Read {calendar.name}")[:60],
+                            catalogue.text(
+                                lang, "calendars.read_calendar_name", calendar_name=calendar.name
+                            )[:60],
                             f"acct:cal:read:{tag}",
                         )
                     )
@@ -129,13 +128,7 @@ class CalendarChoice:
                     rows.append(tuple(buttons))
         if not accounts:
             lines.append("")
-            lines.append(
-                _t(
-                    lang,
-                    "Других календарей не подключено. Подключить: /connect",
-                    "No other calendars are connected. To connect one: /connect",
-                )
-            )
+            lines.append(catalogue.text(lang, "calendars.no_other_calendars_are"))
         return Reply("\n".join(lines), tuple(rows))
 
     async def pressed(self, user_id: int, lang: Lang, action: str) -> Reply:
@@ -149,11 +142,7 @@ class CalendarChoice:
             return await self._done(
                 user_id,
                 lang,
-                _t(
-                    lang,
-                    "Готово: новые события попадают в локальный календарь.",
-                    "Done: new events go to the local calendar.",
-                ),
+                catalogue.text(lang, "calendars.done_new_events_go_2"),
             )
         verb, _, rest = action.removeprefix("cal:").partition(":")
         raw_id, _, tag = rest.partition(":")
@@ -189,11 +178,7 @@ class CalendarChoice:
         await store.choose_calendars(account.user_id, account.id, chosen, calendar.id)
         await store.make_default(account.user_id, account.id)
         log.info("calendar_default_chosen", account_id=account.id)
-        return _t(
-            lang,
-            f"Готово: новые события попадают в «{calendar.name}».",
-            f"Done: new events go to “{calendar.name}”.",
-        )
+        return catalogue.text(lang, "calendars.done_new_events_go", calendar_name=calendar.name)
 
     async def _read(
         self, store: AccountStore, account: Account, calendar: OfferedCalendar, lang: Lang
@@ -203,44 +188,28 @@ class CalendarChoice:
             await store.choose_calendars(
                 account.user_id, account.id, chosen, self._default_of(account)
             )
-        return _t(
-            lang,
-            f"Готово: «{calendar.name}» читается для расписания и свободного времени.",
-            f"Done: “{calendar.name}” is read for the agenda and free time.",
+        return catalogue.text(
+            lang, "calendars.done_calendar_name_read", calendar_name=calendar.name
         )
 
     async def _skip(
         self, store: AccountStore, account: Account, calendar: OfferedCalendar, lang: Lang
     ) -> str:
         if account.is_default and self._default_of(account) == calendar.id:
-            return _t(
-                lang,
-                f"«{calendar.name}» получает новые события, поэтому читается. Сначала выберите "
-                "другой календарь для новых событий.",
-                f"“{calendar.name}” receives new events, so it stays read. First choose another "
-                "calendar for new events.",
+            return catalogue.text(
+                lang, "calendars.calendar_name_receives_new", calendar_name=calendar.name
             )
         chosen = [c for c in account.calendars if c != calendar.id]
         if not chosen:
-            return _t(
-                lang,
-                f"«{calendar.name}» — единственный читаемый календарь этого аккаунта. Чтобы "
-                "не читать аккаунт совсем, отключите его: /disconnect",
-                f"“{calendar.name}” is the only calendar read from this account. To stop "
-                "reading the account at all, disconnect it: /disconnect",
+            return catalogue.text(
+                lang, "calendars.calendar_name_only_calendar", calendar_name=calendar.name
             )
         default = self._default_of(account)
         await store.choose_calendars(
             account.user_id, account.id, chosen, default if default in chosen else chosen[0]
         )
         log.info("calendar_unread", account_id=account.id, read=len(chosen))
-        return _t(
-            lang,
-            f"Готово: «{calendar.name}» больше не читается — его события не попадут в "
-            "расписание и не займут свободное время.",
-            f"Done: “{calendar.name}” is no longer read — its events leave the agenda and "
-            "free time.",
-        )
+        return catalogue.text(lang, "calendars.done_calendar_name_no", calendar_name=calendar.name)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -275,28 +244,10 @@ class CalendarChoice:
         return f"CalDAV: {account.label} @ {host}"
 
     def _new_mark(self, lang: Lang) -> str:
-        return _t(lang, ", сюда идут новые события", ", new events go here")
+        return catalogue.text(lang, "calendars.new_events_go_here")
 
     def _stale(self, lang: Lang) -> Reply:
-        return Reply(
-            _t(
-                lang,
-                "Эта кнопка уже неактуальна. Список: /calendars",
-                "That button is no longer valid. The list: /calendars",
-            )
-        )
+        return Reply(catalogue.text(lang, "calendars.that_button_no_longer"))
 
     def _not_enabled(self, lang: Lang) -> Reply:
-        return Reply(
-            _t(
-                lang,
-                "Сейчас есть только локальный календарь: он читается, и в него идут новые "
-                "события. Подключать и выбирать календари Google и CalDAV на этом сервере "
-                "пока нельзя: администратору нужно задать ключ шифрования CREDENTIALS_KEYS "
-                "(см. docs/calendars.md).",
-                "There is only the local calendar now: it is read and receives new events. "
-                "Google and CalDAV calendars cannot be connected or chosen on this server "
-                "yet: the administrator needs to set the encryption key CREDENTIALS_KEYS "
-                "(see docs/calendars.md).",
-            )
-        )
+        return Reply(catalogue.text(lang, "calendars.there_only_local_calendar"))

@@ -27,6 +27,7 @@ from calendar_assistant.conversation.dialogue_state import ConnectionAnswers, Di
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Reply
 from calendar_assistant.extras import needs
+from calendar_assistant.replies import catalogue
 from calendar_assistant.storage.dialogue_states import DialogueStore
 
 if TYPE_CHECKING:  # the connector needs the google extra
@@ -69,10 +70,6 @@ _NAMED = {
 }
 
 
-def _t(lang: Lang, ru: str, en: str) -> str:
-    return ru if lang == "ru" else en
-
-
 def server_address(preset: str | None, text: str, *, host: bool) -> str | None:
     """The CalDAV server's URL from what the user typed: a preset's host (Nextcloud) when
     `host`, else a whole https:// URL; None when it is not one address with a host."""
@@ -105,34 +102,10 @@ class LoginResult:
     problem: Problem | None = None
 
 
-#: Why a login stored nothing, in both languages (the chat adds ": /connect").
-_LOGIN_PROBLEMS: dict[Problem, tuple[str, str]] = {
-    "password": (
-        "Пароль не подошёл по длине, ничего не сохранено. Начать заново",
-        "That password has an impossible length; nothing was stored. Start again",
-    ),
-    "refused": (
-        "Сервер не принял логин или пароль приложения, ничего не сохранено. "
-        "Проверьте их и попробуйте снова",
-        "The server refused the user name or app password; nothing was stored. "
-        "Check them and try again",
-    ),
-    "unreachable": (
-        "Не удалось связаться с сервером календаря, ничего не сохранено. "
-        "Проверьте адрес и попробуйте позже",
-        "Could not reach the calendar server; nothing was stored. "
-        "Check the address and try again later",
-    ),
-    "empty": (
-        "Вход удался, но календарей на сервере нет. Создайте календарь и попробуйте снова",
-        "The login works but the server has no calendar. Create one and try again",
-    ),
-}
-
-
 def _failed(problem: Problem, lang: Lang) -> LoginResult:
-    ru, en = _LOGIN_PROBLEMS[problem]
-    return LoginResult(_t(lang, ru, en), problem=problem)
+    """Why a login stored nothing (the catalogue's `connect.login_<problem>`; the chat adds
+    ": /connect")."""
+    return LoginResult(catalogue.text(lang, f"connect.login_{problem}"), problem=problem)
 
 
 def connect_request(text: str) -> Literal["connect", "disconnect"] | None:
@@ -201,20 +174,20 @@ class ConnectDialogue:
         if store is None:
             return self._not_enabled(lang)
         accounts = await store.list(user_id)
-        lines = [_t(lang, "Подключённые календари:", "Connected calendars:")]
+        lines = [catalogue.text(lang, "connect.connected_calendars")]
         lines.append(
-            _t(lang, "• Локальный календарь (всегда)", "• The local calendar (always)")
+            catalogue.text(lang, "connect.local_calendar_always")
             + ("" if any(a.is_default for a in accounts) else self._default_mark(lang))
         )
         lines += [f"• {self._describe(a, lang)}" for a in accounts]
         lines.append("")
-        lines.append(_t(lang, "Что подключить?", "What would you like to connect?"))
+        lines.append(catalogue.text(lang, "connect.what_would_like_connect"))
         rows: list[tuple[Button, ...]] = []
         if self._google is not None:
             rows.append((Button("Google Calendar", "acct:conn:google"),))
         rows.append(
             (
-                Button(_t(lang, "Яндекс", "Yandex"), "acct:conn:yandex"),
+                Button(catalogue.text(lang, "connect.yandex"), "acct:conn:yandex"),
                 Button("iCloud", "acct:conn:icloud"),
             )
         )
@@ -225,10 +198,10 @@ class ConnectDialogue:
             )
         )
         rows.append(
-            (Button(_t(lang, "Другой CalDAV-сервер", "Other CalDAV server"), "acct:conn:other"),)
+            (Button(catalogue.text(lang, "connect.other_caldav_server"), "acct:conn:other"),)
         )
         if accounts:
-            rows.append((Button(_t(lang, "Отключить…", "Disconnect…"), "acct:disc:menu"),))
+            rows.append((Button(catalogue.text(lang, "connect.disconnect"), "acct:disc:menu"),))
         return Reply("\n".join(lines), tuple(rows))
 
     async def typed_request(
@@ -263,8 +236,8 @@ class ConnectDialogue:
         if action.startswith("disc-yes:"):
             return [await self._disconnect(user_id, lang, action.removeprefix("disc-yes:"))]
         if action == "disc-no":
-            return [Reply(_t(lang, "Хорошо, ничего не отключено.", "All right, nothing changed."))]
-        return [Reply(_t(lang, "Эта кнопка уже неактуальна.", "That button is no longer valid."))]
+            return [Reply(catalogue.text(lang, "connect.all_right_nothing_changed"))]
+        return [Reply(catalogue.text(lang, "connect.that_button_no_longer"))]
 
     async def answer(
         self, user_id: int, question: ConnectionAnswers, text: str, now: datetime
@@ -276,15 +249,7 @@ class ConnectDialogue:
             # Whatever happens next, the question is over and the message is deleted.
             await self._ask(user_id, None)
             if now - question.asked_at > QUESTION_LIFETIME:
-                reply = Reply(
-                    _t(
-                        lang,
-                        "Вопрос о пароле устарел, поэтому я удалил сообщение и ничего не "
-                        "сохранил. Начать заново: /connect",
-                        "The password question had expired, so I deleted the message and "
-                        "stored nothing. Start again: /connect",
-                    )
-                )
+                reply = Reply(catalogue.text(lang, "connect.password_question_had_expired"))
             else:
                 reply = await self._login(user_id, question, text)
             return replace(reply, delete_inbound=True)
@@ -294,13 +259,7 @@ class ConnectDialogue:
             return await self._got_server(user_id, question, text, host=False, now=now)
         username = text
         if not valid_username(username):
-            return Reply(
-                _t(
-                    lang,
-                    "Имя пользователя должно быть одной строкой. Напишите его ещё раз или /cancel.",
-                    "The user name must be one line. Please send it again, or /cancel.",
-                )
-            )
+            return Reply(catalogue.text(lang, "connect.user_name_must_be_2"))
         await self._ask(
             user_id, replace(question, step="password", username=username, asked_at=now)
         )
@@ -313,19 +272,11 @@ class ConnectDialogue:
             return self._not_enabled(lang)
         accounts = await store.list(user_id)
         if not accounts:
-            return Reply(
-                _t(
-                    lang,
-                    "Подключённых календарей нет — события хранятся в локальном календаре. "
-                    "Подключить: /connect",
-                    "No calendars are connected — events are kept in the local calendar. "
-                    "To connect one: /connect",
-                )
-            )
+            return Reply(catalogue.text(lang, "connect.no_calendars_are_connected"))
         rows = tuple(
             (Button(self._describe(a, lang, mark=False), f"acct:disc:{a.id}"),) for a in accounts
         )
-        return Reply(_t(lang, "Какой календарь отключить?", "Which calendar to disconnect?"), rows)
+        return Reply(catalogue.text(lang, "connect.which_calendar_disconnect"), rows)
 
     # -- Google --------------------------------------------------------------------------
 
@@ -354,15 +305,7 @@ class ConnectDialogue:
 
     def google_missing(self, lang: Lang) -> str:
         """Why Google cannot be connected on this server."""
-        return _t(
-            lang,
-            "Google Calendar на этом сервере не настроен: администратору нужно задать "
-            "GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET и GOOGLE_REDIRECT_URL "
-            "(docs/calendars.md). Можно подключить CalDAV: /connect",
-            "Google Calendar is not set up on this server: the administrator needs to "
-            "set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URL "
-            "(docs/calendars.md). CalDAV can be connected: /connect",
-        )
+        return catalogue.text(lang, "connect.google_calendar_not_set")
 
     async def google_link(self, user_id: int, now: datetime) -> str | None:
         """The Google consent link /connect gives (valid 10 minutes); None without Google."""
@@ -374,47 +317,21 @@ class ConnectDialogue:
         url = await self.google_link(user_id, now)
         if url is None:
             return Reply(self.google_missing(lang))
-        return Reply(
-            _t(
-                lang,
-                "Откройте ссылку, войдите в Google и разрешите доступ к календарю. "
-                f"Ссылка действует 10 минут:\n{url}\n\n"
-                "Потом вернитесь сюда — события будут попадать в ваш основной календарь Google "
-                "(выбрать другой: /calendars).",
-                "Open the link, sign in to Google and allow access to your calendar. "
-                f"The link works for 10 minutes:\n{url}\n\n"
-                "Then come back here — new events will go to your primary Google calendar "
-                "(to choose another: /calendars).",
-            )
-        )
+        return Reply(catalogue.text(lang, "connect.open_link_sign_in", url=url))
 
     # -- CalDAV --------------------------------------------------------------------------
 
     async def _start_caldav(self, user_id: int, lang: Lang, preset: str, now: datetime) -> Reply:
-        cancel = _t(lang, " (или /cancel)", " (or /cancel)")
+        cancel = catalogue.text(lang, "connect.or_cancel")
         if preset == "other":
             await self._ask(user_id, ConnectionAnswers("url", None, lang, now))
-            return Reply(
-                _t(
-                    lang,
-                    "Адрес CalDAV-сервера (начинается с https://)?",
-                    "The CalDAV server's address (starting with https://)?",
-                )
-                + cancel
-            )
+            return Reply(catalogue.text(lang, "connect.caldav_server_s_address") + cancel)
         if preset not in PRESETS:
-            return Reply(_t(lang, "Эта кнопка уже неактуальна.", "That button is no longer valid."))
+            return Reply(catalogue.text(lang, "connect.that_button_no_longer"))
         name = PRESETS[preset].name
         if "{host}" in PRESETS[preset].url:
             await self._ask(user_id, ConnectionAnswers("host", preset, lang, now))
-            return Reply(
-                _t(
-                    lang,
-                    f"Адрес вашего сервера {name} (например, cloud.example.org)?",
-                    f"Your {name} server's address (e.g. cloud.example.org)?",
-                )
-                + cancel
-            )
+            return Reply(catalogue.text(lang, "connect.name_server_s_address", name=name) + cancel)
         await self._ask(
             user_id, ConnectionAnswers("username", preset, lang, now, url=server_url(preset))
         )
@@ -426,53 +343,28 @@ class ConnectDialogue:
         lang = question.lang
         url = server_address(question.preset, text, host=host)
         if url is None:
-            return Reply(
-                _t(
-                    lang,
-                    "Это не похоже на адрес сервера. Напишите его ещё раз, например "
-                    "https://dav.example.org/, или /cancel.",
-                    "That does not look like a server address. Please send it again, e.g. "
-                    "https://dav.example.org/, or /cancel.",
-                )
-            )
+            return Reply(catalogue.text(lang, "connect.that_does_not_look_2"))
         await self._ask(user_id, replace(question, step="username", url=url, asked_at=now))
         name = PRESETS[question.preset].name if question.preset else urlsplit(url).hostname or ""
         return Reply(self._username_question(name, lang))
 
     def _username_question(self, name: str, lang: Lang) -> str:
-        return _t(
-            lang,
-            f"Имя пользователя (логин) в {name}?",
-            f"Your user name (login) at {name}?",
-        )
+        return catalogue.text(lang, "connect.user_name_login_at", name=name)
 
     def _password_question(self, preset: str | None, lang: Lang) -> str:
         where = (
-            _t(
+            catalogue.text(
                 lang,
-                f"Создать его можно здесь: {PRESETS[preset].app_password_help}. ",
-                f"Create one here: {PRESETS[preset].app_password_help}. ",
+                "connect.create_one_here_presets",
+                presets_preset_app_password_help=PRESETS[preset].app_password_help,
             )
             if preset in PRESETS
-            else _t(
-                lang,
-                "Его создают в настройках безопасности вашего сервера. ",
-                "Create one in your server's security settings. ",
-            )
+            else catalogue.text(lang, "connect.create_one_in_server")
         )
         return (
-            _t(
-                lang,
-                "Пароль приложения (не основной пароль аккаунта)? ",
-                "The app password (not your account password)? ",
-            )
+            catalogue.text(lang, "connect.app_password_not_account")
             + where
-            + _t(
-                lang,
-                "Я удалю сообщение с паролем из чата и сохраню его только в зашифрованном виде.",
-                "I will delete the message with the password from the chat and keep it "
-                "only encrypted.",
-            )
+            + catalogue.text(lang, "connect.will_delete_message_with")
         )
 
     async def _login(self, user_id: int, question: ConnectionAnswers, password: str) -> Reply:
@@ -497,19 +389,11 @@ class ConnectDialogue:
         else:
             url = server_url(preset) if preset in PRESETS else None
         if url is None:
-            text = _t(
-                lang,
-                "Это не похоже на адрес сервера, например https://dav.example.org/",
-                "That does not look like a server address, e.g. https://dav.example.org/",
-            )
+            text = catalogue.text(lang, "connect.that_does_not_look")
             return LoginResult(text, problem="address")
         username = username.strip()
         if not valid_username(username):
-            text = _t(
-                lang,
-                "Имя пользователя должно быть одной строкой",
-                "The user name must be one line",
-            )
+            text = catalogue.text(lang, "connect.user_name_must_be")
             return LoginResult(text, problem="username")
         return await self.login(user_id, lang, url, username, password)
 
@@ -549,16 +433,13 @@ class ConnectDialogue:
         log.info("caldav_account_connected", account_id=account.id, calendars=len(found))
         names = ", ".join(c.name for c in found)
         host = urlsplit(url).hostname
-        text = _t(
+        text = catalogue.text(
             lang,
-            f"Подключено: {username} на {host}.\n"
-            f"Найдены календари: {names}.\n"
-            f"Новые события будут попадать в «{found[0].name}».\n"
-            "Выбрать другой и какие календари читать: /calendars",
-            f"Connected: {username} at {host}.\n"
-            f"Calendars found: {names}.\n"
-            f"New events will go to “{found[0].name}”.\n"
-            "To choose another and which calendars to read: /calendars",
+            "connect.connected_username_at_host",
+            username=username,
+            host=host,
+            names=names,
+            found_0_name=found[0].name,
         )
         return LoginResult(text, account=account)
 
@@ -579,19 +460,14 @@ class ConnectDialogue:
             return self._gone(lang)
         what = self._describe(account, lang, mark=False)
         return Reply(
-            _t(
-                lang,
-                f"Отключить {what}? Ключи доступа будут удалены. Отменить это нельзя — "
-                "подключить снова можно через /connect. События в самом календаре останутся.",
-                f"Disconnect {what}? Its access keys will be deleted. This cannot be undone — "
-                "you can connect it again with /connect. The events in that calendar stay.",
-            ),
+            catalogue.text(lang, "connect.disconnect_what_its_access", what=what),
             (
                 (
                     Button(
-                        _t(lang, "Да, отключить", "Yes, disconnect"), f"acct:disc-yes:{account.id}"
+                        catalogue.text(lang, "connect.yes_disconnect"),
+                        f"acct:disc-yes:{account.id}",
                     ),
-                    Button(_t(lang, "Нет", "No"), "acct:disc-no"),
+                    Button(catalogue.text(lang, "connect.no"), "acct:disc-no"),
                 ),
             ),
         )
@@ -624,17 +500,16 @@ class ConnectDialogue:
         rest = await store.list(user_id)
         target = next((a for a in rest if a.is_default), None)
         where = (
-            _t(lang, "локальный календарь", "the local calendar")
+            catalogue.text(lang, "connect.local_calendar")
             if target is None
             else self._describe(target, lang, mark=False)
         )
         return Reply(
-            _t(
+            catalogue.text(
                 lang,
-                f"Отключено: {self._describe(account, lang, mark=False)}. "
-                f"Новые события теперь попадают в {where}.",
-                f"Disconnected: {self._describe(account, lang, mark=False)}. "
-                f"New events now go to {where}.",
+                "connect.disconnected_describe_account_lang",
+                _describe_account_lang_mark_false=self._describe(account, lang, mark=False),
+                where=where,
             )
         )
 
@@ -649,28 +524,10 @@ class ConnectDialogue:
         return text + (self._default_mark(lang) if mark and account.is_default else "")
 
     def _default_mark(self, lang: Lang) -> str:
-        return _t(lang, " — сюда идут новые события", " — new events go here")
+        return catalogue.text(lang, "connect.new_events_go_here")
 
     def _gone(self, lang: Lang) -> Reply:
-        return Reply(
-            _t(
-                lang,
-                "Этот календарь уже не подключён. Список: /connect",
-                "That calendar is not connected any more. The list: /connect",
-            )
-        )
+        return Reply(catalogue.text(lang, "connect.that_calendar_not_connected"))
 
     def _not_enabled(self, lang: Lang) -> Reply:
-        return Reply(
-            _t(
-                lang,
-                "Локальный календарь уже подключён и работает. Подключать Google Calendar и "
-                "CalDAV (Яндекс, iCloud, Nextcloud, Fastmail) на этом сервере пока нельзя: "
-                "администратору нужно задать ключ шифрования CREDENTIALS_KEYS "
-                "(см. docs/calendars.md).",
-                "The local calendar is connected and working. Google Calendar and CalDAV "
-                "(Yandex, iCloud, Nextcloud, Fastmail) cannot be connected on this server yet: "
-                "the administrator needs to set the encryption key CREDENTIALS_KEYS "
-                "(see docs/calendars.md).",
-            )
-        )
+        return Reply(catalogue.text(lang, "connect.local_calendar_connected_working"))

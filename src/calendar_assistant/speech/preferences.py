@@ -14,10 +14,8 @@ from calendar_assistant.replies import catalogue
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
 
-#: The chat command, with its menu texts.
+#: The chat command (its menu text is the catalogue's `menu.voice`).
 VOICE_COMMAND = "voice"
-VOICE_COMMAND_RU = "Голосовые ответы: вкл/выкл"
-VOICE_COMMAND_EN = "Voice replies: on/off"
 
 _ON = {"on", "yes", "1", "вкл", "да", "включить"}
 _OFF = {"off", "no", "0", "выкл", "нет", "выключить"}

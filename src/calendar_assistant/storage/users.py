@@ -17,17 +17,14 @@ from calendar_assistant.storage.models import DialogueStateRow, UserRow, UserSet
 
 
 class InvalidSetting(ValueError):
-    """A setting its rules refuse, worded in both languages: the chat (/settings) and the
-    web settings panel show the same rule to the user in their language."""
+    """A setting its rules refuse. The chat (/settings) and the web settings panel word the
+    rule for the user from the message catalogue (`setting_rule.<field>`, filled with the
+    refused `value`), so both show the same rule in the user's language."""
 
-    def __init__(self, field: str, en: str, ru: str) -> None:
-        super().__init__(en)
+    def __init__(self, field: str, value: object = None) -> None:
+        super().__init__(f"{field} refused: {value!r}")
         self.field = field
-        self.en = en
-        self.ru = ru
-
-    def text(self, lang: Lang) -> str:
-        return self.ru if lang == "ru" else self.en
+        self.value = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,45 +44,21 @@ class UserSettings:
 
     def __post_init__(self) -> None:
         if self.language not in LANGS:
-            raise InvalidSetting(
-                "language",
-                f"unknown language {self.language!r} (use one of {LANGS})",
-                f"нет такого языка {self.language!r} (есть ru и en)",
-            )
+            raise InvalidSetting("language", self.language)
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise InvalidSetting(
-                "timezone",
-                f"unknown time zone {self.timezone!r} (use an IANA name)",
-                f"нет такого часового пояса {self.timezone!r} (нужно имя вроде Europe/Moscow)",
-            ) from error
+            raise InvalidSetting("timezone", self.timezone) from error
         if not self.working_days or not self.working_days <= frozenset(range(1, 8)):
-            raise InvalidSetting(
-                "working_days",
-                "working days are ISO weekdays 1-7 (Monday is 1)",
-                "рабочие дни — это дни недели от 1 до 7 (понедельник — 1)",
-            )
+            raise InvalidSetting("working_days")
         if self.working_hours_start == self.working_hours_end:
-            raise InvalidSetting(
-                "working_hours",
-                "working hours must not start and end at the same time",
-                "рабочие часы не могут начинаться и кончаться в одно время",
-            )
+            raise InvalidSetting("working_hours")
         if not 1 <= self.default_duration_minutes <= 24 * 60:
-            raise InvalidSetting(
-                "default_duration_minutes",
-                "default duration must be 1 to 1440 minutes",
-                "длительность по умолчанию — от 1 до 1440 минут",
-            )
+            raise InvalidSetting("default_duration_minutes")
         if self.default_reminder_minutes is not None and not (
             0 <= self.default_reminder_minutes <= 7 * 24 * 60
         ):
-            raise InvalidSetting(
-                "default_reminder_minutes",
-                "default reminder must be 0 to 10080 minutes before",
-                "напоминание по умолчанию — за 0–10080 минут",
-            )
+            raise InvalidSetting("default_reminder_minutes")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> UserSettings:

@@ -44,8 +44,6 @@ from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.replies import catalogue
 from calendar_assistant.speech.preferences import (
     VOICE_COMMAND,
-    VOICE_COMMAND_EN,
-    VOICE_COMMAND_RU,
     VoicePreferences,
 )
 from calendar_assistant.speech.problems import AudioUnavailable
@@ -295,16 +293,14 @@ class TelegramChannel:
         """The command menu in Russian, in English, and the default language for the rest."""
         menu = list(MENU)
         if self.web_links is not None:
-            menu.insert(
-                -1, MenuCommand(WEB_COMMAND, "Войти в веб-версию", "Sign in to the web app")
-            )
+            menu.insert(-1, MenuCommand(WEB_COMMAND))
         if self.voice is not None and self.voice.can_listen and self.voice_preferences:
-            menu.insert(-1, MenuCommand(VOICE_COMMAND, VOICE_COMMAND_RU, VOICE_COMMAND_EN))
+            menu.insert(-1, MenuCommand(VOICE_COMMAND))
         for lang in ("ru", "en"):
-            commands = [BotCommand(c.name, c.ru if lang == "ru" else c.en) for c in menu]
+            commands = [BotCommand(c.name, c.description(lang)) for c in menu]
             await self._call(partial(self.bot.set_my_commands, commands, language_code=lang))
         default = self.settings.default_language
-        commands = [BotCommand(c.name, c.ru if default == "ru" else c.en) for c in menu]
+        commands = [BotCommand(c.name, c.description(default)) for c in menu]
         await self._call(partial(self.bot.set_my_commands, commands))
 
     # -- receiving -----------------------------------------------------------------------

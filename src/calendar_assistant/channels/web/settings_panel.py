@@ -30,6 +30,7 @@ from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.connect_dialogue import LoginResult
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import UserRef
+from calendar_assistant.replies import catalogue
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.storage.users import InvalidSetting, UserRecord, UserSettings
 
@@ -139,10 +140,6 @@ class LinkOut(BaseModel):
     message: str
 
 
-def _t(lang: Lang, ru: str, en: str) -> str:
-    return ru if lang == "ru" else en
-
-
 def _changes(patch: SettingsPatch) -> dict[str, object]:
     """The UserSettings fields the patch gives (seconds dropped: the chat sets minutes)."""
     changes: dict[str, object] = {}
@@ -187,12 +184,8 @@ class WebSettings:
         record = await self._record(user)
         if await self._limiter.check(user.key, self._clock()) is not Verdict.ALLOWED:
             lang = record.settings.language
-            detail = _t(
-                lang,
-                f"Слишком много изменений: не больше {self._per_minute} в минуту вместе с "
-                "сообщениями. Подождите минуту.",
-                f"Too many changes: up to {self._per_minute} a minute, counting your "
-                "messages. Please wait a minute.",
+            detail = catalogue.text(
+                lang, "settings_panel.too_many_changes_up", per_minute=self._per_minute
             )
             raise HTTPException(status_code=429, detail=detail)
         return record
@@ -206,7 +199,7 @@ class WebSettings:
         local = CalendarOut(
             id=None,
             kind="local",
-            name=_t(lang, "Локальный календарь", "The local calendar"),
+            name=catalogue.text(lang, "settings_panel.local_calendar"),
             default=not any(a.is_default for a in accounts),
         )
         return [local] + [
@@ -265,10 +258,13 @@ class WebSettings:
             try:
                 settings = await self._desk.change_settings(record.id, changes)
             except InvalidSetting as error:
-                raise HTTPException(status_code=400, detail=error.text(lang)) from None
+                raise HTTPException(
+                    status_code=400,
+                    detail=catalogue.text(lang, f"setting_rule.{error.field}", value=error.value),
+                ) from None
         if patch.voice_replies is not None:
             await self._voice.set_replies(record.id, patch.voice_replies)
-        saved = _t(settings.language, "Сохранено.", "Saved.")
+        saved = catalogue.text(settings.language, "settings_panel.saved")
         return await self._out(record.id, settings, saved)
 
     async def disconnect(self, user: SessionUser, account_id: int) -> MessageOut:
@@ -279,7 +275,7 @@ class WebSettings:
         if done is None:
             raise HTTPException(
                 status_code=404,
-                detail=_t(lang, "Такой календарь не подключён.", "No such calendar is connected."),
+                detail=catalogue.text(lang, "settings_panel.no_such_calendar_connected"),
             )
         return MessageOut(message=done.text, calendars=await self._calendars(record.id, lang))
 
@@ -294,13 +290,7 @@ class WebSettings:
             if not connections.enabled:
                 why = connections.not_enabled(lang)
             raise HTTPException(status_code=409, detail=why)
-        message = _t(
-            lang,
-            "Откройте ссылку, войдите в Google и разрешите доступ к календарю. "
-            "Ссылка действует 10 минут.",
-            "Open the link, sign in to Google and allow access to your calendar. "
-            "The link works for 10 minutes.",
-        )
+        message = catalogue.text(lang, "settings_panel.open_link_sign_in")
         return LinkOut(url=url, message=message)
 
     async def caldav(self, user: SessionUser, form: CaldavIn) -> MessageOut:
