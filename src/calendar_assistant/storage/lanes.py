@@ -56,7 +56,7 @@ class Work(Protocol):
 class _Plan:
     """A statement compiled for SQLite: text, parameter order, bind and result processors."""
 
-    __slots__ = ("binds", "fixed", "order", "results", "row", "sql", "statement")
+    __slots__ = ("binds", "converted", "fixed", "order", "results", "row", "sql", "statement")
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
         compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=dialect))
@@ -84,6 +84,11 @@ class _Plan:
         }
         columns = compiled._result_columns or []
         self.results = tuple(_result_processor(column.type, dialect) for column in columns)
+        # Only the columns that have a processor are touched per row (a window's events:
+        # 7 of 15), each by its index.
+        self.converted = tuple(
+            (index, process) for index, process in enumerate(self.results) if process is not None
+        )
         keys = [column.keyname for column in columns]
         self.row: Any = namedtuple("LaneRow", keys, rename=True) if keys else None
 
@@ -97,16 +102,16 @@ class _Plan:
 
     def convert(self, rows: list[Any]) -> list[Any]:
         make = self.row._make
-        processors = self.results
-        if not any(processors):
+        converted = self.converted
+        if not converted:
             return [make(row) for row in rows]
-        return [
-            make(
-                value if process is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
+        result = []
+        for row in rows:
+            values = list(row)
+            for index, process in converted:
+                values[index] = process(values[index])
+            result.append(make(values))
+        return result
 
 
 def _result_processor(type_: Any, dialect: Dialect) -> Callable[[Any], Any] | None:

@@ -789,6 +789,8 @@ class LocalCalendar:
     def _event(self, row: Any, *, version: int | None = None) -> Event:
         """An Event from an ORM row or a Core row (both have the columns as attributes)."""
         zone = zone_of(row.timezone)
+        # Most rows have no exdates, attendees or reminders: () without a generator each.
+        exdates = row.exdates
         return Event(
             id=row.event_id,
             title=row.title,
@@ -797,11 +799,15 @@ class LocalCalendar:
             timezone=row.timezone,
             all_day=row.all_day,
             rrule=row.rrule,
-            exdates=tuple(datetime.fromisoformat(d).astimezone(zone) for d in row.exdates),
+            exdates=(
+                tuple(datetime.fromisoformat(d).astimezone(zone) for d in exdates)
+                if exdates
+                else ()
+            ),
             location=row.location,
             description=row.description,
-            attendees=tuple(row.attendees),
-            reminders=tuple(row.reminders),
+            attendees=tuple(row.attendees) if row.attendees else (),
+            reminders=tuple(row.reminders) if row.reminders else (),
             recurrence_id=(
                 None if row.recurrence_id_utc is None else row.recurrence_id_utc.astimezone(zone)
             ),
