@@ -162,10 +162,16 @@ async def test_a_lost_transaction_is_reported_not_half_kept(db: Database) -> Non
     async def change() -> None:
         async with db.together():
             await states.save(user.id, {"n": 1})
-            await db.write(rolled_back_under_us)
+            with pytest.raises(StorageError):
+                await db.write(rolled_back_under_us)
+            with pytest.raises(StorageError):  # every later write fails at once
+                await states.save(user.id, {"n": 3})
+            with pytest.raises(StorageError):
+                await states.load(user.id)
 
     with pytest.raises(StorageError):
         await change()
+    assert _committed_states(db) == 0  # not even the write after the loss
     assert await states.load(user.id) is None
     async with db.together():
         await states.save(user.id, {"n": 2})

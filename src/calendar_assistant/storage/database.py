@@ -515,7 +515,10 @@ class Database:
         return batch.held
 
     def _in_batch(self, batch: _Batch, call: Callable[[], T]) -> T:
-        """A held-transaction call, with `_on_lane`'s error contract."""
+        """A held-transaction call, with `_on_lane`'s error contract; once the transaction
+        is lost every later call raises at once (nothing of the change is kept)."""
+        if batch.failed is not None:
+            raise self._translate_failed(batch.failed)
         try:
             return call()
         except HeldTransactionLost as lost:

@@ -449,6 +449,8 @@ class InlineWrites(Lane):
         is undone and the transaction goes on. When SQLite has ended the transaction itself
         (an I/O error, a full disk), `HeldTransactionLost` follows the error."""
         connection = self._held()
+        if not connection.in_transaction:  # a SAVEPOINT now would begin (and commit) anew
+            raise HeldTransactionLost(None)
         connection.execute("SAVEPOINT unit_of_work")
         try:
             result = work(_LaneWork(connection, self._plans, self._listeners))
@@ -463,7 +465,10 @@ class InlineWrites(Lane):
 
     def read_held(self, work: Callable[[Work], T]) -> T:
         """`work` as a read inside the held transaction: it sees what the holder wrote."""
-        return work(_LaneWork(self._held(), self._plans, self._listeners))
+        connection = self._held()
+        if not connection.in_transaction:
+            raise HeldTransactionLost(None)
+        return work(_LaneWork(connection, self._plans, self._listeners))
 
     def release(self, *, commit: bool) -> None:
         """End the held transaction: COMMIT (ROLLBACK when that fails), or ROLLBACK."""
