@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -123,3 +124,59 @@ async def test_free_busy_of_an_empty_or_reversed_window(database: Database, tz: 
     assert await calendar.free_busy(moment, moment) == []
     with pytest.raises(ValueError, match="ends before it starts"):
         await calendar.free_busy(moment, moment - timedelta(hours=1))
+
+
+async def test_kept_busy_times_hold_until_this_calendar_changes(tmp_path: Path) -> None:
+    """On a SQLite file free/busy keeps what it read until a row of this calendar changes
+    (the `calendar_versions` counter, moved by triggers in the change's transaction):
+    other writes (a dialogue state, another calendar) keep it; a change to the calendar by
+    any path (the lanes, the ORM, a cascade, another connection) makes the next read real."""
+    from sqlalchemy import text
+
+    from calendar_assistant.storage import DialogueStateRepository
+
+    tz = ZoneInfo("Europe/Berlin")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'calendar.sqlite3'}"
+    database, other = await Database.open(url), await Database.open(url)
+    try:
+        user = await UserRepository(database).get_or_create("test:kept")
+        calendar = LocalCalendar(database, user.id)
+        work = LocalCalendar(database, user.id, calendar_id="work")
+        day = FIRST_DAY + timedelta(days=3)
+        start, end = midnight(tz, day), midnight(tz, day + timedelta(days=1))
+        nine = at(tz, day, 9, 0)
+        created = await calendar.create_event(
+            NewEvent("A", nine, nine + timedelta(hours=1), str(tz))
+        )
+        seen: list[str] = []
+        database.add_statement_listener(seen.append)
+
+        async def busy() -> list[Interval]:
+            seen.clear()
+            return await calendar.free_busy(start, end)
+
+        def read_again() -> bool:
+            return any("FROM events" in sql for sql in seen)
+
+        first = await busy()
+        assert read_again()
+        assert first == [Interval(nine, nine + timedelta(hours=1))]
+        await DialogueStateRepository(database).save(user.id, {"n": 1})
+        await work.create_event(NewEvent("W", nine, nine + timedelta(hours=3), str(tz)))
+        assert await busy() == first
+        assert not read_again()  # only the calendar's version was read
+        await calendar.update_event(created.id, EventPatch(end=nine + timedelta(hours=2)))
+        assert await busy() == [Interval(nine, nine + timedelta(hours=2))]  # the ORM's write
+        assert read_again()
+        elsewhere = LocalCalendar(other, user.id)  # another connection, as another program
+        await elsewhere.create_event(
+            NewEvent("B", nine + timedelta(hours=4), nine + timedelta(hours=5), str(tz))
+        )
+        assert len(await busy()) == 2
+        assert read_again()
+        async with other.transaction() as session:  # a delete by cascade
+            await session.execute(text("DELETE FROM users WHERE id = :id"), {"id": user.id})
+        assert await busy() == []
+    finally:
+        await database.close()
+        await other.close()

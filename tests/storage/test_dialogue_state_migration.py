@@ -13,7 +13,7 @@ from sqlalchemy import text
 from calendar_assistant.storage import Database
 
 NOW = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
-BEFORE = "0006_drop_processed_updates"
+BEFORE = "0007_month_first"
 PENDING = {"stage": "confirm", "token": "abc"}
 
 

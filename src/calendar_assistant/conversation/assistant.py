@@ -113,6 +113,7 @@ class Assistant:
         # Grammar first, the LLM for the long tail when configured (runtime builds it).
         self.understanding = understanding if understanding is not None else Router()
         self.calendars = calendars
+        self.database = database
         self.users = UserRepository(database)
         self.states = DialogueStateRepository(database)
         #: Every part of a user's dialogue between messages (also the account desk's).
@@ -125,7 +126,9 @@ class Assistant:
         """Answer one message; never raises for anything the user typed.
 
         A database that cannot be used (locked, damaged, unreachable) gets a short reply:
-        each change is one transaction, so nothing is half-written.
+        each change is one transaction, so nothing is half-written. On SQLite a change's
+        writes (the event, its undo record, the dialogue state) are that one transaction
+        (`Database.together`).
         """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -133,27 +136,31 @@ class Assistant:
         # The channel's language hint only seeds a new user's setting; the setting wins after.
         defaults = replace(self.defaults, language=user.language_hint or self.defaults.language)
         try:
-            record, state = await self.users.get_or_create_with_state(
-                user.key, user.display_name, defaults
-            )
-            stored = record.settings
-            lang = stored.language
-            profile = UserProfile(
-                user_id=record.id,
-                language=stored.language,
-                zone=ZoneInfo(stored.timezone),
-                working_hours=stored.working_hours,
-                working_days=stored.working_days,
-                default_duration=timedelta(minutes=stored.default_duration_minutes),
-                default_reminder_minutes=stored.default_reminder_minutes,
-                month_first=stored.month_first,
-            )
-            dialogue = self.dialogue.read(state)
-            return await _Turn(self, profile, now, dialogue).run(inbound)
+            async with self.database.together():
+                record, state = await self.users.get_or_create_with_state(
+                    user.key, user.display_name, defaults
+                )
+                lang = record.settings.language
+                profile = _profile(record.id, record.settings)
+                dialogue = self.dialogue.read(state)
+                return await _Turn(self, profile, now, dialogue).run(inbound)
         except StorageError as error:
             log.error("storage_error", error=str(error), exc_info=error)
             view = View(lang=clear_language(inbound.text) or lang, zone=ZoneInfo("UTC"), now=now)
             return [render(BackendFailed("storage"), view)]
+
+
+def _profile(user_id: int, stored: UserSettings) -> UserProfile:
+    return UserProfile(
+        user_id=user_id,
+        language=stored.language,
+        zone=ZoneInfo(stored.timezone),
+        working_hours=stored.working_hours,
+        working_days=stored.working_days,
+        default_duration=timedelta(minutes=stored.default_duration_minutes),
+        default_reminder_minutes=stored.default_reminder_minutes,
+        month_first=stored.month_first,
+    )
 
 
 class _Turn:
@@ -279,6 +286,9 @@ class _Turn:
         for extra in commands[1:]:  # several requests in one message (the LLM's), in order
             if extra.intent in (Intent.CANCEL, Intent.UNDO, Intent.UNKNOWN) or extra.readings:
                 continue
+            # Each request is a change of its own: the last one's writes are committed
+            # before this one may wait on another calendar server.
+            await self.a.database.settle()
             if self.state.pending is not None:
                 replies.append(Reply(self.view(lang).say("answer.rest_later")))  # a question waits
                 break

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mappin
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import structlog
 from alembic import command
@@ -29,8 +29,10 @@ from sqlalchemy.pool import StaticPool
 from calendar_assistant.storage.errors import StorageError
 from calendar_assistant.storage.lanes import (
     EngineWork,
+    HeldTransactionLost,
     Lanes,
     StatementListener,
+    Versioned,
     Work,
     failed_statement,
 )
@@ -209,6 +211,20 @@ class _Unit:
 _UNIT: ContextVar[_Unit | None] = ContextVar("calendar_assistant_unit", default=None)
 
 
+class _Batch:
+    """The writes of one change on a SQLite file (`Database.together`): one transaction,
+    begun at the first write and held until the block ends."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.held = False  # the lanes' inline writer holds our open transaction
+        self.failed: BaseException | None = None  # SQLite rolled it back under us
+        self.ended = False
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("calendar_assistant_batch", default=None)
+
+
 def unit_failed() -> bool:
     """Whether the unit of work this task runs in has failed: retrying a storage call in
     it is futile (the whole unit is rolled back and tried again by its owner)."""
@@ -262,7 +278,7 @@ class Database:
         self._listener_hooks: dict[int, tuple[Callable[..., None], Callable[..., None]]] = {}
         #: Results kept by callers of `read_unless_unchanged`, with the version they hold
         #: for (at most MEMO_SIZE; emptied when full).
-        self.memo: dict[Hashable, tuple[int, Any]] = {}
+        self.memo: dict[Hashable, tuple[Any, Any]] = {}
 
     @property
     def engine(self) -> AsyncEngine:
@@ -384,6 +400,9 @@ class Database:
         """
         lanes = self._lanes
         if lanes is not None:
+            batch = self._batch()
+            if batch is not None and batch.held:  # sees what the change wrote so far
+                return self._in_batch(batch, lambda: lanes.writes.read_held(work))
             return await self._on_lane(lanes.reads.run(work, "BEGIN" if snapshot else None))
         async with self.reading(snapshot=snapshot) as connection:
             return await connection.run_sync(lambda sync: work(EngineWork(sync)))
@@ -394,26 +413,33 @@ class Database:
         the write lock at BEGIN (two writers queue behind the busy timeout)."""
         lanes = self._lanes
         if lanes is not None:
+            batch = self._batch()
+            if batch is not None and (batch.held or self._hold(batch, lanes)):
+                return self._in_batch(batch, lambda: lanes.writes.run_held(work))
             return await self._on_lane(lanes.writes.run(work, "BEGIN IMMEDIATE"))
         async with self.transaction() as session:
             connection = await session.connection()
             return await connection.run_sync(lambda sync: work(EngineWork(sync)))
 
     async def read_unless_unchanged(
-        self, work: Callable[[Work], T], since: int | None
-    ) -> tuple[int | None, T | None]:
-        """`work` as one snapshot read, with a version of the whole database to skip the
-        next read by: (version, result), or (version, None) when nothing at all has been
-        committed since the read that returned `since` (so its result still holds).
+        self, work: Callable[[Work], T], since: Any, version: Versioned | None = None
+    ) -> tuple[Any, T | None]:
+        """`work` as one snapshot read, with a version to skip the next read by: (version,
+        result), or (version, None) when the version still equals `since`, the one the
+        read that gave the kept result returned (so that result still holds).
 
-        Only a SQLite file has such a version (any commit, by any connection or program,
-        changes it); elsewhere the version is None and `work` always runs.
+        The version is what `version` reads in the same snapshot (a counter that moves with
+        the data `work` reads, e.g. `calendar_versions`), else the whole file's data
+        version, which any commit by any connection or program moves. Only a SQLite file
+        has versions; elsewhere, and inside a change not yet committed (`together`, whose
+        writes may still be rolled back), the version is None and `work` always runs.
         """
         lanes = self._lanes
-        if lanes is None:
+        batch = self._batch()
+        if lanes is None or (batch is not None and batch.held):
             return None, await self.read(work, snapshot=True)
-        version, result = await self._on_lane(lanes.reads.run_if_changed(work, since))
-        return version, result
+        now, result = await self._on_lane(lanes.reads.run_if_changed(work, since, version))
+        return now, result
 
     async def fetch(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
@@ -426,16 +452,101 @@ class Database:
         SQLAlchemy's, other driver errors become a StorageError a person can read."""
         try:
             return await call
-        except sqlite3.IntegrityError as error:
-            raise exc.IntegrityError(*failed_statement(error), error) from error
         except sqlite3.Error as error:
-            wrapped = exc.DBAPIError.instance(*failed_statement(error), error, sqlite3.Error)
-            try:  # raised as the engine raises it: SQLAlchemy's error from the driver's
-                raise wrapped from error
-            except exc.DBAPIError as raised:
-                raise self._translate(raised) from raised
+            self._raise_lane_error(error)
 
-    def remember(self, key: Hashable, version: int | None, value: Any) -> None:
+    def _raise_lane_error(self, error: sqlite3.Error) -> NoReturn:
+        if isinstance(error, sqlite3.IntegrityError):
+            raise exc.IntegrityError(*failed_statement(error), error) from error
+        wrapped = exc.DBAPIError.instance(*failed_statement(error), error, sqlite3.Error)
+        try:  # raised as the engine raises it: SQLAlchemy's error from the driver's
+            raise wrapped from error
+        except exc.DBAPIError as raised:
+            raise self._translate(raised) from raised
+
+    # ----------------------------------------------------------------- one change, one write
+
+    @asynccontextmanager
+    async def together(self) -> AsyncIterator[None]:
+        """The writes of the block as one transaction on a SQLite file: a change's event,
+        its undo record and the dialogue state are one commit, not three.
+
+        The transaction begins at the block's first write (`write`) and is committed when
+        the block ends (rolled back whole when it raises); reads after that first write see
+        what it wrote. It holds the file's write lock, so the block must not wait on
+        anything slow after writing: a session or transaction on the engine commits it
+        first (`settle` does so by hand), and other writers meanwhile wait their turn on
+        the write lane. When the lock is taken at the first write, every write of the block
+        is its own transaction, as outside it. Elsewhere (PostgreSQL, in-memory SQLite, or
+        inside a `unit()`) the block changes nothing.
+        """
+        if self._lanes is None or self._batch() is not None or self._unit() is not None:
+            yield
+            return
+        batch = _Batch(self)
+        token = _BATCH.set(batch)
+        try:
+            try:
+                yield
+            except BaseException:
+                self._end_batch(batch, commit=False)
+                raise
+            self._end_batch(batch, commit=True)
+        finally:
+            batch.ended = True
+            _BATCH.reset(token)
+
+    async def settle(self) -> None:
+        """Commit what the current `together()` block has written so far (its next write
+        begins a new transaction): before waiting on something slow, like another server."""
+        batch = self._batch()
+        if batch is not None and batch.held:
+            self._end_batch(batch, commit=True)
+
+    def _batch(self) -> _Batch | None:
+        batch = _BATCH.get()
+        return batch if batch is not None and batch.database is self and not batch.ended else None
+
+    def _hold(self, batch: _Batch, lanes: Lanes) -> bool:
+        try:
+            batch.held = lanes.writes.hold(batch)
+        except sqlite3.Error as error:
+            self._raise_lane_error(error)
+        return batch.held
+
+    def _in_batch(self, batch: _Batch, call: Callable[[], T]) -> T:
+        """A held-transaction call, with `_on_lane`'s error contract; once the transaction
+        is lost every later call raises at once (nothing of the change is kept)."""
+        if batch.failed is not None:
+            raise self._translate_failed(batch.failed)
+        try:
+            return call()
+        except HeldTransactionLost as lost:
+            batch.failed = lost.error or lost
+            if isinstance(lost.error, sqlite3.Error):
+                self._raise_lane_error(lost.error)
+            raise UnitFailed(
+                f"a change to the database at {self.location} was rolled back",
+                location=self.location,
+            ) from lost
+        except sqlite3.Error as error:
+            self._raise_lane_error(error)
+
+    def _end_batch(self, batch: _Batch, *, commit: bool) -> None:
+        lanes = self._lanes
+        if not batch.held or lanes is None:
+            return
+        batch.held = False
+        try:
+            lanes.writes.release(commit=commit and batch.failed is None)
+        except HeldTransactionLost as lost:
+            raise self._translate_failed(batch.failed or lost) from lost
+        except sqlite3.Error as error:
+            self._raise_lane_error(error)
+        if commit and batch.failed is not None:
+            raise self._translate_failed(batch.failed) from batch.failed
+
+    def remember(self, key: Hashable, version: Any, value: Any) -> None:
         """Keep `value` in `memo` as read at `version` (nothing without a version)."""
         if version is None:
             return
@@ -591,6 +702,7 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A read session (its transaction is rolled back at the end)."""
+        await self.settle()  # another connection: it sees only what is committed
         unit = self._unit()
         if unit is not None:
             async with self._joined(unit, write=False) as joined:
@@ -612,6 +724,7 @@ class Database:
         transaction (no BEGIN); several statements that must see the same data ask for
         `snapshot=True` and get one read transaction around them.
         """
+        await self.settle()  # another connection: it sees only what is committed
         unit = self._unit()
         if unit is not None:  # the unit's own connection: it sees what the unit wrote
             try:
@@ -633,6 +746,7 @@ class Database:
 
         Inside a `unit()` it is a SAVEPOINT of the unit's transaction instead, released when
         the block ends (kept when the unit commits)."""
+        await self.settle()  # another connection: it would wait for our write lock
         unit = self._unit()
         if unit is not None:
             async with self._joined(unit, write=True) as joined:

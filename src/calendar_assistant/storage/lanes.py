@@ -56,7 +56,7 @@ class Work(Protocol):
 class _Plan:
     """A statement compiled for SQLite: text, parameter order, bind and result processors."""
 
-    __slots__ = ("binds", "fixed", "order", "results", "row", "sql", "statement")
+    __slots__ = ("binds", "converted", "fixed", "order", "results", "row", "sql", "statement")
 
     def __init__(self, statement: Executable, dialect: Dialect) -> None:
         compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=dialect))
@@ -84,6 +84,11 @@ class _Plan:
         }
         columns = compiled._result_columns or []
         self.results = tuple(_result_processor(column.type, dialect) for column in columns)
+        # Only the columns that have a processor are touched per row (a window's events:
+        # 7 of 15), each by its index.
+        self.converted = tuple(
+            (index, process) for index, process in enumerate(self.results) if process is not None
+        )
         keys = [column.keyname for column in columns]
         self.row: Any = namedtuple("LaneRow", keys, rename=True) if keys else None
 
@@ -97,16 +102,16 @@ class _Plan:
 
     def convert(self, rows: list[Any]) -> list[Any]:
         make = self.row._make
-        processors = self.results
-        if not any(processors):
+        converted = self.converted
+        if not converted:
             return [make(row) for row in rows]
-        return [
-            make(
-                value if process is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in rows
-        ]
+        result = []
+        for row in rows:
+            values = list(row)
+            for index, process in converted:
+                values[index] = process(values[index])
+            result.append(make(values))
+        return result
 
 
 def _result_processor(type_: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -256,24 +261,29 @@ class Lane:
         return result
 
     def _call_if_changed(
-        self, work: Callable[[Work], T], since: int | None
-    ) -> tuple[int, T | None]:
+        self, work: Callable[[Work], T], since: Any, version: Versioned | None = None
+    ) -> tuple[Any, T | None]:
         connection = self._connection
         if connection is None:
             connection = self._connection = self._connect()
+        if version is not None:
+            return self._call(lambda w: _if_changed(w, work, since, version), "BEGIN")
         # Changes whenever another connection (of any process) commits to the file.
-        version = int(connection.execute("PRAGMA data_version").fetchall()[0][0])
-        if since is not None and version == since:
-            return version, None
-        return version, self._call(work, "BEGIN")
+        now = int(connection.execute("PRAGMA data_version").fetchall()[0][0])
+        if since is not None and now == since:
+            return now, None
+        return now, self._call(work, "BEGIN")
 
     async def run_if_changed(
-        self, work: Callable[[Work], T], since: int | None
-    ) -> tuple[int, T | None]:
-        """The file's data version and `work`'s result in one read transaction, or the
-        version and None when nothing was committed since the read that gave `since`."""
+        self, work: Callable[[Work], T], since: Any, version: Versioned | None = None
+    ) -> tuple[Any, T | None]:
+        """A version and `work`'s result in one read transaction, or the version and None
+        when it equals `since` (nothing changed since the read that gave it). The version
+        is `version`'s reading in that transaction, else the file's data version."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._call_if_changed, work, since)
+        return await loop.run_in_executor(
+            self._executor, self._call_if_changed, work, since, version
+        )
 
     async def run(self, work: Callable[[Work], T], begin: str | None = None) -> T:
         """`work` in this lane's thread; inside `begin` ... COMMIT when given (ROLLBACK if
@@ -289,6 +299,19 @@ class Lane:
 
         self._executor.submit(close_connection)
         self._executor.shutdown(wait=True)
+
+
+#: Reads what changes whenever the data a kept result came from changes (a counter row).
+Versioned = Callable[[Work], Any]
+
+
+def _if_changed(
+    work: Work, read: Callable[[Work], T], since: Any, version: Versioned
+) -> tuple[Any, T | None]:
+    now = version(work)
+    if since is not None and now == since:
+        return now, None
+    return now, read(work)
 
 
 def failed_statement(error: sqlite3.Error) -> tuple[str | None, Any]:
@@ -333,14 +356,16 @@ class InlineReads(Lane):
         return await self._fallback.run(work, begin)
 
     async def run_if_changed(
-        self, work: Callable[[Work], T], since: int | None
-    ) -> tuple[int, T | None]:
+        self, work: Callable[[Work], T], since: Any, version: Versioned | None = None
+    ) -> tuple[Any, T | None]:
         try:
-            return self._call_if_changed(work, since)
+            return self._call_if_changed(work, since, version)
         except sqlite3.OperationalError as error:
             if not _busy(error):
                 raise
-        # Another connection's versions do not compare with this one's: -1 matches none.
+        if version is not None:
+            return await self._fallback.run_if_changed(work, since, version)
+        # Another connection's data versions do not compare with this one's: -1 matches none.
         return -1, await self._fallback.run(work, "BEGIN")
 
     def close(self) -> None:
@@ -376,6 +401,8 @@ class InlineWrites(Lane):
         super().__init__(path, 0.0, plans, listeners, "sqlite-inline-write")
         self._fallback = fallback
         self._commits = 0
+        #: Who holds this connection's open transaction (`hold`), if anyone.
+        self.holder: object | None = None
 
     def _connect(self) -> sqlite3.Connection:
         connection = super()._connect()
@@ -383,6 +410,8 @@ class InlineWrites(Lane):
         return connection
 
     async def run(self, work: Callable[[Work], T], begin: str | None = None) -> T:
+        if self.holder is not None:  # a held transaction is not ours to join: wait for it
+            return await self._fallback.run(work, begin)
         self._commits += 1
         if self._commits % self.LANE_EVERY == 0:
             return await self._fallback.run(work, begin)
@@ -393,11 +422,95 @@ class InlineWrites(Lane):
                 raise
         return await self._fallback.run(work, begin)
 
+    # -- one transaction for several units of work (`Database.together`) ------------------
+
+    def hold(self, holder: object) -> bool:
+        """Begin a write transaction that stays open for `holder`'s units of work
+        (`run_held`) until `release`. False, and nothing begun, when the write lock is taken
+        or it is the write lane's turn (its commit checkpoints the WAL): the holder's units
+        of work then run one transaction each, as `run` does."""
+        if self.holder is not None or (self._commits + 1) % self.LANE_EVERY == 0:
+            return False
+        connection = self._connection
+        if connection is None:
+            connection = self._connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if not _busy(error):
+                raise
+            return False
+        self._commits += 1
+        self.holder = holder
+        return True
+
+    def run_held(self, work: Callable[[Work], T]) -> T:
+        """`work` inside the held transaction, as a savepoint: when it raises, what it wrote
+        is undone and the transaction goes on. When SQLite has ended the transaction itself
+        (an I/O error, a full disk), `HeldTransactionLost` follows the error."""
+        connection = self._held()
+        if not connection.in_transaction:  # a SAVEPOINT now would begin (and commit) anew
+            raise HeldTransactionLost(None)
+        connection.execute("SAVEPOINT unit_of_work")
+        try:
+            result = work(_LaneWork(connection, self._plans, self._listeners))
+        except BaseException as error:
+            if not connection.in_transaction:
+                raise HeldTransactionLost(error) from error
+            connection.execute("ROLLBACK TO unit_of_work")
+            connection.execute("RELEASE unit_of_work")
+            raise
+        connection.execute("RELEASE unit_of_work")
+        return result
+
+    def read_held(self, work: Callable[[Work], T]) -> T:
+        """`work` as a read inside the held transaction: it sees what the holder wrote."""
+        connection = self._held()
+        if not connection.in_transaction:
+            raise HeldTransactionLost(None)
+        return work(_LaneWork(connection, self._plans, self._listeners))
+
+    def release(self, *, commit: bool) -> None:
+        """End the held transaction: COMMIT (ROLLBACK when that fails), or ROLLBACK."""
+        connection = self._held()
+        self.holder = None
+        if not connection.in_transaction:  # SQLite ended it already (see `run_held`)
+            if commit:
+                raise HeldTransactionLost(None)
+            return
+        if not commit:
+            connection.execute("ROLLBACK")
+            return
+        try:
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        for listener in self._listeners:
+            listener("COMMIT")
+
+    def _held(self) -> sqlite3.Connection:
+        connection = self._connection
+        if connection is None or self.holder is None:
+            raise RuntimeError("no transaction is held")
+        return connection
+
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+        self.holder = None
         self._executor.shutdown(wait=True)
+
+
+class HeldTransactionLost(Exception):
+    """SQLite rolled back a held transaction itself (after an I/O error, a full disk): what
+    the holder wrote before is gone too. `error` is what caused it, when known."""
+
+    def __init__(self, error: BaseException | None) -> None:
+        super().__init__("the open write transaction was rolled back by SQLite")
+        self.error = error
 
 
 class Lanes:

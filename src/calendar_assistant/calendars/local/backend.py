@@ -15,7 +15,10 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    Integer,
+    MetaData,
     Select,
     String,
     Table,
@@ -219,6 +222,20 @@ def _busy_queries() -> tuple[Select[str, str], Select[Any]]:
 
 _SINGLE_TIMES_QUERY, _SERIES_ROWS_QUERY = _busy_queries()
 
+#: SQLite only (migration 0007): a counter per calendar that triggers on `events` move in
+#: the transaction of every change to the calendar's rows, whoever makes it.
+_CALENDAR_VERSIONS = Table(
+    "calendar_versions",
+    MetaData(),
+    Column("user_id", Integer, primary_key=True),
+    Column("calendar_id", String(255), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+_VERSION_QUERY = select(_CALENDAR_VERSIONS.c.version).where(
+    _CALENDAR_VERSIONS.c.user_id == bindparam("user_id"),
+    _CALENDAR_VERSIONS.c.calendar_id == bindparam("calendar_id"),
+)
+
 _EVENTS = cast(Table, EventRow.__table__)
 _KEY = and_(
     _EVENTS.c.user_id == bindparam("user_id"),
@@ -387,17 +404,24 @@ class LocalCalendar:
                 work.rows(_SERIES_ROWS_QUERY, parameters),
             )
 
-        # The same window asked again with nothing written since (a month's free slots
-        # looked at twice, another length asked for): the busy times found last time.
+        def version(work: Work) -> int:
+            rows = work.raw(_VERSION_QUERY, parameters)
+            return int(rows[0][0]) if rows else 0
+
+        # The same window asked again with nothing in this calendar changed since (a
+        # month's free slots looked at twice, another length asked for, the dialogue state
+        # or another calendar written meanwhile): the busy times found last time.
         key = ("free_busy", self._user_id, self._calendar_id, start, end)
         kept = self._db.memo.get(key)
-        # One read transaction: both statements see the same calendar.
-        version, fresh = await self._db.read_unless_unchanged(read, kept[0] if kept else None)
+        # One read transaction: the version and both statements see the same calendar.
+        version_of = version if self._db.dialect == "sqlite" else None
+        since = kept[0] if kept else None
+        version_now, fresh = await self._db.read_unless_unchanged(read, since, version_of)
         if fresh is None:
             assert kept is not None
             return list(kept[1])
         busy = self._busy(*fresh, start, end)
-        self._db.remember(key, version, tuple(busy))
+        self._db.remember(key, version_now, tuple(busy))
         return busy
 
     def _busy(
@@ -765,6 +789,8 @@ class LocalCalendar:
     def _event(self, row: Any, *, version: int | None = None) -> Event:
         """An Event from an ORM row or a Core row (both have the columns as attributes)."""
         zone = zone_of(row.timezone)
+        # Most rows have no exdates, attendees or reminders: () without a generator each.
+        exdates = row.exdates
         return Event(
             id=row.event_id,
             title=row.title,
@@ -773,11 +799,15 @@ class LocalCalendar:
             timezone=row.timezone,
             all_day=row.all_day,
             rrule=row.rrule,
-            exdates=tuple(datetime.fromisoformat(d).astimezone(zone) for d in row.exdates),
+            exdates=(
+                tuple(datetime.fromisoformat(d).astimezone(zone) for d in exdates)
+                if exdates
+                else ()
+            ),
             location=row.location,
             description=row.description,
-            attendees=tuple(row.attendees),
-            reminders=tuple(row.reminders),
+            attendees=tuple(row.attendees) if row.attendees else (),
+            reminders=tuple(row.reminders) if row.reminders else (),
             recurrence_id=(
                 None if row.recurrence_id_utc is None else row.recurrence_id_utc.astimezone(zone)
             ),

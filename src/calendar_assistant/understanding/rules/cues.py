@@ -67,8 +67,28 @@ def _index(phrases: tuple[Phrase, ...]) -> tuple[dict[str, tuple[Phrase, ...]], 
     return {k: tuple(v) for k, v in exact.items()}, tuple(prefix)
 
 
+#: `_index` by the identity of a phrase tuple (kept in the value, so the id stays its
+#: own): the lists are module-lived tuples asked for on every token, and the lru_cache's
+#: key hashed the whole tuple of tuples each time.
+_INDEXES: dict[
+    int, tuple[tuple[Phrase, ...], tuple[dict[str, tuple[Phrase, ...]], tuple[Phrase, ...]]]
+] = {}
+
+
+def _indexed(
+    phrases: tuple[Phrase, ...],
+) -> tuple[dict[str, tuple[Phrase, ...]], tuple[Phrase, ...]]:
+    kept = _INDEXES.get(id(phrases))
+    if kept is not None and kept[0] is phrases:
+        return kept[1]
+    index = _index(phrases)
+    if len(_INDEXES) < 512:
+        _INDEXES[id(phrases)] = (phrases, index)
+    return index
+
+
 def _candidates(token: Token, phrases: Iterable[Phrase]) -> list[Phrase]:
-    exact, prefix = _index(phrases if isinstance(phrases, tuple) else tuple(phrases))
+    exact, prefix = _indexed(phrases if isinstance(phrases, tuple) else tuple(phrases))
     found = list(exact.get(token.norm, ()))
     for lemma in token.lemmas:
         if lemma != token.norm:

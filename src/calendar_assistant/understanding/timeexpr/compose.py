@@ -489,24 +489,29 @@ class Composer:
         found = self._memo.get(key)
         if found is None:
             self._memo[key] = ()  # a rule that reaches itself without reading finds nothing
-            found = tuple(self._read(symbol, i))
+            found = self._read(symbol, i)
             self._memo[key] = found
         return found
 
-    def _read(self, symbol: str, i: int) -> Iterator[tuple[int, Val]]:
+    def _read(self, symbol: str, i: int) -> tuple[tuple[int, Val], ...]:
+        """Every reading of `symbol` at token `i`, in the order the rules give them.
+
+        Built eagerly, depth first (as nested generators would yield them, but without a
+        generator frame per element of every rule tried: the parser's largest cost)."""
         if i >= len(self.g.t):
-            return
+            return ()
         rules = self.book.rules.get(symbol)
         if rules is not None:
             tags = self._tags.get(i)
             if tags is None:
                 tags = self._tags[i] = _tags(self.g, i)
+            found: list[tuple[int, Val]] = []
             for rule in self.book.candidates(symbol, tags):
-                yield from self._apply(rule, i)
-        elif symbol in self.book.words:
-            yield from self._words(self.book.words[symbol], i)
-        else:
-            yield from TERMINALS[symbol](self.g, i)
+                self._apply(rule, i, found)
+            return tuple(found)
+        if symbol in self.book.words:
+            return tuple(self._words(self.book.words[symbol], i))
+        return tuple(TERMINALS[symbol](self.g, i))
 
     def _words(self, index: dict[str, tuple[_Phrase, ...]], i: int) -> Iterator[tuple[int, Val]]:
         t = self.g.t[i]
@@ -515,34 +520,43 @@ class Composer:
                 if all(_same(self.g.tok(i + k), w) for k, w in enumerate(norms[1:], 1)):
                     yield i + len(norms), Val("word", text=value)
 
-    def _apply(self, rule: Rule, i: int) -> Iterator[tuple[int, Val]]:
+    def _apply(self, rule: Rule, i: int, found: list[tuple[int, Val]]) -> None:
+        """Add to `found` what `rule` reads at token `i`."""
         if rule.params.get("needs_ranges") and not self.ranges:
             return
         op = self.ops[rule.make]
-        for end, args in self._sequence(rule.seq, 0, i, {}):
+        read: list[tuple[int, dict[str, Val]]] = []
+        self._sequence(rule.seq, 0, i, {}, read)
+        for end, args in read:
             try:
                 val = op(self.ctx, args, rule.params)
             except (ValueError, OverflowError, KeyError):  # no such date; a rule not giving
                 val = None  # the operation what it reads is caught by the phrasebook tests
             if val is not None:
-                yield end, val
+                found.append((end, val))
 
     def _sequence(
-        self, seq: tuple[Element, ...], k: int, i: int, args: dict[str, Val]
-    ) -> Iterator[tuple[int, dict[str, Val]]]:
+        self,
+        seq: tuple[Element, ...],
+        k: int,
+        i: int,
+        args: dict[str, Val],
+        out: list[tuple[int, dict[str, Val]]],
+    ) -> None:
+        """Add to `out` every way the elements `seq[k:]` read from token `i` on."""
         if k == len(seq):
-            yield i, args
+            out.append((i, args))
             return
         element = seq[k]
         if element.absent:
             if not any(self.match(name, i) for name in element.names):
-                yield from self._sequence(seq, k + 1, i, args)
+                self._sequence(seq, k + 1, i, args, out)
             return
         for name in element.names:
             for end, val in self.match(name, i):
-                yield from self._sequence(seq, k + 1, end, _with(args, name, val))
+                self._sequence(seq, k + 1, end, _with(args, name, val), out)
         if element.optional:
-            yield from self._sequence(seq, k + 1, i, args)
+            self._sequence(seq, k + 1, i, args, out)
 
 
 def _with(args: dict[str, Val], name: str, val: Val) -> dict[str, Val]:
