@@ -8,15 +8,11 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import structlog
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Executable, event, exc, inspect, text
+from sqlalchemy import Executable, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -36,20 +32,19 @@ from calendar_assistant.storage.lanes import (
     Work,
     failed_statement,
 )
+from calendar_assistant.storage.migrating import current_revision, head_revision, run_migrations
+from calendar_assistant.storage.sqlite_setup import (
+    SINGLE_READ,
+    WRITE,
+    configure_sqlite,
+    prepare_sqlite_file,
+)
+
+__all__ = ["MEMO_SIZE", "Database", "UnitFailed", "head_revision", "unit_failed"]
 
 T = TypeVar("T")
 
 log = structlog.get_logger(__name__)
-
-_MIGRATIONS = Path(__file__).with_name("migrations")
-# Execution option that makes a SQLite transaction take the write lock at BEGIN: two writers
-# then queue behind the busy timeout instead of failing halfway (and a version check reads
-# the row the other writer just committed).
-_WRITE = "calendar_assistant_write"
-# Execution option of one-statement reads on SQLite: no BEGIN, the statement is its own
-# (consistent) read transaction. Each BEGIN is several hand-offs to aiosqlite's thread, the
-# largest single cost of a short read.
-_SINGLE_READ = "calendar_assistant_single_read"
 
 
 #: How many results `Database.memo` keeps.
@@ -58,89 +53,9 @@ MEMO_SIZE = 256
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
 
-# PostgreSQL advisory lock key held while migrating: replicas starting together take turns.
-_MIGRATION_LOCK = 0x43414C454E444152
-
-
 # The first key of the two-key advisory locks per user (`Database.advisory_lock`); the
 # second is hashtext(the user's key). Two-key locks never meet the one-key migration lock.
 _USER_LOCKS = 0x43414C31  # "CAL1"
-
-
-#: The revision every branch of the old, forked history started from.
-_FIRST = "0001"
-
-
-def _config(connection: Connection) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    config.attributes["connection"] = connection
-    return config
-
-
-def _recorded(connection: Connection) -> set[str]:
-    if not inspect(connection).has_table("alembic_version"):
-        return set()
-    rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
-    return {str(row[0]) for row in rows}
-
-
-def _collapse_old_heads(connection: Connection, script: ScriptDirectory) -> None:
-    """A database migrated before the history was made linear records one row per old
-    branch (each branch was one revision on `0001`). Those revisions are now one chain in
-    the order they were written; the rows become the chain's last applied revision, so the
-    upgrade goes on from there. A set that is not a start of the chain is refused."""
-    recorded = _recorded(connection)
-    if len(recorded) <= 1:
-        return
-    chain = [revision.revision for revision in reversed(list(script.walk_revisions()))]
-    applied = recorded | {_FIRST}
-    done = 0
-    while done < len(chain) and chain[done] in applied:
-        done += 1
-    if applied - set(chain[:done]):
-        raise StorageError(
-            f"the database records migrations {', '.join(sorted(recorded))}, which are not "
-            "a start of this version's history; restore a backup or migrate it by hand"
-        )
-    connection.exec_driver_sql("DELETE FROM alembic_version")
-    connection.execute(
-        text("INSERT INTO alembic_version (version_num) VALUES (:revision)"),
-        {"revision": chain[done - 1]},
-    )
-    log.info("migration_history_collapsed", recorded=sorted(recorded), now=chain[done - 1])
-
-
-def _migrate(connection: Connection, target: str = "head", *, down: bool = False) -> None:
-    """Upgrade (or downgrade) to `target` under a lock replicas take turns on."""
-    config = _config(connection)
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        connection.exec_driver_sql(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})")
-    try:
-        _collapse_old_heads(connection, ScriptDirectory.from_config(config))
-        if down:
-            command.downgrade(config, target)
-        else:
-            command.upgrade(config, target)
-        connection.commit()  # before unlocking: the next replica must see the new tables
-    except BaseException:
-        connection.rollback()
-        raise
-    finally:
-        if postgres:
-            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK})")
-            connection.commit()
-
-
-def head_revision() -> str:
-    """The revision this version's schema is at (the history is one line: one head)."""
-    config = Config()
-    config.set_main_option("script_location", str(_MIGRATIONS))
-    heads = ScriptDirectory.from_config(config).get_heads()
-    if len(heads) != 1:
-        raise RuntimeError(f"the migration history has {len(heads)} heads: {heads}")
-    return str(heads[0])
 
 
 class _Unit:
@@ -182,7 +97,7 @@ class _Unit:
                 try:
                     if self.connection is None:
                         self.connection = await self.database._engine.connect()
-                        await self.connection.execution_options(**{_WRITE: True})
+                        await self.connection.execution_options(**{WRITE: True})
                         await self.connection.begin()
                     yield self.connection
                 except (exc.DBAPIError, OSError) as error:
@@ -237,11 +152,6 @@ class UnitFailed(StorageError):
     answered meanwhile; nothing of it is kept."""
 
 
-def _current(connection: Connection) -> str | None:
-    recorded = _recorded(connection)
-    return ", ".join(sorted(recorded)) if recorded else None
-
-
 @asynccontextmanager
 async def _committed(session: AsyncSession) -> AsyncIterator[None]:
     """Commit what the block did to `session`, or roll it back whole when the block raises:
@@ -264,7 +174,7 @@ class Database:
     def __init__(self, engine: AsyncEngine, location: str) -> None:
         self._engine = engine
         # The same pool; its connections skip BEGIN on SQLite (see `reading`).
-        self._single_reads = engine.execution_options(**{_SINGLE_READ: True})
+        self._single_reads = engine.execution_options(**{SINGLE_READ: True})
         # A SQLite transaction reads one snapshot already; PostgreSQL's default (read
         # committed) would let each statement see newer commits.
         self._snapshot_reads = (
@@ -317,7 +227,7 @@ class Database:
         if is_sqlite:
             database = parsed.database or ""
             memory = database in ("", ":memory:") or database.startswith("file::memory:")
-            location = ":memory:" if memory else _prepare_sqlite_file(database)
+            location = ":memory:" if memory else prepare_sqlite_file(database)
             if memory:
                 kwargs["poolclass"] = StaticPool
             kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
@@ -331,15 +241,15 @@ class Database:
             kwargs["max_overflow"] = 10
         engine = create_async_engine(parsed, **kwargs)
         if is_sqlite:
-            _configure_sqlite(engine, busy_timeout)
+            configure_sqlite(engine, busy_timeout)
         db = cls(engine, location)
         if is_sqlite and location != ":memory:":
             db._lanes = Lanes(location, busy_timeout, engine.dialect)
         try:
             if migrate:
                 async with engine.connect() as conn:
-                    await conn.execution_options(**{_WRITE: True})
-                    await conn.run_sync(_migrate)
+                    await conn.execution_options(**{WRITE: True})
+                    await conn.run_sync(run_migrations)
                     await conn.commit()
             elif check:
                 await db._check_head()
@@ -357,7 +267,7 @@ class Database:
 
     async def _check_head(self) -> None:
         async with self._engine.connect() as conn:
-            current = await conn.run_sync(_current)
+            current = await conn.run_sync(current_revision)
         head = head_revision()
         if current != head:
             raise StorageError(
@@ -369,14 +279,14 @@ class Database:
     async def revision(self) -> str | None:
         """The migration the schema is at (None: an empty database)."""
         async with self._engine.connect() as conn:
-            return await conn.run_sync(_current)
+            return await conn.run_sync(current_revision)
 
     async def migrate_to(self, target: str = "head", *, down: bool = False) -> str | None:
         """Upgrade to `target` (or downgrade, `down`); the revision reached."""
         try:
             async with self._engine.connect() as conn:
-                await conn.execution_options(**{_WRITE: True})
-                await conn.run_sync(_migrate, target, down=down)
+                await conn.execution_options(**{WRITE: True})
+                await conn.run_sync(run_migrations, target, down=down)
                 await conn.commit()
         except CommandError as error:
             raise StorageError(f"cannot migrate {self.location}: {error}") from error
@@ -754,7 +664,7 @@ class Database:
             return
         try:
             async with AsyncSession(self._engine, expire_on_commit=False) as session:
-                await session.connection(execution_options={_WRITE: True})
+                await session.connection(execution_options={WRITE: True})
                 async with _committed(session):
                     yield session
         except (exc.DBAPIError, OSError) as error:
@@ -781,45 +691,3 @@ class Database:
         else:
             message = f"the database file {where} failed: {text.splitlines()[0]}"
         return StorageError(message, location=where)
-
-
-def _prepare_sqlite_file(database: str) -> str:
-    """Create the file's folder; return the absolute path that error messages name."""
-    path = Path(database).expanduser()
-    location = str(path.resolve())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StorageError(
-            f"cannot create the folder for the database file {location}: {error.strerror}",
-            location=location,
-        ) from error
-    if path.is_dir():
-        raise StorageError(
-            f"the database file {location} is a folder, not a file", location=location
-        )
-    return location
-
-
-def _configure_sqlite(engine: AsyncEngine, busy_timeout: float) -> None:
-    """Pragmas on every new connection; BEGIN emitted by us so writes can take the lock."""
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
-        finally:
-            cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        options = conn.get_execution_options()
-        if options.get(_WRITE, False):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        elif not options.get(_SINGLE_READ, False):
-            conn.exec_driver_sql("BEGIN")
