@@ -173,7 +173,7 @@ class _Turn:
         now: datetime,
         stored: DialogueState,
     ) -> None:
-        self.a = assistant
+        self.assistant = assistant
         self.profile = profile
         self.now = now
         self.fallback_lang: Lang = profile.language
@@ -238,14 +238,14 @@ class _Turn:
     def _bad_input(self, text: str) -> Outcome | None:
         if not text:
             return Invalid(Problem.EMPTY)
-        limit = self.a.settings.max_message_chars
+        limit = self.assistant.settings.max_message_chars
         if len(text) > limit:
             return Invalid(Problem.TOO_LONG, limit)
         return None
 
     def _load_pending(self) -> None:
         stored = self.stored
-        if self.a.understanding.keeps_turns:
+        if self.assistant.understanding.keeps_turns:
             self.turns = fresh_turns(stored.turns, self.now)
         last = fresh_last_event(stored.last_event, self.now)
         if last is not None:
@@ -263,7 +263,7 @@ class _Turn:
             return [render(Invalid(Problem.BAD_DATE, days), self.view(lang))]
         started = time.perf_counter()
         try:
-            understood = await self.a.understanding.understand(
+            understood = await self.assistant.understanding.understand(
                 text, self._user_context(), self._lookups()
             )
         except Exception:  # the router promises not to raise; if it does, never guess
@@ -288,7 +288,7 @@ class _Turn:
                 continue
             # Each request is a change of its own: the last one's writes are committed
             # before this one may wait on another calendar server.
-            await self.a.database.settle()
+            await self.assistant.database.settle()
             if self.state.pending is not None:
                 replies.append(Reply(self.view(lang).say("answer.rest_later")))  # a question waits
                 break
@@ -504,7 +504,7 @@ class _Turn:
             "restore": [reminder_to_json(r) for r in undo.restore],
         }
         try:
-            await self.a.undo_log.push(self.profile.user_id, undo.summary.kind, [entry])
+            await self.assistant.undo_log.push(self.profile.user_id, undo.summary.kind, [entry])
         except Exception as error:
             log.error("undo_log_failed", error=type(error).__name__)
             try:
@@ -515,7 +515,7 @@ class _Turn:
         return outcome
 
     async def _undo_last(self) -> Outcome:
-        latest = await self.a.undo_log.latest(self.profile.user_id)
+        latest = await self.assistant.undo_log.latest(self.profile.user_id)
         if latest is None:
             return NothingToUndo()
         try:
@@ -527,7 +527,7 @@ class _Turn:
                 restore=tuple(reminder_from_json(r) for r in stored.get("restore", ())),
             )
         except (IndexError, KeyError, TypeError, ValueError):
-            await self.a.undo_log.pop_latest(self.profile.user_id)
+            await self.assistant.undo_log.pop_latest(self.profile.user_id)
             log.error("undo_entry_unreadable", entry_id=latest.id)
             return NothingToUndo()
         try:
@@ -535,7 +535,7 @@ class _Turn:
         except CalendarError as error:
             log.warning("undo_failed", error=type(error).__name__)
             return BackendFailed("undo")
-        await self.a.undo_log.pop_latest(self.profile.user_id)
+        await self.assistant.undo_log.pop_latest(self.profile.user_id)
         return Undone(record.summary)
 
     def _remember(self, outcome: Outcome) -> None:
@@ -578,7 +578,7 @@ class _Turn:
         context on whichever replica answers next); without one no turns are kept.
         """
         state = self.state
-        router = self.a.understanding
+        router = self.assistant.understanding
         if router.keeps_turns:
             reply = "\n".join(r.text for r in replies)
             new = [("user", said), ("assistant", reply)]
@@ -586,7 +586,7 @@ class _Turn:
             state = replace(state, turns=self.turns)
         if state.same_as(self.stored):
             return
-        await self.a.dialogue.save(self.profile.user_id, state)
+        await self.assistant.dialogue.save(self.profile.user_id, state)
         self.stored = state
 
 
