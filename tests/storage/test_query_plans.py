@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Executable
 
-from calendar_assistant.calendars.local.backend import (
-    _LIST_QUERY,
-    _SERIES_ROWS_QUERY,
-    _SINGLE_TIMES_QUERY,
+from calendar_assistant.calendars.local.queries import (
+    LIST_QUERY,
+    SERIES_ROWS_QUERY,
+    SINGLE_TIMES_QUERY,
 )
 from calendar_assistant.storage import Database
 from calendar_assistant.storage.lanes import _Plan
@@ -34,9 +34,9 @@ WINDOW = {
 }
 #: statement, its parameters, an index its plan must name
 CASES: list[tuple[str, Executable, dict[str, Any], str]] = [
-    ("single events' busy times", _SINGLE_TIMES_QUERY, WINDOW, "ix_events_busy_single"),
-    ("series rows of a window", _SERIES_ROWS_QUERY, WINDOW, "ix_events_busy_series"),
-    ("a window's events", _LIST_QUERY, WINDOW, "ix_events_"),
+    ("single events' busy times", SINGLE_TIMES_QUERY, WINDOW, "ix_events_busy_single"),
+    ("series rows of a window", SERIES_ROWS_QUERY, WINDOW, "ix_events_busy_series"),
+    ("a window's events", LIST_QUERY, WINDOW, "ix_events_"),
     ("reminders due", DUE_QUERY, {"now": START, "limit": 100}, "ix_reminders_due"),
 ]
 

@@ -3,6 +3,7 @@
 A recurring series is one master row (with RRULE and EXDATEs) plus override rows for the
 occurrences changed on their own (RFC 5545 RECURRENCE-ID). Every method is one
 transaction; every query carries the user's id, so users never see each other's events.
+The compiled statements are in `queries`, the conversion between rows and events in `rows`.
 """
 
 from __future__ import annotations
@@ -11,25 +12,10 @@ import dataclasses
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    Column,
-    ColumnElement,
-    Integer,
-    MetaData,
-    Select,
-    String,
-    Table,
-    and_,
-    bindparam,
-    delete,
-    insert,
-    or_,
-    select,
-    type_coerce,
-)
+from sqlalchemy import ColumnElement, and_, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +25,18 @@ from calendar_assistant.calendars.base import (
     EventNotFound,
     VersionConflict,
 )
+from calendar_assistant.calendars.local.queries import (
+    DELETE_EVENT,
+    INSERT_EVENT,
+    LIST_QUERY,
+    MASTER_ID_QUERY,
+    SERIES_ROWS_QUERY,
+    SINGLE_TIMES_QUERY,
+    VERSION_QUERY,
+    instants,
+    merged_spans,
+)
+from calendar_assistant.calendars.local.rows import columns_of, event_of
 from calendar_assistant.domain import recurrence
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent, Scope
 from calendar_assistant.domain.intervals import Interval
@@ -63,7 +61,7 @@ from calendar_assistant.domain.series_edits import (
 )
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.lanes import Work
-from calendar_assistant.storage.models import EventRow, UTCDateTime
+from calendar_assistant.storage.models import EventRow
 
 MAX_ATTENDEES = 200
 # Events lie in these years: far enough for any calendar, and every computation stays in
@@ -101,205 +99,6 @@ def _in_years(value: datetime) -> datetime:
     return value
 
 
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat()
-
-
-def _span_end(event: Event) -> datetime | None:
-    """When the last occurrence ends; None for a series with no (known) end."""
-    if event.rrule is None:
-        return event.end
-    last = recurrence.last_occurrence(event.start, event.rrule, event.timezone)
-    if last is None:
-        return None
-    if event.all_day:
-        zone = zone_of(event.timezone)
-        days = (wall(event.end, zone).date() - wall(event.start, zone).date()).days
-        return from_wall(wall(last, zone) + timedelta(days=max(1, days)), zone)
-    return recurrence.plus_elapsed(last, recurrence.elapsed(event.start, event.end))
-
-
-#: The columns `_event` and `_series_of` read: a window's reads skip the rest (the row's own
-#: id and user, the span end, the two stamps), each of them a conversion per row.
-_EVENT_COLUMNS = tuple(
-    EventRow.__table__.c[name]
-    for name in (
-        "event_id",
-        "recurrence_id_utc",
-        "calendar_id",
-        "title",
-        "start_utc",
-        "end_utc",
-        "timezone",
-        "all_day",
-        "rrule",
-        "exdates",
-        "location",
-        "description",
-        "attendees",
-        "reminders",
-        "version",
-    )
-)
-
-
-def _list_query() -> Select[Any]:
-    """One statement (one consistent read) for a window: the rows in it, every override of a
-    series in it, and the master of an override moved into it. Built once: it runs on
-    almost every message."""
-    mine = and_(
-        EventRow.user_id == bindparam("user_id"),
-        EventRow.calendar_id == bindparam("calendar_id"),
-    )
-    in_window = and_(
-        EventRow.start_utc < bindparam("window_end", type_=UTCDateTime()),
-        or_(
-            EventRow.span_end_utc.is_(None),
-            EventRow.span_end_utc > bindparam("window_start", type_=UTCDateTime()),
-        ),
-    )
-    series_here = select(EventRow.event_id).where(
-        mine, in_window, EventRow.recurrence_id_utc.is_(None), EventRow.rrule.is_not(None)
-    )
-    moved_here = select(EventRow.event_id).where(
-        mine, in_window, EventRow.recurrence_id_utc.is_not(None)
-    )
-    return select(*_EVENT_COLUMNS).where(
-        mine,
-        or_(
-            in_window,
-            and_(EventRow.recurrence_id_utc.is_not(None), EventRow.event_id.in_(series_here)),
-            and_(EventRow.recurrence_id_utc.is_(None), EventRow.event_id.in_(moved_here)),
-        ),
-    )
-
-
-_LIST_QUERY = _list_query()
-
-
-def _busy_queries() -> tuple[Select[str, str], Select[Any]]:
-    """The two statements of free/busy for a window, each served by its own index (0003).
-
-    The first gives start and end of the single events in start order, as the driver
-    returns them: fixed-width UTC text on SQLite (which orders like the instants), aware
-    datetimes on PostgreSQL. Skipping the per-value conversion is what makes a month of
-    10,000 events cheap; only merged boundaries are converted. The second gives every row
-    of the series (masters and all their overrides) that have a row in the window.
-    """
-    mine = and_(
-        EventRow.user_id == bindparam("user_id"),
-        EventRow.calendar_id == bindparam("calendar_id"),
-    )
-    starts_before_end = EventRow.start_utc < bindparam("window_end", type_=UTCDateTime())
-    # Written as the partial indexes' conditions are, so SQLite can use them.
-    single = and_(EventRow.rrule.is_(None), EventRow.recurrence_id_utc.is_(None))
-    of_series = or_(EventRow.rrule.is_not(None), EventRow.recurrence_id_utc.is_not(None))
-    singles = (
-        select(
-            type_coerce(EventRow.start_utc, String()).label("start"),
-            type_coerce(EventRow.end_utc, String()).label("end"),
-        )
-        .where(
-            mine,
-            single,
-            starts_before_end,
-            EventRow.end_utc > bindparam("window_start", type_=UTCDateTime()),
-        )
-        .order_by(EventRow.start_utc)
-    )
-    series_here = select(EventRow.event_id).where(
-        mine,
-        of_series,
-        starts_before_end,
-        or_(
-            EventRow.span_end_utc.is_(None),
-            EventRow.span_end_utc > bindparam("window_start", type_=UTCDateTime()),
-        ),
-    )
-    series = select(*_EVENT_COLUMNS).where(mine, EventRow.event_id.in_(series_here))
-    return singles, series
-
-
-_SINGLE_TIMES_QUERY, _SERIES_ROWS_QUERY = _busy_queries()
-
-#: SQLite only (migration 0007): a counter per calendar that triggers on `events` move in
-#: the transaction of every change to the calendar's rows, whoever makes it.
-_CALENDAR_VERSIONS = Table(
-    "calendar_versions",
-    MetaData(),
-    Column("user_id", Integer, primary_key=True),
-    Column("calendar_id", String(255), primary_key=True),
-    Column("version", Integer, nullable=False),
-)
-_VERSION_QUERY = select(_CALENDAR_VERSIONS.c.version).where(
-    _CALENDAR_VERSIONS.c.user_id == bindparam("user_id"),
-    _CALENDAR_VERSIONS.c.calendar_id == bindparam("calendar_id"),
-)
-
-_EVENTS = cast(Table, EventRow.__table__)
-_KEY = and_(
-    _EVENTS.c.user_id == bindparam("user_id"),
-    _EVENTS.c.calendar_id == bindparam("calendar_id"),
-    _EVENTS.c.event_id == bindparam("event_id"),
-)
-#: The row id of an event's master (or single row), if it is stored.
-_MASTER_ID_QUERY = select(_EVENTS.c.id).where(_KEY, _EVENTS.c.recurrence_id_utc.is_(None))
-#: An event with all its rows (a series' master and overrides).
-_DELETE_EVENT = delete(_EVENTS).where(_KEY)
-#: A new row, every column given (`_values`); the stamps are the database's.
-_INSERT_EVENT = insert(_EVENTS).values(
-    {
-        column.name: bindparam(column.name, type_=column.type)
-        for column in _EVENTS.columns
-        if column.name not in ("created_at", "updated_at")
-    }
-)
-
-
-def _instant(value: str | datetime) -> datetime:
-    """A UTC instant from a stored time as the driver returned it (text or datetime)."""
-    if isinstance(value, str):
-        # Naive UTC text on SQLite; parsing it with the offset is several times cheaper
-        # than parsing and then setting tzinfo.
-        return datetime.fromisoformat(value + "+00:00")
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _instants(pairs: list[tuple[Any, Any]]) -> list[tuple[datetime, datetime]]:
-    """`_instant` of both times of every pair; inlined for the text of SQLite, which a busy
-    month has thousands of."""
-    if pairs and isinstance(pairs[0][0], str):
-        parse = datetime.fromisoformat
-        return [(parse(first + "+00:00"), parse(last + "+00:00")) for first, last in pairs]
-    return [(_instant(first), _instant(last)) for first, last in pairs]
-
-
-def _merged(rows: Sequence[Any]) -> list[tuple[Any, Any]]:
-    """Start-ordered (start, end) rows merged where they overlap or touch, empty ones dropped.
-
-    Times stay as the driver gave them (all of one kind, comparing like the instants), so
-    only the merged boundaries are ever converted.
-    """
-    merged: list[tuple[Any, Any]] = []
-    current_start: Any = None
-    current_end: Any = None
-    for start, end in rows:
-        if end <= start:
-            continue
-        if current_end is not None and start <= current_end:
-            if end > current_end:
-                current_end = end
-            continue
-        if current_end is not None:
-            merged.append((current_start, current_end))
-        current_start, current_end = start, end
-    if current_end is not None:
-        merged.append((current_start, current_end))
-    return merged
-
-
 class LocalCalendar:
     """The CalendarBackend kept in our database, for the user with id `user_id`."""
 
@@ -321,7 +120,7 @@ class LocalCalendar:
             raise ValueError("the range ends before it starts")
         if end == start:
             return []
-        rows = await self._db.fetch(_LIST_QUERY, self._window(start, end))
+        rows = await self._db.fetch(LIST_QUERY, self._window(start, end))
         found = self._expanded(rows, start, end)
         found.sort(key=lambda e: (e.start, e.end, e.title, e.id))
         return found
@@ -368,13 +167,13 @@ class LocalCalendar:
             else:
                 overrides.setdefault(row.event_id, []).append(row)
         for row in masters.values():
-            master = self._event(row)
+            master = event_of(row)
             if row.rrule is None:
                 yield master, []
                 continue
             replaced = [
                 dataclasses.replace(
-                    self._event(o, version=row.version), rrule=row.rrule, exdates=master.exdates
+                    event_of(o, version=row.version), rrule=row.rrule, exdates=master.exdates
                 )
                 for o in overrides.get(row.event_id, [])
             ]
@@ -387,7 +186,7 @@ class LocalCalendar:
         )
         async with self._db.reading() as connection:
             row = (await connection.execute(query)).first()
-        return None if row is None else self._event(row)
+        return None if row is None else event_of(row)
 
     async def free_busy(self, start: datetime, end: datetime) -> list[Interval]:
         """Busy time inside [start, end), merged; all-day events count as busy."""
@@ -400,12 +199,12 @@ class LocalCalendar:
 
         def read(work: Work) -> tuple[Sequence[Sequence[Any]], Sequence[Any]]:
             return (
-                work.raw(_SINGLE_TIMES_QUERY, parameters),
-                work.rows(_SERIES_ROWS_QUERY, parameters),
+                work.raw(SINGLE_TIMES_QUERY, parameters),
+                work.rows(SERIES_ROWS_QUERY, parameters),
             )
 
         def version(work: Work) -> int:
-            rows = work.raw(_VERSION_QUERY, parameters)
+            rows = work.raw(VERSION_QUERY, parameters)
             return int(rows[0][0]) if rows else 0
 
         # The same window asked again with nothing in this calendar changed since (a
@@ -432,7 +231,7 @@ class LocalCalendar:
         end: datetime,
     ) -> list[Interval]:
         """Merged busy times of the rows `free_busy` read, clipped to [start, end)."""
-        times = _instants(_merged(singles))
+        times = instants(merged_spans(singles))
         if series:
             # In UTC like the rest: equal tzinfo makes comparing cheap, and the sort merges
             # two ordered runs.
@@ -443,7 +242,7 @@ class LocalCalendar:
                 )
             )
             times.sort()
-            times = _merged(times)
+            times = merged_spans(times)
         # Merged spans are disjoint and ordered: only the outer two can stick out.
         if times and times[0][0] < start:
             times[0] = (start, times[0][1])
@@ -460,9 +259,9 @@ class LocalCalendar:
         master = next((r for r in rows if r.recurrence_id_utc is None), None)
         if master is None:
             return []
-        result = [self._event(master)]
+        result = [event_of(master)]
         result.extend(
-            self._event(r, version=master.version)
+            event_of(r, version=master.version)
             for r in sorted(rows, key=lambda r: r.recurrence_id_utc or r.start_utc)
             if r.recurrence_id_utc is not None
         )
@@ -509,9 +308,9 @@ class LocalCalendar:
         key = {"user_id": self._user_id, "calendar_id": self._calendar_id, "event_id": event.id}
 
         def create(work: Work) -> None:
-            if work.rows(_MASTER_ID_QUERY, key):
+            if work.rows(MASTER_ID_QUERY, key):
                 raise DuplicateEvent(event.id)
-            work.execute(_INSERT_EVENT, values)
+            work.execute(INSERT_EVENT, values)
 
         try:
             await self._db.write(create)  # one hand-off on SQLite
@@ -539,7 +338,7 @@ class LocalCalendar:
             require_aware(occurrence, "occurrence")
         async with self._db.transaction() as session:
             row = await self._checked_master(session, event_id, expected_version)
-            master = self._event(row)
+            master = event_of(row)
             if master.rrule is None:
                 updated = _apply(master, patch)
                 updated = dataclasses.replace(updated, version=master.version + 1)
@@ -570,7 +369,7 @@ class LocalCalendar:
             require_aware(occurrence, "occurrence")
         async with self._db.transaction() as session:
             row = await self._checked_master(session, event_id, expected_version)
-            master = self._event(row)
+            master = event_of(row)
             if master.rrule is not None and scope is not Scope.ALL:
                 if occurrence is None:
                     raise ValueError("deleting one occurrence needs the occurrence's start")
@@ -612,9 +411,9 @@ class LocalCalendar:
         key = {"user_id": self._user_id, "calendar_id": self._calendar_id, "event_id": event_id}
 
         def restore(work: Work) -> None:
-            work.execute(_DELETE_EVENT, key)
+            work.execute(DELETE_EVENT, key)
             for values in rows:
-                work.execute(_INSERT_EVENT, values)
+                work.execute(INSERT_EVENT, values)
 
         await self._db.write(restore)
 
@@ -630,7 +429,7 @@ class LocalCalendar:
         occurrence: datetime,
     ) -> Event:
         existing, original = self._require_occurrence(master, overrides, occurrence.astimezone(UTC))
-        base = self._event(existing) if existing is not None else plain_occurrence(master, original)
+        base = event_of(existing) if existing is not None else plain_occurrence(master, original)
         changed = _apply(base, patch)
         changed = dataclasses.replace(changed, version=master.version + 1)
         if existing is not None:
@@ -664,7 +463,7 @@ class LocalCalendar:
         updated = dataclasses.replace(updated, exdates=exdates)
         self._write(row, updated)
         for override in overrides:
-            self._write(override, carried_override(self._event(override), master, updated, delta))
+            self._write(override, carried_override(event_of(override), master, updated, delta))
         return updated
 
     async def _split(
@@ -698,7 +497,7 @@ class LocalCalendar:
             rid = override.recurrence_id_utc
             assert rid is not None
             if rid >= cut:
-                carried = carried_override(self._event(override), master, new_series, delta)
+                carried = carried_override(event_of(override), master, new_series, delta)
                 self._write(override, dataclasses.replace(carried, id=new_series.id, version=1))
         self._write(row, series_head(master, cut))
         return new_series
@@ -757,7 +556,7 @@ class LocalCalendar:
         if row is None:
             raise EventNotFound(event_id)
         if expected_version is not None and row.version != expected_version:
-            raise VersionConflict(self._event(row))
+            raise VersionConflict(event_of(row))
         return row
 
     async def _rows(self, session: AsyncSession, event_id: str) -> list[EventRow]:
@@ -786,70 +585,20 @@ class LocalCalendar:
             query = query.where(EventRow.recurrence_id_utc >= from_)
         await session.execute(query)
 
-    def _event(self, row: Any, *, version: int | None = None) -> Event:
-        """An Event from an ORM row or a Core row (both have the columns as attributes)."""
-        zone = zone_of(row.timezone)
-        # Most rows have no exdates, attendees or reminders: () without a generator each.
-        exdates = row.exdates
-        return Event(
-            id=row.event_id,
-            title=row.title,
-            start=row.start_utc.astimezone(zone),
-            end=row.end_utc.astimezone(zone),
-            timezone=row.timezone,
-            all_day=row.all_day,
-            rrule=row.rrule,
-            exdates=(
-                tuple(datetime.fromisoformat(d).astimezone(zone) for d in exdates)
-                if exdates
-                else ()
-            ),
-            location=row.location,
-            description=row.description,
-            attendees=tuple(row.attendees) if row.attendees else (),
-            reminders=tuple(row.reminders) if row.reminders else (),
-            recurrence_id=(
-                None if row.recurrence_id_utc is None else row.recurrence_id_utc.astimezone(zone)
-            ),
-            version=row.version if version is None else version,
-            calendar_id=row.calendar_id,
-        )
-
     def _row(self, event: Event) -> EventRow:
         row = EventRow(id=str(uuid.uuid4()), user_id=self._user_id)
         self._write(row, event)
         return row
 
     def _write(self, row: EventRow, event: Event) -> None:
-        for name, value in self._columns(event).items():
+        for name, value in columns_of(event, self._calendar_id).items():
             setattr(row, name, value)
 
     def _values(self, event: Event) -> dict[str, Any]:
-        """Every column of a new row for `event` (as `_row` makes it), for `_INSERT_EVENT`."""
-        return {"id": str(uuid.uuid4()), "user_id": self._user_id} | self._columns(event)
-
-    def _columns(self, event: Event) -> dict[str, Any]:
-        """The stored form of `event`: every column but the row's own id, user and stamps."""
-        zone_of(event.timezone)
-        rrule = None if event.recurrence_id is not None else event.rrule
-        return {
-            "event_id": event.id,
-            "recurrence_id_utc": event.recurrence_id,
-            "calendar_id": self._calendar_id,
-            "title": event.title,
-            "start_utc": event.start,
-            "end_utc": event.end,
-            "timezone": event.timezone,
-            "all_day": event.all_day,
-            "rrule": rrule,
-            "span_end_utc": _span_end(dataclasses.replace(event, rrule=rrule)),
-            "exdates": sorted(_iso(d) for d in event.exdates),
-            "location": event.location,
-            "description": event.description,
-            "attendees": list(event.attendees),
-            "reminders": list(event.reminders),
-            "version": event.version,
-        }
+        """Every column of a new row for `event` (as `_row` makes it), for `INSERT_EVENT`."""
+        return {"id": str(uuid.uuid4()), "user_id": self._user_id} | columns_of(
+            event, self._calendar_id
+        )
 
 
 def _has_occurrences(series: Event) -> bool:
