@@ -7,7 +7,7 @@ the title, place and people (rules.titles) → slots resolved against `now` (SPE
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
@@ -54,6 +54,8 @@ from calendar_assistant.understanding.rules.titles import (
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
 from calendar_assistant.understanding.timeexpr.reading import (
+    LEAD_PART_POINT,
+    PART_POINT,
     Reading,
     Resolver,
     combine,
@@ -565,17 +567,18 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
     res = msg.res
     indices = rest.indices
     topic = _strip_topic(msg, indices)
-    if reading.lead_seconds is not None and not reading.has_time:
-        title = _title(msg, indices, "gent" if msg.lang == "ru" else None)
+    if (reading.lead_seconds is not None or reading.lead_days is not None) and not reading.has_time:
+        return _before_event(msg, cue, rest, reading, topic)
+    title = _title(msg, topic, "loct" if topic != indices else None)
+    if title is not None and _names_a_lead(msg, topic):
+        # "ping me the night before my dentist appointment" read apart: never a reminder
+        # "Before my dentist appointment" at a time from now. Asked which event is meant.
         return Command(
             intent=Intent.CREATE_REMINDER,
             lang=msg.lang,
-            target=EventTarget(title=title) if title else None,
-            reminder_minutes_before=_minutes(reading.lead_seconds),
-            missing=() if title else (Missing.TARGET,),
-            confidence=_confidence(cue, msg, rest),
+            missing=(Missing.TARGET,),
+            confidence=min(_confidence(cue, msg, rest), 0.5),
         )
-    title = _title(msg, topic, "loct" if topic != indices else None)
     start = None if reading.invalid else res.start(reading)
     missing: list[Missing] = []
     if title is None:
@@ -594,6 +597,41 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
         missing=tuple(missing),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _before_event(
+    msg: Message, cue: IntentCue, rest: Leftover, reading: Reading, topic: tuple[int, ...]
+) -> Command:
+    """ "An hour before the standup", "the night before my dentist appointment": a reminder
+    against the event named by the rest (its title words; «о рейсе» in the prepositional),
+    the lead in minutes or in days before the event's day with a part-of-day clock."""
+    if topic != rest.indices:
+        title = _title(msg, topic, "loct")
+    else:
+        title = _title(msg, rest.indices, "gent" if msg.lang == "ru" else None)
+    days = reading.lead_days
+    at = None
+    if days is not None and reading.lead_part is not None:
+        at = time(LEAD_PART_POINT.get(reading.lead_part, PART_POINT[reading.lead_part]))
+    return Command(
+        intent=Intent.CREATE_REMINDER,
+        lang=msg.lang,
+        target=EventTarget(title=title) if title else None,
+        reminder_minutes_before=None if days is not None else _minutes(reading.lead_seconds),
+        reminder_day_offset=days,
+        reminder_at=at,
+        missing=() if title else (Missing.TARGET,),
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _names_a_lead(msg: Message, indices: tuple[int, ...]) -> bool:
+    """Whether the title words open with "before"/«накануне» and go on (`relative_openers`):
+    a time against an event the grammar did not read, not what to be reminded of."""
+    if not indices:
+        return False
+    end = longest_at(msg.tokens, indices[0], msg.cues.phrases("relative_openers"))
+    return end is not None and any(k >= end for k in indices)
 
 
 def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
