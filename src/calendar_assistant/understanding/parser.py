@@ -47,6 +47,7 @@ from calendar_assistant.understanding.rules.titles import (
     is_generic,
     is_hollow,
     leftover,
+    names_a_lead,
     quoted,
     render,
     split_location,
@@ -570,14 +571,14 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
     if (reading.lead_seconds is not None or reading.lead_days is not None) and not reading.has_time:
         return _before_event(msg, cue, rest, reading, topic)
     title = _title(msg, topic, "loct" if topic != indices else None)
-    if title is not None and _names_a_lead(msg, topic):
+    if title is not None and names_a_lead(msg.tokens, topic, msg.cues):
         # "ping me the night before my dentist appointment" read apart: never a reminder
         # "Before my dentist appointment" at a time from now. Asked which event is meant.
         return Command(
             intent=Intent.CREATE_REMINDER,
             lang=msg.lang,
             missing=(Missing.TARGET,),
-            confidence=min(_confidence(cue, msg, rest), 0.5),
+            confidence=_confidence(cue, msg, rest),
         )
     start = None if reading.invalid else res.start(reading)
     missing: list[Missing] = []
@@ -623,15 +624,6 @@ def _before_event(
         missing=() if title else (Missing.TARGET,),
         confidence=_confidence(cue, msg, rest),
     )
-
-
-def _names_a_lead(msg: Message, indices: tuple[int, ...]) -> bool:
-    """Whether the title words open with "before"/«накануне» and go on (`relative_openers`):
-    a time against an event the grammar did not read, not what to be reminded of."""
-    if not indices:
-        return False
-    end = longest_at(msg.tokens, indices[0], msg.cues.phrases("relative_openers"))
-    return end is not None and any(k >= end for k in indices)
 
 
 def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
