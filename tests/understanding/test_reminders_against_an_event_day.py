@@ -34,6 +34,10 @@ AGAINST_A_DAY = [
     ("напомни вечером накануне приёма у врача", "Приём у врача", 1, EVENING),
     ("Напомни накануне вечером о презентации", "Презентация", 1, EVENING),
     ("напомни утром в день вылета", "Вылет", 0, MORNING),
+    ("remind me the day before the offsite at 9am", "Offsite", 1, time(9)),
+    ("remind me 2 days before my flight at 6pm", "Flight", 2, time(18)),
+    ("напомни за день до презентации вечером", "Презентация", 1, EVENING),
+    ("Напомни за 2 дня до отпуска в 10 утра", "Отпуск", 2, time(10)),
     ("Напомни мне утром в день экзамена", "Экзамен", 0, MORNING),
 ]
 
@@ -70,6 +74,7 @@ def test_no_event_named_asks_which(text: str) -> None:
         "remind me at 9pm before my dentist appointment",
         "remind me after the meeting to call mom",
         "напомни после встречи с Иваном позвонить маме",
+        "remind me an hour before the standup at 9",
     ],
 )
 def test_a_title_opening_with_before_or_after_is_asked_about(text: str) -> None:
@@ -104,3 +109,17 @@ def test_a_minutes_lead_is_unchanged() -> None:
     assert command.reminder_day_offset is None
     assert command.target is not None
     assert command.target.title == "Standup"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("remind me at 10pm before bed to take pills", "Before bed to take pills"),
+        ("remind me to call mom after the meeting", "Call mom after the meeting"),
+    ],
+)
+def test_what_to_do_before_or_after_stays_a_title(text: str, title: str) -> None:
+    """ "before bed" is what to do, not an event; words after the verb are the title."""
+    command = parse(text, now=NOW, tz=BERLIN, lang=None)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.title == title

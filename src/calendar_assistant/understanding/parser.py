@@ -61,6 +61,7 @@ from calendar_assistant.understanding.timeexpr.reading import (
     Resolver,
     combine,
     midnight,
+    to_24h,
 )
 from calendar_assistant.understanding.timeexpr.span import read_pieces
 from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary, within_one_edit
@@ -568,7 +569,9 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
     res = msg.res
     indices = rest.indices
     topic = _strip_topic(msg, indices)
-    if (reading.lead_seconds is not None or reading.lead_days is not None) and not reading.has_time:
+    if (reading.lead_seconds is not None or reading.lead_days is not None) and not (
+        reading.has_day or reading.instant is not None
+    ):
         return _before_event(msg, cue, rest, reading, topic)
     title = _title(msg, topic, "loct" if topic != indices else None)
     if title is not None and names_a_lead(msg.tokens, topic, msg.cues):
@@ -603,27 +606,48 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
 def _before_event(
     msg: Message, cue: IntentCue, rest: Leftover, reading: Reading, topic: tuple[int, ...]
 ) -> Command:
-    """ "An hour before the standup", "the night before my dentist appointment": a reminder
-    against the event named by the rest (its title words; «о рейсе» in the prepositional),
-    the lead in minutes or in days before the event's day with a part-of-day clock."""
+    """ "An hour before the standup", "the night before my dentist appointment", "2 days
+    before my flight at 6pm": a reminder against the event named by the rest (its title
+    words; «о рейсе» in the prepositional), the lead in minutes or in days before the
+    event's day with the clock said (or the part's). A clock with a lead that is not whole
+    days ("an hour before the standup at 9") does not say which is which: asked."""
     if topic != rest.indices:
         title = _title(msg, topic, "loct")
     else:
         title = _title(msg, rest.indices, "gent" if msg.lang == "ru" else None)
-    days = reading.lead_days
-    at = None
-    if days is not None and reading.lead_part is not None:
-        at = time(LEAD_PART_POINT.get(reading.lead_part, PART_POINT[reading.lead_part]))
+    days, at = _lead_day_clock(reading)
+    unsure = days is None and reading.has_time
     return Command(
         intent=Intent.CREATE_REMINDER,
         lang=msg.lang,
-        target=EventTarget(title=title) if title else None,
-        reminder_minutes_before=None if days is not None else _minutes(reading.lead_seconds),
+        target=EventTarget(title=title) if title and not unsure else None,
+        reminder_minutes_before=None
+        if days is not None or unsure
+        else _minutes(reading.lead_seconds),
         reminder_day_offset=days,
         reminder_at=at,
-        missing=() if title else (Missing.TARGET,),
+        missing=() if title and not unsure else (Missing.TARGET,),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _lead_day_clock(reading: Reading) -> tuple[int | None, time | None]:
+    """Days before the event's day and the clock then: from a day lead ("the night
+    before"), or a lead of whole days with a clock or part of day said ("2 days before …
+    at 6pm", «за день до … вечером»); (None, None) for a lead in minutes or hours."""
+    said: time | None = None
+    if reading.clock is not None:
+        said = time(*to_24h(reading.clock, reading.part))
+    elif reading.part is not None:
+        said = time(LEAD_PART_POINT.get(reading.part, PART_POINT[reading.part]))
+    if reading.lead_days is not None:
+        if said is None and reading.lead_part is not None:
+            said = time(LEAD_PART_POINT.get(reading.lead_part, PART_POINT[reading.lead_part]))
+        return reading.lead_days, said
+    seconds = reading.lead_seconds
+    if said is not None and seconds is not None and seconds > 0 and seconds % 86400 == 0:
+        return int(seconds // 86400), said
+    return None, None
 
 
 def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
