@@ -74,6 +74,8 @@ def test_no_event_named_asks_which(text: str) -> None:
         "remind me at 9pm before my dentist appointment",
         "remind me after the meeting to call mom",
         "напомни после встречи с Иваном позвонить маме",
+        "напомни вечером перед встречей с Иваном",
+        "Напомни перед созвоном с клиентом проверить отчёт",
         "remind me an hour before the standup at 9",
     ],
 )
@@ -116,6 +118,7 @@ def test_a_minutes_lead_is_unchanged() -> None:
     [
         ("remind me at 10pm before bed to take pills", "Before bed to take pills"),
         ("remind me to call mom after the meeting", "Call mom after the meeting"),
+        ("напомни в 23:00 перед сном выпить таблетку", "Перед сном выпить таблетку"),
     ],
 )
 def test_what_to_do_before_or_after_stays_a_title(text: str, title: str) -> None:
