@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Literal
 
@@ -116,6 +116,18 @@ class Command(BaseModel):
     duration_minutes: int | None = Field(default=None, ge=1)
     recurrence: str | None = Field(default=None, description="RFC 5545 RRULE without the prefix")
     reminder_minutes_before: int | None = Field(default=None, ge=0)
+    reminder_day_offset: int | None = Field(
+        default=None,
+        ge=0,
+        le=366,
+        description="A reminder said against the target's day: this many days before it "
+        "('the night before': 1, 'the morning of': 0)",
+    )
+    reminder_at: time | None = Field(
+        default=None,
+        description="With reminder_day_offset: the local clock it rings at on that day "
+        "(none: the target's own start clock)",
+    )
     target: EventTarget | None = None
     changes: EventChanges | None = None
     location: str | None = None

@@ -488,6 +488,8 @@ def _reminder_set(outcome: ReminderSet, v: View) -> Reply:
         ahead = duration(outcome.minutes_before, v.lang)
         title = v.quote(outcome.event.title)
         return Reply(v.say("reminders.set_before", ahead=ahead, title=title, due=due))
+    if outcome.event is not None:  # "the night before <event>": the moment and the event
+        return Reply(v.say("reminders.set_for", due=due, title=v.quote(outcome.event.title)))
     return Reply(v.say("reminders.set_at", due=due, text=outcome.text))
 
 

@@ -48,7 +48,7 @@ def command_frame(command: Command) -> dict[str, Any]:
             }.items()
             if value is not None
         }
-    return {
+    frame = {
         "intent": command.intent.value,
         "lang": command.lang,
         "title": command.title,
@@ -68,6 +68,10 @@ def command_frame(command: Command) -> dict[str, Any]:
         "missing": missing,
         "confidence": command.confidence,
     }
+    if command.reminder_day_offset is not None:  # beyond SPEC §3: "the night before <event>"
+        frame["reminder_day_offset"] = command.reminder_day_offset
+        frame["reminder_at"] = command.reminder_at.isoformat() if command.reminder_at else None
+    return frame
 
 
 def span_frame(span: TimeSpan | None) -> dict[str, Any]:

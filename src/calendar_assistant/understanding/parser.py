@@ -7,7 +7,7 @@ the title, place and people (rules.titles) → slots resolved against `now` (SPE
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
@@ -47,6 +47,7 @@ from calendar_assistant.understanding.rules.titles import (
     is_generic,
     is_hollow,
     leftover,
+    names_a_lead,
     quoted,
     render,
     split_location,
@@ -54,10 +55,13 @@ from calendar_assistant.understanding.rules.titles import (
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
 from calendar_assistant.understanding.timeexpr.reading import (
+    LEAD_PART_POINT,
+    PART_POINT,
     Reading,
     Resolver,
     combine,
     midnight,
+    to_24h,
 )
 from calendar_assistant.understanding.timeexpr.span import read_pieces
 from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary, within_one_edit
@@ -565,17 +569,20 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
     res = msg.res
     indices = rest.indices
     topic = _strip_topic(msg, indices)
-    if reading.lead_seconds is not None and not reading.has_time:
-        title = _title(msg, indices, "gent" if msg.lang == "ru" else None)
+    if (reading.lead_seconds is not None or reading.lead_days is not None) and not (
+        reading.has_day or reading.instant is not None
+    ):
+        return _before_event(msg, cue, rest, reading, topic)
+    title = _title(msg, topic, "loct" if topic != indices else None)
+    if title is not None and names_a_lead(msg.tokens, topic, msg.cues):
+        # "ping me the night before my dentist appointment" read apart: never a reminder
+        # "Before my dentist appointment" at a time from now. Asked which event is meant.
         return Command(
             intent=Intent.CREATE_REMINDER,
             lang=msg.lang,
-            target=EventTarget(title=title) if title else None,
-            reminder_minutes_before=_minutes(reading.lead_seconds),
-            missing=() if title else (Missing.TARGET,),
+            missing=(Missing.TARGET,),
             confidence=_confidence(cue, msg, rest),
         )
-    title = _title(msg, topic, "loct" if topic != indices else None)
     start = None if reading.invalid else res.start(reading)
     missing: list[Missing] = []
     if title is None:
@@ -594,6 +601,53 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
         missing=tuple(missing),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _before_event(
+    msg: Message, cue: IntentCue, rest: Leftover, reading: Reading, topic: tuple[int, ...]
+) -> Command:
+    """ "An hour before the standup", "the night before my dentist appointment", "2 days
+    before my flight at 6pm": a reminder against the event named by the rest (its title
+    words; «о рейсе» in the prepositional), the lead in minutes or in days before the
+    event's day with the clock said (or the part's). A clock with a lead that is not whole
+    days ("an hour before the standup at 9") does not say which is which: asked."""
+    if topic != rest.indices:
+        title = _title(msg, topic, "loct")
+    else:
+        title = _title(msg, rest.indices, "gent" if msg.lang == "ru" else None)
+    days, at = _lead_day_clock(reading)
+    unsure = days is None and reading.has_time
+    return Command(
+        intent=Intent.CREATE_REMINDER,
+        lang=msg.lang,
+        target=EventTarget(title=title) if title and not unsure else None,
+        reminder_minutes_before=None
+        if days is not None or unsure
+        else _minutes(reading.lead_seconds),
+        reminder_day_offset=days,
+        reminder_at=at,
+        missing=() if title and not unsure else (Missing.TARGET,),
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _lead_day_clock(reading: Reading) -> tuple[int | None, time | None]:
+    """Days before the event's day and the clock then: from a day lead ("the night
+    before"), or a lead of whole days with a clock or part of day said ("2 days before …
+    at 6pm", «за день до … вечером»); (None, None) for a lead in minutes or hours."""
+    said: time | None = None
+    if reading.clock is not None:
+        said = time(*to_24h(reading.clock, reading.part))
+    elif reading.part is not None:
+        said = time(LEAD_PART_POINT.get(reading.part, PART_POINT[reading.part]))
+    if reading.lead_days is not None:
+        if said is None and reading.lead_part is not None:
+            said = time(LEAD_PART_POINT.get(reading.lead_part, PART_POINT[reading.lead_part]))
+        return reading.lead_days, said
+    seconds = reading.lead_seconds
+    if said is not None and seconds is not None and seconds > 0 and seconds % 86400 == 0:
+        return int(seconds // 86400), said
+    return None, None
 
 
 def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from calendar_assistant.domain.commands import Intent, Missing
+from calendar_assistant.domain.language import Lang
 from calendar_assistant.understanding.llm.resolving import TimeReader, to_command
 from calendar_assistant.understanding.llm.tools import tool_named
 
@@ -134,6 +137,35 @@ def test_a_reminder_before_an_event() -> None:
     assert command.reminder_minutes_before == 15
     assert command.target is not None
     assert command.target.title == "Standup"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "start"),
+    [
+        ("en", "Before my dentist appointment", "tonight at 10pm"),
+        ("en", "the night before the team offsite", "today at 8pm"),
+        ("ru", "Накануне приёма у врача", "сегодня в 19:00"),
+        ("ru", "После встречи с Иваном", "сегодня в 19:00"),
+    ],
+)
+def test_a_reminder_titled_before_an_event_is_asked_about(
+    lang: Lang, title: str, start: str
+) -> None:
+    """The model read "the night before my dentist appointment" as a time from now: never
+    written, asked which event."""
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, lang)
+    command = _command("create_reminder", {"title": title, "start": start}, reader)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.start is None
+    assert command.title is None
+    assert command.missing == (Missing.TARGET,)
+
+
+def test_a_reminder_about_what_to_do_after_is_kept() -> None:
+    reader = TimeReader(datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW), MOSCOW, "en")
+    command = _command("create_reminder", {"title": "Call mom", "start": "at 8pm"}, reader)
+    assert command.title == "Call mom"
+    assert command.start == datetime(2026, 11, 24, 20, 0, tzinfo=MOSCOW)
 
 
 def test_follow_ups_from_the_model_bare_times_shifts_and_it() -> None:

@@ -18,9 +18,12 @@ from pydantic import BaseModel
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.understanding.llm.tools import Tool
+from calendar_assistant.understanding.rules.cues import cues
+from calendar_assistant.understanding.rules.titles import names_a_lead
 from calendar_assistant.understanding.timeexpr import TimeSpan, read_time
 from calendar_assistant.understanding.timeexpr.reading import combine, midnight, plus
 from calendar_assistant.understanding.timeexpr.span import read_pieces
+from calendar_assistant.understanding.tokens import tokenize
 
 #: Coarse grains: the phrase named a day or more, not a time of day.
 DAY_GRAINS = frozenset({"day", "week", "month", "quarter", "year"})
@@ -202,6 +205,9 @@ def _creation(intent: Intent, args: BaseModel, reader: TimeReader) -> Command:
     day = None
     if intent is Intent.CREATE_REMINDER and lead is not None and target is not None:
         return Command(intent=intent, lang=reader.lang, target=target, reminder_minutes_before=lead)
+    if intent is Intent.CREATE_REMINDER and title is not None and _lead_in_title(title, reader):
+        # "Before my dentist appointment" tonight: a time against an event, asked about.
+        return Command(intent=intent, lang=reader.lang, missing=(Missing.TARGET,))
     if span is not None and span.kind != "duration" and span.start is not None:
         if all_day or (span.grain in DAY_GRAINS and span.kind == "time"):
             day = span.start.astimezone(reader.tz).date()
@@ -245,6 +251,12 @@ def _creation(intent: Intent, args: BaseModel, reader: TimeReader) -> Command:
         attendees=tuple(a for a in (_clean(x) for x in getattr(args, "attendees", ())) if a),
         missing=tuple(missing),
     )
+
+
+def _lead_in_title(title: str, reader: TimeReader) -> bool:
+    """The model's reminder title opens with "before"/«накануне» + more (`names_a_lead`)."""
+    tokens = tokenize(title)
+    return names_a_lead(tokens, tuple(range(len(tokens))), cues(reader.lang))
 
 
 def _clock_only(phrase: str | None, reader: TimeReader) -> bool:

@@ -252,6 +252,16 @@ def is_hollow(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool
     )  # "check-in" is one word, a name, though "check" and "in" are not
 
 
+def names_a_lead(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool:
+    """Whether a reminder's words open with "before"/«накануне» and go on (`relative_openers`):
+    a time against an event that was not read as one ("before my dentist appointment"), not
+    what to be reminded of. Both readers (grammar, model) ask about it instead of writing."""
+    if not indices:
+        return False
+    end = longest_at(tokens, indices[0], cues.phrases("relative_openers"))
+    return end is not None and any(k >= end for k in indices)
+
+
 def is_generic(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool:
     generic = tuple(p for p in cues.phrases("generic") if len(p) == 1)
     return all(longest_at(tokens, k, generic) is not None for k in indices)

@@ -586,6 +586,8 @@ def to_piece(val: Val, start: int, end: int) -> Piece | None:
         )  # fmt: skip
     if val.type == "part":
         return Piece(Kind.PART, start, end, part=val.text, day=val.first)
+    if val.type == "leadday":  # "the night before …": days before an event, a part of day
+        return Piece(Kind.LEAD, start, end, part=val.text or None, extra={"days": val.num})
     if val.type == "monthly_nth":  # «каждый первый понедельник месяца»: num is the weekday
         rule = Recurrence("MONTHLY", 1, (val.num,), None, setpos=int(val.text))
         return Piece(Kind.RECURRENCE, start, end, recurrence=rule)

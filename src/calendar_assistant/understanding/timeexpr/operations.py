@@ -443,6 +443,17 @@ def shift(c: Context, a: Args, p: Params) -> Val | None:
     return _day(start + sign * _units(n, unit))
 
 
+@operation("lead_day")
+def lead_day(c: Context, a: Args, p: Params) -> Val | None:
+    """A reminder's lead counted in days from an event named after it: "the night before",
+    «утром в день …». `num` is how many days before the event's day (0: that day), `text`
+    the part of day (empty: the event's own clock). No date yet: the event gives it."""
+    part = a["part"].text if "part" in a else str(p.get("part", ""))
+    if part == "tonight":
+        part = "evening"
+    return Val("leadday", num=int(p.get("days", 0)), text=part)
+
+
 @operation("from_now")
 def from_now(c: Context, a: Args, p: Params) -> Val | None:
     """ "five minutes from now", "3 days from now": a moment, or a day for days and longer."""

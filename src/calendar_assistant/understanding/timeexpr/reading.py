@@ -25,6 +25,10 @@ PART_WINDOW = {
     "night": (22, 30),
     "noon": (12, 14),
 }
+# A reminder said against an event's day ("the night before", «утром в день вылета»): the
+# clock it rings at, inside the part's window above but early enough to act on (the
+# evening before: 20:00, not the 22:00 of "tonight"; the morning of: 08:00).
+LEAD_PART_POINT = {"morning": 8, "afternoon": 13, "evening": 20, "night": 20, "noon": 12}
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FREQ = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
 
@@ -88,6 +92,8 @@ class Reading:
     end_bound: Piece | None = None
     start_bound: Piece | None = None
     lead_seconds: float | None = None
+    lead_days: int | None = None  # "the night before <event>": days before the event's day
+    lead_part: str | None = None  # … and the part of that day (None: the event's own clock)
     all_day: bool = False
     span: bool = False  # the period is a range of days said as such («с 20 по 30 декабря»)
     invalid: bool = False
@@ -165,6 +171,8 @@ def combine(pieces: list[Piece]) -> Reading:
             r.instant = p.instant
         elif p.kind == Kind.DURATION and r.duration_seconds is None:
             r.duration_seconds, r.duration_grain = p.seconds, p.grain
+        elif p.kind == Kind.LEAD and "days" in p.extra and r.lead_days is None:
+            r.lead_days, r.lead_part = int(str(p.extra["days"])), p.part
         elif p.kind == Kind.LEAD and r.lead_seconds is None:
             r.lead_seconds = p.seconds
         elif p.kind == Kind.RECURRENCE and p.recurrence is not None:
