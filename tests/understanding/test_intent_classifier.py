@@ -132,7 +132,6 @@ def test_a_polite_request_with_a_question_mark_is_still_a_request() -> None:
         "check the second meeting on the 3rd of june",
         "fill me in on the vet visit next thursday",
         "give me details on the funeral on the 6th",
-        "let me know the evening before the bake sale",
         "hey can you tell me what the plan is for the offsite on monday at 9",
     ],
 )

@@ -30,6 +30,8 @@ AGAINST_A_DAY = [
     ("remind me on the morning of the board meeting", "Board meeting", 0, MORNING),
     ("remind me on the day of my exam", "Exam", 0, MORNING),
     ("remind me on the eve of the conference", "Conference", 1, EVENING),
+    # "let me know" with a time against an event asks to be told then: a reminder
+    ("let me know the evening before the bake sale", "Bake sale", 1, EVENING),
     ("напомни накануне встречи с Иваном", "Встреча с Иваном", 1, None),
     ("напомни вечером накануне приёма у врача", "Приём у врача", 1, EVENING),
     ("Напомни накануне вечером о презентации", "Презентация", 1, EVENING),
