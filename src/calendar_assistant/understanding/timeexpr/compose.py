@@ -275,7 +275,7 @@ def _table(name: str) -> Terminal:
         t = g.tok(i)
         if t is None or t.kind != "word":
             return
-        value = g.v.lookup(t, getattr(g.v, name))
+        value = g.vocab.lookup(t, getattr(g.vocab, name))
         if value is not None:
             yield i + 1, Val(name, value if isinstance(value, int) else 0, str(value))
 
@@ -408,8 +408,8 @@ _NUMBER_WORDS = frozenset({"a", "an", "couple", "'", "\u2019", "пару", "па
 
 def _tags(g: Grammar, i: int) -> frozenset[str]:
     """The token at `i` as typed and in dictionary form, and the pieces it can start."""
-    t = g.t[i]
-    v = g.v
+    t = g.tokens[i]
+    v = g.vocab
     tags = {t.norm, *t.lemmas}
     num = t.kind in ("figure", "clock") or t.norm in _NUMBER_WORDS
     num = num or g._number_word(t)[0] is not None
@@ -455,7 +455,7 @@ class Composer:
     def __init__(self, grammar: Grammar, book: RuleBook, *, ranges: bool = True) -> None:
         from calendar_assistant.understanding.timeexpr.operations import OPERATIONS, Context
 
-        self.g = grammar
+        self.grammar = grammar
         self.book = book
         self.ops = OPERATIONS
         self.ctx = Context(grammar.now, grammar.today, grammar)
@@ -480,9 +480,9 @@ class Composer:
 
     def _prep_at(self, i: int) -> str:
         """The preposition a construction opens with («с», "from"): updates read old days by it."""
-        word = self.g.norm(i)
+        word = self.grammar.norm(i)
         lists = ("from", "on", "at", "to", "until", "after", "in", "for", "between")
-        return word if any(word in self.g.v.words.get(k, ()) for k in lists) else ""
+        return word if any(word in self.grammar.vocab.words.get(k, ()) for k in lists) else ""
 
     def match(self, symbol: str, i: int) -> tuple[tuple[int, Val], ...]:
         key = (symbol, i)
@@ -498,26 +498,26 @@ class Composer:
 
         Built eagerly, depth first (as nested generators would yield them, but without a
         generator frame per element of every rule tried: the parser's largest cost)."""
-        if i >= len(self.g.t):
+        if i >= len(self.grammar.tokens):
             return ()
         rules = self.book.rules.get(symbol)
         if rules is not None:
             tags = self._tags.get(i)
             if tags is None:
-                tags = self._tags[i] = _tags(self.g, i)
+                tags = self._tags[i] = _tags(self.grammar, i)
             found: list[tuple[int, Val]] = []
             for rule in self.book.candidates(symbol, tags):
                 self._apply(rule, i, found)
             return tuple(found)
         if symbol in self.book.words:
             return tuple(self._words(self.book.words[symbol], i))
-        return tuple(TERMINALS[symbol](self.g, i))
+        return tuple(TERMINALS[symbol](self.grammar, i))
 
     def _words(self, index: dict[str, tuple[_Phrase, ...]], i: int) -> Iterator[tuple[int, Val]]:
-        t = self.g.t[i]
+        t = self.grammar.tokens[i]
         for key in {t.norm, *t.lemmas}:
             for norms, value in index.get(key, ()):
-                if all(_same(self.g.tok(i + k), w) for k, w in enumerate(norms[1:], 1)):
+                if all(_same(self.grammar.tok(i + k), w) for k, w in enumerate(norms[1:], 1)):
                     yield i + len(norms), Val("word", text=value)
 
     def _apply(self, rule: Rule, i: int, found: list[tuple[int, Val]]) -> None:

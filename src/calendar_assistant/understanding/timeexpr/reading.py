@@ -7,6 +7,7 @@ of a new event, the window a question is about, the recurrence rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -117,83 +118,10 @@ class Reading:
 
 def combine(pieces: list[Piece]) -> Reading:
     """Put pieces together; the first of each kind wins, later ones refine."""
-    r = Reading(pieces=list(pieces))
-    weeks_ahead = 0
-    weak_clock = False
+    merge = _Merge(pieces)
     for p in pieces:
-        if p.kind == Kind.DAY:
-            if p.monthday is not None and r.monthday is None:
-                r.monthday = p.monthday
-            if r.day is not None and p.from_weekday and p.day and weeks_ahead:
-                # «через неделю в понедельник»: the nearest Monday, a week later
-                r.day = p.day + timedelta(weeks=weeks_ahead)
-                r.from_weekday = True
-                continue
-            offset = p.extra.get("week_offset")
-            if r.day is not None and r.from_weekday and isinstance(offset, int) and offset:
-                r.day = r.day + timedelta(weeks=offset)  # «в пятницу через неделю»
-                continue
-            if r.day is not None and r.from_weekday and not p.from_weekday and p.day:
-                r.day, r.from_weekday = p.day, False  # «в среду, 2 декабря»: the date decides
-                continue
-            if r.day is None:
-                offset = p.extra.get("week_offset")
-                if isinstance(offset, int):
-                    weeks_ahead = offset
-                r.day = p.day
-                r.from_weekday = p.from_weekday
-            if p.part and r.part is None:
-                r.part = p.part
-        elif p.kind == Kind.PERIOD and r.period is None and p.day and p.day_end:
-            r.period = (p.day, p.day_end, p.grain)
-            r.span = bool(p.extra.get("span"))
-            since = p.extra.get("from")
-            r.period_from = since if isinstance(since, datetime) else None
-            until = p.extra.get("until")
-            r.period_until = until if isinstance(until, datetime) else None
-        elif p.kind == Kind.PART:
-            if r.part is None:
-                r.part = p.part
-            if p.day is not None and r.day is None:
-                r.day = p.day
-        elif p.kind == Kind.CLOCK and p.clock is not None:
-            if p.day is not None and r.day is None:  # "9 tomorrow morning" carries its day
-                r.day = p.day
-            if r.clock is None or (weak_clock and not _weak(p)):
-                r.clock, weak_clock = p.clock, _weak(p)  # "for two … at 8pm": 8pm is the time
-                r.zone = _zone(p) or r.zone
-            elif r.clock_end is None and p.prep in ("до", "по", "to", "till", "until"):
-                r.clock_end = p.clock
-        elif p.kind == Kind.CLOCK_RANGE and r.clock is None:
-            r.clock, r.clock_end = p.clock, p.clock_end
-            r.zone = _zone(p) or r.zone
-        elif p.kind == Kind.INSTANT and r.instant is None:
-            r.instant = p.instant
-        elif p.kind == Kind.DURATION and r.duration_seconds is None:
-            r.duration_seconds, r.duration_grain = p.seconds, p.grain
-        elif p.kind == Kind.LEAD and "days" in p.extra and r.lead_days is None:
-            r.lead_days, r.lead_part = int(str(p.extra["days"])), p.part
-        elif p.kind == Kind.LEAD and r.lead_seconds is None:
-            r.lead_seconds = p.seconds
-        elif p.kind == Kind.RECURRENCE and p.recurrence is not None:
-            if p.part and r.part is None:
-                r.part = p.part
-            if r.recurrence is None:
-                r.recurrence = p.recurrence
-            elif not r.recurrence.byday and p.recurrence.byday:  # «раз в неделю по средам»
-                rec = r.recurrence
-                r.recurrence = Recurrence("WEEKLY", rec.interval, p.recurrence.byday)
-        elif p.kind == Kind.COUNT:
-            r.count = p.count
-        elif p.kind == Kind.ALL_DAY:
-            r.all_day = True
-        elif p.kind == Kind.INVALID:
-            r.invalid = True
-        elif p.kind == Kind.BOUND and p.inner is not None:
-            if p.side == "end":
-                r.end_bound = p.inner
-            else:
-                r.start_bound = p.inner
+        merge.add(p)
+    r = merge.reading
     _deadline_day(r)
     _start_day(r)
     if r.period is not None and r.day is not None and r.from_weekday and r.period[2] == "week":
@@ -201,19 +129,177 @@ def combine(pieces: list[Piece]) -> Reading:
         r.day = r.period[0] + timedelta(days=r.day.weekday())
         r.period = None
     if r.recurrence is not None:
-        if r.end_bound is not None and r.end_bound.kind == Kind.DAY and r.end_bound.day:
-            r.until, r.end_bound = r.end_bound.day, None
-        elif r.end_bound is not None and r.end_bound.kind == Kind.PERIOD and r.end_bound.day:
-            r.until, r.end_bound = r.end_bound.day - timedelta(days=1), None
-        if r.recurrence.freq == "MONTHLY" and r.monthday and r.recurrence.bymonthday is None:
-            rec = r.recurrence
-            r.recurrence = Recurrence(rec.freq, rec.interval, rec.byday, r.monthday)
-            r.day = None
-        if r.recurrence.freq == "WEEKLY" and not r.recurrence.byday and r.from_weekday and r.day:
-            rec = r.recurrence
-            r.recurrence = Recurrence(rec.freq, rec.interval, (r.day.weekday(),), rec.bymonthday)
-            r.day = None
+        _refine_recurrence(r, r.recurrence)
     return r
+
+
+class _Merge:
+    """The pieces of one expression folded into a Reading, one kind of piece per method.
+
+    Two facts carry from piece to piece: the weeks a first day was put ahead («через неделю в
+    понедельник») and whether the clock so far is only a weak guess («на 8»).
+    """
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.reading = Reading(pieces=list(pieces))
+        self.weeks_ahead = 0
+        self.weak_clock = False
+        self._by_kind: dict[Kind, Callable[[Piece], None]] = {
+            Kind.DAY: self._day,
+            Kind.PERIOD: self._period,
+            Kind.PART: self._part,
+            Kind.CLOCK: self._clock,
+            Kind.CLOCK_RANGE: self._clock_range,
+            Kind.INSTANT: self._instant,
+            Kind.DURATION: self._duration,
+            Kind.LEAD: self._lead,
+            Kind.RECURRENCE: self._recurrence,
+            Kind.COUNT: self._count,
+            Kind.ALL_DAY: self._all_day,
+            Kind.INVALID: self._invalid,
+            Kind.BOUND: self._bound,
+        }
+
+    def add(self, p: Piece) -> None:
+        """Fold one piece in; a kind with no say in the reading is passed over."""
+        step = self._by_kind.get(p.kind)
+        if step is not None:
+            step(p)
+
+    def _day(self, p: Piece) -> None:
+        """The first day wins; a later one moves it a week on, or a date beats a weekday."""
+        r = self.reading
+        if p.monthday is not None and r.monthday is None:
+            r.monthday = p.monthday
+        if r.day is not None and p.from_weekday and p.day and self.weeks_ahead:
+            # «через неделю в понедельник»: the nearest Monday, a week later
+            r.day = p.day + timedelta(weeks=self.weeks_ahead)
+            r.from_weekday = True
+            return
+        offset = p.extra.get("week_offset")
+        if r.day is not None and r.from_weekday and isinstance(offset, int) and offset:
+            r.day = r.day + timedelta(weeks=offset)  # «в пятницу через неделю»
+            return
+        if r.day is not None and r.from_weekday and not p.from_weekday and p.day:
+            r.day, r.from_weekday = p.day, False  # «в среду, 2 декабря»: the date decides
+            return
+        if r.day is None:
+            offset = p.extra.get("week_offset")
+            if isinstance(offset, int):
+                self.weeks_ahead = offset
+            r.day = p.day
+            r.from_weekday = p.from_weekday
+        if p.part and r.part is None:
+            r.part = p.part
+
+    def _period(self, p: Piece) -> None:
+        """The first whole period, with the open ends a span may carry."""
+        r = self.reading
+        if r.period is not None or not p.day or not p.day_end:
+            return
+        r.period = (p.day, p.day_end, p.grain)
+        r.span = bool(p.extra.get("span"))
+        since = p.extra.get("from")
+        r.period_from = since if isinstance(since, datetime) else None
+        until = p.extra.get("until")
+        r.period_until = until if isinstance(until, datetime) else None
+
+    def _part(self, p: Piece) -> None:
+        """«утром»: the part of the day, and the day it names («завтра утром» in one word)."""
+        r = self.reading
+        if r.part is None:
+            r.part = p.part
+        if p.day is not None and r.day is None:
+            r.day = p.day
+
+    def _clock(self, p: Piece) -> None:
+        """The first clock, unless it was weak and a firm one follows; «до» a clock ends it."""
+        r = self.reading
+        if p.clock is None:
+            return
+        if p.day is not None and r.day is None:  # "9 tomorrow morning" carries its day
+            r.day = p.day
+        if r.clock is None or (self.weak_clock and not _weak(p)):
+            r.clock, self.weak_clock = p.clock, _weak(p)  # "for two … at 8pm": 8pm is the time
+            r.zone = _zone(p) or r.zone
+        elif r.clock_end is None and p.prep in ("до", "по", "to", "till", "until"):
+            r.clock_end = p.clock
+
+    def _clock_range(self, p: Piece) -> None:
+        """«с 10 до 12», unless a clock was said first."""
+        r = self.reading
+        if r.clock is None:
+            r.clock, r.clock_end = p.clock, p.clock_end
+            r.zone = _zone(p) or r.zone
+
+    def _instant(self, p: Piece) -> None:
+        """«через 2 часа»: the first moment said."""
+        if self.reading.instant is None:
+            self.reading.instant = p.instant
+
+    def _duration(self, p: Piece) -> None:
+        """«на час»: the first length said."""
+        r = self.reading
+        if r.duration_seconds is None:
+            r.duration_seconds, r.duration_grain = p.seconds, p.grain
+
+    def _lead(self, p: Piece) -> None:
+        """«за час»: the first lead said; "the night before <event>": the first lead in days
+        (and the part of that day)."""
+        r = self.reading
+        if "days" in p.extra and r.lead_days is None:
+            r.lead_days, r.lead_part = int(str(p.extra["days"])), p.part
+        elif r.lead_seconds is None:
+            r.lead_seconds = p.seconds
+
+    def _recurrence(self, p: Piece) -> None:
+        """The first repeat rule; weekdays said later complete it («раз в неделю по средам»)."""
+        r = self.reading
+        if p.recurrence is None:
+            return
+        if p.part and r.part is None:
+            r.part = p.part
+        if r.recurrence is None:
+            r.recurrence = p.recurrence
+        elif not r.recurrence.byday and p.recurrence.byday:  # «раз в неделю по средам»
+            rec = r.recurrence
+            r.recurrence = Recurrence("WEEKLY", rec.interval, p.recurrence.byday)
+
+    def _count(self, p: Piece) -> None:
+        """«3 раза»: the last count said."""
+        self.reading.count = p.count
+
+    def _all_day(self, p: Piece) -> None:
+        """«на весь день»."""
+        self.reading.all_day = True
+
+    def _invalid(self, p: Piece) -> None:
+        """A date that does not exist («30 февраля»): the reading says so."""
+        self.reading.invalid = True
+
+    def _bound(self, p: Piece) -> None:
+        """«с понедельника», «до пятницы»: the open ends, the last said of each."""
+        if p.inner is None:
+            return
+        if p.side == "end":
+            self.reading.end_bound = p.inner
+        else:
+            self.reading.start_bound = p.inner
+
+
+def _refine_recurrence(r: Reading, rec: Recurrence) -> None:
+    """A repeat rule takes what was said beside it: «до пятницы» is its last day, «15 числа»
+    its day of the month, «каждую неделю в среду» its weekday (no longer a single day)."""
+    if r.end_bound is not None and r.end_bound.kind == Kind.DAY and r.end_bound.day:
+        r.until, r.end_bound = r.end_bound.day, None
+    elif r.end_bound is not None and r.end_bound.kind == Kind.PERIOD and r.end_bound.day:
+        r.until, r.end_bound = r.end_bound.day - timedelta(days=1), None
+    if rec.freq == "MONTHLY" and r.monthday and rec.bymonthday is None:
+        rec = r.recurrence = Recurrence(rec.freq, rec.interval, rec.byday, r.monthday)
+        r.day = None
+    if rec.freq == "WEEKLY" and not rec.byday and r.from_weekday and r.day:
+        r.recurrence = Recurrence(rec.freq, rec.interval, (r.day.weekday(),), rec.bymonthday)
+        r.day = None
 
 
 DEADLINE_PREPS = frozenset({"by", "к", "ко"})
