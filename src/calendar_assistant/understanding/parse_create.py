@@ -15,9 +15,7 @@ from calendar_assistant.understanding.parse_message import (
     _spanned,
     _title,
 )
-from calendar_assistant.understanding.rules.cues import (
-    longest_at,
-)
+from calendar_assistant.understanding.rules.cues import longest_at
 from calendar_assistant.understanding.rules.intents import IntentCue
 from calendar_assistant.understanding.rules.titles import (
     Leftover,
@@ -28,11 +26,7 @@ from calendar_assistant.understanding.rules.titles import (
     split_location,
 )
 from calendar_assistant.understanding.timeexpr.pieces import Kind
-from calendar_assistant.understanding.timeexpr.reading import (
-    Reading,
-    combine,
-    midnight,
-)
+from calendar_assistant.understanding.timeexpr.reading import Reading, combine, midnight
 
 
 def _create(msg: Message, cue: IntentCue) -> Command:

@@ -26,20 +26,12 @@ from calendar_assistant.understanding.parse_targets import (
     _without_asking,
     _without_event_verb,
 )
-from calendar_assistant.understanding.rules.cues import (
-    find_first,
-)
+from calendar_assistant.understanding.rules.cues import find_first
 from calendar_assistant.understanding.rules.intents import IntentCue
-from calendar_assistant.understanding.rules.titles import (
-    Leftover,
-    is_generic,
-)
+from calendar_assistant.understanding.rules.titles import Leftover, is_generic
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
 from calendar_assistant.understanding.timeexpr.pieces import Kind
-from calendar_assistant.understanding.timeexpr.reading import (
-    combine,
-    midnight,
-)
+from calendar_assistant.understanding.timeexpr.reading import combine, midnight
 from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
 
 

@@ -30,10 +30,7 @@ from calendar_assistant.understanding.rules.titles import (
     leftover,
 )
 from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
-from calendar_assistant.understanding.timeexpr.reading import (
-    Reading,
-    Resolver,
-)
+from calendar_assistant.understanding.timeexpr.reading import Reading, Resolver
 from calendar_assistant.understanding.timeexpr.span import read_pieces
 from calendar_assistant.understanding.timeexpr.vocabulary import within_one_edit
 from calendar_assistant.understanding.tokens import Token
@@ -104,8 +101,6 @@ def _spanned(msg: Message, cue: IntentCue) -> IntentCue:
 
 #: A mistyped command verb is looked for among the first words only (after «пожалуйста»).
 _TYPED_WITHIN = 2
-
-
 #: Shorter words are too often another word one letter away ("ad", «дай»).
 _TYPED_SHORTEST = 5
 

@@ -18,16 +18,9 @@ from calendar_assistant.understanding.parse_message import (
     _window,
 )
 from calendar_assistant.understanding.parse_targets import _target
-from calendar_assistant.understanding.rules.cues import (
-    find_first,
-    match_at,
-)
+from calendar_assistant.understanding.rules.cues import find_first, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
-from calendar_assistant.understanding.rules.titles import (
-    Leftover,
-    leftover,
-    names_a_lead,
-)
+from calendar_assistant.understanding.rules.titles import Leftover, leftover, names_a_lead
 from calendar_assistant.understanding.timeexpr.reading import (
     LEAD_PART_POINT,
     PART_POINT,

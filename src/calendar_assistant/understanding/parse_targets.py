@@ -21,22 +21,11 @@ from calendar_assistant.understanding.parse_message import (
     _title,
     _window,
 )
-from calendar_assistant.understanding.rules.cues import (
-    find_first,
-    longest_at,
-    match_at,
-)
+from calendar_assistant.understanding.rules.cues import find_first, longest_at, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
-from calendar_assistant.understanding.rules.titles import (
-    attendees,
-    is_generic,
-    quoted,
-)
+from calendar_assistant.understanding.rules.titles import attendees, is_generic, quoted
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
-from calendar_assistant.understanding.timeexpr.reading import (
-    Reading,
-    combine,
-)
+from calendar_assistant.understanding.timeexpr.reading import Reading, combine
 
 
 def _without_asking(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:

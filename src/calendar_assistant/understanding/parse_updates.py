@@ -23,30 +23,16 @@ from calendar_assistant.understanding.parse_message import (
     _spanned,
 )
 from calendar_assistant.understanding.parse_targets import _by_hour_adjective, _target
-from calendar_assistant.understanding.rules.cues import (
-    find_first,
-    match_at,
-)
+from calendar_assistant.understanding.rules.cues import find_first, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
-from calendar_assistant.understanding.rules.titles import (
-    Leftover,
-    leftover,
-    render,
-)
+from calendar_assistant.understanding.rules.titles import Leftover, leftover, render
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
 from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
-from calendar_assistant.understanding.timeexpr.reading import (
-    Reading,
-    combine,
-)
+from calendar_assistant.understanding.timeexpr.reading import Reading, combine
 from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
 
 NEW_PREPS = frozenset({"на", "to"})
-
-
 _LONGEST_SHIFT = 366 * 24 * 60  # minutes: EventChanges holds shifts up to a year
-
-
 OLD_PREPS = frozenset({"с", "со", "from"})
 
 

@@ -38,13 +38,9 @@ from calendar_assistant.understanding.parse_message import read_message as read_
 from calendar_assistant.understanding.parse_reminders import _about_reminders, _reminder
 from calendar_assistant.understanding.parse_targets import _delete
 from calendar_assistant.understanding.parse_updates import _update
-from calendar_assistant.understanding.rules.cues import (
-    find_first,
-)
+from calendar_assistant.understanding.rules.cues import find_first
 from calendar_assistant.understanding.rules.intents import IntentCue, classify, points_back
-from calendar_assistant.understanding.timeexpr.reading import (
-    combine,
-)
+from calendar_assistant.understanding.timeexpr.reading import combine
 
 
 def parse(
