@@ -1,0 +1,153 @@
+"""The create builder: title, place, people and time of a new event from one message."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from calendar_assistant.domain.commands import Command, Intent, Missing
+from calendar_assistant.understanding.parse_message import (
+    Message,
+    _confidence,
+    _minutes,
+    _object_case,
+    _rest,
+    _said_at,
+    _spanned,
+    _title,
+)
+from calendar_assistant.understanding.rules.cues import longest_at
+from calendar_assistant.understanding.rules.intents import IntentCue
+from calendar_assistant.understanding.rules.titles import (
+    Leftover,
+    attendees,
+    is_generic,
+    quoted,
+    render,
+    split_location,
+)
+from calendar_assistant.understanding.timeexpr.pieces import Kind
+from calendar_assistant.understanding.timeexpr.reading import Reading, combine, midnight
+
+
+def _create(msg: Message, cue: IntentCue) -> Command:
+    cue = _spanned(msg, cue)
+    reading = combine(msg.pieces)
+    rest = _rest(msg, cue)
+    named = quoted(msg.tokens, rest.indices)
+    if named is not None:  # «Создай встречу «Обсуждение бюджета»»: the quoted name is the title
+        rest = Leftover(named)
+    title_idx, place_idx = split_location(msg.tokens, rest.indices, msg.lang, msg.cues)
+    if place_idx and named is None and _booked(msg, title_idx, place_idx):
+        title_idx = rest.indices  # «Столик в ресторане»: what is booked is named with where
+    title = _title(msg, title_idx, _object_case(cue))
+    met = _meeting(msg, cue, title_idx)
+    if met is not None:
+        title, title_idx = met
+    if (
+        title is not None
+        and is_generic(msg.tokens, title_idx, msg.cues)
+        and title_idx
+        and msg.tokens[title_idx[0]].norm
+        in ("событие", "event", "something", "что-нибудь", "что-то")
+    ):
+        title = None
+    location = render(msg.text, msg.tokens, place_idx) or None
+    missing: list[Missing] = []
+    if title is None:
+        missing.append(Missing.TITLE)
+    start, end, day, all_day, unsaid = _create_times(msg, reading)
+    missing += unsaid
+    res = msg.res
+    return Command(
+        intent=Intent.CREATE_EVENT,
+        lang=msg.lang,
+        title=title,
+        start=start,
+        end=end,
+        all_day=all_day,
+        day=day,
+        recurrence=res.rrule_text(reading, all_day) if not reading.invalid else None,
+        reminder_minutes_before=_minutes(reading.lead_seconds),
+        location=location,
+        attendees=attendees(msg.tokens, title_idx, msg.lang),
+        missing=tuple(dict.fromkeys(missing)),
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _create_times(
+    msg: Message, reading: Reading
+) -> tuple[datetime | None, datetime | None, date | None, bool, list[Missing]]:
+    """(start, end, day, all day, what is missing) of a new event from its time words: a
+    clock, a whole day or days, a bound («после обеда») or only a day with the time asked."""
+    missing: list[Missing] = []
+    start = end = None
+    day: date | None = None
+    all_day = False
+    res = msg.res
+    if reading.invalid:
+        missing += [Missing.DATE, Missing.TIME]
+    elif reading.span and reading.period and reading.clock is None and reading.day is None:
+        all_day = True  # «отпуск с 20 по 30 декабря»: an all-day event over those days
+        start, end = midnight(reading.period[0], res.tz), midnight(reading.period[1], res.tz)
+    elif reading.all_day and (reading.has_day or reading.recurrence) and reading.clock is None:
+        first = res.day_of(reading) or (res.first_day(reading) if reading.recurrence else None)
+        if first is None:
+            missing.append(Missing.DATE)
+        else:
+            all_day = True
+            start, end = midnight(first, res.tz), midnight(first + timedelta(days=1), res.tz)
+    else:
+        start = res.start(reading)
+        bound = reading.start_bound
+        if start is None and bound is not None and reading.clock is None:
+            if bound.kind == Kind.DAY:  # «с 10 декабря отпуск»: that day, its time asked
+                day = bound.day
+            else:  # «завтра после обеда», "tomorrow after 2pm": the event starts then
+                start = res.bound_moment(bound, reading)
+        if start is not None:
+            end = res.end(reading, start, msg.default_seconds)
+        else:
+            day = res.day_of(reading) or day
+            if day is None and reading.recurrence is not None:
+                day = res.first_day(reading)
+            missing += [Missing.TIME] if day is not None else [Missing.DATE, Missing.TIME]
+    return start, end, day, all_day, missing
+
+
+def _booked(msg: Message, indices: tuple[int, ...], place: tuple[int, ...]) -> bool:
+    """The title is a thing reserved (a table, a court) at a kind of place («столик в
+    ресторане»), which the title keeps; a named venue ("a table at Nobu") is the location."""
+    bookable = msg.cues.phrases("bookables")
+    named_venue = any(msg.tokens[k].raw[:1].isupper() for k in place)
+    return (
+        bool(indices)
+        and not named_venue
+        and longest_at(msg.tokens, indices[0], bookable) is not None
+    )
+
+
+def _meeting(
+    msg: Message, cue: IntentCue, title_idx: tuple[int, ...]
+) -> tuple[str, tuple[int, ...]] | None:
+    """«Нужно встретиться с Ольгой», "let's meet with Anna": the title is the meeting
+    itself («Встреча с Ольгой»), the company after the verb its words."""
+    if cue.span is None:
+        return None
+    verb_end = longest_at(msg.tokens, cue.span[0], msg.cues.phrases("meet_verbs"))
+    if verb_end is None:
+        return None
+    noun = msg.cues.phrases("meeting_title")[0][0]
+    noun = noun[:1].upper() + noun[1:]
+    title_idx = tuple(k for k in title_idx if k >= verb_end)  # "need to | meet | with …"
+    if title_idx and _said_at(msg, title_idx[0], "with"):
+        return f"{noun} {render(msg.text, msg.tokens, list(title_idx))}", title_idx
+    if title_idx and title_idx[0] > verb_end:
+        with_at = title_idx[0] - 1
+        while with_at > verb_end and msg.tokens[with_at].norm in ("the", "a", "an", "my"):
+            with_at -= 1
+        if _said_at(msg, with_at, "with") and with_at >= verb_end:
+            words = (*range(with_at, title_idx[0]), *title_idx)
+            return f"{noun} {render(msg.text, msg.tokens, list(words))}", words
+        return None
+    return (noun, ()) if not title_idx else None
