@@ -123,7 +123,7 @@ typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
 unit: $(DEV_STAMP) system-deps test-models
-	$(BIN)/pytest --cov --cov-report=term -q
+	$(BIN)/pytest --cov --cov-report=term -q -n auto
 
 ## `bench core` also writes bench/results/core.json (not committed) and sets it against the
 ## committed baseline, bench/baselines/core.json, as ratios. A new baseline is that file
