@@ -107,8 +107,8 @@ async def _before_event(
     if due < instant(ctx.now) - timedelta(minutes=1):
         return Invalid(Problem.IN_THE_PAST)
     minutes = round((instant(event.start) - due).total_seconds() / 60)
-    reminder_id = await ctx.reminders.add(
-        text=event.title, due=due, event_id=event.id, minutes_before=minutes
+    reminder_id = await ctx.reminders.add(  # "… the night before the conference to pack"
+        text=command.title or event.title, due=due, event_id=event.id, minutes_before=minutes
     )
     summary = UndoSummary("reminder", event.title, due)
     undo = UndoRecord(summary, {}, (reminder_id,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from calendar_assistant.domain.commands import Command, Intent, Missing
@@ -29,8 +30,17 @@ from calendar_assistant.understanding.timeexpr.pieces import Kind
 from calendar_assistant.understanding.timeexpr.reading import Reading, combine, midnight
 
 
+def _without_day_leads(msg: Message) -> Message:
+    """«ужин в день зарплаты», "dinner the night before the wedding": days counted from an
+    event are a reminder's (`lead_day`); an event to create has no event to count from, so
+    the words stay in its title and its day is asked."""
+    pieces = [p for p in msg.pieces if not (p.kind == Kind.LEAD and "days" in p.extra)]
+    return msg if len(pieces) == len(msg.pieces) else replace(msg, pieces=pieces)
+
+
 def _create(msg: Message, cue: IntentCue) -> Command:
     cue = _spanned(msg, cue)
+    msg = _without_day_leads(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     named = quoted(msg.tokens, rest.indices)

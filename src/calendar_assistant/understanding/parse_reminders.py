@@ -3,9 +3,10 @@ that are about reminders themselves («мои напоминания», "delete 
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 
 from calendar_assistant.domain.commands import Command, EventTarget, Intent, Missing
+from calendar_assistant.understanding.morphology import grammemes
 from calendar_assistant.understanding.parse_message import (
     Message,
     _confidence,
@@ -18,7 +19,7 @@ from calendar_assistant.understanding.parse_message import (
     _window,
 )
 from calendar_assistant.understanding.parse_targets import _target
-from calendar_assistant.understanding.rules.cues import find_first, match_at
+from calendar_assistant.understanding.rules.cues import find_first, longest_at, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
 from calendar_assistant.understanding.rules.titles import Leftover, leftover, names_a_lead
 from calendar_assistant.understanding.timeexpr.reading import (
@@ -35,12 +36,15 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
     res = msg.res
-    indices = rest.indices
+    indices = _after_reminder_noun(msg, cue, rest.indices)
     topic = _strip_topic(msg, indices)
     if (reading.lead_seconds is not None or reading.lead_days is not None) and not (
         reading.has_day or reading.instant is not None
     ):
         return _before_event(msg, cue, rest, reading, topic)
+    timer = _timer_end(msg, reading)
+    if timer is not None:
+        return _timer(msg, cue, rest, topic, timer)
     title = _title(msg, topic, "loct" if topic != indices else None)
     if title is not None and names_a_lead(msg.tokens, topic, msg.cues):
         # "ping me the night before my dentist appointment" read apart: never a reminder
@@ -79,15 +83,17 @@ def _before_event(
     words; «о рейсе» in the prepositional), the lead in minutes or in days before the
     event's day with the clock said (or the part's). A clock with a lead that is not whole
     days ("an hour before the standup at 9") does not say which is which: asked."""
+    event_words, todo = _event_and_todo(msg, topic if topic != rest.indices else rest.indices)
     if topic != rest.indices:
-        title = _title(msg, topic, "loct")
+        title = _title(msg, event_words, "loct")
     else:
-        title = _title(msg, rest.indices, "gent" if msg.lang == "ru" else None)
+        title = _title(msg, event_words, "gent" if msg.lang == "ru" else None)
     days, at = _lead_day_clock(reading)
     unsure = days is None and reading.has_time
     return Command(
         intent=Intent.CREATE_REMINDER,
         lang=msg.lang,
+        title=_title(msg, todo, None) if todo and title and not unsure else None,
         target=EventTarget(title=title) if title and not unsure else None,
         reminder_minutes_before=None
         if days is not None or unsure
@@ -97,6 +103,76 @@ def _before_event(
         missing=() if title and not unsure else (Missing.TARGET,),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _timer_end(msg: Message, reading: Reading) -> datetime | None:
+    """ "Set a timer for 10 minutes", «засеки 15 минут»: a timer is a reminder when the
+    amount has passed (real elapsed time, as "in 10 minutes"). Only a length with no
+    day or clock said: "a timer for 7am" is an alarm read the usual way."""
+    if reading.duration_seconds is None or reading.has_day or reading.has_time:
+        return None
+    words = msg.cues.phrases("timer_words")
+    if not any(match_at(msg.tokens, k, p) for k in range(len(msg.tokens)) for p in words):
+        return None
+    now = msg.res.now
+    return (now.astimezone(UTC) + timedelta(seconds=reading.duration_seconds)).astimezone(
+        now.tzinfo
+    )
+
+
+def _timer(
+    msg: Message, cue: IntentCue, rest: Leftover, topic: tuple[int, ...], end: datetime
+) -> Command:
+    """The timer's reminder: titled by what it is for ("… for the eggs", «… на пасту»),
+    else "Timer"."""
+    words = msg.cues.phrases("timer_words")
+    said = tuple(k for k in topic if not any(match_at(msg.tokens, k, p) for p in words))
+    unused = set(range(len(msg.tokens))) - set(said)
+    said = _strip_topic(msg, leftover(msg.tokens, unused, msg.cues).indices)
+    for_what = said and said[0] > 0 and msg.tokens[said[0] - 1].norm == "на"
+    title = _title(msg, said, "accs" if for_what else None) if said else None
+    fallback = msg.cues.phrases("timer_title")[0][0]
+    return Command(
+        intent=Intent.CREATE_REMINDER,
+        lang=msg.lang,
+        title=title or fallback[:1].upper() + fallback[1:],
+        start=end,
+        confidence=_confidence(cue, msg, rest),
+    )
+
+
+def _after_reminder_noun(msg: Message, cue: IntentCue, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "I need a reminder to call mom", «мне нужно напоминание позвонить маме»: when the
+    cue is the noun and words follow it, the words before it are the request around it,
+    not what to be reminded of. "Dentist reminder at 5" (nothing after) keeps its words."""
+    if cue.span is None:
+        return indices
+    start, end = cue.span
+    nouns = msg.cues.phrases("reminder_nouns")
+    if not any(match_at(msg.tokens, k, p) for k in range(start, end) for p in nouns):
+        return indices
+    after = tuple(k for k in indices if k >= end)
+    return after if after else indices
+
+
+def _event_and_todo(
+    msg: Message, indices: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """ "the night before the conference to pack", «накануне вылета собрать чемодан»: the
+    event's name, then what to do (after `todo_openers`, "to" and one of `todo_verbs`, or
+    from an infinitive on)."""
+    openers = msg.cues.phrases("todo_openers")
+    verbs = msg.cues.phrases("todo_verbs")
+    for n, k in enumerate(indices[1:], 1):
+        if any(match_at(msg.tokens, k, p) for p in openers):
+            end = max(longest_at(msg.tokens, k, openers) or k + 1, k + 1)
+            return indices[:n], tuple(i for i in indices[n:] if i >= end)
+        to_verb = msg.tokens[k].norm == "to" and n + 1 < len(indices)
+        if to_verb and any(match_at(msg.tokens, indices[n + 1], p) for p in verbs):
+            return indices[:n], indices[n + 1 :]
+        if "INFN" in grammemes(msg.tokens[k].norm):
+            return indices[:n], indices[n:]
+    return indices, ()
 
 
 def _lead_day_clock(reading: Reading) -> tuple[int | None, time | None]:
@@ -109,8 +185,9 @@ def _lead_day_clock(reading: Reading) -> tuple[int | None, time | None]:
     elif reading.part is not None:
         said = time(LEAD_PART_POINT.get(reading.part, PART_POINT[reading.part]))
     if reading.lead_days is not None:
-        if said is None and reading.lead_part is not None:
-            said = time(LEAD_PART_POINT.get(reading.lead_part, PART_POINT[reading.lead_part]))
+        part = reading.lead_part or ("morning" if reading.lead_days == 0 else None)
+        if said is None and part is not None:  # «в день вылета»: that morning
+            said = time(LEAD_PART_POINT.get(part, PART_POINT[part]))
         return reading.lead_days, said
     seconds = reading.lead_seconds
     if said is not None and seconds is not None and seconds > 0 and seconds % 86400 == 0:
@@ -125,8 +202,11 @@ def _strip_topic(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
         while rest and msg.tokens[rest[0]].norm in ("the", "a", "an", "my"):
             rest = rest[1:]
         return rest
-    if msg.lang == "en" and indices and msg.tokens[indices[0]].norm == "to":
-        return indices[1:]
+    if msg.lang == "en" and indices and msg.tokens[indices[0]].norm in ("to", "for"):
+        rest = indices[1:]  # "a reminder for the meeting": the meeting, not "for the meeting"
+        while rest and msg.tokens[rest[0]].norm in ("the", "a", "an", "my"):
+            rest = rest[1:]
+        return rest or indices
     return indices
 
 

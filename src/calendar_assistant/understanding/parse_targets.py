@@ -23,9 +23,16 @@ from calendar_assistant.understanding.parse_message import (
 )
 from calendar_assistant.understanding.rules.cues import find_first, longest_at, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
-from calendar_assistant.understanding.rules.titles import attendees, is_generic, quoted
+from calendar_assistant.understanding.rules.titles import (
+    Leftover,
+    attendees,
+    is_generic,
+    quoted,
+    without_particles,
+)
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
 from calendar_assistant.understanding.timeexpr.reading import Reading, combine
+from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
 
 
 def _without_asking(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
@@ -46,13 +53,18 @@ def _without_asking(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
 
 def _without_event_verb(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
     """ "when does the hockey game start": a verb of the event happening (`event_verbs`)
-    ending what is left names no event; the title is what comes before it."""
+    ending what is left names no event; the title is what comes before it. A language
+    that says the verb first («когда начинается концерт») lists it in `event_verbs_first`."""
     verbs = msg.cues.phrases("event_verbs")
     for k in range(len(indices)):
         end = longest_at(msg.tokens, indices[k], verbs)
         if end is not None and end - 1 == indices[-1]:
             return indices[:k]
-    return indices
+    first = msg.cues.phrases("event_verbs_first")  # «когда начинается концерт»
+    end = longest_at(msg.tokens, indices[0], first) if first and len(indices) > 1 else None
+    if end is None:
+        return indices
+    return _without_asking(msg, tuple(k for k in indices if k >= end))  # «была ли встреча»
 
 
 def _names_an_event(msg: Message) -> bool:
@@ -98,6 +110,10 @@ def _target(
         while indices and msg.tokens[indices[0]].norm in ("the", "my", "a"):
             indices = indices[1:]
         case = "gent"
+    indices = without_particles(msg.tokens, indices, msg.cues)
+    ordinals = msg.cues.phrases("ordinal_words")  # "the first meeting on monday": which one,
+    if len(indices) > 1 and any(match_at(msg.tokens, indices[0], p) for p in ordinals):
+        indices = indices[1:]  # not a word of its title
     timed = reading.clock is not None or not reading.empty
     if indices and (not is_generic(msg.tokens, indices, msg.cues) or not timed):
         title = _title(msg, indices, case)
@@ -160,6 +176,23 @@ def _reference_start(msg: Message, reading: Reading) -> datetime | None:
     return start
 
 
+def _cleared_part(
+    msg: Message, cue: IntentCue, rest: Leftover, reading: Reading
+) -> tuple[Message, Leftover, Reading]:
+    """«Освободи мне вечер», «очисти утро пятницы»: a bare part of the day as what to clear
+    is a time (a title alone, «Вечер встречи», is not read so elsewhere)."""
+    vocab = vocabulary(msg.lang)
+    for k in rest.indices:
+        part = vocab.lookup(msg.tokens[k], vocab.parts_of_day)
+        if part is not None:
+            pieces = sorted(
+                [*msg.pieces, Piece(Kind.PART, k, k + 1, part=part)], key=lambda p: p.start
+            )
+            msg = replace(msg, pieces=pieces)
+            return msg, _rest(msg, cue), combine(pieces)
+    return msg, rest, reading
+
+
 def _delete(msg: Message, cue: IntentCue) -> Command:
     cue = _spanned(msg, cue)
     msg = _by_hour_adjective(msg)
@@ -169,6 +202,8 @@ def _delete(msg: Message, cue: IntentCue) -> Command:
         cue.span is not None
         and any(match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("clear"))
     )
+    if bulk and reading.part is None and rest.indices:
+        msg, rest, reading = _cleared_part(msg, cue, rest, reading)
     if bulk and not reading.empty:
         start, end = _window(msg, reading)
         title = None

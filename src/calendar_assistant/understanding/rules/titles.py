@@ -161,26 +161,56 @@ def _cuts_compound(tokens: list[Token], k: int) -> bool:
 
 
 def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
+    """The kept words without function words, marks and fillers at either end.
+
+    A verb's particle ("out", "back", "up") goes at the start; at the end it is part of
+    what to do ("take the pizza out", "call John back") and stays: an event named as a
+    target drops it (`without_particles`)."""
     edge = cues.phrases("edge") + cues.phrases("fillers")
+    particles = tuple(p for p in cues.phrases("particles") if len(p) == 1)
     singles = tuple(p for p in edge if len(p) == 1)
+    keep = _strip_start(tokens, keep, singles + particles)
+    keep = _strip_end(tokens, keep, cues, singles)
+    return _unbalanced_quotes(tokens, keep)
 
-    def whole(pos: int) -> bool:  # a piece of a hyphenated word whose other pieces are kept
-        k = keep[pos]
-        return in_compound(tokens, k) and (k - 1 in keep or k + 1 in keep)
 
+def without_particles(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> tuple[int, ...]:
+    """The words naming an event without a verb's particle at the end: "move the meeting
+    back", "push the standup out" name the meeting and the standup."""
+    particles = tuple(p for p in cues.phrases("particles") if len(p) == 1)
+    edge = tuple(p for p in cues.phrases("edge") if len(p) == 1)
+    kept = list(indices)
+    while (
+        kept
+        and not in_compound(tokens, kept[-1])  # "the catch-up" is a name
+        and longest_at(tokens, kept[-1], particles) is not None
+    ):
+        kept.pop()
+        while kept and longest_at(tokens, kept[-1], edge) is not None:
+            kept.pop()
+    return tuple(kept)
+
+
+def _strip_start(tokens: list[Token], keep: list[int], singles: tuple[Phrase, ...]) -> list[int]:
     while (
         keep
-        and not whole(0)
+        and not _whole(tokens, keep, 0)
         and (
             (tokens[keep[0]].kind == "mark" and tokens[keep[0]].norm not in ("«", '"'))
             or longest_at(tokens, keep[0], singles) is not None
         )
     ):
         keep = keep[1:]
-    tail = tuple(p for p in cues.phrases("title_tail_residue") if len(p) == 1)
+    return keep
+
+
+def _strip_end(
+    tokens: list[Token], keep: list[int], cues: Cues, singles: tuple[Phrase, ...]
+) -> list[int]:
+    tail = tuple(p for p in cues.phrases("ordinal_words") if len(p) == 1)
     while (
         keep
-        and not whole(-1)
+        and not _whole(tokens, keep, -1)
         and (
             (tokens[keep[-1]].kind == "mark" and tokens[keep[-1]].norm not in ("»", '"'))
             or longest_at(tokens, keep[-1], singles) is not None
@@ -189,7 +219,17 @@ def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
         )
     ):
         keep = keep[:-1]
-    # unbalanced quotes at the edges
+    return keep
+
+
+def _whole(tokens: list[Token], keep: list[int], pos: int) -> bool:
+    """A piece of a hyphenated word whose other pieces are kept."""
+    k = keep[pos]
+    return in_compound(tokens, k) and (k - 1 in keep or k + 1 in keep)
+
+
+def _unbalanced_quotes(tokens: list[Token], keep: list[int]) -> list[int]:
+    """Without a quote mark at either end that has no partner inside."""
     if (
         keep
         and tokens[keep[0]].norm in ("«", '"')

@@ -255,6 +255,8 @@ class DayPatterns(ClockPatterns):
                 return None
         if not self.ru and (self.has(end, "hour_word") or self.has(end, "minute_word")):
             return None
+        if ordinal and (self.has(k - 1, "possessive") or self.has(end, "ordinal_nouns")):
+            return None  # "my first meeting", "the second session tomorrow": counting
         resolved = self._monthday(day)
         if resolved is None:
             return None

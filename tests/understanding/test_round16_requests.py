@@ -1,0 +1,231 @@
+"""Round 16, as whole requests in both languages: the request around a reminder noun,
+a verb's particle in titles, timers, clearing a part of the day, questions about one event
+(their question words never a title), ordinals that count events rather than name a day,
+«в день …» as a reminder's day, and what to do said after the event a reminder is set
+against."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from calendar_assistant.domain.commands import Intent
+from calendar_assistant.understanding import parse
+
+MSK = ZoneInfo("Europe/Moscow")
+NOW = datetime(2026, 12, 3, 15, 0, tzinfo=MSK)  # Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("i need a reminder to call mom at 6", "Call mom"),
+        ("I'd like a reminder to call Grandma on Sunday at 4", "Call Grandma"),
+        ("can you make a reminder for the car insurance next month", "Car insurance"),
+        ("set a daily reminder at 9pm to journal", "Journal"),
+        ("мне нужно напоминание позвонить маме в 6", "Позвонить маме"),
+        ("Сделай ежедневное напоминание про зарядку в 7:30", "Зарядка"),
+        ("dentist reminder tomorrow at 5", "Dentist"),  # nothing after the noun: kept
+    ],
+)
+def test_the_request_around_a_reminder_noun_is_no_title(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("remind me in 20 minutes to take the pizza out", "Take the pizza out"),
+        ("remind me to call john back at 4", "Call john back"),
+        ("remind me to put the clocks back on Saturday night", "Put the clocks back"),
+    ],
+)
+def test_a_particle_ending_what_to_do_stays(text: str, title: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("move the meeting back to friday", "Meeting"),
+        ("push the catch-up to quarter past three", "Catch-up"),
+    ],
+)
+def test_a_particle_ending_a_target_is_the_commands(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes", "title"),
+    [
+        ("set a timer for 10 minutes", 10, "Timer"),
+        ("set a timer for five minutes for cookies", 5, "Cookies"),
+        ("поставь таймер на 10 минут", 10, "Таймер"),
+        ("засеки 15 минут", 15, "Таймер"),
+        ("таймер на полчаса на пасту", 30, "Паста"),
+    ],
+)
+def test_a_timer_is_a_reminder_when_it_runs_out(text: str, minutes: int, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.start == NOW + timedelta(minutes=minutes)
+    assert command.title == title
+
+
+@pytest.mark.parametrize("text", ["pause the timer", "start the stopwatch", "сбрось таймер"])
+def test_other_timer_requests_are_not_calendar_work(text: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).intent is Intent.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        (
+            "освободи мне вечер",
+            datetime(2026, 12, 3, 18, tzinfo=MSK),
+            datetime(2026, 12, 4, tzinfo=MSK),
+        ),
+        (
+            "освободи вечер пятницы",
+            datetime(2026, 12, 4, 18, tzinfo=MSK),
+            datetime(2026, 12, 5, tzinfo=MSK),
+        ),
+        (
+            "clear my evening",
+            datetime(2026, 12, 3, 18, tzinfo=MSK),
+            datetime(2026, 12, 4, tzinfo=MSK),
+        ),
+    ],
+)
+def test_clearing_a_part_of_the_day_deletes_in_that_window(
+    text: str, start: datetime, end: datetime
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.DELETE_EVENT
+    assert (command.range_start, command.range_end) == (start, end)
+    assert command.target is None  # never an event called «Вечер»
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("how long is the board meeting", "Board meeting"),
+        ("what room is the review in?", "Review"),
+        ("when will the match start", "Match"),
+        ("Во сколько начинается корпоратив?", "Корпоратив"),
+        ("Где проходит совещание в четверг?", "Совещание"),
+        ("Сколько длится семинар в среду?", "Семинар"),
+        ("В какой переговорке планёрка?", "Планёрка"),
+        ("Была ли встреча с Иваном за последний месяц?", "Встреча с Иваном"),
+    ],
+)
+def test_question_words_about_one_event_are_not_its_title(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("what's my first meeting tomorrow", datetime(2026, 12, 4, tzinfo=MSK)),
+        ("check the second event on friday", datetime(2026, 12, 4, tzinfo=MSK)),
+        ("cancel the first meeting on monday", datetime(2026, 12, 7, tzinfo=MSK)),
+    ],
+)
+def test_an_ordinal_before_an_event_noun_counts_events(text: str, day: datetime) -> None:
+    """Never "the 1st" of next month: the day said is the one searched."""
+    command = parse(text, now=NOW, tz=MSK)
+    window = command.range_start or (command.target.range_start if command.target else None)
+    assert window == day
+    if command.target is not None:
+        assert command.target.title is None  # "first meeting" is no name
+
+
+@pytest.mark.parametrize("text", ["lunch on the first with bob at 1", "dentist on the 3rd at 4"])
+def test_an_ordinal_day_of_the_month_is_still_read(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.start is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("напомни в день вылета утром", time(8)),
+        ("напомни утром в день вылета", time(8)),
+        ("напомни в день вылета", time(8)),  # that morning
+    ],
+)
+def test_the_day_of_an_event_is_a_reminders_day(text: str, at: time) -> None:
+    """Was a confident reminder «День вылета» tomorrow at 09:00."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.target is not None
+    assert command.target.title == "Вылет"
+    assert command.reminder_day_offset == 0
+    assert command.reminder_at == at
+    assert command.start is None
+
+
+def test_a_birthday_is_a_name_not_the_day_of_an_event() -> None:
+    command = parse("напомни в день рождения мамы", now=NOW, tz=MSK)
+    assert command.title == "День рождения мамы"
+    assert command.target is None
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "todo"),
+    [
+        ("remind me the night before the conference to pack", "Conference", "Pack"),
+        (
+            "remind me the night before the flight to berlin to charge my laptop",
+            "Flight to berlin",
+            "Charge my laptop",
+        ),
+        ("remind me the day before the party so i can buy a gift", "Party", "Buy a gift"),
+        ("напомни накануне вылета собрать чемодан", "Вылет", "Собрать чемодан"),
+        (
+            "напомни за день до встречи с иваном, чтобы подготовить слайды",
+            "Встреча с иваном",
+            "Подготовить слайды",
+        ),
+    ],
+)
+def test_what_to_do_after_the_event_is_the_reminders_text(text: str, event: str, todo: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == event
+    assert command.title == todo
+    # "the night before": a day and a part; «за день до»: a lead of 24 hours
+    assert command.reminder_day_offset == 1 or command.reminder_minutes_before == 24 * 60
+
+
+def test_a_place_after_to_stays_in_the_events_name() -> None:
+    command = parse("remind me an hour before the flight to berlin", now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == "Flight to berlin"
+    assert command.title is None
+    assert command.reminder_minutes_before == 60
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("запланируй ужин в день зарплаты", "Ужин в день зарплаты"),
+        ("запланируй ужин накануне свадьбы", "Ужин накануне свадьбы"),
+    ],
+)
+def test_a_new_event_keeps_days_counted_from_another_in_its_title(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title
+    assert command.start is None  # the day is asked, never guessed
