@@ -1,9 +1,9 @@
 """The account desk's routers: their order, and what none of them answers.
 
-The order is the one the account desk's docstring, the front door's and
-docs/architecture.md give; a typed request or another part's button is not the desk's and
-reaches the conversation, while a slash command it does not know is answered by the
-commands router (the assistant itself knows nothing of slash commands).
+The order is the one the account desk's docstring and docs/architecture.md give; a typed
+request or another part's button is not the desk's and reaches the conversation, while a
+slash command it does not know is answered by the commands router (the assistant itself
+knows nothing of slash commands).
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ async def test_the_routers_are_tried_in_the_documented_order(tmp_path: Path) -> 
         assert runtime.front.routers is runtime.desk.routers
     assert DOCUMENTED == ROUTERS
     _listed_in_order(account_commands.__doc__ or "", "{n}. {name}:")
+    architecture = Path(__file__).parents[2] / "docs" / "architecture.md"
+    _listed_in_order(architecture.read_text(encoding="utf-8"), "{n}. {name}:")
 
 
 def _listed_in_order(text: str, pattern: str) -> None:

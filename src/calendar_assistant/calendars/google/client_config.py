@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,7 +11,7 @@ class GoogleClientConfig:
     """The OAuth client and where the APIs are (Google's, or a fake in tests)."""
 
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     token_url: str = "https://oauth2.googleapis.com/token"
     auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
     revoke_url: str = "https://oauth2.googleapis.com/revoke"
