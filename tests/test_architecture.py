@@ -166,3 +166,53 @@ def test_nothing_patches_the_built_graph() -> None:
         if "runtime" in _chain(target)[:-1]
     ]
     assert patched == []
+
+
+#: Where the settings are read: the composition root, which cuts them into each part's
+#: slice, and the entry points that load them (the command line, the server's commands,
+#: the terminal channel's commands, the server, which builds its own channels' slices).
+READS_SETTINGS = frozenset(
+    {
+        "config.py",
+        "runtime.py",
+        "server.py",
+        "server_commands.py",
+        "cli.py",
+        "channels/cli/commands.py",
+        "channels/cli/bench.py",
+        "channels/cli/speech_commands.py",
+    }
+)
+
+
+def _config_imports(path: Path) -> Iterator[int]:
+    """Lines of `path` that import calendar_assistant.config (or names from it); the
+    package imports itself by absolute names only."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+            names.append(node.module or "")
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        if any(name.split(".")[:2] == ["calendar_assistant", "config"] for name in names):
+            yield node.lineno
+
+
+def test_only_the_root_and_the_entry_points_read_the_settings() -> None:
+    """Every other part is given a small frozen config of what it reads (`AssistantConfig`,
+    `LlmConfig`, `CalendarsConfig`, `TelegramConfig`, ...), defined next to it; a part that
+    imported `Settings` could read any field, and the slice would say nothing."""
+    readers = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}"
+        for _source, path in _modules()
+        if path.relative_to(PACKAGE).as_posix() not in READS_SETTINGS
+        for line in _config_imports(path)
+    ]
+    assert readers == []
+
+
+def test_the_settings_readers_exist() -> None:
+    """A file leaving READS_SETTINGS behind is taken off it, not left as a gap."""
+    assert {name for name in READS_SETTINGS if not (PACKAGE / name).is_file()} == set()

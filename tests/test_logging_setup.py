@@ -12,6 +12,7 @@ import structlog
 
 from calendar_assistant.config import Settings
 from calendar_assistant.logging_setup import configure_logging, wants_json
+from calendar_assistant.runtime import logging_config
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +32,7 @@ class _Terminal(io.StringIO):
 
 def test_json_lines_without_message_text_or_secrets_at_info() -> None:
     out = io.StringIO()
-    configure_logging(Settings(log_level="INFO"), out)
+    configure_logging(logging_config(Settings(log_level="INFO")), out)
     log = structlog.get_logger("test")
     log.info("message_handled", text="Запланируй встречу с Иваном", api_key="sk-123", user_id=7)
     log.debug("message_text", text="hidden at info level")
@@ -49,7 +50,7 @@ def test_json_lines_without_message_text_or_secrets_at_info() -> None:
 
 def test_debug_level_keeps_text_but_never_secrets() -> None:
     out = io.StringIO()
-    configure_logging(Settings(log_level="DEBUG", log_json=True), out)
+    configure_logging(logging_config(Settings(log_level="DEBUG", log_json=True)), out)
     structlog.get_logger().debug("understood", text="hello", bot_token="123:abc", password="pw")
     record = json.loads(out.getvalue())
     assert record["text"] == "hello"
@@ -59,11 +60,11 @@ def test_debug_level_keeps_text_but_never_secrets() -> None:
 
 def test_a_terminal_gets_readable_lines_unless_settings_ask_for_json() -> None:
     terminal = _Terminal()
-    assert not wants_json(Settings(), terminal)
-    assert wants_json(Settings(log_json=True), terminal)
-    assert wants_json(Settings(), io.StringIO())
-    assert not wants_json(Settings(log_json=False), io.StringIO())
-    configure_logging(Settings(), terminal)
+    assert not wants_json(logging_config(Settings()), terminal)
+    assert wants_json(logging_config(Settings(log_json=True)), terminal)
+    assert wants_json(logging_config(Settings()), io.StringIO())
+    assert not wants_json(logging_config(Settings(log_json=False)), io.StringIO())
+    configure_logging(logging_config(Settings()), terminal)
     structlog.get_logger().warning("database_slow", seconds=2)
     line = terminal.getvalue()
     assert "database_slow" in line
@@ -73,7 +74,7 @@ def test_a_terminal_gets_readable_lines_unless_settings_ask_for_json() -> None:
 
 def test_level_filters_and_library_logs_go_to_the_same_stream() -> None:
     out = io.StringIO()
-    configure_logging(Settings(log_level="WARNING", log_json=True), out)
+    configure_logging(logging_config(Settings(log_level="WARNING", log_json=True)), out)
     structlog.get_logger().info("quiet")
     logging.getLogger("sqlalchemy.engine").info("SELECT 1")
     logging.getLogger("sqlalchemy.pool").warning("pool trouble")
@@ -90,7 +91,7 @@ def test_level_filters_and_library_logs_go_to_the_same_stream() -> None:
 
 def test_library_tracebacks_are_json_too() -> None:
     out = io.StringIO()
-    configure_logging(Settings(log_level="INFO", log_json=True), out)
+    configure_logging(logging_config(Settings(log_level="INFO", log_json=True)), out)
     try:
         raise RecursionError("maximum recursion depth exceeded")
     except RecursionError:

@@ -6,7 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from calendar_assistant.understanding.llm.llm_config import LlmConfig
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,7 +56,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_server_commands(sub)  # serve, migrate, telegram set-webhook / delete-webhook
 
-    from calendar_assistant.speech.command_line import add_speech_commands
+    from calendar_assistant.channels.cli.speech_commands import add_speech_commands
 
     add_speech_commands(sub, bench_kinds)  # transcribe, bench stt
 
@@ -103,9 +106,12 @@ def _run(argv: Sequence[str] | None) -> int:
         from calendar_assistant.understanding.benchmark import run_nlu_bench
 
         return run_nlu_bench(
-            args.dataset, args.failures, sys.stdout, sys.stderr, args.engine, args.slurp
+            args.dataset, args.failures, sys.stdout, sys.stderr, args.engine, args.slurp, _llm
         )
-    from calendar_assistant.speech.command_line import is_speech_command, run_speech_command
+    from calendar_assistant.channels.cli.speech_commands import (
+        is_speech_command,
+        run_speech_command,
+    )
 
     if is_speech_command(args):
         return run_speech_command(args)
@@ -116,6 +122,22 @@ def _run(argv: Sequence[str] | None) -> int:
     from calendar_assistant.channels.cli.commands import run_command
 
     return run_command(args)
+
+
+def _llm(err: TextIO) -> LlmConfig | None:
+    """The settings `bench nlu --engine llm|hybrid` runs with: logs to `err` (stdout is the
+    report) and the LLM's slice, or None after one line on what is wrong with them."""
+    from calendar_assistant.config import SettingsError, load_settings
+    from calendar_assistant.logging_setup import configure_logging
+    from calendar_assistant.runtime import llm_config, logging_config
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        err.write(f"bench nlu: {error}\n")
+        return None
+    configure_logging(logging_config(settings), err)  # per-call logs to stderr
+    return llm_config(settings)
 
 
 if __name__ == "__main__":

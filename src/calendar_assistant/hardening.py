@@ -19,6 +19,7 @@ errors that are answered in JSON and logged in JSON.
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import structlog
@@ -30,7 +31,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from calendar_assistant.channels.bodies import MAX_JSON_DEPTH, json_depth
-from calendar_assistant.config import Settings
+from calendar_assistant.channels.web.sessions import SiteConfig
 from calendar_assistant.net.loopback import direct_from_loopback
 
 log = structlog.get_logger(__name__)
@@ -53,24 +54,34 @@ _DOCS = ("/docs", "/redoc")
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
-def metrics_allowed(connection: HTTPConnection, settings: Settings) -> bool:
+@dataclass(frozen=True, slots=True)
+class HardeningConfig:
+    """Where the site is (its public URL turns the Host check on), the more Host values
+    accepted (TRUSTED_HOSTS as written, comma-separated) and the /metrics token."""
+
+    site: SiteConfig = field(default_factory=SiteConfig)
+    trusted_hosts: str = ""
+    metrics_token: str | None = field(default=None, repr=False)
+
+
+def metrics_allowed(connection: HTTPConnection, config: HardeningConfig) -> bool:
     """/metrics: with METRICS_TOKEN set, only for `Authorization: Bearer <token>`; without
     it, only for a scraper on this machine (loopback, not through a proxy)."""
-    token = settings.metrics_token
+    token = config.metrics_token
     if token is None:
         return direct_from_loopback(connection)
-    expected = f"Bearer {token.get_secret_value()}".encode()
+    expected = f"Bearer {token}".encode()
     given = connection.headers.get("authorization", "").encode()
     return hmac.compare_digest(given, expected)
 
 
-def trusted_hosts(settings: Settings) -> list[str] | None:
+def trusted_hosts(config: HardeningConfig) -> list[str] | None:
     """The Host header values accepted, or None (anything) when PUBLIC_URL is not set."""
-    if not settings.public_url:
+    if not config.site.public_url:
         return None
-    urls = (settings.public_url, settings.telegram_webhook_url, settings.google_redirect_url)
+    urls = (config.site.public_url, *config.site.other_urls)
     hosts = {urlsplit(url).hostname for url in urls if url}
-    hosts.update(h.strip().lower() for h in settings.trusted_hosts.split(",") if h.strip())
+    hosts.update(h.strip().lower() for h in config.trusted_hosts.split(",") if h.strip())
     hosts.update(_LOOPBACK)
     return sorted(h for h in hosts if h)
 
@@ -133,7 +144,7 @@ async def refuse_too_deep(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def install(app: FastAPI, config: HardeningConfig) -> None:
     """Trusted hosts, security headers and the 400/500 error answers on `app`."""
 
     async def invalid_body(request: Request, error: Exception) -> JSONResponse:
@@ -156,7 +167,7 @@ def install(app: FastAPI, settings: Settings) -> None:
 
     app.add_exception_handler(RequestValidationError, invalid_body)
     app.add_exception_handler(Exception, unexpected)
-    hosts = trusted_hosts(settings)
+    hosts = trusted_hosts(config)
     if hosts is not None:
         app.add_middleware(TrustedHosts, allowed_hosts=hosts)
     app.add_middleware(SecurityHeaders)  # outermost: refusals carry the headers too

@@ -8,20 +8,30 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import MutableMapping
-from typing import Any, TextIO
+from dataclasses import dataclass
+from typing import Any, Literal, TextIO
 
 import structlog
 
-from calendar_assistant.config import Settings
 from calendar_assistant.observability.privacy import PRIVATE_TEXT_KEYS, SECRET_KEYS
 
 __all__ = [
     "PRIVATE_TEXT_KEYS",
     "SECRET_KEYS",
+    "LoggingConfig",
     "configure_logging",
     "redact_private_fields",
     "wants_json",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingConfig:
+    """LOG_LEVEL and LOG_JSON: how much is written, and whether as JSON (None: when no
+    person is watching, see `wants_json`)."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    json: bool | None = None
 
 
 _LEVELS = {
@@ -46,22 +56,22 @@ def redact_private_fields(
     return event_dict
 
 
-def wants_json(settings: Settings, stream: TextIO) -> bool:
-    """JSON unless a person is watching: settings decide first, then whether it is a tty."""
-    if settings.log_json is not None:
-        return settings.log_json
+def wants_json(config: LoggingConfig, stream: TextIO) -> bool:
+    """JSON unless a person is watching: the config decides first, then whether it is a tty."""
+    if config.json is not None:
+        return config.json
     isatty = getattr(stream, "isatty", None)
     return not (callable(isatty) and isatty())
 
 
-def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
+def configure_logging(config: LoggingConfig, stream: TextIO | None = None) -> None:
     """Set up structlog (and the standard library's loggers) to write to `stream` (stderr)."""
     from calendar_assistant.observability.error_tracking import forward_errors
 
     out = stream if stream is not None else sys.stderr
-    level = _LEVELS[settings.log_level]
+    level = _LEVELS[config.level]
     renderer: structlog.typing.Processor
-    if wants_json(settings, out):
+    if wants_json(config, out):
         renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=False)

@@ -9,6 +9,12 @@ metrics (`Serving`): then, and only then, the calendars are metered, the router'
 exported and the shared state (user locks, rate limits, button questions) is in Redis when
 REDIS_URL is set. The server's own channels (web, Telegram, inbox, reminders) are built on
 this graph in `server.py`.
+
+This module is also where the settings are cut into slices: each part is given a small
+frozen config of what it reads (`AssistantConfig`, `LlmConfig`, `CalendarsConfig`, ...),
+defined next to it; no package below imports `config.Settings`
+(tests/test_architecture.py). The `*_config` functions here are the one mapping from the
+environment's names to the parts' own, shared by the server and the command line.
 """
 
 from __future__ import annotations
@@ -19,9 +25,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from calendar_assistant.calendars.accounts.registry import CalendarRegistry
+from pydantic import SecretStr
+
+from calendar_assistant.calendars.accounts.registry import CalendarRegistry, CalendarsConfig
 from calendar_assistant.calendars.base import CalendarBackend
 from calendar_assistant.calendars.google import connector_if_configured
+from calendar_assistant.calendars.google.client_config import GoogleClientConfig
 from calendar_assistant.channels.front_door import FrontDoor
 from calendar_assistant.channels.ordering import (
     DatabaseLocks,
@@ -34,15 +43,23 @@ from calendar_assistant.channels.questions import InProcessStore, QuestionStore
 from calendar_assistant.channels.rate_limit import InProcessRateLimiter, RateLimiter
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
-from calendar_assistant.conversation.assistant import Assistant
+from calendar_assistant.conversation.assistant import Assistant, AssistantConfig
 from calendar_assistant.conversation.connect_dialogue import ConnectDialogue
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.extras import needs
-from calendar_assistant.observability.error_tracking import DISABLED, ErrorTracking
+from calendar_assistant.logging_setup import LoggingConfig
+from calendar_assistant.net.policy import OutboundPolicy
+from calendar_assistant.observability.error_tracking import (
+    DISABLED,
+    ErrorTracking,
+    ErrorTrackingConfig,
+)
+from calendar_assistant.speech.voice import VoiceConfig
 from calendar_assistant.storage.channel_records import ChatLinks
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.events import StoredEvents
 from calendar_assistant.storage.users import UserRecord, UserRepository, UserSettings
+from calendar_assistant.understanding.llm.llm_config import LlmConfig
 from calendar_assistant.understanding.router import Router
 
 if TYPE_CHECKING:  # the server's extra; the terminal builds the graph without it
@@ -132,7 +149,7 @@ async def open_runtime(
     async with AsyncExitStack() as stack:
         stack.push_async_callback(database.close)
         with needs("llm"):
-            understanding = Router.from_settings(settings)  # the LLM only when a key is set
+            understanding = Router.from_config(llm_config(settings))  # the LLM: when a key is set
         stack.push_async_callback(understanding.close)
         shared = _shared_state(database, settings, serving)
         stack.push_async_callback(shared.close)
@@ -146,10 +163,11 @@ def _build(
     shared: SharedState,
     serving: Serving | None,
 ) -> Runtime:
-    """The graph on an open database; each part gets the settings it reads, or a slice."""
+    """The graph on an open database; each part gets its slice of the settings (or the
+    one value it reads), never the whole."""
     metrics = serving.metrics if serving is not None else None
     # Local alone, or every connected account combined when CREDENTIALS_KEYS is set.
-    registry = CalendarRegistry.from_settings(database, settings)
+    registry = CalendarRegistry.from_config(database, calendars_config(settings))
     calendar: Callable[[int], CalendarBackend] = registry.calendar
     if metrics is not None:
         from calendar_assistant.calendars.metered import metered
@@ -158,8 +176,12 @@ def _build(
         calendar = metered(registry.calendar, metrics)
         # Where answers come from (grammar, LLM, fallback), LLM calls, tokens and time.
         register_router_metrics(understanding.stats, metrics.registry)
-    google = connector_if_configured(database, settings)
-    assistant = Assistant(database, settings, calendar, understanding=understanding)
+    google = connector_if_configured(
+        database, revealed(settings.credentials_keys), google_client(settings)
+    )
+    assistant = Assistant(
+        database, assistant_config(settings), calendar, understanding=understanding
+    )
     connections = ConnectDialogue(
         registry, google, assistant.dialogue, timeout_seconds=settings.calendar_timeout_seconds
     )
@@ -235,4 +257,108 @@ def _redis_state(
         RedisLocks(url, guard=guard("locks", locks_fallback), fallback=database_locks),
         RedisRateLimiter(url, per_minute, guard=guard("rate_limiter")),
         RedisStore(url, guard=guard("questions")),
+    )
+
+
+# The settings cut into slices: the environment's names mapped to each part's own.
+
+
+def revealed(value: SecretStr | None) -> str | None:
+    """A secret setting's value for the part that uses it (the parts' slices hold plain
+    strings, kept out of their reprs)."""
+    return value.get_secret_value() if value is not None else None
+
+
+def user_defaults(settings: Settings) -> UserSettings:
+    """What a new user starts with (DEFAULT_LANGUAGE, DEFAULT_TIMEZONE, working hours, ...)."""
+    return UserSettings(
+        language=settings.default_language,
+        timezone=settings.default_timezone,
+        working_hours_start=settings.working_hours_start,
+        working_hours_end=settings.working_hours_end,
+        working_days=settings.working_weekdays,
+        default_duration_minutes=settings.default_duration_minutes,
+        default_reminder_minutes=settings.default_reminder_minutes,
+    )
+
+
+def assistant_config(settings: Settings) -> AssistantConfig:
+    return AssistantConfig(
+        defaults=user_defaults(settings),
+        max_message_chars=settings.max_message_chars,
+        credentials_keys=revealed(settings.credentials_keys),
+    )
+
+
+def llm_config(settings: Settings) -> LlmConfig:
+    return LlmConfig(
+        provider=settings.llm_provider,
+        anthropic_model=settings.llm_anthropic_model,
+        openai_model=settings.llm_openai_model,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_retries=settings.llm_max_retries,
+        max_tokens=settings.llm_max_tokens,
+        max_steps=settings.llm_max_steps,
+        confidence_threshold=settings.llm_confidence_threshold,
+        history_turns=settings.llm_history_turns,
+    )
+
+
+def google_client(settings: Settings) -> GoogleClientConfig | None:
+    """None when no OAuth client is configured (Google Calendar is then off)."""
+    if not settings.google_client_id or not settings.google_client_secret:
+        return None
+    return GoogleClientConfig(
+        client_id=settings.google_client_id,
+        client_secret=settings.google_client_secret.get_secret_value(),
+        token_url=settings.google_token_url,
+        auth_url=settings.google_auth_url,
+        revoke_url=settings.google_revoke_url,
+        redirect_url=settings.google_redirect_url,
+        api_endpoint=settings.google_api_endpoint,
+        retries=settings.calendar_retries,
+        timeout_seconds=settings.calendar_timeout_seconds,
+    )
+
+
+def calendars_config(settings: Settings) -> CalendarsConfig:
+    return CalendarsConfig(
+        credentials_keys=revealed(settings.credentials_keys),
+        google=google_client(settings),
+        timeout_seconds=settings.calendar_timeout_seconds,
+        retries=settings.calendar_retries,
+        default_timezone=settings.default_timezone,
+        outbound=OutboundPolicy.allowing(
+            settings.outbound_allowed_hosts,
+            allow_http=settings.outbound_allow_http,
+            timeout_seconds=settings.outbound_timeout_seconds,
+        ),
+    )
+
+
+def voice_config(settings: Settings) -> VoiceConfig:
+    return VoiceConfig(
+        transcription_url=settings.transcription_url,
+        transcription_api_key=settings.transcription_api_key,
+        transcription_model=settings.transcription_model,
+        whisper_model=settings.whisper_model,
+        whisper_compute_type=settings.whisper_compute_type,
+        whisper_cpu_threads=settings.whisper_cpu_threads,
+        speech_workers=settings.speech_workers,
+        piper_voice=settings.piper_voice,
+        max_seconds=settings.voice_max_seconds,
+        max_bytes=settings.voice_max_bytes,
+    )
+
+
+def logging_config(settings: Settings) -> LoggingConfig:
+    return LoggingConfig(level=settings.log_level, json=settings.log_json)
+
+
+def error_tracking_config(settings: Settings) -> ErrorTrackingConfig:
+    return ErrorTrackingConfig(
+        dsn=revealed(settings.sentry_dsn),
+        environment=settings.sentry_environment,
+        release=settings.sentry_release,
+        user_salt=revealed(settings.sentry_user_salt),
     )

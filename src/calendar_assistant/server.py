@@ -36,18 +36,42 @@ from calendar_assistant.channels.web.calendar_view import CalendarView, calendar
 from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
 from calendar_assistant.channels.web.event_dialog import EventDialog, event_dialog_router
 from calendar_assistant.channels.web.outbox import WebOutbox
-from calendar_assistant.channels.web.sessions import CsrfGuard, SessionCodec, session_codec
+from calendar_assistant.channels.web.sessions import (
+    CsrfGuard,
+    SessionCodec,
+    SessionConfig,
+    SiteConfig,
+    session_codec,
+)
 from calendar_assistant.channels.web.settings_panel import WebSettings, settings_router
-from calendar_assistant.channels.web.signin import WebAuth, WebLinks, signin_limiter, signin_router
+from calendar_assistant.channels.web.signin import (
+    SigninConfig,
+    WebAuth,
+    WebLinks,
+    signin_limiter,
+    signin_router,
+)
 from calendar_assistant.channels.web.voice_input import VOICE_PATH, voice_router
 from calendar_assistant.config import Settings
 from calendar_assistant.extras import needs
-from calendar_assistant.hardening import metrics_allowed, refuse_too_deep, too_deep
+from calendar_assistant.hardening import (
+    HardeningConfig,
+    metrics_allowed,
+    refuse_too_deep,
+    too_deep,
+)
 from calendar_assistant.observability.error_tracking import ErrorTracking, start_error_tracking
 from calendar_assistant.observability.health import migration_heads, readiness
 from calendar_assistant.observability.metrics import CONTENT_TYPE, Metrics
 from calendar_assistant.reminders.scheduler import Delivery, ReminderScheduler
-from calendar_assistant.runtime import Runtime, Serving, open_runtime
+from calendar_assistant.runtime import (
+    Runtime,
+    Serving,
+    error_tracking_config,
+    open_runtime,
+    revealed,
+    voice_config,
+)
 from calendar_assistant.speech.preferences import VoicePreferences
 from calendar_assistant.speech.voice import Voice, open_voice
 from calendar_assistant.storage.calendar_stamps import CalendarStamps
@@ -56,7 +80,7 @@ from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.inbox import Inbox
 
 if TYPE_CHECKING:  # the channel needs the telegram extra, imported when a token is set
-    from calendar_assistant.channels.telegram.channel import TelegramChannel
+    from calendar_assistant.channels.telegram.channel import TelegramChannel, TelegramConfig
 
 log = structlog.get_logger(__name__)
 
@@ -176,6 +200,44 @@ def _inbox_worker(
     )
 
 
+def _site(settings: Settings) -> SiteConfig:
+    """Where this server is reached, for sign-in, cookies and the Host check."""
+    others = (settings.telegram_webhook_url, settings.google_redirect_url)
+    return SiteConfig(
+        public_url=settings.public_url,
+        other_urls=tuple(url for url in others if url),
+        host=settings.server_host,
+        port=settings.server_port,
+    )
+
+
+def _signin_config(settings: Settings) -> SigninConfig:
+    return SigninConfig(
+        site=_site(settings),
+        telegram_bot_token=revealed(settings.telegram_bot_token),
+        telegram_bot_username=settings.telegram_bot_username,
+        telegram_login_max_age_seconds=settings.telegram_login_max_age_seconds,
+        link_minutes=settings.web_link_minutes,
+        attempts_per_minute=settings.signin_attempts_per_minute,
+    )
+
+
+def _telegram_config(settings: Settings) -> TelegramConfig:
+    """The bot's slice; only called with TELEGRAM_BOT_TOKEN set (and the extra installed)."""
+    from calendar_assistant.channels.telegram.channel import TelegramConfig
+
+    token = revealed(settings.telegram_bot_token)
+    if token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return TelegramConfig(
+        token=token,
+        api_base_url=settings.telegram_api_base_url,
+        webhook_url=settings.telegram_webhook_url,
+        webhook_secret=revealed(settings.telegram_webhook_secret),
+        default_language=settings.default_language,
+    )
+
+
 @asynccontextmanager
 async def _running(
     app: FastAPI,
@@ -187,7 +249,7 @@ async def _running(
 ) -> AsyncIterator[None]:
     """Open everything the app serves with (in order), publish it on `app.state`, and close
     it all on the way out: the body of the app's lifespan."""
-    speech = voice if voice is not None else open_voice(settings)  # a bad model fails here
+    speech = voice if voice is not None else open_voice(voice_config(settings))  # fails here
     if voice is None:
         speech.warm_up_in_background()
     metrics = Metrics()
@@ -206,8 +268,14 @@ async def _running(
         )
         inbox = _inbox_worker(settings, runtime.database, metrics, clock)
         accounts = WebAccounts(runtime.database)
-        attempts = signin_limiter(settings, metrics.observe_redis_outage)
-        auth = WebAuth(settings, accounts, codec, attempts, runtime.desk.user, clock)
+        signin = _signin_config(settings)
+        attempts = signin_limiter(
+            signin.attempts_per_minute,
+            settings.redis_url,
+            settings.redis_retry_seconds,
+            metrics.observe_redis_outage,
+        )
+        auth = WebAuth(signin, accounts, codec, attempts, runtime.desk.user, clock)
         voice_preferences = VoicePreferences(runtime.database, default=settings.voice_replies)
         deliveries: dict[str, Delivery] = {"web": web}
         telegram: TelegramChannel | None = None
@@ -215,7 +283,7 @@ async def _running(
             with needs("telegram"):
                 from calendar_assistant.channels.telegram.channel import TelegramChannel
             telegram = TelegramChannel(
-                settings,
+                _telegram_config(settings),
                 front,
                 runtime.ordered("telegram"),
                 inbox,
@@ -224,7 +292,7 @@ async def _running(
                 speech,
                 voice_preferences,
                 questions,
-                web_links=WebLinks(settings, accounts, clock),
+                web_links=WebLinks(signin, accounts, clock),
             )
             deliveries["telegram"] = telegram
             inbox.handlers["telegram"] = telegram
@@ -294,11 +362,14 @@ def create_app(
     voice: Voice | None = None,
 ) -> FastAPI:
     """The whole server; nothing is opened until the app starts (its lifespan)."""
-    codec = session_codec(settings, clock)
+    site = _site(settings)
+    session = SessionConfig(revealed(settings.session_secret), settings.session_max_age_hours)
+    codec = session_codec(session, site, clock)
+    guard = HardeningConfig(site, settings.trusted_hosts, revealed(settings.metrics_token))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        errors = start_error_tracking(settings)  # inside the loop: its asyncio hook needs it
+        errors = start_error_tracking(error_tracking_config(settings))  # inside the loop (asyncio)
         try:
             async with _running(app, settings, clock, voice, errors, codec):
                 yield
@@ -318,7 +389,7 @@ def create_app(
         BodyLimit, limit=settings.max_request_bytes, streamed={VOICE_PATH: voice_limit}
     )
     app.add_middleware(CsrfGuard, codec=codec)
-    hardening.install(app, settings)
+    hardening.install(app, guard)
 
     def services(request: Request) -> Services:
         found: Services = request.app.state.services
@@ -339,7 +410,7 @@ def create_app(
     @app.get("/metrics", tags=["operations"])
     async def metrics(request: Request) -> Response:
         """Prometheus metrics: a bearer token (METRICS_TOKEN) or a scraper on loopback."""
-        if not metrics_allowed(request, settings):
+        if not metrics_allowed(request, guard):
             return JSONResponse(
                 {"detail": "metrics need the bearer token"},
                 status_code=401,

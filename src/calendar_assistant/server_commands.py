@@ -32,6 +32,7 @@ def run_server_command(args: argparse.Namespace) -> int:
     """Run `serve` or a `telegram` action; bad settings are one line and exit code 2."""
     from calendar_assistant.config import SettingsError, load_settings
     from calendar_assistant.logging_setup import configure_logging
+    from calendar_assistant.runtime import logging_config
     from calendar_assistant.understanding.intent.model import ModelError, load_intent_model
 
     try:
@@ -40,7 +41,7 @@ def run_server_command(args: argparse.Namespace) -> int:
     except (SettingsError, ModelError) as error:
         print(f"calendar-assistant {error}", file=sys.stderr)
         return 2
-    configure_logging(settings)
+    configure_logging(logging_config(settings))
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
     if args.command == "migrate":
@@ -62,11 +63,14 @@ def _serve(settings: object, host: str | None, port: int | None) -> int:
     if port is not None and not 1 <= port <= 65535:
         print("calendar-assistant serve: --port must be 1-65535", file=sys.stderr)
         return 2
+    from calendar_assistant.runtime import voice_config
     from calendar_assistant.speech.problems import SpeechSetupError
     from calendar_assistant.speech.voice import check_voice_settings
 
     try:
-        check_voice_settings(settings)  # a wrong WHISPER_MODEL is one line, not a traceback
+        check_voice_settings(
+            voice_config(settings)
+        )  # a wrong WHISPER_MODEL is one line, not a traceback
     except SpeechSetupError as error:
         print(f"calendar-assistant serve: {error}", file=sys.stderr)
         return 2

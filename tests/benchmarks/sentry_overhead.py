@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE.parents[1]))  # tests/, for fakes
 import web_session  # noqa: E402
 from calendar_assistant.config import Settings  # noqa: E402
 from calendar_assistant.logging_setup import configure_logging  # noqa: E402
+from calendar_assistant.runtime import logging_config  # noqa: E402
 from calendar_assistant.server import create_app  # noqa: E402
 from fakes.sentry import PUBLIC_KEY, FakeSentry  # noqa: E402
 from fakes.telegram import free_port  # noqa: E402
@@ -56,7 +57,7 @@ async def replies(dsn: str | None, count: int) -> list[float]:
             rate_limit_per_minute=100_000,
             log_level="ERROR",
         )
-        configure_logging(settings, stream=io.StringIO())
+        configure_logging(logging_config(settings), stream=io.StringIO())
         app = create_app(settings, clock=lambda: NOW)
         times: list[float] = []
         async with app.router.lifespan_context(app):

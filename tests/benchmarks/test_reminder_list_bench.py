@@ -21,6 +21,7 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository, UserSettings
 from support import BERLIN
 
@@ -38,7 +39,9 @@ class Harness:
             Database.open(f"sqlite+aiosqlite:///{path / 'bench.sqlite3'}")
         )
         self.loop.run_until_complete(self._seed())
-        self.assistant = Assistant(self.db, Settings(data_dir=path), self._calendar)
+        self.assistant = Assistant(
+            self.db, assistant_config(Settings(data_dir=path)), self._calendar
+        )
 
     def _calendar(self, user_id: int) -> LocalCalendar:
         return LocalCalendar(self.db, user_id)

@@ -60,10 +60,11 @@ def serve_app(port: int) -> None:
 
     from calendar_assistant.config import Settings
     from calendar_assistant.logging_setup import configure_logging
+    from calendar_assistant.runtime import logging_config
     from calendar_assistant.server import create_app
 
     settings = Settings()
-    configure_logging(settings)
+    configure_logging(logging_config(settings))
     uvicorn.run(
         create_app(settings),
         host="127.0.0.1",

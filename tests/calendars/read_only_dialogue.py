@@ -12,6 +12,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage.database import Database
 from support import MOSCOW
 
@@ -36,7 +37,9 @@ async def ask_read_only(
     """The calendar holds PLANNING and may not be written: every write is refused at once
     (no question, no confirmation first). `calendar` makes a new backend for each message,
     as the registry does, so nothing learnt by one message helps the next."""
-    assistant = Assistant(database, Settings(data_dir=tmp_path), lambda _uid: calendar())
+    assistant = Assistant(
+        database, assistant_config(Settings(data_dir=tmp_path)), lambda _uid: calendar()
+    )
     for text in (
         "Удали планёрку завтра",
         "Перенеси планёрку завтра на 12",
@@ -50,7 +53,9 @@ async def ask_read_only(
 
 async def ask(database: Database, tmp_path: Path, calendar: CalendarBackend, text: str) -> str:
     """The first reply to one message."""
-    assistant = Assistant(database, Settings(data_dir=tmp_path), lambda _uid: calendar)
+    assistant = Assistant(
+        database, assistant_config(Settings(data_dir=tmp_path)), lambda _uid: calendar
+    )
     return (await assistant.handle(ANNA, Inbound(text), NOW))[0].text
 
 
@@ -58,7 +63,9 @@ async def confirmed(
     database: Database, tmp_path: Path, calendar: CalendarBackend, text: str
 ) -> str:
     """The reply after `text` and a press of its "yes" button."""
-    assistant = Assistant(database, Settings(data_dir=tmp_path), lambda _uid: calendar)
+    assistant = Assistant(
+        database, assistant_config(Settings(data_dir=tmp_path)), lambda _uid: calendar
+    )
     asked = await assistant.handle(ANNA, Inbound(text), NOW)
     yes = asked[0].buttons[0][0]
     return (await assistant.handle(ANNA, Inbound(button=yes.payload), NOW))[0].text
@@ -71,6 +78,8 @@ async def create_in(
     text: str = "Обед с Машей завтра в 13",
 ) -> None:
     """A writable calendar still gets what is asked for."""
-    assistant = Assistant(database, Settings(data_dir=tmp_path), lambda _uid: calendar)
+    assistant = Assistant(
+        database, assistant_config(Settings(data_dir=tmp_path)), lambda _uid: calendar
+    )
     replies = await assistant.handle(ANNA, Inbound(text), NOW)
     assert "Создал" in replies[0].text, replies[0].text

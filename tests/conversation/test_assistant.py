@@ -15,6 +15,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository, UserSettings
 from calendar_assistant.understanding.lang_detect import clear_language
 from support import MOSCOW
@@ -26,7 +27,9 @@ BORIS = UserRef(key="test:boris", language_hint="en")
 
 def _assistant(database: Database, tmp_path: Path) -> Assistant:
     return Assistant(
-        database, Settings(data_dir=tmp_path), lambda uid: LocalCalendar(database, uid)
+        database,
+        assistant_config(Settings(data_dir=tmp_path)),
+        lambda uid: LocalCalendar(database, uid),
     )
 
 
@@ -143,7 +146,9 @@ async def test_a_change_whose_undo_record_cannot_be_kept_is_taken_back(tmp_path:
         for db in (log_db, calendar_db):
             await UserRepository(db).get_or_create(ANNA.key, defaults=UserSettings())
         assistant = Assistant(
-            log_db, Settings(data_dir=tmp_path), lambda uid: LocalCalendar(calendar_db, uid)
+            log_db,
+            assistant_config(Settings(data_dir=tmp_path)),
+            lambda uid: LocalCalendar(calendar_db, uid),
         )
         holder = sqlite3.connect(tmp_path / "log.sqlite3", timeout=0.1)
         try:

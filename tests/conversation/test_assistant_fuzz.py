@@ -15,6 +15,7 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database
 from support import BERLIN
 
@@ -51,7 +52,9 @@ class Loop:
             Database.open(f"sqlite+aiosqlite:///{path / 'fuzz.sqlite3'}")
         )
         self.assistant = Assistant(
-            self.db, Settings(data_dir=path), lambda uid: LocalCalendar(self.db, uid)
+            self.db,
+            assistant_config(Settings(data_dir=path)),
+            lambda uid: LocalCalendar(self.db, uid),
         )
 
 

@@ -16,6 +16,7 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database
 
 ANNA = UserRef(key="test:anna")
@@ -46,7 +47,9 @@ async def test_an_unchanged_dialogue_state_is_not_written_again(
     database: Database, tmp_path: Path, now: datetime, statements: list[str]
 ) -> None:
     settings = Settings(data_dir=tmp_path, default_timezone=str(now.tzinfo))
-    assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
+    assistant = Assistant(
+        database, assistant_config(settings), lambda uid: LocalCalendar(database, uid)
+    )
     created = await assistant.handle(ANNA, Inbound("Встреча с Иваном завтра в 15:00"), now)
     assert "Иван" in created[0].text
     assert "COMMIT" in statements  # the new event is remembered ("it" next time)
@@ -75,7 +78,9 @@ async def test_what_one_message_costs_the_database(
     dialogue state, on SQLite all in one transaction; its undo reads the record and writes
     once."""
     settings = Settings(data_dir=tmp_path, default_timezone=str(now.tzinfo))
-    assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
+    assistant = Assistant(
+        database, assistant_config(settings), lambda uid: LocalCalendar(database, uid)
+    )
     await assistant.handle(ANNA, Inbound("Что ты умеешь?"), now)  # the user is created
     statements.clear()
     await assistant.handle(ANNA, Inbound("Что ты умеешь?"), now)
@@ -124,7 +129,9 @@ async def test_a_database_held_by_another_program_makes_the_reply_wait_not_fail(
     for busy_timeout, held, answered in ((5.0, 1.0, True), (0.3, 1.5, False)):
         db = await Database.open(f"sqlite+aiosqlite:///{path}", busy_timeout=busy_timeout)
         try:
-            assistant = Assistant(db, settings, lambda uid, db=db: LocalCalendar(db, uid))
+            assistant = Assistant(
+                db, assistant_config(settings), lambda uid, db=db: LocalCalendar(db, uid)
+            )
             await assistant.handle(ANNA, Inbound("Что ты умеешь?"), now)  # the user exists
             holder = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             holder.execute("BEGIN IMMEDIATE")

@@ -20,6 +20,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
+from calendar_assistant.runtime import assistant_config, calendars_config
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
 from calendar_assistant.storage.users import UserRepository
@@ -67,8 +68,8 @@ def keyed(tmp_path: Path) -> Settings:
 
 
 def desk_for(database: Database, settings: Settings) -> tuple[AccountDesk, CalendarRegistry]:
-    registry = CalendarRegistry.from_settings(database, settings)
-    assistant = Assistant(database, settings, registry.calendar)
+    registry = CalendarRegistry.from_config(database, calendars_config(settings))
+    assistant = Assistant(database, assistant_config(settings), registry.calendar)
     return local_desk(database, assistant, registry), registry
 
 

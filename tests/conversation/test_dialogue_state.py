@@ -32,6 +32,7 @@ from calendar_assistant.conversation.state import Pending, Stage, Turn
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.events import Event
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
+from calendar_assistant.runtime import assistant_config, calendars_config
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.dialogue_states import DialogueStateRepository
 from calendar_assistant.storage.users import UserRepository
@@ -56,8 +57,8 @@ class Server:
     async def start(self) -> AccountDesk:
         database = await Database.open(self.url)
         self.opened.append(database)
-        registry = CalendarRegistry.from_settings(database, self.settings)
-        assistant = Assistant(database, self.settings, registry.calendar)
+        registry = CalendarRegistry.from_config(database, calendars_config(self.settings))
+        assistant = Assistant(database, assistant_config(self.settings), registry.calendar)
         connections = ConnectDialogue(registry, None, assistant.dialogue)
         self.desk = AccountDesk(database, assistant, connections)
         return self.desk

@@ -12,6 +12,7 @@ from calendar_assistant.conversation.account_commands import menu_request
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository
 from support import MOSCOW, local_desk
 
@@ -21,7 +22,9 @@ ANNA = UserRef(key="test:anna")
 
 def _assistant(database: Database, tmp_path: Path) -> Assistant:
     return Assistant(
-        database, Settings(data_dir=tmp_path), lambda uid: LocalCalendar(database, uid)
+        database,
+        assistant_config(Settings(data_dir=tmp_path)),
+        lambda uid: LocalCalendar(database, uid),
     )
 
 

@@ -11,6 +11,7 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository, UserSettings
 from support import MOSCOW, local_desk
 
@@ -22,7 +23,7 @@ BEN = UserRef(key="test:ben", language_hint="en")
 def _assistant(database: Database, tmp_path: Path) -> Assistant:
     return Assistant(
         database,
-        Settings(_env_file=None, data_dir=tmp_path),
+        assistant_config(Settings(_env_file=None, data_dir=tmp_path)),
         lambda uid: LocalCalendar(database, uid),
     )
 
@@ -108,7 +109,9 @@ async def test_typed_account_words_run_the_command_and_forget_still_confirms(
     database: Database, tmp_path: Path
 ) -> None:
     settings = Settings(_env_file=None, data_dir=tmp_path)
-    assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
+    assistant = Assistant(
+        database, assistant_config(settings), lambda uid: LocalCalendar(database, uid)
+    )
     desk = local_desk(database, assistant)
     asked = (await desk.handle(BEN, Inbound("delete all the data you keep about me"), NOW))[0]
     assert "cannot be undone" in asked.text

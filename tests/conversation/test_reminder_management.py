@@ -13,6 +13,7 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository, UserSettings
 
 ANNA = UserRef(key="test:anna", display_name="Anna")
@@ -32,7 +33,9 @@ async def _assistant(database: Database, tmp_path: Path, now: datetime) -> tuple
         ANNA.key, ANNA.display_name, UserSettings(language="en", timezone=zone)
     )
     settings = Settings(data_dir=tmp_path, default_timezone=zone)
-    return Assistant(database, settings, lambda uid: LocalCalendar(database, uid)), user.id
+    return Assistant(
+        database, assistant_config(settings), lambda uid: LocalCalendar(database, uid)
+    ), user.id
 
 
 async def _say(assistant: Assistant, text: str, now: datetime) -> str:

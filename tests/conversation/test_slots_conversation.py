@@ -21,6 +21,7 @@ from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.events import Event, NewEvent
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository, UserSettings
 
 USER = UserRef(key="test:slots")
@@ -65,7 +66,9 @@ async def _setup(database: Database, tmp_path: Path, zone_name: str, lang: Lang)
     defaults = UserSettings(language=lang, timezone=zone_name)
     record = await UserRepository(database).get_or_create(USER.key, defaults=defaults)
     calendar = LocalCalendar(database, record.id)
-    assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
+    assistant = Assistant(
+        database, assistant_config(settings), lambda uid: LocalCalendar(database, uid)
+    )
     return Setup(assistant, calendar, ZoneInfo(zone_name), FRIDAYS[zone_name])
 
 

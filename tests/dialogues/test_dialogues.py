@@ -22,6 +22,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.events import Event, EventPatch, NewEvent
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, ReminderRepository, UserRepository, UserSettings
 
 HERE = Path(__file__).parent
@@ -123,7 +124,9 @@ async def test_dialogue(dialogue: dict[str, Any], database: Database, tmp_path: 
     )
     calendar = LocalCalendar(database, record.id)
     await _seed(calendar, zone, dialogue.get("events", []))
-    assistant = Assistant(database, settings, lambda uid: LocalCalendar(database, uid))
+    assistant = Assistant(
+        database, assistant_config(settings), lambda uid: LocalCalendar(database, uid)
+    )
     now = datetime.fromisoformat(dialogue["now"])
     last: list[Reply] = []
     shown: list[Reply] = []  # every reply so far, newest first: old buttons stay pressable

@@ -28,6 +28,7 @@ from calendar_assistant.observability.error_tracking import (
     scrub_text,
     start_error_tracking,
 )
+from calendar_assistant.runtime import error_tracking_config, logging_config
 from calendar_assistant.server import create_app
 from fakes.sentry import FakeSentry
 from fakes.telegram import TOKEN, FakeTelegram
@@ -79,7 +80,8 @@ def refuse_new_events(database_file: Path) -> None:
 @pytest.fixture
 async def app(tmp_path: Path, ingest: FakeSentry, telegram: FakeTelegram) -> AsyncIterator[FastAPI]:
     settings = settings_for(tmp_path, ingest, telegram)
-    configure_logging(settings, stream=io.StringIO())  # as `calendar-assistant serve` does
+    # as `calendar-assistant serve` does
+    configure_logging(logging_config(settings), stream=io.StringIO())
     server = create_app(settings, clock=lambda: NOW)
     async with server.router.lifespan_context(server):
         await server.state.services.telegram.ready.wait()
@@ -143,7 +145,8 @@ async def test_a_hanging_ingest_does_not_hold_replies(
 
 
 def test_without_a_dsn_nothing_starts(tmp_path: Path) -> None:
-    tracking = start_error_tracking(Settings(_env_file=None, data_dir=tmp_path))  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    tracking = start_error_tracking(error_tracking_config(settings))
     assert not tracking.enabled
     assert not sentry_sdk.get_client().is_active()
     tracking.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from calendar_assistant.config import Settings, SettingsError, load_settings
+from calendar_assistant.runtime import voice_config
 from calendar_assistant.speech.endpoint import EndpointEngine
 from calendar_assistant.speech.problems import NothingHeard, SpeechBusy, TranscriptionFailed
 from calendar_assistant.speech.synthesis import EspeakSynthesizer
@@ -117,8 +118,10 @@ async def test_beyond_the_waiting_room_a_recording_is_refused_not_queued(
 
 def test_the_endpoint_is_chosen_over_a_model_and_needs_no_model(tmp_path: Path) -> None:
     voice = open_voice(
-        Settings(
-            data_dir=tmp_path, transcription_url="http://127.0.0.1:9/v1/", whisper_model="/nope"
+        voice_config(
+            Settings(
+                data_dir=tmp_path, transcription_url="http://127.0.0.1:9/v1/", whisper_model="/nope"
+            )
         )
     )
     try:

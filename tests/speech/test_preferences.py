@@ -10,14 +10,15 @@ from sqlalchemy import Connection
 
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.forget import forget_user
+from calendar_assistant.runtime import user_defaults
 from calendar_assistant.speech.preferences import VoicePreferenceRow, VoicePreferences
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
-from calendar_assistant.storage.users import UserRepository, UserSettings
+from calendar_assistant.storage.users import UserRepository
 
 
 async def _user(database: Database, key: str) -> int:
-    defaults = UserSettings.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    defaults = user_defaults(Settings(_env_file=None))  # type: ignore[call-arg]
     return (await UserRepository(database).get_or_create(key, None, defaults)).id
 
 

@@ -10,6 +10,7 @@ import av
 import pytest
 
 from calendar_assistant.config import Settings
+from calendar_assistant.runtime import voice_config
 from calendar_assistant.speech.bench import normalize_words
 from calendar_assistant.speech.opus import encode_ogg_opus, run_program
 from calendar_assistant.speech.problems import SpeechSetupError, SynthesisFailed
@@ -79,7 +80,7 @@ def test_a_piper_voice_without_its_config_fails_at_start_up(tmp_path: Path) -> N
     voice = tmp_path / "en_US-test.onnx"
     voice.write_bytes(b"onnx")
     with pytest.raises(SpeechSetupError, match=r"en_US-test\.onnx\.json"):
-        open_voice(Settings(data_dir=tmp_path, piper_voice=voice))
+        open_voice(voice_config(Settings(data_dir=tmp_path, piper_voice=voice)))
 
 
 def test_a_piper_voice_needs_piper_installed_or_says_so(tmp_path: Path) -> None:
@@ -90,7 +91,7 @@ def test_a_piper_voice_needs_piper_installed_or_says_so(tmp_path: Path) -> None:
         import piper  # noqa: F401
     except ImportError:
         with pytest.raises(SpeechSetupError, match="pip install piper-tts"):
-            open_voice(Settings(data_dir=tmp_path, piper_voice=voice))
+            open_voice(voice_config(Settings(data_dir=tmp_path, piper_voice=voice)))
         return
     with ThreadPoolExecutor(max_workers=1) as pool:
         synthesizer = PiperSynthesizer(voice, pool, EspeakSynthesizer())

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from calendar_assistant.config import Settings
+from calendar_assistant.runtime import voice_config
 from calendar_assistant.speech.audio import AudioLimits
 from calendar_assistant.speech.bench import normalize_words, word_error_rate
 from calendar_assistant.speech.problems import (
@@ -110,7 +111,7 @@ async def test_the_event_loop_keeps_answering_while_a_clip_is_transcribed(
 
 
 def test_voice_is_off_without_a_model_and_says_how_to_turn_it_on(tmp_path: Path) -> None:
-    voice = open_voice(Settings(data_dir=tmp_path))
+    voice = open_voice(voice_config(Settings(data_dir=tmp_path)))
     try:
         assert not voice.can_listen
         with pytest.raises(VoiceOff) as caught:
@@ -125,13 +126,13 @@ def test_voice_is_off_without_a_model_and_says_how_to_turn_it_on(tmp_path: Path)
 @pytest.mark.parametrize("model", ["/no/such/model", "not-a-size"])
 def test_a_wrong_model_setting_fails_at_start_up(tmp_path: Path, model: str) -> None:
     with pytest.raises(SpeechSetupError, match="WHISPER_MODEL"):
-        open_voice(Settings(data_dir=tmp_path, whisper_model=model))
+        open_voice(voice_config(Settings(data_dir=tmp_path, whisper_model=model)))
 
 
 def test_a_model_folder_missing_files_says_which(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(SpeechSetupError, match=r"lacks model\.bin, tokenizer\.json"):
-        open_voice(Settings(data_dir=tmp_path, whisper_model=str(tmp_path)))
+        open_voice(voice_config(Settings(data_dir=tmp_path, whisper_model=str(tmp_path))))
 
 
 def test_a_size_not_in_the_local_cache_is_never_downloaded(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calendar_assistant.config import Settings
+from calendar_assistant.runtime import user_defaults
 from calendar_assistant.storage import (
     Database,
     DialogueStateRepository,
@@ -32,7 +33,7 @@ async def test_get_or_create_is_idempotent_and_uses_the_defaults(database: Datab
         working_days="1,2,3,4",
         default_reminder_minutes=10,
     )
-    created = await users.get_or_create("telegram:42", "Anna", UserSettings.from_settings(settings))
+    created = await users.get_or_create("telegram:42", "Anna", user_defaults(settings))
     again = await users.get_or_create("telegram:42", "Someone else")
     assert again == created
     assert created.display_name == "Anna"

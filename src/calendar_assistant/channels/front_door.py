@@ -1,8 +1,11 @@
 """What every chat message goes through before and after the assistant, on any channel
 (the terminal, the web chat, Telegram): a user over the rate limit is answered politely, the
 chat is remembered for reminders, metrics are counted (on the server), and the message goes
-to the account desk, which routes slash commands and account commands and hands the rest to
-the assistant. (A re-sent update acts once because the inbox stores it once.)"""
+through the account desk's routers in their fixed order (`routers`: typed requests, the
+desk's buttons, slash commands, the open /connect question, phrases, the zone /start asked
+for, account commands typed as words); what none of them answers goes to the assistant.
+Each channel serves one user's messages in order (channels.ordering) before they come here.
+(A re-sent update acts once because the inbox stores it once.)"""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ import structlog
 
 from calendar_assistant.channels.rate_limit import RateLimiter, Verdict
 from calendar_assistant.conversation.account_commands import AccountDesk
+from calendar_assistant.conversation.account_routes import Incoming
+from calendar_assistant.conversation.routing import Router
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.observability.error_tracking import DISABLED, ErrorTracking
@@ -61,6 +66,11 @@ class FrontDoor:
         self._metrics = metrics
         self._per_minute = per_minute
         self._errors = errors
+
+    @property
+    def routers(self) -> tuple[Router[Incoming], ...]:
+        """The routers a message goes through, in order (the account desk's, ROUTERS)."""
+        return self.desk.routers
 
     async def say(
         self, *, channel: str, chat_id: str, user: UserRef, inbound: Inbound, now: datetime

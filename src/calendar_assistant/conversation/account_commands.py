@@ -6,6 +6,20 @@ calendar_choice), and the menu commands that stand for a request (/today, /week,
 Every channel puts messages through `AccountDesk.handle` (behind the front door); what is not
 about the account goes on to `Assistant.handle` unchanged, so the assistant itself knows
 nothing of slash commands.
+
+The desk routes with routers (conversation.routing), tried in this order, the first answer
+wins (`ROUTERS`):
+
+1. requests: a Command the channel built (a menu button) goes straight to the assistant;
+2. buttons: a press of one of the desk's buttons (`acct:...`);
+3. commands: a slash command by name (/cancel with nothing to cancel is the request);
+4. connection: the answer to an open CalDAV question of /connect;
+5. phrases: «мои календари», «подключи календарь» and the like;
+6. prompt: the zone /start asked for;
+7. account phrases: an account command typed as words («удали все мои данные»), answered
+   as the command is.
+
+What none of them answers (a request, another button) goes to the assistant.
 """
 
 from __future__ import annotations
@@ -19,6 +33,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from calendar_assistant.conversation import account_routes as on
+from calendar_assistant.conversation.account_routes import PREFIX as _PREFIX
+from calendar_assistant.conversation.account_routes import Incoming
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.conversation.calendar_choice import (
     CHOICE_ACTIONS,
@@ -32,6 +49,7 @@ from calendar_assistant.conversation.connect_dialogue import (
 )
 from calendar_assistant.conversation.dialogue_state import SettingsPrompt
 from calendar_assistant.conversation.forget import forget_user
+from calendar_assistant.conversation.routing import Router, first_answer
 from calendar_assistant.conversation.zones import read_zone, zone_at
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.language import Lang
@@ -45,8 +63,6 @@ from calendar_assistant.storage.users import (
     UserRepository,
     UserSettings,
 )
-from calendar_assistant.understanding.lang_detect import clear_language
-from calendar_assistant.understanding.parser import account_command
 from calendar_assistant.understanding.timeexpr.grammar import month_first_in
 from calendar_assistant.understanding.timeexpr.reading import midnight
 
@@ -107,8 +123,10 @@ _DATE_ORDERS: dict[str, bool | None] = {
 }
 _HOURS = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-–—]\s*(\d{1,2})(?::(\d{2}))?$")
 _OFF = {"off", "no", "none", "нет", "выкл", "0"}
-_PREFIX = "acct:"
-_ACCOUNT_SAMPLE = 300  # an account command is short; a long message is a request
+#: The desk's routers, in the order they are tried (see the module's docstring).
+ROUTERS = (
+    "requests", "buttons", "commands", "connection", "phrases", "prompt", "account phrases",
+)  # fmt: skip
 
 
 def menu_request(name: str, lang: Lang, now: datetime, zone: ZoneInfo) -> Command | None:
@@ -164,6 +182,9 @@ class AccountDesk:
         self._assistant = assistant
         self._users = UserRepository(database)
         self._dialogue = assistant.dialogue  # one stored dialogue state per user, shared
+        self._commands = self._command_router()
+        #: Tried in this order (ROUTERS); built once, never changed.
+        self.routers: tuple[Router[Incoming], ...] = self._routers()
 
     @property
     def connections(self) -> ConnectDialogue:
@@ -184,51 +205,52 @@ class AccountDesk:
         """Answer one message: an account command, a setting being asked, or a request."""
         # Control characters never reach what is stored (titles, places, settings).
         inbound = dataclasses.replace(inbound, text=printable(inbound.text))
-        if inbound.command is not None:  # already a typed request: the assistant acts on it
-            return await self._assistant.handle(ref, inbound, now)
-        record = await self.user(ref)
-        if inbound.button is None:
-            return await self._typed(ref, record, inbound, now)
-        if inbound.button.startswith(_PREFIX):
-            return await self._pressed(record, inbound.button.removeprefix(_PREFIX), now)
+        message = Incoming(ref, inbound, now, self.user, self._dialogue)
+        answer = await first_answer(self.routers, message)
+        if answer is not None:
+            return answer
+        await message.user()  # read first, as for all the desk sees: a new user gets the hint
         return await self._assistant.handle(ref, inbound, now)
 
-    async def _typed(
-        self, ref: UserRef, record: UserRecord, inbound: Inbound, now: datetime
-    ) -> list[Reply]:
-        """A typed message: a command, an answer to the desk's open question, or a request."""
-        lang = record.settings.language
-        text = inbound.text.strip()
-        if text.startswith("/"):
-            name, _, rest = text[1:].partition(" ")
-            name = name.split("@", 1)[0].lower()
-            return await self._command(ref, record, name, rest.strip(), now)
-        state = await self._dialogue.load(record.id)
-        question = await self._connections.asking(record.id, state, now)
-        if question is not None:
-            # a CalDAV question is open: this message answers it (and may carry a password)
-            return [await self._connections.answer(record.id, question, inbound.text, now)]
-        if calendars_request(text):
-            note_outcome("/calendars", "replied")
-            return [await self._choice.menu(record.id, lang)]
-        wants = connect_request(text)
-        if wants is not None:
-            return [await self._connections.typed_request(record.id, lang, text, wants, now)]
-        prompt = state.settings_prompt
-        if prompt is not None and prompt.field == "timezone":
-            zone = read_zone(text)
-            if zone is not None:
-                return [await self._set_zone(record, zone, now)]
-            if len(text.split()) <= 3:
-                return [self._zone_not_understood(lang, record.settings.timezone)]
-            await self._prompt(record.id, None)  # a request instead: the question is dropped
-        if text:
-            typed = account_command(
-                text[:_ACCOUNT_SAMPLE], now=now, tz=record.settings.zone, lang=clear_language(text)
-            )
-            if typed is not None:  # «подключи календарь», "delete all my data": as the command
-                return await self._command(ref, record, typed, "", now)
-        return await self._assistant.handle(ref, inbound, now)
+    def _routers(self) -> tuple[Router[Incoming], ...]:
+        """The routers in the order of ROUTERS, each handler behind its filters."""
+        requests = Router[Incoming]("requests", on.carries_request)
+        requests.add(self._request)
+        buttons = Router[Incoming]("buttons", on.action())
+        buttons.add(self._connection_pressed, on.action(prefixes=CONNECT_ACTIONS))
+        buttons.add(self._choice_pressed, on.action(prefixes=CHOICE_ACTIONS))
+        buttons.add(self._keep_zone, on.action("keep-zone"))
+        buttons.add(self._ask_zone, on.action("ask-zone"))
+        buttons.add(self._language_pressed, on.action("lang-ru", "lang-en"))
+        buttons.add(self._forget_yes, on.action("forget-yes"))
+        buttons.add(self._forget_no, on.action("forget-no"))
+        buttons.add(self._stale_button)
+        connection = Router[Incoming]("connection", on.typed, on.connection_open)
+        connection.add(self._connection_answer)
+        phrases = Router[Incoming]("phrases", on.typed)
+        phrases.add(self._calendars_phrase, on.phrase(calendars_request))
+        phrases.add(self._connect_phrase, on.phrase(connect_request))
+        asked = Router[Incoming]("prompt", on.typed, on.prompt("timezone"))
+        asked.add(self._zone_answer)
+        typed = Router[Incoming]("account phrases", on.typed, on.account_phrase)
+        typed.add(self._account_phrase)
+        return (requests, buttons, self._commands, connection, phrases, asked, typed)
+
+    def _command_router(self) -> Router[Incoming]:
+        """Slash commands by name; the last handler answers a command it does not know."""
+        commands = Router[Incoming]("commands", on.command())
+        commands.add(self._count_command)
+        commands.add(self._start_command, on.command("start"))
+        commands.add(self._cancel_command, on.command("cancel"))
+        commands.add(self._menu_request, on.command(*_REQUESTS))
+        commands.add(self._settings, on.command("settings"))
+        commands.add(self._connect_command, on.command("connect"))
+        commands.add(self._disconnect_command, on.command("disconnect"))
+        commands.add(self._calendars_command, on.command("calendars"))
+        commands.add(self._privacy_command, on.command("privacy"))
+        commands.add(self._forget_command, on.command("forget"))
+        commands.add(self._unknown_command)
+        return commands
 
     async def _prompt(self, user_id: int, prompt: SettingsPrompt | None) -> None:
         """Ask for a setting (its answer is the next message), or drop the one asked."""
@@ -247,35 +269,113 @@ class AccountDesk:
             return [Reply(catalogue.text(lang, "account.found_no_time_zone"))]
         return [await self._set_zone(record, zone, now)]
 
+    # -- what the routers call ----------------------------------------------------------
+
+    async def _request(self, message: Incoming) -> list[Reply]:
+        """Already a typed request: the assistant acts on it."""
+        return await self._assistant.handle(message.ref, message.inbound, message.now)
+
+    async def _connection_answer(self, message: Incoming) -> list[Reply] | None:
+        """The answer to the open CalDAV question (it may carry a password); an expired
+        question is dropped and the message goes on."""
+        record = await message.user()
+        question = await self._connections.asking(record.id, await message.state(), message.now)
+        if question is None:
+            return None
+        answer = await self._connections.answer(
+            record.id, question, message.inbound.text, message.now
+        )
+        return [answer]
+
+    async def _calendars_phrase(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        note_outcome("/calendars", "replied")
+        return [await self._choice.menu(record.id, record.settings.language)]
+
+    async def _connect_phrase(self, message: Incoming) -> list[Reply] | None:
+        wants = connect_request(message.text)
+        if wants is None:
+            return None
+        record = await message.user()
+        lang = record.settings.language
+        return [
+            await self._connections.typed_request(record.id, lang, message.text, wants, message.now)
+        ]
+
+    async def _zone_answer(self, message: Incoming) -> list[Reply] | None:
+        """The zone /start asked for; a longer message is a request and drops the question."""
+        record = await message.user()
+        zone = read_zone(message.text)
+        if zone is not None:
+            return [await self._set_zone(record, zone, message.now)]
+        if len(message.text.split()) <= 3:
+            lang = record.settings.language
+            return [self._zone_not_understood(lang, record.settings.timezone)]
+        await self._prompt(record.id, None)  # a request instead: the question is dropped
+        return None
+
+    async def _account_phrase(self, message: Incoming) -> list[Reply] | None:
+        """«подключи календарь», "delete all my data": answered as the command is."""
+        name = await message.phrase_command()
+        if name is None:
+            return None
+        return await self._commands.route(message.as_command(name))
+
     # -- commands ---------------------------------------------------------------------------
 
-    async def _command(
-        self, ref: UserRef, record: UserRecord, name: str, rest: str, now: datetime
-    ) -> list[Reply]:
+    async def _count_command(self, message: Incoming) -> None:
+        """Every command is counted (unknown ones together), then handled by the next."""
+        name = message.command
+        note_outcome(f"/{name}" if name in {c.name for c in MENU} else "/unknown", "replied")
+
+    async def _start_command(self, message: Incoming) -> list[Reply]:
+        return [await self._start(message.ref, await message.user(), message.now)]
+
+    async def _cancel_command(self, message: Incoming) -> list[Reply] | None:
+        """/cancel drops the desk's questions; with no connection to stop, the assistant's
+        own /cancel (a request) follows."""
+        record = await message.user()
+        await self._prompt(record.id, None)
+        if await self._connections.cancel(record.id):
+            lang = record.settings.language
+            return [Reply(catalogue.text(lang, "account.all_right_not_connecting"))]
+        return None
+
+    async def _menu_request(self, message: Incoming) -> list[Reply] | None:
+        record = await message.user()
+        name = message.command or ""
         lang = record.settings.language
-        known = name in {c.name for c in MENU}
-        note_outcome(f"/{name}" if known else "/unknown", "replied")
-        if name == "start":
-            return [await self._start(ref, record, now)]
-        if name == "cancel":
-            await self._prompt(record.id, None)
-            if await self._connections.cancel(record.id):
-                return [Reply(catalogue.text(lang, "account.all_right_not_connecting"))]
-        request = menu_request(name, lang, now, record.settings.zone)
-        if request is not None:
-            return await self._assistant.handle(ref, Inbound(f"/{name}", command=request), now)
-        if name == "settings":
-            return [await self._settings_command(record, rest, now)]
-        if name == "connect":
-            return [await self._connections.menu(record.id, lang)]
-        if name == "disconnect":
-            return [await self._connections.disconnect_menu(record.id, lang)]
-        if name == "calendars":
-            return [await self._choice.menu(record.id, lang)]
-        if name == "privacy":
-            return [self._privacy(lang)]
-        if name == "forget":
-            return [self._forget_question(lang)]
+        request = menu_request(name, lang, message.now, record.settings.zone)
+        if request is None:
+            return None
+        inbound = Inbound(f"/{name}", command=request)
+        return await self._assistant.handle(message.ref, inbound, message.now)
+
+    async def _settings(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        return [await self._settings_command(record, message.args, message.now)]
+
+    async def _connect_command(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        return [await self._connections.menu(record.id, record.settings.language)]
+
+    async def _disconnect_command(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        return [await self._connections.disconnect_menu(record.id, record.settings.language)]
+
+    async def _calendars_command(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        return [await self._choice.menu(record.id, record.settings.language)]
+
+    async def _privacy_command(self, message: Incoming) -> list[Reply]:
+        return [self._privacy((await message.user()).settings.language)]
+
+    async def _forget_command(self, message: Incoming) -> list[Reply]:
+        return [self._forget_question((await message.user()).settings.language)]
+
+    async def _unknown_command(self, message: Incoming) -> list[Reply]:
+        lang = (await message.user()).settings.language
+        name = message.command or ""
         return [Reply(catalogue.text(lang, "account.do_not_know_command", name=name))]
 
     async def _start(self, ref: UserRef, record: UserRecord, now: datetime) -> Reply:
@@ -300,26 +400,45 @@ class AccountDesk:
             catalogue.text(lang, "account.time_zone_zone_key", zone_key=zone.key, offset=offset)
         )
 
-    async def _pressed(self, record: UserRecord, action: str, now: datetime) -> list[Reply]:
+    # -- the desk's buttons ------------------------------------------------------------
+
+    async def _connection_pressed(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
         lang = record.settings.language
-        if action.startswith(CONNECT_ACTIONS):
-            return await self._connections.pressed(record.id, lang, action, now)
-        if action.startswith(CHOICE_ACTIONS):
-            return [await self._choice.pressed(record.id, lang, action)]
-        if action == "keep-zone":
-            return [await self._set_zone(record, record.settings.zone, now)]
-        if action == "ask-zone":
-            await self._prompt(record.id, SettingsPrompt("timezone", now))
-            return [Reply(catalogue.text(lang, "account.send_city_offset_utc"))]
-        if action in ("lang-ru", "lang-en"):
-            new: Lang = "ru" if action == "lang-ru" else "en"
-            updated = await self._users.update_settings(record.id, language=new)
-            return [self._describe(updated, now)]
-        if action == "forget-yes":
-            await forget_user(self._db, record.id)
-            return [Reply(catalogue.text(lang, "account.done_all_data_deleted"))]
-        if action == "forget-no":
-            return [Reply(catalogue.text(lang, "account.all_right_nothing_deleted"))]
+        return await self._connections.pressed(record.id, lang, message.action or "", message.now)
+
+    async def _choice_pressed(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        lang = record.settings.language
+        return [await self._choice.pressed(record.id, lang, message.action or "")]
+
+    async def _keep_zone(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        return [await self._set_zone(record, record.settings.zone, message.now)]
+
+    async def _ask_zone(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        await self._prompt(record.id, SettingsPrompt("timezone", message.now))
+        lang = record.settings.language
+        return [Reply(catalogue.text(lang, "account.send_city_offset_utc"))]
+
+    async def _language_pressed(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        new: Lang = "ru" if message.action == "lang-ru" else "en"
+        updated = await self._users.update_settings(record.id, language=new)
+        return [self._describe(updated, message.now)]
+
+    async def _forget_yes(self, message: Incoming) -> list[Reply]:
+        record = await message.user()
+        await forget_user(self._db, record.id)
+        return [Reply(catalogue.text(record.settings.language, "account.done_all_data_deleted"))]
+
+    async def _forget_no(self, message: Incoming) -> list[Reply]:
+        lang = (await message.user()).settings.language
+        return [Reply(catalogue.text(lang, "account.all_right_nothing_deleted"))]
+
+    async def _stale_button(self, message: Incoming) -> list[Reply]:
+        lang = (await message.user()).settings.language
         return [Reply(catalogue.text(lang, "account.that_button_no_longer"))]
 
     # -- /settings -----------------------------------------------------------------------

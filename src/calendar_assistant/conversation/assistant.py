@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,7 +47,6 @@ from calendar_assistant.actions.outcomes import (
 )
 from calendar_assistant.actions.profile import UserProfile
 from calendar_assistant.calendars.base import CalendarBackend, CalendarError
-from calendar_assistant.config import Settings
 from calendar_assistant.conversation import answers
 from calendar_assistant.conversation.dialogue_state import (
     DialogueState,
@@ -99,17 +98,28 @@ _INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200
 _SCOPES = {Answer.THIS: Scope.THIS, Answer.FOLLOWING: Scope.FOLLOWING, Answer.ALL: Scope.ALL}
 
 
+@dataclass(frozen=True, slots=True)
+class AssistantConfig:
+    """What the conversation reads: what a new user starts with, the longest message it
+    reads, and the keys that seal a half-finished connection's answers (CREDENTIALS_KEYS;
+    without them no account can be connected, so there is nothing to seal)."""
+
+    defaults: UserSettings = field(default_factory=UserSettings)
+    max_message_chars: int = 4000
+    credentials_keys: str | None = field(default=None, repr=False)
+
+
 class Assistant:
     """The conversation: every channel hands messages here and sends back what it returns."""
 
     def __init__(
         self,
         database: Database,
-        settings: Settings,
+        config: AssistantConfig,
         calendars: Callable[[int], CalendarBackend],
         understanding: Router | None = None,
     ) -> None:
-        self.settings = settings
+        self.config = config
         # Grammar first, the LLM for the long tail when configured (runtime builds it).
         self.understanding = understanding if understanding is not None else Router()
         self.calendars = calendars
@@ -117,10 +127,10 @@ class Assistant:
         self.users = UserRepository(database)
         self.states = DialogueStateRepository(database)
         #: Every part of a user's dialogue between messages (also the account desk's).
-        self.dialogue: DialogueStates = dialogue_store(database, settings)
+        self.dialogue: DialogueStates = dialogue_store(database, config.credentials_keys)
         self.undo_log = UndoLogRepository(database)
         self.reminders = ReminderRepository(database)
-        self.defaults = UserSettings.from_settings(settings)
+        self.defaults = config.defaults
 
     async def handle(self, user: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
         """Answer one message; never raises for anything the user typed.
@@ -132,7 +142,7 @@ class Assistant:
         """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        lang = user.language_hint or self.settings.default_language
+        lang = user.language_hint or self.defaults.language
         # The channel's language hint only seeds a new user's setting; the setting wins after.
         defaults = replace(self.defaults, language=user.language_hint or self.defaults.language)
         try:
@@ -238,7 +248,7 @@ class _Turn:
     def _bad_input(self, text: str) -> Outcome | None:
         if not text:
             return Invalid(Problem.EMPTY)
-        limit = self.assistant.settings.max_message_chars
+        limit = self.assistant.config.max_message_chars
         if len(text) > limit:
             return Invalid(Problem.TOO_LONG, limit)
         return None

@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from calendar_assistant.calendars.accounts.registry import credential_cipher
-from calendar_assistant.config import Settings
 from calendar_assistant.conversation.state import (
     Pending,
     Turn,
@@ -183,7 +182,7 @@ def _prompt(data: object) -> SettingsPrompt | None:
 DialogueStates = SqlDialogueStore[DialogueState]
 
 
-def dialogue_store(database: Database, settings: Settings) -> DialogueStates:
+def dialogue_store(database: Database, credentials_keys: str | None) -> DialogueStates:
     """The dialogue states on the database, connection answers sealed with CREDENTIALS_KEYS."""
-    codec = DialogueStateCodec(credential_cipher(settings))
+    codec = DialogueStateCodec(credential_cipher(credentials_keys))
     return SqlDialogueStore(DialogueStateRepository(database), codec)

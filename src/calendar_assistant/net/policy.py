@@ -11,8 +11,6 @@ import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from calendar_assistant.config import Settings
-
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -68,20 +66,17 @@ class OutboundPolicy:
     timeout_seconds: float = 10.0
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> OutboundPolicy:
-        hosts, networks = _parse_allowed(settings.outbound_allowed_hosts)
-        return cls(
-            allow_http=settings.outbound_allow_http,
-            allowed_hosts=hosts,
-            allowed_networks=networks,
-            timeout_seconds=settings.outbound_timeout_seconds,
-        )
-
-    @classmethod
-    def allowing(cls, spec: str, *, allow_http: bool = True) -> OutboundPolicy:
+    def allowing(
+        cls, spec: str, *, allow_http: bool = True, timeout_seconds: float = 10.0
+    ) -> OutboundPolicy:
         """An operator's allow-list as written in OUTBOUND_ALLOWED_HOSTS."""
         hosts, networks = _parse_allowed(spec)
-        return cls(allow_http=allow_http, allowed_hosts=hosts, allowed_networks=networks)
+        return cls(
+            allow_http=allow_http,
+            allowed_hosts=hosts,
+            allowed_networks=networks,
+            timeout_seconds=timeout_seconds,
+        )
 
     def check_url(self, url: str) -> None:
         """Refuse a URL whose scheme is not allowed or that names no host."""

@@ -21,7 +21,7 @@ import secrets
 import sys
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,8 +33,6 @@ from calendar_assistant.observability.privacy import PRIVATE_TEXT_KEYS, SECRET_K
 
 if TYPE_CHECKING:
     from sentry_sdk.types import Breadcrumb, BreadcrumbHint, Event, Hint
-
-    from calendar_assistant.config import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -252,10 +250,21 @@ class ErrorTracking:
 DISABLED = ErrorTracking(enabled=False, salt=b"")
 
 
-def start_error_tracking(settings: Settings) -> ErrorTracking:
+@dataclass(frozen=True, slots=True)
+class ErrorTrackingConfig:
+    """SENTRY_DSN (none: error tracking is off), the release and environment tags, and the
+    key of the opaque user ids (none: random per process)."""
+
+    dsn: str | None = field(default=None, repr=False)
+    environment: str = "production"
+    release: str | None = None
+    user_salt: str | None = field(default=None, repr=False)
+
+
+def start_error_tracking(config: ErrorTrackingConfig) -> ErrorTracking:
     """Initialise sentry-sdk when SENTRY_DSN is set; call inside the running event loop
     (the asyncio integration hooks the loop it finds)."""
-    if settings.sentry_dsn is None:
+    if config.dsn is None:
         return DISABLED
     with needs("server", feature="Error tracking (SENTRY_DSN)"):
         import sentry_sdk
@@ -265,9 +274,9 @@ def start_error_tracking(settings: Settings) -> ErrorTracking:
         from sentry_sdk.integrations.starlette import StarletteIntegration
 
     sentry_sdk.init(
-        dsn=settings.sentry_dsn.get_secret_value(),
-        release=settings.sentry_release or f"calendar-assistant@{__version__}",
-        environment=settings.sentry_environment,
+        dsn=config.dsn,
+        release=config.release or f"calendar-assistant@{__version__}",
+        environment=config.environment,
         # Collect no user details, bodies, local variables or query parameters at all;
         # before_send still checks what is left.
         data_collection={
@@ -288,7 +297,7 @@ def start_error_tracking(settings: Settings) -> ErrorTracking:
             HttpxIntegration(),
         ],
     )
-    salt = settings.sentry_user_salt
-    key = salt.get_secret_value().encode() if salt is not None else secrets.token_bytes(32)
-    log.info("error_tracking_started", environment=settings.sentry_environment)
+    salt = config.user_salt
+    key = salt.encode() if salt is not None else secrets.token_bytes(32)
+    log.info("error_tracking_started", environment=config.environment)
     return ErrorTracking(enabled=True, salt=key)

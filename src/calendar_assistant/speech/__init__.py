@@ -1,7 +1,7 @@
 """Voice: speech to text (faster-whisper or an endpoint) and spoken replies (espeak-ng, piper).
 
-Channels call `voice.open_voice(settings)` once, then `Voice.transcribe(bytes, hint=lang)`
-for a voice message and `Voice.speak(text, lang)` for a voice reply; every failure is a
+The server calls `voice.open_voice(config)` once (`VoiceConfig`, its slice of the settings),
+then `Voice.transcribe(bytes, hint=lang)` for a voice message and `Voice.speak(text, lang)` for a voice reply; every failure is a
 `problems.SpeechProblem` whose `explain(lang)` is the reply to send. Nothing is imported
 here, so the command line starts fast: import from the modules.
 """

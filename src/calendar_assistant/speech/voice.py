@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import structlog
 
@@ -19,9 +20,6 @@ from calendar_assistant.speech.opus import SpokenAudio
 from calendar_assistant.speech.problems import SpeechBusy, SpeechProblem, VoiceOff
 from calendar_assistant.speech.synthesis import EspeakSynthesizer, SpeechSynthesizer
 from calendar_assistant.speech.transcription import Transcript, TranscriptionEngine
-
-if TYPE_CHECKING:
-    from calendar_assistant.config import Settings
 
 log = structlog.get_logger("calendar_assistant.speech")
 
@@ -114,8 +112,26 @@ class Voice:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def open_voice(settings: Settings) -> Voice:
-    """Build the voice engine from settings; a wrong model path fails here, at start-up.
+@dataclass(frozen=True, slots=True)
+class VoiceConfig:
+    """Where transcription comes from (an OpenAI-compatible endpoint first, else a local
+    Whisper model; neither: voice is off), the piper voice (none: espeak-ng), and the
+    limits on work at once and on a voice message's length and size."""
+
+    transcription_url: str | None = None
+    transcription_api_key: str | None = field(default=None, repr=False)
+    transcription_model: str = "whisper-1"
+    whisper_model: str | None = None
+    whisper_compute_type: str = "int8"
+    whisper_cpu_threads: int = 0
+    speech_workers: int = 1
+    piper_voice: Path | None = None
+    max_seconds: int = 120
+    max_bytes: int = 20_000_000
+
+
+def open_voice(config: VoiceConfig) -> Voice:
+    """Build the voice engine from its config; a wrong model path fails here, at start-up.
 
     The model itself loads on first use or on `warm_up()`; nothing is downloaded.
     """
@@ -123,28 +139,28 @@ def open_voice(settings: Settings) -> Voice:
     from calendar_assistant.speech.synthesis import PiperSynthesizer
     from calendar_assistant.speech.whisper import WhisperEngine
 
-    workers = settings.speech_workers
+    workers = config.speech_workers
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="speech")
     engine: TranscriptionEngine | None = None
     try:
-        if settings.transcription_url:
+        if config.transcription_url:
             engine = EndpointEngine(
-                settings.transcription_url,
-                api_key=settings.transcription_api_key,
-                model=settings.transcription_model,
+                config.transcription_url,
+                api_key=config.transcription_api_key,
+                model=config.transcription_model,
             )
-        elif settings.whisper_model:
+        elif config.whisper_model:
             engine = WhisperEngine(
-                settings.whisper_model,
+                config.whisper_model,
                 pool,
-                compute_type=settings.whisper_compute_type,
-                cpu_threads=settings.whisper_cpu_threads,
+                compute_type=config.whisper_compute_type,
+                cpu_threads=config.whisper_cpu_threads,
                 workers=workers,
             )
         espeak = EspeakSynthesizer()
         synthesizer: SpeechSynthesizer = espeak
-        if settings.piper_voice is not None:
-            synthesizer = PiperSynthesizer(settings.piper_voice, pool, espeak)
+        if config.piper_voice is not None:
+            synthesizer = PiperSynthesizer(config.piper_voice, pool, espeak)
     except BaseException:
         pool.shutdown(wait=False)
         raise
@@ -152,14 +168,14 @@ def open_voice(settings: Settings) -> Voice:
         engine,
         synthesizer,
         pool,
-        limits=AudioLimits(settings.voice_max_seconds, settings.voice_max_bytes),
+        limits=AudioLimits(config.max_seconds, config.max_bytes),
         workers=workers,
     )
 
 
-def check_voice_settings(settings: Settings) -> None:
+def check_voice_settings(config: VoiceConfig) -> None:
     """Raise SpeechSetupError for a wrong model path or piper voice, without loading anything.
 
     Entry points call it before starting so the operator gets one line, not a traceback.
     """
-    open_voice(settings).close()
+    open_voice(config).close()

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, bindparam, exc, select
 
-from calendar_assistant.config import Settings
 from calendar_assistant.domain.language import LANGS, Lang
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import DialogueStateRow, UserRow, UserSettingsRow
@@ -29,7 +28,8 @@ class InvalidSetting(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class UserSettings:
-    """One user's preferences; new users get them from the application Settings."""
+    """One user's preferences; a new user starts with the defaults the composition root reads
+    from DEFAULT_LANGUAGE, DEFAULT_TIMEZONE, the working hours and the default duration."""
 
     language: Lang = "ru"
     timezone: str = "Europe/Moscow"
@@ -59,19 +59,6 @@ class UserSettings:
             0 <= self.default_reminder_minutes <= 7 * 24 * 60
         ):
             raise InvalidSetting("default_reminder_minutes")
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> UserSettings:
-        """The defaults a new user starts with."""
-        return cls(
-            language=settings.default_language,
-            timezone=settings.default_timezone,
-            working_hours_start=settings.working_hours_start,
-            working_hours_end=settings.working_hours_end,
-            working_days=settings.working_weekdays,
-            default_duration_minutes=settings.default_duration_minutes,
-            default_reminder_minutes=settings.default_reminder_minutes,
-        )
 
     @property
     def zone(self) -> ZoneInfo:

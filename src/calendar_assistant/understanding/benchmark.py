@@ -19,11 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from calendar_assistant.understanding.frame import command_frame
 from calendar_assistant.understanding.parser import parse
+
+if TYPE_CHECKING:
+    from calendar_assistant.understanding.llm.llm_config import LlmConfig
 
 DEFAULT_DATASET = Path("..") / "shared" / "bench" / "nlu_dev.jsonl"
 WHEN_KEYS = frozenset({"start", "end", "range_start", "range_end"})
@@ -203,8 +206,14 @@ def run_nlu_bench(
     err: TextIO,
     engine: str = "rules",
     slurp: Path | None = None,
+    llm: Callable[[TextIO], LlmConfig | None] | None = None,
 ) -> int:
-    """The `bench nlu` command: returns the exit code."""
+    """The `bench nlu` command: returns the exit code.
+
+    `llm` reads the settings for `--engine llm|hybrid` (the command line's, an entry point):
+    it sets up logging on the stream it is given and returns the LLM's config, or None once
+    it has written why the settings are refused.
+    """
     path = dataset or DEFAULT_DATASET
     if not path.is_file():
         err.write(
@@ -216,7 +225,12 @@ def run_nlu_bench(
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     if engine != "rules":
-        return _run_with_model(examples, engine, failures, out, err)
+        from calendar_assistant.understanding.llm.llm_config import LlmConfig
+
+        config = llm(err) if llm is not None else LlmConfig()
+        if config is None:
+            return 2
+        return _run_with_model(examples, engine, config, failures, out, err)
     report = score(examples)
     measure_latency(examples, report)
     if examples:
@@ -236,20 +250,17 @@ def run_nlu_bench(
 
 
 def _run_with_model(
-    examples: list[dict[str, Any]], engine: str, failures: int, out: TextIO, err: TextIO
+    examples: list[dict[str, Any]],
+    engine: str,
+    config: LlmConfig,
+    failures: int,
+    out: TextIO,
+    err: TextIO,
 ) -> int:
     """`--engine llm|hybrid`: each request once through the configured model (llm/bench.py)."""
-    from calendar_assistant.config import SettingsError, load_settings
-    from calendar_assistant.logging_setup import configure_logging
     from calendar_assistant.understanding.llm.bench import engine_runner
 
-    try:
-        settings = load_settings()
-        configure_logging(settings, err)  # per-call logs to stderr: stdout is the report
-        runner = engine_runner(engine, settings)
-    except SettingsError as error:
-        err.write(f"bench nlu: {error}\n")
-        return 2
+    runner = engine_runner(engine, config)
     if runner is None:
         err.write(
             f"bench nlu --engine {engine}: no LLM configured (set ANTHROPIC_API_KEY or "

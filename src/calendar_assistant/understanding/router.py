@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from calendar_assistant.config import Settings
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.understanding.intent.guards import is_question, names_nothing
 from calendar_assistant.understanding.intent.model import load_intent_model
 from calendar_assistant.understanding.llm.interpreter import Interpreter, LlmAnswer
+from calendar_assistant.understanding.llm.llm_config import LlmConfig
 from calendar_assistant.understanding.llm.lookups import Lookups
 from calendar_assistant.understanding.llm.prompt import PromptContext, build_prompt
 from calendar_assistant.understanding.llm.resolving import TimeReader
@@ -183,17 +183,17 @@ class Router:
         self.stats = RouterStats()
 
     @classmethod
-    def from_settings(cls, settings: Settings, model: ChatModel | None = None) -> Router:
-        """The router settings ask for; the model from the SDKs' env vars unless given."""
+    def from_config(cls, config: LlmConfig, model: ChatModel | None = None) -> Router:
+        """The router the config asks for; the model from the SDKs' env vars unless given."""
         if model is None:
             from calendar_assistant.understanding.llm import chat_model
 
-            model = chat_model(settings)
+            model = chat_model(config)
         return cls(
             model=model,
-            threshold=settings.llm_confidence_threshold,
-            max_steps=settings.llm_max_steps,
-            history_turns=settings.llm_history_turns,
+            threshold=config.confidence_threshold,
+            max_steps=config.max_steps,
+            history_turns=config.history_turns,
         )
 
     @property

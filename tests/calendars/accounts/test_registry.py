@@ -17,6 +17,7 @@ from calendar_assistant.calendars.google import GoogleClientConfig
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.events import EventPatch, NewEvent
+from calendar_assistant.runtime import calendars_config
 from calendar_assistant.storage.database import Database
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import FakeGoogleOAuth
@@ -55,7 +56,9 @@ async def test_without_accounts_the_local_calendar_is_used(
 
 
 def test_accounts_are_off_without_keys(database: Database) -> None:
-    registry = CalendarRegistry.from_settings(database, Settings(credentials_keys=None))
+    registry = CalendarRegistry.from_config(
+        database, calendars_config(Settings(credentials_keys=None))
+    )
     assert registry.store is None
 
 

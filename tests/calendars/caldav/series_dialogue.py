@@ -10,6 +10,7 @@ from calendar_assistant.calendars.base import CalendarBackend
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage.database import Database
 from support import MOSCOW
 
@@ -36,7 +37,9 @@ def _shape(calendar_events: list[tuple[str, datetime, datetime]]) -> list[str]:
 async def run_series_dialogue(
     database: Database, tmp_path: Path, calendar: CalendarBackend
 ) -> None:
-    assistant = Assistant(database, Settings(data_dir=tmp_path), lambda _uid: calendar)
+    assistant = Assistant(
+        database, assistant_config(Settings(data_dir=tmp_path)), lambda _uid: calendar
+    )
     window = (NOW, NOW + timedelta(days=16))
 
     async def seen() -> list[str]:

@@ -10,6 +10,7 @@ from calendar_assistant.calendars.google import GoogleApi, GoogleCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, UserRef
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage.database import Database
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import FakeGoogleOAuth
@@ -26,7 +27,9 @@ async def test_a_revoked_grant_asks_to_reconnect_in_both_languages(
 ) -> None:
     google.add_calendar("anna@example.org", "Anna", "Europe/Moscow", primary=True)
     calendar = GoogleCalendar(api, "anna@example.org", timezone="Europe/Moscow", calendar_id="g")
-    assistant = Assistant(database, Settings(data_dir=tmp_path), lambda _uid: calendar)
+    assistant = Assistant(
+        database, assistant_config(Settings(data_dir=tmp_path)), lambda _uid: calendar
+    )
     anna = UserRef(key="test:anna")
     made = await assistant.handle(anna, Inbound("Запланируй обед завтра в 13"), NOW)
     assert "Создал" in made[0].text

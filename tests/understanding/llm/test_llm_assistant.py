@@ -15,6 +15,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.domain.events import NewEvent
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository, UserSettings
 from calendar_assistant.understanding.llm.claude import ClaudeModel
 from calendar_assistant.understanding.router import Router
@@ -37,7 +38,7 @@ def assistant(database: Database, tmp_path: Path, claude: ClaudeModel) -> Assist
     router = Router(model=claude, threshold=0.6, max_steps=3)
     return Assistant(
         database,
-        Settings(data_dir=tmp_path),
+        assistant_config(Settings(data_dir=tmp_path)),
         lambda uid: LocalCalendar(database, uid),
         understanding=router,
     )

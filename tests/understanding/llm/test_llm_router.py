@@ -13,6 +13,7 @@ from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.commands import Intent
 from calendar_assistant.domain.events import NewEvent
+from calendar_assistant.runtime import llm_config
 from calendar_assistant.understanding.llm import chat_model
 from calendar_assistant.understanding.llm.claude import ClaudeModel
 from calendar_assistant.understanding.llm.lookups import CalendarLookups
@@ -89,8 +90,10 @@ async def test_any_llm_failure_falls_back_to_the_grammar(
 
 async def test_the_llm_is_off_without_a_key() -> None:
     settings = Settings(llm_provider="auto")
-    assert chat_model(settings, environ={}) is None
-    router = Router.from_settings(settings, model=chat_model(settings, environ={}))
+    assert chat_model(llm_config(settings), environ={}) is None
+    router = Router.from_config(
+        llm_config(settings), model=chat_model(llm_config(settings), environ={})
+    )
     assert not router.llm_enabled
     result = await router.understand("Tell me a joke", USER)
     assert result.source == "rules"
@@ -99,19 +102,29 @@ async def test_the_llm_is_off_without_a_key() -> None:
 
 def test_the_provider_is_chosen_from_the_sdk_variables() -> None:
     auto = Settings(llm_provider="auto")
-    claude = chat_model(auto, environ={"ANTHROPIC_API_KEY": "a", "OPENAI_API_KEY": "o"})
+    claude = chat_model(llm_config(auto), environ={"ANTHROPIC_API_KEY": "a", "OPENAI_API_KEY": "o"})
     assert claude is not None
     assert claude.name == "anthropic/claude-haiku-4-5"
-    gpt = chat_model(auto, environ={"OPENAI_API_KEY": "o", "OPENAI_BASE_URL": "http://x/v1"})
+    gpt = chat_model(
+        llm_config(auto), environ={"OPENAI_API_KEY": "o", "OPENAI_BASE_URL": "http://x/v1"}
+    )
     assert isinstance(gpt, OpenAICompatibleModel)
     assert str(gpt.client.base_url).startswith("http://x/v1")
     forced = Settings(llm_provider="openai", llm_openai_model="llama3.1")
-    chosen = chat_model(forced, environ={"ANTHROPIC_API_KEY": "a", "OPENAI_API_KEY": "o"})
+    chosen = chat_model(
+        llm_config(forced), environ={"ANTHROPIC_API_KEY": "a", "OPENAI_API_KEY": "o"}
+    )
     assert chosen is not None
     assert chosen.name == "openai/llama3.1"
-    assert chat_model(Settings(llm_provider="off"), environ={"ANTHROPIC_API_KEY": "a"}) is None
+    assert (
+        chat_model(llm_config(Settings(llm_provider="off")), environ={"ANTHROPIC_API_KEY": "a"})
+        is None
+    )
     # Asking for a provider whose key is missing leaves the LLM off, not half-configured.
-    assert chat_model(Settings(llm_provider="anthropic"), environ={"OPENAI_API_KEY": "o"}) is None
+    assert (
+        chat_model(llm_config(Settings(llm_provider="anthropic")), environ={"OPENAI_API_KEY": "o"})
+        is None
+    )
 
 
 async def test_prompt_injection_in_an_event_title_cannot_cause_a_write(

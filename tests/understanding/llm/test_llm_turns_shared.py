@@ -20,6 +20,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.conversation.messages import Inbound, UserRef
 from calendar_assistant.conversation.state import TURN_MAX_CHARS, turns_of, with_turns
+from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository
 from calendar_assistant.storage.dialogue_states import DialogueStateRepository
 from calendar_assistant.understanding.llm.claude import ClaudeModel
@@ -58,7 +59,7 @@ async def replicas(
         router = Router(model=model, threshold=0.6, max_steps=3, history_turns=history_turns)
         return Assistant(
             database,
-            Settings(data_dir=tmp_path),
+            assistant_config(Settings(data_dir=tmp_path)),
             lambda uid: LocalCalendar(database, uid),
             understanding=router,
         )

@@ -8,7 +8,7 @@ otherwise all calendars are read and new events go to the default account's defa
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from calendar_assistant.calendars.accounts.combined import CombinedCalendar
@@ -17,7 +17,6 @@ from calendar_assistant.calendars.base import CalendarBackend, Capabilities
 from calendar_assistant.calendars.caldav.presets import server_url
 from calendar_assistant.calendars.forwarding import ForwardingCalendar
 from calendar_assistant.calendars.local import LocalCalendar
-from calendar_assistant.config import Settings
 from calendar_assistant.extras import needs
 from calendar_assistant.net.policy import OutboundPolicy
 from calendar_assistant.storage.database import Database
@@ -39,13 +38,13 @@ class OfferedCalendar:
     name: str
 
 
-def credential_cipher(settings: Settings) -> CredentialCipher | None:
+def credential_cipher(credentials_keys: str | None) -> CredentialCipher | None:
     """The cipher of CREDENTIALS_KEYS, or None when no key is set (accounts are off).
 
     Every secret kept at rest goes through it: connected accounts' credentials and the
     CalDAV answers of a half-finished connection (conversation.dialogue_state).
     """
-    keys = settings.credentials_keys.get_secret_value() if settings.credentials_keys else None
+    keys = credentials_keys
     if not keys or not any(key.strip() for key in keys.split(",")):
         return None
     with needs("caldav", "google", feature="Connected calendars (CREDENTIALS_KEYS)"):
@@ -54,6 +53,21 @@ def credential_cipher(settings: Settings) -> CredentialCipher | None:
             parse_keys,
         )
     return CredentialCipher(parse_keys(keys))
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarsConfig:
+    """What the calendars read: the keys that seal connected accounts (none: accounts are
+    off and every user has the local calendar alone), Google's OAuth client (none: Google
+    is off), the providers' limits, and where users' CalDAV URLs may lead."""
+
+    credentials_keys: str | None = field(default=None, repr=False)
+    google: GoogleClientConfig | None = None
+    timeout_seconds: float = 20.0
+    retries: int = 4
+    #: The zone of a user whose settings cannot be read (a calendar still needs one).
+    default_timezone: str = "Europe/Moscow"
+    outbound: OutboundPolicy = field(default_factory=OutboundPolicy)
 
 
 class CalendarRegistry:
@@ -81,23 +95,18 @@ class CalendarRegistry:
         self._users = UserRepository(database)
 
     @classmethod
-    def from_settings(cls, database: Database, settings: Settings) -> CalendarRegistry:
-        """Accounts are on when CREDENTIALS_KEYS is set; Google when its client is too."""
-        cipher = credential_cipher(settings)
+    def from_config(cls, database: Database, config: CalendarsConfig) -> CalendarRegistry:
+        """Accounts are on when there is a key; Google when its client is set too."""
+        cipher = credential_cipher(config.credentials_keys)
         store = None if cipher is None else AccountStore(database, cipher)
-        google: GoogleClientConfig | None = None
-        if store is not None and settings.google_client_id and settings.google_client_secret:
-            with needs("google"):
-                from calendar_assistant.calendars.google import GoogleClientConfig
-            google = GoogleClientConfig.from_settings(settings)
         return cls(
             database,
             store,
-            google=google,
-            timeout_seconds=settings.calendar_timeout_seconds,
-            retries=settings.calendar_retries,
-            default_timezone=settings.default_timezone,
-            outbound=OutboundPolicy.from_settings(settings),
+            google=config.google if store is not None else None,
+            timeout_seconds=config.timeout_seconds,
+            retries=config.retries,
+            default_timezone=config.default_timezone,
+            outbound=config.outbound,
         )
 
     @property

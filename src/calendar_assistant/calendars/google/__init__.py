@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 from calendar_assistant.extras import needs
 
 if TYPE_CHECKING:
-    from calendar_assistant.calendars.google.api import GoogleApi, GoogleClientConfig
+    from calendar_assistant.calendars.google.api import GoogleApi
     from calendar_assistant.calendars.google.backend import (
         GoogleCalendar,
         GoogleCalendarInfo,
         list_calendars,
     )
+    from calendar_assistant.calendars.google.client_config import GoogleClientConfig
     from calendar_assistant.calendars.google.oauth import GoogleConnector
-    from calendar_assistant.config import Settings
     from calendar_assistant.storage.database import Database
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
     "GoogleClientConfig",
     "list_calendars",
 ]
-_HOMES = {"GoogleApi": "api", "GoogleClientConfig": "api"}
+_HOMES = {"GoogleApi": "api", "GoogleClientConfig": "client_config"}
 
 
 def __getattr__(name: str) -> Any:
@@ -38,19 +38,21 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def connector_if_configured(database: Database, settings: Settings) -> GoogleConnector | None:
-    """The app's Google connector, or None when the settings do not set Google up; the
-    google extra is imported only when they do (and then must be installed)."""
+def connector_if_configured(
+    database: Database, credentials_keys: str | None, client: GoogleClientConfig | None
+) -> GoogleConnector | None:
+    """The app's Google connector, or None when Google is not set up (no CREDENTIALS_KEYS,
+    no OAuth client or no redirect URL); the google extra is imported only when it is (and
+    then must be installed)."""
     configured = (
-        settings.credentials_keys is not None
-        and settings.credentials_keys.get_secret_value().strip(", \t")
-        and settings.google_client_id
-        and settings.google_client_secret
-        and settings.google_redirect_url
+        credentials_keys is not None
+        and credentials_keys.strip(", \t")
+        and client is not None
+        and client.redirect_url
     )
     if not configured:
         return None
     with needs("google"):
         from calendar_assistant.calendars.google.oauth import google_connector
 
-    return google_connector(database, settings)
+    return google_connector(database, credentials_keys, client)

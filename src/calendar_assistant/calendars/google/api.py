@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,46 +24,13 @@ from googleapiclient.errors import HttpError
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from calendar_assistant.calendars.accounts.errors import ProviderUnavailable, ReconnectNeeded
-from calendar_assistant.config import Settings
+from calendar_assistant.calendars.google.client_config import GoogleClientConfig
 
 SCOPE = "https://www.googleapis.com/auth/calendar"
 _RETRIED_STATUSES = {429, 500, 502, 503, 504}
 _RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
 
 TokenSink = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class GoogleClientConfig:
-    """The OAuth client and where the APIs are (Google's, or a fake in tests)."""
-
-    client_id: str
-    client_secret: str
-    token_url: str = "https://oauth2.googleapis.com/token"
-    auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
-    revoke_url: str = "https://oauth2.googleapis.com/revoke"
-    redirect_url: str | None = None
-    api_endpoint: str | None = None
-    retries: int = 4
-    timeout_seconds: float = 20.0
-    backoff_seconds: float = 0.5
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> GoogleClientConfig | None:
-        """None when no OAuth client is configured (Google Calendar is then off)."""
-        if not settings.google_client_id or not settings.google_client_secret:
-            return None
-        return cls(
-            client_id=settings.google_client_id,
-            client_secret=settings.google_client_secret.get_secret_value(),
-            token_url=settings.google_token_url,
-            auth_url=settings.google_auth_url,
-            revoke_url=settings.google_revoke_url,
-            redirect_url=settings.google_redirect_url,
-            api_endpoint=settings.google_api_endpoint,
-            retries=settings.calendar_retries,
-            timeout_seconds=settings.calendar_timeout_seconds,
-        )
 
 
 class GoogleApi:

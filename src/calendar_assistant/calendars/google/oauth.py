@@ -26,9 +26,9 @@ from calendar_assistant.calendars.accounts.credentials import CredentialCipher, 
 from calendar_assistant.calendars.accounts.errors import OAuthRefused
 from calendar_assistant.calendars.accounts.models import OAuthGrantRow
 from calendar_assistant.calendars.accounts.store import Account, AccountStore
-from calendar_assistant.calendars.google.api import SCOPE, GoogleApi, GoogleClientConfig
+from calendar_assistant.calendars.google.api import SCOPE, GoogleApi
 from calendar_assistant.calendars.google.backend import list_calendars
-from calendar_assistant.config import Settings
+from calendar_assistant.calendars.google.client_config import GoogleClientConfig
 from calendar_assistant.storage.database import Database
 
 STATE_LIFETIME = timedelta(minutes=10)
@@ -176,12 +176,11 @@ class GoogleConnector:
         }
 
 
-def google_connector(database: Database, settings: Settings) -> GoogleConnector | None:
+def google_connector(
+    database: Database, credentials_keys: str | None, config: GoogleClientConfig | None
+) -> GoogleConnector | None:
     """The app's connector, or None when Google is not configured (client, redirect, keys)."""
-    keys = parse_keys(
-        settings.credentials_keys.get_secret_value() if settings.credentials_keys else None
-    )
-    config = GoogleClientConfig.from_settings(settings)
+    keys = parse_keys(credentials_keys)
     if not keys or config is None or not config.redirect_url:
         return None
     cipher = CredentialCipher(keys)

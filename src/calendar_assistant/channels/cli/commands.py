@@ -83,13 +83,14 @@ def run_command(args: argparse.Namespace) -> int:
     from calendar_assistant.calendars.ics import IcsError
     from calendar_assistant.config import SettingsError, load_settings
     from calendar_assistant.logging_setup import configure_logging
+    from calendar_assistant.runtime import logging_config
     from calendar_assistant.storage.errors import StorageError
     from calendar_assistant.understanding.intent.model import ModelError
 
     _speak_utf8()
     try:
         settings = load_settings()
-        configure_logging(settings)
+        configure_logging(logging_config(settings))
         action = _action(args, settings)
         return asyncio.run(action())
     except UsageError as exc:

@@ -13,6 +13,7 @@ import contextlib
 import json
 import warnings
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -36,7 +37,6 @@ from calendar_assistant.channels.inbox import InboxWorker
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
 from calendar_assistant.channels.telegram.formatting import keyboard, split_message
-from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import MENU, MenuCommand
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef
@@ -114,8 +114,8 @@ def _duration_seconds(media: Any) -> float | None:
 
 def _chat_key(data: dict[str, Any]) -> str:
     """Which chat an update belongs to (its order is kept per chat), from the raw JSON."""
-    for field in ("message", "edited_message", "channel_post", "edited_channel_post"):
-        chat = (data.get(field) or {}).get("chat") if isinstance(data.get(field), dict) else None
+    for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        chat = (data.get(kind) or {}).get("chat") if isinstance(data.get(kind), dict) else None
         if isinstance(chat, dict) and "id" in chat:
             return str(chat["id"])
     query = data.get("callback_query")
@@ -152,12 +152,24 @@ def _reply_from_json(data: dict[str, Any]) -> Reply:
     return Reply(data["text"], buttons, bool(data["delete_inbound"]))
 
 
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    """The bot's token, where the Bot API is (Telegram's, or a fake in tests), the webhook
+    (none: long polling) with its secret, and the menu's language for everyone else."""
+
+    token: str = field(repr=False)
+    api_base_url: str = "https://api.telegram.org"
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    default_language: Lang = "ru"
+
+
 class TelegramChannel:
     """One bot: receives updates (polling or webhook), answers, delivers reminders."""
 
     def __init__(
         self,
-        settings: Settings,
+        config: TelegramConfig,
         front: FrontDoor,
         dispatcher: OrderedDispatcher,
         inbox: InboxWorker,
@@ -168,18 +180,15 @@ class TelegramChannel:
         questions: QuestionBook | None = None,
         web_links: WebLinkIssuer | None = None,
     ) -> None:
-        token = settings.telegram_bot_token
-        if token is None:
-            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-        base = settings.telegram_api_base_url.rstrip("/")
+        base = config.api_base_url.rstrip("/")
         self.bot = Bot(
-            token.get_secret_value(),
+            config.token,
             base_url=f"{base}/bot",
             base_file_url=f"{base}/file/bot",
             request=HTTPXRequest(connection_pool_size=64, read_timeout=15.0),
             get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40.0),
         )
-        self.settings = settings
+        self.config = config
         self.front = front
         self.dispatcher = dispatcher
         self.inbox = inbox
@@ -191,7 +200,7 @@ class TelegramChannel:
         #: Buttons are bound to their open question (see channels.questions).
         self.questions = questions if questions is not None else QuestionBook(InProcessStore())
         self.ready = asyncio.Event()
-        self.webhook_mode = bool(settings.telegram_webhook_url)
+        self.webhook_mode = bool(config.webhook_url)
         self._updater: Updater | None = None
         self._queue: asyncio.Queue[object] | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -276,15 +285,15 @@ class TelegramChannel:
 
     async def set_webhook(self, url: str | None = None) -> None:
         """Ask Telegram to send updates to `url` (default: the configured one) with the secret."""
-        target = url or self.settings.telegram_webhook_url
-        secret = self.settings.telegram_webhook_secret
+        target = url or self.config.webhook_url
+        secret = self.config.webhook_secret
         if not target or secret is None:
             raise ValueError("a webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
         await self._call(
             partial(
                 self.bot.set_webhook,
                 target,
-                secret_token=secret.get_secret_value(),
+                secret_token=secret,
                 allowed_updates=_ALLOWED_UPDATES,
             )
         )
@@ -299,7 +308,7 @@ class TelegramChannel:
         for lang in ("ru", "en"):
             commands = [BotCommand(c.name, c.description(lang)) for c in menu]
             await self._call(partial(self.bot.set_my_commands, commands, language_code=lang))
-        default = self.settings.default_language
+        default = self.config.default_language
         commands = [BotCommand(c.name, c.description(default)) for c in menu]
         await self._call(partial(self.bot.set_my_commands, commands))
 
@@ -377,7 +386,7 @@ class TelegramChannel:
         if query is not None:
             with contextlib.suppress(BadRequest):
                 await self._call(query.answer)
-        lang = _language(user.language_code) or self.settings.default_language
+        lang = _language(user.language_code) or self.config.default_language
         await self.send(chat.id, [failed(lang)])
 
     async def _replies(self, update: Update) -> tuple[list[Reply], str | None]:
@@ -399,7 +408,7 @@ class TelegramChannel:
         if query is not None:
             taken = await self.questions.take(ref.key, str(chat.id), query.data or "")
             if taken.payload is None:
-                lang = ref.language_hint or self.settings.default_language
+                lang = ref.language_hint or self.config.default_language
                 return [], refusal(taken.verdict, lang)
             pressed = taken.payload
 

@@ -46,8 +46,7 @@ def telegram_router(channel: Callable[[Request], TelegramChannel | None]) -> API
     async def webhook(request: Request) -> JSONResponse:
         """One update from Telegram (webhook mode)."""
         bot = channel(request)
-        secret = bot.settings.telegram_webhook_secret if bot is not None else None
-        expected = secret.get_secret_value() if secret is not None else None
+        expected = bot.config.webhook_secret if bot is not None else None
         if bot is None or not secret_matches(expected, request.headers.get(SECRET_HEADER)):
             if bot is not None:
                 bot.metrics.updates.labels("telegram", "rejected").inc()

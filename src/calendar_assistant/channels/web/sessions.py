@@ -19,7 +19,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Any
@@ -33,7 +33,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from calendar_assistant.config import Settings
 from calendar_assistant.net.loopback import direct_from_loopback, loopback_name
 
 log = structlog.get_logger(__name__)
@@ -90,14 +89,35 @@ class SessionCodec:
         return self.load(request.cookies.get(COOKIE))
 
 
-def session_codec(settings: Settings, clock: Callable[[], datetime]) -> SessionCodec:
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Where this server is reached: PUBLIC_URL (none: a laptop), the other public addresses
+    it gives out (the Telegram webhook, Google's redirect), and where it listens."""
+
+    public_url: str | None = None
+    other_urls: tuple[str, ...] = ()
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@dataclass(frozen=True, slots=True)
+class SessionConfig:
+    """SESSION_SECRET (none: a key per process) and how long a sign-in lasts."""
+
+    secret: str | None = field(default=None, repr=False)
+    max_age_hours: int = 168
+
+
+def session_codec(
+    config: SessionConfig, site: SiteConfig, clock: Callable[[], datetime]
+) -> SessionCodec:
     """Signs with SESSION_SECRET, else with a key made for this process only (a laptop:
     a restart signs the local user in again by itself; a public server warns)."""
-    secret = settings.session_secret
-    if secret is None and public_deployment(settings):
+    secret = config.secret
+    if secret is None and public_deployment(site):
         log.warning("session_secret_unset", effect="restarts and other replicas sign users out")
-    key = secret.get_secret_value() if secret is not None else secrets.token_urlsafe(32)
-    return SessionCodec(key, clock, timedelta(hours=settings.session_max_age_hours))
+    key = secret if secret is not None else secrets.token_urlsafe(32)
+    return SessionCodec(key, clock, timedelta(hours=config.max_age_hours))
 
 
 def new_session(user_id: int | None, epoch: int = 0) -> WebSession:
@@ -105,10 +125,10 @@ def new_session(user_id: int | None, epoch: int = 0) -> WebSession:
     return WebSession(user_id=user_id, epoch=epoch, csrf=secrets.token_urlsafe(24))
 
 
-def secure_site(request: Request, settings: Settings) -> bool:
+def secure_site(request: Request, site: SiteConfig) -> bool:
     """Cookies are Secure when this request came over https (directly or as the trusted
     proxy says) or the configured public URL is https."""
-    return request.url.scheme == "https" or (settings.public_url or "").startswith("https://")
+    return request.url.scheme == "https" or (site.public_url or "").startswith("https://")
 
 
 def set_session_cookie(
@@ -129,18 +149,18 @@ def clear_session_cookie(response: Response, *, secure: bool) -> None:
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=secure)
 
 
-def public_deployment(settings: Settings) -> bool:
+def public_deployment(site: SiteConfig) -> bool:
     """A public or webhook URL naming a host other than this machine: a server on the
     internet, where nobody is signed in without proof."""
-    urls = (settings.public_url, settings.telegram_webhook_url, settings.google_redirect_url)
+    urls = (site.public_url, *site.other_urls)
     return any(url and not loopback_name(urlsplit(url).hostname) for url in urls)
 
 
-def from_this_machine(request: Request, settings: Settings) -> bool:
+def from_this_machine(request: Request, site: SiteConfig) -> bool:
     """The laptop case: the local user is signed in without asking only when no public URL
     is configured, the connection comes from the loopback address, no proxy forwarded it,
     and the Host header names this machine (a DNS-rebinding page cannot borrow it)."""
-    if public_deployment(settings) or not direct_from_loopback(request):
+    if public_deployment(site) or not direct_from_loopback(request):
         return False
     return loopback_name(request.url.hostname)
 

@@ -20,6 +20,7 @@ Sign-in attempts are counted per client address with the project's rate limiter.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import structlog
@@ -37,6 +38,7 @@ from calendar_assistant.channels.redis_fallback import RedisFallback
 from calendar_assistant.channels.web.accounts import SessionUser, WebAccounts
 from calendar_assistant.channels.web.sessions import (
     SessionCodec,
+    SiteConfig,
     WebSession,
     clear_session_cookie,
     from_this_machine,
@@ -45,7 +47,6 @@ from calendar_assistant.channels.web.sessions import (
     set_session_cookie,
 )
 from calendar_assistant.channels.web.telegram_login import verify
-from calendar_assistant.config import Settings
 from calendar_assistant.conversation.messages import UserRef
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.storage.users import UserRecord
@@ -59,16 +60,32 @@ SIGNIN_PATH = "/signin"
 Resolve = Callable[[UserRef], Awaitable[UserRecord]]
 
 
-def signin_limiter(settings: Settings, on_outage: Callable[[str], None]) -> RateLimiter:
+@dataclass(frozen=True, slots=True)
+class SigninConfig:
+    """What sign-in reads: where the site is, the bot (its token checks the Login Widget's
+    answers; none: no widget and no links), how old a widget answer may be, how long a
+    `/web` link works, and the attempts per client address and minute."""
+
+    site: SiteConfig = field(default_factory=SiteConfig)
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    telegram_bot_username: str | None = None
+    telegram_login_max_age_seconds: int = 600
+    link_minutes: int = 10
+    attempts_per_minute: int = 10
+
+
+def signin_limiter(
+    per_minute: int,
+    redis_url: str | None,
+    redis_retry_seconds: float,
+    on_outage: Callable[[str], None],
+) -> RateLimiter:
     """Sign-in attempts per client address: in Redis when REDIS_URL is set (every replica
     counts together), in process otherwise or while Redis is away."""
-    per_minute = settings.signin_attempts_per_minute
-    if not settings.redis_url:
+    if not redis_url:
         return InProcessRateLimiter(per_minute)
-    guard = RedisFallback(
-        "signin_limiter", retry_after=settings.redis_retry_seconds, on_outage=on_outage
-    )
-    return RedisRateLimiter(settings.redis_url, per_minute, guard=guard)
+    guard = RedisFallback("signin_limiter", retry_after=redis_retry_seconds, on_outage=on_outage)
+    return RedisRateLimiter(redis_url, per_minute, guard=guard)
 
 
 class LinkIn(BaseModel):
@@ -86,14 +103,14 @@ class WebAuth:
 
     def __init__(
         self,
-        settings: Settings,
+        config: SigninConfig,
         accounts: WebAccounts,
         codec: SessionCodec,
         limiter: RateLimiter,
         resolve: Resolve,
         clock: Callable[[], datetime],
     ) -> None:
-        self.settings = settings
+        self.config = config
         self.accounts = accounts
         self.codec = codec
         self._limiter = limiter
@@ -119,7 +136,7 @@ class WebAuth:
 
     async def local_session(self, request: Request) -> tuple[SessionUser, WebSession] | None:
         """The local user's new session, when this request may have one without asking."""
-        if not from_this_machine(request, self.settings):
+        if not from_this_machine(request, self.config.site):
             return None
         record = await self._resolve(LOCAL_USER)
         user = await self.accounts.session_user(record.id)
@@ -129,7 +146,7 @@ class WebAuth:
 
     def issue(self, request: Request, response: Response, session: WebSession) -> None:
         set_session_cookie(
-            response, self.codec, session, secure=secure_site(request, self.settings)
+            response, self.codec, session, secure=secure_site(request, self.config.site)
         )
 
     async def allowed(self, request: Request) -> bool:
@@ -154,11 +171,11 @@ class WebAuth:
         return await self.accounts.redeem_link(token, self._clock())
 
     async def by_widget(self, fields: dict[str, str]) -> int | None:
-        token = self.settings.telegram_bot_token
+        token = self.config.telegram_bot_token
         if token is None:
             return None
-        max_age = timedelta(seconds=self.settings.telegram_login_max_age_seconds)
-        login = verify(fields, token.get_secret_value(), self._clock(), max_age)
+        max_age = timedelta(seconds=self.config.telegram_login_max_age_seconds)
+        login = verify(fields, token, self._clock(), max_age)
         if login is None:
             return None
         ref = UserRef(key=f"telegram:{login.telegram_id}", display_name=login.display_name)
@@ -168,30 +185,30 @@ class WebAuth:
         await self.accounts.end_all_sessions(user.id, self._clock())
 
 
-def link_base(settings: Settings) -> str:
+def link_base(site: SiteConfig) -> str:
     """Where links point: the public URL, else this machine's own address."""
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    host = settings.server_host
+    if site.public_url:
+        return site.public_url.rstrip("/")
+    host = site.host
     if host in ("0.0.0.0", "::", ""):
         host = "127.0.0.1"
-    return f"http://{host}:{settings.server_port}"
+    return f"http://{host}:{site.port}"
 
 
 class WebLinks:
     """The bot's answer to `/web`: a one-time sign-in link for the user writing."""
 
     def __init__(
-        self, settings: Settings, accounts: WebAccounts, clock: Callable[[], datetime]
+        self, config: SigninConfig, accounts: WebAccounts, clock: Callable[[], datetime]
     ) -> None:
-        self._settings = settings
+        self._config = config
         self._accounts = accounts
         self._clock = clock
 
     async def answer(self, user_id: int, lang: Lang) -> str:
-        minutes = self._settings.web_link_minutes
+        minutes = self._config.link_minutes
         token = await self._accounts.issue_link(user_id, self._clock(), timedelta(minutes=minutes))
-        url = f"{link_base(self._settings)}{SIGNIN_PATH}#link={token}"
+        url = f"{link_base(self._config.site)}{SIGNIN_PATH}#link={token}"
         if lang == "ru":
             return (
                 f"Ссылка для входа в веб-версию (работает один раз, {minutes} мин.):\n{url}\n"
@@ -231,14 +248,14 @@ def signin_router(auth: Callable[[Request], WebAuth], page: str) -> APIRouter:
                 issue = new_session(None)  # a visitor: a CSRF token for the sign-in posts
         current = issue or session
         assert current is not None
-        bot = running.settings.telegram_bot_username
+        bot = running.config.telegram_bot_username
         response = JSONResponse(
             {
                 "user": _user_json(user),
                 "csrf": current.csrf,
-                "telegram_bot": bot if running.settings.telegram_bot_token else None,
-                "links": running.settings.telegram_bot_token is not None,
-                "link_minutes": running.settings.web_link_minutes,
+                "telegram_bot": bot if running.config.telegram_bot_token else None,
+                "links": running.config.telegram_bot_token is not None,
+                "link_minutes": running.config.link_minutes,
             }
         )
         if issue is not None:
@@ -276,7 +293,7 @@ def signin_router(auth: Callable[[Request], WebAuth], page: str) -> APIRouter:
     async def sign_out(request: Request) -> JSONResponse:
         """Forget this browser's session."""
         response = JSONResponse({"user": None})
-        clear_session_cookie(response, secure=secure_site(request, auth(request).settings))
+        clear_session_cookie(response, secure=secure_site(request, auth(request).config.site))
         return response
 
     @router.post("/auth/signout-everywhere", responses={401: {}})
@@ -286,7 +303,7 @@ def signin_router(auth: Callable[[Request], WebAuth], page: str) -> APIRouter:
         user = await running.require(request)
         await running.sign_out_everywhere(user)
         response = JSONResponse({"user": None})
-        clear_session_cookie(response, secure=secure_site(request, running.settings))
+        clear_session_cookie(response, secure=secure_site(request, running.config.site))
         return response
 
     return router

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from calendar_assistant.config import Settings
 from calendar_assistant.understanding.llm.interpreter import Interpreter, LlmAnswer
+from calendar_assistant.understanding.llm.llm_config import LlmConfig
 from calendar_assistant.understanding.llm.prompt import PromptContext, build_prompt
 from calendar_assistant.understanding.llm.tools import TOOLS, Tool
 from calendar_assistant.understanding.llm.turns import ChatModel, ModelUnavailable, Usage
@@ -20,6 +20,7 @@ __all__ = [
     "ChatModel",
     "Interpreter",
     "LlmAnswer",
+    "LlmConfig",
     "ModelUnavailable",
     "PromptContext",
     "Tool",
@@ -29,24 +30,24 @@ __all__ = [
 ]
 
 
-def chat_model(settings: Settings, environ: Mapping[str, str] | None = None) -> ChatModel | None:
+def chat_model(config: LlmConfig, environ: Mapping[str, str] | None = None) -> ChatModel | None:
     """The configured model, or None when the LLM is off (no key, or LLM_PROVIDER=off)."""
     env = os.environ if environ is None else environ
-    provider = settings.llm_provider
+    provider = config.provider
     has_anthropic = bool(env.get("ANTHROPIC_API_KEY"))
     has_openai = bool(env.get("OPENAI_API_KEY"))
     if provider == "auto":
         provider = "anthropic" if has_anthropic else "openai" if has_openai else "off"
     limits = {
-        "max_tokens": settings.llm_max_tokens,
-        "timeout_seconds": settings.llm_timeout_seconds,
-        "max_retries": settings.llm_max_retries,
+        "max_tokens": config.max_tokens,
+        "timeout_seconds": config.timeout_seconds,
+        "max_retries": config.max_retries,
     }
     if provider == "anthropic" and has_anthropic:
         from calendar_assistant.understanding.llm.claude import ClaudeModel
 
         return ClaudeModel(
-            settings.llm_anthropic_model,
+            config.anthropic_model,
             api_key=env["ANTHROPIC_API_KEY"],
             base_url=env.get("ANTHROPIC_BASE_URL") or None,
             **limits,  # type: ignore[arg-type]
@@ -55,7 +56,7 @@ def chat_model(settings: Settings, environ: Mapping[str, str] | None = None) -> 
         from calendar_assistant.understanding.llm.openai_compatible import OpenAICompatibleModel
 
         return OpenAICompatibleModel(
-            settings.llm_openai_model,
+            config.openai_model,
             api_key=env["OPENAI_API_KEY"],
             base_url=env.get("OPENAI_BASE_URL") or None,
             **limits,  # type: ignore[arg-type]

@@ -15,10 +15,9 @@ from datetime import datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from calendar_assistant.config import Settings
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.understanding.frame import command_frame
-from calendar_assistant.understanding.llm import chat_model
+from calendar_assistant.understanding.llm import LlmConfig, chat_model
 from calendar_assistant.understanding.llm.turns import ChatModel
 from calendar_assistant.understanding.router import Router, UserContext
 
@@ -82,16 +81,16 @@ class EngineRunner:
 
 
 def engine_runner(
-    engine: str, settings: Settings, model: ChatModel | None = None
+    engine: str, config: LlmConfig, model: ChatModel | None = None
 ) -> EngineRunner | None:
     """A runner for `llm` or `hybrid`; None when no model is configured."""
-    model = model or chat_model(settings)
+    model = model or chat_model(config)
     if model is None:
         return None
     router = Router(
         model=model,
-        threshold=settings.llm_confidence_threshold,
-        max_steps=settings.llm_max_steps,
+        threshold=config.confidence_threshold,
+        max_steps=config.max_steps,
         history_turns=0,  # bench requests are independent
         always_llm=engine == "llm",
     )

@@ -1,4 +1,7 @@
-"""`transcribe FILE` and `bench stt`: the voice path of the server, run from a terminal."""
+"""`transcribe FILE` and `bench stt`: the voice path of the server, run from a terminal.
+
+An entry point: it reads the settings and builds the voice's slice of them as the server
+does (`runtime.voice_config`)."""
 
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ def run_speech_command(
 
     from calendar_assistant.config import SettingsError, load_settings
     from calendar_assistant.logging_setup import configure_logging
+    from calendar_assistant.runtime import logging_config
     from calendar_assistant.speech.problems import SpeechProblem, SpeechSetupError, VoiceOff
     from calendar_assistant.speech.problems import TranscriptionFailed as Failed
 
@@ -44,7 +48,7 @@ def run_speech_command(
     name = "transcribe" if args.command == "transcribe" else "bench stt"
     try:
         settings = load_settings()
-        configure_logging(settings)
+        configure_logging(logging_config(settings))
         if args.command == "transcribe":
             data = _read(args.file)
             text = asyncio.run(_transcribe(settings, data, args.lang))
@@ -80,9 +84,10 @@ def _read(path: Path) -> bytes:
 
 async def _transcribe(settings: Any, data: bytes, lang: Any) -> str:
     """The channel's code path: open_voice, then Voice.transcribe with the same limits."""
+    from calendar_assistant.runtime import voice_config
     from calendar_assistant.speech.voice import open_voice
 
-    voice = open_voice(settings)
+    voice = open_voice(voice_config(settings))
     try:
         transcript = await voice.transcribe(data, language=lang, hint=settings.default_language)
     finally:
