@@ -1,7 +1,11 @@
-"""The web app in process for the web channel's API tests (web_app.py): the fake Bot API,
-the settings of a public deployment with a bot, the running app, and two Telegram users
-signed in through the Login Widget's answer. A test file changes the deployment by
-defining its own `settings` (or `app`)."""
+"""The web channel's test set-up, over web_app.py and web_browser.py.
+
+For the API tests, the app in process: the fake Bot API, the settings of a public deployment
+with a bot, the running app, and two Telegram users signed in through the Login Widget's
+answer. For the browser tests, `served`: the app under a real uvicorn. Both on the pinned
+clock (Tuesday 24 November 2026, 14:00 in Berlin). A test file changes the deployment by
+defining its own `settings` (or `clock`, or `app`).
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,11 @@ import pytest
 from fastapi import FastAPI
 
 import web_app
+import web_browser
 from calendar_assistant.config import Settings
+from calendar_assistant.server import create_app
 from fakes.telegram import FakeTelegram
+from support import Clock
 from web_app import ALICE, BOB
 
 
@@ -30,9 +37,15 @@ def settings(tmp_path: Path, fake: FakeTelegram) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    """The app started, its bot connected, the clock pinned at web_app.NOW."""
-    async with web_app.running(settings) as server:
+def clock() -> Clock:
+    """web_app.NOW; a test moves it instead of waiting."""
+    return Clock(web_app.NOW)
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: Clock) -> AsyncIterator[FastAPI]:
+    """The app started, its bot connected."""
+    async with web_app.running(settings, clock) as server:
         yield server
 
 
@@ -46,3 +59,11 @@ async def alice(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def bob(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with web_app.signed_in(app, BOB) as http:
         yield http
+
+
+@pytest.fixture
+async def served(settings: Settings, clock: Clock) -> AsyncIterator[tuple[str, FastAPI]]:
+    """The app under a real uvicorn on a loopback port, and the app (to store events)."""
+    app = create_app(settings, clock=clock)
+    async with web_browser.serving(app) as url:
+        yield url, app
