@@ -1,4 +1,5 @@
-"""Shared fixtures: a pinned clock, zones with and without DST, and real databases.
+"""Shared fixtures: a pinned clock (and a movable one), zones with and without DST, the fake
+Telegram Bot API, and real databases.
 
 The values behind them (and a movable clock, users) are in support.py, for modules too.
 
@@ -25,7 +26,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from calendar_assistant.storage.database import Database
-from support import BERLIN, MOSCOW, NEW_YORK, NOW
+from fakes.telegram import FakeTelegram
+from support import BERLIN, MOSCOW, NEW_YORK, NOW, Clock
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
@@ -131,6 +133,19 @@ def tz(request: pytest.FixtureRequest) -> ZoneInfo:
 def now(moscow: ZoneInfo) -> datetime:
     """The pinned clock of SPEC.md's examples: Tuesday 2026-11-24 14:00 Moscow time."""
     return NOW.astimezone(moscow)
+
+
+@pytest.fixture
+def clock(now: datetime) -> Clock:
+    """The server's clock, starting at `now`: a test moves it instead of waiting."""
+    return Clock(now)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    """The fake Telegram Bot API on a loopback port (fakes/telegram.py)."""
+    with FakeTelegram() as server:
+        yield server
 
 
 def _admin_url() -> str:

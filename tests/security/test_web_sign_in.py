@@ -12,7 +12,7 @@ import asyncio
 import re
 import secrets
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from pathlib import Path
@@ -56,12 +56,6 @@ OPEN_ROUTES = {
 @pytest.fixture
 def clock() -> Clock:
     return Clock(NOW)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 def _settings(tmp_path: Path, fake: FakeTelegram, **extra: Any) -> Settings:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -16,17 +14,6 @@ from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram
 from support import Clock
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow")))
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 def make_settings(tmp_path: Path, fake: FakeTelegram, **extra: Any) -> Settings:

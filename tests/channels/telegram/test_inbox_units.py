@@ -53,12 +53,6 @@ WHERE waiting.relation = 'undo_log'::regclass AND NOT waiting.granted
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 def own_database(postgres_url: str, postgres_admin: Callable[[str], None]) -> Iterator[str]:
     name = f"crashmid_{uuid.uuid4().hex[:12]}"
     postgres_admin(f'CREATE DATABASE "{name}"')

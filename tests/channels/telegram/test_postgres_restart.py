@@ -36,12 +36,6 @@ _HOUR = re.compile(r"(\d{1,2}):00")
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 def own_database(postgres_url: str, postgres_admin: Callable[[str], None]) -> Iterator[str]:
     """A database of this test's own (`pgrestart_<random>`), dropped at the end."""
     name = f"pgrestart_{uuid.uuid4().hex[:12]}"

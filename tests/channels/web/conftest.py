@@ -1,7 +1,7 @@
 """The web channel's test set-up, over web_app.py and web_browser.py.
 
-For the API tests, the app in process: the fake Bot API, the settings of a public deployment
-with a bot, the running app, and two Telegram users signed in through the Login Widget's
+For the API tests, the app in process: the settings of a public deployment with a bot
+(polling the fake Bot API, `fake` in tests/conftest.py), the running app, and two Telegram users signed in through the Login Widget's
 answer. For the browser tests, `served`: the app under a real uvicorn. Both on the pinned
 clock (Tuesday 24 November 2026, 14:00 in Berlin). A test file changes the deployment by
 defining its own `settings` (or `clock`, or `app`).
@@ -9,7 +9,7 @@ defining its own `settings` (or `clock`, or `app`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -23,12 +23,6 @@ from calendar_assistant.server import create_app
 from fakes.telegram import FakeTelegram
 from support import Clock
 from web_app import ALICE, BOB
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 @pytest.fixture
