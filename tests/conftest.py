@@ -205,6 +205,16 @@ def postgres_admin(postgres_url: str) -> Callable[[str], None]:
 
 
 @pytest.fixture
+def own_database(postgres_url: str, postgres_admin: Callable[[str], None]) -> Iterator[str]:
+    """A PostgreSQL database of this test's own (`own_<random>`), dropped at the end: for
+    server processes that must start on an empty one, or a server that is taken away."""
+    name = f"own_{uuid.uuid4().hex[:12]}"
+    postgres_admin(f'CREATE DATABASE "{name}"')
+    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'calendar.sqlite3'}"
 
