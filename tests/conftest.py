@@ -1,4 +1,5 @@
-"""Shared fixtures: a pinned clock, zones with and without DST, and real databases.
+"""Shared fixtures: a pinned clock (and a movable one), zones with and without DST, the fake
+Telegram Bot API, and real databases.
 
 The values behind them (and a movable clock, users) are in support.py, for modules too.
 
@@ -25,7 +26,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from calendar_assistant.storage.database import Database
-from support import BERLIN, MOSCOW, NEW_YORK, NOW
+from fakes.telegram import FakeTelegram
+from support import BERLIN, MOSCOW, NEW_YORK, NOW, Clock
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
@@ -133,6 +135,19 @@ def now(moscow: ZoneInfo) -> datetime:
     return NOW.astimezone(moscow)
 
 
+@pytest.fixture
+def clock(now: datetime) -> Clock:
+    """The server's clock, starting at `now`: a test moves it instead of waiting."""
+    return Clock(now)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    """The fake Telegram Bot API on a loopback port (fakes/telegram.py)."""
+    with FakeTelegram() as server:
+        yield server
+
+
 def _admin_url() -> str:
     return os.environ.get("CALENDAR_ASSISTANT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
 
@@ -187,6 +202,16 @@ def postgres_url() -> Iterator[str]:
 def postgres_admin(postgres_url: str) -> Callable[[str], None]:
     """Run one statement on the server's admin database (e.g. CREATE DATABASE)."""
     return _admin
+
+
+@pytest.fixture
+def own_database(postgres_url: str, postgres_admin: Callable[[str], None]) -> Iterator[str]:
+    """A PostgreSQL database of this test's own (`own_<random>`), dropped at the end: for
+    server processes that must start on an empty one, or a server that is taken away."""
+    name = f"own_{uuid.uuid4().hex[:12]}"
+    postgres_admin(f'CREATE DATABASE "{name}"')
+    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -4,23 +4,17 @@ Figures are not judged here, only that each measure happened and saw the right p
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from benchmarks.web_view import measure, show
-from channels.web.test_web_chat import _browser_missing
+from web_browser import skip_without_chromium
 
 
 @pytest.mark.slow  # two server processes and a browser: about 20 s
 async def test_the_web_view_bench_runs_on_a_tiny_calendar(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    reason = _browser_missing()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    skip_without_chromium()
     report = await measure(events=60, runs=1, requests=30, connections=2, rounds=1)
     assert report.events_in_week > 0
     [page] = report.page

@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,16 +35,14 @@ from zoneinfo import ZoneInfo
 import httpx
 
 HERE = Path(__file__).resolve()
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(HERE.parents[1]))  # tests/, for the server roles and the browser
+
+from benchmarks import server_roles  # noqa: E402
+from benchmarks.server_roles import free_port, serve_app  # noqa: E402
+from web_browser import chromium  # noqa: E402
+
 ZONE = "Europe/Berlin"
 EVENTS_PATH = "/api/calendar/events"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def week_of(today: date) -> tuple[date, date]:
@@ -97,19 +94,6 @@ async def store_events(data: str, count: int, seed: int = 11) -> int:
     return in_week
 
 
-def serve_app(port: int) -> None:
-    import uvicorn
-
-    from calendar_assistant.config import Settings
-    from calendar_assistant.logging_setup import configure_logging
-    from calendar_assistant.runtime import logging_config
-    from calendar_assistant.server import create_app
-
-    settings = Settings()
-    configure_logging(logging_config(settings))
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-
-
 def serve_bare(port: int) -> None:
     """The same week's answer as bytes made beforehand: what HTTP and FastAPI cost alone."""
     import uvicorn
@@ -126,26 +110,17 @@ def serve_bare(port: int) -> None:
 
 
 def spawn(role: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            [sys.executable, str(HERE), f"--{role}", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    """This script again, as the server of `role` (serve-app, serve-bare)."""
+    return server_roles.spawn(HERE, role, port, env, log)
 
 
-async def wait_up(url: str, within: float = 60.0) -> None:
-    deadline = time.monotonic() + within
-    async with httpx.AsyncClient() as http:
-        while time.monotonic() < deadline:
-            try:
-                if (await http.get(url)).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+async def wait_up(url: str) -> None:
+    """Until a GET of `url` is answered 200."""
+
+    async def answered(http: httpx.AsyncClient) -> bool:
+        return (await http.get(url)).status_code == 200
+
+    await server_roles.wait_up(url, answered)
 
 
 # -- the measures ----------------------------------------------------------------------------
@@ -220,27 +195,19 @@ _FCP = """() => new Promise(resolve => {
 
 
 async def page_loads(url: str, expected: int, runs: int) -> list[PageLoad]:
-    from playwright.async_api import async_playwright
-
     loads: list[PageLoad] = []
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            for _ in range(runs):
-                context = await browser.new_context(viewport={"width": 1280, "height": 900})
-                page = await context.new_page()
-                await page.goto(url + "/")
-                done = await page.wait_for_function(
-                    _RENDERED, arg=expected, polling="raf", timeout=120_000
-                )
-                rendered_at, shown = await done.json_value()
-                paint = await page.evaluate(_FCP)
-                loads.append(PageLoad(round(paint, 1), round(rendered_at, 1), shown))
-                await context.close()
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        for _ in range(runs):
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            page = await context.new_page()
+            await page.goto(url + "/")
+            done = await page.wait_for_function(
+                _RENDERED, arg=expected, polling="raf", timeout=120_000
+            )
+            rendered_at, shown = await done.json_value()
+            paint = await page.evaluate(_FCP)
+            loads.append(PageLoad(round(paint, 1), round(rendered_at, 1), shown))
+            await context.close()
     return loads
 
 

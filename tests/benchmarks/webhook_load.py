@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -31,17 +30,12 @@ from fastapi import FastAPI, Request
 HERE = Path(__file__).resolve()
 sys.path.insert(0, str(HERE.parents[1]))  # tests/, for fakes.telegram
 
+from benchmarks import server_roles  # noqa: E402
+from benchmarks.server_roles import free_port, serve_app  # noqa: E402
 from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram  # noqa: E402
 
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
 MESSAGES = ("Запланируй встречу с командой завтра в 10:00", "/today", "/help")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # -- the processes ---------------------------------------------------------------------------
@@ -53,25 +47,6 @@ def serve_fake(port: int) -> None:
     fake.start()
     while True:
         time.sleep(3600)
-
-
-def serve_app(port: int) -> None:
-    import uvicorn
-
-    from calendar_assistant.config import Settings
-    from calendar_assistant.logging_setup import configure_logging
-    from calendar_assistant.runtime import logging_config
-    from calendar_assistant.server import create_app
-
-    settings = Settings()
-    configure_logging(logging_config(settings))
-    uvicorn.run(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        timeout_keep_alive=60,
-    )
 
 
 def serve_bare(port: int) -> None:
@@ -88,28 +63,18 @@ def serve_bare(port: int) -> None:
 
 
 def spawn(role: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            [sys.executable, str(HERE), f"--{role}", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    """This script again, as the server of `role` (serve-fake, serve-app, serve-bare)."""
+    return server_roles.spawn(HERE, role, port, env, log)
 
 
 async def wait_up(url: str, within: float = 60.0) -> None:
     """Until the webhook answers something other than 503 (the bot is connected)."""
-    deadline = time.monotonic() + within
-    async with httpx.AsyncClient() as http:
-        while time.monotonic() < deadline:
-            try:
-                response = await http.post(url, content=b"{}", headers=HEADERS)
-                if response.status_code != 503:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+
+    async def answered(http: httpx.AsyncClient) -> bool:
+        response = await http.post(url, content=b"{}", headers=HEADERS)
+        return response.status_code != 503
+
+    await server_roles.wait_up(url, answered, within)
 
 
 # -- the load ----------------------------------------------------------------------------------
@@ -296,7 +261,7 @@ def main() -> int:
         serve_fake(args.serve_fake)
         return 0
     if args.serve_app:
-        serve_app(args.serve_app)
+        serve_app(args.serve_app, timeout_keep_alive=60)
         return 0
     if args.serve_bare:
         serve_bare(args.serve_bare)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
@@ -16,8 +14,8 @@ from calendar_assistant.channels.cli.chat import run_interactive
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.runtime import open_runtime
+from support import NOW
 
-NOW = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 

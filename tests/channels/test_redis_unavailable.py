@@ -8,7 +8,6 @@ outage mid-run) and opens again (Redis is used again after the back-off).
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -23,18 +22,12 @@ from structlog.testing import capture_logs
 import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
+from fakes.telegram import free_port
 from support import BERLIN
 
 REDIS = ("127.0.0.1", 6379)
 DB = 13  # flushed by these tests only
 COMPONENTS = {"locks", "rate_limiter", "questions"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _settings(tmp_path: Path, redis_url: str) -> Settings:
@@ -92,7 +85,7 @@ async def _outages(http: httpx.AsyncClient) -> dict[str, float]:
 
 
 async def test_a_closed_port_degrades_to_in_process_with_one_warning(tmp_path: Path) -> None:
-    settings = _settings(tmp_path, f"redis://127.0.0.1:{_free_port()}/{DB}")
+    settings = _settings(tmp_path, f"redis://127.0.0.1:{free_port()}/{DB}")
     with capture_logs() as logs:
         async for http in _client(_app(settings)):
             await _dialogue(http, "Lunch with Anna")
@@ -107,7 +100,7 @@ class Proxy:
     """A TCP proxy to Redis that can be closed (connections cut, port refused) and reopened."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
 

@@ -8,9 +8,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -20,10 +18,10 @@ from sqlalchemy.engine import make_url
 import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
+from support import NOW
 
 pytestmark = pytest.mark.postgres
 
-NOW = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 ADMIN_URL = os.environ.get(
     "CALENDAR_ASSISTANT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )

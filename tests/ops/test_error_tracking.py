@@ -9,9 +9,7 @@ import json
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -32,8 +30,8 @@ from calendar_assistant.runtime import error_tracking_config, logging_config
 from calendar_assistant.server import create_app
 from fakes.sentry import FakeSentry
 from fakes.telegram import TOKEN, FakeTelegram
+from support import NOW
 
-NOW = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 RELEASE = "calendar-assistant@9.9.9-test"
 SALT = "pepper-for-tests"
 ASKED = "Запланируй встречу с командой завтра в 10:00"

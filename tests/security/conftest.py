@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -26,19 +25,12 @@ import pytest
 import web_session
 from calendar_assistant.calendars.accounts.credentials import generate_key
 from calendar_assistant.channels.web.sessions import COOKIE
-from fakes.telegram import TOKEN, FakeTelegram
+from fakes.telegram import TOKEN, FakeTelegram, free_port
 
 PUBLIC_HOST = "bot.example.org"
 SECRET = "security-suite-secret"
 #: The Telegram user the web chat of these tests is signed in as.
 WEB_USER = 4242
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

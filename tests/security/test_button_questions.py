@@ -6,11 +6,9 @@ app with its bot on the fake Bot API (polling), two members pressing the same bu
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -88,17 +86,6 @@ async def group_app(tmp_path: Path, fake: FakeTelegram, clock: Clock) -> AsyncIt
     async with running(app):
         await app.state.services.telegram.ready.wait()
         yield app
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow")))
 
 
 async def test_another_members_press_is_answered_privately_and_changes_nothing(

@@ -12,27 +12,26 @@ import asyncio
 import re
 import secrets
 import socket
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+import web_app
 import web_session
 from calendar_assistant.channels.web.sessions import COOKIE, SessionCodec, new_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from fakes.telegram import TOKEN, FakeTelegram
+from support import Clock
+from web_app import NOW, OUTSIDER, PUBLIC, browser
 
-PUBLIC = "https://cal.example.org"
-OUTSIDER = ("203.0.113.7", 50000)
-SECRET = "a-session-secret-for-these-tests-0123456789"
 #: Routes anyone may call: probes, the webhook (its own secret), the OAuth callback (its
 #: state), the API docs, and the way in. Every other route needs a session.
 OPEN_ROUTES = {
@@ -54,40 +53,14 @@ OPEN_ROUTES = {
 }
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock(datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Berlin")))
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
+    return Clock(NOW)
 
 
 def _settings(tmp_path: Path, fake: FakeTelegram, **extra: Any) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": tmp_path,
-        "database_url": f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
-        "telegram_bot_token": TOKEN,
-        "telegram_api_base_url": fake.base_url,
-        "telegram_bot_username": "calendar_test_bot",
-        "public_url": PUBLIC,
-        "session_secret": SECRET,
-        "default_timezone": "Europe/Berlin",
-        "default_language": "en",
-        "reminder_poll_seconds": 0.1,
-    }
-    values.update(extra)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    """web_app's public deployment, its reminders polled often."""
+    return web_app.settings(tmp_path, fake, **{"reminder_poll_seconds": 0.1, **extra})
 
 
 Start = Callable[..., Any]
@@ -97,23 +70,10 @@ Start = Callable[..., Any]
 def start(tmp_path: Path, fake: FakeTelegram, clock: Clock) -> Start:
     """`async with start(**settings) as app:` the server, its bot connected."""
 
-    @asynccontextmanager
-    async def running(**extra: Any) -> AsyncIterator[FastAPI]:
-        app = create_app(_settings(tmp_path, fake, **extra), clock=clock)
-        async with app.router.lifespan_context(app):
-            await app.state.services.telegram.ready.wait()
-            yield app
+    def running(**extra: Any) -> AbstractAsyncContextManager[FastAPI]:
+        return web_app.running(_settings(tmp_path, fake, **extra), clock)
 
     return running
-
-
-@asynccontextmanager
-async def browser(
-    app: FastAPI, base: str = PUBLIC, client: tuple[str, int] = OUTSIDER
-) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, client=client)
-    async with httpx.AsyncClient(transport=transport, base_url=base) as http:
-        yield http
 
 
 async def visitor(http: httpx.AsyncClient) -> str:

@@ -20,16 +20,11 @@ from calendar_assistant.speech.synthesis import EspeakSynthesizer
 from calendar_assistant.speech.voice import Voice
 from calendar_assistant.storage.models import EventRow
 from fakes.telegram import TOKEN, FakeTelegram
+from support import NOW
 
 from .conftest import ENGLISH, ffmpeg_audio, speak_ogg
 
 Start = Callable[..., AbstractAsyncContextManager[FastAPI]]
-
-
-@pytest.fixture
-def fake() -> Any:
-    with FakeTelegram() as server:
-        yield server
 
 
 @pytest.fixture
@@ -64,7 +59,7 @@ async def _events(app: FastAPI) -> list[EventRow]:
 async def test_a_spoken_english_command_creates_the_event_and_echoes_the_transcript(
     start: Start, fake: FakeTelegram, voice: Voice, english_clips: dict[str, bytes]
 ) -> None:
-    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))  # a Tuesday
+    now = NOW  # a Tuesday
     async with start(now, voice) as app:
         fake.send_voice(31, english_clips["lunch"], duration=5)
         await fake.until(lambda: len(fake.texts_to(31)) >= 2, within=60, what="the answer")
@@ -101,7 +96,7 @@ async def test_russian_voice_runs_end_to_end(
     start: Start, fake: FakeTelegram, voice: Voice, russian_clips: dict[str, bytes]
 ) -> None:
     """espeak-ng's Russian is too robotic for Whisper base: a transcript and an answer."""
-    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    now = NOW
     async with start(now, voice):
         fake.send_voice(33, russian_clips["team"], duration=4)
         await fake.until(lambda: len(fake.texts_to(33)) >= 2, within=60, what="the answer")
@@ -114,7 +109,7 @@ async def test_russian_voice_runs_end_to_end(
 async def test_without_a_model_voice_is_off_and_the_reply_says_how_to_turn_it_on(
     start: Start, fake: FakeTelegram
 ) -> None:
-    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    now = NOW
     async with start(now, None):
         fake.send_voice(34, b"OggS not really audio", duration=2)
         await fake.until(lambda: len(fake.texts_to(34)) == 1, what="the voice-off reply")
@@ -127,7 +122,7 @@ async def test_without_a_model_voice_is_off_and_the_reply_says_how_to_turn_it_on
 async def test_a_recording_over_the_cap_is_refused_before_it_is_downloaded(
     start: Start, fake: FakeTelegram, voice: Voice
 ) -> None:
-    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    now = NOW
     async with start(now, voice):
         fake.send_voice(35, b"OggS long", duration=600)
         await fake.until(lambda: len(fake.texts_to(35)) == 1, what="the too-long reply")
@@ -138,7 +133,7 @@ async def test_a_recording_over_the_cap_is_refused_before_it_is_downloaded(
 async def test_audio_that_cannot_be_read_gets_a_clear_reply_and_creates_nothing(
     start: Start, fake: FakeTelegram, voice: Voice
 ) -> None:
-    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    now = NOW
     async with start(now, voice) as app:
         fake.send_voice(36, b"OggS" + bytes(range(256)) * 4, duration=2)
         await fake.until(lambda: len(fake.texts_to(36)) == 1, what="the unreadable reply")
@@ -149,7 +144,7 @@ async def test_audio_that_cannot_be_read_gets_a_clear_reply_and_creates_nothing(
 async def test_users_who_switch_voice_replies_on_hear_the_answer_after_reading_it(
     start: Start, fake: FakeTelegram, voice: Voice, english_clips: dict[str, bytes]
 ) -> None:
-    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    now = NOW
     async with start(now, voice):
         assert "voice" in [command["command"] for command in fake.commands["en"]]
         fake.send_text(37, "/voice on", language="en")
@@ -186,7 +181,7 @@ async def test_a_wav_sent_as_a_file_and_a_round_video_are_heard_too(
         "-shortest", "-c:v", "libx264", "-c:a", "aac", str(video),
         stdin=wav,
     )  # fmt: skip
-    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    now = NOW
     async with start(now, voice):
         _send_file(fake, 38, "document", wav, file_name="note.wav", mime_type="audio/x-wav")
         await fake.until(lambda: len(fake.texts_to(38)) >= 2, within=60, what="the WAV answer")
@@ -202,7 +197,7 @@ async def test_a_recording_telegram_will_not_hand_over_gets_a_reply(
     start: Start, fake: FakeTelegram, voice: Voice
 ) -> None:
     gone = {"file_id": "gone", "file_unique_id": "ugone", "duration": 3, "file_size": 5000}
-    now = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    now = NOW
     async with start(now, voice):
         fake.add_update({"message": fake._message(40, "en", voice=gone)})
         await fake.until(lambda: len(fake.texts_to(40)) == 1, what="the reply")

@@ -19,6 +19,7 @@ import pytest
 
 from calendar_assistant.calendars.caldav import open_client
 from calendar_assistant.net.guard import OutboundPolicy
+from fakes.telegram import free_port
 
 #: What an operator writes in OUTBOUND_ALLOWED_HOSTS for a server on the same machine: the
 #: guarded client refuses loopback otherwise (see docs/security.md).
@@ -60,13 +61,6 @@ class RadicaleServer:
         return principal.make_calendar(name=f"test-{uuid.uuid4().hex[:8]}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadicaleServer]:
     with start_radicale(tmp_path_factory.mktemp("radicale")) as server:
@@ -88,7 +82,7 @@ def start_radicale(folder: Path, rights: str | None = None) -> Iterator[Radicale
     if rights is not None:
         (folder / "rights").write_text(rights)
         rights_section = f"type = from_file\nfile = {folder / 'rights'}"
-    port = _free_port()
+    port = free_port()
     config = folder / "config"
     config.write_text(
         f"""[server]

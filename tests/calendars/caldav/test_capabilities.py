@@ -20,7 +20,7 @@ from calendar_assistant.calendars.caldav import CalDavCalendar, discover_calenda
 from calendar_assistant.calendars.local import LocalCalendar
 from calendar_assistant.domain.events import Event, EventPatch
 from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.users import UserRepository
+from support import make_user
 
 from ..read_only_dialogue import (
     NOW,
@@ -79,6 +79,20 @@ async def planning(server: RadicaleServer, shared_url: str) -> Event:
     for event in await frank.list_events(NOW, NOW + timedelta(days=7)):
         await frank.delete_event(event.id)
     return await frank.create_event(PLANNING)
+
+
+@pytest.fixture
+async def local(database: Database) -> LocalCalendar:
+    """Anna's own calendar in the database: writable, empty."""
+    return LocalCalendar(database, await make_user(database, "test:anna"))
+
+
+def _combined(
+    server: RadicaleServer, shared_url: str, local: LocalCalendar, default: str
+) -> CombinedCalendar:
+    """Anna's local calendar beside erin's read-only view of frank's shared calendar."""
+    shared = _open(server, "erin", shared_url)
+    return CombinedCalendar({"local": local, "dav:erin": shared}, default=default)
 
 
 async def _as_frank_sees(server: RadicaleServer, url: str) -> list[Event]:
@@ -147,15 +161,11 @@ async def test_combined_with_a_read_only_default_refuses(
     server: RadicaleServer,
     shared_url: str,
     planning: Event,
+    local: LocalCalendar,
 ) -> None:
-    user = await UserRepository(database).get_or_create("test:anna")
-    local = LocalCalendar(database, user.id)
-
-    def combined() -> CombinedCalendar:
-        shared = _open(server, "erin", shared_url)
-        return CombinedCalendar({"local": local, "dav:erin": shared}, default="dav:erin")
-
-    await ask_read_only(database, tmp_path, combined)
+    await ask_read_only(
+        database, tmp_path, lambda: _combined(server, shared_url, local, default="dav:erin")
+    )
     assert await _as_frank_sees(server, shared_url) == [planning]
     assert await local.list_events(NOW, NOW + timedelta(days=7)) == []
 
@@ -166,12 +176,10 @@ async def test_combined_refuses_a_change_in_its_read_only_member(
     server: RadicaleServer,
     shared_url: str,
     planning: Event,
+    local: LocalCalendar,
 ) -> None:
     """New events go to the writable default; the shared event still cannot be changed."""
-    user = await UserRepository(database).get_or_create("test:anna")
-    local = LocalCalendar(database, user.id)
-    shared = _open(server, "erin", shared_url)
-    combined = CombinedCalendar({"local": local, "dav:erin": shared}, default="local")
+    combined = _combined(server, shared_url, local, default="local")
     assert not (await capabilities_of(combined)).read_only
     await create_in(database, tmp_path, combined)
     moved = await ask(database, tmp_path, combined, "Перенеси планёрку завтра на 12")
@@ -187,13 +195,11 @@ async def test_a_bulk_delete_touching_a_read_only_member_changes_nothing(
     server: RadicaleServer,
     shared_url: str,
     planning: Event,
+    local: LocalCalendar,
 ) -> None:
     """All or nothing: the own event (at 8, so deleted first) is put back, the shared one
     was never sent, and the reply says why."""
-    user = await UserRepository(database).get_or_create("test:anna")
-    local = LocalCalendar(database, user.id)
-    shared = _open(server, "erin", shared_url)
-    combined = CombinedCalendar({"local": local, "dav:erin": shared}, default="local")
+    combined = _combined(server, shared_url, local, default="local")
     await create_in(database, tmp_path, combined, "Завтрак с Машей завтра в 8")
     mine = await local.list_events(NOW, NOW + timedelta(days=2))
     answer = await confirmed(database, tmp_path, combined, "Удали все встречи завтра")

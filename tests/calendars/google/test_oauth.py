@@ -38,11 +38,6 @@ def connector(
 
 
 @pytest.fixture
-def clock(now: datetime) -> Clock:
-    return Clock(now)
-
-
-@pytest.fixture
 async def app(connector: GoogleConnector, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
     web = FastAPI()
     web.include_router(build_oauth_router(lambda _request: connector, clock))

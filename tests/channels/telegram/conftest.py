@@ -1,13 +1,12 @@
-"""A running server with its bot pointed at the fake Bot API, and a clock the test moves."""
+"""A running server with its bot pointed at the fake Bot API (`fake` and the movable `clock`
+are tests/conftest.py's), and the server processes a test starts as their own."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -15,18 +14,17 @@ from fastapi import FastAPI
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram
+from serving import ServerProcess
 from support import Clock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow")))
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
+def servers() -> Iterator[list[ServerProcess]]:
+    """The server processes a test starts (it appends them), killed at the end if running."""
+    started: list[ServerProcess] = []
+    yield started
+    for server in started:
+        server.stop_quietly()
 
 
 def make_settings(tmp_path: Path, fake: FakeTelegram, **extra: Any) -> Settings:

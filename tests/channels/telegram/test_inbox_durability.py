@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from fakes.telegram import FakeTelegram
 from serving import (
@@ -23,20 +21,6 @@ from serving import (
     tally,
     until_settled,
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def servers() -> Iterator[list[ServerProcess]]:
-    started: list[ServerProcess] = []
-    yield started
-    for server in started:
-        server.stop_quietly()
 
 
 def _url(tmp_path: Path) -> str:

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import asyncpg
@@ -50,28 +49,6 @@ WHERE waiting.relation = 'undo_log'::regclass AND NOT waiting.granted
       AND written.mode = 'RowExclusiveLock' AND written.granted
   )
 """
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def own_database(postgres_url: str, postgres_admin: Callable[[str], None]) -> Iterator[str]:
-    name = f"crashmid_{uuid.uuid4().hex[:12]}"
-    postgres_admin(f'CREATE DATABASE "{name}"')
-    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def servers() -> Iterator[list[ServerProcess]]:
-    started: list[ServerProcess] = []
-    yield started
-    for server in started:
-        server.stop_quietly()
 
 
 async def _connect(url: str) -> asyncpg.Connection:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -33,21 +32,6 @@ pytestmark = pytest.mark.postgres
 
 OUTAGE_SECONDS = 3.0
 _HOUR = re.compile(r"(\d{1,2}):00")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def own_database(postgres_url: str, postgres_admin: Callable[[str], None]) -> Iterator[str]:
-    """A database of this test's own (`pgrestart_<random>`), dropped at the end."""
-    name = f"pgrestart_{uuid.uuid4().hex[:12]}"
-    postgres_admin(f'CREATE DATABASE "{name}"')
-    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

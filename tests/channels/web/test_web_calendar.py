@@ -7,88 +7,28 @@ and stored directly through the calendar the assistant uses.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-import web_session
+import web_app
 from calendar_assistant.channels.web.calendar_view import EventOut, event_out
-from calendar_assistant.config import Settings
 from calendar_assistant.domain.events import Event, NewEvent
 from calendar_assistant.domain.messages import UserRef
-from calendar_assistant.server import create_app
-from fakes.telegram import TOKEN, FakeTelegram
-from support import Clock
+from support import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
-PUBLIC = "https://cal.example.org"
-OUTSIDER = ("203.0.113.7", 50000)
-#: Tuesday 24 November 2026, 14:00 in Berlin; the week view is Monday 23 to Monday 30.
-NOW = datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN)
+#: The week the view shows at web_app.NOW (Tuesday 24 November 2026, 14:00 in Berlin).
 WEEK = {"start": "2026-11-23T00:00:00+01:00", "end": "2026-11-30T00:00:00+01:00"}
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-async def app(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[FastAPI]:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=fake.base_url,
-        telegram_bot_username="calendar_test_bot",
-        public_url=PUBLIC,
-        session_secret="a-session-secret-for-these-tests-0123456789",
-        default_timezone="Europe/Berlin",
-        default_language="en",
-    )
-    server = create_app(settings, clock=Clock(NOW))
-    async with server.router.lifespan_context(server):
-        await server.state.services.telegram.ready.wait()
-        yield server
-
-
-async def _signed_in(app: FastAPI, telegram_id: int) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app, client=OUTSIDER)
-    http = httpx.AsyncClient(transport=transport, base_url=PUBLIC)
-    assert (await web_session.telegram(http, telegram_id, TOKEN, NOW)).status_code == 200
-    return http
-
-
-@pytest.fixture
-async def alice(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    http = await _signed_in(app, 801)
-    try:
-        yield http
-    finally:
-        await http.aclose()
-
-
-@pytest.fixture
-async def bob(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    http = await _signed_in(app, 802)
-    try:
-        yield http
-    finally:
-        await http.aclose()
-
-
-async def _store(app: FastAPI, telegram_id: int, new: NewEvent) -> None:
+async def _store(app: FastAPI, telegram_id: int, new: NewEvent) -> Event:
     """An event stored through the calendar the assistant uses, not through the chat."""
     services = app.state.services
     record = await services.front.desk.user(UserRef(key=f"telegram:{telegram_id}"))
-    await services.runtime.assistant.calendars(record.id).create_event(new)
+    made: Event = await services.runtime.assistant.calendars(record.id).create_event(new)
+    return made
 
 
 def _at(day: int, hour: int, minutes: int = 60) -> tuple[datetime, datetime]:
@@ -189,8 +129,7 @@ async def test_a_bad_window_is_a_clear_400(
 
 
 async def test_without_a_session_nothing_is_read(app: FastAPI) -> None:
-    transport = httpx.ASGITransport(app=app, client=OUTSIDER)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as stranger:
+    async with web_app.browser(app) as stranger:
         assert (await stranger.get("/api/calendar/events", params=WEEK)).status_code == 401
         assert (await stranger.get("/api/calendar/settings")).status_code == 401
 
@@ -214,8 +153,7 @@ async def test_the_views_settings_are_the_users_zone_and_working_hours(
 async def test_the_vendored_calendar_is_served_with_its_licence_and_kept_by_browsers(
     app: FastAPI,
 ) -> None:
-    transport = httpx.ASGITransport(app=app, client=OUTSIDER)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as http:
+    async with web_app.browser(app) as http:
         script = await http.get("/static/fullcalendar.min.js")
         assert script.status_code == 200
         assert script.headers["content-type"].startswith("text/javascript")
@@ -234,10 +172,9 @@ async def test_the_vendored_calendar_is_served_with_its_licence_and_kept_by_brow
 
 def test_an_event_is_written_with_the_documented_fields() -> None:
     """The events API writes plain dicts for speed; the model documents them in /docs."""
-    start = datetime(2026, 11, 25, 10, tzinfo=ZoneInfo("Europe/Berlin"))
+    start = datetime(2026, 11, 25, 10, tzinfo=BERLIN)
     shown = event_out(
-        Event("e1", "<b>Sync</b>", start, start + timedelta(hours=1), "Europe/Berlin"),
-        ZoneInfo("Europe/Berlin"),
+        Event("e1", "<b>Sync</b>", start, start + timedelta(hours=1), "Europe/Berlin"), BERLIN
     )
     assert set(shown) == set(EventOut.model_fields)
     assert EventOut.model_validate(shown).title == "<b>Sync</b>"

@@ -6,34 +6,21 @@ phone-sized screen gets a list of the week.
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from calendar_assistant.channels.web.signin import LOCAL_USER
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.events import NewEvent
-from calendar_assistant.server import create_app
-from channels.web.test_web_chat import CHROMIUM, _browser_missing, _free_port
-from support import Clock
+from support import BERLIN, Clock
+from web_browser import chromium
 
-BERLIN = ZoneInfo("Europe/Berlin")
 #: Markup in a title must show as text (and never run).
 MARKED_UP = "Dentist <b>check</b> <img src=x onerror=document.title='owned'>"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    """Tuesday 24 November 2026, 14:00 in Berlin: the browser's clock is not the server's."""
-    return Clock(datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN))
 
 
 @pytest.fixture
@@ -43,6 +30,7 @@ def language() -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, language: str) -> Settings:
+    """A laptop install: no public URL, no bot; the local user is signed in on loopback."""
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=tmp_path,
@@ -50,24 +38,6 @@ def settings(tmp_path: Path, language: str) -> Settings:
         default_timezone="Europe/Berlin",
         default_language=language,
     )
-
-
-@pytest.fixture
-async def served(settings: Settings, clock: Clock) -> AsyncIterator[tuple[str, FastAPI]]:
-    """The app under a real uvicorn on a loopback port, and the app (to store events)."""
-    app = create_app(settings, clock=clock)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):  # uvicorn offers no event to await its start
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}", app
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _store(app: FastAPI, new: NewEvent) -> None:
@@ -116,13 +86,6 @@ async def _phone(browser: Any, url: str, problems: list[str]) -> None:
 async def test_the_calendar_view_shows_events_and_follows_the_chat(
     served: tuple[str, FastAPI], clock: Clock
 ) -> None:
-    reason = _browser_missing()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " (CI must run the browser test)")
-        pytest.skip(reason)
-    from playwright.async_api import async_playwright
-
     url, app = served
     zone = BERLIN
     # Tuesday 24 November 2026, 14:00: the week view shows Monday 23 to Sunday 29.
@@ -135,85 +98,67 @@ async def test_the_calendar_view_shows_events_and_follows_the_chat(
             "Stand-up", standup, standup + timedelta(minutes=15), zone.key, rrule="FREQ=WEEKLY"
         ),
     )
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+    async with chromium() as browser:
+        problems: list[str] = []
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        _watch(page, problems)
+        await page.goto(url + "/")
+        await page.locator(".fc-timeGridWeek-view").wait_for(timeout=15000)
+        # Stored beforehand: on its day, its markup shown as text and nothing run.
+        thursday = page.locator('td.fc-timegrid-col[data-date="2026-11-26"] .fc-event')
+        await thursday.first.wait_for(timeout=15000)
+        assert MARKED_UP in await thursday.first.inner_text()
+        assert await page.locator(".fc-event b, .fc-event img").count() == 0
+        assert await page.title() == "Calendar assistant"
+        # A series shows its occurrence of this week (Monday).
+        monday = page.locator('td.fc-timegrid-col[data-date="2026-11-23"] .fc-event')
+        assert "Stand-up" in await monday.first.inner_text()
+        # FullCalendar's CSS is the vendored file (its own <style> is refused by the CSP).
+        assert (
+            await page.evaluate("getComputedStyle(document.querySelector('.fc')).display") == "flex"
         )
-        try:
-            problems: list[str] = []
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
-            _watch(page, problems)
-            await page.goto(url + "/")
-            await page.locator(".fc-timeGridWeek-view").wait_for(timeout=15000)
-            # Stored beforehand: on its day, its markup shown as text and nothing run.
-            thursday = page.locator('td.fc-timegrid-col[data-date="2026-11-26"] .fc-event')
-            await thursday.first.wait_for(timeout=15000)
-            assert MARKED_UP in await thursday.first.inner_text()
-            assert await page.locator(".fc-event b, .fc-event img").count() == 0
-            assert await page.title() == "Calendar assistant"
-            # A series shows its occurrence of this week (Monday).
-            monday = page.locator('td.fc-timegrid-col[data-date="2026-11-23"] .fc-event')
-            assert "Stand-up" in await monday.first.inner_text()
-            # FullCalendar's CSS is the vendored file (its own <style> is refused by the CSP).
-            assert (
-                await page.evaluate("getComputedStyle(document.querySelector('.fc')).display")
-                == "flex"
-            )
-            # Working hours are shaded: the non-business cells exist in the time grid.
-            assert await page.locator(".fc-non-business").count() > 0
+        # Working hours are shaded: the non-business cells exist in the time grid.
+        assert await page.locator(".fc-non-business").count() > 0
 
-            # An event made by chat appears in the week view without a reload.
-            await page.fill("#text", "Lunch with Anna tomorrow at 1pm")
-            await page.press("#text", "Enter")
-            await page.locator(".msg.bot").first.wait_for(timeout=15000)
-            wednesday = page.locator(
-                'td.fc-timegrid-col[data-date="2026-11-25"] .fc-event:has-text("Lunch with Anna")'
-            )
-            await wednesday.wait_for(timeout=15000)
-            hours = await page.evaluate(
-                "window.assistantCalendar.getEvents()"
-                ".filter(e => e.title === 'Lunch with Anna').map(e => e.start.getUTCHours())"
-            )
-            assert hours == [13]  # 1pm on the user's wall clock (UTC-coerced in the view)
-            # A new time zone set in the chat: the view follows (13:00 in Berlin is 07:00).
-            await page.fill("#text", "/settings zone New York")
-            await page.press("#text", "Enter")
-            await page.locator(".msg.bot").nth(1).wait_for(timeout=15000)
-            await page.wait_for_function(
-                "() => window.assistantCalendar.getEvents()"  # a function: the CSP forbids eval
-                ".some(e => e.title === 'Lunch with Anna' && e.start.getUTCHours() === 7)",
-                timeout=15000,
-            )
-            assert await page.evaluate("window.assistantCalendar.getOption('timeZone')") == (
-                "America/New_York"
-            )
-            assert problems == []
+        # An event made by chat appears in the week view without a reload.
+        await page.fill("#text", "Lunch with Anna tomorrow at 1pm")
+        await page.press("#text", "Enter")
+        await page.locator(".msg.bot").first.wait_for(timeout=15000)
+        wednesday = page.locator(
+            'td.fc-timegrid-col[data-date="2026-11-25"] .fc-event:has-text("Lunch with Anna")'
+        )
+        await wednesday.wait_for(timeout=15000)
+        hours = await page.evaluate(
+            "window.assistantCalendar.getEvents()"
+            ".filter(e => e.title === 'Lunch with Anna').map(e => e.start.getUTCHours())"
+        )
+        assert hours == [13]  # 1pm on the user's wall clock (UTC-coerced in the view)
+        # A new time zone set in the chat: the view follows (13:00 in Berlin is 07:00).
+        await page.fill("#text", "/settings zone New York")
+        await page.press("#text", "Enter")
+        await page.locator(".msg.bot").nth(1).wait_for(timeout=15000)
+        await page.wait_for_function(
+            "() => window.assistantCalendar.getEvents()"  # a function: the CSP forbids eval
+            ".some(e => e.title === 'Lunch with Anna' && e.start.getUTCHours() === 7)",
+            timeout=15000,
+        )
+        assert await page.evaluate("window.assistantCalendar.getOption('timeZone')") == (
+            "America/New_York"
+        )
+        assert problems == []
 
-            await _phone(browser, url, problems)
-        finally:
-            await browser.close()
+        await _phone(browser, url, problems)
 
 
 @pytest.mark.parametrize("language", ["ru"])
 async def test_a_russian_speaker_gets_the_view_in_russian(served: tuple[str, FastAPI]) -> None:
-    reason = _browser_missing()
-    if reason is not None:
-        pytest.skip(reason)
-    from playwright.async_api import async_playwright
-
     url, app = served
     start = datetime(2026, 11, 25, 15, 30, tzinfo=BERLIN)
     await _store(app, NewEvent("Созвон", start, start + timedelta(minutes=30), BERLIN.key))
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
-            await page.goto(url + "/")
-            event = page.locator('td.fc-timegrid-col[data-date="2026-11-25"] .fc-event')
-            await event.first.wait_for(timeout=15000)
-            assert "15:30" in await event.first.inner_text()  # the 24-hour clock
-            assert "Неделя" in await page.locator(".fc-header-toolbar").inner_text()
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        await page.goto(url + "/")
+        event = page.locator('td.fc-timegrid-col[data-date="2026-11-25"] .fc-event')
+        await event.first.wait_for(timeout=15000)
+        assert "15:30" in await event.first.inner_text()  # the 24-hour clock
+        assert "Неделя" in await page.locator(".fc-header-toolbar").inner_text()

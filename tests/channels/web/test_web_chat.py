@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,15 +10,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from support import Clock
-
-CHROMIUM = "/usr/bin/chromium"
+from web_browser import chromium, serving
 
 
 @pytest.fixture
@@ -91,69 +86,30 @@ async def test_reminders_for_the_web_user_wait_in_the_outbox(
     assert (await http.get("/api/chat/outbox")).json()["replies"] == []
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 async def served(settings: Settings, clock: Clock) -> AsyncIterator[str]:
     """The app under a real uvicorn on a loopback port."""
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings, clock=clock), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):  # uvicorn offers no event to await its start
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
-def _browser_missing() -> str | None:
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-        return None
-    return "Debian's chromium is not installed (make system-deps)"
+    async with serving(create_app(settings, clock=clock)) as url:
+        yield url
 
 
 @pytest.mark.parametrize("tz", ["Europe/Berlin"], indirect=True)
 async def test_the_page_creates_an_event_in_headless_chromium(served: str) -> None:
-    reason = _browser_missing()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " (CI must run the browser test)")
-        pytest.skip(reason)
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            page = await browser.new_page()
-            await page.goto(served + "/")
-            await page.fill("#text", "Team meeting tomorrow at 10am")
-            await page.press("#text", "Enter")
-            reply = page.locator(".msg.bot").first
-            await reply.wait_for(timeout=15000)
-            shown = await reply.inner_text()
-            assert "Team meeting" in shown
-            assert "10:00" in shown
-            # A button in the page answers a question the same way.
-            await page.fill("#text", "Delete the team meeting")
-            await page.press("#text", "Enter")
-            button = page.locator(".msg.bot .buttons button").first
-            await button.wait_for(timeout=15000)
-            await button.click()
-            await page.locator(".msg.bot").nth(2).wait_for(timeout=15000)
-            assert "Team meeting" in await page.locator(".msg.bot").nth(2).inner_text()
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await page.goto(served + "/")
+        await page.fill("#text", "Team meeting tomorrow at 10am")
+        await page.press("#text", "Enter")
+        reply = page.locator(".msg.bot").first
+        await reply.wait_for(timeout=15000)
+        shown = await reply.inner_text()
+        assert "Team meeting" in shown
+        assert "10:00" in shown
+        # A button in the page answers a question the same way.
+        await page.fill("#text", "Delete the team meeting")
+        await page.press("#text", "Enter")
+        button = page.locator(".msg.bot .buttons button").first
+        await button.wait_for(timeout=15000)
+        await button.click()
+        await page.locator(".msg.bot").nth(2).wait_for(timeout=15000)
+        assert "Team meeting" in await page.locator(".msg.bot").nth(2).inner_text()

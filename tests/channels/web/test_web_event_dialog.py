@@ -9,74 +9,19 @@ found its event by title would ask "which one?" or touch the wrong one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-import web_session
 from calendar_assistant.config import Settings
-from calendar_assistant.domain.events import Event, NewEvent
+from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.domain.messages import UserRef
-from calendar_assistant.server import create_app
-from channels.web.test_web_calendar import BERLIN, NOW, OUTSIDER, PUBLIC, _at, _week
-from fakes.telegram import TOKEN, FakeTelegram
-from support import Clock
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-async def app(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[FastAPI]:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        data_dir=tmp_path,
-        database_url=f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=fake.base_url,
-        public_url=PUBLIC,
-        session_secret="a-session-secret-for-these-tests-0123456789",
-        default_timezone="Europe/Berlin",
-        default_language="en",
-    )
-    server = create_app(settings, clock=Clock(NOW))
-    async with server.router.lifespan_context(server):
-        await server.state.services.telegram.ready.wait()
-        yield server
-
-
-async def _signed_in(app: FastAPI, telegram_id: int) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, client=OUTSIDER)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as http:
-        assert (await web_session.telegram(http, telegram_id, TOKEN, NOW)).status_code == 200
-        yield http
-
-
-@pytest.fixture
-async def alice(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in _signed_in(app, 801):
-        yield http
-
-
-@pytest.fixture
-async def bob(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async for http in _signed_in(app, 802):
-        yield http
-
-
-async def _make(app: FastAPI, telegram_id: int, new: NewEvent) -> Event:
-    services = app.state.services
-    record = await services.front.desk.user(UserRef(key=f"telegram:{telegram_id}"))
-    made: Event = await services.runtime.assistant.calendars(record.id).create_event(new)
-    return made
+from channels.web.test_web_calendar import _at, _store, _week
+from fakes.telegram import FakeTelegram
+from support import BERLIN
 
 
 def _sync(day: int, hour: int = 9) -> NewEvent:
@@ -99,8 +44,8 @@ async def _times(http: httpx.AsyncClient) -> list[tuple[object, object]]:
 async def test_each_action_changes_exactly_that_event(
     app: FastAPI, alice: httpx.AsyncClient
 ) -> None:
-    first = await _make(app, 801, _sync(25))
-    second = await _make(app, 801, _sync(26))
+    first = await _store(app, 801, _sync(25))
+    second = await _store(app, 801, _sync(26))
 
     moved = _said(await _change(alice, first.id, action="move", start="2026-11-27T10:30"))
     assert "Sync" in moved
@@ -131,8 +76,8 @@ async def test_each_action_changes_exactly_that_event(
 async def test_delete_asks_first_and_only_the_confirmation_deletes(
     app: FastAPI, alice: httpx.AsyncClient
 ) -> None:
-    first = await _make(app, 801, _sync(25))
-    await _make(app, 801, _sync(26))
+    first = await _store(app, 801, _sync(25))
+    await _store(app, 801, _sync(26))
     asked = await _change(alice, first.id, action="delete")
     assert asked.status_code == 200
     replies = asked.json()["replies"]
@@ -153,7 +98,7 @@ async def test_delete_asks_first_and_only_the_confirmation_deletes(
 async def test_undo_in_the_chat_takes_a_dialog_move_back(
     app: FastAPI, alice: httpx.AsyncClient
 ) -> None:
-    first = await _make(app, 801, _sync(25))
+    first = await _store(app, 801, _sync(25))
     _said(await _change(alice, first.id, action="move", start="2026-11-28T15:00"))
     assert await _times(alice) == [("Sync", "2026-11-28T15:00:00+01:00")]
     undone = await alice.post("/api/chat", json={"text": "undo"})
@@ -165,7 +110,7 @@ async def test_one_occurrence_of_a_series_is_asked_about_and_moved(
     app: FastAPI, alice: httpx.AsyncClient
 ) -> None:
     start, end = _at(2, 8, 30)  # Mondays at 08:00 since 2 November
-    series = await _make(
+    series = await _store(
         app, 801, NewEvent("Stand-up", start, end, "Europe/Berlin", rrule="FREQ=WEEKLY")
     )
     shown = await _week(alice)
@@ -196,7 +141,7 @@ async def test_one_occurrence_of_a_series_is_asked_about_and_moved(
 async def test_another_users_event_is_not_found_and_stays(
     app: FastAPI, alice: httpx.AsyncClient, bob: httpx.AsyncClient
 ) -> None:
-    hers = await _make(app, 801, _sync(25))
+    hers = await _store(app, 801, _sync(25))
     before = await _times(alice)
     for body in (
         {"action": "delete"},
@@ -235,7 +180,7 @@ async def test_another_users_event_is_not_found_and_stays(
 async def test_bad_bodies_are_refused_and_change_nothing(
     app: FastAPI, alice: httpx.AsyncClient, body: dict[str, Any]
 ) -> None:
-    first = await _make(app, 801, _sync(25))
+    first = await _store(app, 801, _sync(25))
     answer = await _change(alice, first.id, **body)
     assert answer.status_code == 400, answer.text
     assert await _times(alice) == [("Sync", "2026-11-25T09:00:00+01:00")]
@@ -249,7 +194,7 @@ async def test_bad_bodies_are_refused_and_change_nothing(
 
 
 async def test_a_title_with_markup_stays_text(app: FastAPI, alice: httpx.AsyncClient) -> None:
-    first = await _make(app, 801, _sync(25))
+    first = await _store(app, 801, _sync(25))
     title = "<script>alert(1)</script> & <b>x</b>"
     answer = await _change(alice, first.id, action="rename", title=title)
     assert title in _said(answer)
@@ -270,11 +215,11 @@ async def test_the_version_changes_with_the_calendar_wherever_it_changed(
     settings = await alice.get("/api/calendar/settings")
     assert settings.json()["poll_seconds"] > 0
 
-    made = await _make(app, 801, _sync(25))  # stored directly
+    made = await _store(app, 801, _sync(25))  # stored directly
     stored = await version(alice)
     assert stored != empty
     # Bob's calendar is his own: Alice's stamp does not move with it.
-    await _make(app, 802, _sync(26))
+    await _store(app, 802, _sync(26))
     assert await version(alice) == stored
 
     fake.send_text(801, "Dentist tomorrow at 4pm", language="en")  # in Telegram
@@ -296,7 +241,7 @@ async def test_a_rate_limited_user_is_answered_by_the_front_door(
     app: FastAPI, alice: httpx.AsyncClient
 ) -> None:
     """The dialog goes through the chat's front door: its rate limit counts it too."""
-    first = await _make(app, 801, _sync(25))
+    first = await _store(app, 801, _sync(25))
     limit = Settings.model_fields["rate_limit_per_minute"].default  # the fixture keeps it
     for _ in range(limit):
         await alice.post("/api/chat", json={"text": "what is on tomorrow?"})
@@ -309,7 +254,7 @@ async def test_an_all_day_event_moves_by_its_date_and_keeps_its_days(
     app: FastAPI, alice: httpx.AsyncClient
 ) -> None:
     day = datetime(2026, 11, 24, tzinfo=BERLIN)
-    offsite = await _make(
+    offsite = await _store(
         app, 801, NewEvent("Offsite", day, day + timedelta(days=2), "Europe/Berlin", True)
     )
     _said(await _change(alice, offsite.id, action="move", start="2026-11-26T00:00"))

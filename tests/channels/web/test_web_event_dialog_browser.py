@@ -7,33 +7,25 @@ page polls (a short poll interval here).
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from calendar_assistant.channels.web.signin import LOCAL_USER
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.events import NewEvent
-from calendar_assistant.server import create_app
-from channels.web.test_web_calendar_browser import BERLIN, MARKED_UP, _watch
-from channels.web.test_web_chat import CHROMIUM, _browser_missing, _free_port
-from support import Clock
-
-#: Tuesday 24 November 2026, 14:00 in Berlin: the week shown is Monday 23 to Sunday 29.
-NOW = datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN)
+from channels.web.test_web_calendar_browser import MARKED_UP, _watch
+from support import BERLIN
+from web_browser import chromium
 
 
 @pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[tuple[str, FastAPI]]:
-    """The app under a real uvicorn on loopback (the local user is signed in there)."""
-    settings = Settings(  # type: ignore[call-arg]
+def settings(tmp_path: Path) -> Settings:
+    """A laptop install (the local user signed in on loopback), its page polling often."""
+    return Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=tmp_path,
         database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -41,19 +33,6 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[str, FastAPI]]:
         default_language="en",
         web_calendar_poll_seconds=0.3,
     )
-    app = create_app(settings, clock=Clock(NOW))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):  # uvicorn offers no event to await its start
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}", app
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _store(app: FastAPI, title: str, start: datetime, minutes: int = 60) -> None:
@@ -140,32 +119,19 @@ async def _phone(browser: Any, url: str, problems: list[str]) -> None:
 async def test_the_dialog_moves_undo_brings_it_back_and_delete_asks(
     served: tuple[str, FastAPI],
 ) -> None:
-    reason = _browser_missing()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " (CI must run the browser test)")
-        pytest.skip(reason)
-    from playwright.async_api import async_playwright
-
     url, app = served
     await _store(app, "Team sync", datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
     await _store(app, MARKED_UP, datetime(2026, 11, 26, 9, 0, tzinfo=BERLIN))
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            problems: list[str] = []
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
-            _watch(page, problems)
-            await page.goto(url + "/")
-            await _move_and_undo(page)
-            await _delete_marked_up(page)
-            # Stored elsewhere (not by this page): shows without a reload, by the stamp.
-            await _store(app, "Call from Telegram", datetime(2026, 11, 24, 16, 0, tzinfo=BERLIN))
-            await _on(page, "2026-11-24", "Call from Telegram").wait_for(timeout=15000)
-            assert problems == []
-            await _phone(browser, url, problems)
-            assert problems == []
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        problems: list[str] = []
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        _watch(page, problems)
+        await page.goto(url + "/")
+        await _move_and_undo(page)
+        await _delete_marked_up(page)
+        # Stored elsewhere (not by this page): shows without a reload, by the stamp.
+        await _store(app, "Call from Telegram", datetime(2026, 11, 24, 16, 0, tzinfo=BERLIN))
+        await _on(page, "2026-11-24", "Call from Telegram").wait_for(timeout=15000)
+        assert problems == []
+        await _phone(browser, url, problems)
+        assert problems == []

@@ -9,101 +9,38 @@ self-hosted server) and to the fake Google OAuth and Calendar servers.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+import web_app
 import web_session
 from calendar_assistant.calendars.accounts.credentials import generate_key
 from calendar_assistant.config import Settings
 from calendar_assistant.domain.messages import UserRef
-from calendar_assistant.server import create_app
 from calendars.caldav.conftest import LOOPBACK_ALLOWED, PASSWORDS, RadicaleServer
 from calendars.caldav.conftest import radicale as radicale  # the real server fixture
 from calendars.google.conftest import google as google  # the fake Google Calendar
 from calendars.google.conftest import google_oauth as google_oauth  # and its OAuth server
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import CLIENT_ID, CLIENT_SECRET, FakeGoogleOAuth
-from fakes.telegram import TOKEN, FakeTelegram
-from support import Clock
-
-BERLIN = ZoneInfo("Europe/Berlin")
-PUBLIC = "https://cal.example.org"
-OUTSIDER = ("203.0.113.7", 50000)
-NOW = datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN)
-ALICE, BOB = 801, 802
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
+from fakes.telegram import FakeTelegram
+from web_app import ALICE, BOB
 
 
 def _settings(tmp_path: Path, fake: FakeTelegram, **extra: Any) -> Settings:
-    values: dict[str, Any] = {
-        "data_dir": tmp_path,
-        "database_url": f"sqlite:///{tmp_path / 'calendar.sqlite3'}",
-        "telegram_bot_token": TOKEN,
-        "telegram_api_base_url": fake.base_url,
-        "telegram_bot_username": "calendar_test_bot",
-        "public_url": PUBLIC,
-        "session_secret": "a-session-secret-for-these-tests-0123456789",
-        "default_timezone": "Europe/Berlin",
-        "default_language": "en",
-        "credentials_keys": generate_key(),
-        **LOOPBACK_ALLOWED,
-        **extra,
-    }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
-@asynccontextmanager
-async def _running(settings: Settings) -> AsyncIterator[FastAPI]:
-    server = create_app(settings, clock=Clock(NOW))
-    async with server.router.lifespan_context(server):
-        await server.state.services.telegram.ready.wait()
-        yield server
+    """With connected calendars on (CREDENTIALS_KEYS, a Radicale on loopback allowed)."""
+    keyed: dict[str, Any] = {"credentials_keys": generate_key(), **LOOPBACK_ALLOWED}
+    return web_app.settings(tmp_path, fake, **{**keyed, **extra})
 
 
 @pytest.fixture
-async def app(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[FastAPI]:
-    async with _running(_settings(tmp_path, fake)) as server:
-        yield server
-
-
-async def _signed_in(app: FastAPI, telegram_id: int) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=app, client=OUTSIDER)
-    http = httpx.AsyncClient(transport=transport, base_url=PUBLIC)
-    assert (await web_session.telegram(http, telegram_id, TOKEN, NOW)).status_code == 200
-    return http
-
-
-@pytest.fixture
-async def alice(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    http = await _signed_in(app, ALICE)
-    try:
-        yield http
-    finally:
-        await http.aclose()
-
-
-@pytest.fixture
-async def bob(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    http = await _signed_in(app, BOB)
-    try:
-        yield http
-    finally:
-        await http.aclose()
+def settings(tmp_path: Path, fake: FakeTelegram) -> Settings:
+    return _settings(tmp_path, fake)
 
 
 async def _read(http: httpx.AsyncClient) -> dict[str, Any]:
@@ -293,8 +230,7 @@ async def test_malformed_bodies_are_refused(alice: httpx.AsyncClient) -> None:
 async def test_without_a_session_or_the_csrf_token_nothing_is_read_or_changed(
     app: FastAPI, alice: httpx.AsyncClient
 ) -> None:
-    transport = httpx.ASGITransport(app=app, client=OUTSIDER)
-    async with httpx.AsyncClient(transport=transport, base_url=PUBLIC) as stranger:
+    async with web_app.browser(app) as stranger:
         assert (await stranger.get("/api/settings")).status_code == 401
         visitor = (await stranger.get("/auth/session")).json()
         stranger.headers[web_session.CSRF] = visitor["csrf"]
@@ -405,8 +341,8 @@ async def test_without_credentials_keys_nothing_connects_and_the_panel_says_why(
     tmp_path: Path, fake: FakeTelegram
 ) -> None:
     async with (
-        _running(_settings(tmp_path, fake, credentials_keys=None)) as app,
-        contextlib.aclosing(await _signed_in(app, ALICE)) as http,
+        web_app.running(_settings(tmp_path, fake, credentials_keys=None)) as app,
+        web_app.signed_in(app, ALICE) as http,
     ):
         data = await _read(http)
         assert (data["can_connect"], data["providers"]) == (False, [])
@@ -430,8 +366,8 @@ async def test_changes_count_against_the_users_message_limit(
     """A change counts as a chat message does: the form cannot try CalDAV logins (or make
     the server call out) faster than the chat could."""
     async with (
-        _running(_settings(tmp_path, fake, rate_limit_per_minute=3)) as app,
-        contextlib.aclosing(await _signed_in(app, ALICE)) as http,
+        web_app.running(_settings(tmp_path, fake, rate_limit_per_minute=3)) as app,
+        web_app.signed_in(app, ALICE) as http,
     ):
         assert "Europe/Berlin" in await _chat(http, "/settings")  # one message
         for _ in range(2):
@@ -463,14 +399,14 @@ async def test_google_connects_through_the_chats_consent_link(
         fake,
         google_client_id=CLIENT_ID,
         google_client_secret=CLIENT_SECRET,
-        google_redirect_url=f"{PUBLIC}/oauth/google/callback",
+        google_redirect_url=f"{web_app.PUBLIC}/oauth/google/callback",
         google_auth_url=google_oauth.auth_url,
         google_token_url=google_oauth.token_url,
         google_revoke_url=google_oauth.revoke_url,
         google_api_endpoint=google.endpoint,
     )
     google.add_calendar("anna@example.org", "Anna", "Europe/Berlin", primary=True)
-    async with _running(settings) as app, contextlib.aclosing(await _signed_in(app, ALICE)) as http:
+    async with web_app.running(settings) as app, web_app.signed_in(app, ALICE) as http:
         assert "google" in [p["id"] for p in (await _read(http))["providers"]]
         link = await http.post("/api/settings/calendars/google")
         assert link.status_code == 200, link.text

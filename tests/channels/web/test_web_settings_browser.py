@@ -7,7 +7,6 @@ connected calendars switched on, a real Radicale is connected and disconnected f
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,10 @@ from calendar_assistant.config import Settings
 from calendar_assistant.domain.events import NewEvent
 from calendars.caldav.conftest import LOOPBACK_ALLOWED, PASSWORDS, RadicaleServer
 from calendars.caldav.conftest import radicale as radicale  # the real server fixture
-from channels.web.test_web_calendar_browser import BERLIN, _store, _watch
-from channels.web.test_web_calendar_browser import clock as clock  # the fixtures
-from channels.web.test_web_calendar_browser import language as language
-from channels.web.test_web_calendar_browser import served as served
-from channels.web.test_web_chat import CHROMIUM, _browser_missing
+from channels.web.test_web_calendar_browser import _store, _watch
+from channels.web.test_web_calendar_browser import language as language  # the fixture
+from support import BERLIN
+from web_browser import chromium
 
 
 @pytest.fixture
@@ -44,14 +42,6 @@ def settings(tmp_path: Path, language: str, keyed: bool) -> Settings:
         default_language=language,
         **(extra if keyed else {}),
     )
-
-
-def _skip_without_browser() -> None:
-    reason = _browser_missing()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " (CI must run the browser test)")
-        pytest.skip(reason)
 
 
 async def _open(page: Any) -> Any:
@@ -152,78 +142,60 @@ async def _phone(browser: Any, url: str, problems: list[str]) -> None:
 async def test_the_settings_panel_changes_and_the_view_follows(
     served: tuple[str, FastAPI],
 ) -> None:
-    _skip_without_browser()
-    from playwright.async_api import async_playwright
-
     url, app = served
     dentist = datetime(2026, 11, 26, 9, 0, tzinfo=BERLIN)
     await _store(app, NewEvent("Dentist", dentist, dentist + timedelta(hours=1), BERLIN.key))
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            problems: list[str] = []
-            await _desktop(browser, url, problems)
-            await _phone(browser, url, problems)
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        problems: list[str] = []
+        await _desktop(browser, url, problems)
+        await _phone(browser, url, problems)
 
 
 @pytest.mark.parametrize("keyed", [True])
 async def test_a_caldav_calendar_is_connected_and_disconnected_from_the_panel(
     served: tuple[str, FastAPI], radicale: RadicaleServer
 ) -> None:
-    _skip_without_browser()
-    from playwright.async_api import async_playwright
-
     url, _ = served
     radicale.fresh_account("alice")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+    async with chromium() as browser:
+        problems: list[str] = []
+        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        _watch(page, problems)
+        await page.goto(url + "/")
+        dialog = await _open(page)
+        forms = dialog.locator(".settings-form")
+        await forms.nth(1).locator("select").select_option("other")
+        await dialog.locator("input[name=server]").fill(radicale.url)
+        await dialog.locator("input[name=username]").fill("alice")
+        status = dialog.locator("#settings-status")
+
+        await dialog.locator("input[name=password]").fill("not-the-password")
+        await forms.nth(1).locator("button[type=submit]").click()
+        await page.wait_for_function(
+            "() => document.getElementById('settings-status').textContent"
+            ".startsWith('The server refused')",
+            timeout=15000,
         )
-        try:
-            problems: list[str] = []
-            page = await browser.new_page(viewport={"width": 390, "height": 844})
-            _watch(page, problems)
-            await page.goto(url + "/")
-            dialog = await _open(page)
-            forms = dialog.locator(".settings-form")
-            await forms.nth(1).locator("select").select_option("other")
-            await dialog.locator("input[name=server]").fill(radicale.url)
-            await dialog.locator("input[name=username]").fill("alice")
-            status = dialog.locator("#settings-status")
+        assert await dialog.locator("input[name=password]").input_value() == ""
 
-            await dialog.locator("input[name=password]").fill("not-the-password")
-            await forms.nth(1).locator("button[type=submit]").click()
-            await page.wait_for_function(
-                "() => document.getElementById('settings-status').textContent"
-                ".startsWith('The server refused')",
-                timeout=15000,
-            )
-            assert await dialog.locator("input[name=password]").input_value() == ""
+        await dialog.locator("input[name=password]").fill(PASSWORDS["alice"])
+        await forms.nth(1).locator("button[type=submit]").click()
+        calendars = dialog.locator(".settings-calendars li")
+        await page.wait_for_function(
+            "() => document.querySelectorAll('.settings-calendars li').length === 2",
+            timeout=15000,
+        )
+        assert (await status.inner_text()).startswith("Connected: alice at 127.0.0.1.")
+        assert "CalDAV: alice @ 127.0.0.1" in await calendars.nth(1).inner_text()
 
-            await dialog.locator("input[name=password]").fill(PASSWORDS["alice"])
-            await forms.nth(1).locator("button[type=submit]").click()
-            calendars = dialog.locator(".settings-calendars li")
-            await page.wait_for_function(
-                "() => document.querySelectorAll('.settings-calendars li').length === 2",
-                timeout=15000,
-            )
-            assert (await status.inner_text()).startswith("Connected: alice at 127.0.0.1.")
-            assert "CalDAV: alice @ 127.0.0.1" in await calendars.nth(1).inner_text()
-
-            off = calendars.nth(1).locator("button")
-            await off.click()  # the first press asks
-            assert await off.inner_text() == "Yes, disconnect"
-            assert await calendars.count() == 2
-            await off.click()
-            await page.wait_for_function(
-                "() => document.querySelectorAll('.settings-calendars li').length === 1",
-                timeout=15000,
-            )
-            assert (await status.inner_text()).startswith("Disconnected: CalDAV: alice")
-            assert problems == []
-        finally:
-            await browser.close()
+        off = calendars.nth(1).locator("button")
+        await off.click()  # the first press asks
+        assert await off.inner_text() == "Yes, disconnect"
+        assert await calendars.count() == 2
+        await off.click()
+        await page.wait_for_function(
+            "() => document.querySelectorAll('.settings-calendars li').length === 1",
+            timeout=15000,
+        )
+        assert (await status.inner_text()).startswith("Disconnected: CalDAV: alice")
+        assert problems == []

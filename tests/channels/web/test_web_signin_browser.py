@@ -6,32 +6,25 @@ and signs out again. A server with a public URL, so nobody is signed in by addre
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import uvicorn
 
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
-from channels.web.test_web_chat import CHROMIUM, _browser_missing, _free_port
 from fakes.telegram import TOKEN, FakeTelegram
+from web_browser import chromium, serving
 
 PUBLIC = "http://calendar.example.org"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 async def served(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[str]:
+    """A deployment with a bot and a public URL under uvicorn, on the real clock."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         data_dir=tmp_path,
@@ -44,28 +37,13 @@ async def served(tmp_path: Path, fake: FakeTelegram) -> AsyncIterator[str]:
         web_calendar_poll_seconds=0.5,
     )
     app = create_app(settings, clock=lambda: datetime.now(ZoneInfo("Europe/Berlin")))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with serving(app) as url:
+        yield url
 
 
 async def test_the_link_from_web_signs_in_and_sign_out_leaves(
     served: str, fake: FakeTelegram
 ) -> None:
-    reason = _browser_missing()
-    if reason is not None:
-        pytest.skip(reason)
-    from playwright.async_api import async_playwright
-
     # Written in Telegram before the web app was opened: the week view shows it.
     fake.send_text(77, "Dentist tomorrow at 3pm", language="en")
     await fake.until(lambda: any("Dentist" in t for t in fake.texts_to(77)), within=20)
@@ -74,43 +52,37 @@ async def test_the_link_from_web_signs_in_and_sign_out_leaves(
     link = re.search(r"\S+/signin#link=\S+", fake.texts_to(77)[-1])
     assert link
     url = link.group(0).replace(PUBLIC, served)
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            page = await browser.new_page()
-            await page.goto(served + "/")
-            await page.wait_for_url(served + "/signin")  # no session: the sign-in page
-            assert "/web" in await page.locator("#signin").inner_text()
-            await page.goto(url)
-            await page.wait_for_url(served + "/", timeout=15000)
-            await page.locator("#who").filter(has_text="User").wait_for(timeout=15000)
-            # The week of "tomorrow" (on a Sunday that is the next week).
-            tomorrow = (datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=1)).date()
-            await page.wait_for_function("window.assistantCalendar !== undefined")
-            await page.evaluate(f"window.assistantCalendar.gotoDate('{tomorrow.isoformat()}')")
-            week = page.locator("#calendar .fc-event")
-            await week.filter(has_text="Dentist").wait_for(timeout=15000)
-            # Written in Telegram while the page is open: it appears without a reload.
-            fake.send_text(77, "Call with Bob tomorrow at 5pm", language="en")
-            await week.filter(has_text="Call with Bob").wait_for(timeout=15000)
-            await page.fill("#text", "Team meeting tomorrow at 10am")
-            await page.press("#text", "Enter")
-            reply = page.locator(".msg.bot").first
-            await reply.wait_for(timeout=15000)
-            assert "Team meeting" in await reply.inner_text()
-            cookies = await page.context.cookies()
-            session = next(c for c in cookies if c["name"] == "calendar_session")
-            assert session["httpOnly"]
-            assert session["sameSite"] == "Lax"
-            # The same link again, in a new browser: used up.
-            other = await browser.new_page()
-            await other.goto(url)
-            await other.locator("#status").filter(has_text="send /web again").wait_for()
-            await page.click("#signout")
-            await page.wait_for_url(served + "/signin", timeout=15000)
-            await page.goto(served + "/")  # the session is gone: back to the sign-in page
-            await page.wait_for_url(served + "/signin", timeout=15000)
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await page.goto(served + "/")
+        await page.wait_for_url(served + "/signin")  # no session: the sign-in page
+        assert "/web" in await page.locator("#signin").inner_text()
+        await page.goto(url)
+        await page.wait_for_url(served + "/", timeout=15000)
+        await page.locator("#who").filter(has_text="User").wait_for(timeout=15000)
+        # The week of "tomorrow" (on a Sunday that is the next week).
+        tomorrow = (datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=1)).date()
+        await page.wait_for_function("window.assistantCalendar !== undefined")
+        await page.evaluate(f"window.assistantCalendar.gotoDate('{tomorrow.isoformat()}')")
+        week = page.locator("#calendar .fc-event")
+        await week.filter(has_text="Dentist").wait_for(timeout=15000)
+        # Written in Telegram while the page is open: it appears without a reload.
+        fake.send_text(77, "Call with Bob tomorrow at 5pm", language="en")
+        await week.filter(has_text="Call with Bob").wait_for(timeout=15000)
+        await page.fill("#text", "Team meeting tomorrow at 10am")
+        await page.press("#text", "Enter")
+        reply = page.locator(".msg.bot").first
+        await reply.wait_for(timeout=15000)
+        assert "Team meeting" in await reply.inner_text()
+        cookies = await page.context.cookies()
+        session = next(c for c in cookies if c["name"] == "calendar_session")
+        assert session["httpOnly"]
+        assert session["sameSite"] == "Lax"
+        # The same link again, in a new browser: used up.
+        other = await browser.new_page()
+        await other.goto(url)
+        await other.locator("#status").filter(has_text="send /web again").wait_for()
+        await page.click("#signout")
+        await page.wait_for_url(served + "/signin", timeout=15000)
+        await page.goto(served + "/")  # the session is gone: back to the sign-in page
+        await page.wait_for_url(served + "/signin", timeout=15000)

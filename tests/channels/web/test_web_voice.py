@@ -6,17 +6,14 @@ answered; refused uploads are clear 4xx answers in the user's language that chan
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 import web_session
 from calendar_assistant.config import Settings
@@ -26,10 +23,10 @@ from calendar_assistant.speech.synthesis import EspeakSynthesizer
 from calendar_assistant.speech.voice import Voice
 from calendar_assistant.speech.whisper import WhisperEngine
 from channels.web.test_web_calendar_browser import _watch
-from channels.web.test_web_chat import CHROMIUM, _browser_missing, _free_port
 from speech.conftest import ENGLISH, ffmpeg_audio, need_programs, needs, speak_ogg
 from speech.whisper_base import ModelPackagesMissing, assemble_whisper_base
-from support import BERLIN, Clock
+from support import Clock
+from web_browser import chromium, serving
 
 Client = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
@@ -71,12 +68,6 @@ def webm(ogg: bytes) -> bytes:
     return ffmpeg_audio(
         "-f", "ogg", "-i", "pipe:0", "-c:a", "copy", "-f", "webm", "pipe:1", stdin=ogg
     )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    """Tuesday 24 November 2026, 14:00 in Berlin."""
-    return Clock(datetime(2026, 11, 24, 14, 0, tzinfo=BERLIN))
 
 
 @pytest.fixture
@@ -232,72 +223,47 @@ async def served(tmp_path: Path, clock: Clock, voice: Voice) -> AsyncIterator[st
         default_timezone="Europe/Berlin",
         default_language="en",
     )
-    app = create_app(settings, clock=clock, voice=voice)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):  # uvicorn offers no event to await its start
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with serving(create_app(settings, clock=clock, voice=voice)) as url:
+        yield url
 
 
 async def test_the_microphone_button_records_and_the_event_shows(
     served: str, tmp_path: Path
 ) -> None:
-    reason = _browser_missing()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason + " (CI must run the browser test)")
-        pytest.skip(reason)
-    from playwright.async_api import async_playwright
-
     need_programs()
     wav = await EspeakSynthesizer(words_per_minute=130, word_gap=4).wav(ENGLISH["team"], "en")
     spoken = tmp_path / "team.wav"
     spoken.write_bytes(wav)
     seconds = (len(wav) - 44) / (22050 * 2)  # espeak-ng: 16-bit mono at 22.05 kHz
     fake_microphone = [
-        "--no-sandbox",
         "--use-fake-ui-for-media-stream",  # the permission prompt says yes
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={spoken}%noloop",  # the microphone plays the WAV
     ]
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=fake_microphone
+    async with chromium(*fake_microphone) as browser:
+        problems: list[str] = []
+        page = await browser.new_page(viewport={"width": 1280, "height": 900})
+        _watch(page, problems)
+        await page.goto(served + "/")
+        await page.locator(".fc-timeGridWeek-view").wait_for(timeout=15000)
+        mic = page.locator("#mic")
+        await mic.wait_for(state="visible", timeout=15000)
+        await mic.click()
+        await page.locator('#mic[aria-pressed="true"]').wait_for(timeout=15000)
+        await asyncio.sleep(seconds + 1)
+        await mic.click()  # stop: the recording is sent
+        echo = page.locator(".msg.bot").first
+        await echo.wait_for(timeout=90000)
+        assert (await echo.inner_text()).startswith("🎤 «")
+        assert "team" in (await echo.inner_text()).lower()
+        reply = page.locator(".msg.bot").nth(1)
+        await reply.wait_for(timeout=15000)
+        assert "team" in await reply.inner_text()
+        # Tomorrow (Wednesday) at 10: in the week view without a reload.
+        wednesday = page.locator(
+            'td.fc-timegrid-col[data-date="2026-11-25"] .fc-event:has-text("team")'
         )
-        try:
-            problems: list[str] = []
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
-            _watch(page, problems)
-            await page.goto(served + "/")
-            await page.locator(".fc-timeGridWeek-view").wait_for(timeout=15000)
-            mic = page.locator("#mic")
-            await mic.wait_for(state="visible", timeout=15000)
-            await mic.click()
-            await page.locator('#mic[aria-pressed="true"]').wait_for(timeout=15000)
-            await asyncio.sleep(seconds + 1)
-            await mic.click()  # stop: the recording is sent
-            echo = page.locator(".msg.bot").first
-            await echo.wait_for(timeout=90000)
-            assert (await echo.inner_text()).startswith("🎤 «")
-            assert "team" in (await echo.inner_text()).lower()
-            reply = page.locator(".msg.bot").nth(1)
-            await reply.wait_for(timeout=15000)
-            assert "team" in await reply.inner_text()
-            # Tomorrow (Wednesday) at 10: in the week view without a reload.
-            wednesday = page.locator(
-                'td.fc-timegrid-col[data-date="2026-11-25"] .fc-event:has-text("team")'
-            )
-            await wednesday.wait_for(timeout=15000)
-            assert "10:00" in await wednesday.inner_text()
-            assert await page.locator('#mic[aria-pressed="false"]').count() == 1
-            assert problems == []
-        finally:
-            await browser.close()
+        await wednesday.wait_for(timeout=15000)
+        assert "10:00" in await wednesday.inner_text()
+        assert await page.locator('#mic[aria-pressed="false"]').count() == 1
+        assert problems == []

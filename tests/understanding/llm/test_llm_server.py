@@ -4,9 +4,7 @@ variables, the model answers the long tail, and /metrics shows where answers cam
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -15,8 +13,7 @@ import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from fakes.anthropic import FakeAnthropic, message, text_block
-
-NOW = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+from support import NOW
 
 
 @pytest.fixture
