@@ -229,3 +229,115 @@ def test_a_new_event_keeps_days_counted_from_another_in_its_title(text: str, tit
     assert command.intent is Intent.CREATE_EVENT
     assert command.title == title
     assert command.start is None  # the day is asked, never guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("wake me up at 7", datetime(2026, 12, 4, 7, tzinfo=MSK)),
+        ("wake me at quarter to seven", datetime(2026, 12, 4, 6, 45, tzinfo=MSK)),
+        ("разбуди меня в 7", datetime(2026, 12, 4, 7, tzinfo=MSK)),
+        ("wake me up at 7pm", datetime(2026, 12, 3, 19, tzinfo=MSK)),  # said: kept
+        ("разбуди меня в 7 вечера", datetime(2026, 12, 3, 19, tzinfo=MSK)),
+    ],
+)
+def test_waking_up_is_in_the_morning(text: str, start: datetime) -> None:
+    """Said at 15:00, a bare 7 would be 19:00 by the clock rule."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.start == start
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("don't let me forget to call the bank tomorrow at 10", "Call the bank"),
+        ("make sure i remember to call the plumber tomorrow morning", "Call the plumber"),
+        ("не дай мне забыть купить молоко завтра в 9", "Купить молоко"),
+    ],
+)
+def test_ways_of_asking_not_to_forget_are_reminders(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "start", "end"),
+    [
+        ("new meeting: project kickoff, Monday 10-11", "Project kickoff", (7, 10), (7, 11)),
+        ("block 9 to 11 tomorrow for deep work", "Deep work", (4, 9), (4, 11)),
+        ("hold Wednesday 2-4 for the quarterly planning", None, (9, 14), (9, 16)),
+        ("add my shifts: Monday, Tuesday and Saturday, 7 to 3", "Shifts", (7, 7), (7, 15)),
+        ("dinner with Ann 7 to 9 friday", "Dinner with Ann", (4, 19), (4, 21)),
+    ],
+)
+def test_two_bare_clocks_joined_are_a_range(
+    text: str, title: str | None, start: tuple[int, int], end: tuple[int, int]
+) -> None:
+    """Was the second clock alone (a 4pm event for "2-4") and "9" left in the title; a
+    range that would run overnight ("7 to 3") starts in the morning."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    if title is not None:
+        assert command.title == title
+    assert command.start == datetime(2026, 12, start[0], start[1], tzinfo=MSK)
+    assert command.end == datetime(2026, 12, end[0], end[1], tzinfo=MSK)
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new"),
+    [
+        ("push my 3pm to 4", 15, 16),
+        ("mv my 3pm to 4", 15, 16),
+        ("Move tomorrow's 9am to 10", 9, 10),
+    ],
+)
+def test_a_move_between_two_clocks_is_no_range(text: str, old: int, new: int) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.target is not None
+    assert command.target.start is not None
+    assert command.target.start.hour == old
+    assert command.changes is not None
+    assert command.changes.start is not None
+    assert command.changes.start.hour == new
+
+
+def test_a_count_of_people_is_no_clock_range() -> None:
+    command = parse("book a table for 4 to 6 people tomorrow at 8pm", now=NOW, tz=MSK)
+    assert command.start == datetime(2026, 12, 4, 20, tzinfo=MSK)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("put me as out of office all of next week", "Out of office"),
+        ("remind me this afternoon to back up my laptop", "Back up my laptop"),
+        ("block out friday afternoon for deep work", "Deep work"),
+    ],
+)
+def test_a_particle_opening_a_name_stays(text: str, title: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [("delete tomorrows lunch", "Lunch"), ("push back the standup to 11", "Standup")],
+)
+def test_targets_lose_particles_and_read_possessive_days(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is my calendar clear on monday morning",
+        "is thursday afternoon clear",
+        "вечер четверга свободен?",
+    ],
+)
+def test_asking_whether_a_time_is_clear_is_about_free_time(text: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).intent is Intent.FIND_FREE_SLOTS

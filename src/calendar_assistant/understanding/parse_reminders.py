@@ -3,6 +3,7 @@ that are about reminders themselves («мои напоминания», "delete 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from calendar_assistant.domain.commands import Command, EventTarget, Intent, Missing
@@ -33,7 +34,7 @@ from calendar_assistant.understanding.timeexpr.reading import (
 
 def _reminder(msg: Message, cue: IntentCue) -> Command:
     cue = _spanned(msg, cue)
-    reading = combine(msg.pieces)
+    reading = _waking(msg, combine(msg.pieces))
     rest = _rest(msg, cue)
     res = msg.res
     indices = _after_reminder_noun(msg, cue, rest.indices)
@@ -103,6 +104,18 @@ def _before_event(
         missing=() if title and not unsure else (Missing.TARGET,),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _waking(msg: Message, reading: Reading) -> Reading:
+    """ "Wake me up at 7", «разбуди меня в 7»: waking up is in the morning, whatever the
+    clock of now (a bare 7 said at 3pm would otherwise be 7pm)."""
+    clock = reading.clock
+    if clock is None or clock.meridiem is not None or reading.part is not None:
+        return reading
+    words = msg.cues.phrases("waking_words")
+    if not any(match_at(msg.tokens, k, p) for k in range(len(msg.tokens)) for p in words):
+        return reading
+    return replace(reading, part="morning")
 
 
 def _timer_end(msg: Message, reading: Reading) -> datetime | None:

@@ -152,10 +152,10 @@ def _without_ranges(msg: Message) -> Message | None:
     preposition is, in a change, the old time and the new, so the words are read again
     without ranges; None when the message has no such range."""
     first = next((p for p in msg.pieces if p.kind not in (Kind.DURATION, Kind.LEAD)), None)
-    if (
-        first is None
-        or first.kind not in (Kind.PERIOD, Kind.CLOCK_RANGE)
-        or first.prep not in OLD_PREPS
+    bare_clocks = any(p.kind == Kind.CLOCK_RANGE and not p.prep for p in msg.pieces)
+    if first is None or (
+        not bare_clocks  # "push my 3pm to 4", «перенеси 14-15»: the old clock and the new
+        and (first.kind not in (Kind.PERIOD, Kind.CLOCK_RANGE) or first.prep not in OLD_PREPS)
     ):
         return None
     res = msg.res

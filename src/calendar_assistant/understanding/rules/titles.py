@@ -163,13 +163,12 @@ def _cuts_compound(tokens: list[Token], k: int) -> bool:
 def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
     """The kept words without function words, marks and fillers at either end.
 
-    A verb's particle ("out", "back", "up") goes at the start; at the end it is part of
-    what to do ("take the pizza out", "call John back") and stays: an event named as a
-    target drops it (`without_particles`)."""
+    A verb's particle ("out", "back") stays: it is part of what to do ("take the pizza
+    out", "call John back") or of a name ("Out of office"); an event named as a target
+    drops it at either end (`without_particles`)."""
     edge = cues.phrases("edge") + cues.phrases("fillers")
-    particles = tuple(p for p in cues.phrases("particles") if len(p) == 1)
     singles = tuple(p for p in edge if len(p) == 1)
-    keep = _strip_start(tokens, keep, singles + particles)
+    keep = _strip_start(tokens, keep, singles)
     keep = _strip_end(tokens, keep, cues, singles)
     return _unbalanced_quotes(tokens, keep)
 
@@ -180,6 +179,10 @@ def without_particles(tokens: list[Token], indices: tuple[int, ...], cues: Cues)
     particles = tuple(p for p in cues.phrases("particles") if len(p) == 1)
     edge = tuple(p for p in cues.phrases("edge") if len(p) == 1)
     kept = list(indices)
+    while len(kept) > 1 and longest_at(tokens, kept[0], particles) is not None:
+        kept.pop(0)  # "push back the standup"
+        while len(kept) > 1 and longest_at(tokens, kept[0], edge) is not None:
+            kept.pop(0)
     while (
         kept
         and not in_compound(tokens, kept[-1])  # "the catch-up" is a name

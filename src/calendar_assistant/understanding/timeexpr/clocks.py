@@ -338,19 +338,19 @@ class ClockPatterns(GrammarReader):
         if found is None:
             return None
         first, k = found
-        if not prep and not (first.precise or first.meridiem):
-            return None
         connector = self.norm(k)
         if connector not in ("-", "до", "по", "to", "till", "until", "and", "through", "thru"):
             return None
         if prep in ("between",) and connector != "and":
             return None
-        if not prep and connector != "-":
-            return None
+        if not prep and (connector in ("and", "по") or self._counts(j)):
+            return None  # "for 2 to 3 people", «на 2-3 человека»: a count, not the clock
         found2 = self.clock_core(k + 1, need_marker=False)
         if found2 is None:
             return None
         second, end = found2
+        if not prep and not (first.precise or first.meridiem) and second.precise:
+            return None  # "2 to 3:30" said bare is rare; "10 to 4:30" may be 3:50 and on
         if self.vocab.lookup(self.tok(end), self.vocab.months) is not None:
             return None
         if self.vocab.lookup(self.tok(end), self.vocab.units) is not None and not self._hour_word(
@@ -362,6 +362,10 @@ class ClockPatterns(GrammarReader):
         return Piece(
             Kind.CLOCK_RANGE, i, end, prep=prep, clock=first, clock_end=second, grain="minute"
         )
+
+    def _counts(self, j: int) -> bool:
+        """The number at `j` follows "for" / «на»: "a table for 4 to 6" counts people."""
+        return j > 0 and self.norm(j - 1) in ("for", "на")
 
     def clock_piece(self, i: int) -> Piece | None:
         """A time of day at `i`, its preposition included."""

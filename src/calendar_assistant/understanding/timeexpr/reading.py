@@ -352,6 +352,20 @@ def _weak(p: Piece) -> bool:
     )
 
 
+def _range_start(clock: Clock, end: Clock | None, part: str | None) -> tuple[int, int]:
+    """A range's first clock: "7 to 3" (a shift) starts at 7 in the morning, not at 19:00
+    running into the next afternoon; a bare hour read as p.m. that would end before it
+    began is read as a.m. when that ends the same day."""
+    hm = to_24h(clock, part)
+    if end is None or not clock.bare or clock.meridiem is not None or part is not None:
+        return hm
+    end_hour = to_24h(end, part)[0]
+    wraps = end.hour % 12 < clock.hour  # "7 to 3"; "7 to 9" stays 19:00 to 21:00
+    if wraps and hm[0] >= 12 and clock.hour < 12 and clock.hour < end_hour < hm[0]:
+        return clock.hour, hm[1]
+    return hm
+
+
 class Resolver:
     """Answers in datetimes for one reading, given `now` and the zone."""
 
@@ -362,7 +376,7 @@ class Resolver:
 
     def clock_time(self, r: Reading) -> tuple[int, int] | None:
         if r.clock is not None:
-            return to_24h(r.clock, r.part)
+            return _range_start(r.clock, r.clock_end, r.part)
         if r.part is not None:
             return PART_POINT[r.part], 0
         return None
