@@ -142,6 +142,10 @@ async def test_the_calendar_view_shows_events_and_follows_the_chat(
             ".some(e => e.title === 'Lunch with Anna' && e.start.getUTCHours() === 7)",
             timeout=15000,
         )
+        await page.wait_for_function(  # the events may be redrawn before the zone option
+            "() => window.assistantCalendar.getOption('timeZone') === 'America/New_York'",
+            timeout=15000,
+        )
         assert await page.evaluate("window.assistantCalendar.getOption('timeZone')") == (
             "America/New_York"
         )
