@@ -341,3 +341,25 @@ def test_targets_lose_particles_and_read_possessive_days(text: str, title: str) 
 )
 def test_asking_whether_a_time_is_clear_is_about_free_time(text: str) -> None:
     assert parse(text, now=NOW, tz=MSK).intent is Intent.FIND_FREE_SLOTS
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [("в пятницу я в отгуле", "Отгул"), ("на следующей неделе я в отпуске", "Отпуск")],
+)
+def test_a_title_said_after_a_place_preposition_is_in_its_calendar_form(
+    text: str, title: str
+) -> None:
+    assert parse(text, now=NOW, tz=MSK).title == title
+
+
+def test_going_somewhere_is_no_part_of_the_events_name() -> None:
+    command = parse("когда я иду к врачу", now=NOW, tz=MSK)
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.title == "Врач"
+
+
+@pytest.mark.parametrize("text", ["давай пообедаем в пятницу", "let's grab lunch on friday"])
+def test_proposing_to_meet_is_a_new_event(text: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).intent is Intent.CREATE_EVENT

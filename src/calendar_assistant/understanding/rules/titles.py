@@ -319,6 +319,8 @@ def calendar_title(
     words: dict[int, str] = {}
     before = tokens[indices[0] - 1].norm if indices[0] > 0 else ""
     case = _CASE_AFTER.get(before, case)  # «к стоматологу» → «Стоматолог»
+    if case is None and before in _PLACE_PREPOSITIONS and lang == "ru":
+        case = _place_case([tokens[k].norm for k in indices])  # «в отгуле», «в налоговую»
     if lang == "ru":
         head: list[int] = []
         for k in indices:
@@ -341,6 +343,19 @@ def calendar_title(
     if len(title) > 200:
         title = title[:200].rstrip()
     return title[:1].upper() + title[1:]
+
+
+_PLACE_PREPOSITIONS = frozenset({"в", "во", "на"})
+
+
+def _place_case(words: list[str]) -> str | None:
+    """The case a title cut right after «в»/«на» is in, when every word of it can be in
+    that case (one noun phrase): the prepositional («в отпуске», «на работе»), else the
+    accusative («в налоговую»); None for more than a phrase («в офисе встреча»)."""
+    for case in ("loct", "accs"):
+        if all(case in grammemes(word) for word in words):
+            return case
+    return None
 
 
 def _is_infinitive_phrase(tokens: list[Token], head: list[int]) -> bool:
