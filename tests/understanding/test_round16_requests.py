@@ -363,3 +363,30 @@ def test_going_somewhere_is_no_part_of_the_events_name() -> None:
 @pytest.mark.parametrize("text", ["давай пообедаем в пятницу", "let's grab lunch on friday"])
 def test_proposing_to_meet_is_a_new_event(text: str) -> None:
     assert parse(text, now=NOW, tz=MSK).intent is Intent.CREATE_EVENT
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "start"),
+    [
+        ("wendesday lunch with tom at 1", "Lunch with tom", datetime(2026, 12, 9, 13, tzinfo=MSK)),
+        ("thrusday dentist at 4", "Dentist", datetime(2026, 12, 10, 16, tzinfo=MSK)),
+        ("tomorow at 9 gym", "Gym", datetime(2026, 12, 4, 9, tzinfo=MSK)),
+        ("plz schedule gym tomorow 7am", "Gym", datetime(2026, 12, 4, 7, tzinfo=MSK)),
+    ],
+)
+def test_a_mistyped_day_is_read_not_left_in_the_title(
+    text: str, title: str, start: datetime
+) -> None:
+    """Left unread, "wendesday lunch … at 1" was an event tomorrow at 1pm."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert (command.title, command.start) == (title, start)
+
+
+def test_a_word_one_letter_from_a_weekday_is_no_weekday() -> None:
+    command = parse("ice cream sundae party saturday at 3", now=NOW, tz=MSK)
+    assert command.title == "Ice cream sundae party"
+    assert command.start == datetime(2026, 12, 5, 15, tzinfo=MSK)
+    search = parse("Поищи созвон с Алиной среди моих событий", now=NOW, tz=MSK)
+    assert search.target is not None
+    assert search.target.range_start is None  # «среди» is no Wednesday

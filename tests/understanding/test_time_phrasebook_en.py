@@ -254,7 +254,8 @@ PHRASES = [
         "day",
         "FREQ=DAILY;COUNT=10",
     ),
-    ("wendesday", None),
+    # a mistyped weekday is read even alone: left unread, "wendesday lunch at 1" was tomorrow
+    ("wendesday", "time", "2027-03-17 00:00", "2027-03-18 00:00", "day"),
     ("on wendesday", "time", "2027-03-17 00:00", "2027-03-18 00:00", "day"),
     ("on Firday", "time", "2027-03-19 00:00", "2027-03-20 00:00", "day"),
     ("on Decmber 5", "time", "2027-12-05 00:00", "2027-12-06 00:00", "day"),

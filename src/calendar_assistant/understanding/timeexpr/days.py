@@ -42,6 +42,18 @@ class DayPatterns(ClockPatterns):
         """The next `day`-th of a month ahead, today included."""
         return self._monthday(day)
 
+    def _unknown_word(self, i: int) -> bool:
+        """No word of the language: Russian's dictionary does not know it, English's short
+        list of near-weekday words (`not_typos`) does not hold it."""
+        t = self.tok(i)
+        if t is None:
+            return False
+        if self.ru:
+            from calendar_assistant.understanding.morphology import is_known_word
+
+            return not is_known_word(t.norm)
+        return not self.has(i, "not_typos")
+
     def _weekday_at(self, i: int, *, typo: bool) -> int | None:
         t = self.tok(i)
         if t is None or t.kind != "word":
@@ -86,8 +98,12 @@ class DayPatterns(ClockPatterns):
         if not self.ru and self.norm(j) == "the":
             j += 1
         modifier, k = self._modifier(j)
+        # A weekday typed with one letter wrong ("wendesday lunch") is read wherever it
+        # stands: left unread, the event would land on another day. A word of the language
+        # one letter from a weekday name (Russian's dictionary: «среди»; English's list:
+        # "sundae") is no typo.
         expected = bool(prep or modifier) or self.has(k + 1, "at") or self.norm(k + 1) == "at"
-        weekday = self._weekday_at(k, typo=expected)
+        weekday = self._weekday_at(k, typo=expected or self._unknown_word(k))
         if weekday is None:
             return None
         t = self.tok(k)
