@@ -45,6 +45,8 @@ from calendar_assistant.storage.inbox import CLAIMED, DEAD, QUEUED, Inbox, Inbox
 
 log = structlog.get_logger(__name__)
 
+#: How long a woken claim loop waits for more before it claims (`_claim_loop`).
+_CLAIM_GATHER_SECONDS = 0.01
 #: How old the pending count may be before the next update reads it again (`_full`).
 _RECOUNT_SECONDS = 0.25
 
@@ -115,6 +117,7 @@ class InboxWorker:
         #: The pending count as last read, plus what this process queued since.
         self._pending = 0
         self._pending_read_at = -math.inf
+        self._queued = 0  # every update this process queued, for `_full`
         self._was_full = False
         self._running: dict[int, asyncio.Task[None]] = {}
         self._refusing: set[int] = set()
@@ -162,9 +165,18 @@ class InboxWorker:
             self._refusing.add(item.id)  # but not taking a claim's place
             task.add_done_callback(partial(self._finished, item.id))
             return Accepted.REFUSED
-        if not await self.inbox.add(channel, external_id, chat_key, payload, now):
-            return Accepted.DUPLICATE
+        # Counted before the insert, so updates arriving at the same moment see each other.
         self._pending += 1
+        self._queued += 1
+        stored = False
+        try:
+            stored = await self.inbox.add(channel, external_id, chat_key, payload, now)
+        finally:
+            if not stored:
+                self._pending -= 1
+                self._queued -= 1
+        if not stored:
+            return Accepted.DUPLICATE
         self._wake.set()
         return Accepted.QUEUED
 
@@ -182,12 +194,18 @@ class InboxWorker:
         if self._max_pending is None:
             return False
         if time.monotonic() - self._pending_read_at >= _RECOUNT_SECONDS:
+            # Marked before the read: the updates arriving meanwhile use the last count
+            # instead of each reading again (a burst would otherwise count once per update).
+            self._pending_read_at = time.monotonic()
+            queued_before = self._queued
             try:
-                self._pending = await self.inbox.pending(self._max_pending)
+                counted = await self.inbox.pending(self._max_pending)
             except Exception as error:
                 log.warning("inbox_count_failed", error=type(error).__name__)
                 return False
-            self._pending_read_at = time.monotonic()
+            # What this process queued while the count was read may or may not be in it:
+            # counted again, so the estimate errs on the full side.
+            self._pending = counted + self._queued - queued_before
         full = self._pending >= self._max_pending
         if full != self._was_full:  # one line when it fills and one when it has room again
             self._was_full = full
@@ -261,6 +279,10 @@ class InboxWorker:
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
+                # Woken (an update stored, one finished): gather what comes in the next few
+                # milliseconds into one claim. Under load each update wakes the loop twice,
+                # and every claim is a write transaction.
+                await asyncio.sleep(_CLAIM_GATHER_SECONDS)
 
     async def _claim(self, free: int) -> int:
         now = self._clock()
