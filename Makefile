@@ -138,9 +138,13 @@ bench: $(DEV_STAMP)
 bench-stt: $(DEV_STAMP) system-deps test-models
 	$(BIN)/calendar-assistant bench stt --model "$$($(BIN)/python tests/speech/whisper_base.py)"
 
-## Webhook load: updates/s and p99 against a bare FastAPI endpoint, 1,000 users (docs/server.md).
+## Webhook load, 1,000 users: acknowledged and answered updates/s against a bare FastAPI
+## endpoint, on SQLite and PostgreSQL (CALENDAR_ASSISTANT_TEST_POSTGRES_URL), one and three
+## server processes (docs/benchmarks.md). About 20 minutes; fails if any mode misses its target.
 bench-server: $(DEV_STAMP)
-	$(BIN)/python tests/benchmarks/webhook_load.py
+	status=0; for mode in "sqlite 1" "sqlite 3" "postgresql 1" "postgresql 3"; do \
+	  set -- $$mode; $(BIN)/python tests/benchmarks/webhook_load.py --database $$1 --servers $$2 || status=1; \
+	done; exit $$status
 
 ## The web calendar view with 1,000 events in the month: page load to first paint and to the
 ## week's events drawn (headless Chromium), and the week's events API against a bare FastAPI

@@ -84,6 +84,14 @@ class Settings(BaseSettings):
         le=30,
         description="how often the inbox is read for other replicas' updates",
     )
+    inbox_max_pending: int = Field(
+        default=5000,
+        ge=1,
+        le=10_000_000,
+        description="updates waiting in the inbox (all replicas) past which a new one is "
+        "answered 'busy, try again in a moment' instead of queued; also the web chat's "
+        "messages waiting in one process",
+    )
     shutdown_grace_seconds: float = Field(
         default=20.0, ge=0, le=600, description="on SIGTERM, time to finish updates in hand"
     )

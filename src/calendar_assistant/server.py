@@ -33,7 +33,13 @@ from calendar_assistant.channels.questions import QuestionBook
 from calendar_assistant.channels.telegram.webhook import telegram_router
 from calendar_assistant.channels.web.accounts import WebAccounts
 from calendar_assistant.channels.web.calendar_view import CalendarView, calendar_router
-from calendar_assistant.channels.web.chat import WebChat, signin_page, web_router
+from calendar_assistant.channels.web.chat import (
+    ChatBusy,
+    WebChat,
+    busy_response,
+    signin_page,
+    web_router,
+)
 from calendar_assistant.channels.web.event_dialog import EventDialog, event_dialog_router
 from calendar_assistant.channels.web.outbox import WebOutbox
 from calendar_assistant.channels.web.sessions import (
@@ -197,6 +203,7 @@ def _inbox_worker(
         lease=timedelta(seconds=settings.inbox_lease_seconds),
         max_attempts=settings.inbox_max_attempts,
         poll_seconds=settings.inbox_poll_seconds,
+        max_pending=settings.inbox_max_pending,
     )
 
 
@@ -265,6 +272,7 @@ async def _running(
             WebOutbox(runtime.database),
             questions,
             speech,
+            max_waiting=settings.inbox_max_pending,
         )
         inbox = _inbox_worker(settings, runtime.database, metrics, clock)
         accounts = WebAccounts(runtime.database)
@@ -390,6 +398,7 @@ def create_app(
     )
     app.add_middleware(CsrfGuard, codec=codec)
     hardening.install(app, guard)
+    app.add_exception_handler(ChatBusy, busy_response)  # the web chat's bound: 503
 
     def services(request: Request) -> Services:
         found: Services = request.app.state.services

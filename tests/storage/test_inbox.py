@@ -120,3 +120,25 @@ async def test_old_handled_rows_are_pruned_dead_ones_kept(database: Database) ->
     assert await inbox.prune(NOW + timedelta(days=3)) == 1
     assert await inbox.counts() == {("telegram", DEAD): 1}
     assert not await _add(inbox, 2, "y")  # a dead letter still refuses its re-send
+
+
+async def test_a_refused_update_is_kept_answered_and_its_resend_known(database: Database) -> None:
+    """`add_answered` (the inbox's bound): stored claimed by its process with the busy answer
+    kept; a re-send is a duplicate; if the process dies, another sends the kept answer."""
+    refusing, other = Inbox(database, "refusing"), Inbox(database, "other")
+    await _add(refusing, 1, "x")
+    item = await refusing.add_answered(
+        "telegram", "2", "y", "{}", NOW, result='{"busy": true}', lease_until=LEASE
+    )
+    assert item is not None
+    assert (item.external_id, item.attempts, item.result) == ("2", 1, '{"busy": true}')
+    again = await refusing.add_answered(
+        "telegram", "2", "y", "{}", NOW, result='{"busy": true}', lease_until=LEASE
+    )
+    assert again is None
+    assert not await _add(refusing, 2, "y")
+    assert await refusing.pending(10) == 2  # queued and claimed count
+    assert await refusing.pending(1) == 1  # never more than the limit is read
+    later = NOW + timedelta(seconds=61)  # the refusing process died: the lease lapsed
+    taken, _ = await other.claim(later, later + timedelta(seconds=60), 10, 5)
+    assert {(i.external_id, i.result) for i in taken} == {("1", None), ("2", '{"busy": true}')}

@@ -47,6 +47,12 @@ def failed(lang: Lang) -> Reply:
     return Reply(catalogue.text(lang, "front_door.failed"))
 
 
+def busy(lang: Lang) -> Reply:
+    """The answer to a message that came while too many wait (the inbox's bound, or the web
+    chat's): nothing was done with it, and the sender should send it again shortly."""
+    return Reply(catalogue.text(lang, "front_door.busy"))
+
+
 class FrontDoor:
     """Runs one message's answer with rate limit, chat link and metrics (None: not counted,
     as in the terminal)."""
@@ -134,6 +140,13 @@ class FrontDoor:
                 replies = [failed(record.settings.language)]
         self._observe(channel, seen, time.perf_counter() - started)
         return replies
+
+    def refuse_busy(self, channel: str, lang: Lang) -> Reply:
+        """The "busy, try again" answer to a message not taken because too many wait,
+        counted as `assistant_channel_updates_total{result="busy"}`."""
+        if self._metrics is not None:
+            self._metrics.updates.labels(channel, "busy").inc()
+        return busy(lang)
 
     def _count(self, channel: str, update: str) -> None:
         """An update accepted or rate limited (a limited one is also a message answered)."""

@@ -17,6 +17,11 @@ row is dead-lettered (kept, counted in `assistant_inbox_dead_letters_total`), an
 chat's later updates go on; when nothing of it was kept (its unit rolled back each time)
 the handler's `give_up` tells the sender so.
 
+The inbox is bounded (`max_pending`, INBOX_MAX_PENDING): an update that comes while that
+many wait (queued or in hand, every replica's) is not queued but answered "busy, try again
+in a moment" (`accept`): stored as already answered, so a re-send is known, and sent at once
+like any kept answer. The webhook still answers 200, so Telegram does not hammer us.
+
 A graceful stop (`stop`) claims nothing more, waits for the updates in hand up to a bound,
 hands the unfinished ones back to the inbox, and logs what was left as one line.
 """
@@ -25,6 +30,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
+import math
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -37,6 +44,11 @@ from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.storage.inbox import CLAIMED, DEAD, QUEUED, Inbox, InboxItem
 
 log = structlog.get_logger(__name__)
+
+#: How long a woken claim loop waits for more before it claims (`_claim_loop`).
+_CLAIM_GATHER_SECONDS = 0.01
+#: How old the pending count may be before the next update reads it again (`_full`).
+_RECOUNT_SECONDS = 0.25
 
 
 class _ClaimLost(Exception):
@@ -59,6 +71,23 @@ class InboxHandler(Protocol):
         unit of work rolled back every time), so nobody waits for an answer forever."""
         ...
 
+    def busy(self, payload: str) -> str:
+        """What to send, in the form `send_stored` reads, instead of handling an update that
+        came while the inbox was full: "busy, try again in a moment" in the sender's
+        language. Made from the payload alone: no database read while overloaded."""
+        ...
+
+
+class Accepted(enum.Enum):
+    """What became of an update given to `InboxWorker.accept`."""
+
+    #: Stored and queued: it will be handled.
+    QUEUED = "queued"
+    #: Stored before (a re-send): nothing more is done.
+    DUPLICATE = "duplicate"
+    #: The inbox was full: stored as answered with the handler's `busy` reply, sent at once.
+    REFUSED = "refused"
+
 
 class InboxWorker:
     """Claims inbox rows and runs them through their channel's handler, `concurrency` at once."""
@@ -74,6 +103,7 @@ class InboxWorker:
         lease: timedelta,
         max_attempts: int,
         poll_seconds: float,
+        max_pending: int | None = None,
     ) -> None:
         self.inbox = inbox
         self.handlers = handlers
@@ -83,7 +113,14 @@ class InboxWorker:
         self._lease = lease
         self._max_attempts = max_attempts
         self._poll = poll_seconds
+        self._max_pending = max_pending
+        #: The pending count as last read, plus what this process queued since.
+        self._pending = 0
+        self._pending_read_at = -math.inf
+        self._queued = 0  # every update this process queued, for `_full`
+        self._was_full = False
         self._running: dict[int, asyncio.Task[None]] = {}
+        self._refusing: set[int] = set()
         self._wake = asyncio.Event()
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -99,13 +136,81 @@ class InboxWorker:
             self._tasks.append(asyncio.create_task(self._heartbeat(), name="inbox-leases"))
         self._tasks.append(asyncio.create_task(self._gauges(), name="inbox-gauges"))
 
-    async def accept(self, channel: str, external_id: str, chat_key: str, payload: str) -> bool:
-        """Store a channel's update (committed on return) and look at it at once; False when
-        it was stored before (a re-send). Raises StorageError when it could not be stored."""
-        stored = await self.inbox.add(channel, external_id, chat_key, payload, self._clock())
-        if stored:
-            self._wake.set()
-        return stored
+    async def accept(self, channel: str, external_id: str, chat_key: str, payload: str) -> Accepted:
+        """Store a channel's update (committed on return) and look at it at once. Raises
+        StorageError when it could not be stored.
+
+        While `max_pending` updates or more wait in the inbox (every replica's, see
+        `_full`), the update is refused instead: stored with its handler's `busy` answer
+        and claimed by this process, which sends that answer at once (`_handle`, as any
+        kept answer). So the sender hears "try again in a moment", a re-send is known by
+        its id, and nothing is acted on or dropped.
+        """
+        now = self._clock()
+        handler = self.handlers.get(channel)
+        if handler is not None and not self._stopping and await self._full():
+            item = await self.inbox.add_answered(
+                channel,
+                external_id,
+                chat_key,
+                payload,
+                now,
+                result=handler.busy(payload),
+                lease_until=now + self._lease,
+            )
+            if item is None:
+                return Accepted.DUPLICATE
+            task = asyncio.create_task(self._handle(item), name=f"inbox-busy-{item.id}")
+            self._running[item.id] = task  # renewed, finished or handed back like a claim
+            self._refusing.add(item.id)  # but not taking a claim's place
+            task.add_done_callback(partial(self._finished, item.id))
+            return Accepted.REFUSED
+        # Counted before the insert, so updates arriving at the same moment see each other.
+        self._pending += 1
+        self._queued += 1
+        stored = False
+        try:
+            stored = await self.inbox.add(channel, external_id, chat_key, payload, now)
+        finally:
+            if not stored:
+                self._pending -= 1
+                self._queued -= 1
+        if not stored:
+            return Accepted.DUPLICATE
+        self._wake.set()
+        return Accepted.QUEUED
+
+    async def _full(self) -> bool:
+        """Whether `max_pending` updates or more are queued or in hand, in the database (so
+        across replicas).
+
+        The count is read at most every `_RECOUNT_SECONDS` and counts up with what this
+        process queued since, so a burst costs one indexed count (`Inbox.pending`, at most
+        `max_pending` index entries) per interval, not one per update. It can run a
+        fraction of a second behind: what finished meanwhile (or what other replicas
+        queued) is seen at the next read. A count that fails (the database away) does not
+        refuse: the insert that follows decides.
+        """
+        if self._max_pending is None:
+            return False
+        if time.monotonic() - self._pending_read_at >= _RECOUNT_SECONDS:
+            # Marked before the read: the updates arriving meanwhile use the last count
+            # instead of each reading again (a burst would otherwise count once per update).
+            self._pending_read_at = time.monotonic()
+            queued_before = self._queued
+            try:
+                counted = await self.inbox.pending(self._max_pending)
+            except Exception as error:
+                log.warning("inbox_count_failed", error=type(error).__name__)
+                return False
+            # What this process queued while the count was read may or may not be in it:
+            # counted again, so the estimate errs on the full side.
+            self._pending = counted + self._queued - queued_before
+        full = self._pending >= self._max_pending
+        if full != self._was_full:  # one line when it fills and one when it has room again
+            self._was_full = full
+            log.warning("inbox_full" if full else "inbox_has_room", pending=self._pending)
+        return full
 
     def wake(self) -> None:
         """Something was added: look now instead of at the next poll."""
@@ -163,7 +268,7 @@ class InboxWorker:
 
     async def _claim_loop(self) -> None:
         while not self._stopping:
-            free = self._concurrency - len(self._running)
+            free = self._concurrency - (len(self._running) - len(self._refusing))
             claimed = 0
             if free > 0:
                 claimed = await self._claim(free)
@@ -174,6 +279,10 @@ class InboxWorker:
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
+                # Woken (an update stored, one finished): gather what comes in the next few
+                # milliseconds into one claim. Under load each update wakes the loop twice,
+                # and every claim is a write transaction.
+                await asyncio.sleep(_CLAIM_GATHER_SECONDS)
 
     async def _claim(self, free: int) -> int:
         now = self._clock()
@@ -202,6 +311,7 @@ class InboxWorker:
 
     def _finished(self, item_id: int, _task: object) -> None:
         self._running.pop(item_id, None)
+        self._refusing.discard(item_id)
         self._wake.set()  # a slot is free, and the chat's next update may go now
 
     async def _heartbeat(self) -> None:

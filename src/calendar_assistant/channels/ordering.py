@@ -227,6 +227,12 @@ class OrderedDispatcher:
     def pending(self) -> int:
         return sum(len(q) for q in self._queues.values())
 
+    @property
+    def waiting(self) -> int:
+        """This dispatcher's jobs not running yet: queued behind their user's earlier ones,
+        or waiting for one of the shared slots (what a bound on waiting work counts)."""
+        return self.pending + self._slots.waiting.get(self._channel, 0)
+
     async def _drain(self, key: str) -> None:
         queue = self._queues[key]
         try:

@@ -68,7 +68,7 @@ class Metrics:
         self.updates = Counter(
             "assistant_channel_updates",
             "Updates received from a channel, by channel and result (accepted, duplicate, "
-            "rejected, rate_limited)",
+            "rejected, rate_limited, busy: refused while too many waited)",
             ["channel", "result"],
             registry=self.registry,
         )

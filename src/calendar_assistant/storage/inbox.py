@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -135,7 +136,45 @@ class Inbox:
         self, channel: str, external_id: str, chat_key: str, payload: str, now: datetime
     ) -> bool:
         """Store an update (committed on return); False when it was stored before."""
-        values = {
+        values = self._values(channel, external_id, chat_key, payload, now)
+        async with self._db.transaction() as session:
+            result = await session.execute(self._insert(values))
+        return int(getattr(result, "rowcount", 0)) == 1
+
+    async def add_answered(
+        self,
+        channel: str,
+        external_id: str,
+        chat_key: str,
+        payload: str,
+        now: datetime,
+        *,
+        result: str,
+        lease_until: datetime,
+    ) -> InboxItem | None:
+        """Store an update already answered with `result` and claimed by this process, which
+        sends it at once; None when the update was stored before (a re-send).
+
+        The refusal of an update that came while the inbox was full ("busy, try again"):
+        stored, a re-send is refused by the unique key; if this process dies before sending,
+        the lease lapses and any replica sends the kept answer, as after any crash between
+        answer and send. Nothing is acted on.
+        """
+        values = self._values(channel, external_id, chat_key, payload, now)
+        values.update(
+            state=CLAIMED, attempts=1, owner=self.owner, lease_until=lease_until, result=result
+        )
+        async with self._db.transaction() as session:
+            found = (await session.execute(self._insert(values).returning(InboxRow.id))).first()
+        if found is None:
+            return None
+        return InboxItem(int(found[0]), channel, external_id, chat_key, payload, 1, result)
+
+    @staticmethod
+    def _values(
+        channel: str, external_id: str, chat_key: str, payload: str, now: datetime
+    ) -> dict[str, object]:
+        return {
             "channel": channel,
             "external_id": external_id,
             "chat_key": chat_key,
@@ -144,15 +183,15 @@ class Inbox:
             "attempts": 0,
             "received_at": now,
         }
+
+    def _insert(self, values: dict[str, object]) -> Any:
+        """INSERT … ON CONFLICT (channel, external_id) DO NOTHING: a re-send is stored once."""
         maker = postgresql_insert if self._db.dialect == "postgresql" else sqlite_insert
-        statement = (
+        return (
             maker(InboxRow)
             .values(**values)
             .on_conflict_do_nothing(index_elements=["channel", "external_id"])
         )
-        async with self._db.transaction() as session:
-            result = await session.execute(statement)
-        return int(getattr(result, "rowcount", 0)) == 1
 
     async def claim(
         self,
@@ -273,6 +312,14 @@ class Inbox:
                 )
             )
             return int(getattr(result, "rowcount", 0))
+
+    async def pending(self, limit: int) -> int:
+        """Rows waiting or in hand (queued or claimed), every channel, counted up to `limit`:
+        at most `limit` entries of `ix_inbox_state` are read, however long the queue."""
+        waiting = select(InboxRow.id).where(InboxRow.state.in_(UNFINISHED)).limit(limit).subquery()
+        async with self._db.reading() as connection:
+            found = await connection.scalar(select(func.count()).select_from(waiting))
+        return int(found or 0)
 
     async def counts(self) -> dict[tuple[str, str], int]:
         """Rows by (channel, state), finished rows left out."""

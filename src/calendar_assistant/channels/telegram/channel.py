@@ -32,8 +32,8 @@ from telegram.error import (
 from telegram.ext import Updater
 from telegram.request import HTTPXRequest
 
-from calendar_assistant.channels.front_door import FrontDoor, failed
-from calendar_assistant.channels.inbox import InboxWorker
+from calendar_assistant.channels.front_door import FrontDoor, busy, failed
+from calendar_assistant.channels.inbox import Accepted, InboxWorker
 from calendar_assistant.channels.ordering import OrderedDispatcher
 from calendar_assistant.channels.questions import InProcessStore, QuestionBook, refusal
 from calendar_assistant.channels.telegram.formatting import keyboard, split_message
@@ -315,7 +315,8 @@ class TelegramChannel:
     # -- receiving -----------------------------------------------------------------------
 
     async def enqueue(self, data: dict[str, Any]) -> bool:
-        """Store an update (webhook or polling) in the inbox; False when stored before.
+        """Store an update (webhook or polling) in the inbox; False when stored before. While
+        the inbox is full it is stored as refused and answered "busy" instead (`busy`).
 
         Committed when this returns, so the webhook may answer 200; StorageError otherwise.
         """
@@ -326,12 +327,14 @@ class TelegramChannel:
             Update.de_json(data, self.bot)
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             raise ValueError("not a Telegram update") from error
-        stored = await self.inbox.accept(
+        accepted = await self.inbox.accept(
             CHANNEL, str(update_id), _chat_key(data), json.dumps(data, ensure_ascii=False)
         )
-        if not stored:
+        if accepted is Accepted.DUPLICATE:
             self.metrics.updates.labels(CHANNEL, "duplicate").inc()
-        return stored
+        elif accepted is Accepted.REFUSED:
+            self.metrics.updates.labels(CHANNEL, "busy").inc()
+        return accepted is not Accepted.DUPLICATE
 
     # -- handling (the inbox worker calls these) -------------------------------------------
 
@@ -371,7 +374,8 @@ class TelegramChannel:
             await self._delete(chat.id, message.message_id)
         await self.send(chat.id, replies, edit=edit_target)
         user = update.effective_user
-        if message is not None and user is not None and _recording(message) is not None:
+        recording = message is not None and _recording(message) is not None
+        if recording and user is not None and not kept.get("busy"):
             await self._send_spoken(chat.id, _user_ref(user), replies)
 
     async def give_up(self, item: InboxItem) -> None:
@@ -388,6 +392,20 @@ class TelegramChannel:
                 await self._call(query.answer)
         lang = _language(user.language_code) or self.config.default_language
         await self.send(chat.id, [failed(lang)])
+
+    def busy(self, payload: str) -> str:
+        """The kept answer to an update refused while the inbox was full: "busy, try again
+        in a moment" in the language its sender's app reports (no database read while
+        overloaded); a pressed button hears it as an alert, as a refused press does."""
+        data = json.loads(payload)
+        query = data.get("callback_query")
+        sender = (query or data.get("message") or data.get("edited_message") or {}).get("from")
+        code = sender.get("language_code") if isinstance(sender, dict) else None
+        text = busy(_language(code) or self.config.default_language).text
+        if isinstance(query, dict):
+            return json.dumps({"replies": [], "alert": text, "busy": True}, ensure_ascii=False)
+        kept = {"replies": [_reply_json(Reply(text))], "busy": True}
+        return json.dumps(kept, ensure_ascii=False)
 
     async def _replies(self, update: Update) -> tuple[list[Reply], str | None]:
         """The FrontDoor's answer to one update (rate limit, chat link, metrics), and the

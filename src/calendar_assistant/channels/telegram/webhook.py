@@ -5,7 +5,9 @@ shaped like an update is a 400. The secret token is compared in constant time; a
 missing one gets 403 before the body is even parsed, so nothing runs. An accepted update is
 stored in the durable inbox (committed) and only then answered 200; when it cannot be stored
 the answer is 503 and Telegram sends it again later. A re-sent update is stored once and
-answered 200.
+answered 200. While the inbox is full (INBOX_MAX_PENDING) an update is stored as refused
+and its sender told "busy, try again in a moment" (`InboxWorker.accept`): still 200, as
+a 5xx would only make Telegram send it again, harder.
 """
 
 from __future__ import annotations

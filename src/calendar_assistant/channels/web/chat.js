@@ -48,10 +48,19 @@ function show(text, who, buttons) {
   log.scrollTop = log.scrollHeight;
 }
 
+// What went wrong, as the server said it ("busy, try again in a moment", 503), if it did.
+async function problem(response) {
+  try {
+    const data = await response.json();
+    if (typeof data.detail === "string") return data.detail;
+  } catch (error) { /* not JSON */ }
+  return "Error " + response.status;
+}
+
 async function send(body) {
   try {
     const response = await post("/api/chat", body);
-    if (!response.ok) { show("Error " + response.status, "bot"); return; }
+    if (!response.ok) { show(await problem(response), "bot"); return; }
     const data = await response.json();
     for (const r of data.replies) show(r.text, "bot", r.buttons);
   } catch (error) {

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,6 +65,29 @@ class ChatResponse(BaseModel):
     replies: list[ReplyOut]
 
 
+#: What a "busy" answer asks the page to wait before sending again.
+BUSY_RETRY_AFTER_SECONDS = 10
+
+
+class ChatBusy(Exception):
+    """Too many of the web chat's messages wait in this process (INBOX_MAX_PENDING): this
+    one is not taken. Answered 503 with the sentence and Retry-After (`busy_response`)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+async def busy_response(_request: Request, error: Exception) -> JSONResponse:
+    """The app's answer to `ChatBusy`, in the shape of the web chat's other errors."""
+    text = error.text if isinstance(error, ChatBusy) else str(error)
+    return JSONResponse(
+        {"detail": text},
+        status_code=503,
+        headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+    )
+
+
 def reply_out(reply: Reply) -> ReplyOut:
     rows = [[ButtonOut(label=b.label, payload=b.payload) for b in row] for row in reply.buttons]
     return ReplyOut(text=reply.text, buttons=rows)
@@ -81,8 +104,10 @@ class WebChat:
         outbox: WebOutbox,
         questions: QuestionBook | None = None,
         voice: Voice | None = None,
+        max_waiting: int | None = None,
     ) -> None:
         self.voice = voice
+        self._max_waiting = max_waiting
         self._questions = questions if questions is not None else QuestionBook(InProcessStore())
         self._front = front
         self._dispatcher = dispatcher
@@ -98,9 +123,19 @@ class WebChat:
         the same front door (rate limit, order, per-user lock), questions and undo."""
         return await self._turn(user, Inbound(command=command), None)
 
+    async def _room(self, ref: UserRef) -> None:
+        """Raise ChatBusy when `max_waiting` of this chat's messages wait already: the web
+        chat has no inbox (it answers in the request), so what waits is held here, in this
+        process, and each waiting message is an open request."""
+        if self._max_waiting is None or self._dispatcher.waiting < self._max_waiting:
+            return
+        lang = (await self._front.desk.user(ref)).settings.language
+        raise ChatBusy(self._front.refuse_busy(CHANNEL, lang).text)
+
     async def _turn(self, user: SessionUser, inbound: Inbound, button: str | None) -> list[Reply]:
         ref = UserRef(key=user.key, display_name=user.display_name)
         chat_id = chat_of(user)
+        await self._room(ref)
 
         async def answer(inbound: Inbound) -> list[Reply]:
             return await self._front.desk.handle(ref, inbound, self._clock())
@@ -135,6 +170,7 @@ class WebChat:
         """
         ref = UserRef(key=user.key, display_name=user.display_name)
         chat_id = chat_of(user)
+        await self._room(ref)
         heard: HeardMessage | None = None
 
         async def recording() -> bytes:
@@ -269,7 +305,11 @@ def web_router(chat: Callable[[Request], WebChat], auth: Callable[[Request], Web
         "/api/chat",
         response_model=ChatResponse,
         tags=["web chat"],
-        responses={**_SIGNED_IN, 403: {"description": "missing or wrong X-CSRF-Token"}},
+        responses={
+            **_SIGNED_IN,
+            403: {"description": "missing or wrong X-CSRF-Token"},
+            503: {"description": "too many messages wait: try again after Retry-After"},
+        },
     )
     async def say(message: ChatRequest, request: Request) -> ChatResponse:
         """Send a message (or a button's payload) as the signed-in user; get the replies."""
