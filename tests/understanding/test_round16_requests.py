@@ -390,3 +390,34 @@ def test_a_word_one_letter_from_a_weekday_is_no_weekday() -> None:
     search = parse("Поищи созвон с Алиной среди моих событий", now=NOW, tz=MSK)
     assert search.target is not None
     assert search.target.range_start is None  # «среди» is no Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("can we move lunch with priya to 1:30", "Lunch with priya"),
+        ("the meeting with HR needs to move to 4pm", "Meeting with HR"),
+        ("i need to cancel the dentist", "Dentist"),
+        ("make the interview with Marco 30 minutes longer", "Interview with Marco"),
+    ],
+)
+def test_the_request_around_a_target_is_no_part_of_its_name(text: str, title: str) -> None:
+    """ "Marco 30 minutes" is no 30 March: a number followed by a unit is an amount."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("what reminders do i have for tomorrow", datetime(2026, 12, 4, tzinfo=MSK)),
+        ("какие у меня напоминания на пятницу", datetime(2026, 12, 4, tzinfo=MSK)),
+    ],
+)
+def test_listing_reminders_keeps_the_window_said(text: str, start: datetime) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.LIST_EVENTS
+    assert command.target is not None
+    assert command.target.kind == "reminder"
+    assert command.range_start == command.target.range_start == start

@@ -252,7 +252,14 @@ def _about_reminders(msg: Message, cue: IntentCue) -> Command | None:
     if not deleting:
         start, end = (None, None) if reading.empty else _window(msg, reading)
         target = EventTarget(range_start=start, range_end=end, kind="reminder")
-        return Command(intent=Intent.LIST_EVENTS, lang=msg.lang, target=target, confidence=0.9)
+        return Command(  # the window said is the listing's, as for events (SPEC's frame)
+            intent=Intent.LIST_EVENTS,
+            lang=msg.lang,
+            range_start=start,
+            range_end=end,
+            target=target,
+            confidence=0.9,
+        )
     target = _target(msg, reading, indices, None).model_copy(update={"kind": "reminder"})
     return Command(
         intent=Intent.DELETE_EVENT,

@@ -174,9 +174,11 @@ def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
 
 
 def without_particles(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> tuple[int, ...]:
-    """The words naming an event without a verb's particle at the end: "move the meeting
-    back", "push the standup out" name the meeting and the standup."""
+    """The words naming an event without a verb's particle at the end ("move the meeting
+    back", "push the standup out") or the verb said after it ("the meeting with HR needs
+    to move")."""
     particles = tuple(p for p in cues.phrases("particles") if len(p) == 1)
+    particles += tuple(p for p in cues.phrases("target_tail_words") if len(p) == 1)
     edge = tuple(p for p in cues.phrases("edge") if len(p) == 1)
     kept = list(indices)
     while len(kept) > 1 and longest_at(tokens, kept[0], particles) is not None:

@@ -176,9 +176,11 @@ class DayPatterns(ClockPatterns):
                     day, k, _ = found
                     nxt = self.tok(k)
                     if nxt is not None and (
-                        self.has(k, "hour_word") or self.norm(k) in ("am", "pm")
+                        self.has(k, "hour_word")
+                        or self.norm(k) in ("am", "pm")
+                        or self.vocab.lookup(nxt, self.vocab.units) is not None
                     ):
-                        return None
+                        return None  # "Marco 30 minutes longer" is no 30 March
                     year, k = self._year_after(k)
                     return month, day, year, k
                 return None
