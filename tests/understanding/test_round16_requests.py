@@ -421,3 +421,24 @@ def test_listing_reminders_keeps_the_window_said(text: str, start: datetime) -> 
     assert command.target is not None
     assert command.target.kind == "reminder"
     assert command.range_start == command.target.range_start == start
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("is the meeting with bob still on", "Meeting with bob"),
+        ("встреча с бобом ещё в силе?", "Встреча с бобом"),
+    ],
+)
+def test_asking_whether_an_event_still_stands_looks_at_it(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize("text", ["my meeting went well", "cxl dinner sat"])
+def test_telling_what_happened_is_no_request_and_texting_abbreviations_are(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    expected = Intent.DELETE_EVENT if text.startswith("cxl") else Intent.UNKNOWN
+    assert command.intent is expected

@@ -58,7 +58,7 @@ def _without_event_verb(msg: Message, indices: tuple[int, ...]) -> tuple[int, ..
     verbs = msg.cues.phrases("event_verbs")
     for k in range(len(indices)):
         end = longest_at(msg.tokens, indices[k], verbs)
-        if end is not None and end - 1 == indices[-1]:
+        if end is not None and end - 1 >= indices[-1]:  # "still on": the "on" was cut
             return indices[:k]
     first = msg.cues.phrases("event_verbs_first")  # «когда начинается концерт»
     end = longest_at(msg.tokens, indices[0], first) if first and len(indices) > 1 else None
