@@ -442,3 +442,34 @@ def test_telling_what_happened_is_no_request_and_texting_abbreviations_are(text:
     command = parse(text, now=NOW, tz=MSK)
     expected = Intent.DELETE_EVENT if text.startswith("cxl") else Intent.UNKNOWN
     assert command.intent is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "start"),
+    [
+        ("add the quiz night at the pub on Thursday at 8", "Quiz night at the pub", (10, 20)),
+        ("Movie night with the kids saturday at 7", "Movie night with the kids", (5, 19)),
+        ("put parents evening at school on the 10th at 6pm", "Parents evening", (10, 18)),
+        ("dinner friday night at 8", "Dinner", (4, 20)),
+    ],
+)
+def test_a_part_of_the_day_in_a_name_stays_in_the_title(
+    text: str, title: str, start: tuple[int, int]
+) -> None:
+    """… and still puts a bare clock in the evening ("quiz night … at 8" is 20:00)."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.title == title
+    assert command.start == datetime(2026, 12, start[0], start[1], tzinfo=MSK)
+
+
+def test_searching_a_named_night_is_no_search_of_tonight() -> None:
+    command = parse("when's the quiz night", now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == "Quiz night"
+    assert command.target.range_start is None
+
+
+@pytest.mark.parametrize("text", ["what does my afternoon look like", "remind me tonight to call"])
+def test_a_part_of_the_day_after_a_pronoun_is_still_a_time(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.range_start is not None or command.start is not None

@@ -22,6 +22,9 @@ from calendar_assistant.understanding.timeexpr.vocabulary import typo_lookup
 class DayPatterns(ClockPatterns):
     """Days: weekdays, dates, «завтра», parts of the day and «весь день»."""
 
+    #: parts of the day said as a word of a name ("quiz night"), set by the grammar
+    named_parts: set[str]
+
     # ---------------------------------------------------------------- days
 
     # ---------------------------------------------------------------- for the composer
@@ -303,11 +306,32 @@ class DayPatterns(ClockPatterns):
         )
         if part is None:
             return None
+        if not self.ru and not prep and t.norm != "tonight" and self._names_with(i - 1):
+            self.named_parts.add(part)  # "quiz night … at 8" is still 8 in the evening
+            return None  # "movie night", "parents evening": a word of the name
         if part == "tonight":
             part, day = "evening", self.today
         if self.ru and t.norm not in ("утром", "днем", "вечером", "ночью") and not prep:
             return None
         return Piece(Kind.PART, i, j + 1, prep=prep, part=part, day=day)
+
+    def _names_with(self, k: int) -> bool:
+        """The word at `k` makes a name with a part of day said right after it ("movie
+        night", "parents evening", "game night"): a word no time expression knows."""
+        t = self.tok(k)
+        if t is None or t.kind != "word" or k < 0:
+            return False
+        v = self.vocab
+        timeish = (
+            v.lookup(t, v.weekdays) is not None
+            or v.lookup(t, v.months) is not None
+            or v.lookup(t, v.relative_days) is not None
+            or v.lookup(t, v.modifiers) is not None
+            or v.lookup(t, v.parts_of_day) is not None
+            or self.has(k, "part_openers")
+            or t.norm.endswith("'s")
+        )
+        return not timeish
 
     def _all_day(self, i: int) -> Piece | None:
         prep, j = self._prep(i, "for", "on")

@@ -10,11 +10,12 @@ language's vocabulary file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from calendar_assistant.understanding.timeexpr.compose import Composer, rulebook
-from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
+from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
 from calendar_assistant.understanding.timeexpr.reader import (
     ORDINAL_SUFFIXES,
     UNIT_SECONDS,
@@ -87,6 +88,8 @@ class Grammar(RecurrencePatterns):
     ):
         super().__init__(tokens, vocab, now, tz, month_first=month_first)
         self.composer = _composer(self, ranges)
+        #: parts of the day said as a word of a name ("quiz night"): a hint for a bare clock
+        self.named_parts: set[str] = set()
         self._patterns: tuple[Callable[[int], Piece | None], ...] = (
             self.composer.piece_at,
             self._recurrence,
@@ -128,4 +131,22 @@ class Grammar(RecurrencePatterns):
                 i = best.end
             else:
                 i += 1
+        pieces = _evening_clocks(pieces) if self.named_parts & {"evening", "night"} else pieces
         return attach_zones(self.tokens, _holidays_as_names(pieces), self.vocab.lang)
+
+
+def _evening_clocks(pieces: list[Piece]) -> list[Piece]:
+    """ "add the quiz night on Thursday at 8": a name with "night" or "evening" in it puts
+    a bare clock in the evening, as the part said on its own would ("Thursday night at 8")."""
+    out: list[Piece] = []
+    for p in pieces:
+        if p.kind in (Kind.CLOCK, Kind.CLOCK_RANGE):
+            p = replace(p, clock=_evening(p.clock), clock_end=_evening(p.clock_end))
+        out.append(p)
+    return out
+
+
+def _evening(clock: Clock | None) -> Clock | None:
+    if clock is None or not clock.bare or clock.meridiem is not None or not 1 <= clock.hour <= 11:
+        return clock
+    return replace(clock, meridiem="pm")
