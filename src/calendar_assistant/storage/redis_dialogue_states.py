@@ -29,6 +29,10 @@ PREFIX = "calendar-assistant:dialogue:"
 SOCKET_TIMEOUT_SECONDS = 2.0
 
 
+class RedisUnavailable(StorageError):
+    """The dialogue store's Redis did not answer (refused, reset, timed out)."""
+
+
 class RedisDialogueStore(Generic[S]):
     """`DialogueStore` on Redis: SET with a TTL renewed on each write, DEL for the empty state.
 
@@ -87,7 +91,7 @@ class RedisDialogueStore(Generic[S]):
             return await call
         except (RedisError, OSError) as error:
             message = f"Redis at {self._where} (DIALOGUE_STORE=redis) unavailable: {error}"
-            raise StorageError(message, location=self._where) from error
+            raise RedisUnavailable(message, location=self._where) from error
 
 
 def _document(raw: bytes | str) -> dict[str, Any] | None:
