@@ -7,7 +7,8 @@ assistant acts on and whose accounts /connect and /calendars change), the assist
 account desk and the front door every message goes through. The server opens it with its
 metrics (`Serving`): then, and only then, the calendars are metered, the router's totals are
 exported and the shared state (user locks, rate limits, button questions) is in Redis when
-REDIS_URL is set. The server's own channels (web, Telegram, inbox, reminders) are built on
+REDIS_URL is set. The dialogue states are in the database, or in Redis for every process
+with DIALOGUE_STORE=redis (`dialogue_states`). The server's own channels (web, Telegram, inbox, reminders) are built on
 this graph in `server.py`.
 
 This module is also where the settings are cut into slices: each part is given a small

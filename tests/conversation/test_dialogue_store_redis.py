@@ -214,3 +214,30 @@ async def test_unreachable_redis_is_a_storage_error(tmp_path: Path) -> None:
             await store.load(1)
     finally:
         await store.close()
+
+
+@pytest.mark.postgres
+async def test_redis_failing_inside_a_unit_rolls_the_unit_back(postgres_url: str) -> None:
+    """The inbox on PostgreSQL: a Redis failure fails the unit, so its database writes
+    (here a new user) are not kept and the update is tried again."""
+    from calendar_assistant.storage.database import UnitFailed
+    from fakes.telegram import free_port
+
+    database = await Database.open(postgres_url)
+    store = redis_dialogue_store(f"redis://127.0.0.1:{free_port()}/0", KEYS, TTL)
+    users = UserRepository(database)
+    prompt = DialogueState(settings_prompt=SettingsPrompt("timezone", NOW))
+
+    async def message() -> None:
+        async with database.unit():
+            record = await users.get_or_create("test:unit-rolled-back", None, UserSettings())
+            with pytest.raises(StorageError):
+                await store.save(record.id, prompt)
+
+    try:
+        with pytest.raises(UnitFailed):
+            await message()
+        assert await users.get("test:unit-rolled-back") is None
+    finally:
+        await store.close()
+        await database.close()

@@ -17,6 +17,7 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Generic
 
+from calendar_assistant.storage.database import fail_unit
 from calendar_assistant.storage.dialogue_states import DialogueCodec, S
 from calendar_assistant.storage.errors import StorageError
 
@@ -91,6 +92,9 @@ class RedisDialogueStore(Generic[S]):
             return await call
         except (RedisError, OSError) as error:
             message = f"Redis at {self._where} (DIALOGUE_STORE=redis) unavailable: {error}"
+            # Inside a unit of work (the inbox on PostgreSQL) the unit's database writes
+            # are rolled back with it and the update tried again: nothing half-written.
+            fail_unit(error)
             raise RedisUnavailable(message, location=self._where) from error
 
 
