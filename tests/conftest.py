@@ -45,6 +45,7 @@ _OUTSIDE_SERVICE_VARIABLES = (
     "GOOGLE_CLIENT_SECRET",
     "DATABASE_URL",
     "REDIS_URL",
+    "DIALOGUE_STORE",  # redis without REDIS_URL would refuse to load the settings
 )
 
 

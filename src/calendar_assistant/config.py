@@ -59,6 +59,18 @@ class Settings(BaseSettings):
         description="while Redis is unavailable the in-process stand-ins serve; Redis is "
         "tried again after this many seconds",
     )
+    dialogue_store: Literal["sql", "redis"] = Field(
+        default="sql",
+        description="where each user's dialogue state lives: sql (the database, in the same "
+        "transaction as the change on SQLite) or redis (needs REDIS_URL)",
+    )
+    dialogue_state_ttl_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="with DIALOGUE_STORE=redis, how long a user's dialogue key lives after "
+        "its last write",
+    )
     reminder_poll_seconds: float = Field(default=5.0, gt=0, le=25)
     auto_migrate: bool = Field(
         default=True,
@@ -293,6 +305,12 @@ class Settings(BaseSettings):
         ):
             raise ValueError("use 1-256 characters: letters, digits, _ and -")
         return value
+
+    @model_validator(mode="after")
+    def _redis_dialogue_has_url(self) -> Settings:
+        if self.dialogue_store == "redis" and not self.redis_url:
+            raise ValueError("DIALOGUE_STORE=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+        return self
 
     @model_validator(mode="after")
     def _webhook_has_secret(self) -> Settings:

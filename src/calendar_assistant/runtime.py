@@ -7,7 +7,8 @@ assistant acts on and whose accounts /connect and /calendars change), the assist
 account desk and the front door every message goes through. The server opens it with its
 metrics (`Serving`): then, and only then, the calendars are metered, the router's totals are
 exported and the shared state (user locks, rate limits, button questions) is in Redis when
-REDIS_URL is set. The server's own channels (web, Telegram, inbox, reminders) are built on
+REDIS_URL is set. The dialogue states are in the database, or in Redis for every process
+with DIALOGUE_STORE=redis (`dialogue_states`). The server's own channels (web, Telegram, inbox, reminders) are built on
 this graph in `server.py`.
 
 This module is also where the settings are cut into slices: each part is given a small
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -45,6 +47,11 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.assistant import Assistant, AssistantConfig
 from calendar_assistant.conversation.connect_dialogue import ConnectDialogue
+from calendar_assistant.conversation.dialogue_state import (
+    DialogueStates,
+    dialogue_store,
+    redis_dialogue_store,
+)
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.extras import needs
 from calendar_assistant.logging_setup import LoggingConfig
@@ -153,7 +160,9 @@ async def open_runtime(
         stack.push_async_callback(understanding.close)
         shared = _shared_state(database, settings, serving)
         stack.push_async_callback(shared.close)
-        yield _build(settings, database, understanding, shared, serving)
+        runtime = _build(settings, database, understanding, shared, serving)
+        stack.push_async_callback(runtime.assistant.dialogue.close)
+        yield runtime
 
 
 def _build(
@@ -180,7 +189,11 @@ def _build(
         database, revealed(settings.credentials_keys), google_client(settings)
     )
     assistant = Assistant(
-        database, assistant_config(settings), calendar, understanding=understanding
+        database,
+        assistant_config(settings),
+        calendar,
+        understanding=understanding,
+        dialogue=dialogue_states(settings, database),
     )
     connections = ConnectDialogue(
         registry, google, assistant.dialogue, timeout_seconds=settings.calendar_timeout_seconds
@@ -213,6 +226,18 @@ def _build(
         slots=FairSlots(64 if database.dialect == "postgresql" else 2),
         metrics=metrics,
     )
+
+
+def dialogue_states(settings: Settings, database: Database) -> DialogueStates:
+    """Where each user's dialogue state lives: the database (DIALOGUE_STORE=sql, the
+    default), or Redis at REDIS_URL (DIALOGUE_STORE=redis) for every process, the server's
+    and the terminal's, so they continue each other's dialogues."""
+    keys = revealed(settings.credentials_keys)
+    if settings.dialogue_store != "redis" or settings.redis_url is None:
+        return dialogue_store(database, keys)
+    ttl = timedelta(days=settings.dialogue_state_ttl_days)
+    with needs("redis"):
+        return redis_dialogue_store(settings.redis_url, keys, ttl)
 
 
 def _shared_state(database: Database, settings: Settings, serving: Serving | None) -> SharedState:

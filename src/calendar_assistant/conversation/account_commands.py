@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from calendar_assistant.actions.outcomes import BackendFailed
 from calendar_assistant.conversation import account_routes as on
 from calendar_assistant.conversation.account_routes import PREFIX as _PREFIX
 from calendar_assistant.conversation.account_routes import Incoming
@@ -56,7 +57,9 @@ from calendar_assistant.domain.language import Lang
 from calendar_assistant.domain.messages import Button, Inbound, Reply, UserRef, printable
 from calendar_assistant.observability.observation import note_outcome
 from calendar_assistant.replies import catalogue
+from calendar_assistant.replies.render import View, render
 from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.redis_dialogue_states import RedisUnavailable
 from calendar_assistant.storage.users import (
     InvalidSetting,
     UserRecord,
@@ -206,7 +209,14 @@ class AccountDesk:
         # Control characters never reach what is stored (titles, places, settings).
         inbound = dataclasses.replace(inbound, text=printable(inbound.text))
         message = Incoming(ref, inbound, now, self.user, self._dialogue)
-        answer = await first_answer(self.routers, message)
+        try:
+            answer = await first_answer(self.routers, message)
+        except RedisUnavailable:
+            # The dialogue store in Redis did not answer (a database error goes on to the
+            # front door, which retries it, as before): the assistant's own "try again".
+            lang = ref.language_hint or self._assistant.defaults.language
+            view = View(lang=lang, zone=ZoneInfo("UTC"), now=now)
+            return [render(BackendFailed("storage"), view)]
         if answer is not None:
             return answer
         await message.user()  # read first, as for all the desk sees: a new user gets the hint

@@ -118,6 +118,7 @@ class Assistant:
         config: AssistantConfig,
         calendars: Callable[[int], CalendarBackend],
         understanding: Router | None = None,
+        dialogue: DialogueStates | None = None,
     ) -> None:
         self.config = config
         # Grammar first, the LLM for the long tail when configured (runtime builds it).
@@ -126,8 +127,11 @@ class Assistant:
         self.database = database
         self.users = UserRepository(database)
         self.states = DialogueStateRepository(database)
-        #: Every part of a user's dialogue between messages (also the account desk's).
-        self.dialogue: DialogueStates = dialogue_store(database, config.credentials_keys)
+        #: Every part of a user's dialogue between messages (also the account desk's): the
+        #: store runtime picks (DIALOGUE_STORE), else the SQL one.
+        self.dialogue: DialogueStates = (
+            dialogue if dialogue is not None else dialogue_store(database, config.credentials_keys)
+        )
         self.undo_log = UndoLogRepository(database)
         self.reminders = ReminderRepository(database)
         self.defaults = config.defaults
@@ -135,8 +139,9 @@ class Assistant:
     async def handle(self, user: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
         """Answer one message; never raises for anything the user typed.
 
-        A database that cannot be used (locked, damaged, unreachable) gets a short reply:
-        each change is one transaction, so nothing is half-written. On SQLite a change's
+        A database that cannot be used (locked, damaged, unreachable) gets a short reply,
+        and so does a Redis dialogue store that does not answer (its StorageError): each
+        change is one transaction, so nothing is half-written. On SQLite a change's
         writes (the event, its undo record, the dialogue state) are that one transaction
         (`Database.together`).
         """
@@ -152,7 +157,7 @@ class Assistant:
                 )
                 lang = record.settings.language
                 profile = _profile(record.id, record.settings)
-                dialogue = self.dialogue.read(state)
+                dialogue = await self.dialogue.opening(record.id, state)
                 return await _Turn(self, profile, now, dialogue).run(inbound)
         except StorageError as error:
             log.error("storage_error", error=str(error), exc_info=error)

@@ -2,7 +2,8 @@
 
 A conversation is answered by whichever replica takes the next message, possibly after a
 restart, so nothing of a half-finished dialogue may live in one process's memory. The
-state is one row per user (`storage.dialogue_states`), written whole:
+state is one row per user (`storage.dialogue_states`), or one Redis key per user with
+DIALOGUE_STORE=redis (`storage.redis_dialogue_states`), written whole:
 
 - the assistant's open question (`Pending`), the event "it" points at and the recent turns
   the LLM sees;
@@ -18,7 +19,7 @@ Each part keeps its own lifetime, checked when it is read (`PENDING_TTL`, `LAST_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from calendar_assistant.calendars.accounts.registry import credential_cipher
@@ -32,7 +33,11 @@ from calendar_assistant.conversation.state import (
 from calendar_assistant.domain.events import Event
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.storage.database import Database
-from calendar_assistant.storage.dialogue_states import DialogueStateRepository, SqlDialogueStore
+from calendar_assistant.storage.dialogue_states import (
+    DialogueStateRepository,
+    DialogueStore,
+    SqlDialogueStore,
+)
 
 if TYPE_CHECKING:  # the cipher needs cryptography (the caldav and google extras)
     from calendar_assistant.calendars.accounts.credentials import CredentialCipher
@@ -177,12 +182,20 @@ def _prompt(data: object) -> SettingsPrompt | None:
     return None if asked_at.tzinfo is None else SettingsPrompt(field, asked_at)
 
 
-#: The store the conversation uses (typed as the SQL one: the assistant also reads a
-#: document fetched together with the user).
-DialogueStates = SqlDialogueStore[DialogueState]
+#: The store the conversation uses: SQL by default, Redis with DIALOGUE_STORE=redis.
+DialogueStates = DialogueStore[DialogueState]
 
 
 def dialogue_store(database: Database, credentials_keys: str | None) -> DialogueStates:
     """The dialogue states on the database, connection answers sealed with CREDENTIALS_KEYS."""
     codec = DialogueStateCodec(credential_cipher(credentials_keys))
     return SqlDialogueStore(DialogueStateRepository(database), codec)
+
+
+def redis_dialogue_store(url: str, credentials_keys: str | None, ttl: timedelta) -> DialogueStates:
+    """The dialogue states in Redis, each key living `ttl` after its last write; the same
+    codec, so the connection answers are sealed as in the database."""
+    from calendar_assistant.storage.redis_dialogue_states import RedisDialogueStore
+
+    codec = DialogueStateCodec(credential_cipher(credentials_keys))
+    return RedisDialogueStore(url, codec, ttl=ttl)

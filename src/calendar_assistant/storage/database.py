@@ -40,7 +40,7 @@ from calendar_assistant.storage.sqlite_setup import (
     prepare_sqlite_file,
 )
 
-__all__ = ["MEMO_SIZE", "Database", "UnitFailed", "head_revision", "unit_failed"]
+__all__ = ["MEMO_SIZE", "Database", "UnitFailed", "fail_unit", "head_revision", "unit_failed"]
 
 T = TypeVar("T")
 
@@ -145,6 +145,16 @@ def unit_failed() -> bool:
     it is futile (the whole unit is rolled back and tried again by its owner)."""
     unit = _UNIT.get()
     return unit is not None and unit.failed is not None
+
+
+def fail_unit(error: BaseException) -> None:
+    """Mark the unit of work this task runs in failed (nothing outside one): for a store
+    outside the database (the Redis dialogue store) whose write did not happen, so the
+    unit's database writes are rolled back whole with it and its owner tries again, as
+    for a database error."""
+    unit = _UNIT.get()
+    if unit is not None and unit.failed is None:
+        unit.failed = error
 
 
 class UnitFailed(StorageError):

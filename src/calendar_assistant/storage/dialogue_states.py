@@ -3,8 +3,9 @@
 `DialogueStateRepository` reads and writes the document; `SqlDialogueStore` is the store the
 conversation uses: it turns its typed state into that document and back through a codec the
 conversation gives it (the types live above storage, and the codec encrypts what must not be
-kept in clear). SQL only: the document is read with the user in the one statement every
-message starts with, and it is shared by every replica through the database.
+kept in clear). The document is read with the user in the one statement every message
+starts with, and it is shared by every replica through the database. The same document can
+live in Redis instead (`storage.redis_dialogue_states`, DIALOGUE_STORE=redis).
 """
 
 from __future__ import annotations
@@ -48,11 +49,18 @@ class DialogueCodec(Protocol[S]):
 class DialogueStore(Protocol[S]):
     """Where each user's dialogue state lives between messages (any replica, any restart)."""
 
+    async def opening(self, user_id: int, fetched: dict[str, Any] | None) -> S:
+        """The state a message starts with; `fetched` is the row read with the user (the
+        SQL store's document, so the SQL store needs no second query)."""
+        ...
+
     async def load(self, user_id: int) -> S: ...
 
     async def save(self, user_id: int, state: S) -> None: ...
 
     async def clear(self, user_id: int) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 class DialogueStateRepository:
@@ -92,6 +100,9 @@ class SqlDialogueStore(Generic[S]):
         """The state in a document read elsewhere (with the user, in one statement)."""
         return self._codec.decode(document)
 
+    async def opening(self, user_id: int, fetched: dict[str, Any] | None) -> S:
+        return self._codec.decode(fetched)
+
     async def load(self, user_id: int) -> S:
         return self._codec.decode(await self._repository.load(user_id))
 
@@ -104,3 +115,6 @@ class SqlDialogueStore(Generic[S]):
 
     async def clear(self, user_id: int) -> None:
         await self._repository.clear(user_id)
+
+    async def close(self) -> None:
+        """Nothing to close: the database is closed by its owner."""
