@@ -473,3 +473,18 @@ def test_searching_a_named_night_is_no_search_of_tonight() -> None:
 def test_a_part_of_the_day_after_a_pronoun_is_still_a_time(text: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.range_start is not None or command.start is not None
+
+
+@pytest.mark.parametrize(
+    "text", ["вебинар по налогам в 11 часов 12 декабря", "at 11 oclock 12 december webinar"]
+)
+def test_a_day_of_a_month_after_the_hour_word_is_no_minutes(text: str) -> None:
+    """Was 11:12 today: «12 декабря» is the day."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.start == datetime(2026, 12, 12, 11, tzinfo=MSK)
+
+
+def test_minutes_after_the_hour_word_are_still_minutes() -> None:
+    command = parse("в 7 часов 30 созвон", now=NOW, tz=MSK)
+    assert command.start is not None
+    assert command.start.minute == 30  # the hour follows SPEC's rule for a bare 7

@@ -142,6 +142,8 @@ class ClockPatterns(GrammarReader):
             minute, j, _ = mins
             if self.has(j, "minute_word"):
                 j += 1
+            elif self.vocab.lookup(self.tok(j), self.vocab.months) is not None:
+                return None  # «в 11 часов 12 декабря»: the 12th of December, not 11:12
             return minute, j
         mins = self._int(j, 1, 59)
         if mins is not None and self.has(mins[1], "minute_word"):
