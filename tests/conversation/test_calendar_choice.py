@@ -33,6 +33,7 @@ from conversation.test_connect_caldav import (
 from conversation.test_connect_caldav import (
     keyed as keyed,
 )
+from support import says
 
 WORDS: dict[Lang, dict[str, str]] = {
     "ru": {
@@ -166,7 +167,7 @@ async def test_stale_and_forged_buttons_change_nothing(
         "acct:cal:bogus",
     ):
         reply = await chat.press(payload)
-        assert "неактуальна" in reply.text
+        assert says(reply.text, "ru", "calendars.that_button_no_longer")
     assert await registry.store.get(record.id, account.id) == before
     # the only calendar read stays read
     (only,) = before.calendars

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+import support
 import web_app
 import web_session
 from calendar_assistant.calendars.accounts.credentials import generate_key
@@ -147,7 +148,7 @@ async def test_each_setting_changes_and_the_chat_sees_it(
     assert russian.json()["message"] == "Сохранено."
     assert russian.json()["calendars"][0]["name"] == "Локальный календарь"
     assert _values(russian.json()) == {**_values(saved.json()), "language": "ru"}
-    assert "Язык: русский" in await _chat(alice, "/settings")
+    assert support.says(await _chat(alice, "/settings"), "ru", "account.settings_shown")
     off = await alice.patch("/api/settings", json={"default_reminder_minutes": None})
     assert off.json()["default_reminder_minutes"] is None
     assert "Напоминание по умолчанию: нет" in await _chat(alice, "/settings")

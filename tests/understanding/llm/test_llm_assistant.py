@@ -20,6 +20,7 @@ from calendar_assistant.storage import Database, UserRepository, UserSettings
 from calendar_assistant.understanding.llm.claude import ClaudeModel
 from calendar_assistant.understanding.router import Router
 from fakes.anthropic import FakeAnthropic, error_reply, message, text_block, tool_use
+from support import says
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)  # Tuesday
@@ -101,9 +102,10 @@ async def test_a_model_delete_is_confirmed_first_and_the_rest_waits(
     assert len(await calendar.list_events(start, start + timedelta(hours=1))) == 1
     thursday = datetime(2026, 11, 26, tzinfo=MOSCOW)
     assert await calendar.list_events(thursday, thursday + timedelta(days=1)) == []
-    assert "ещё раз" in replies[-1].text  # the user is told the rest was not done yet
+    # the user is told the rest was not done yet
+    assert says(replies[-1].text, "ru", "answer.rest_later")
     done = await assistant.handle(ANNA, Inbound("да"), NOW)
-    assert "Удалил" in done[0].text
+    assert says(done[0].text, "ru", "deleted.one")
     assert await calendar.list_events(start, start + timedelta(hours=1)) == []
 
 
