@@ -20,7 +20,7 @@ from calendar_assistant.speech.synthesis import EspeakSynthesizer
 from calendar_assistant.speech.voice import Voice
 from calendar_assistant.storage.models import EventRow
 from fakes.telegram import TOKEN, FakeTelegram
-from support import NOW
+from support import NOW, says
 
 from .conftest import ENGLISH, ffmpeg_audio, speak_ogg
 
@@ -113,7 +113,7 @@ async def test_without_a_model_voice_is_off_and_the_reply_says_how_to_turn_it_on
     async with start(now, None):
         fake.send_voice(34, b"OggS not really audio", duration=2)
         await fake.until(lambda: len(fake.texts_to(34)) == 1, what="the voice-off reply")
-    assert "Голосовые сообщения выключены" in fake.texts_to(34)[0]
+    assert says(fake.texts_to(34)[0], "ru", "voice.off")
     assert "WHISPER_MODEL" in fake.texts_to(34)[0]
     assert not fake.calls_of("getFile")
     assert "voice" not in [command["command"] for command in fake.commands["en"]]
