@@ -26,6 +26,7 @@ from calendars.google.conftest import google as google  # the fake Calendar v3 s
 from calendars.google.conftest import google_oauth as google_oauth  # the fake OAuth server
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import CLIENT_ID, CLIENT_SECRET, FakeGoogleOAuth
+from support import says
 
 # The day before New York's spring-forward: «tomorrow at 10» is on the DST day.
 NOW = datetime(2027, 3, 13, 9, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -108,5 +109,5 @@ async def test_connect_google_in_words_gives_the_link_in_russian(
 ) -> None:
     ref = UserRef(key="test:boris", language_hint="ru")
     reply = await say(server, ref, "Подключи гугл календарь")
-    assert "Ссылка действует 10 минут" in reply.text
+    assert says(reply.text, "ru", "connect.open_link_sign_in")
     assert google_oauth.auth_url in reply.text

@@ -25,7 +25,7 @@ from calendar_assistant.speech.whisper import WhisperEngine
 from channels.web.test_web_calendar_browser import _watch
 from speech.conftest import ENGLISH, ffmpeg_audio, need_programs, needs, speak_ogg
 from speech.whisper_base import ModelPackagesMissing, assemble_whisper_base
-from support import Clock
+from support import Clock, says
 from web_browser import chromium, serving
 
 Client = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
@@ -179,7 +179,7 @@ async def test_refused_uploads_are_clear_and_change_nothing(
         await http.post("/api/chat", json={"text": "/settings language ru"})
         russian = await post(b"not audio", "application/json")
         assert russian.status_code == 415
-        assert "Не удалось прочитать аудио" in russian.json()["detail"]
+        assert says(russian.json()["detail"], "ru", "voice.unreadable")
         assert await _week(http) == []
 
 
