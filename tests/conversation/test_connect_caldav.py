@@ -208,7 +208,9 @@ async def test_asking_in_words_goes_straight_to_the_preset(
     english = Chat(desk, "test:words-en", chat.now)
     english.ref = UserRef(key="test:words-en", language_hint="en")
     google = await english.say("connect my Google calendar")
-    assert "not set up" in google.text  # no Google client on this server
+    assert says(
+        google.text, "en", "connect.google_calendar_not_set"
+    )  # no Google client on this server
 
 
 @pytest.mark.parametrize(

@@ -114,11 +114,11 @@ async def test_typed_account_words_run_the_command_and_forget_still_confirms(
     )
     desk = local_desk(database, assistant)
     asked = (await desk.handle(BEN, Inbound("delete all the data you keep about me"), NOW))[0]
-    assert "cannot be undone" in asked.text
+    assert says(asked.text, "en", "account.delete_all_data_events")
     assert [b.payload for row in asked.buttons for b in row] == [
         "acct:forget-yes",
         "acct:forget-no",
     ]
     assert await UserRepository(database).get(BEN.key) is not None  # nothing deleted yet
     shown = (await desk.handle(BEN, Inbound("open my settings"), NOW))[0]
-    assert "Your settings" in shown.text
+    assert says(shown.text, "en", "account.settings_shown")

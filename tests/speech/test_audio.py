@@ -91,7 +91,7 @@ def test_a_header_without_duration_still_stops_at_the_cap() -> None:
 def test_bytes_that_are_not_audio_get_a_clear_answer(data: bytes) -> None:
     with pytest.raises(AudioUnreadable) as caught:
         decode_audio(data, AudioLimits())
-    assert "OGG/Opus" in caught.value.explain("en")
+    assert says(caught.value.explain("en"), "en", "voice.unreadable")
 
 
 def test_a_truncated_recording_decodes_what_is_there_or_is_refused(ogg_opus: bytes) -> None:

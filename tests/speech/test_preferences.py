@@ -52,11 +52,19 @@ async def test_the_voice_command_in_both_languages(database: Database) -> None:
         await preferences.command(anna, "вкл", "ru", can_speak=True), "ru", "voice.replies_on"
     )
     assert await preferences.replies(anna)
-    assert "are off" in await preferences.command(anna, "OFF", "en", can_speak=True)
+    assert says(
+        await preferences.command(anna, "OFF", "en", can_speak=True), "en", "voice.replies_off"
+    )
     assert not await preferences.replies(anna)
-    assert "/voice on" in await preferences.command(anna, "loud please", "en", can_speak=True)
+    assert says(
+        await preferences.command(anna, "loud please", "en", can_speak=True),
+        "en",
+        "voice.switch_how",
+    )
     assert not await preferences.replies(anna)
-    assert "espeak-ng" in await preferences.command(anna, "on", "en", can_speak=False)
+    assert says(
+        await preferences.command(anna, "on", "en", can_speak=False), "en", "voice.cannot_speak"
+    )
 
 
 async def test_forget_deletes_the_preference(database: Database) -> None:

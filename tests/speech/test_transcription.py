@@ -77,7 +77,7 @@ async def test_silence_is_nothing_heard(voice: Voice) -> None:
     )  # fmt: skip
     with pytest.raises(NothingHeard) as caught:
         await voice.transcribe(silence, hint="en")
-    assert "hear" in caught.value.explain("en")
+    assert says(caught.value.explain("en"), "en", "voice.nothing_heard")
 
 
 async def test_limits_apply_before_the_model(

@@ -86,7 +86,7 @@ async def test_settings_show_and_change(http: httpx.AsyncClient) -> None:
     assert "Default duration: 30 min" in (await say(http, "/settings duration 30"))[0]
     refused = await say(http, "/settings duration 0")
     assert refused[0].startswith("Not possible:")
-    assert "could not read" in (await say(http, "/settings hours late"))[0]
+    assert says((await say(http, "/settings hours late"))[0], "en", "account.could_not_read_that")
     assert "Change:" in (await say(http, "/settings colour blue"))[0]
 
 
