@@ -1,4 +1,4 @@
-"""Helpers the tests share: the zones, the pinned clock, a movable clock, users, a desk.
+"""Helpers the tests share: the zones, the pinned clock, a movable clock, users, a desk, `says`.
 
 One place for them, so every test speaks of the same Moscow, the same "now" and the same
 kind of user. Fixtures wrapping them are in conftest.py (`moscow`, `berlin`, `new_york`,
@@ -7,6 +7,7 @@ kind of user. Fixtures wrapping them are in conftest.py (`moscow`, `berlin`, `ne
 
 from __future__ import annotations
 
+import string
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,8 @@ from calendar_assistant.calendars.accounts.registry import CalendarRegistry
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.conversation.connect_dialogue import ConnectDialogue
+from calendar_assistant.domain.language import Lang
+from calendar_assistant.replies.catalogue import messages, text
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.users import UserRepository, UserSettings
 
@@ -53,3 +56,19 @@ def local_desk(
     alone, no connected accounts), as the composition root builds it."""
     chosen = registry if registry is not None else CalendarRegistry(database, None)
     return AccountDesk(database, assistant, ConnectDialogue(chosen, None, assistant.dialogue))
+
+
+def says(reply_text: str, lang: Lang, key: str, **values: object) -> bool:
+    """Whether `reply_text` carries the catalogue message `key` of `lang`.
+
+    Why: the wording lives only in the catalogue (its snapshot tests show it); a test names
+    which message it expects, so rewording a message never breaks a test, sending another
+    one does. With `values` the message is rendered whole; without them, a message with
+    `{fields}` is matched by its longest literal part. An unknown key raises (KeyError), so a
+    typo in a test fails loudly.
+    """
+    message = messages(lang)[key]
+    if values:
+        return text(lang, key, **values) in reply_text
+    parts = [literal for literal, *_ in string.Formatter().parse(message)]
+    return max(parts, key=len).strip() in reply_text

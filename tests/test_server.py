@@ -16,6 +16,7 @@ import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from calendar_assistant.storage.database import head_revision
+from support import says
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
@@ -120,7 +121,7 @@ async def test_the_web_user_is_rate_limited_politely(http: httpx.AsyncClient) ->
         response = await http.post("/api/chat", json={"text": "/help"})
         replies.append(response.json()["replies"])
     assert all(r for r in replies[:5])
-    assert "Слишком много сообщений" in replies[5][0]["text"]
+    assert says(replies[5][0]["text"], "ru", "front_door.too_fast")
     assert replies[6] == []
 
 

@@ -22,7 +22,7 @@ from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository, UserSettings
-from support import MOSCOW
+from support import MOSCOW, says
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
 USER = UserRef(key="bench:user")
@@ -105,5 +105,5 @@ def test_create_then_undo(benchmark: Any, harness: Harness) -> None:
         return created, undone
 
     created, undone = benchmark(round_trip)
-    assert "Создал" in created[0].text
-    assert "Отменил" in undone[0].text
+    assert says(created[0].text, "ru", "created.text")
+    assert says(undone[0].text, "ru", "undo.create")

@@ -14,7 +14,7 @@ from calendar_assistant.domain.events import NewEvent
 from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage.database import Database
-from support import MOSCOW
+from support import MOSCOW, says
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
 TOMORROW_TEN = datetime(2026, 11, 25, 10, 0, tzinfo=MOSCOW)
@@ -82,4 +82,4 @@ async def create_in(
         database, assistant_config(Settings(data_dir=tmp_path)), lambda _uid: calendar
     )
     replies = await assistant.handle(ANNA, Inbound(text), NOW)
-    assert "Создал" in replies[0].text, replies[0].text
+    assert says(replies[0].text, "ru", "created.text"), replies[0].text

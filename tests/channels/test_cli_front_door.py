@@ -15,7 +15,7 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import menu_request
 from calendar_assistant.domain.commands import Intent
 from calendar_assistant.understanding.parser import parse
-from support import BERLIN, MOSCOW, NEW_YORK
+from support import BERLIN, MOSCOW, NEW_YORK, says
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)  # a Tuesday
 
@@ -50,8 +50,9 @@ async def test_menu_and_account_commands_work_in_the_terminal(tmp_path: Path) ->
     assert lines[2:4] == ["вт, 24 ноября: 1 встреча.", "18:00–19:00 — Обед с Анной"]
     assert lines[4] == "пн, 23 ноября – вс, 29 ноября: 2 встречи."
     assert "10:00–11:00 — Встреча с командой" in lines[8]
-    assert "Ваши настройки:" in lines  # an account command, unknown to the terminal before
-    assert "Не знаю команды /frobnicate. Список команд: /help." in lines
+    output = "\n".join(lines)
+    assert says(output, "ru", "account.settings_shown")  # an account command, new to the terminal
+    assert says(output, "ru", "account.do_not_know_command", name="frobnicate")
     assert lines[-2].startswith("Отменил создание «Обед с Анной»")  # /undo
     assert lines[-1] == "вт, 24 ноября: ничего не запланировано."
 

@@ -18,7 +18,7 @@ from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository, UserSettings
 from calendar_assistant.understanding.lang_detect import clear_language
-from support import MOSCOW
+from support import MOSCOW, says
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
 ANNA = UserRef(key="test:anna")
@@ -46,14 +46,14 @@ async def test_a_stale_or_foreign_button_does_nothing(database: Database, tmp_pa
     asked = await assistant.handle(ANNA, Inbound("Удали отчёт"), NOW)
     yes = asked[0].buttons[0][0].payload
     stale = await assistant.handle(ANNA, Inbound(button="deadbeef:yes"), NOW)
-    assert "неактуален" in stale[0].text
+    assert says(stale[0].text, "ru", "answer.closed")
     foreign = await assistant.handle(ANNA, Inbound(button="<script>"), NOW)
-    assert "неактуален" in foreign[0].text
+    assert says(foreign[0].text, "ru", "answer.closed")
     assert len(await calendar.list_events(NOW, NOW + timedelta(days=2))) == 1
     done = await assistant.handle(ANNA, Inbound(button=yes), NOW)
-    assert "Удалил" in done[0].text
+    assert says(done[0].text, "ru", "deleted.one")
     again = await assistant.handle(ANNA, Inbound(button=yes), NOW)
-    assert "неактуален" in again[0].text
+    assert says(again[0].text, "ru", "answer.closed")
 
 
 async def test_a_forgotten_question_expires(database: Database, tmp_path: Path) -> None:
@@ -72,16 +72,16 @@ async def test_users_never_answer_each_others_questions(database: Database, tmp_
     other = await assistant.handle(BORIS, Inbound("yes"), NOW)
     assert "Deleted" not in other[0].text
     listed = await assistant.handle(BORIS, Inbound("What's on my calendar tomorrow?"), NOW)
-    assert "nothing planned" in listed[0].text
+    assert says(listed[0].text, "en", "listed.empty")
     assert len(await calendar.list_events(NOW, NOW + timedelta(days=2))) == 1
 
 
 async def test_language_of_the_message_else_the_setting(database: Database, tmp_path: Path) -> None:
     assistant = _assistant(database, tmp_path)
     english = await assistant.handle(ANNA, Inbound("What's on my calendar today?"), NOW)
-    assert "nothing planned" in english[0].text
+    assert says(english[0].text, "en", "listed.empty")
     unclear = await assistant.handle(ANNA, Inbound("42"), NOW)
-    assert "не понял" in unclear[0].text
+    assert says(unclear[0].text, "ru", "problem.not_understood")
     assert clear_language("ok?") == "en"
     assert clear_language("1") is None
     assert clear_language("да") == "ru"
@@ -98,12 +98,12 @@ async def test_a_locked_database_gets_a_clear_reply_and_loses_nothing(tmp_path: 
     try:
         assistant = _assistant(database, tmp_path)
         first = await assistant.handle(ANNA, Inbound("Запланируй обед завтра в 13"), NOW)
-        assert "Создал" in first[0].text
+        assert says(first[0].text, "ru", "created.text")
         holder = sqlite3.connect(path, timeout=0.1)
         try:
             holder.execute("BEGIN EXCLUSIVE")
             blocked = await assistant.handle(ANNA, Inbound("Запланируй ужин завтра в 19"), NOW)
-            assert "ничего не изменено" in blocked[0].text
+            assert says(blocked[0].text, "ru", "problem.backend_failed")
         finally:
             holder.rollback()
             holder.close()
@@ -111,7 +111,8 @@ async def test_a_locked_database_gets_a_clear_reply_and_loses_nothing(tmp_path: 
         assert "1 встреча" in listed[0].text
         assert "Ужин" not in listed[0].text
         undone = await assistant.handle(ANNA, Inbound("Отмени последнее"), NOW)
-        assert "Отменил создание «Обед»" in undone[0].text
+        assert says(undone[0].text, "ru", "undo.create")
+        assert "Обед" in undone[0].text
     finally:
         await database.close()
 
@@ -121,12 +122,12 @@ async def test_the_channel_hint_seeds_a_new_users_language_only(
 ) -> None:
     assistant = _assistant(database, tmp_path)
     first = await assistant.handle(BORIS, Inbound("42"), NOW)
-    assert "did not understand" in first[0].text
+    assert says(first[0].text, "en", "problem.not_understood")
     record = await UserRepository(database).get(BORIS.key)
     assert record is not None
     await UserRepository(database).update_settings(record.id, language="ru")
     later = await assistant.handle(BORIS, Inbound("42"), NOW)
-    assert "не понял" in later[0].text
+    assert says(later[0].text, "ru", "problem.not_understood")
 
 
 async def test_a_megabyte_message_is_refused_clearly(database: Database, tmp_path: Path) -> None:
@@ -158,7 +159,7 @@ async def test_a_change_whose_undo_record_cannot_be_kept_is_taken_back(tmp_path:
         finally:
             holder.rollback()
             holder.close()
-        assert "ничего не изменено" in replies[0].text
+        assert says(replies[0].text, "ru", "problem.backend_failed")
         assert [e["event"] for e in logs] == ["undo_log_failed"]  # the write had happened
         record = await UserRepository(calendar_db).get(ANNA.key)
         assert record is not None

@@ -20,13 +20,14 @@ from calendar_assistant.config import Settings
 from calendar_assistant.conversation.account_commands import AccountDesk
 from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
+from calendar_assistant.replies import catalogue
 from calendar_assistant.runtime import assistant_config, calendars_config
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
 from calendar_assistant.storage.users import UserRepository
 from calendars.caldav.conftest import LOOPBACK_ALLOWED, PASSWORDS, RadicaleServer
 from calendars.caldav.conftest import radicale as radicale  # the real server fixture
-from support import local_desk
+from support import local_desk, says
 
 # The day before each zone's spring-forward: «завтра в 10» is on the DST day itself.
 DAYS_BEFORE_DST = {
@@ -99,24 +100,23 @@ async def test_connecting_radicale_then_a_new_event_lands_there(
     await UserRepository(database).update_settings(record.id, timezone=zone)
 
     menu = await chat.say("/connect")
-    assert "Локальный календарь" in menu.text
+    assert says(menu.text, "ru", "connect.local_calendar_always")
     offered = payloads(menu)
     assert {"acct:conn:yandex", "acct:conn:icloud", "acct:conn:nextcloud"} <= set(offered)
     assert {"acct:conn:fastmail", "acct:conn:other"} <= set(offered)
     assert "acct:conn:google" not in offered  # no Google client configured here
 
     assert "https://" in (await chat.press("acct:conn:other")).text
-    assert "логин" in (await chat.say(radicale.url)).text
+    assert says((await chat.say(radicale.url)).text, "ru", "connect.user_name_login_at")
     asked = await chat.say("alice")
-    assert "Пароль приложения" in asked.text
-    assert "удалю" in asked.text
+    assert says(asked.text, "ru", "connect.app_password_not_account")
+    assert says(asked.text, "ru", "connect.will_delete_message_with")
     assert not asked.delete_inbound
 
     connected = await chat.say(PASSWORDS["alice"])
     assert connected.delete_inbound
     assert PASSWORDS["alice"] not in connected.text
-    assert "Найдены календари" in connected.text
-    assert "Новые события будут попадать в" in connected.text
+    assert says(connected.text, "ru", "connect.connected_username_at_host")
     store = registry.store
     assert store is not None
     (account,) = await store.list(record.id)
@@ -125,10 +125,11 @@ async def test_connecting_radicale_then_a_new_event_lands_there(
     assert PASSWORDS["alice"] not in await everything_stored(database)
 
     listed = await chat.say("/connect")
-    assert "CalDAV: alice @ 127.0.0.1 — сюда идут новые события" in listed.text
+    here = catalogue.text("ru", "connect.new_events_go_here")
+    assert "CalDAV: alice @ 127.0.0.1" + here in listed.text
 
     created = await chat.say("Запланируй встречу завтра в 10")
-    assert "Создал" in created.text
+    assert says(created.text, "ru", "created.text")
     (stored,) = alice.events()
     event = stored.icalendar_component
     assert str(event["SUMMARY"]) == "Встреча"
@@ -148,14 +149,13 @@ async def test_a_wrong_password_is_refused_and_nothing_is_stored(
     await chat.say("alice")
     refused = await chat.say("not-the-password")
     assert refused.delete_inbound
-    assert "не принял" in refused.text
-    assert "ничего не сохранено" in refused.text
+    assert says(refused.text, "ru", "connect.login_refused")
     record = await desk.user(chat.ref)
     assert registry.store is not None
     assert await registry.store.list(record.id) == []
     assert "not-the-password" not in await everything_stored(database)
     # The question is over: the next message is a request again.
-    assert "Создал" in (await chat.say("Запланируй обед завтра в 13")).text
+    assert says((await chat.say("Запланируй обед завтра в 13")).text, "ru", "created.text")
     assert alice.events() == []  # it went to the local calendar
 
 
@@ -164,7 +164,7 @@ async def test_disconnecting_a_caldav_account_is_confirmed_and_not_undoable(
 ) -> None:
     desk, registry = desk_for(database, keyed)
     chat = Chat(desk, "test:alice-disconnect", DAYS_BEFORE_DST["America/New_York"])
-    assert "Подключённых календарей нет" in (await chat.say("/disconnect")).text
+    assert says((await chat.say("/disconnect")).text, "ru", "connect.no_calendars_are_connected")
     await chat.press("acct:conn:other")
     await chat.say(radicale.url)
     await chat.say("alice")
@@ -173,17 +173,20 @@ async def test_disconnecting_a_caldav_account_is_confirmed_and_not_undoable(
     listed = await chat.say("/disconnect")
     (choice,) = payloads(listed)
     question = await chat.press(choice)
-    assert "Отменить это нельзя" in question.text
+    assert says(question.text, "ru", "connect.disconnect_what_its_access")
     assert payloads(question)[1] == "acct:disc-no"
-    assert "ничего не отключено" in (await chat.press("acct:disc-no")).text
+    assert says((await chat.press("acct:disc-no")).text, "ru", "connect.all_right_nothing_changed")
     done = await chat.press(payloads(question)[0])
-    assert "Отключено: CalDAV: alice" in done.text
-    assert "локальный календарь" in done.text
+    assert says(done.text, "ru", "connect.disconnected_describe_account_lang")
+    assert "CalDAV: alice" in done.text
+    assert says(done.text, "ru", "connect.local_calendar")
     record = await desk.user(chat.ref)
     assert registry.store is not None
     assert await registry.store.list(record.id) == []
-    assert "уже не подключён" in (await chat.press(payloads(question)[0])).text
-    assert "Создал" in (await chat.say("Запланируй встречу завтра в 10")).text
+    assert says(
+        (await chat.press(payloads(question)[0])).text, "ru", "connect.that_calendar_not_connected"
+    )
+    assert says((await chat.say("Запланируй встречу завтра в 10")).text, "ru", "created.text")
     assert alice.events() == []
 
 
@@ -193,19 +196,21 @@ async def test_asking_in_words_goes_straight_to_the_preset(
     desk, _ = desk_for(database, keyed)
     chat = Chat(desk, "test:words", DAYS_BEFORE_DST["Europe/Berlin"])
     asked = await chat.say("Подключи мой календарь в Яндексе")
-    assert "логин" in asked.text
+    assert says(asked.text, "ru", "connect.user_name_login_at")
     assert "Yandex" in asked.text
     password_question = await chat.say("anna@yandex.ru")
     assert "id.yandex.ru" in password_question.text  # where to create the app password
-    assert "отменено" in (await chat.say("/cancel")).text
-    assert "Создал" in (await chat.say("Запланируй встречу завтра в 10")).text
+    assert says((await chat.say("/cancel")).text, "ru", "account.all_right_not_connecting")
+    assert says((await chat.say("Запланируй встречу завтра в 10")).text, "ru", "created.text")
 
     menu = await chat.say("подключи календарь")
     assert "acct:conn:other" in payloads(menu)
     english = Chat(desk, "test:words-en", chat.now)
     english.ref = UserRef(key="test:words-en", language_hint="en")
     google = await english.say("connect my Google calendar")
-    assert "not set up" in google.text  # no Google client on this server
+    assert says(
+        google.text, "en", "connect.google_calendar_not_set"
+    )  # no Google client on this server
 
 
 @pytest.mark.parametrize(
@@ -232,10 +237,12 @@ async def test_a_bad_server_address_is_asked_again(database: Database, keyed: Se
     desk, _ = desk_for(database, keyed)
     chat = Chat(desk, "test:bad-address", DAYS_BEFORE_DST["Europe/Berlin"])
     await chat.press("acct:conn:other")
-    assert "не похоже на адрес" in (await chat.say("my server")).text
-    assert "не похоже на адрес" in (await chat.say("ftp://files.example.org")).text
+    assert says((await chat.say("my server")).text, "ru", "connect.that_does_not_look_2")
+    assert says(
+        (await chat.say("ftp://files.example.org")).text, "ru", "connect.that_does_not_look_2"
+    )
     await chat.press("acct:conn:nextcloud")
-    assert "логин" in (await chat.say("cloud.example.org")).text
+    assert says((await chat.say("cloud.example.org")).text, "ru", "connect.user_name_login_at")
 
 
 @pytest.mark.parametrize(("hint", "expected"), [("ru", "администратору"), ("en", "administrator")])
@@ -266,7 +273,7 @@ async def test_a_late_password_is_deleted_and_not_used_then_questions_expire(
     chat.now = start + timedelta(minutes=30)  # past the question's 10 minutes
     late = await chat.say(PASSWORDS["alice"])
     assert late.delete_inbound
-    assert "устарел" in late.text
+    assert says(late.text, "ru", "connect.password_question_had_expired")
     record = await desk.user(chat.ref)
     assert registry.store is not None
     assert await registry.store.list(record.id) == []
@@ -274,7 +281,7 @@ async def test_a_late_password_is_deleted_and_not_used_then_questions_expire(
     await chat.press("acct:conn:other")
     chat.now += timedelta(minutes=11)  # an address question expires after 10 minutes
     reply = await chat.say("Запланируй обед завтра в 13")
-    assert "Создал" in reply.text
+    assert says(reply.text, "ru", "created.text")
     assert not reply.delete_inbound
 
 
@@ -287,12 +294,12 @@ async def test_a_connection_interrupted_by_restarts_goes_on_and_connects(
     desk, _ = desk_for(database, keyed)
     chat = Chat(desk, "test:restarted", DAYS_BEFORE_DST["Europe/Berlin"])
     await chat.press("acct:conn:other")
-    assert "логин" in (await chat.say(radicale.url)).text
+    assert says((await chat.say(radicale.url)).text, "ru", "connect.user_name_login_at")
     second, third = await Database.open(url), await Database.open(url)
     try:
         chat.desk, _ = desk_for(second, keyed)
         asked = await chat.say("alice")
-        assert "Пароль приложения" in asked.text
+        assert says(asked.text, "ru", "connect.app_password_not_account")
         stored = await everything_stored(second)
         assert radicale.url not in stored
         assert "alice" not in stored
@@ -300,13 +307,13 @@ async def test_a_connection_interrupted_by_restarts_goes_on_and_connects(
         chat.desk, registry = desk_for(third, keyed)
         connected = await chat.say(PASSWORDS["alice"])
         assert connected.delete_inbound
-        assert "Найдены календари" in connected.text
+        assert says(connected.text, "ru", "connect.connected_username_at_host")
         record = await chat.desk.user(chat.ref)
         assert registry.store is not None
         (account,) = await registry.store.list(record.id)
         assert account.label == "alice"
         assert PASSWORDS["alice"] not in await everything_stored(third)
-        assert "Создал" in (await chat.say("Запланируй встречу завтра в 10")).text
+        assert says((await chat.say("Запланируй встречу завтра в 10")).text, "ru", "created.text")
         assert len(alice.events()) == 1
     finally:
         await second.close()

@@ -26,6 +26,7 @@ from calendars.google.conftest import google as google  # the fake Calendar v3 s
 from calendars.google.conftest import google_oauth as google_oauth  # the fake OAuth server
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import CLIENT_ID, CLIENT_SECRET, FakeGoogleOAuth
+from support import says
 
 # The day before New York's spring-forward: «tomorrow at 10» is on the DST day.
 NOW = datetime(2027, 3, 13, 9, 0, tzinfo=ZoneInfo("America/New_York"))
@@ -74,7 +75,7 @@ async def test_google_link_callback_event_and_disconnect(
     menu = await say(server, anna, "/connect")
     assert "acct:conn:google" in payloads(menu)
     offer = await say(server, anna, button="acct:conn:google")
-    assert "10 minutes" in offer.text
+    assert says(offer.text, "en", "connect.open_link_sign_in")
     (link,) = [word for word in offer.text.split() if word.startswith(google_oauth.auth_url)]
 
     async with httpx.AsyncClient() as browser:  # the user consents at "Google"
@@ -96,11 +97,13 @@ async def test_google_link_callback_event_and_disconnect(
     choices = await say(server, anna, "/disconnect")
     (choice,) = payloads(choices)
     question = await say(server, anna, button=choice)
-    assert "cannot be undone" in question.text
+    assert says(question.text, "en", "connect.disconnect_what_its_access")
     done = await say(server, anna, button=payloads(question)[0])
     assert "Disconnected: Google: anna@example.org" in done.text
     assert google_oauth.revoked  # the grant was revoked at Google
-    assert "No calendars are connected" in (await say(server, anna, "/disconnect")).text
+    assert says(
+        (await say(server, anna, "/disconnect")).text, "en", "connect.no_calendars_are_connected"
+    )
 
 
 async def test_connect_google_in_words_gives_the_link_in_russian(
@@ -108,5 +111,5 @@ async def test_connect_google_in_words_gives_the_link_in_russian(
 ) -> None:
     ref = UserRef(key="test:boris", language_hint="ru")
     reply = await say(server, ref, "Подключи гугл календарь")
-    assert "Ссылка действует 10 минут" in reply.text
+    assert says(reply.text, "ru", "connect.open_link_sign_in")
     assert google_oauth.auth_url in reply.text

@@ -36,6 +36,7 @@ from calendar_assistant.runtime import assistant_config, calendars_config
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.dialogue_states import DialogueStateRepository
 from calendar_assistant.storage.users import UserRepository
+from support import says
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 3, 27, 12, 0, tzinfo=BERLIN)  # the day before the spring-forward
@@ -101,8 +102,10 @@ async def test_a_settings_prompt_survives_a_restart_beside_an_open_question(
     server: Server,
 ) -> None:
     asked = await server.say("test:anna", "Запланируй встречу с Анной")
-    assert "во сколько" in asked.text
-    assert "часовом поясе" in (await server.say("test:anna", "/start")).text
+    assert says(asked.text, "ru", "ask.day_and_time")
+    assert says(
+        (await server.say("test:anna", "/start")).text, "ru", "account.hello_keep_calendar_write"
+    )
     stored = await server.stored("test:anna")
     assert stored is not None
     assert stored["stage"] == "clarify"
@@ -111,7 +114,8 @@ async def test_a_settings_prompt_survives_a_restart_beside_an_open_question(
     await server.start()  # a restart: the zone question and the assistant's are both open
     assert "Europe/Berlin" in (await server.say("test:anna", "Берлин")).text
     created = await server.say("test:anna", "завтра в 10")
-    assert "Создал «Встреча с Анной»" in created.text
+    assert says(created.text, "ru", "created.text")
+    assert "«Встреча с Анной»" in created.text
     stored = await server.stored("test:anna")
     assert stored is not None
     assert "settings_prompt" not in stored
@@ -120,14 +124,18 @@ async def test_a_settings_prompt_survives_a_restart_beside_an_open_question(
 
 async def test_one_users_dialogue_never_reaches_another(server: Server) -> None:
     await server.press("test:alice", "acct:conn:other")
-    assert "логин" in (await server.say("test:alice", "https://dav.example.org/")).text
+    assert says(
+        (await server.say("test:alice", "https://dav.example.org/")).text,
+        "ru",
+        "connect.user_name_login_at",
+    )
     await server.say("test:bob", "/start")
 
     # Bob's short word is no user name, Alice's city is no zone answer.
     bob = await server.say("test:bob", "Берлин")
     assert "Europe/Berlin" in bob.text
     alice = await server.say("test:alice", "Берлин")
-    assert "Пароль приложения" in alice.text
+    assert says(alice.text, "ru", "connect.app_password_not_account")
     assert not alice.delete_inbound
 
     await server.start()
@@ -141,7 +149,9 @@ async def test_one_users_dialogue_never_reaches_another(server: Server) -> None:
     assert alice_stored is not None
     assert set(alice_stored) == {"connection"}
     assert bob_stored is None or "connection" not in bob_stored
-    assert "отменено" in (await server.say("test:alice", "/cancel")).text
+    assert says(
+        (await server.say("test:alice", "/cancel")).text, "ru", "account.all_right_not_connecting"
+    )
     assert await server.stored("test:alice") is None
     alice_user = await users.get("test:alice")
     assert alice_user is not None
@@ -169,13 +179,19 @@ async def test_connection_answers_are_sealed_with_the_credentials_keys(
     # Another key cannot open them: the question is gone, the message is a request again.
     server.settings = _settings(tmp_path, generate_key())
     await server.start()
-    assert "Создал" in (await server.say("test:carol", "Запланируй обед завтра в 13")).text
+    assert says(
+        (await server.say("test:carol", "Запланируй обед завтра в 13")).text, "ru", "created.text"
+    )
 
 
 async def test_an_expired_connection_question_leaves_the_stored_row(server: Server) -> None:
     await server.press("test:dan", "acct:conn:other")
     later = NOW + timedelta(minutes=11)
-    assert "Создал" in (await server.say("test:dan", "Запланируй обед завтра в 13", later)).text
+    assert says(
+        (await server.say("test:dan", "Запланируй обед завтра в 13", later)).text,
+        "ru",
+        "created.text",
+    )
     stored = await server.stored("test:dan")
     assert stored is not None
     assert "connection" not in stored

@@ -13,7 +13,7 @@ from calendar_assistant.conversation.assistant import Assistant
 from calendar_assistant.domain.messages import Inbound, Reply, UserRef
 from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage import Database, UserRepository, UserSettings
-from support import MOSCOW, local_desk
+from support import MOSCOW, local_desk, says
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)
 ANNA = UserRef(key="test:anna", language_hint="ru")
@@ -52,10 +52,10 @@ async def test_time_alone_asks_show_or_create_and_show_writes_nothing(
     assert buttons[0][0].startswith("Показать, что у вас")
     assert buttons[1][0] == "Создать событие"
     shown = (await assistant.handle(ANNA, Inbound(button=buttons[0][1]), NOW))[0]
-    assert "ничего" in shown.text.lower()  # the listing of an empty afternoon
+    assert says(shown.text, "ru", "listed.empty")  # the listing of an empty afternoon
     assert await _everything(await _calendar(database, ANNA)) == []
     stale = (await assistant.handle(ANNA, Inbound(button=buttons[1][1]), NOW))[0]
-    assert "неактуален" in stale.text  # one question, one answer
+    assert says(stale.text, "ru", "answer.closed")  # one question, one answer
 
 
 async def test_choosing_create_goes_on_to_ask_the_name_then_creates(
@@ -114,11 +114,11 @@ async def test_typed_account_words_run_the_command_and_forget_still_confirms(
     )
     desk = local_desk(database, assistant)
     asked = (await desk.handle(BEN, Inbound("delete all the data you keep about me"), NOW))[0]
-    assert "cannot be undone" in asked.text
+    assert says(asked.text, "en", "account.delete_all_data_events")
     assert [b.payload for row in asked.buttons for b in row] == [
         "acct:forget-yes",
         "acct:forget-no",
     ]
     assert await UserRepository(database).get(BEN.key) is not None  # nothing deleted yet
     shown = (await desk.handle(BEN, Inbound("open my settings"), NOW))[0]
-    assert "Your settings" in shown.text
+    assert says(shown.text, "en", "account.settings_shown")

@@ -30,7 +30,7 @@ from calendar_assistant.runtime import error_tracking_config, logging_config
 from calendar_assistant.server import create_app
 from fakes.sentry import FakeSentry
 from fakes.telegram import TOKEN, FakeTelegram
-from support import NOW
+from support import NOW, says
 
 RELEASE = "calendar-assistant@9.9.9-test"
 SALT = "pepper-for-tests"
@@ -100,7 +100,7 @@ async def test_a_failing_message_arrives_scrubbed_with_release_and_environment(
     app: FastAPI, ingest: FakeSentry, telegram: FakeTelegram
 ) -> None:
     telegram.send_text(7, ASKED)
-    assert "ничего не изменено" in await apology(telegram, 7)
+    assert says(await apology(telegram, 7), "ru", "problem.backend_failed")
     [event] = ingest.wait_for_events(1)
     assert event["release"] == RELEASE
     assert event["environment"] == "staging"

@@ -19,6 +19,7 @@ from calendar_assistant.server import create_app
 from calendar_assistant.storage.models import EventRow, UserRow
 from channels.telegram.conftest import Clock, make_settings, running
 from fakes.telegram import FakeTelegram
+from support import says
 
 from .conftest import RealServer
 
@@ -48,7 +49,7 @@ def test_a_bare_confirmation_payload_does_nothing(real_server: RealServer) -> No
         for bare in ("acct:forget-yes", "acct:lang-en", "ab12cd:yes", "q:nothing:0", ""):
             assert _texts(_say(client, button=bare)) == CLOSED
         assert "Планёрка" in _texts(_say(client, text="/week"))
-        assert "Язык: русский" in _texts(_say(client, text="/settings"))
+        assert says(_texts(_say(client, text="/settings")), "ru", "account.settings_shown")
 
 
 def test_a_button_acts_once_and_only_while_its_question_is_open(
@@ -65,7 +66,7 @@ def test_a_button_acts_once_and_only_while_its_question_is_open(
         # The /week reply closed the second question too: only the last reply's buttons live.
         assert _texts(_say(client, button=_button(second_question, "Нет"))) == CLOSED
         no = _button(_say(client, text="/forget"), "Нет")
-        assert "ничего не удалено" in _texts(_say(client, button=no))
+        assert says(_texts(_say(client, button=no)), "ru", "account.all_right_nothing_deleted")
         assert _texts(_say(client, button=no)) == CLOSED  # once
         assert "Созвон с Олей" in _texts(_say(client, text="/week"))
 

@@ -29,7 +29,7 @@ from calendar_assistant.channels.web.sessions import COOKIE, SessionCodec, new_s
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
 from fakes.telegram import TOKEN, FakeTelegram
-from support import Clock
+from support import Clock, says
 from web_app import NOW, OUTSIDER, PUBLIC, browser
 
 #: Routes anyone may call: probes, the webhook (its own secret), the OAuth callback (its
@@ -456,7 +456,8 @@ async def test_a_sign_in_link_is_never_sent_to_a_group(start: Start, fake: FakeT
         await fake.until(lambda: bool(fake.texts_to(-100500)), what="the group's answer")
         answer = fake.texts_to(-100500)[-1]
         assert "/signin" not in answer
-        assert "личном чате" in answer or "private chat" in answer
+        in_private = "telegram.web_in_private"
+        assert says(answer, "ru", in_private) or says(answer, "en", in_private)
         assert not any("/signin" in t for t in fake.texts_to(503))
 
 

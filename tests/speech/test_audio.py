@@ -15,6 +15,7 @@ from calendar_assistant.speech.problems import (
     AudioUnreadable,
     SpeechProblem,
 )
+from support import says
 
 from .conftest import ffmpeg_audio
 
@@ -50,7 +51,7 @@ def test_formats_decode_to_16_khz_mono(
 def test_a_file_over_the_size_cap_is_refused_before_decoding(ogg_opus: bytes) -> None:
     with pytest.raises(AudioTooLarge) as caught:
         decode_audio(ogg_opus, AudioLimits(max_bytes=len(ogg_opus) - 1))
-    assert "МБ" in caught.value.explain("ru")
+    assert says(caught.value.explain("ru"), "ru", "voice.too_large")
     assert "MB" in caught.value.explain("en")
 
 
@@ -90,7 +91,7 @@ def test_a_header_without_duration_still_stops_at_the_cap() -> None:
 def test_bytes_that_are_not_audio_get_a_clear_answer(data: bytes) -> None:
     with pytest.raises(AudioUnreadable) as caught:
         decode_audio(data, AudioLimits())
-    assert "OGG/Opus" in caught.value.explain("en")
+    assert says(caught.value.explain("en"), "en", "voice.unreadable")
 
 
 def test_a_truncated_recording_decodes_what_is_there_or_is_refused(ogg_opus: bytes) -> None:

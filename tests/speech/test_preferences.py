@@ -15,6 +15,7 @@ from calendar_assistant.speech.preferences import VoicePreferenceRow, VoicePrefe
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
 from calendar_assistant.storage.users import UserRepository
+from support import says
 
 
 async def _user(database: Database, key: str) -> int:
@@ -45,15 +46,25 @@ async def test_the_voice_command_in_both_languages(database: Database) -> None:
     preferences = VoicePreferences(database)
     anna = await _user(database, "t:1")
     shown = await preferences.command(anna, "", "ru", can_speak=True)
-    assert "выключены" in shown
-    assert "/voice вкл" in shown
-    assert "включены" in await preferences.command(anna, "вкл", "ru", can_speak=True)
+    assert says(shown, "ru", "voice.replies_off")
+    assert says(shown, "ru", "voice.switch_hint")
+    assert says(
+        await preferences.command(anna, "вкл", "ru", can_speak=True), "ru", "voice.replies_on"
+    )
     assert await preferences.replies(anna)
-    assert "are off" in await preferences.command(anna, "OFF", "en", can_speak=True)
+    assert says(
+        await preferences.command(anna, "OFF", "en", can_speak=True), "en", "voice.replies_off"
+    )
     assert not await preferences.replies(anna)
-    assert "/voice on" in await preferences.command(anna, "loud please", "en", can_speak=True)
+    assert says(
+        await preferences.command(anna, "loud please", "en", can_speak=True),
+        "en",
+        "voice.switch_how",
+    )
     assert not await preferences.replies(anna)
-    assert "espeak-ng" in await preferences.command(anna, "on", "en", can_speak=False)
+    assert says(
+        await preferences.command(anna, "on", "en", can_speak=False), "en", "voice.cannot_speak"
+    )
 
 
 async def test_forget_deletes_the_preference(database: Database) -> None:

@@ -20,7 +20,7 @@ from calendar_assistant.speech.synthesis import EspeakSynthesizer
 from calendar_assistant.speech.voice import Voice
 from calendar_assistant.storage.models import EventRow
 from fakes.telegram import TOKEN, FakeTelegram
-from support import NOW
+from support import NOW, says
 
 from .conftest import ENGLISH, ffmpeg_audio, speak_ogg
 
@@ -113,7 +113,7 @@ async def test_without_a_model_voice_is_off_and_the_reply_says_how_to_turn_it_on
     async with start(now, None):
         fake.send_voice(34, b"OggS not really audio", duration=2)
         await fake.until(lambda: len(fake.texts_to(34)) == 1, what="the voice-off reply")
-    assert "Голосовые сообщения выключены" in fake.texts_to(34)[0]
+    assert says(fake.texts_to(34)[0], "ru", "voice.off")
     assert "WHISPER_MODEL" in fake.texts_to(34)[0]
     assert not fake.calls_of("getFile")
     assert "voice" not in [command["command"] for command in fake.commands["en"]]
@@ -138,7 +138,7 @@ async def test_audio_that_cannot_be_read_gets_a_clear_reply_and_creates_nothing(
         fake.send_voice(36, b"OggS" + bytes(range(256)) * 4, duration=2)
         await fake.until(lambda: len(fake.texts_to(36)) == 1, what="the unreadable reply")
         assert await _events(app) == []
-    assert "OGG/Opus" in fake.texts_to(36)[0]
+    assert says(fake.texts_to(36)[0], "ru", "voice.unreadable")
 
 
 async def test_users_who_switch_voice_replies_on_hear_the_answer_after_reading_it(
@@ -149,7 +149,7 @@ async def test_users_who_switch_voice_replies_on_hear_the_answer_after_reading_i
         assert "voice" in [command["command"] for command in fake.commands["en"]]
         fake.send_text(37, "/voice on", language="en")
         await fake.until(lambda: len(fake.texts_to(37)) == 1, what="the switch")
-        assert "Voice replies are on" in fake.texts_to(37)[0]
+        assert says(fake.texts_to(37)[0], "en", "voice.replies_on")
         fake.send_voice(37, english_clips["calendar"], duration=4)
         await fake.until(lambda: bool(fake.calls_of("sendVoice")), within=60, what="a voice")
         fake.send_text(37, "What is on my calendar today?", language="en")
@@ -201,7 +201,7 @@ async def test_a_recording_telegram_will_not_hand_over_gets_a_reply(
     async with start(now, voice):
         fake.add_update({"message": fake._message(40, "en", voice=gone)})
         await fake.until(lambda: len(fake.texts_to(40)) == 1, what="the reply")
-    assert "could not get the recording" in fake.texts_to(40)[0]
+    assert says(fake.texts_to(40)[0], "en", "voice.unavailable")
     assert len(fake.calls_of("getFile")) == 1
 
 

@@ -21,6 +21,7 @@ from calendar_assistant.speech.problems import (
 from calendar_assistant.speech.synthesis import EspeakSynthesizer
 from calendar_assistant.speech.voice import Voice, open_voice
 from calendar_assistant.speech.whisper import WhisperEngine
+from support import says
 
 from .conftest import ENGLISH, ffmpeg_audio
 
@@ -76,7 +77,7 @@ async def test_silence_is_nothing_heard(voice: Voice) -> None:
     )  # fmt: skip
     with pytest.raises(NothingHeard) as caught:
         await voice.transcribe(silence, hint="en")
-    assert "hear" in caught.value.explain("en")
+    assert says(caught.value.explain("en"), "en", "voice.nothing_heard")
 
 
 async def test_limits_apply_before_the_model(
@@ -120,7 +121,7 @@ def test_voice_is_off_without_a_model_and_says_how_to_turn_it_on(tmp_path: Path)
         voice.close()
     assert "WHISPER_MODEL" in caught.value.explain("en")
     assert "WHISPER_MODEL" in caught.value.explain("ru")
-    assert "Голосовые сообщения выключены" in caught.value.explain("ru")
+    assert says(caught.value.explain("ru"), "ru", "voice.off")
 
 
 @pytest.mark.parametrize("model", ["/no/such/model", "not-a-size"])

@@ -14,6 +14,7 @@ from calendar_assistant.runtime import assistant_config
 from calendar_assistant.storage.database import Database
 from fakes.google_calendar import FakeGoogleCalendar
 from fakes.google_oauth import FakeGoogleOAuth
+from support import says
 
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
@@ -32,11 +33,11 @@ async def test_a_revoked_grant_asks_to_reconnect_in_both_languages(
     )
     anna = UserRef(key="test:anna")
     made = await assistant.handle(anna, Inbound("Запланируй обед завтра в 13"), NOW)
-    assert "Создал" in made[0].text
+    assert says(made[0].text, "ru", "created.text")
     google_oauth.revoke_everything()
     refused = await assistant.handle(anna, Inbound("Запланируй ужин завтра в 19"), NOW)
     assert "/connect" in refused[0].text
-    assert "ничего не изменено" in refused[0].text
+    assert says(refused[0].text, "ru", "problem.backend_reconnect")
     english = await assistant.handle(anna, Inbound("What's on my calendar tomorrow?"), NOW)
-    assert "Connect the calendar again: /connect" in english[0].text
+    assert says(english[0].text, "en", "problem.backend_reconnect")
     assert [e["summary"] for e in google.stored("anna@example.org").values()] == ["Обед"]

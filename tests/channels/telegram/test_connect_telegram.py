@@ -11,6 +11,7 @@ from calendar_assistant.calendars.accounts.credentials import generate_key
 from calendars.caldav.conftest import LOOPBACK_ALLOWED, PASSWORDS, RadicaleServer
 from calendars.caldav.conftest import radicale as radicale  # the real server fixture
 from fakes.telegram import FakeTelegram
+from support import says
 
 CHAT = 41
 
@@ -39,12 +40,12 @@ async def test_the_message_with_the_password_is_deleted(
         (deleted,) = fake.calls_of("deleteMessage")
         assert str(deleted.params["chat_id"]) == str(CHAT)
         assert int(deleted.params["message_id"]) == carrying["message"]["message_id"]
-        assert "Найдены календари" in fake.texts_to(CHAT)[-1]
+        assert says(fake.texts_to(CHAT)[-1], "ru", "connect.connected_username_at_host")
         assert not any(PASSWORDS["bob"] in text for text in fake.texts_to(CHAT))
 
         fake.send_text(CHAT, "Запланируй встречу завтра в 10")
         await fake.until(lambda: len(fake.texts_to(CHAT)) == 6, what="the created event")
-        assert "Создал" in fake.texts_to(CHAT)[-1]
+        assert says(fake.texts_to(CHAT)[-1], "ru", "created.text")
         (calendar,) = radicale.client("bob").principal().calendars()
         assert [str(e.icalendar_component["SUMMARY"]) for e in calendar.events()] == ["Встреча"]
         assert len(fake.calls_of("deleteMessage")) == 1  # only the password was deleted

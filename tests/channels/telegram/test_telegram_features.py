@@ -14,6 +14,7 @@ import web_session
 from calendar_assistant.domain.messages import Reply
 from calendar_assistant.storage.models import EventRow, UserRow, UserSettingsRow
 from fakes.telegram import FakeTelegram
+from support import says
 
 
 async def count(app: FastAPI, model: type[Any]) -> int:
@@ -48,7 +49,7 @@ async def test_a_delete_is_confirmed_with_a_button_that_edits_the_question(
     # answer is a note to the presser alone (the message stays as it is).
     fake.press(21, yes[0]["callback_data"], message=question.result)
     await fake.until(lambda: len(fake.calls_of("answerCallbackQuery")) == 2, what="the note")
-    assert "закрыт" in fake.calls_of("answerCallbackQuery")[1].params["text"]
+    assert says(fake.calls_of("answerCallbackQuery")[1].params["text"], "ru", "questions.closed")
     assert len(fake.calls_of("editMessageText")) == 1
 
 
@@ -96,10 +97,10 @@ async def test_photos_are_answered_and_voice_is_off_without_an_engine(
 ) -> None:
     fake.send_photo(25)
     await fake.until(lambda: len(fake.texts_to(25)) == 1, what="the photo reply")
-    assert "Фото" in fake.texts_to(25)[0]
+    assert says(fake.texts_to(25)[0], "ru", "telegram.files")
     fake.send_voice(25, b"OggS fake audio")
     await fake.until(lambda: len(fake.texts_to(25)) == 2, what="the voice reply")
-    assert "Голосовые" in fake.texts_to(25)[1]
+    assert says(fake.texts_to(25)[1], "ru", "voice.off")
     assert not fake.calls_of("getFile")
 
 
@@ -122,7 +123,7 @@ async def test_settings_change_and_forget_deletes_everything(
     forget = [b for b in buttons_of(fake, 27) if b["text"].startswith("Да, удалить")]
     fake.press(27, forget[0]["callback_data"], message=fake.sent_to(27)[-1].result)
     await fake.until(lambda: len(fake.texts_to(27)) == 4, what="the deletion")
-    assert "удалены" in fake.texts_to(27)[3]
+    assert says(fake.texts_to(27)[3], "ru", "account.done_all_data_deleted")
     assert await count(polling_app, UserRow) == 0
     assert await count(polling_app, EventRow) == 0
     assert await count(polling_app, UserSettingsRow) == 0
@@ -137,7 +138,7 @@ async def test_the_rate_limit_answers_politely_once(start_app: Any, fake: FakeTe
         await asyncio.sleep(0.2)
         texts = fake.texts_to(28)
         assert len(texts) == 4
-        assert "Слишком много сообщений" in texts[3]
+        assert says(texts[3], "ru", "front_door.too_fast")
 
 
 async def test_the_server_serves_while_telegram_is_unreachable(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from calendar_assistant.storage.models import EventRow, UserRow
 from fakes.telegram import WEBHOOK_SECRET, FakeTelegram
+from support import says
 
 
 def client(app: FastAPI) -> httpx.AsyncClient:
@@ -106,5 +107,5 @@ async def test_an_edited_message_does_not_act_again(
         == 200
     )
     await fake.until(lambda: len(fake.texts_to(10)) >= 2, what="the note")
-    assert "новым сообщением" in fake.texts_to(10)[1]
+    assert says(fake.texts_to(10)[1], "ru", "telegram.edited")
     assert await count(webhook_app, EventRow) == 1

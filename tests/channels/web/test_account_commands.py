@@ -14,6 +14,7 @@ from fastapi import FastAPI
 import web_session
 from calendar_assistant.config import Settings
 from calendar_assistant.server import create_app
+from support import says
 
 
 @pytest.fixture
@@ -58,8 +59,8 @@ async def test_start_asks_for_the_zone_and_keeps_asking_politely(
 ) -> None:
     greeting = await say(http, "/start")
     assert tz.key in greeting[0]
-    assert "часовом поясе" in greeting[0]
-    assert "Не узнал" in (await say(http, "Атлантида"))[0]
+    assert says(greeting[0], "ru", "account.hello_keep_calendar_write")
+    assert says((await say(http, "Атлантида"))[0], "ru", "account.do_not_know_that")
     # A real request is not swallowed by the question: it goes to the assistant.
     created = await say(http, "Запланируй встречу с командой завтра в 10:00")
     assert "Встреча с командой" in created[0]
@@ -68,7 +69,8 @@ async def test_start_asks_for_the_zone_and_keeps_asking_politely(
 async def test_keep_zone_button(http: httpx.AsyncClient, tz: ZoneInfo) -> None:
     await say(http, "/start")
     kept = await press(http, "Оставить")
-    assert f"Часовой пояс: {tz.key}" in kept[0]
+    assert says(kept[0], "ru", "account.time_zone_zone_key")
+    assert tz.key in kept[0]
 
 
 async def test_settings_show_and_change(http: httpx.AsyncClient) -> None:
@@ -84,7 +86,7 @@ async def test_settings_show_and_change(http: httpx.AsyncClient) -> None:
     assert "Default duration: 30 min" in (await say(http, "/settings duration 30"))[0]
     refused = await say(http, "/settings duration 0")
     assert refused[0].startswith("Not possible:")
-    assert "could not read" in (await say(http, "/settings hours late"))[0]
+    assert says((await say(http, "/settings hours late"))[0], "en", "account.could_not_read_that")
     assert "Change:" in (await say(http, "/settings colour blue"))[0]
 
 
@@ -95,20 +97,20 @@ async def test_the_zone_offset_follows_dst(http: httpx.AsyncClient, tz: ZoneInfo
 
 
 async def test_information_commands_and_unknown_ones(http: httpx.AsyncClient) -> None:
-    assert "Локальный календарь" in (await say(http, "/connect"))[0]
+    assert says((await say(http, "/connect"))[0], "ru", "connect.local_calendar_connected_working")
     assert "/forget" in (await say(http, "/privacy"))[0]
-    assert "Не знаю команды /dance" in (await say(http, "/dance"))[0]
+    assert says((await say(http, "/dance"))[0], "ru", "account.do_not_know_command", name="dance")
     assert (await say(http, "/help"))[0]
 
 
 async def test_forget_can_be_declined(http: httpx.AsyncClient) -> None:
     await say(http, "Запланируй встречу с командой завтра в 10:00")
     asked = await say(http, "/forget")
-    assert "Это нельзя отменить" in asked[0]
-    assert "ничего не удалено" in (await press(http, "Нет"))[0]
+    assert says(asked[0], "ru", "account.delete_all_data_events")
+    assert says((await press(http, "Нет"))[0], "ru", "account.all_right_nothing_deleted")
     assert "Встреча с командой" in (await say(http, "/week"))[0]
     await say(http, "/forget")
-    assert "удалены" in (await press(http, "Да, удалить всё"))[0]
+    assert says((await press(http, "Да, удалить всё"))[0], "ru", "account.done_all_data_deleted")
     # The user is gone, and with them the session: signing in again starts afresh.
     assert (await http.post("/api/chat", json={"text": "/week"})).status_code == 401
     await web_session.local(http)
@@ -138,4 +140,6 @@ async def test_the_date_order_is_a_setting_that_overrides_the_zone(
     await say(http, "Отмени последнее")
     assert "3/4 — 4 марта\n" in (await say(http, "/settings даты месяц"))[0]
     assert "4 марта" in (await say(http, "Стоматолог 3/4 в 10"))[0]
-    assert "Не понял значение" in (await say(http, "/settings даты как-нибудь"))[0]
+    assert says(
+        (await say(http, "/settings даты как-нибудь"))[0], "ru", "account.could_not_read_that"
+    )

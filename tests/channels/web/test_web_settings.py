@@ -17,6 +17,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+import support
 import web_app
 import web_session
 from calendar_assistant.calendars.accounts.credentials import generate_key
@@ -132,7 +133,7 @@ async def test_each_setting_changes_and_the_chat_sees_it(
     assert "Working hours: 08:30–17:00, Mon, Tue, Wed, Thu, Fri, Sat" in shown
     assert "Default duration: 45 min" in shown
     assert "Default reminder: 10 min before" in shown
-    assert "Voice replies are on" in await _telegram(fake, ALICE, "/voice")
+    assert support.says(await _telegram(fake, ALICE, "/voice"), "en", "voice.replies_on")
     # The calendar view reads the same settings (calendar.js follows them after a save).
     view = (await alice.get("/api/calendar/settings")).json()
     assert view["timezone"] == "Asia/Tokyo"
@@ -147,7 +148,7 @@ async def test_each_setting_changes_and_the_chat_sees_it(
     assert russian.json()["message"] == "Сохранено."
     assert russian.json()["calendars"][0]["name"] == "Локальный календарь"
     assert _values(russian.json()) == {**_values(saved.json()), "language": "ru"}
-    assert "Язык: русский" in await _chat(alice, "/settings")
+    assert support.says(await _chat(alice, "/settings"), "ru", "account.settings_shown")
     off = await alice.patch("/api/settings", json={"default_reminder_minutes": None})
     assert off.json()["default_reminder_minutes"] is None
     assert "Напоминание по умолчанию: нет" in await _chat(alice, "/settings")
@@ -388,7 +389,7 @@ async def test_changes_count_against_the_users_message_limit(
 async def test_google_not_set_up_is_said(alice: httpx.AsyncClient) -> None:
     answer = await alice.post("/api/settings/calendars/google")
     assert answer.status_code == 409
-    assert "Google Calendar is not set up on this server" in answer.json()["detail"]
+    assert support.says(answer.json()["detail"], "en", "connect.google_calendar_not_set")
 
 
 async def test_google_connects_through_the_chats_consent_link(

@@ -25,7 +25,7 @@ from calendar_assistant.speech.whisper import WhisperEngine
 from channels.web.test_web_calendar_browser import _watch
 from speech.conftest import ENGLISH, ffmpeg_audio, need_programs, needs, speak_ogg
 from speech.whisper_base import ModelPackagesMissing, assemble_whisper_base
-from support import Clock
+from support import Clock, says
 from web_browser import chromium, serving
 
 Client = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
@@ -162,24 +162,24 @@ async def test_refused_uploads_are_clear_and_change_nothing(
 
         streamed = await post(chunks())
         assert streamed.status_code == 413
-        assert "too large" in streamed.json()["detail"]
+        assert says(streamed.json()["detail"], "en", "voice.too_large")
         not_audio = await post(b"Lunch with Anna on Friday at 1 pm", "text/plain")
         assert not_audio.status_code == 415
-        assert "OGG/Opus" in not_audio.json()["detail"]
+        assert says(not_audio.json()["detail"], "en", "voice.unreadable")
         garbage = await post(b"OggS" + bytes(range(256)) * 4)
         assert garbage.status_code == 422
-        assert "could not read that audio" in garbage.json()["detail"]
+        assert says(garbage.json()["detail"], "en", "voice.unreadable")
         silence = ffmpeg_audio(
             "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", "2",
             "-c:a", "libopus", "-f", "ogg", "pipe:1",
         )  # fmt: skip
         quiet = await post(silence)
         assert quiet.status_code == 422, quiet.text
-        assert "could not hear any words" in quiet.json()["detail"]
+        assert says(quiet.json()["detail"], "en", "voice.nothing_heard")
         await http.post("/api/chat", json={"text": "/settings language ru"})
         russian = await post(b"not audio", "application/json")
         assert russian.status_code == 415
-        assert "Не удалось прочитать аудио" in russian.json()["detail"]
+        assert says(russian.json()["detail"], "ru", "voice.unreadable")
         assert await _week(http) == []
 
 
@@ -206,7 +206,7 @@ async def test_without_transcription_the_page_hides_the_button_and_the_api_says_
             "/api/chat/voice", content=b"OggS", headers={"Content-Type": "audio/ogg"}
         )
     assert answer.status_code == 503
-    assert "Voice messages are off" in answer.json()["detail"]
+    assert says(answer.json()["detail"], "en", "voice.off")
     assert "WHISPER_MODEL" in answer.json()["detail"]
 
 

@@ -20,6 +20,7 @@ from calendar_assistant.storage import Database, UserRepository, UserSettings
 from calendar_assistant.understanding.llm.claude import ClaudeModel
 from calendar_assistant.understanding.router import Router
 from fakes.anthropic import FakeAnthropic, error_reply, message, text_block, tool_use
+from support import says
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)  # Tuesday
@@ -101,9 +102,10 @@ async def test_a_model_delete_is_confirmed_first_and_the_rest_waits(
     assert len(await calendar.list_events(start, start + timedelta(hours=1))) == 1
     thursday = datetime(2026, 11, 26, tzinfo=MOSCOW)
     assert await calendar.list_events(thursday, thursday + timedelta(days=1)) == []
-    assert "ещё раз" in replies[-1].text  # the user is told the rest was not done yet
+    # the user is told the rest was not done yet
+    assert says(replies[-1].text, "ru", "answer.rest_later")
     done = await assistant.handle(ANNA, Inbound("да"), NOW)
-    assert "Удалил" in done[0].text
+    assert says(done[0].text, "ru", "deleted.one")
     assert await calendar.list_events(start, start + timedelta(hours=1)) == []
 
 
@@ -112,7 +114,7 @@ async def test_the_model_down_means_the_grammar_answers(
 ) -> None:
     fake_anthropic.script(*(error_reply(529, "overloaded_error", "busy") for _ in range(3)))
     replies = await assistant.handle(ANNA, Inbound("Tell me a joke"), NOW)
-    assert "understand" in replies[0].text.lower()
+    assert says(replies[0].text, "en", "problem.not_understood")
 
 
 async def test_an_injected_title_cannot_delete_anything(

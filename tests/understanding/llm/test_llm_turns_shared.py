@@ -26,7 +26,7 @@ from calendar_assistant.storage.dialogue_states import DialogueStateRepository
 from calendar_assistant.understanding.llm.claude import ClaudeModel
 from calendar_assistant.understanding.router import Router
 from fakes.anthropic import FakeAnthropic, message, text_block
-from support import local_desk
+from support import local_desk, says
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 24, 14, 0, tzinfo=MOSCOW)  # Tuesday
@@ -296,4 +296,4 @@ async def test_privacy_says_what_the_model_is_sent_only_when_one_is_configured(
     replies = await desk.handle(ANNA, Inbound("/privacy"), NOW)
     text = " ".join(reply.text for reply in replies)
     assert "/forget" in text
-    assert ("языковой модели" in text) is llm
+    assert says(text, "ru", "account.messages_can_t_read") is llm
