@@ -488,3 +488,24 @@ def test_minutes_after_the_hour_word_are_still_minutes() -> None:
     command = parse("в 7 часов 30 созвон", now=NOW, tz=MSK)
     assert command.start is not None
     assert command.start.minute == 30  # the hour follows SPEC's rule for a bare 7
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("созвон завтра 10 утра", datetime(2026, 12, 4, 10, tzinfo=MSK)),
+        ("ужин в пятницу 7 вечера", datetime(2026, 12, 4, 19, tzinfo=MSK)),
+        ("встреча 12 декабря 10 утра", datetime(2026, 12, 12, 10, tzinfo=MSK)),
+    ],
+)
+def test_a_clock_with_its_part_of_day_right_after_a_day_is_a_time(
+    text: str, start: datetime
+) -> None:
+    """Was the whole day asked for a time («завтра 10 утра»), or the year 2010."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.start == start
+
+
+def test_three_days_after_a_day_named_stay_three_days() -> None:
+    command = parse("что у меня во вторник 3 дня", now=NOW, tz=MSK)
+    assert command.range_start == datetime(2026, 12, 8, tzinfo=MSK)

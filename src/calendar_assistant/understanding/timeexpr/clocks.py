@@ -18,6 +18,10 @@ from calendar_assistant.understanding.tokens import Token
 _ClockStart = tuple[int, int, bool, bool, bool, int]
 
 
+#: «3 дня» after a day named is three days, not 15:00.
+_DAYS = frozenset({"дня", "дней"})
+
+
 class ClockPatterns(GrammarReader):
     """Times of day: «в 3 часа дня», «половина пятого», "quarter past 4", «с 10 до 12»."""
 
@@ -305,7 +309,9 @@ class ClockPatterns(GrammarReader):
             bare_ok = True
         if self.has(j, "oclock") and self.ru:
             j += 1
-        found = self.clock_core(j, need_marker=not bare_ok, at=prep in self.vocab.words["at"])
+        after_day = not prep and self._said_after_a_day(i - 1) and self.norm(j + 1) not in _DAYS
+        at = prep in self.vocab.words["at"] or after_day
+        found = self.clock_core(j, need_marker=not bare_ok, at=at)
         if found is None:
             return None
         clock, end = found
@@ -368,6 +374,19 @@ class ClockPatterns(GrammarReader):
     def _counts(self, j: int) -> bool:
         """The number at `j` follows "for" / «на»: "a table for 4 to 6" counts people."""
         return j > 0 and self.norm(j - 1) in ("for", "на")
+
+    def _said_after_a_day(self, k: int) -> bool:  # «3 дня» after a day stays three days
+        """«завтра 10 утра», «пятница 9 вечера»: a day named right before a number with a part
+        of the day after it makes it a time (alone, «2 утра» is too thin to be one)."""
+        t = self.tok(k)
+        if t is None or k < 0 or t.kind != "word":
+            return False
+        v = self.vocab
+        return (
+            v.lookup(t, v.relative_days) is not None
+            or v.lookup(t, v.weekdays) is not None
+            or v.lookup(t, v.months) is not None
+        )
 
     def clock_piece(self, i: int) -> Piece | None:
         """A time of day at `i`, its preposition included."""
