@@ -105,10 +105,14 @@ class DayPatterns(ClockPatterns):
         # stands: left unread, the event would land on another day. A word of the language
         # one letter from a weekday name (Russian's dictionary: «среди»; English's list:
         # "sundae") is no typo.
-        expected = bool(prep or modifier) or self.has(k + 1, "at") or self.norm(k + 1) == "at"
-        weekday = self._weekday_at(k, typo=expected or self._unknown_word(k))
+        weekday = self._weekday_at(k, typo=False)
         if weekday is None:
-            return None
+            weekday = self._weekday_at(k, typo=True)
+            if weekday is None:
+                return None
+            expected = bool(prep or modifier) or self.has(k + 1, "at") or self.norm(k + 1) == "at"
+            if not expected and not self._unknown_word(k):  # the dictionary asked only now
+                return None
         t = self.tok(k)
         assert t is not None
         if t.norm.endswith("days") and t.norm[:-1] in self.vocab.weekdays and not self.ru:
