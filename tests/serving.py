@@ -215,6 +215,26 @@ def _hour(message: str) -> int:
     return int(found.group(1)) if found else -1
 
 
+async def postgres_admin(admin_url: str, statement: str) -> None:
+    """Run one statement on the PostgreSQL server's admin database (CREATE / DROP DATABASE
+    for a bench's own throwaway database), outside any transaction as those need."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin_url)
+    connection = await asyncpg.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
 async def scalar(database_url: str, sql: str) -> int:
     """One number from the server's database (read through our own Database)."""
     database = await Database.open(database_url, migrate=False, check=False)

@@ -33,6 +33,7 @@ from serving import (  # noqa: E402
     ServerProcess,
     Tally,
     meeting_updates,
+    postgres_admin,
     scalar,
     send_updates,
     server_env,
@@ -68,20 +69,7 @@ class Result:
 
 
 async def _admin(statement: str) -> None:
-    import asyncpg
-
-    url = make_url(ADMIN_URL)
-    connection = await asyncpg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        database=url.database or "postgres",
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+    await postgres_admin(ADMIN_URL, statement)
 
 
 def _migrate(env: dict[str, str]) -> None:

@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE.parents[1]))  # tests/, for fakes.telegram
 from benchmarks import server_roles  # noqa: E402
 from benchmarks.server_roles import free_port, serve_app  # noqa: E402
 from fakes.telegram import TOKEN, WEBHOOK_SECRET, FakeTelegram  # noqa: E402
+from serving import postgres_admin  # noqa: E402
 
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
 ADMIN_URL = os.environ.get(
@@ -236,21 +237,7 @@ async def drive_app(
 
 
 async def _admin(statement: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(ADMIN_URL)
-    connection = await asyncpg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        database=url.database or "postgres",
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+    await postgres_admin(ADMIN_URL, statement)
 
 
 async def _database(kind: str, data: str) -> tuple[str, str | None]:
