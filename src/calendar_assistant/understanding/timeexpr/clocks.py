@@ -256,7 +256,7 @@ class ClockPatterns(GrammarReader):
         minute, j = minutes
         direction = self.norm(j)
         if direction not in ("past", "after", "to", "till", "of"):
-            return None
+            return self._half_hour_en(t, j)
         if direction in ("to", "till", "of") and minute == 30:
             return None
         found = self._int(j + 1, 1, 12)
@@ -269,6 +269,16 @@ class ClockPatterns(GrammarReader):
         if direction in ("past", "after"):
             return self._with_meridiem(hour, minute, k)
         return self._with_meridiem(hour - 1 or 12, 60 - minute, k)
+
+    def _half_hour_en(self, t: Token, j: int) -> tuple[Clock, int] | None:
+        """British "half six" (no "past"): 6:30, the hour said after "half"."""
+        if t.norm != "half":
+            return None
+        found = self._int(j, 1, 12)
+        if found is None or self.vocab.lookup(self.tok(found[1]), self.vocab.units) is not None:
+            return None  # "half 2 hours" is no clock
+        hour, k, _ = found
+        return self._with_meridiem(hour, 30, k)
 
     def _fraction_minutes_en(self, i: int, t: Token) -> tuple[int, int] | None:
         """The minutes before "past"/"to": "(a) quarter", "half", "10 (minutes)"; a bare number

@@ -44,6 +44,12 @@ class RecurrencePatterns(PeriodPatterns):
                     break
                 days.append(weekday)
                 j += 1
+            # a list said without "and": «по понедельникам, средам и пятницам»,
+            # "every monday wednesday and friday"
+            k = j + 1 if self.norm(j) == "," else j
+            if self._weekday_at(k, typo=False) is not None:
+                j = k
+                continue
             if self.has(j, "and") and (
                 self._weekday_at(j + 1, typo=True) is not None
                 or (
