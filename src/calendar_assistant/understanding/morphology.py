@@ -149,3 +149,11 @@ def nominative_name(word: str) -> str:
 
 def is_infinitive(word: str) -> bool:
     return "INFN" in grammemes(word.lower())
+
+
+@lru_cache(maxsize=65536)
+def is_past_verb(word: str) -> bool:
+    """Whether the word's likeliest reading is a verb in the past tense («прошла», «обедал»);
+    a word that is likelier a noun or an adjective («было» aside) is not."""
+    found = parses(word)
+    return bool(found) and found[0].tag.POS == "VERB" and "past" in found[0].tag

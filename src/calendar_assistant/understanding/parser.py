@@ -24,6 +24,7 @@ from calendar_assistant.understanding.intent.guards import (
     is_question,
     is_write,
     names_nothing,
+    narrates_the_past,
     opens_a_question,
     seeks_information,
 )
@@ -221,11 +222,28 @@ def _reading(msg: Message, label: str, old: IntentCue) -> Command | None:
         and (names_nothing(command.title, msg.cues) or asks_something_else(command.title, msg.cues))
     ):
         return None  # "What is my schedule", "Check event …": the title names no event
+    if command.intent is Intent.CREATE_EVENT and _told_of_the_past(msg, command):
+        return None  # "I had lunch with Tom yesterday": what happened, not an event to make
     named = command.title or (command.target.title if command.target else None)
     asked = any(t.norm == "?" for t in msg.tokens)
     if named and asked and holds_a_question(named, msg.cues):
         return None  # «напомни, что …» has no «?»: a clause of the request, not a question
     return command
+
+
+def _told_of_the_past(msg: Message, command: Command) -> bool:
+    """A create whose time is already gone (a day before today, today with no clock, or a
+    clock passed), told with a past-tense verb: narration («встреча сегодня прошла
+    отлично»), not a request. Said of a time to come («я записался к врачу на пятницу»)
+    it is an event to keep."""
+    now = msg.res.now
+    if command.start is not None:
+        gone = command.start <= now
+    elif command.day is not None:
+        gone = command.day <= now.date()
+    else:
+        return False
+    return gone and narrates_the_past(msg.tokens, msg.cues)
 
 
 def _reminders(msg: Message, label: str, cue: IntentCue) -> Command:

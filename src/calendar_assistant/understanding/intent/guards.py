@@ -13,6 +13,7 @@ from typing import Final
 
 from calendar_assistant.domain.commands import Command, Intent
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.morphology import is_past_verb
 from calendar_assistant.understanding.rules.cues import Cues, Phrase, cues, longest_at
 from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
 from calendar_assistant.understanding.tokens import Token, tokenize
@@ -137,6 +138,17 @@ def holds_a_question(title: str, cues: Cues) -> bool:
         t.norm == "," and longest_at(tokens, k + 1, openers) is not None
         for k, t in enumerate(tokens[:-1])
     )
+
+
+def narrates_the_past(tokens: list[Token], cues: Cues) -> bool:
+    """A verb in the past tense ("I had lunch with Tom", «встреча прошла отлично»): said
+    with a time already gone, the words tell what happened, they ask for no event. Russian
+    asks the dictionary (its likeliest reading is a past verb); English lists the verbs
+    people tell a day with (`past_verbs`)."""
+    if cues.lang == "ru":
+        return any(t.kind == "word" and is_past_verb(t.norm) for t in tokens)
+    past = cues.phrases("past_verbs")
+    return any(longest_at(tokens, k, past) is not None for k in range(len(tokens)))
 
 
 def is_write(command: Command) -> bool:
