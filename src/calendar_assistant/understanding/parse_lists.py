@@ -39,7 +39,7 @@ def _list(msg: Message, cue: IntentCue) -> Command:
     cue = _spanned(msg, cue)
     reading = combine(msg.pieces)
     start, end = _window(msg, reading)
-    if _asks_who(msg) and reading.clock is not None:
+    if _asks_who(msg, ()) and reading.clock is not None:
         # "who's my 3pm with", «с кем у меня встреча в 16»: that day's events, with people
         moment = _reference_start(msg, reading)
         if moment is not None:
@@ -58,9 +58,15 @@ def _list(msg: Message, cue: IntentCue) -> Command:
     )
 
 
-def _asks_who(msg: Message) -> bool:
-    """ "who am I meeting", «с кем …», «кто у меня …»: a question about the people."""
-    return find_first(msg.tokens, msg.cues.phrases("who_question")) is not None
+def _asks_who(msg: Message, indices: tuple[int, ...]) -> bool:
+    """ "who am I meeting", «с кем …», «кто у меня …»: a question about the people, whose
+    words name no event. Words left once the asking is cut ("who is coming to the planning
+    meeting", «кто будет на ретро») name the event asked about."""
+    span = find_first(msg.tokens, msg.cues.phrases("who_question"))
+    if span is None:
+        return False
+    asked_in_rest = any(k in indices for k in range(*span))
+    return asked_in_rest or not indices or is_generic(msg.tokens, indices, msg.cues)
 
 
 def _coming(msg: Message) -> tuple[datetime, datetime] | None:
@@ -116,7 +122,7 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     rest = _rest(msg, cue)
     indices = _without_event_verb(msg, _without_asking(msg, rest.indices))
     person = _person(msg, indices)
-    asked_who = person is None and _asks_who(msg)  # "who am I meeting today": no title
+    asked_who = person is None and _asks_who(msg, indices)
     if reading.clock is not None and reading.clock_end is None:
         # "what's my 3pm about", «о чём встреча в 15»: the event at that time
         target = _target(msg, reading, () if asked_who else indices, None)

@@ -111,6 +111,7 @@ def _target(
             indices = indices[1:]
         case = "gent"
     indices = without_particles(msg.tokens, indices, msg.cues)
+    indices = _without_lone_pronouns(msg, indices)
     ordinals = msg.cues.phrases("ordinal_words")  # "the first meeting on monday": which one,
     if len(indices) > 1 and any(match_at(msg.tokens, indices[0], p) for p in ordinals):
         indices = indices[1:]  # not a word of its title
@@ -124,6 +125,25 @@ def _target(
     elif not reading.empty:
         range_start, range_end = _window(msg, reading)
     return EventTarget(title=title, start=start, range_start=range_start, range_end=range_end)
+
+
+def _without_lone_pronouns(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """«я не успеваю на встречу в 16, отмени её»: a pronoun standing alone after the verb
+    points back at the event the other words name; it is no word of its title. A pronoun
+    with a word after it is a possessive («его день рождения»)."""
+    pronouns = tuple(p for p in msg.cues.phrases("pronouns") if len(p) == 1)
+    governing = msg.cues.phrases("pronoun_prepositions")
+    kept = set(indices)
+    lone = {
+        k
+        for k in indices
+        if k + 1 not in kept
+        and any(match_at(msg.tokens, k, p) for p in pronouns)
+        and not (k > 0 and any(match_at(msg.tokens, k - 1, p) for p in governing))
+    }
+    if not lone or lone == kept:
+        return indices
+    return tuple(k for k in indices if k not in lone)
 
 
 def _by_hour_adjective(msg: Message) -> Message:

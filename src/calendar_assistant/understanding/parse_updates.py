@@ -7,7 +7,7 @@ The words are split into those naming the event as it is and those naming the ch
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.understanding.parse_message import (
@@ -25,7 +25,7 @@ from calendar_assistant.understanding.parse_message import (
 from calendar_assistant.understanding.parse_targets import _by_hour_adjective, _target
 from calendar_assistant.understanding.rules.cues import find_first, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
-from calendar_assistant.understanding.rules.titles import Leftover, leftover, render
+from calendar_assistant.understanding.rules.titles import Leftover, leftover, render, strip_edges
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
 from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
 from calendar_assistant.understanding.timeexpr.reading import Reading, combine
@@ -94,9 +94,12 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         new = combine(new_pieces)
         said = ("longer", "shorter", "later_before", "earlier_before")
         indices = tuple(k for k in indices if not any(_said_at(msg, k, w) for w in said))
+        indices = tuple(strip_edges(msg.tokens, list(indices), msg.cues))  # "push back the …"
     change_start, change_end, duration, day = _new_times(
         msg, old, new, new_pieces, by_amount=moving or extending
     )
+    if not (change_start or change_end or duration or day or shift):
+        shift = _weeks_ahead(msg, new)
     if old.clock is not None and old.day is None and change_start is not None:
         old.day = change_start.astimezone(msg.res.tz).date()  # the move keeps to one day
     previous = _points_back(msg, cue, indices)
@@ -215,6 +218,20 @@ def _new_times(
     return change_start, change_end, duration, day
 
 
+def _weeks_ahead(msg: Message, new: Reading) -> int | None:
+    """ "move the dentist to the same time next week", «перенеси созвон на следующую неделю
+    на то же время»: a move to a later week that keeps the time keeps the weekday too, so it
+    is a shift by the weeks between this week and that one. Without "same time" the day is
+    asked ("move the dentist to next week": which day?)."""
+    if new.period is None or new.period[2] != "week" or new.has_time or new.day is not None:
+        return None
+    if find_first(msg.tokens, msg.cues.phrases("same_time")) is None:
+        return None
+    this_monday = msg.res.today - timedelta(days=msg.res.today.weekday())
+    weeks = (new.period[0] - this_monday).days // 7
+    return weeks * 7 * 24 * 60 if weeks > 0 else None
+
+
 def _update_command(
     msg: Message,
     cue: IntentCue,
@@ -323,8 +340,8 @@ def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int 
             shift = minutes
         elif p.kind == Kind.DURATION and _said_before(msg, p.start, "earlier_before"):
             shift = -minutes
-        elif deferring and p.kind == Kind.DURATION and p.prep in ("на", "by"):
-            shift = minutes  # «отложи на 15 минут», "postpone the call by 30 minutes"
+        elif deferring and p.kind == Kind.DURATION and p.prep in ("на", "by", ""):
+            shift = minutes  # «отложи на 15 минут», "postpone the call (by) 30 minutes"
         elif extending and p.kind == Kind.DURATION and p.prep in ("на", "by"):
             shrinking = any(_said_before(msg, k + 1, "shorten") for k in range(0, p.start))
             end_shift = -minutes if shrinking else minutes

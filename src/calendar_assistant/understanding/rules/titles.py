@@ -176,10 +176,11 @@ def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
 def without_particles(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> tuple[int, ...]:
     """The words naming an event without a verb's particle at the end ("move the meeting
     back", "push the standup out") or the verb said after it ("the meeting with HR needs
-    to move")."""
+    to move", "make the team meeting start earlier")."""
     particles = tuple(p for p in cues.phrases("particles") if len(p) == 1)
     particles += tuple(p for p in cues.phrases("target_tail_words") if len(p) == 1)
     edge = tuple(p for p in cues.phrases("edge") if len(p) == 1)
+    ending = particles + tuple(p for p in cues.phrases("target_end_verbs") if len(p) == 1)
     kept = list(indices)
     while len(kept) > 1 and longest_at(tokens, kept[0], particles) is not None:
         kept.pop(0)  # "push back the standup"
@@ -188,7 +189,7 @@ def without_particles(tokens: list[Token], indices: tuple[int, ...], cues: Cues)
     while (
         kept
         and not in_compound(tokens, kept[-1])  # "the catch-up" is a name
-        and longest_at(tokens, kept[-1], particles) is not None
+        and longest_at(tokens, kept[-1], ending) is not None
     ):
         kept.pop()
         while kept and longest_at(tokens, kept[-1], edge) is not None:
