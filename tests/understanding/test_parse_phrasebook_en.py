@@ -1601,7 +1601,7 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
         "Schedule time for deep work tomorrow morning",
         {
             "intent": "create_event",
-            "title": "Time for deep work",
+            "title": "Deep work",  # time set aside is named by what it is for (round 17)
             "start": "2026-12-04 09:00",
             "end": "2026-12-04 10:00",
         },

@@ -238,3 +238,27 @@ def test_a_holiday_adjective_before_a_part_of_day_is_that_time() -> None:
     span = read_time("в новогоднюю ночь", now=NOW, tz=MSK)
     assert span.start is not None
     assert span.start.date() == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("block my calendar from 2 to 4 tomorrow for focus time", "Focus time"),
+        ("block some time on friday 3-5 for the budget review", "Budget review"),
+        ("заблокируй мне завтра с 2 до 4 под фокус", "Фокус"),
+        ("забронируй время в пятницу с 10 до 12 на отчёт", "Отчёт"),
+    ],
+)
+def test_time_set_aside_is_named_by_what_it_is_for(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title
+    assert command.end is not None
+
+
+@pytest.mark.parametrize("text", ["am i free on wendsday afternoon", "anything on wensday?"])
+def test_wednesday_as_people_misspell_it(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.range_start == datetime(2026, 12, 9, 12, 0, tzinfo=MSK) or (
+        command.range_start == datetime(2026, 12, 9, 0, 0, tzinfo=MSK)
+    )

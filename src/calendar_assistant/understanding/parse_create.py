@@ -25,6 +25,7 @@ from calendar_assistant.understanding.rules.titles import (
     quoted,
     render,
     split_location,
+    strip_edges,
 )
 from calendar_assistant.understanding.timeexpr.pieces import Kind
 from calendar_assistant.understanding.timeexpr.reading import Reading, combine, midnight
@@ -46,6 +47,7 @@ def _create(msg: Message, cue: IntentCue) -> Command:
     named = quoted(msg.tokens, rest.indices)
     if named is not None:  # «Создай встречу «Обсуждение бюджета»»: the quoted name is the title
         rest = Leftover(named)
+    rest = Leftover(_without_set_aside(msg, rest.indices))
     title_idx, place_idx = split_location(msg.tokens, rest.indices, msg.lang, msg.cues)
     if place_idx and named is None and _booked(msg, title_idx, place_idx):
         title_idx = rest.indices  # «Столик в ресторане»: what is booked is named with where
@@ -123,6 +125,23 @@ def _create_times(
                 day = res.first_day(reading)
             missing += [Missing.TIME] if day is not None else [Missing.DATE, Missing.TIME]
     return start, end, day, all_day, missing
+
+
+def _without_set_aside(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "block my calendar 2 to 4 for focus time", «забронируй время в пятницу на отчёт»:
+    the time set aside (`set_aside`) is no name; what it is for (after `set_aside_for`) is."""
+    if not indices:
+        return indices
+    end = longest_at(msg.tokens, indices[0], msg.cues.phrases("set_aside"))
+    if end is None:
+        return indices
+    after = tuple(k for k in indices if k >= end)
+    if (
+        len(after) < 2
+        or longest_at(msg.tokens, after[0], msg.cues.phrases("set_aside_for")) is None
+    ):
+        return indices
+    return tuple(strip_edges(msg.tokens, list(after[1:]), msg.cues))
 
 
 def _booked(msg: Message, indices: tuple[int, ...], place: tuple[int, ...]) -> bool:
