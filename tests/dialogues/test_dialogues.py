@@ -153,6 +153,8 @@ async def test_dialogue(dialogue: dict[str, Any], database: Database, tmp_path: 
             datetime.combine(last_day, datetime.min.time(), tzinfo=zone),
         )
         assert [_event_line(e, zone) for e in events] == expected["events"]
+        if "locations" in expected:  # where each event is held, by title (None: no place)
+            assert {e.title: e.location for e in events} == expected["locations"]
     if "reminders" in dialogue:
         stored = await ReminderRepository(database).list_for_user(record.id)
         assert [f"{r.due.astimezone(zone):%Y-%m-%d %H:%M} {r.text}" for r in stored] == dialogue[

@@ -262,3 +262,31 @@ def test_wednesday_as_people_misspell_it(text: str) -> None:
     assert command.range_start == datetime(2026, 12, 9, 12, 0, tzinfo=MSK) or (
         command.range_start == datetime(2026, 12, 9, 0, 0, tzinfo=MSK)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "place"),
+    [
+        ("change the location of the quarterly review to room 12", "Quarterly review", "Room 12"),
+        ("set the venue for the team dinner to Dishoom", "Team dinner", "Dishoom"),
+        ("move the retro to the boardroom", "Retro", "Boardroom"),
+        ("поменяй место ретро на переговорку 2", "Ретро", "Переговорка 2"),
+        ("измени место проведения собрания на актовый зал", "Собрание", "Актовый зал"),
+        ("перенеси созвон с Олей в кафе у офиса", "Созвон с Олей", "Кафе у офиса"),
+    ],
+)
+def test_a_new_place_is_a_change_of_location(text: str, title: str, place: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.target is not None
+    assert command.target.title == title
+    assert command.changes is not None
+    assert command.changes.location == place
+
+
+@pytest.mark.parametrize(
+    "text", ["move the retro to 4", "перенеси ретро на 4", "move the retro to friday"]
+)
+def test_a_move_to_a_time_is_no_new_place(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.changes is None or command.changes.location is None

@@ -87,6 +87,7 @@ def _changes_nothing(command: Command) -> bool:
         changes.start
         or changes.end
         or changes.title
+        or changes.location
         or changes.duration_minutes
         or changes.shift_minutes
         or changes.end_shift_minutes
@@ -121,6 +122,7 @@ async def update_event(command: Command, resolution: Resolution, ctx: ActionCont
         title=command.changes.title if command.changes else None,
         start=start if moves else None,
         end=end if moves else None,
+        location=command.changes.location if command.changes else None,
     )
     before = await _snapshot(ctx, event.id)
     after = await ctx.calendar.update_event(

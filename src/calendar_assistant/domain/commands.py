@@ -75,6 +75,7 @@ class EventChanges(BaseModel):
     start: datetime | None = None
     end: datetime | None = None
     title: str | None = None
+    location: str | None = Field(default=None, description="The new place, if said")
     duration_minutes: int | None = Field(default=None, ge=1, description="New length, if said")
     time_only: bool = Field(
         default=False,

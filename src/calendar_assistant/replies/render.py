@@ -451,6 +451,8 @@ def _updated(outcome: Updated, v: View) -> Reply:
     parts: list[str] = []
     if a.title != b.title:
         parts.append(v.say("updated.renamed", old=v.quote(b.title), new=v.quote(a.title)))
+    if a.location != b.location and a.location:
+        parts.append(v.say("updated.relocated", title=v.quote(a.title), place=a.location))
     if (shown.start, shown.end) != (b.start, b.end) or not parts:
         key = "updated.moved" if shown.start != b.start else "updated.now"
         parts.append(v.say(key, title=v.quote(a.title), when=v.event_when(shown)))

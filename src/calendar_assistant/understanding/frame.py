@@ -41,6 +41,7 @@ def command_frame(command: Command) -> dict[str, Any]:
                 "start": _iso(command.changes.start),
                 "end": _iso(command.changes.end),
                 "title": command.changes.title,
+                "location": command.changes.location,
                 "duration_minutes": command.changes.duration_minutes,
                 # moves by an amount (no SPEC key of their own; present only when said)
                 "shift_minutes": command.changes.shift_minutes,

@@ -22,6 +22,7 @@ from calendar_assistant.understanding.parse_message import (
     _said_before,
     _spanned,
 )
+from calendar_assistant.understanding.parse_relocation import Relocation, relocation
 from calendar_assistant.understanding.parse_targets import _by_hour_adjective, _target
 from calendar_assistant.understanding.rules.cues import find_first, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
@@ -60,6 +61,9 @@ def _split_update(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
 
 def _update(msg: Message, cue: IntentCue) -> Command:
     cue = _spanned(msg, cue)
+    moved = relocation(msg, cue)
+    if moved is not None:
+        return _relocated(msg, cue, moved)
     msg = _by_hour_adjective(msg)
     rest = _rest(msg, cue)
     rename = _cue_says(msg, cue, "rename") or _names_the_title(msg, rest.indices)
@@ -119,6 +123,22 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         )
     return _update_command(
         msg, cue, rest, target, changes, day, previous=previous, readings=(new, old)
+    )
+
+
+def _relocated(msg: Message, cue: IntentCue, moved: Relocation) -> Command:
+    """A change of place: the event named before the new place, found by its words and any
+    time said with them ("move tomorrow's standup to room 4")."""
+    old = combine([p for p in msg.pieces if p.end <= moved.place_from])
+    target = _target(msg, old, moved.target, moved.case)
+    empty = target.title is None and target.start is None and target.range_start is None
+    return Command(
+        intent=Intent.UPDATE_EVENT,
+        lang=msg.lang,
+        target=None if empty else target,
+        changes=EventChanges(location=moved.place),
+        missing=(Missing.TARGET,) if empty else (),
+        confidence=_confidence(cue, msg, _rest(msg, cue)),
     )
 
 

@@ -149,7 +149,7 @@ TargetArguments = derive(
 ChangeArguments = derive(
     EventChanges,
     "ChangeArguments",
-    ("start", "end", "title", "duration_minutes", "shift_minutes", "end_shift_minutes"),
+    ("start", "end", "title", "location", "duration_minutes", "shift_minutes", "end_shift_minutes"),
     doc="Only what changes; leave the rest out",
 )
 _TARGET = {"target": (TargetArguments, True)}
