@@ -1,8 +1,10 @@
-"""Busy times kept between reads and mended where the calendar changed (migration 0010).
+"""Busy times and events kept between reads, mended where the calendar changed (0010).
 
 On a SQLite file `LocalCalendar.free_busy` keeps a window's busy times with the calendar's
 version; after a change it reads again only the part of the window the logged changed spans
-touch and splices it in. Whatever it keeps, it must say exactly what a fresh read says:
+touch and splices it in. `list_events` keeps a window's events (at most 200) and reads the
+window again when a change touched it. Whatever they keep must be exactly what a fresh
+read says:
 checked here after every kind of change (singles, series and their occurrences, all-day
 events, an undo's restore, a cascade), across DST, by this connection, another one and
 another process, on SQLite and on PostgreSQL (which keeps nothing and always reads).
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,13 +49,45 @@ def _windows(tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
     ]
 
 
-async def _agrees(calendar: LocalCalendar, windows: list[tuple[datetime, datetime]]) -> None:
+class _Fresh:
+    """The truth: the same calendar read on another connection whose kept results are
+    dropped before every read."""
+
+    def __init__(self, database: Database, user_id: int) -> None:
+        self.database = database
+        self.calendar = LocalCalendar(database, user_id)
+
+    async def events(self, start: datetime, end: datetime) -> list[Event]:
+        self.database.memo.clear()
+        return await self.calendar.list_events(start, end)
+
+
+async def _agrees(
+    calendar: LocalCalendar, fresh: _Fresh, windows: list[tuple[datetime, datetime]]
+) -> None:
+    """The kept events and busy times of every window are what a fresh read says."""
     for start, end in windows:
-        busy = await calendar.free_busy(start, end)
-        assert busy == _listed_busy(await calendar.list_events(start, end), start, end), (
+        truth = await fresh.events(start, end)
+        assert await calendar.list_events(start, end) == truth, (start, end)
+        assert await calendar.free_busy(start, end) == _listed_busy(truth, start, end), (
             start,
             end,
         )
+
+
+@pytest.fixture
+async def fresh(database: Database, request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+    """Another handle on the same database (its own connections, nothing kept)."""
+    other = await Database.open(_url(database, request), migrate=False)
+    yield other
+    await other.close()
+
+
+def _url(database: Database, request: pytest.FixtureRequest) -> str:
+    if database.dialect == "sqlite":
+        return f"sqlite:///{database.location}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 async def _calendar(database: Database, key: str) -> LocalCalendar:
@@ -70,41 +105,42 @@ async def _seed(calendar: LocalCalendar, tz: ZoneInfo, first: date) -> None:
 
 
 async def test_kept_busy_times_say_what_a_fresh_read_says_after_every_change(
-    database: Database, tz: ZoneInfo
+    database: Database, fresh: Database, tz: ZoneInfo
 ) -> None:
     calendar = await _calendar(database, "test:mended")
+    truth = _Fresh(fresh, calendar._user_id)
     neighbour = LocalCalendar(database, calendar._user_id, calendar_id="work")
     windows = _windows(tz)
     change = DST_SUNDAY[str(tz)]
     first = change.replace(day=1)
     zone = str(tz)
     await _seed(calendar, tz, first)
-    await _agrees(calendar, windows)  # kept from here on (on SQLite)
+    await _agrees(calendar, truth, windows)  # kept from here on (on SQLite)
 
     # Singles: made inside and outside the windows, moved across one, resized, deleted.
     lunch = await calendar.create_event(
         NewEvent("Lunch", at(tz, change, 1, 30), at(tz, change, 3, 30), zone)
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.create_event(
         NewEvent(
             "Far", at(tz, first + timedelta(days=80), 9), at(tz, first + timedelta(80), 10), zone
         )
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.update_event(lunch.id, EventPatch(start=at(tz, change + timedelta(days=9), 12)))
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.update_event(lunch.id, EventPatch(end=at(tz, change + timedelta(days=9), 20)))
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     snapshot = await calendar.snapshot(lunch.id)
     await calendar.delete_event(lunch.id)
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.restore(lunch.id, snapshot)  # what an undo does
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await neighbour.create_event(
         NewEvent("Other calendar", at(tz, change, 9), at(tz, change, 17), zone)
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
 
     # An all-day event over the change, removed again.
     off = await calendar.create_event(
@@ -116,9 +152,9 @@ async def test_kept_busy_times_say_what_a_fresh_read_says_after_every_change(
             all_day=True,
         )
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.delete_event(off.id)
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
 
     # A daily series across the change: an occurrence moved into another window, one
     # deleted, the rest split and moved, then all deleted.
@@ -131,7 +167,7 @@ async def test_kept_busy_times_say_what_a_fresh_read_says_after_every_change(
             rrule="FREQ=DAILY;COUNT=20",
         )
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     moved = daily.start + timedelta(days=5)
     await calendar.update_event(
         daily.id,
@@ -139,22 +175,22 @@ async def test_kept_busy_times_say_what_a_fresh_read_says_after_every_change(
         scope=Scope.THIS,
         occurrence=moved,
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.delete_event(
         daily.id, scope=Scope.THIS, occurrence=daily.start + timedelta(days=6)
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.update_event(
         daily.id,
         EventPatch(start=at(tz, change + timedelta(days=8), 7)),
         scope=Scope.FOLLOWING,
         occurrence=daily.start + timedelta(days=8),
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.update_event(daily.id, EventPatch(title="Daily, renamed"))
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
     await calendar.delete_event(daily.id)
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
 
     # More changes than the log keeps (64 a calendar): read whole, still right.
     for hour in range(40):
@@ -170,36 +206,32 @@ async def test_kept_busy_times_say_what_a_fresh_read_says_after_every_change(
     await calendar.create_event(
         NewEvent("After the burst", at(tz, change, 5), at(tz, change, 6), zone)
     )
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
 
 
 async def test_a_change_by_another_connection_or_process_is_seen(
-    database: Database, request: pytest.FixtureRequest, berlin: ZoneInfo
+    database: Database, fresh: Database, request: pytest.FixtureRequest, berlin: ZoneInfo
 ) -> None:
     """Kept busy times are per process; the version and the log of changed spans are in
     the database, read in the same snapshot as the busy times, so another connection's or
     another process's change is never missed."""
-    if database.dialect == "sqlite":
-        url = f"sqlite:///{database.location}"
-    else:
-        url = request.getfixturevalue("postgres_url")
+    url = _url(database, request)
     calendar = await _calendar(database, "test:elsewhere")
+    truth = _Fresh(fresh, calendar._user_id)
     change = DST_SUNDAY[str(berlin)]
     windows = _windows(berlin)
     await _seed(calendar, berlin, change.replace(day=1))
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
 
-    other = await Database.open(url)
-    try:
-        there = LocalCalendar(other, calendar._user_id)
-        made = await there.create_event(
-            NewEvent("Over the change", at(berlin, change, 1), at(berlin, change, 4), str(berlin))
-        )
-        await _agrees(calendar, windows)
-        await there.delete_event(made.id)
-        await _agrees(calendar, windows)
-    finally:
-        await other.close()
+    there = LocalCalendar(fresh, calendar._user_id)  # another connection writes
+    made = await there.create_event(
+        NewEvent("Over the change", at(berlin, change, 1), at(berlin, change, 4), str(berlin))
+    )
+    await _agrees(calendar, truth, windows)
+    await there.update_event(made.id, EventPatch(title="Renamed elsewhere"))
+    await _agrees(calendar, truth, windows)
+    await there.delete_event(made.id)
+    await _agrees(calendar, truth, windows)
 
     start = at(berlin, change - timedelta(days=1), 22)
     process = await asyncio.create_subprocess_exec(
@@ -216,7 +248,7 @@ async def test_a_change_by_another_connection_or_process_is_seen(
     whole = windows[0]
     busy = await calendar.free_busy(*whole)
     assert any(b.start <= start.astimezone(UTC) and b.end >= at(berlin, change, 5) for b in busy)
-    await _agrees(calendar, windows)
+    await _agrees(calendar, truth, windows)
 
 
 #: Another program: opens the database itself and makes an event of seven hours.

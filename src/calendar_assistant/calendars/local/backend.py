@@ -67,6 +67,9 @@ from calendar_assistant.storage.lanes import Work
 from calendar_assistant.storage.models import EventRow
 
 MAX_ATTENDEES = 200
+#: A window's events are kept between reads only when there are at most this many (a
+#: day's or a week's; a year's would hold thousands of events in memory per window).
+KEPT_EVENTS_AT_MOST = 200
 # Events lie in these years: far enough for any calendar, and every computation stays in
 # range (a datetime near year 1 or 9999 overflows when moved between zones).
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -134,7 +137,29 @@ class LocalCalendar:
             raise ValueError("the range ends before it starts")
         if end == start:
             return []
-        rows = await self._db.fetch(LIST_QUERY, self._window(start, end))
+        parameters = self._window(start, end)
+        if self._db.dialect != "sqlite":  # no versions: always read
+            return self._listed(await self._db.fetch(LIST_QUERY, parameters), start, end)
+        # The same window asked again with nothing in it changed since (a day or a week
+        # looked at again, the web page's week fetched again): the events found last time.
+        key = ("list_events", self._user_id, self._calendar_id, start, end)
+        kept: tuple[int, tuple[Event, ...]] | None = self._db.memo.get(key)
+
+        def read(work: Work) -> tuple[int, Sequence[Any] | None]:
+            version, region = self._moved_since(work, None if kept is None else kept[0], start, end)
+            return version, None if region is None else work.rows(LIST_QUERY, parameters)
+
+        keepable, (version, rows) = await self._db.read_keepable(read)
+        if rows is None:
+            assert kept is not None
+            return list(kept[1])
+        found = self._listed(rows, start, end)
+        if keepable and len(found) <= KEPT_EVENTS_AT_MOST:
+            self._db.remember(key, version, tuple(found))
+        return found
+
+    def _listed(self, rows: Sequence[Any], start: datetime, end: datetime) -> list[Event]:
+        """The events of `rows` (a window's) in [start, end), sorted by start."""
         found = self._expanded(rows, start, end)
         found.sort(key=lambda e: (e.start, e.end, e.title, e.id))
         return found
@@ -246,23 +271,30 @@ class LocalCalendar:
         `kept` (read at their version) no longer say: nothing when the version is theirs,
         the part the changes since touched, or the whole window (nothing kept, or changes
         too many to be logged still)."""
+        version, region = self._moved_since(work, None if kept is None else kept[0], start, end)
+        if region is None:
+            return _BusyRead(version, None)
+        singles, series = self._busy_rows(work, *region)
+        return _BusyRead(version, region, singles, series)
+
+    def _moved_since(
+        self, work: Work, since: int | None, start: datetime, end: datetime
+    ) -> tuple[int, tuple[datetime, datetime] | None]:
+        """The calendar's version, and the part of [start, end) that changed after version
+        `since` (migration 0010's log): None when none of it did, the whole window when
+        nothing was kept (`since` None) or the log has lost rows since."""
         ids = {"user_id": self._user_id, "calendar_id": self._calendar_id}
         rows = work.raw(VERSION_QUERY, ids)
         version = int(rows[0][0]) if rows else 0
-        region = (start, end)
-        if kept is not None:
-            since = kept[0]
-            if version == since:
-                return _BusyRead(version, None)
-            changes = work.raw(CHANGES_QUERY, ids | {"since": since})
-            # One logged row per move of the counter: fewer, and older ones were pruned.
-            if len(changes) == version - since:
-                part = touched(changes, start, end)
-                if part is None:
-                    return _BusyRead(version, None)
-                region = part
-        singles, series = self._busy_rows(work, *region)
-        return _BusyRead(version, region, singles, series)
+        if since is None:
+            return version, (start, end)
+        if version == since:
+            return version, None
+        changes = work.raw(CHANGES_QUERY, ids | {"since": since})
+        # One logged row per move of the counter: fewer, and older ones were pruned.
+        if len(changes) != version - since:
+            return version, (start, end)
+        return version, touched(changes, start, end)
 
     def _busy_rows(
         self, work: Work, start: datetime, end: datetime
