@@ -344,9 +344,10 @@ async def test_a_write_commits_whole_or_not_at_all(database: Database) -> None:
     assert (await database.fetch(count))[0][0] == 1
 
 
-async def test_an_unchanged_database_is_not_read_again(database: Database) -> None:
-    """`read_unless_unchanged`: on a SQLite file, a version that moves with every commit
-    (by any connection); elsewhere no version, and the work always runs."""
+async def test_a_committed_read_may_be_kept(database: Database) -> None:
+    """`read_keepable`: one snapshot read, keepable on a SQLite file (where versions are
+    kept by triggers) but not inside a change not yet committed, whose writes it sees;
+    never elsewhere."""
     from sqlalchemy import func, select
 
     from calendar_assistant.storage.models import UserRow
@@ -354,21 +355,14 @@ async def test_an_unchanged_database_is_not_read_again(database: Database) -> No
     users = UserRepository(database)
     await users.get_or_create("test:first")
     count = select(func.count()).select_from(UserRow)
-    version, rows = await database.read_unless_unchanged(lambda work: work.rows(count), None)
-    assert rows is not None
+    keepable, rows = await database.read_keepable(lambda work: work.rows(count))
     assert rows[0][0] == 1
-    again, unchanged = await database.read_unless_unchanged(lambda work: work.rows(count), version)
-    if database.dialect != "sqlite":
-        assert version is None
-        assert unchanged is not None
-        return
-    assert again == version
-    assert unchanged is None
-    await users.get_or_create("test:second")  # a commit through the engine's connection
-    moved, fresh = await database.read_unless_unchanged(lambda work: work.rows(count), version)
-    assert moved != version
-    assert fresh is not None
-    assert fresh[0][0] == 2
+    assert keepable is (database.dialect == "sqlite")
+    async with database.together():
+        await database.write(lambda work: work.execute(UserRow.__table__.delete()))
+        keepable, rows = await database.read_keepable(lambda work: work.rows(count))
+        assert rows[0][0] == 0
+        assert not keepable
 
 
 async def test_lane_reads_report_a_damaged_file_as_a_storage_error(tmp_path: Path) -> None:

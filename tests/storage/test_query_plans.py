@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Executable
 
 from calendar_assistant.calendars.local.queries import (
+    CHANGES_QUERY,
     LIST_QUERY,
     SERIES_ROWS_QUERY,
     SINGLE_TIMES_QUERY,
+    VERSION_QUERY,
 )
 from calendar_assistant.storage import Database
 from calendar_assistant.storage.lanes import _Plan
@@ -64,3 +67,26 @@ async def test_the_hot_reads_use_their_indexes(
             text = await connection.run_sync(_explain, statement, parameters)
         assert "Seq Scan" not in text, (what, text)
     assert index in text, (what, text)
+
+
+@pytest.mark.parametrize(
+    ("statement", "parameters", "table"),
+    [
+        (VERSION_QUERY, {"user_id": 1, "calendar_id": "local"}, "calendar_versions"),
+        (CHANGES_QUERY, {"user_id": 1, "calendar_id": "local", "since": 5}, "calendar_changes"),
+    ],
+)
+async def test_the_calendar_version_and_its_changes_are_read_by_key(
+    tmp_path: Path, statement: Executable, parameters: dict[str, Any], table: str
+) -> None:
+    """Every kept read asks these first (SQLite only, migrations 0009 and 0010): by the
+    primary key, never a walk over every calendar's rows."""
+    database = await Database.open(f"sqlite:///{tmp_path / 'calendar.sqlite3'}")
+    try:
+        plan = _Plan(statement, database.engine.dialect)
+        with sqlite3.connect(database.location) as connection:
+            rows = connection.execute("EXPLAIN QUERY PLAN " + plan.sql, plan.values(parameters))
+            text = "\n".join(str(row[-1]) for row in rows)
+    finally:
+        await database.close()
+    assert f"SEARCH {table} USING INDEX sqlite_autoindex_{table}_1" in text, text

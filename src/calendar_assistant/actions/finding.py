@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from calendar_assistant.actions.context import ActionContext, instant
@@ -24,6 +25,9 @@ _NEAR = timedelta(days=14)
 _FAR = timedelta(days=366)
 _CHOICES = 6  # at most this many numbered choices
 _DAY = timedelta(days=1)
+# What comes next is mostly in the next days: a search that shows only the first few
+# occurrences reads these first, and the rest of its window only when they hold too few.
+_FIRST_DAYS = timedelta(days=2)
 
 
 def target_of(command: Command) -> EventTarget:
@@ -71,14 +75,49 @@ def _filter(events: list[Event], title: str | None) -> list[Event]:
     ]
 
 
+async def near_first(
+    calendar: CalendarBackend,
+    start: datetime,
+    end: datetime,
+    keep: Callable[[list[Event]], list[Event]],
+    enough: int | None = None,
+) -> list[Event]:
+    """`keep` of the occurrences in [start, end), sorted by start, or only a prefix of them.
+
+    With `enough`, the first days are read first, and when `keep` finds that many starting
+    from `start` among them the rest is not read: the first `enough` occurrences from
+    `start` on are then the same as from the whole window (every later one starts after
+    them), which is all a caller that shows that many and drops what began before `start`
+    looks at. Otherwise the rest is read and the result is what one read gives.
+    """
+    split = start + _FIRST_DAYS
+    if enough is None or split >= end:
+        return keep(await calendar.list_events(start, end))
+    first = keep(await calendar.list_events(start, split))
+    if sum(1 for e in first if _from(e, start)) >= enough:
+        return first
+    # The window's occurrences that start before the split were all in the first read.
+    rest = keep(await calendar.list_events(split, end))
+    return first + [e for e in rest if _from(e, split)]
+
+
+def _from(event: Event, moment: datetime) -> bool:
+    return instant(event.start) >= instant(moment)
+
+
 async def find_occurrences(
-    ctx: ActionContext, target: EventTarget, *, upcoming_only: bool = False
+    ctx: ActionContext,
+    target: EventTarget,
+    *,
+    upcoming_only: bool = False,
+    enough: int | None = None,
 ) -> list[Event]:
     """Every occurrence matching the target, sorted by start.
 
     A named window is searched as said; a named time means events starting then (or
     running then, when none starts exactly then); a title alone is looked for from the
-    start of today onward, near first.
+    start of today onward, near first. With `upcoming_only` (from now on), a caller that
+    shows only the first `enough` may get only those (`near_first`).
     """
     cal = ctx.calendar
     if target.event_id is not None:  # pointed at: exactly that event, whatever its title
@@ -91,8 +130,15 @@ async def find_occurrences(
         exact = [e for e in running if instant(e.start) == instant(target.start)]
         found = _filter(exact or running, target.title)
     elif target.title:
+        title = target.title
         begin: datetime = ctx.now if upcoming_only else ctx.midnight(ctx.today)
-        found = _filter(await cal.list_events(begin, begin + _NEAR), target.title)
+        found = await near_first(
+            cal,
+            begin,
+            begin + _NEAR,
+            lambda events: _filter(events, title),
+            enough if upcoming_only else None,
+        )
         if not found:
             found = _filter(await cal.list_events(begin + _NEAR, begin + _FAR), target.title)
     else:

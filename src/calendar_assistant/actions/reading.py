@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from calendar_assistant.actions.context import ActionContext, instant
-from calendar_assistant.actions.finding import find_occurrences, target_of
+from calendar_assistant.actions.finding import find_occurrences, near_first, target_of
 from calendar_assistant.actions.outcomes import (
     Invalid,
     Listed,
@@ -114,11 +114,10 @@ async def search_events(command: Command, ctx: ActionContext) -> Outcome:
         if command.range_start is not None and command.range_end is not None:
             return await list_events(command, ctx)
         # «Когда у меня следующая встреча?»: no title, so whatever comes next.
-        upcoming = [
-            e
-            for e in await ctx.calendar.list_events(ctx.now, ctx.now + _NEXT)
-            if instant(e.start) >= instant(ctx.now)
-        ]
+        coming = await near_first(
+            ctx.calendar, ctx.now, ctx.now + _NEXT, lambda events: events, _SEARCH_SHOWS
+        )
+        upcoming = [e for e in coming if instant(e.start) >= instant(ctx.now)]
         if not upcoming:
             return NothingFound(None, ctx.now, ctx.now + _NEXT)
         return SearchFound("", tuple(upcoming[:_SEARCH_SHOWS]))
@@ -128,7 +127,9 @@ async def search_events(command: Command, ctx: ActionContext) -> Outcome:
             update={"range_start": command.range_start, "range_end": command.range_end}
         )
     explicit_window = target.range_start is not None
-    found = await find_occurrences(ctx, target, upcoming_only=not explicit_window)
+    found = await find_occurrences(
+        ctx, target, upcoming_only=not explicit_window, enough=_SEARCH_SHOWS
+    )
     if not found:
         return NothingFound(target.title, target.range_start, target.range_end)
     return SearchFound(query, tuple(found[:_SEARCH_SHOWS]))

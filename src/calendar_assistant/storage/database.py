@@ -28,7 +28,6 @@ from calendar_assistant.storage.lanes import (
     HeldTransactionLost,
     Lanes,
     StatementListener,
-    Versioned,
     Work,
     failed_statement,
 )
@@ -196,7 +195,7 @@ class Database:
         # A SQLite file's read and write lanes (storage/lanes.py): set by `open`.
         self._lanes: Lanes | None = None
         self._listener_hooks: dict[int, tuple[Callable[..., None], Callable[..., None]]] = {}
-        #: Results kept by callers of `read_unless_unchanged`, with the version they hold
+        #: Results kept by callers of `read_keepable`, with the version they hold
         #: for (at most MEMO_SIZE; emptied when full).
         self.memo: dict[Hashable, tuple[Any, Any]] = {}
 
@@ -341,25 +340,21 @@ class Database:
             connection = await session.connection()
             return await connection.run_sync(lambda sync: work(EngineWork(sync)))
 
-    async def read_unless_unchanged(
-        self, work: Callable[[Work], T], since: Any, version: Versioned | None = None
-    ) -> tuple[Any, T | None]:
-        """`work` as one snapshot read, with a version to skip the next read by: (version,
-        result), or (version, None) when the version still equals `since`, the one the
-        read that gave the kept result returned (so that result still holds).
+    async def read_keepable(self, work: Callable[[Work], T]) -> tuple[bool, T]:
+        """`work` as one snapshot read, and whether what it read is committed state, so a
+        result made from it may be kept beside a version read in the same snapshot (a
+        counter that moves with the data, e.g. `calendar_versions`) and trusted while that
+        version holds.
 
-        The version is what `version` reads in the same snapshot (a counter that moves with
-        the data `work` reads, e.g. `calendar_versions`), else the whole file's data
-        version, which any commit by any connection or program moves. Only a SQLite file
-        has versions; elsewhere, and inside a change not yet committed (`together`, whose
-        writes may still be rolled back), the version is None and `work` always runs.
+        True on a SQLite file outside a change not yet committed (`together`, whose writes
+        may still be rolled back, and which `work` then sees). Elsewhere False: PostgreSQL
+        keeps no versions (the triggers are SQLite's), and an in-memory database has no
+        lanes.
         """
         lanes = self._lanes
         batch = self._batch()
-        if lanes is None or (batch is not None and batch.held):
-            return None, await self.read(work, snapshot=True)
-        now, result = await self._on_lane(lanes.reads.run_if_changed(work, since, version))
-        return now, result
+        keepable = lanes is not None and (batch is None or not batch.held)
+        return keepable, await self.read(work, snapshot=True)
 
     async def fetch(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None

@@ -260,31 +260,6 @@ class Lane:
                 listener("COMMIT")
         return result
 
-    def _call_if_changed(
-        self, work: Callable[[Work], T], since: Any, version: Versioned | None = None
-    ) -> tuple[Any, T | None]:
-        connection = self._connection
-        if connection is None:
-            connection = self._connection = self._connect()
-        if version is not None:
-            return self._call(lambda w: _if_changed(w, work, since, version), "BEGIN")
-        # Changes whenever another connection (of any process) commits to the file.
-        now = int(connection.execute("PRAGMA data_version").fetchall()[0][0])
-        if since is not None and now == since:
-            return now, None
-        return now, self._call(work, "BEGIN")
-
-    async def run_if_changed(
-        self, work: Callable[[Work], T], since: Any, version: Versioned | None = None
-    ) -> tuple[Any, T | None]:
-        """A version and `work`'s result in one read transaction, or the version and None
-        when it equals `since` (nothing changed since the read that gave it). The version
-        is `version`'s reading in that transaction, else the file's data version."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor, self._call_if_changed, work, since, version
-        )
-
     async def run(self, work: Callable[[Work], T], begin: str | None = None) -> T:
         """`work` in this lane's thread; inside `begin` ... COMMIT when given (ROLLBACK if
         it raises). A cancelled caller does not stop the call: the thread finishes it."""
@@ -299,19 +274,6 @@ class Lane:
 
         self._executor.submit(close_connection)
         self._executor.shutdown(wait=True)
-
-
-#: Reads what changes whenever the data a kept result came from changes (a counter row).
-Versioned = Callable[[Work], Any]
-
-
-def _if_changed(
-    work: Work, read: Callable[[Work], T], since: Any, version: Versioned
-) -> tuple[Any, T | None]:
-    now = version(work)
-    if since is not None and now == since:
-        return now, None
-    return now, read(work)
 
 
 def failed_statement(error: sqlite3.Error) -> tuple[str | None, Any]:
@@ -354,19 +316,6 @@ class InlineReads(Lane):
             if not _busy(error):
                 raise
         return await self._fallback.run(work, begin)
-
-    async def run_if_changed(
-        self, work: Callable[[Work], T], since: Any, version: Versioned | None = None
-    ) -> tuple[Any, T | None]:
-        try:
-            return self._call_if_changed(work, since, version)
-        except sqlite3.OperationalError as error:
-            if not _busy(error):
-                raise
-        if version is not None:
-            return await self._fallback.run_if_changed(work, since, version)
-        # Another connection's data versions do not compare with this one's: -1 matches none.
-        return -1, await self._fallback.run(work, "BEGIN")
 
     def close(self) -> None:
         if self._connection is not None:

@@ -26,6 +26,7 @@ from calendar_assistant.calendars.base import (
     VersionConflict,
 )
 from calendar_assistant.calendars.local.queries import (
+    CHANGES_QUERY,
     DELETE_EVENT,
     INSERT_EVENT,
     LIST_QUERY,
@@ -35,6 +36,8 @@ from calendar_assistant.calendars.local.queries import (
     VERSION_QUERY,
     instants,
     merged_spans,
+    spliced,
+    touched,
 )
 from calendar_assistant.calendars.local.rows import columns_of, event_of
 from calendar_assistant.domain import recurrence
@@ -64,6 +67,9 @@ from calendar_assistant.storage.lanes import Work
 from calendar_assistant.storage.models import EventRow
 
 MAX_ATTENDEES = 200
+#: A window's events are kept between reads only when there are at most this many (a
+#: day's or a week's; a year's would hold thousands of events in memory per window).
+KEPT_EVENTS_AT_MOST = 200
 # Events lie in these years: far enough for any calendar, and every computation stays in
 # range (a datetime near year 1 or 9999 overflows when moved between zones).
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
@@ -99,6 +105,17 @@ def _in_years(value: datetime) -> datetime:
     return value
 
 
+@dataclasses.dataclass(slots=True)
+class _BusyRead:
+    """What `LocalCalendar._read_busy` read: the calendar's version, and the rows of
+    `region` (None: nothing read, the kept busy times hold)."""
+
+    version: int
+    region: tuple[datetime, datetime] | None
+    singles: Sequence[Sequence[Any]] = ()
+    series: Sequence[Any] = ()
+
+
 class LocalCalendar:
     """The CalendarBackend kept in our database, for the user with id `user_id`."""
 
@@ -120,7 +137,29 @@ class LocalCalendar:
             raise ValueError("the range ends before it starts")
         if end == start:
             return []
-        rows = await self._db.fetch(LIST_QUERY, self._window(start, end))
+        parameters = self._window(start, end)
+        if self._db.dialect != "sqlite":  # no versions: always read
+            return self._listed(await self._db.fetch(LIST_QUERY, parameters), start, end)
+        # The same window asked again with nothing in it changed since (a day or a week
+        # looked at again, the web page's week fetched again): the events found last time.
+        key = ("list_events", self._user_id, self._calendar_id, start, end)
+        kept: tuple[int, tuple[Event, ...]] | None = self._db.memo.get(key)
+
+        def read(work: Work) -> tuple[int, Sequence[Any] | None]:
+            version, region = self._moved_since(work, None if kept is None else kept[0], start, end)
+            return version, None if region is None else work.rows(LIST_QUERY, parameters)
+
+        keepable, (version, rows) = await self._db.read_keepable(read)
+        if rows is None:
+            assert kept is not None
+            return list(kept[1])
+        found = self._listed(rows, start, end)
+        if keepable and len(found) <= KEPT_EVENTS_AT_MOST:
+            self._db.remember(key, version, tuple(found))
+        return found
+
+    def _listed(self, rows: Sequence[Any], start: datetime, end: datetime) -> list[Event]:
+        """The events of `rows` (a window's) in [start, end), sorted by start."""
         found = self._expanded(rows, start, end)
         found.sort(key=lambda e: (e.start, e.end, e.title, e.id))
         return found
@@ -195,33 +234,74 @@ class LocalCalendar:
             raise ValueError("the range ends before it starts")
         if end == start:
             return []
-        parameters = self._window(start, end)
-
-        def read(work: Work) -> tuple[Sequence[Sequence[Any]], Sequence[Any]]:
-            return (
-                work.raw(SINGLE_TIMES_QUERY, parameters),
-                work.rows(SERIES_ROWS_QUERY, parameters),
+        if self._db.dialect != "sqlite":  # no versions: always read (one snapshot)
+            singles, series = await self._db.read(
+                lambda work: self._busy_rows(work, start, end), snapshot=True
             )
-
-        def version(work: Work) -> int:
-            rows = work.raw(VERSION_QUERY, parameters)
-            return int(rows[0][0]) if rows else 0
-
-        # The same window asked again with nothing in this calendar changed since (a
-        # month's free slots looked at twice, another length asked for, the dialogue state
-        # or another calendar written meanwhile): the busy times found last time.
+            return self._busy(singles, series, start, end)
+        # The same window asked again (a month's free slots looked at twice, another length
+        # asked for): the busy times found last time, mended where this calendar changed
+        # since (`_read_busy`), as they stood at the calendar's version then.
         key = ("free_busy", self._user_id, self._calendar_id, start, end)
-        kept = self._db.memo.get(key)
-        # One read transaction: the version and both statements see the same calendar.
-        version_of = version if self._db.dialect == "sqlite" else None
-        since = kept[0] if kept else None
-        version_now, fresh = await self._db.read_unless_unchanged(read, since, version_of)
-        if fresh is None:
+        kept: tuple[int, tuple[Interval, ...]] | None = self._db.memo.get(key)
+        keepable, read = await self._db.read_keepable(
+            lambda work: self._read_busy(work, kept, start, end)
+        )
+        if read.region is None:
             assert kept is not None
-            return list(kept[1])
-        busy = self._busy(*fresh, start, end)
-        self._db.remember(key, version_now, tuple(busy))
-        return busy
+            busy = kept[1]
+        else:
+            fresh = self._busy(read.singles, read.series, *read.region)
+            if kept is None or read.region == (start, end):
+                busy = tuple(fresh)
+            else:
+                busy = tuple(spliced(kept[1], *read.region, fresh))
+        if keepable:
+            self._db.remember(key, read.version, busy)
+        return list(busy)
+
+    def _read_busy(
+        self,
+        work: Work,
+        kept: tuple[int, tuple[Interval, ...]] | None,
+        start: datetime,
+        end: datetime,
+    ) -> _BusyRead:
+        """In one snapshot: the calendar's version and the rows of what the busy times
+        `kept` (read at their version) no longer say: nothing when the version is theirs,
+        the part the changes since touched, or the whole window (nothing kept, or changes
+        too many to be logged still)."""
+        version, region = self._moved_since(work, None if kept is None else kept[0], start, end)
+        if region is None:
+            return _BusyRead(version, None)
+        singles, series = self._busy_rows(work, *region)
+        return _BusyRead(version, region, singles, series)
+
+    def _moved_since(
+        self, work: Work, since: int | None, start: datetime, end: datetime
+    ) -> tuple[int, tuple[datetime, datetime] | None]:
+        """The calendar's version, and the part of [start, end) that changed after version
+        `since` (migration 0010's log): None when none of it did, the whole window when
+        nothing was kept (`since` None) or the log has lost rows since."""
+        ids = {"user_id": self._user_id, "calendar_id": self._calendar_id}
+        rows = work.raw(VERSION_QUERY, ids)
+        version = int(rows[0][0]) if rows else 0
+        if since is None:
+            return version, (start, end)
+        if version == since:
+            return version, None
+        changes = work.raw(CHANGES_QUERY, ids | {"since": since})
+        # One logged row per move of the counter: fewer, and older ones were pruned.
+        if len(changes) != version - since:
+            return version, (start, end)
+        return version, touched(changes, start, end)
+
+    def _busy_rows(
+        self, work: Work, start: datetime, end: datetime
+    ) -> tuple[Sequence[Sequence[Any]], Sequence[Any]]:
+        """Free/busy's two statements for [start, end): single events' times, series rows."""
+        parameters = self._window(start, end)
+        return work.raw(SINGLE_TIMES_QUERY, parameters), work.rows(SERIES_ROWS_QUERY, parameters)
 
     def _busy(
         self,

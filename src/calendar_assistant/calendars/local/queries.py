@@ -6,6 +6,7 @@ Built once at import: a window's events and its free/busy run on almost every me
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -26,6 +27,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
+from calendar_assistant.domain.intervals import Interval
 from calendar_assistant.storage.models import EventRow, UTCDateTime
 
 #: The columns `event_of` and `LocalCalendar._series_of` read: a window's reads skip the rest (the row's own
@@ -131,7 +133,7 @@ def _busy_queries() -> tuple[Select[str, str], Select[Any]]:
 
 SINGLE_TIMES_QUERY, SERIES_ROWS_QUERY = _busy_queries()
 
-#: SQLite only (migration 0007): a counter per calendar that triggers on `events` move in
+#: SQLite only (migration 0009): a counter per calendar that triggers on `events` move in
 #: the transaction of every change to the calendar's rows, whoever makes it.
 _CALENDAR_VERSIONS = Table(
     "calendar_versions",
@@ -143,6 +145,23 @@ _CALENDAR_VERSIONS = Table(
 VERSION_QUERY = select(_CALENDAR_VERSIONS.c.version).where(
     _CALENDAR_VERSIONS.c.user_id == bindparam("user_id"),
     _CALENDAR_VERSIONS.c.calendar_id == bindparam("calendar_id"),
+)
+#: SQLite only (migration 0010): the span each move of that counter changed, one row per
+#: move, the last 64 of each calendar kept.
+_CALENDAR_CHANGES = Table(
+    "calendar_changes",
+    MetaData(),
+    Column("user_id", Integer, primary_key=True),
+    Column("calendar_id", String(255), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("start_utc", String, nullable=False),
+    Column("end_utc", String),
+)
+#: The spans changed after version `since`, as stored (UTC text; no end: up to any time).
+CHANGES_QUERY = select(_CALENDAR_CHANGES.c.start_utc, _CALENDAR_CHANGES.c.end_utc).where(
+    _CALENDAR_CHANGES.c.user_id == bindparam("user_id"),
+    _CALENDAR_CHANGES.c.calendar_id == bindparam("calendar_id"),
+    _CALENDAR_CHANGES.c.version > bindparam("since"),
 )
 
 _EVENTS = cast(Table, EventRow.__table__)
@@ -207,3 +226,49 @@ def merged_spans(rows: Sequence[Any]) -> list[tuple[Any, Any]]:
     if current_end is not None:
         merged.append((current_start, current_end))
     return merged
+
+
+def touched(
+    changes: Sequence[Sequence[Any]], start: datetime, end: datetime
+) -> tuple[datetime, datetime] | None:
+    """The part of [start, end) that the changed spans (`CHANGES_QUERY` rows) cover, from
+    the first to the last (one read is cheaper than several); None when they miss it."""
+    low: datetime | None = None
+    high: datetime | None = None
+    for first, last in changes:
+        begin = max(_instant(first), start)
+        finish = end if last is None else min(_instant(last), end)
+        if begin >= finish:
+            continue
+        low = begin if low is None or begin < low else low
+        high = finish if high is None or finish > high else high
+    return None if low is None or high is None else (low, high)
+
+
+def spliced(
+    kept: Sequence[Interval], start: datetime, end: datetime, fresh: Sequence[Interval]
+) -> list[Interval]:
+    """Merged busy times `kept` with [start, end) replaced by `fresh` (the merged busy
+    times read again for that part alone), merged again where the two meet.
+
+    Outside [start, end) nothing changed, so the kept times hold there; an interval that
+    crosses a boundary keeps its outer part and is joined again to what touches it.
+    """
+    first = bisect_left(kept, start, key=_end_of)  # the first ending at or after start
+    after = bisect_right(kept, end, key=_start_of)  # the first starting after end
+    middle: list[tuple[datetime, datetime]] = []
+    if first < after and kept[first].start < start:
+        middle.append((kept[first].start, start))
+    middle.extend((interval.start, interval.end) for interval in fresh)
+    if first < after and kept[after - 1].end > end:
+        middle.append((end, kept[after - 1].end))
+    joined = [Interval.ordered(begin, finish) for begin, finish in merged_spans(middle)]
+    return [*kept[:first], *joined, *kept[after:]]
+
+
+def _end_of(interval: Interval) -> datetime:
+    return interval.end
+
+
+def _start_of(interval: Interval) -> datetime:
+    return interval.start

@@ -4,9 +4,10 @@ It builds a throw-away SQLite database in a temporary folder, fills it, warms up
 with perf_counter (and process_time: CPU time, which a loaded machine does not inflate).
 Figures are printed; docs/benchmarks.md records them. Targets: a message in 2 ms or less
 (median; p99 5 ms, every message of the list under 3 ms) with 1,000 events stored; free slots
-over a month of 10,000 events, the database read included, in 10 ms or less: measured twice, with nothing written between rounds (the
-busy times a read kept still hold) and with a commit to the database before each round (so
-every read is a real one).
+over a month of 10,000 events, the database read included, in 10 ms or less: measured with
+nothing written between rounds (the busy times a read kept still hold), with a commit
+elsewhere before each round, and with a change to the calendar itself before each round,
+outside the month and inside it (the kept busy times read again where it changed).
 
 `--json PATH` also writes the figures as JSON; `bench compare` sets such a file against the
 committed baseline (bench/baselines/core.json) as ratios.
@@ -224,9 +225,20 @@ async def _time_free_slots(runtime: Runtime, busy: int, out: TextIO) -> dict[str
         await runtime.assistant.states.save(owner.id, {"bench_round": index})
 
     async def change_calendar(index: int) -> None:
-        # A change to this calendar (an event made and removed, outside the month): the
-        # kept busy times no longer hold, so every read is a real one.
+        # A change to this calendar outside the month (an event made and removed in
+        # February): the calendar's version moves, the logged spans miss the month.
         begin = datetime(2027, 2, 1, 9, tzinfo=ZONE) + timedelta(hours=index)
+        made = await calendar.create_event(
+            NewEvent(
+                title="bench", start=begin, end=begin + timedelta(minutes=30), timezone=ZONE.key
+            )
+        )
+        await calendar.delete_event(made.id)
+
+    async def change_month(index: int) -> None:
+        # A change to this calendar inside the month (an event made and removed in a
+        # day's working hours): the kept busy times are read again where it was.
+        begin = datetime(2026, 12, 1 + index % 28, 9, tzinfo=ZONE) + timedelta(hours=index % 8)
         made = await calendar.create_event(
             NewEvent(
                 title="bench", start=begin, end=begin + timedelta(minutes=30), timezone=ZONE.key
@@ -236,6 +248,7 @@ async def _time_free_slots(runtime: Runtime, busy: int, out: TextIO) -> dict[str
 
     cold = await _slot_rounds(calendar, month, owner.settings, write_elsewhere)
     changed = await _slot_rounds(calendar, month, owner.settings, change_calendar)
+    inside = await _slot_rounds(calendar, month, owner.settings, change_month)
     # The target is what a user waits for: the month's busy times read, then the search.
     label = f"free slots over a month ({busy} events, {warm.found} slots)"
     results = {
@@ -251,6 +264,13 @@ async def _time_free_slots(runtime: Runtime, busy: int, out: TextIO) -> dict[str
         "free_slots.calendar_changed.cpu": summarize(
             label + ", this calendar changed before each, CPU time", changed.cpu
         ),
+        "free_slots.month_changed": summarize(
+            label + ", this calendar changed inside the month before each", inside.wall
+        ),
+        "free_slots.month_changed.cpu": summarize(
+            label + ", this calendar changed inside the month before each, CPU time",
+            inside.cpu,
+        ),
     }
     out.write(results["free_slots"].line(FREE_SLOTS_TARGET) + "\n")
     out.write(results["free_slots.cpu"].line() + "\n")
@@ -258,6 +278,8 @@ async def _time_free_slots(runtime: Runtime, busy: int, out: TextIO) -> dict[str
     out.write(results["free_slots.changed"].line(FREE_SLOTS_TARGET) + "\n")
     out.write(results["free_slots.calendar_changed"].line(FREE_SLOTS_TARGET) + "\n")
     out.write(results["free_slots.calendar_changed.cpu"].line() + "\n")
+    out.write(results["free_slots.month_changed"].line(FREE_SLOTS_TARGET) + "\n")
+    out.write(results["free_slots.month_changed.cpu"].line() + "\n")
     return results
 
 
