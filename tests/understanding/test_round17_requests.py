@@ -290,3 +290,25 @@ def test_a_new_place_is_a_change_of_location(text: str, title: str, place: str) 
 def test_a_move_to_a_time_is_no_new_place(text: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.changes is None or command.changes.location is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("put a reminder in for the water bill on the 20th", "Water bill"),
+        ("note that the boiler gets serviced on monday at 9", "Boiler gets serviced"),
+        ("save the date for Tom's graduation on july 3rd", "Tom's graduation"),
+        ("I have a vet appointment on friday at 10 can you add it", "Vet appointment"),
+    ],
+)
+def test_the_request_around_what_to_note_is_no_title(text: str, title: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).title == title
+
+
+def test_make_my_clock_another_clock_is_a_move() -> None:
+    command = parse("could you make my 1pm a 2pm", now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.target is not None
+    assert command.target.start == datetime(2026, 12, 2, 13, 0, tzinfo=MSK)
+    assert command.changes is not None
+    assert command.changes.start == datetime(2026, 12, 2, 14, 0, tzinfo=MSK)

@@ -22,7 +22,12 @@ from calendar_assistant.understanding.parse_message import (
 from calendar_assistant.understanding.parse_targets import _target
 from calendar_assistant.understanding.rules.cues import find_first, longest_at, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
-from calendar_assistant.understanding.rules.titles import Leftover, leftover, names_a_lead
+from calendar_assistant.understanding.rules.titles import (
+    Leftover,
+    leftover,
+    names_a_lead,
+    strip_edges,
+)
 from calendar_assistant.understanding.timeexpr.reading import (
     LEAD_PART_POINT,
     PART_POINT,
@@ -165,6 +170,9 @@ def _after_reminder_noun(msg: Message, cue: IntentCue, indices: tuple[int, ...])
     if not any(match_at(msg.tokens, k, p) for k in range(start, end) for p in nouns):
         return indices
     after = tuple(k for k in indices if k >= end)
+    particles = msg.cues.phrases("reminder_noun_particles")  # "put a reminder in for …"
+    while len(after) > 1 and any(match_at(msg.tokens, after[0], p) for p in particles):
+        after = tuple(strip_edges(msg.tokens, list(after[1:]), msg.cues))
     return after if after else indices
 
 

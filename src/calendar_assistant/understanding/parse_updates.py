@@ -24,7 +24,7 @@ from calendar_assistant.understanding.parse_message import (
 )
 from calendar_assistant.understanding.parse_relocation import Relocation, relocation
 from calendar_assistant.understanding.parse_targets import _by_hour_adjective, _target
-from calendar_assistant.understanding.rules.cues import find_first, match_at
+from calendar_assistant.understanding.rules.cues import find_first, longest_at, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
 from calendar_assistant.understanding.rules.titles import Leftover, leftover, render, strip_edges
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
@@ -309,10 +309,27 @@ def _old_and_new(
     new name (`title_from`) name the event; "same time" keeps the clock as it is."""
     if title_from is not None:
         return [p for p in msg.pieces if p.end <= title_from], []
+    linked = _linked_clocks(msg, pieces)
+    if linked is not None:
+        return linked
     old, new = _split_update(pieces)
     if find_first(msg.tokens, msg.cues.phrases("same_time")) is not None:
         return _keeping_time(old + new)
     return old, new
+
+
+def _linked_clocks(msg: Message, pieces: list[Piece]) -> tuple[list[Piece], list[Piece]] | None:
+    """ "make my 10am a 9am", "turn the 4pm into a 5": two clocks joined by `new_time_links`,
+    the first names the event, the second is its new time."""
+    clocks = [p for p in pieces if p.kind == Kind.CLOCK]
+    if len(clocks) != 2 or clocks[0].prep or clocks[1].prep:
+        return None
+    first, second = clocks
+    between = msg.tokens[first.end : second.start]
+    links = msg.cues.phrases("new_time_links")
+    if not between or longest_at(between, 0, links) != len(between):
+        return None
+    return [p for p in pieces if p is not second], [second]
 
 
 def _keeping_time(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
