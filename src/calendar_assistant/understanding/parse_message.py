@@ -30,7 +30,7 @@ from calendar_assistant.understanding.rules.titles import (
     leftover,
 )
 from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
-from calendar_assistant.understanding.timeexpr.reading import Reading, Resolver
+from calendar_assistant.understanding.timeexpr.reading import Reading, Resolver, deadline_clock
 from calendar_assistant.understanding.timeexpr.span import read_pieces
 from calendar_assistant.understanding.timeexpr.vocabulary import within_one_edit
 from calendar_assistant.understanding.tokens import Token
@@ -69,10 +69,29 @@ def read_message(
 
     text = clean(text[:MAX_TEXT])
     tokens, pieces, language = read_pieces(text, now=now, tz=tz, lang=lang, month_first=month_first)
+    pieces = _in_a_request(pieces)
     return Message(
         text, tokens, pieces, language, cues(language), Resolver(now, tz),
         max(1, default_duration_minutes) * 60.0, month_first,
     )  # fmt: skip
+
+
+def _in_a_request(pieces: list[Piece]) -> list[Piece]:
+    """Pieces `read_time` answers as open or rolling spans that a request reads otherwise:
+    «к 8 утра» is the time of the event (`deadline_clock`), and «в течение двух часов» beside
+    a clock of its own («созвон завтра в 10 в течение двух часов») is the event's length."""
+    pieces = [deadline_clock(p) or p for p in pieces]
+    if not any(p.kind in (Kind.CLOCK, Kind.CLOCK_RANGE) for p in pieces):
+        return pieces
+    return [_length(p) if p.extra.get("within") else p for p in pieces]
+
+
+def _length(p: Piece) -> Piece:
+    since, until = p.extra.get("from"), p.extra.get("until")
+    if not isinstance(since, datetime) or not isinstance(until, datetime):
+        return p
+    seconds = (until - since).total_seconds()
+    return Piece(Kind.DURATION, p.start, p.end, prep=p.prep, grain="minute", seconds=seconds)
 
 
 _CUE_KEY = {

@@ -52,6 +52,15 @@ def this_time_on(c: Context, a: Args, p: Params) -> Val | None:
     return Val("dayclock", clock=now, first=base.first, text="this_time")
 
 
+@operation("clock_on")
+def clock_on(c: Context, a: Args, p: Params) -> Val | None:
+    """ "0930 tomorrow", "1430 on Friday": a clock said before its day, both one piece."""
+    base, found = _main(a, "day"), _main(a, "clock")
+    if base is None or base.first is None or found is None or found.clock is None:
+        return None
+    return Val("dayclock", clock=found.clock, first=base.first)
+
+
 @operation("hour_on_part")
 def hour_on_part(c: Context, a: Args, p: Params) -> Val | None:
     """ "9 tomorrow morning", "8 tomorrow evening" without "at": a bare hour said before a
@@ -87,6 +96,8 @@ def clock(c: Context, a: Args, p: Params) -> Val | None:
         minute = p.get("minute")
     if minute is not None and not int(p.get("min_minute", 0)) <= int(minute) <= 59:
         return None
+    if p.get("not_an_hour") and minute is not None and hour < int(minute) <= hour + 4:
+        return None  # «в 15-30», «в 9-15» are 15:30, 9:15; «в 15-16», «в 10-12» hours
     meridiem = a["ampm"].text if "ampm" in a else p.get("meridiem")
     bare = meridiem is None and hour <= 12 and not p.get("exact", False)
     precise = minute is not None
@@ -155,7 +166,8 @@ def bound(c: Context, a: Args, p: Params) -> Val | None:
         inner = _day(inner.first + timedelta(days=1))
     if inner.type == "period" and p.get("side") == "end" and inner.last is not None:
         inner = _period(inner.last, inner.last, str(p.get("grain", inner.grain)))
-    return Val("bound", text=str(p["side"]), inner=inner)
+    # `deadline`: «к 5 вечера» is that clock where a request makes an event (`deadline_clock`)
+    return Val("bound", text=str(p["side"]), inner=inner, named=bool(p.get("deadline")))
 
 
 @operation("bound_end_of")

@@ -160,10 +160,14 @@ class ClockPatterns(GrammarReader):
         two_digits = self.norm(j).isdigit() and len(self.norm(j)) == 2
         found_minutes = self._int(j, 0 if two_digits else 10, 59)
         nxt_tok = self.tok(found_minutes[1]) if found_minutes else None
+        # «в три двадцать дня» is 15:20: «дня» after minutes is the afternoon, not days
+        afternoon = nxt_tok is not None and self.ru and nxt_tok.norm == "дня"
         if (
             found_minutes is not None
             and not found_minutes[2]
-            and (nxt_tok is None or self.vocab.lookup(nxt_tok, self.vocab.units) is None)
+            and (
+                afternoon or nxt_tok is None or self.vocab.lookup(nxt_tok, self.vocab.units) is None
+            )
             and (nxt_tok is None or self.vocab.lookup(nxt_tok, self.vocab.months) is None)
         ):
             return found_minutes[0], found_minutes[1]

@@ -580,6 +580,8 @@ def to_piece(val: Val, start: int, end: int) -> Piece | None:
             Kind.PERIOD, start, end, day=val.first, day_end=val.last, grain=val.grain,
             extra={
                 "span": val.text == "span",
+                "within": val.text == "within",  # «в течение часа»: a length beside a clock
+                "holiday": val.text == "holiday",  # «на майские»
                 "from": val.moment,
                 "until": val.inner.moment if val.inner is not None else None,
             },
@@ -615,5 +617,6 @@ def to_piece(val: Val, start: int, end: int) -> Piece | None:
         inner = to_piece(val.inner, start, end)
         if inner is None:
             return None
-        return Piece(Kind.BOUND, start, end, side=val.text, inner=inner)
+        marks: dict[str, object] = {"deadline": True} if val.named else {}
+        return Piece(Kind.BOUND, start, end, side=val.text, inner=inner, extra=marks)
     return None

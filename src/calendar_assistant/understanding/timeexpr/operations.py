@@ -320,8 +320,10 @@ def rolling(c: Context, a: Args, p: Params) -> Val | None:
     """The next / last N days, weeks, months, years: whole days from or up to today."""
     n = _number(a, "count", "number") or int(p.get("count", 1))
     unit = a["unit"].text if "unit" in a else str(p["unit"])
-    if unit in ("minute", "hour") and "ahead" in a and n <= 1000:  # «в течение часа»: a length
-        return _coming(c, n * (60 if unit == "minute" else 3600))
+    within = "ahead" in a or p.get("within")  # «в ближайший час», «в течение часа»: from now
+    if unit in ("minute", "hour") and within and n <= 1000:
+        coming = _coming(c, n * (60 if unit == "minute" else 3600))
+        return replace(coming, text="within") if p.get("within") else coming
     if p.get("small_only"):  # "the next hour" here; "the next week" is the calendar week
         return None
     if unit not in ("day", "week", "fortnight", "month", "quarter", "year") or n > 1000:
@@ -442,6 +444,19 @@ def shift(c: Context, a: Args, p: Params) -> Val | None:
     return _day(start + sign * _units(n, unit))
 
 
+@operation("later")
+def later(c: Context, a: Args, p: Params) -> Val | None:
+    """A day a whole number of days, weeks, months or years from today («через неделю», "next
+    week", "last month"), where only the day counts: «через неделю в это же время»."""
+    n = _number(a, "count", "number") or 1
+    unit = a["unit"].text if "unit" in a else ""
+    steps = {"": 1, "next": 1, "last": -1}
+    step = steps.get(a["dir"].text if "dir" in a else "")
+    if step is None or unit not in ("day", "week", "fortnight", "month", "year") or n > 1000:
+        return None
+    return _day(c.today + step * _units(n, unit))
+
+
 @operation("lead_day")
 def lead_day(c: Context, a: Args, p: Params) -> Val | None:
     """A reminder's lead counted in days from an event named after it: "the night before",
@@ -510,12 +525,13 @@ def holiday(c: Context, a: Args, p: Params) -> Val | None:
     if name is None:
         return None
     rule = calendar_data()["holidays"][name.text]
+    days = int(rule.get("days", 1))  # «на майские»: 1–10 May, a period
     year = _year(a)
-    if year is not None:
-        return Val("day", first=_holiday_in(rule, year), text="holiday")
-    found = _holiday_in(rule, c.today.year)
-    if found < c.today:
+    found = _holiday_in(rule, c.today.year if year is None else year)
+    if year is None and found + timedelta(days=days - 1) < c.today:
         found = _holiday_in(rule, c.today.year + 1)
+    if days > 1:
+        return _period(found, found + timedelta(days=days), "day", text="holiday")
     return Val("day", first=found, text="holiday")
 
 
@@ -527,11 +543,12 @@ def _holiday_in(rule: dict[str, Any], year: int) -> date:
     if "day" in rule:
         return date(year, month, int(rule["day"]))
     wd, nth = int(rule["weekday"]), int(rule["nth"])
+    after = timedelta(days=int(rule.get("offset", 0)))  # Black Friday: Thanksgiving + 1
     if nth < 0:
         last = date(year, month, 1) + relativedelta(months=1) - timedelta(days=1)
-        return last - timedelta(days=(last.weekday() - wd) % 7)
+        return last - timedelta(days=(last.weekday() - wd) % 7) + after
     first = date(year, month, 1)
-    return first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (nth - 1))
+    return first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (nth - 1)) + after
 
 
 # The operations on parts of the day, clocks and bounds live in their own module, so that

@@ -8,7 +8,7 @@ of a new event, the window a question is about, the recurrence rule.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -319,6 +319,16 @@ def _deadline_day(r: Reading) -> None:
         and bound.prep in DEADLINE_PREPS
     ):
         r.day = bound.day
+
+
+def deadline_clock(p: Piece) -> Piece | None:
+    """«к 8 утра», «не позже 5»: an open interval ending at that clock is what `read_time`
+    answers, but in a request it is the time of the event («разбуди меня к 8 утра», «не
+    успеваю к 10, передвинь …»), so the parsers read it as that clock (rules with `deadline`)."""
+    inner = p.inner
+    if p.kind != Kind.BOUND or not p.extra.get("deadline") or inner is None:
+        return None
+    return replace(inner, start=p.start, end=p.end) if inner.kind == Kind.CLOCK else None
 
 
 def _start_day(r: Reading) -> None:
