@@ -245,7 +245,7 @@ class Inbox:
         """Store an update (committed on return); False when it was stored before."""
         parameters = self._values(channel, external_id, chat_key, payload, now)
         insert = _INSERTS[self._db.dialect]
-        return await self._db.write(lambda work: work.execute(insert, parameters)) == 1
+        return await self._db.write_one(lambda work: work.execute(insert, parameters)) == 1
 
     async def add_answered(
         self,
@@ -275,7 +275,7 @@ class Inbox:
             new_result=result,
         )
         insert = _INSERTS_RETURNING[self._db.dialect]
-        found = await self._db.write(lambda work: work.rows(insert, parameters))
+        found = await self._db.write_one(lambda work: work.rows(insert, parameters))
         if not found:
             return None
         return InboxItem(int(found[0][0]), channel, external_id, chat_key, payload, 1, result)
@@ -421,4 +421,4 @@ class Inbox:
 
     async def _held_update(self, statement: Executable, item_id: int, **values: object) -> bool:
         parameters = {"item": item_id, "holder": self.owner, **values}
-        return await self._db.write(lambda work: work.execute(statement, parameters)) == 1
+        return await self._db.write_one(lambda work: work.execute(statement, parameters)) == 1
