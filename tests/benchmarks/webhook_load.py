@@ -236,6 +236,19 @@ async def drive_app(
     return result
 
 
+def cpu_seconds(pids: list[int]) -> float | None:
+    """CPU time (user and system) the processes used so far, from /proc (None elsewhere):
+    what a round costs the servers, whatever else the machine was doing meanwhile."""
+    total = 0.0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
 async def _admin(statement: str) -> None:
     await postgres_admin(ADMIN_URL, statement)
 
@@ -303,6 +316,7 @@ async def measure(
     processes = [spawn("serve-fake", fake_port, env, log)]
     processes += [spawn("serve-app", port, env, log) for port in app_ports]
     processes += [spawn("serve-bare", port, env, log) for port in bare_ports]
+    app_pids = [process.pid for process in processes[1 : 1 + servers]]
     try:
         app_urls = [f"http://127.0.0.1:{p}/telegram/webhook" for p in app_ports]
         bare_urls = [f"http://127.0.0.1:{p}/telegram/webhook" for p in bare_ports]
@@ -319,7 +333,11 @@ async def measure(
             load = updates(users, 10_000 + round_ * users, maker)
             bare_runs.append(await drive(bare_urls, load, connections))
             loads.append(os.getloadavg()[0])
+            before = cpu_seconds(app_pids)
             app_runs.append(await drive_app(app_urls, fake_url, load, connections))
+            after = cpu_seconds(app_pids)
+            if before is not None and after is not None:
+                app_runs[-1]["server_cpu_ms"] = (after - before) * 1000 / app_runs[-1]["distinct"]
             loads.append(os.getloadavg()[0])
         refused = await busy_refusals(app_urls)
     finally:
@@ -377,6 +395,11 @@ def report(figures: dict[str, Any], kind: str, servers: int, users: int, rounds:
             f"  round {n}: acknowledged {result['per_second']:.0f}/s in {result['seconds']:.1f} s,"
             f" answered {result['answered_per_second']:.0f}/s (every reply at the fake "
             f"{result['answered_seconds']:.1f} s after the first update)"
+            + (
+                f", server CPU {result['server_cpu_ms']:.1f} ms per update"
+                if "server_cpu_ms" in result
+                else ""
+            )
         )
     print(
         f"answered end to end: {app['answered_per_second']:.0f} updates/s = {answered_ratio:.2f}"

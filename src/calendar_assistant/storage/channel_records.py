@@ -9,10 +9,13 @@ Stored here, below the channels, because the reminder scheduler reads the chat l
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, String, exc, select
+from sqlalchemy import Executable, ForeignKey, String, Table, bindparam, exc, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from calendar_assistant.storage.database import Database
@@ -35,6 +38,32 @@ class ChatLinkRow(Base):
 CLAIM_RETENTION = timedelta(days=2)
 
 
+_TABLE = cast(Table, ChatLinkRow.__table__)
+#: The chat a user is reached at on a channel: read on every message (compiled once, and
+#: on a SQLite file run inline, storage/lanes.py).
+_LINKED = select(_TABLE.c.chat_id).where(
+    _TABLE.c.user_id == bindparam("user_id"), _TABLE.c.channel == bindparam("channel")
+)
+
+
+def _upsert(insert: Any) -> Executable:
+    """INSERT … ON CONFLICT (user_id, channel) DO UPDATE: the latest chat wins."""
+    new = insert(_TABLE).values(
+        user_id=bindparam("user_id"),
+        channel=bindparam("channel"),
+        chat_id=bindparam("new_chat_id"),
+        linked_at=bindparam("now"),
+    )
+    changes = {"chat_id": new.excluded.chat_id, "linked_at": new.excluded.linked_at}
+    upsert: Executable = new.on_conflict_do_update(
+        index_elements=[_TABLE.c.user_id, _TABLE.c.channel], set_=changes
+    )
+    return upsert
+
+
+_LINKS = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+
+
 @dataclass(frozen=True, slots=True)
 class ChatLink:
     user_id: int
@@ -49,25 +78,16 @@ class ChatLinks:
         self._db = database
 
     async def link(self, user_id: int, channel: str, chat_id: str, now: datetime) -> None:
-        """Remember the chat (the latest one wins); cheap when nothing changed."""
-        async with self._db.session() as session:
-            row = await session.get(ChatLinkRow, (user_id, channel))
-            if row is not None and row.chat_id == chat_id:
-                return
-        try:
-            async with self._db.transaction() as session:
-                row = await session.get(ChatLinkRow, (user_id, channel))
-                if row is None:
-                    session.add(
-                        ChatLinkRow(
-                            user_id=user_id, channel=channel, chat_id=chat_id, linked_at=now
-                        )
-                    )
-                else:
-                    row.chat_id = chat_id
-                    row.linked_at = now
-        except exc.IntegrityError:
-            pass  # linked meanwhile by a concurrent message of the same user
+        """Remember the chat (the latest one wins); cheap when nothing changed (one read)."""
+        key = {"user_id": user_id, "channel": channel}
+        rows = await self._db.fetch(_LINKED, key)
+        if rows and rows[0].chat_id == chat_id:
+            return
+        parameters = {**key, "new_chat_id": chat_id, "now": now}
+        upsert = _LINKS[self._db.dialect]
+        # IntegrityError: the user was removed meanwhile (a concurrent /forget).
+        with contextlib.suppress(exc.IntegrityError):
+            await self._db.write(lambda work: work.execute(upsert, parameters))
 
     async def for_user(self, user_id: int) -> list[ChatLink]:
         async with self._db.session() as session:

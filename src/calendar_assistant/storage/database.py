@@ -182,8 +182,14 @@ class Database:
 
     def __init__(self, engine: AsyncEngine, location: str) -> None:
         self._engine = engine
-        # The same pool; its connections skip BEGIN on SQLite (see `reading`).
-        self._single_reads = engine.execution_options(**{SINGLE_READ: True})
+        # The same pool; its connections skip BEGIN on SQLite (see `reading`). On PostgreSQL
+        # one statement in autocommit is its own transaction, as it would be alone in one
+        # at read committed: no BEGIN and ROLLBACK round trips around it.
+        self._single_reads = (
+            engine.execution_options(**{SINGLE_READ: True})
+            if engine.dialect.name == "sqlite"
+            else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         # A SQLite transaction reads one snapshot already; PostgreSQL's default (read
         # committed) would let each statement see newer commits.
         self._snapshot_reads = (
@@ -339,6 +345,29 @@ class Database:
         async with self.transaction() as session:
             connection = await session.connection()
             return await connection.run_sync(lambda sync: work(EngineWork(sync)))
+
+    async def write_one(self, work: Callable[[Work], T]) -> T:
+        """`write` for a unit of work of ONE statement (an insert, an update by key),
+        committed on return as `write`, with fewer round trips on PostgreSQL: outside a
+        `unit()` in autocommit, where the statement is its own transaction (no BEGIN and
+        COMMIT); inside one on the unit's connection without a savepoint around it, so a
+        conflict on a unique key fails the whole unit (nothing to undo it alone).
+        Elsewhere it is `write`."""
+        if self._lanes is not None or self.dialect != "postgresql":
+            return await self.write(work)
+        unit = self._unit()
+        try:
+            if unit is None:
+                async with self._single_reads.connect() as connection:
+                    return await connection.run_sync(lambda sync: work(EngineWork(sync)))
+            async with unit.use() as connection:
+                return await connection.run_sync(lambda sync: work(EngineWork(sync)))
+        except (exc.DBAPIError, OSError) as error:
+            if isinstance(error, exc.IntegrityError):
+                if unit is not None and unit.failed is None:
+                    unit.failed = error  # the unit's transaction is aborted now
+                raise
+            raise self._translate(error) from error
 
     async def read_keepable(self, work: Callable[[Work], T]) -> tuple[bool, T]:
         """`work` as one snapshot read, and whether what it read is committed state, so a
@@ -636,8 +665,9 @@ class Database:
         """A plain connection for Core reads: lighter than an ORM session on hot paths.
 
         Without `snapshot` it is for ONE statement, which SQLite runs as its own read
-        transaction (no BEGIN); several statements that must see the same data ask for
-        `snapshot=True` and get one read transaction around them.
+        transaction (no BEGIN), and PostgreSQL in autocommit (no BEGIN and ROLLBACK round
+        trips; one statement sees one snapshot either way); several statements that must
+        see the same data ask for `snapshot=True` and get one read transaction around them.
         """
         await self.settle()  # another connection: it sees only what is committed
         unit = self._unit()

@@ -24,29 +24,33 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
+    Executable,
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     delete,
     exists,
     func,
+    literal_column,
     or_,
     select,
-    true,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.lanes import Work
 from calendar_assistant.storage.models import Base
 
 QUEUED = "queued"
@@ -108,10 +112,113 @@ class DeadLetter:
     last_error: str | None
 
 
-def _item(row: InboxRow) -> InboxItem:
+def _item(row: Any, attempts: int) -> InboxItem:
     return InboxItem(
-        row.id, row.channel, row.external_id, row.chat_key, row.payload, row.attempts, row.result
+        row.id, row.channel, row.external_id, row.chat_key, row.payload, attempts, row.result
     )
+
+
+# The statements of an update's way through the inbox, built once and compiled once: on a
+# SQLite file they run inline on the loop's thread (storage/lanes.py), one unit of work
+# each, instead of an ORM session's several hand-offs to the driver's thread per statement.
+_TABLE = cast(Table, InboxRow.__table__)
+_C = _TABLE.c
+
+
+def _states(*states: str) -> Any:
+    """`state IN ('queued', 'claimed')` as constants in the SQL (a list of values would be
+    an expanding parameter, which a lane does not run)."""
+    return _C.state.in_([literal_column(f"'{state}'") for state in states])
+
+
+def _insert(maker: Any, *, returning: bool) -> Executable:
+    """INSERT … ON CONFLICT (channel, external_id) DO NOTHING: a re-send is stored once."""
+    statement = (
+        maker(_TABLE)
+        .values(
+            channel=bindparam("channel"),
+            external_id=bindparam("external_id"),
+            chat_key=bindparam("chat_key"),
+            payload=bindparam("payload"),
+            state=bindparam("new_state"),
+            attempts=bindparam("new_attempts"),
+            owner=bindparam("new_owner"),
+            lease_until=bindparam("new_lease_until"),
+            result=bindparam("new_result"),
+            received_at=bindparam("received_at"),
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+    )
+    return statement.returning(_C.id) if returning else statement  # type: ignore[no-any-return]
+
+
+_INSERTS = {
+    "postgresql": _insert(postgresql_insert, returning=False),
+    "sqlite": _insert(sqlite_insert, returning=False),
+}
+_INSERTS_RETURNING = {
+    "postgresql": _insert(postgresql_insert, returning=True),
+    "sqlite": _insert(sqlite_insert, returning=True),
+}
+
+
+def _claimable() -> Executable:
+    """Rows that may run now, oldest first, at most `limit`; not one of a chat with an
+    earlier row unfinished. A lapsed claim is taken over (see `Inbox.claim`)."""
+    earlier = _TABLE.alias("earlier")
+    blocked = exists().where(
+        earlier.c.channel == _C.channel,
+        earlier.c.chat_key == _C.chat_key,
+        earlier.c.id < _C.id,
+        earlier.c.state.in_([literal_column(f"'{state}'") for state in UNFINISHED]),
+    )
+    now = bindparam("now", type_=_C.lease_until.type)
+    waiting = and_(_C.state == QUEUED, or_(_C.lease_until.is_(None), _C.lease_until <= now))
+    abandoned = and_(_C.state == CLAIMED, _C.lease_until < now)
+    return (
+        select(_TABLE)
+        .where(_states(*UNFINISHED), or_(waiting, abandoned), ~blocked)
+        .order_by(_C.id)
+        .limit(bindparam("limit", type_=Integer()))
+        .with_for_update(skip_locked=True, of=_TABLE)
+    )
+
+
+_CLAIMABLE = _claimable()
+_TAKE = (
+    update(_TABLE)
+    .where(_C.id == bindparam("item"))
+    .values(
+        state=CLAIMED,
+        owner=bindparam("new_owner"),
+        lease_until=bindparam("new_lease_until"),
+        attempts=_C.attempts + 1,
+    )
+)
+_BURY = (
+    update(_TABLE)
+    .where(_C.id == bindparam("item"))
+    .values(state=DEAD, owner=None, finished_at=bindparam("now"), last_error=bindparam("error"))
+)
+#: A change to a row this owner holds (claimed by it): none when the claim was lost.
+_HELD = update(_TABLE).where(
+    _C.id == bindparam("item"), _C.owner == bindparam("holder"), _C.state == CLAIMED
+)
+_ANSWERED = _HELD.values(result=bindparam("new_result"))
+_DONE = _HELD.values(state=DONE, owner=None, lease_until=None, finished_at=bindparam("now"))
+_RETRY = _HELD.values(
+    state=QUEUED, owner=None, lease_until=bindparam("retry_at"), last_error=bindparam("error")
+)
+_DEAD = _HELD.values(
+    state=DEAD,
+    owner=None,
+    lease_until=None,
+    finished_at=bindparam("now"),
+    last_error=bindparam("error"),
+)
+_PENDING = select(func.count()).select_from(
+    select(_C.id).where(_states(*UNFINISHED)).limit(bindparam("limit", type_=Integer())).subquery()
+)
 
 
 class Inbox:
@@ -136,10 +243,9 @@ class Inbox:
         self, channel: str, external_id: str, chat_key: str, payload: str, now: datetime
     ) -> bool:
         """Store an update (committed on return); False when it was stored before."""
-        values = self._values(channel, external_id, chat_key, payload, now)
-        async with self._db.transaction() as session:
-            result = await session.execute(self._insert(values))
-        return int(getattr(result, "rowcount", 0)) == 1
+        parameters = self._values(channel, external_id, chat_key, payload, now)
+        insert = _INSERTS[self._db.dialect]
+        return await self._db.write_one(lambda work: work.execute(insert, parameters)) == 1
 
     async def add_answered(
         self,
@@ -160,15 +266,19 @@ class Inbox:
         the lease lapses and any replica sends the kept answer, as after any crash between
         answer and send. Nothing is acted on.
         """
-        values = self._values(channel, external_id, chat_key, payload, now)
-        values.update(
-            state=CLAIMED, attempts=1, owner=self.owner, lease_until=lease_until, result=result
+        parameters = self._values(channel, external_id, chat_key, payload, now)
+        parameters.update(
+            new_state=CLAIMED,
+            new_attempts=1,
+            new_owner=self.owner,
+            new_lease_until=lease_until,
+            new_result=result,
         )
-        async with self._db.transaction() as session:
-            found = (await session.execute(self._insert(values).returning(InboxRow.id))).first()
-        if found is None:
+        insert = _INSERTS_RETURNING[self._db.dialect]
+        found = await self._db.write_one(lambda work: work.rows(insert, parameters))
+        if not found:
             return None
-        return InboxItem(int(found[0]), channel, external_id, chat_key, payload, 1, result)
+        return InboxItem(int(found[0][0]), channel, external_id, chat_key, payload, 1, result)
 
     @staticmethod
     def _values(
@@ -179,19 +289,13 @@ class Inbox:
             "external_id": external_id,
             "chat_key": chat_key,
             "payload": payload,
-            "state": QUEUED,
-            "attempts": 0,
+            "new_state": QUEUED,
+            "new_attempts": 0,
+            "new_owner": None,
+            "new_lease_until": None,
+            "new_result": None,
             "received_at": now,
         }
-
-    def _insert(self, values: dict[str, object]) -> Any:
-        """INSERT … ON CONFLICT (channel, external_id) DO NOTHING: a re-send is stored once."""
-        maker = postgresql_insert if self._db.dialect == "postgresql" else sqlite_insert
-        return (
-            maker(InboxRow)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        )
 
     async def claim(
         self,
@@ -204,55 +308,37 @@ class Inbox:
         """Take up to `limit` rows that may run now, oldest first, at most one per chat.
 
         A lapsed claim is taken over, also one of this owner's own that it no longer works
-        on (a write that failed); `holding` names the rows it is still handling. Returns the claimed items and the rows that were dead-lettered instead because
-        they had been claimed `max_attempts` times already (a crash each time, say).
+        on (a write that failed); `holding` names the rows it is still handling. Returns
+        the claimed items and the rows that were dead-lettered instead because they had
+        been claimed `max_attempts` times already (a crash each time, say). One write
+        transaction: the rows read (locked on PostgreSQL, skipping those another replica
+        has locked) and each one's claim or dead letter.
         """
         if limit <= 0:
             return [], []
-        earlier = aliased(InboxRow)
-        blocked = exists().where(
-            earlier.channel == InboxRow.channel,
-            earlier.chat_key == InboxRow.chat_key,
-            earlier.id < InboxRow.id,
-            earlier.state.in_(UNFINISHED),
-        )
-        waiting = and_(
-            InboxRow.state == QUEUED,
-            or_(InboxRow.lease_until.is_(None), InboxRow.lease_until <= now),
-        )
-        abandoned = and_(
-            InboxRow.state == CLAIMED,
-            InboxRow.lease_until < now,
-            InboxRow.id.not_in(list(holding)) if holding else true(),
-        )
-        query = (
-            select(InboxRow)
-            .where(InboxRow.state.in_(UNFINISHED), or_(waiting, abandoned), ~blocked)
-            .order_by(InboxRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=InboxRow)
-        )
-        claimed: list[InboxItem] = []
-        dead: list[DeadLetter] = []
-        async with self._db.transaction() as session:
-            for row in (await session.scalars(query)).all():
+        held = frozenset(holding)
+
+        def take(work: Work) -> tuple[list[InboxItem], list[DeadLetter]]:
+            # Rows in hand are left out after the read (only ever a few): read that many more.
+            rows = work.rows(_CLAIMABLE, {"now": now, "limit": limit + len(held)})
+            rows = [row for row in rows if row.state != CLAIMED or row.id not in held][:limit]
+            claimed: list[InboxItem] = []
+            dead: list[DeadLetter] = []
+            for row in rows:
                 if row.attempts >= max_attempts:
-                    row.state = DEAD
-                    row.owner = None
-                    row.finished_at = now
-                    row.last_error = row.last_error or "claimed too often (crashed each time?)"
+                    error = row.last_error or "claimed too often (crashed each time?)"
+                    work.execute(_BURY, {"item": row.id, "now": now, "error": error})
                     dead.append(
-                        DeadLetter(
-                            row.id, row.channel, row.external_id, row.attempts, row.last_error
-                        )
+                        DeadLetter(row.id, row.channel, row.external_id, row.attempts, error)
                     )
                     continue
-                row.state = CLAIMED
-                row.owner = self.owner
-                row.lease_until = lease_until
-                row.attempts += 1
-                claimed.append(_item(row))
-        return claimed, dead
+                work.execute(
+                    _TAKE, {"item": row.id, "new_owner": self.owner, "new_lease_until": lease_until}
+                )
+                claimed.append(_item(row, row.attempts + 1))
+            return claimed, dead
+
+        return await self._db.write(take)
 
     async def renew(self, ids: Sequence[int], lease_until: datetime) -> None:
         """Extend this process's claims (a heartbeat while they are being handled)."""
@@ -268,30 +354,19 @@ class Inbox:
 
     async def answered(self, item_id: int, result: str) -> bool:
         """Keep the answer before sending it; False when the claim was lost meanwhile."""
-        return await self._held_update(item_id, result=result)
+        return await self._held_update(_ANSWERED, item_id, new_result=result)
 
     async def done(self, item_id: int, now: datetime) -> bool:
         """Handled and answered: finished for good (False when the claim was lost)."""
-        return await self._held_update(
-            item_id, state=DONE, owner=None, lease_until=None, finished_at=now
-        )
+        return await self._held_update(_DONE, item_id, now=now)
 
     async def failed(
         self, item_id: int, error: str, *, retry_at: datetime, dead: bool, now: datetime
     ) -> bool:
         """A failed attempt: queued again (not before `retry_at`) or dead-lettered."""
         if dead:
-            return await self._held_update(
-                item_id,
-                state=DEAD,
-                owner=None,
-                lease_until=None,
-                finished_at=now,
-                last_error=error[:2000],
-            )
-        return await self._held_update(
-            item_id, state=QUEUED, owner=None, lease_until=retry_at, last_error=error[:2000]
-        )
+            return await self._held_update(_DEAD, item_id, now=now, error=error[:2000])
+        return await self._held_update(_RETRY, item_id, retry_at=retry_at, error=error[:2000])
 
     async def release(self, ids: Sequence[int]) -> int:
         """Hand claims back untried (a graceful stop): queued again, the attempt not counted."""
@@ -316,10 +391,8 @@ class Inbox:
     async def pending(self, limit: int) -> int:
         """Rows waiting or in hand (queued or claimed), every channel, counted up to `limit`:
         at most `limit` entries of `ix_inbox_state` are read, however long the queue."""
-        waiting = select(InboxRow.id).where(InboxRow.state.in_(UNFINISHED)).limit(limit).subquery()
-        async with self._db.reading() as connection:
-            found = await connection.scalar(select(func.count()).select_from(waiting))
-        return int(found or 0)
+        rows = await self._db.fetch(_PENDING, {"limit": limit})
+        return int(rows[0][0] or 0) if rows else 0
 
     async def counts(self) -> dict[tuple[str, str], int]:
         """Rows by (channel, state), finished rows left out."""
@@ -346,15 +419,6 @@ class Inbox:
             )
             return int(getattr(result, "rowcount", 0))
 
-    async def _held_update(self, item_id: int, **values: object) -> bool:
-        async with self._db.transaction() as session:
-            result = await session.execute(
-                update(InboxRow)
-                .where(
-                    InboxRow.id == item_id,
-                    InboxRow.owner == self.owner,
-                    InboxRow.state == CLAIMED,
-                )
-                .values(**values)
-            )
-            return int(getattr(result, "rowcount", 0)) == 1
+    async def _held_update(self, statement: Executable, item_id: int, **values: object) -> bool:
+        parameters = {"item": item_id, "holder": self.owner, **values}
+        return await self._db.write_one(lambda work: work.execute(statement, parameters)) == 1

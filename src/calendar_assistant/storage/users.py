@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, bindparam, exc, select
+from sqlalchemy import bindparam, exc, insert, select
 
 from calendar_assistant.domain.language import LANGS, Lang
 from calendar_assistant.storage.database import Database
+from calendar_assistant.storage.lanes import Work
 from calendar_assistant.storage.models import DialogueStateRow, UserRow, UserSettingsRow
 
 
@@ -115,15 +117,53 @@ _ARRIVAL_QUERY = (
 )
 
 
+#: A user with settings, by key or by id (built once: every message reads its user).
+_BY_KEY = (
+    select(UserRow.__table__, UserSettingsRow.__table__)
+    .outerjoin(UserSettingsRow.__table__, UserSettingsRow.user_id == UserRow.id)
+    .where(UserRow.key == bindparam("key"))
+)
+_BY_ID = (
+    select(UserRow.__table__, UserSettingsRow.__table__)
+    .outerjoin(UserSettingsRow.__table__, UserSettingsRow.user_id == UserRow.id)
+    .where(UserRow.id == bindparam("user_id"))
+)
+#: A first contact: the user, then their settings, in one write.
+_NEW_USER = (
+    insert(UserRow)
+    .values(key=bindparam("key"), display_name=bindparam("display_name"))
+    .returning(UserRow.id)
+)
+_NEW_SETTINGS = insert(UserSettingsRow).values(
+    user_id=bindparam("user_id"),
+    language=bindparam("language"),
+    timezone=bindparam("timezone"),
+    working_hours_start=bindparam("working_hours_start"),
+    working_hours_end=bindparam("working_hours_end"),
+    working_days=bindparam("working_days"),
+    default_duration_minutes=bindparam("default_duration_minutes"),
+    default_reminder_minutes=bindparam("default_reminder_minutes"),
+    month_first=bindparam("month_first"),
+)
+
+
+def _settings_values(settings: UserSettings) -> dict[str, object]:
+    """The columns of user_settings for `settings` (as `_write_settings` writes them)."""
+    return {
+        "language": settings.language,
+        "timezone": settings.timezone,
+        "working_hours_start": settings.working_hours_start,
+        "working_hours_end": settings.working_hours_end,
+        "working_days": ",".join(str(d) for d in sorted(settings.working_days)),
+        "default_duration_minutes": settings.default_duration_minutes,
+        "default_reminder_minutes": settings.default_reminder_minutes,
+        "month_first": settings.month_first,
+    }
+
+
 def _write_settings(row: UserSettingsRow, settings: UserSettings) -> None:
-    row.language = settings.language
-    row.timezone = settings.timezone
-    row.working_hours_start = settings.working_hours_start
-    row.working_hours_end = settings.working_hours_end
-    row.working_days = ",".join(str(d) for d in sorted(settings.working_days))
-    row.default_duration_minutes = settings.default_duration_minutes
-    row.default_reminder_minutes = settings.default_reminder_minutes
-    row.month_first = settings.month_first
+    for name, value in _settings_values(settings).items():
+        setattr(row, name, value)
 
 
 class UserRepository:
@@ -133,21 +173,12 @@ class UserRepository:
         self._db = db
 
     async def get(self, key: str) -> UserRecord | None:
-        return await self._find(UserRow.key == key)
+        rows = await self._db.fetch(_BY_KEY, {"key": key})
+        return _record(rows[0]) if rows else None
 
     async def get_by_id(self, user_id: int) -> UserRecord | None:
-        return await self._find(UserRow.id == user_id)
-
-    async def _find(self, condition: ColumnElement[bool]) -> UserRecord | None:
-        """One user with settings, in one statement."""
-        query = (
-            select(UserRow.__table__, UserSettingsRow.__table__)
-            .outerjoin(UserSettingsRow.__table__, UserSettingsRow.user_id == UserRow.id)
-            .where(condition)
-        )
-        async with self._db.reading() as connection:
-            row = (await connection.execute(query)).first()
-        return None if row is None else _record(row)
+        rows = await self._db.fetch(_BY_ID, {"user_id": user_id})
+        return _record(rows[0]) if rows else None
 
     async def get_or_create_with_state(
         self, key: str, display_name: str | None = None, defaults: UserSettings | None = None
@@ -174,16 +205,16 @@ class UserRepository:
         settings = defaults or UserSettings()
         if display_name is not None:
             display_name = display_name.strip()[:255] or None  # a channel's name, kept short
-        try:
-            async with self._db.transaction() as session:
-                row = UserRow(key=key, display_name=display_name)
-                session.add(row)
-                await session.flush()
-                settings_row = UserSettingsRow(user_id=row.id)
-                _write_settings(settings_row, settings)
-                session.add(settings_row)
-        except exc.IntegrityError:
-            pass  # created meanwhile by a concurrent first message
+        values = _settings_values(settings)
+
+        def create(work: Work) -> None:
+            (row,) = work.rows(_NEW_USER, {"key": key, "display_name": display_name})
+            work.execute(_NEW_SETTINGS, {"user_id": row[0], **values})
+
+        with contextlib.suppress(
+            exc.IntegrityError
+        ):  # created meanwhile by a concurrent first message
+            await self._db.write(create)
         found = await self.get(key)
         if found is None:  # pragma: no cover - only if deleted in between
             raise LookupError(f"user {key!r} vanished while being created")

@@ -71,6 +71,8 @@ class WebLinkIssuer(Protocol):
 
 
 _ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+#: Updates read at intake and kept for handling and sending (`_parsed`), at most this many.
+_PARSED_KEPT = 1024
 _MAX_RETRY_AFTER_ATTEMPTS = 5
 _INTAKE_ATTEMPTS = 4
 
@@ -204,6 +206,11 @@ class TelegramChannel:
         self._updater: Updater | None = None
         self._queue: asyncio.Queue[object] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        #: Updates as read at intake, by update id, until sent: reading one is a good part
+        #: of its cost in this process, and it was read to check it already. Bounded
+        #: (the oldest go first); one not here (stored by another replica, or before a
+        #: restart) is read again from its payload.
+        self._parsed: dict[str, Update] = {}
 
     # -- life cycle ----------------------------------------------------------------------
 
@@ -324,12 +331,15 @@ class TelegramChannel:
         if not isinstance(update_id, int) or not 0 <= update_id < 2**63:
             raise ValueError("update_id out of range")
         try:  # what the library cannot read would only fail in the inbox, again and again
-            Update.de_json(data, self.bot)
+            update = Update.de_json(data, self.bot)
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             raise ValueError("not a Telegram update") from error
+        external_id = str(update_id)
         accepted = await self.inbox.accept(
-            CHANNEL, str(update_id), _chat_key(data), json.dumps(data, ensure_ascii=False)
+            CHANNEL, external_id, _chat_key(data), json.dumps(data, ensure_ascii=False)
         )
+        if accepted is not Accepted.DUPLICATE:
+            self._keep_parsed(external_id, update)
         if accepted is Accepted.DUPLICATE:
             self.metrics.updates.labels(CHANNEL, "duplicate").inc()
         elif accepted is Accepted.REFUSED:
@@ -341,7 +351,7 @@ class TelegramChannel:
     async def handle_stored(self, item: InboxItem) -> str:
         """Act on a stored update in its user's turn; the replies to send, as JSON."""
         await self.ready.wait()  # after a restart the inbox may be read before getMe answers
-        update = Update.de_json(json.loads(item.payload), self.bot)
+        update = self._parsed_update(item, keep=True)
         user = update.effective_user
         chat = update.effective_chat
         if user is None or chat is None:
@@ -354,7 +364,7 @@ class TelegramChannel:
     async def send_stored(self, item: InboxItem, result: str) -> None:
         """Send the kept replies (again, when the process that answered died first)."""
         await self.ready.wait()
-        update = Update.de_json(json.loads(item.payload), self.bot)
+        update = self._parsed_update(item, keep=False)
         kept = json.loads(result)
         replies = [_reply_from_json(r) for r in kept["replies"]]
         alert = kept.get("alert")
@@ -381,7 +391,7 @@ class TelegramChannel:
     async def give_up(self, item: InboxItem) -> None:
         """The update was dead-lettered and its unit of work kept nothing: say so (true)."""
         await self.ready.wait()
-        update = Update.de_json(json.loads(item.payload), self.bot)
+        update = self._parsed_update(item, keep=False)
         user = update.effective_user
         chat = update.effective_chat
         if user is None or chat is None:
@@ -392,6 +402,21 @@ class TelegramChannel:
                 await self._call(query.answer)
         lang = _language(user.language_code) or self.config.default_language
         await self.send(chat.id, [failed(lang)])
+
+    def _keep_parsed(self, external_id: str, update: Update) -> None:
+        if len(self._parsed) >= _PARSED_KEPT:
+            del self._parsed[next(iter(self._parsed))]
+        self._parsed[external_id] = update
+
+    def _parsed_update(self, item: InboxItem, *, keep: bool) -> Update:
+        """The stored update as read at intake when this process took it, else read from
+        its payload; kept for the next step (`keep`: sending follows) or let go (sent)."""
+        update = self._parsed.pop(item.external_id, None)
+        if update is None:
+            update = Update.de_json(json.loads(item.payload), self.bot)
+        if keep:
+            self._keep_parsed(item.external_id, update)
+        return update
 
     def busy(self, payload: str) -> str:
         """The kept answer to an update refused while the inbox was full: "busy, try again
