@@ -39,7 +39,7 @@ def _list(msg: Message, cue: IntentCue) -> Command:
     cue = _spanned(msg, cue)
     reading = combine(msg.pieces)
     start, end = _window(msg, reading)
-    if _asks_who(msg, ()) and reading.clock is not None:
+    if _asks_who(msg) and reading.clock is not None:
         # "who's my 3pm with", «с кем у меня встреча в 16»: that day's events, with people
         moment = _reference_start(msg, reading)
         if moment is not None:
@@ -58,7 +58,7 @@ def _list(msg: Message, cue: IntentCue) -> Command:
     )
 
 
-def _asks_who(msg: Message, indices: tuple[int, ...]) -> bool:
+def _asks_who(msg: Message, indices: tuple[int, ...] = ()) -> bool:
     """ "who am I meeting", «с кем …», «кто у меня …»: a question about the people, whose
     words name no event. Words left once the asking is cut ("who is coming to the planning
     meeting", «кто будет на ретро») name the event asked about."""

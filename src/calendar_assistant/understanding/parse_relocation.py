@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calendar_assistant.understanding.parse_message import Message
+from calendar_assistant.understanding.parse_message import Message, _starts_with
 from calendar_assistant.understanding.rules.cues import longest_at, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
 from calendar_assistant.understanding.rules.titles import calendar_title, leftover
@@ -62,9 +62,7 @@ def _named_place(msg: Message, cue: IntentCue, start: int) -> Relocation | None:
 def _moved_to_place(msg: Message, cue: IntentCue, start: int) -> Relocation | None:
     """ "move the standup to room 4", «перенеси планёрку в переговорку 4»: a move whose
     destination is a kind of place, not a time."""
-    if cue.span is None or not any(
-        match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases("move")
-    ):
+    if not _starts_with(msg, cue, "move"):
         return None
     tokens = msg.tokens
     preps = msg.cues.phrases("new_place_preps")

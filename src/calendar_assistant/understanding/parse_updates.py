@@ -21,6 +21,7 @@ from calendar_assistant.understanding.parse_message import (
     _said_at,
     _said_before,
     _spanned,
+    _starts_with,
 )
 from calendar_assistant.understanding.parse_relocation import Relocation, relocation
 from calendar_assistant.understanding.parse_targets import _by_hour_adjective, _target
@@ -66,9 +67,9 @@ def _update(msg: Message, cue: IntentCue) -> Command:
         return _relocated(msg, cue, moved)
     msg = _by_hour_adjective(msg)
     rest = _rest(msg, cue)
-    rename = _cue_says(msg, cue, "rename") or _names_the_title(msg, rest.indices)
-    extending = _cue_says(msg, cue, "extend")
-    moving = _cue_says(msg, cue, "move")
+    rename = _starts_with(msg, cue, "rename") or _names_the_title(msg, rest.indices)
+    extending = _starts_with(msg, cue, "extend")
+    moving = _starts_with(msg, cue, "move")
     if rename:
         indices, new_title, title_from = _renamed(msg, cue)
     else:
@@ -139,13 +140,6 @@ def _relocated(msg: Message, cue: IntentCue, moved: Relocation) -> Command:
         changes=EventChanges(location=moved.place),
         missing=(Missing.TARGET,) if empty else (),
         confidence=_confidence(cue, msg, _rest(msg, cue)),
-    )
-
-
-def _cue_says(msg: Message, cue: IntentCue, key: str) -> bool:
-    """The command words themselves are one of the `key` phrases («переименуй», "extend")."""
-    return cue.span is not None and any(
-        match_at(msg.tokens, cue.span[0], p) for p in msg.cues.phrases(key)
     )
 
 
