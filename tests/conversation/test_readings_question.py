@@ -85,6 +85,20 @@ async def test_english_question_and_a_typed_number_answers_it(
     assert await _everything(await _calendar(database, BEN)) == []
 
 
+async def test_a_clock_alone_offers_the_event_first_and_writes_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    assistant = _assistant(database, tmp_path)
+    asked = (await assistant.handle(BEN, Inbound("four pm"), NOW))[0]
+    labels = [label for label, _ in _buttons(asked)]
+    assert labels[0] == "Create an event", asked.text
+    assert labels[1].startswith("Show what you have"), labels
+    assert await _everything(await _calendar(database, BEN)) == []
+    shown = (await assistant.handle(BEN, Inbound("2"), NOW))[0]
+    assert "nothing" in shown.text.lower()
+    assert await _everything(await _calendar(database, BEN)) == []
+
+
 async def test_neither_drops_the_question(database: Database, tmp_path: Path) -> None:
     assistant = _assistant(database, tmp_path)
     asked = (await assistant.handle(BEN, Inbound("tomorrow afternoon"), NOW))[0]

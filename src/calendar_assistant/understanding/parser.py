@@ -41,6 +41,7 @@ from calendar_assistant.understanding.parse_targets import _delete
 from calendar_assistant.understanding.parse_updates import _update
 from calendar_assistant.understanding.rules.cues import find_first
 from calendar_assistant.understanding.rules.intents import IntentCue, classify, points_back
+from calendar_assistant.understanding.timeexpr.pieces import Kind
 from calendar_assistant.understanding.timeexpr.reading import combine
 
 
@@ -99,7 +100,8 @@ def understand(msg: Message) -> Command:
         if shown is not None:  # «завтра после обеда»: show that time, or create an event?
             p = round(dict(ranked).get("list_events", 0.0), 3)
             shown = shown.model_copy(update={"confidence": p})
-            return shown.model_copy(update={"readings": (shown, readings[0])})
+            pair = (readings[0], shown) if _clock_alone(msg) else (shown, readings[0])
+            return pair[0].model_copy(update={"readings": pair})
     return _settle(msg, readings, told=told)
 
 
@@ -119,6 +121,12 @@ def _time_alone(msg: Message, first: Command) -> bool:
     if first.intent is not Intent.CREATE_EVENT or first.title is not None or not msg.pieces:
         return False
     return not _rest(msg, IntentCue(Intent.UNKNOWN, None, 0.0)).indices
+
+
+def _clock_alone(msg: Message) -> bool:
+    """ "four pm", «в 15:00»: a moment without a day names a time to book more often than
+    a span to look at, so making the event is offered first (both are asked)."""
+    return all(p.kind is Kind.CLOCK and p.day is None for p in msg.pieces)
 
 
 def ranked_labels(msg: Message, old: IntentCue | None = None) -> list[tuple[str, float]]:
