@@ -67,3 +67,75 @@ def test_a_clock_alone_offers_the_event_first(text: str) -> None:
 def test_a_day_alone_offers_the_listing_first(text: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert [r.intent for r in command.readings] == [Intent.LIST_EVENTS, Intent.CREATE_EVENT]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("what does my day look like", date(2026, 12, 2), date(2026, 12, 3)),
+        ("what's my day like tomorrow", date(2026, 12, 3), date(2026, 12, 4)),
+        ("how does next week look", date(2026, 12, 7), date(2026, 12, 14)),
+        ("как выглядит моя неделя", date(2026, 11, 30), date(2026, 12, 7)),
+        ("как выглядит мой день", date(2026, 12, 2), date(2026, 12, 3)),
+        ("как выглядит мой день в пятницу", date(2026, 12, 4), date(2026, 12, 5)),
+        ("что у меня в мой месяц", date(2026, 12, 1), date(2027, 1, 1)),
+    ],
+)
+def test_ones_own_day_week_month_is_the_current_one(text: str, start: date, end: date) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.LIST_EVENTS
+    assert command.range_start is not None
+    assert command.range_end is not None
+    assert (command.range_start.date(), command.range_end.date()) == (start, end)
+
+
+def test_my_birthday_and_my_day_off_are_no_today() -> None:
+    birthday = parse("мой день рождения 14 мая", now=NOW, tz=MSK)
+    assert (birthday.title, birthday.day) == ("День рождения", date(2027, 5, 14))
+    off = parse("book my day off on friday", now=NOW, tz=MSK)
+    assert (off.title, off.day) == ("Day off", date(2026, 12, 4))
+
+
+def test_the_rest_of_my_day_is_from_now() -> None:
+    command = parse("clear the rest of my day", now=NOW, tz=MSK)
+    assert command.intent is Intent.DELETE_EVENT
+    assert (command.range_start, command.range_end) == (NOW, datetime(2026, 12, 3, tzinfo=MSK))
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("I'm seeing the doctor on the 9th at 4:15", "Seeing the doctor"),
+        ("I've got football practice on saturday at 10", "Football practice"),
+        ("we're having a team dinner on friday at 7", "Team dinner"),
+        ("I'm flying to Berlin on the 20th at 6am", "Flying to Berlin"),
+    ],
+)
+def test_the_speaker_telling_of_a_plan_is_no_part_of_its_name(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "first", "last"),
+    [
+        ("craft fair from march 3 to march 5", "Craft fair", date(2027, 3, 3), date(2027, 3, 6)),
+        (
+            "командировка в Казань с 3 по 5 марта",
+            "Командировка в Казань",
+            date(2027, 3, 3),
+            date(2027, 3, 6),
+        ),
+    ],
+)
+def test_a_thing_over_a_span_of_days_is_created_over_them(
+    text: str, title: str, first: date, last: date
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title
+    assert command.all_day
+    assert command.start is not None
+    assert command.end is not None
+    assert (command.start.date(), command.end.date()) == (first, last)
