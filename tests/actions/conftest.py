@@ -21,7 +21,7 @@ async def ctx(database: Database) -> ActionContext:
     user = await UserRepository(database).get_or_create("test:actions")
     return ActionContext(
         calendar=LocalCalendar(database, user.id),
-        reminders=UserReminders(ReminderRepository(database), user.id),
+        reminders=UserReminders(ReminderRepository(database), user.id, MOSCOW.key),
         profile=UserProfile(user_id=user.id, language="ru", zone=MOSCOW),
         now=NOW,
     )

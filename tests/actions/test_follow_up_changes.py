@@ -25,7 +25,7 @@ async def _context(database: Database, zone: ZoneInfo, now: datetime) -> ActionC
     user = await UserRepository(database).get_or_create(f"test:follow-ups:{zone.key}")
     return ActionContext(
         calendar=LocalCalendar(database, user.id),
-        reminders=UserReminders(ReminderRepository(database), user.id),
+        reminders=UserReminders(ReminderRepository(database), user.id, zone.key),
         profile=UserProfile(user_id=user.id, language="ru", zone=zone),
         now=now,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -126,3 +127,38 @@ async def test_replicas_sharing_postgresql_send_each_reminder_once(postgres_url:
     finally:
         await first.close()
         await second.close()
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+async def test_a_repeating_reminder_keeps_its_clock_across_dst_and_rings_once_after_downtime(
+    start_app: Any, fake: FakeTelegram, clock: Any, database_url: str
+) -> None:
+    """ "every day at 9" is 9:00 local on both sides of Berlin's spring change (28 March
+    2027), each time once; after two days down it rings once, late, not once per day."""
+    clock.now = datetime(2027, 3, 26, 10, 0, tzinfo=BERLIN)
+    async with start_app(default_timezone="Europe/Berlin"):
+        fake.send_text(33, "remind me every day at 9 to take my pills", language="en")
+        await fake.until(lambda: len(fake.texts_to(33)) == 1, what="the confirmation")
+        assert html.unescape(fake.texts_to(33)[0]) == (
+            "I'll remind you every day, starting Sat, Mar 27, 9:00 AM: Take my pills."
+        )
+        clock.now = datetime(2027, 3, 27, 9, 0, 5, tzinfo=BERLIN)
+        await fake.until(lambda: len(fake.texts_to(33)) == 2, what="the first time")
+        clock.now = datetime(2027, 3, 28, 8, 59, 0, tzinfo=BERLIN)  # 06:59 UTC, after the change
+        await _settle(fake)
+        assert len(fake.texts_to(33)) == 2
+        clock.now = datetime(2027, 3, 28, 9, 0, 5, tzinfo=BERLIN)  # 07:00 UTC, not 08:00
+        await fake.until(lambda: len(fake.texts_to(33)) == 3, what="the second time")
+        await _settle(fake)
+    assert fake.texts_to(33)[1:] == ["⏰ Reminder: Take my pills"] * 2
+    clock.now = datetime(2027, 3, 31, 9, 30, tzinfo=BERLIN)  # down since the 28th
+    async with start_app(default_timezone="Europe/Berlin"):
+        await fake.until(lambda: len(fake.texts_to(33)) == 4, what="the late time")
+        await _settle(fake)
+        assert len(fake.texts_to(33)) == 4
+        assert fake.texts_to(33)[3].startswith("⏰ Reminder: Take my pills\n(Late")
+        fake.send_text(33, "what reminders do i have", language="en")
+        await fake.until(lambda: len(fake.texts_to(33)) == 5, what="the list")
+    assert fake.texts_to(33)[4].endswith("Thu, Apr 1, 9:00 AM — Take my pills · every day")

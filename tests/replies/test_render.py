@@ -202,7 +202,10 @@ def test_scope_buttons_carry_their_answers() -> None:
         ("FREQ=MONTHLY;COUNT=3", "каждый месяц, 3 раза", "every month, 3 times"),
         ("FREQ=DAILY;INTERVAL=5;COUNT=21", "раз в 5 дней, 21 раз", "every 5 days, 21 times"),
         ("FREQ=WEEKLY;INTERVAL=3;BYDAY=TU", "раз в 3 недели (вт)", "every 3 weeks (Tue)"),
-        ("FREQ=HOURLY", "FREQ=HOURLY", "FREQ=HOURLY"),
+        ("FREQ=HOURLY", "каждый час", "every hour"),
+        ("FREQ=HOURLY;INTERVAL=2", "раз в 2 часа", "every 2 hours"),
+        ("FREQ=HOURLY;INTERVAL=5", "раз в 5 часов", "every 5 hours"),
+        ("FREQ=MINUTELY", "FREQ=MINUTELY", "FREQ=MINUTELY"),
     ],
 )
 def test_recurrence_in_words(rule: str, ru: str, en: str) -> None:

@@ -139,3 +139,28 @@ def test_a_thing_over_a_span_of_days_is_created_over_them(
     assert command.start is not None
     assert command.end is not None
     assert (command.start.date(), command.end.date()) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "first", "title"),
+    [
+        (
+            "remind me to drink water every 2 hours",
+            "FREQ=HOURLY;INTERVAL=2",
+            "12:30",
+            "Drink water",
+        ),
+        ("remind me every hour to stretch", "FREQ=HOURLY", "11:30", "Stretch"),
+        ("напоминай пить воду каждые два часа", "FREQ=HOURLY;INTERVAL=2", "12:30", "Пить воду"),
+        ("напоминай каждый час размяться", "FREQ=HOURLY", "11:30", "Размяться"),
+        ("remind me every day at 9 to take my pills", "FREQ=DAILY", "09:00", "Take my pills"),
+    ],
+)
+def test_a_reminder_can_repeat_hourly_from_now(
+    text: str, rule: str, first: str, title: str
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert (command.recurrence, command.title, command.missing) == (rule, title, ())
+    assert command.start is not None
+    assert f"{command.start:%H:%M}" == first

@@ -26,15 +26,22 @@ class PendingReminder:
     due: datetime
     event_id: str | None = None
     minutes_before: int | None = None
+    rrule: str | None = None  # a repeating reminder's rule; `due` is its next time
 
 
 class ReminderBook(Protocol):
     """Where standalone and event reminders are kept until a channel delivers them."""
 
     async def add(
-        self, *, text: str, due: datetime, event_id: str | None, minutes_before: int | None
+        self,
+        *,
+        text: str,
+        due: datetime,
+        event_id: str | None,
+        minutes_before: int | None,
+        rrule: str | None = None,
     ) -> int:
-        """Store a reminder; returns its id."""
+        """Store a reminder (repeating by `rrule` in the user's zone, from `due`); its id."""
         ...
 
     async def remove(self, reminder_id: int) -> None:

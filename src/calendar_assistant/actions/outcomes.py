@@ -299,6 +299,7 @@ class ReminderSet:
     event: Event | None
     minutes_before: int | None
     undo: UndoRecord
+    rrule: str | None = None  # a repeating reminder: `due` is its first time
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from calendar_assistant.actions.outcomes import (
 )
 from calendar_assistant.domain.commands import Command, Missing
 from calendar_assistant.domain.events import Event
+from calendar_assistant.domain.recurrence import validate_rrule
 
 _SERIES_LOOKAHEAD = timedelta(days=366)
 _ALL_DAY_CLOCK = time(9)  # "the day before" an all-day event: its start is a midnight
@@ -64,11 +65,26 @@ async def create_reminder(command: Command, resolution: Resolution, ctx: ActionC
     due = instant(command.start)
     if due < instant(ctx.now) - timedelta(minutes=1):
         return Invalid(Problem.IN_THE_PAST)
+    rule = _repeat_rule(command.recurrence)
+    if command.recurrence and rule is None:
+        return Invalid(Problem.BAD_RECURRENCE)
     reminder_id = await ctx.reminders.add(
-        text=command.title, due=due, event_id=None, minutes_before=None
+        text=command.title, due=due, event_id=None, minutes_before=None, rrule=rule
     )
     summary = UndoSummary("reminder", command.title, due)
-    return ReminderSet(command.title, due, None, None, UndoRecord(summary, {}, (reminder_id,)))
+    undo = UndoRecord(summary, {}, (reminder_id,))
+    return ReminderSet(command.title, due, None, None, undo, rrule=rule)
+
+
+def _repeat_rule(recurrence: str | None) -> str | None:
+    """The rule a repeating reminder keeps ("every day at 9"), None when it is not one or
+    the rule is not one we can follow (then it is refused, never kept as a one-off)."""
+    if not recurrence:
+        return None
+    try:
+        return validate_rrule(recurrence)
+    except ValueError:
+        return None
 
 
 def _on_day_before(event: Event, days: int, at: time | None, zone: ZoneInfo) -> datetime:

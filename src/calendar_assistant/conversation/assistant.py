@@ -194,7 +194,7 @@ class _Turn:
         self.fallback_lang: Lang = profile.language
         self.ctx = ActionContext(
             calendar=assistant.calendars(profile.user_id),
-            reminders=UserReminders(assistant.reminders, profile.user_id),
+            reminders=UserReminders(assistant.reminders, profile.user_id, profile.zone.key),
             profile=profile,
             now=now,
         )

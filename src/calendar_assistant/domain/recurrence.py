@@ -242,6 +242,22 @@ def occurrence_starts(
     return result
 
 
+def next_occurrence(
+    start: datetime, rrule_text: str, tz: str, *, after: datetime
+) -> datetime | None:
+    """The series' first occurrence strictly after `after`, or None once it has ended: when
+    a repeating reminder rings next (its wall clock read in `tz`, so DST keeps "at 9")."""
+    zone = ZoneInfo(tz)
+    local_start = start.astimezone(zone)
+    parsed = _fast_forward(_rule(rrule_text, local_start, tz), rrule_text, local_start, after)
+    floor = after.astimezone(zone) - timedelta(hours=1)  # a time skipped by DST: see above
+    for found in itertools.islice(parsed.xafter(floor, inc=True), MAX_OCCURRENCES):
+        real = _normal(found, zone)
+        if real > after:
+            return real
+    return None
+
+
 def first_occurrence(start: datetime, rrule_text: str, tz: str) -> datetime | None:
     """The first occurrence at or after the series' start, or None when the rule has none."""
     zone = ZoneInfo(tz)

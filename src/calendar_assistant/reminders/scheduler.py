@@ -6,6 +6,11 @@ one and a crash before the commit leaves it to be sent again. On SQLite (one pro
 reminder is marked sent right after delivery with a conditional update. A reminder missed
 while the server was down goes out late with a note, unless it is over a day old.
 
+A repeating reminder (`rrule`, read in its `timezone`) is not marked sent: the transaction
+that delivers it moves `due_utc` on to its next time after now (one missed for days rings
+once, late, or not at all when over a day old, then keeps its rhythm); a series that has
+ended is marked sent like a one-off.
+
 A channel whose chat is a table (the web chat's outbox, `DurableDelivery`) gets the reminder
 written in the very transaction that marks it sent, so it is kept exactly once on both
 databases and survives a restart until the page fetches it.
@@ -26,6 +31,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.domain.recurrence import next_occurrence, occurrence_starts
 from calendar_assistant.observability.metrics import Metrics
 from calendar_assistant.reminders.wording import reminder_text
 from calendar_assistant.storage.channel_records import ChatLinkRow
@@ -72,6 +78,37 @@ class _Due:
     text: str
     due: datetime
     minutes_before: int | None
+    rrule: str | None = None  # a repeating reminder: its rule, zone and first time
+    timezone: str | None = None
+    series_start: datetime | None = None
+
+    @classmethod
+    def of(cls, row: ReminderRow) -> _Due:
+        return cls(
+            row.id,
+            row.user_id,
+            row.text,
+            row.due_utc,
+            row.minutes_before,
+            row.rrule,
+            row.timezone,
+            row.series_start_utc,
+        )
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """When a repeating reminder rings next: its following time; when that is past too
+        (the server was down), the latest time still worth a late note, so several missed
+        ring once; None for a one-off or a series that has ended."""
+        if self.rrule is None or self.timezone is None:
+            return None
+        start, rule, zone = self.series_start or self.due, self.rrule, self.timezone
+        following = next_occurrence(start, rule, zone, after=self.due)
+        if following is None or following > now:
+            return following
+        recent = occurrence_starts(
+            start, rule, zone, after=now - EXPIRES_AFTER, before=now + timedelta(seconds=1)
+        )
+        return recent[-1] if recent else next_occurrence(start, rule, zone, after=now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +188,17 @@ class ReminderScheduler:
                 row = await session.scalar(query)
                 if row is None:
                     break
-                due = _Due(row.id, row.user_id, row.text, row.due_utc, row.minutes_before)
+                due = _Due.of(row)
                 plan = await self._plan(session, due, now)
                 done = None if plan is None else await self._send(session, due, plan, now)
                 if done is None:
                     skipped.append(row.id)
                     continue
-                row.sent_at = now
+                following = due.next_due(now)
+                if following is None:
+                    row.sent_at = now
+                else:  # a repeating reminder waits for its next time, in the same transaction
+                    row.due_utc = following
                 sent += done
         return sent
 
@@ -166,7 +207,7 @@ class ReminderScheduler:
     async def _single_process_round(self, now: datetime) -> int:
         async with self._db.session() as session:
             rows = (await session.scalars(self._due_query(now).limit(self._batch))).all()
-            found = [_Due(r.id, r.user_id, r.text, r.due_utc, r.minutes_before) for r in rows]
+            found = [_Due.of(r) for r in rows]
         sent = 0
         for due in found:
             async with self._db.session() as session:
@@ -176,25 +217,29 @@ class ReminderScheduler:
             if isinstance(plan, _Send) and self._durable(plan):
                 # Claim and keep in one write transaction (BEGIN IMMEDIATE): once or not at all.
                 async with self._db.transaction() as session:
-                    if await self._claim(session, due.id, now):
+                    if await self._claim(session, due, now):
                         sent += await self._send(session, due, plan, now) or 0
                 continue
             done = await self._send(None, due, plan, now)
             if done is None:
                 continue
             async with self._db.transaction() as session:
-                await self._claim(session, due.id, now)
+                await self._claim(session, due, now)
             sent += done
         return sent
 
     @staticmethod
-    async def _claim(session: AsyncSession, reminder_id: int, now: datetime) -> bool:
-        """Mark sent unless someone did already; True when this call did."""
-        result = await session.execute(
-            update(ReminderRow)
-            .where(ReminderRow.id == reminder_id, ReminderRow.sent_at.is_(None))
-            .values(sent_at=now)
+    async def _claim(session: AsyncSession, due: _Due, now: datetime) -> bool:
+        """Mark sent (a repeating reminder: move on to its next time) unless someone did
+        already; True when this call did."""
+        following = due.next_due(now)
+        claim = update(ReminderRow).where(
+            ReminderRow.id == due.id,
+            ReminderRow.sent_at.is_(None),
+            ReminderRow.due_utc == due.due,
         )
+        values = {"sent_at": now} if following is None else {"due_utc": following}
+        result = await session.execute(claim.values(**values))
         return bool(getattr(result, "rowcount", 0))
 
     # -- one reminder ----------------------------------------------------------------------

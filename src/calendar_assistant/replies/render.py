@@ -101,7 +101,13 @@ def describe_rrule(rule: str, v: View) -> str:
     parts = dict(p.split("=", 1) for p in rule.split(";") if "=" in p)
     freq, interval = parts.get("FREQ", ""), int(parts.get("INTERVAL", "1") or 1)
     days = [d[-2:] for d in parts.get("BYDAY", "").split(",") if d]
-    if freq == "DAILY":
+    if freq == "HOURLY":
+        text = (
+            v.say("rrule.hourly")
+            if interval == 1
+            else v.say("rrule.every_n_hours", hours=v.count(interval, "hour"))
+        )
+    elif freq == "DAILY":
         text = (
             v.say("rrule.daily")
             if interval == 1
@@ -257,7 +263,10 @@ def _due(due: datetime, v: View) -> str:
 
 
 def _reminder_line(reminder: PendingReminder, v: View) -> str:
-    return f"{_due(reminder.due, v)} — {reminder.text}"
+    line = f"{_due(reminder.due, v)} — {reminder.text}"
+    if reminder.rrule:
+        line += f" · {describe_rrule(reminder.rrule, v)}"
+    return line
 
 
 def _picks(count: int, v: View) -> tuple[tuple[Button, ...], ...]:
@@ -492,6 +501,9 @@ def _reminder_set(outcome: ReminderSet, v: View) -> Reply:
         return Reply(v.say("reminders.set_before", ahead=ahead, title=title, due=due))
     if outcome.event is not None:  # "the night before <event>": the moment and the event
         return Reply(v.say("reminders.set_for", due=due, title=v.quote(outcome.event.title)))
+    if outcome.rrule:
+        rule = describe_rrule(outcome.rrule, v)
+        return Reply(v.say("reminders.set_repeating", rule=rule, due=due, text=outcome.text))
     return Reply(v.say("reminders.set_at", due=due, text=outcome.text))
 
 

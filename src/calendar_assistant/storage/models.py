@@ -181,6 +181,10 @@ class ReminderRow(Base):
     minutes_before: Mapped[int | None] = mapped_column(Integer)
     sent_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+    # A repeating reminder (0011): its rule, the zone its clock is read in, its first time.
+    rrule: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    series_start_utc: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (
         Index("ix_reminders_due", "sent_at", "due_utc"),

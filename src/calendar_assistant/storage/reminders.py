@@ -22,6 +22,8 @@ class Reminder:
     event_id: str | None = None
     minutes_before: int | None = None
     sent_at: datetime | None = None
+    rrule: str | None = None  # a repeating reminder: its rule, read in `timezone`
+    timezone: str | None = None
 
 
 #: Unsent reminders due by `now`, oldest first: the scheduler's poll, served by the index on
@@ -51,9 +53,15 @@ class ReminderRepository:
         *,
         event_id: str | None = None,
         minutes_before: int | None = None,
+        rrule: str | None = None,
+        timezone: str | None = None,
     ) -> Reminder:
+        """Keep a reminder; with `rrule` (and the `timezone` its clock is read in) it
+        repeats, `due` being its first time."""
         if due.tzinfo is None:
             raise ValueError("a reminder's due time must be timezone-aware")
+        if (rrule is None) != (timezone is None):
+            raise ValueError("a repeating reminder needs both its rule and its zone")
         if not text.strip():
             raise ValueError("a reminder needs a text")
         if minutes_before is not None and minutes_before < 0:
@@ -65,6 +73,9 @@ class ReminderRepository:
                 due_utc=due,
                 event_id=event_id,
                 minutes_before=minutes_before,
+                rrule=rrule,
+                timezone=timezone,
+                series_start_utc=due if rrule is not None else None,
             )
             session.add(row)
             await session.flush()
@@ -138,4 +149,6 @@ def _reminder(row: ReminderRow) -> Reminder:
         event_id=row.event_id,
         minutes_before=row.minutes_before,
         sent_at=row.sent_at,
+        rrule=row.rrule,
+        timezone=row.timezone,
     )

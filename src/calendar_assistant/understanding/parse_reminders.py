@@ -61,7 +61,7 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
             missing=(Missing.TARGET,),
             confidence=_confidence(cue, msg, rest),
         )
-    start = None if reading.invalid else res.start(reading)
+    start = None if reading.invalid else res.start(reading) or _first_hourly(msg, reading)
     missing: list[Missing] = []
     if title is None:
         missing.append(Missing.TITLE)
@@ -79,6 +79,16 @@ def _reminder(msg: Message, cue: IntentCue) -> Command:
         missing=tuple(missing),
         confidence=_confidence(cue, msg, rest),
     )
+
+
+def _first_hourly(msg: Message, reading: Reading) -> datetime | None:
+    """ "remind me to drink water every 2 hours", «напоминай каждый час размяться» with no
+    day or time said: the first one rings one interval from now (to the minute)."""
+    rec = reading.recurrence
+    if rec is None or rec.freq != "HOURLY" or reading.has_day or reading.has_time:
+        return None
+    now = msg.res.now.replace(second=0, microsecond=0)
+    return now + timedelta(hours=rec.interval)
 
 
 def _before_event(

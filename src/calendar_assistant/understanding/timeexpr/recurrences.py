@@ -131,6 +131,8 @@ class RecurrencePatterns(PeriodPatterns):
         unit = self._period_unit(j)
         if unit is not None:
             return self._every_unit(i, j, interval, unit)
+        if self._hour_unit(j):  # "every 2 hours", «каждые два часа»: a reminder's rhythm
+            return Piece(Kind.RECURRENCE, i, j + 1, recurrence=Recurrence("HOURLY", interval))
         # «каждое 15 число», "every 15th"
         md = self._monthday_piece(j, "", j)
         if md is not None and md.monthday is not None:
@@ -162,11 +164,23 @@ class RecurrencePatterns(PeriodPatterns):
             and 2 <= found_n[0] <= 99
             and (
                 self._period_unit(found_n[1]) is not None
+                or self._hour_unit(found_n[1])
                 or self._weekday_at(found_n[1], typo=False) is not None
             )
         ):
             return int(found_n[0]), found_n[1]
         return 1, j
+
+    def _hour_unit(self, i: int) -> bool:
+        """The word at `i` is an hour said in full ("hour", «часа»; "h" and «ч» are no
+        repeat): after "every" it makes an hourly rule."""
+        t = self.tok(i)
+        return (
+            t is not None
+            and t.kind == "word"
+            and len(t.norm) > 2
+            and self.vocab.lookup(t, self.vocab.units) == "hour"
+        )
 
     def _every_unit(self, i: int, j: int, interval: int, unit: str) -> Piece:
         """«каждую неделю по средам», "every quarter": the unit's frequency (a quarter is three
