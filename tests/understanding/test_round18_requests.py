@@ -164,3 +164,80 @@ def test_a_reminder_can_repeat_hourly_from_now(
     assert (command.recurrence, command.title, command.missing) == (rule, title, ())
     assert command.start is not None
     assert f"{command.start:%H:%M}" == first
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "first"),
+    [
+        ("yoga tue thu 6pm", "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=2", datetime(2026, 12, 3, 18, 0)),
+        (
+            "gym on monday and wednesday at 7am",
+            "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=2",
+            datetime(2026, 12, 7, 7, 0),
+        ),
+        (
+            "поставь бассейн на вторник и четверг в 7 утра",
+            "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=2",
+            datetime(2026, 12, 3, 7, 0),
+        ),
+        (
+            "add recurring gym sessions monday wednesday friday at six am",
+            "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+            datetime(2026, 12, 4, 6, 0),
+        ),
+    ],
+)
+def test_weekdays_listed_for_one_event_are_each_of_them(
+    text: str, rule: str, first: datetime
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.recurrence == rule
+    assert command.start == first.replace(tzinfo=MSK)
+
+
+@pytest.mark.parametrize(
+    "text", ["Create a standup Monday to Friday at 8:50", "встреча в понедельник или вторник в 10"]
+)
+def test_a_span_or_a_choice_of_days_is_no_list(text: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).recurrence is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("is there anything on the weekend of the 19th", date(2026, 12, 19)),
+        ("what's on the weekend of december 20", date(2026, 12, 19)),
+        ("что у меня на выходных 19 декабря", date(2026, 12, 19)),
+        ("what's on the weekend of the 14th", date(2026, 12, 12)),
+    ],
+)
+def test_the_weekend_of_a_day(text: str, start: date) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.range_start is not None
+    assert command.range_end is not None
+    assert command.range_start.date() == start
+    assert (command.range_end - command.range_start).days == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("anything clashing with the team lunch", "Team lunch"),
+        ("в котором часу у меня самолёт", "Самолёт"),
+        ("перекинь созвон на завтра", "Созвон"),
+        ("cancel the recurring yoga class", "Yoga class"),
+    ],
+)
+def test_words_around_an_event_are_no_part_of_its_name(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == title
+
+
+def test_a_recurring_event_is_named_by_what_it_is() -> None:
+    command = parse("set up a recurring 1:1 with Dana every other tuesday at 2", now=NOW, tz=MSK)
+    assert (command.title, command.recurrence) == (
+        "1:1 with Dana",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+    )

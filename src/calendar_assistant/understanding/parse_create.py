@@ -16,7 +16,7 @@ from calendar_assistant.understanding.parse_message import (
     _spanned,
     _title,
 )
-from calendar_assistant.understanding.rules.cues import longest_at
+from calendar_assistant.understanding.rules.cues import find_first, longest_at
 from calendar_assistant.understanding.rules.intents import IntentCue
 from calendar_assistant.understanding.rules.titles import (
     Leftover,
@@ -27,7 +27,7 @@ from calendar_assistant.understanding.rules.titles import (
     split_location,
     strip_edges,
 )
-from calendar_assistant.understanding.timeexpr.pieces import Kind
+from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece, Recurrence
 from calendar_assistant.understanding.timeexpr.reading import Reading, combine, midnight
 
 
@@ -39,10 +39,47 @@ def _without_day_leads(msg: Message) -> Message:
     return msg if len(pieces) == len(msg.pieces) else replace(msg, pieces=pieces)
 
 
+def _listed_weekdays(msg: Message) -> tuple[Message, int]:
+    """ "gym on monday and wednesday at 7", «бассейн на вторник и четверг в 7 утра», "yoga
+    tue thu 6pm": weekdays listed for one new event are each of those days, once: a weekly
+    rule on them with as many times as days named (one event was made on the first day and
+    the others lost). Only the coming ones, joined by `day_joiners` or nothing; with
+    "every" it is the weekly rule of its own, with "recurring" (`repeat_words`) endless."""
+    days = [p for p in msg.pieces if p.kind == Kind.DAY]
+    if any(p.kind == Kind.RECURRENCE for p in msg.pieces) or len(days) < 2:
+        return msg, 0
+    joiners = msg.cues.phrases("day_joiners")
+    run = [days[0]]
+    for piece in days[1:]:
+        between = range(run[-1].end, piece.start)
+        joined = all(longest_at(msg.tokens, k, joiners) == k + 1 for k in between)
+        if joined and not piece.prep:  # "Monday to Friday" is a span, not a list
+            run.append(piece)
+        elif len(run) < 2:
+            run = [piece]
+    today = msg.res.today
+    if len(run) < 2 or not all(
+        p.from_weekday and p.day is not None and 0 < (p.day - today).days <= 7 for p in run
+    ):
+        return msg, 0
+    said = [p.day for p in run if p.day is not None]
+    weekdays = tuple(sorted({d.weekday() for d in said}))
+    first = replace(run[0], day=min(said))  # the series starts on the soonest of them
+    weekly = Piece(
+        Kind.RECURRENCE, run[1].start, run[-1].end, recurrence=Recurrence("WEEKLY", 1, weekdays)
+    )
+    pieces = [p for p in msg.pieces if p not in run]
+    ordered = sorted([*pieces, first, weekly], key=lambda p: p.start)
+    repeats = find_first(msg.tokens, msg.cues.phrases("repeat_words")) is not None
+    return replace(msg, pieces=ordered), 0 if repeats else len(weekdays)
+
+
 def _create(msg: Message, cue: IntentCue) -> Command:
     cue = _spanned(msg, cue)
-    msg = _without_day_leads(msg)
+    msg, times = _listed_weekdays(_without_day_leads(msg))
     reading = combine(msg.pieces)
+    if times:
+        reading.count = times
     rest = _rest(msg, cue)
     named = quoted(msg.tokens, rest.indices)
     if named is not None:  # «Создай встречу «Обсуждение бюджета»»: the quoted name is the title

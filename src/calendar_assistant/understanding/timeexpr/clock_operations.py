@@ -230,6 +230,24 @@ def week_of(c: Context, a: Args, p: Params) -> Val | None:
     return _period(monday, monday + timedelta(weeks=1), "week")
 
 
+@operation("weekend_of")
+def weekend_of(c: Context, a: Args, p: Params) -> Val | None:
+    """ "the weekend of the 19th": the Saturday and Sunday that day is in, else the weekend
+    nearest it (Monday and Tuesday: the one before; Wednesday to Friday: the one after)."""
+    day = _main(a, "day")
+    if day is None or day.first is None:
+        return None
+    weekday = day.first.weekday()
+    if weekday == 6:
+        shift = -1
+    elif weekday < 2:
+        shift = -(weekday + 2)  # Monday: the Saturday two days before; Tuesday: three
+    else:
+        shift = 5 - weekday  # Wednesday to Saturday: this week's Saturday
+    saturday = day.first + timedelta(days=shift)
+    return _period(saturday, saturday + timedelta(days=2), "day")
+
+
 @operation("bound_clock")
 def bound_clock(c: Context, a: Args, p: Params) -> Val | None:
     """An open side at a fixed clock: «к обеду» (by 12:00)."""
