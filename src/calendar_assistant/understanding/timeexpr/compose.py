@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from importlib import resources
@@ -62,6 +62,8 @@ class Element:
     names: tuple[str, ...]
     optional: bool
     absent: bool = False  # "!x": matches nothing, and only where x does not follow
+    # each name with the first tokens it can start with (None: anything), set at load
+    starts: tuple[tuple[str, frozenset[str] | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,9 @@ class RuleBook:
             found |= first
         return frozenset(found)
 
+    def starts_of(self, element: Element) -> tuple[tuple[str, frozenset[str] | None], ...]:
+        return tuple((name, self.firsts[name]) for name in element.names)
+
     def rule_starts(self, rule: Rule) -> list[_Way] | None:
         """How a rule can open: (first token, what the second can be, None: anything) for
         each way; None when it may start anywhere (it may read nothing)."""
@@ -238,6 +243,11 @@ def rulebook(lang: Lang) -> RuleBook:
                 index.setdefault(key, []).append((n, then))
         book.starts[symbol] = ({k: tuple(v) for k, v in index.items()}, tuple(always))
     book.firsts.update((symbol, book.first_of(symbol)) for symbol in book.symbols())
+    for symbol, group in book.rules.items():
+        book.rules[symbol] = tuple(
+            replace(rule, seq=tuple(replace(e, starts=book.starts_of(e)) for e in rule.seq))
+            for rule in group
+        )
     return book
 
 
@@ -571,17 +581,6 @@ class Composer:
             return tuple(self._words(self.book.words[symbol], i))
         return tuple(TERMINALS[symbol](self.grammar, i))
 
-    def _can_start(self, element: Element, i: int) -> list[str]:
-        """The element's symbols that can start at token `i` (by their first tokens): the
-        others read nothing there, and asking them is most of a parse's cost."""
-        tags = self._tags_at(i)
-        firsts = self.book.firsts
-        return [
-            name
-            for name in element.names
-            if (first := firsts[name]) is None or not first.isdisjoint(tags)
-        ]
-
     def _tags_at(self, i: int) -> frozenset[str]:
         """The tags of token `i` (see `_tags`), none past the end; once per token."""
         tags = self._tags.get(i)
@@ -625,7 +624,12 @@ class Composer:
             out.append((i, args))
             return
         element = seq[k]
-        names = self._can_start(element, i)
+        tags = self._tags.get(i)
+        if tags is None:
+            tags = self._tags_at(i)
+        # a symbol is only asked where it can start: the others read nothing there, and
+        # asking them was most of a parse's cost
+        names = [n for n, first in element.starts if first is None or not first.isdisjoint(tags)]
         if element.absent:
             if not any(self.match(name, i) for name in names):
                 self._sequence(seq, k + 1, i, args, out)
