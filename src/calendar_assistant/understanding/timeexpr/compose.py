@@ -75,8 +75,10 @@ class Rule:
 
 
 _Phrase = tuple[tuple[str, ...], str]  # the phrase's token norms, its value
-_Start = tuple[int, frozenset[str] | None]  # a rule's place, what its second token can be
 _Way = tuple[str, frozenset[str] | None]  # a rule's first token, what its second can be
+# a symbol's rules by where they can start: first token -> their places; first token ->
+# second token -> their places (rules opening with one word); the rules that may start anywhere
+_Index = tuple[dict[str, tuple[int, ...]], dict[str, dict[str, tuple[int, ...]]], tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +88,7 @@ class RuleBook:
     rules: dict[str, tuple[Rule, ...]]
     words: dict[str, dict[str, tuple[_Phrase, ...]]]  # class -> first word -> phrases
     # what a rule's first token can be: words, or `#tags` of typed pieces (None: anything)
-    starts: dict[str, tuple[dict[str, tuple[_Start, ...]], tuple[int, ...]]] = field(
-        default_factory=dict
-    )  # symbol -> (first token -> its rules' places and what must follow, rules that may
-    # start anywhere)
+    starts: dict[str, _Index] = field(default_factory=dict)
     firsts: dict[str, frozenset[str] | None] = field(default_factory=dict)  # see first_of
 
     def symbols(self) -> frozenset[str]:
@@ -102,12 +101,16 @@ class RuleBook:
         A rule opening with a one-word element ("on", «в») is only tried where the next token
         can begin the rest: most rules open with an optional preposition, and without the
         second token they would all be tried after every preposition of a message."""
-        index, always = self.starts[symbol]
+        alone, paired, always = self.starts[symbol]
         picked = set(always)
         for tag in tags:
-            for place, then in index.get(tag, ()):
-                if then is None or not then.isdisjoint(after):
-                    picked.add(place)
+            places = alone.get(tag)
+            if places is not None:
+                picked.update(places)
+            then = paired.get(tag)
+            if then is not None:
+                for second in then.keys() & after:
+                    picked.update(then[second])
         rules = self.rules[symbol]
         return [rules[n] for n in sorted(picked)]
 
@@ -233,15 +236,7 @@ def rulebook(lang: Lang) -> RuleBook:
     book = RuleBook({k: tuple(v) for k, v in rules.items()}, _word_classes(raw.get("words", {})))
     check(book)
     for symbol, group in book.rules.items():
-        index: dict[str, list[_Start]] = {}
-        always: list[int] = []
-        for n, rule in enumerate(group):
-            ways = book.rule_starts(rule)
-            if ways is None:
-                always.append(n)
-            for key, then in ways or ():
-                index.setdefault(key, []).append((n, then))
-        book.starts[symbol] = ({k: tuple(v) for k, v in index.items()}, tuple(always))
+        book.starts[symbol] = _index(book, group)
     book.firsts.update((symbol, book.first_of(symbol)) for symbol in book.symbols())
     for symbol, group in book.rules.items():
         book.rules[symbol] = tuple(
@@ -249,6 +244,28 @@ def rulebook(lang: Lang) -> RuleBook:
             for rule in group
         )
     return book
+
+
+def _index(book: RuleBook, group: tuple[Rule, ...]) -> _Index:
+    """The rules of one symbol by the first token (and, after one word, the second) they
+    can start with."""
+    alone: dict[str, set[int]] = {}
+    paired: dict[str, dict[str, set[int]]] = {}
+    always: list[int] = []
+    for n, rule in enumerate(group):
+        ways = book.rule_starts(rule)
+        if ways is None:
+            always.append(n)
+        for key, then in ways or ():
+            if then is None:
+                alone.setdefault(key, set()).add(n)
+            for second in then or ():
+                paired.setdefault(key, {}).setdefault(second, set()).add(n)
+    return (
+        {k: tuple(sorted(v)) for k, v in alone.items()},
+        {k: {w: tuple(sorted(v)) for w, v in d.items()} for k, d in paired.items()},
+        tuple(always),
+    )
 
 
 def check(book: RuleBook) -> None:
