@@ -170,6 +170,7 @@ class GrammarReader:
         # setting's default follows the zone (America/* writes 11/25)
         self.month_first = month_first_in(tz) if month_first is None else month_first
         self._seen: dict[tuple[str, int], Piece | None] = {}
+        self._numbers: dict[tuple[int, bool], tuple[float, int, bool] | None] = {}
 
     # ---------------------------------------------------------------- token access
 
@@ -188,10 +189,10 @@ class GrammarReader:
         t = self.tok(i)
         if t is None:
             return "", i
-        two = f"{t.norm} {self.norm(i + 1)}"
+        two = f"{t.norm} {self.norm(i + 1)}" if t.norm in self.vocab.pair_starts else None
         for key in keys:
             words = self.vocab.words.get(key, frozenset())
-            if two in words:
+            if two is not None and two in words:
                 return two, i + 2
             if t.norm in words:
                 return t.norm, i + 1
@@ -200,7 +201,16 @@ class GrammarReader:
     # ---------------------------------------------------------------- numbers
 
     def number(self, i: int, *, articles: bool = False) -> tuple[float, int, bool] | None:
-        """A number at `i` in digits or words: (value, next index, is ordinal)."""
+        """A number at `i` in digits or words: (value, next index, is ordinal).
+
+        Read once per token (most patterns ask for a number where they start)."""
+        key = (i, articles)
+        if key in self._numbers:
+            return self._numbers[key]
+        found = self._numbers[key] = self._read_number(i, articles)
+        return found
+
+    def _read_number(self, i: int, articles: bool) -> tuple[float, int, bool] | None:
         t = self.tok(i)
         if t is None:
             return None
@@ -263,6 +273,7 @@ class GrammarReader:
     def _run(self, pattern: Callable[[int], Piece | None], i: int) -> Piece | None:
         """A pattern's piece at `i`, read once: the scanner and the composer both ask."""
         key = (pattern.__name__, i)
-        if key not in self._seen:
-            self._seen[key] = pattern(i)
-        return self._seen[key]
+        if key in self._seen:
+            return self._seen[key]
+        found = self._seen[key] = pattern(i)
+        return found
