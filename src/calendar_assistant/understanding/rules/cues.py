@@ -54,14 +54,18 @@ def match_at(tokens: list[Token], i: int, phrase: Phrase) -> int | None:
     return i + len(phrase)
 
 
+#: Phrases by their first word (exact), and those whose first word is a prefix, with it.
+_Index = tuple[dict[str, tuple[Phrase, ...]], tuple[tuple[str, Phrase], ...]]
+
+
 @lru_cache(maxsize=512)
-def _index(phrases: tuple[Phrase, ...]) -> tuple[dict[str, tuple[Phrase, ...]], tuple[Phrase, ...]]:
+def _index(phrases: tuple[Phrase, ...]) -> _Index:
     """Phrases by their first word (exact), and those whose first word is a prefix."""
     exact: dict[str, list[Phrase]] = {}
-    prefix: list[Phrase] = []
+    prefix: list[tuple[str, Phrase]] = []
     for phrase in phrases:
         if phrase[0].endswith("*"):
-            prefix.append(phrase)
+            prefix.append((phrase[0][:-1], phrase))
         else:
             exact.setdefault(phrase[0], []).append(phrase)
     return {k: tuple(v) for k, v in exact.items()}, tuple(prefix)
@@ -70,53 +74,55 @@ def _index(phrases: tuple[Phrase, ...]) -> tuple[dict[str, tuple[Phrase, ...]], 
 #: `_index` by the identity of a phrase tuple (kept in the value, so the id stays its
 #: own): the lists are module-lived tuples asked for on every token, and the lru_cache's
 #: key hashed the whole tuple of tuples each time.
-_INDEXES: dict[
-    int, tuple[tuple[Phrase, ...], tuple[dict[str, tuple[Phrase, ...]], tuple[Phrase, ...]]]
-] = {}
+_INDEXES: dict[int, tuple[tuple[Phrase, ...], _Index]] = {}
 
 
-def _indexed(
-    phrases: tuple[Phrase, ...],
-) -> tuple[dict[str, tuple[Phrase, ...]], tuple[Phrase, ...]]:
+def _indexed(phrases: Iterable[Phrase]) -> _Index:
     kept = _INDEXES.get(id(phrases))
     if kept is not None and kept[0] is phrases:
         return kept[1]
+    phrases = phrases if isinstance(phrases, tuple) else tuple(phrases)
     index = _index(phrases)
     if len(_INDEXES) < 512:
         _INDEXES[id(phrases)] = (phrases, index)
     return index
 
 
-def _candidates(token: Token, phrases: Iterable[Phrase]) -> list[Phrase]:
-    exact, prefix = _indexed(phrases if isinstance(phrases, tuple) else tuple(phrases))
+def _candidates(token: Token, index: _Index) -> list[Phrase]:
+    exact, prefix = index
     found = list(exact.get(token.norm, ()))
     for lemma in token.lemmas:
         if lemma != token.norm:
             found.extend(exact.get(lemma, ()))
-    found.extend(p for p in prefix if token.norm.startswith(p[0][:-1]))
+    found.extend(p for stem, p in prefix if token.norm.startswith(stem))
     return found
 
 
-def longest_at(tokens: list[Token], i: int, phrases: Iterable[Phrase]) -> int | None:
-    """The end of the longest of `phrases` that starts at token `i`, or None."""
-    if not 0 <= i < len(tokens):
-        return None
+def _longest(tokens: list[Token], i: int, index: _Index) -> int | None:
     best: int | None = None
-    for phrase in _candidates(tokens[i], phrases):
+    for phrase in _candidates(tokens[i], index):
         end = match_at(tokens, i, phrase)
         if end is not None and (best is None or end > best):
             best = end
     return best
 
 
+def longest_at(tokens: list[Token], i: int, phrases: Iterable[Phrase]) -> int | None:
+    """The end of the longest of `phrases` that starts at token `i`, or None."""
+    if not 0 <= i < len(tokens):
+        return None
+    return _longest(tokens, i, _indexed(phrases))
+
+
 def find_first(
     tokens: list[Token], phrases: tuple[Phrase, ...], skip: frozenset[int] = frozenset()
 ) -> tuple[int, int] | None:
     """The first (start, end) where one of `phrases` occurs outside the `skip`ped tokens."""
+    index = _indexed(phrases)  # once, not once per token
     for i in range(len(tokens)):
         if i in skip:
             continue
-        end = longest_at(tokens, i, phrases)
+        end = _longest(tokens, i, index)
         if end is not None:
             return i, end
     return None
