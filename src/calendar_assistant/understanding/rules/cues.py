@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -33,9 +33,37 @@ class Cues:
     lang: Lang
     intents: dict[str, tuple[Phrase, ...]]
     words: dict[str, tuple[Phrase, ...]]
+    # lists made of lists (`joined`, `single`, `longer`), made once: the same tuple each
+    # time, so the index of its phrases by first word is kept too (see `_indexed`)
+    made: dict[tuple[str, tuple[str, ...]], tuple[Phrase, ...]] = field(
+        default_factory=dict, compare=False
+    )
 
     def phrases(self, key: str) -> tuple[Phrase, ...]:
         return self.intents.get(key) or self.words.get(key, ())
+
+    def joined(self, *keys: str) -> tuple[Phrase, ...]:
+        """The phrases of these lists, one list after the other."""
+        return self._made("all", keys)
+
+    def single(self, *keys: str) -> tuple[Phrase, ...]:
+        """The one-word phrases of these lists, one list after the other."""
+        return self._made("single", keys)
+
+    def longer(self, *keys: str) -> tuple[Phrase, ...]:
+        """The phrases of more than one word of these lists."""
+        return self._made("longer", keys)
+
+    def _made(self, kind: str, keys: tuple[str, ...]) -> tuple[Phrase, ...]:
+        found = self.made.get((kind, keys))
+        if found is None:
+            every = [p for key in keys for p in self.phrases(key)]
+            if kind == "single":
+                every = [p for p in every if len(p) == 1]
+            elif kind == "longer":
+                every = [p for p in every if len(p) > 1]
+            found = self.made[(kind, keys)] = tuple(every)
+        return found
 
 
 def word_matches(word: str, token: Token) -> bool:
