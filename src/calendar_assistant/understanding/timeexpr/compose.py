@@ -468,8 +468,6 @@ TERMINAL_TAGS = {
         (
             "number",
             "count",
-            "ordinal",
-            "daynum",
             "anynum",
             "year",
             "year2",
@@ -479,6 +477,8 @@ TERMINAL_TAGS = {
         ),
         "#num",
     ),
+    "ordinal": "#ordinal",
+    "daynum": "#daynum",
     "weekday": "#weekday",
     "month": "#month",
     "unit": "#unit",
@@ -507,8 +507,12 @@ def _tags(g: Grammar, i: int) -> frozenset[str]:
     direction = v.lookup(t, v.modifiers) is not None
     preps, clock_words = _word_sets(v.lang)
     on_at = not preps.isdisjoint(tags)
+    number = g.number(i)  # what `_ordinal` and `_daynum` read
+    day = number is not None and 1 <= number[0] <= 31
     found = {
         "#num": num,
+        "#ordinal": day and number is not None and number[2],
+        "#daynum": day and number is not None and number[0] == int(number[0]),
         "#weekday": weekday,
         "#month": month,
         "#unit": v.lookup(t, v.units) is not None,
