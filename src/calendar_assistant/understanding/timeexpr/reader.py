@@ -162,6 +162,10 @@ class GrammarReader:
         month_first: bool | None = None,
     ):
         self.tokens = tokens
+        # asked hundreds of times a message: the count and the words kept (tokens are
+        # never changed once cut)
+        self._size = len(tokens)
+        self._norms = [t.norm for t in tokens]
         self.vocab = vocab
         self.now = now.astimezone(tz)
         self.today = self.now.date()
@@ -175,11 +179,10 @@ class GrammarReader:
     # ---------------------------------------------------------------- token access
 
     def tok(self, i: int) -> Token | None:
-        return self.tokens[i] if 0 <= i < len(self.tokens) else None
+        return self.tokens[i] if 0 <= i < self._size else None
 
     def norm(self, i: int) -> str:
-        t = self.tok(i)
-        return t.norm if t is not None else ""
+        return self._norms[i] if 0 <= i < self._size else ""
 
     def has(self, i: int, key: str) -> bool:
         return self.vocab.has(self.tok(i), key)
