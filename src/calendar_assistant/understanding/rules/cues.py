@@ -82,8 +82,9 @@ def match_at(tokens: list[Token], i: int, phrase: Phrase) -> int | None:
     return i + len(phrase)
 
 
-#: Phrases by their first word (exact), and those whose first word is a prefix, with it.
-_Index = tuple[dict[str, tuple[Phrase, ...]], tuple[tuple[str, Phrase], ...]]
+#: Phrases by their first word (exact), those whose first word is a prefix with it, and
+#: those prefixes.
+_Index = tuple[dict[str, tuple[Phrase, ...]], tuple[tuple[str, Phrase], ...], tuple[str, ...]]
 
 
 @lru_cache(maxsize=512)
@@ -96,7 +97,7 @@ def _index(phrases: tuple[Phrase, ...]) -> _Index:
             prefix.append((phrase[0][:-1], phrase))
         else:
             exact.setdefault(phrase[0], []).append(phrase)
-    return {k: tuple(v) for k, v in exact.items()}, tuple(prefix)
+    return {k: tuple(v) for k, v in exact.items()}, tuple(prefix), tuple(s for s, _ in prefix)
 
 
 #: `_index` by the identity of a phrase tuple (kept in the value, so the id stays its
@@ -117,7 +118,7 @@ def _indexed(phrases: Iterable[Phrase]) -> _Index:
 
 
 def _candidates(token: Token, index: _Index) -> list[Phrase]:
-    exact, prefix = index
+    exact, prefix, _ = index
     found = list(exact.get(token.norm, ()))
     for lemma in token.lemmas:
         if lemma != token.norm:
@@ -127,6 +128,14 @@ def _candidates(token: Token, index: _Index) -> list[Phrase]:
 
 
 def _longest(tokens: list[Token], i: int, index: _Index) -> int | None:
+    token, (exact, _, stems) = tokens[i], index
+    opens = (
+        token.norm in exact
+        or not exact.keys().isdisjoint(token.lemmas)
+        or token.norm.startswith(stems)
+    )
+    if not opens:  # most words open no phrase of the list
+        return None
     best: int | None = None
     for phrase in _candidates(tokens[i], index):
         end = match_at(tokens, i, phrase)
