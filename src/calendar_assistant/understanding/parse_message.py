@@ -172,7 +172,7 @@ def _resize_cue(msg: Message, cue: IntentCue) -> IntentCue:
 
 def _points_back(msg: Message, cue: IntentCue, indices: tuple[int, ...]) -> bool:
     """«удали это», "move it to 3pm": a pronoun and nothing else names the event."""
-    pronouns = tuple(p for p in msg.cues.phrases("pronouns") if len(p) == 1)
+    pronouns = msg.cues.single("pronouns")
     used = msg.used_by(msg.pieces)  # "make it …": the pronoun may sit inside the cue
     said = [
         k

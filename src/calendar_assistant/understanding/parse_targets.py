@@ -69,7 +69,7 @@ def _without_event_verb(msg: Message, indices: tuple[int, ...]) -> tuple[int, ..
 
 def _names_an_event(msg: Message) -> bool:
     """A generic noun ("event", «событие») is said somewhere, even as a filler word."""
-    generic = tuple(p for p in msg.cues.phrases("generic") if len(p) == 1)
+    generic = msg.cues.single("generic")
     return any(longest_at(msg.tokens, k, generic) is not None for k in range(len(msg.tokens)))
 
 
@@ -131,7 +131,7 @@ def _without_lone_pronouns(msg: Message, indices: tuple[int, ...]) -> tuple[int,
     """«я не успеваю на встречу в 16, отмени её»: a pronoun standing alone after the verb
     points back at the event the other words name; it is no word of its title. A pronoun
     with a word after it is a possessive («его день рождения»)."""
-    pronouns = tuple(p for p in msg.cues.phrases("pronouns") if len(p) == 1)
+    pronouns = msg.cues.single("pronouns")
     governing = msg.cues.phrases("pronoun_prepositions")
     kept = set(indices)
     lone = {

@@ -52,7 +52,7 @@ class IntentModel:
     def scores(self, feats: list[str]) -> npt.NDArray[np.float64]:
         """The raw per-label scores (logits) of a message's features."""
         index = self.index
-        rows = [index[f] for f in feats if f in index]
+        rows = [row for row in map(index.get, feats) if row is not None]
         if not rows:
             return self.intercept.astype(np.float64)
         total = np.add.reduce(self.weights[rows], axis=0, dtype=np.float64)

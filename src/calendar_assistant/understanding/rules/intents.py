@@ -36,7 +36,7 @@ _INTENT_OF = {
 
 def _only_cue_words(tokens: list[Token], cues: Cues, key: str) -> bool:
     """True if the message is nothing but `key` cues, fillers and punctuation."""
-    phrases = cues.phrases(key) + cues.phrases("fillers")
+    phrases = cues.joined(key, "fillers")
     i = 0
     seen = False
     while i < len(tokens):
@@ -180,7 +180,7 @@ def _asks_how_a_day_looks(
 
 def points_back(tokens: list[Token], cues: Cues) -> bool:
     """ "cancel that", «отмени это»: a delete of the event just discussed, not a dialogue stop."""
-    pronouns = tuple(p for p in cues.phrases("pronouns") if len(p) == 1)
+    pronouns = cues.single("pronouns")
     return find_first(tokens, cues.phrases("delete")) is not None and any(
         longest_at(tokens, k, pronouns) is not None for k in range(len(tokens))
     )

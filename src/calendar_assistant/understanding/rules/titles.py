@@ -87,7 +87,7 @@ class Leftover:
 def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
     """The unexplained words, minus fillers inside and function words at the edges."""
     keep: list[int] = []
-    fillers = cues.phrases("fillers")
+    fillers = cues.longer("fillers")
     residue = cues.phrases("time_residue")
     i = 0
     while i < len(tokens):
@@ -98,7 +98,7 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
         if end is not None and not any(k in used for k in range(i, end)):
             i = end  # "same time", «как можно скорее», "4ish": said of the time, not a name
             continue
-        end = longest_at(tokens, i, tuple(p for p in fillers if len(p) > 1))
+        end = longest_at(tokens, i, fillers)
         if (
             end is not None
             and not any(k in used for k in range(i, end))
@@ -166,8 +166,7 @@ def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
     A verb's particle ("out", "back") stays: it is part of what to do ("take the pizza
     out", "call John back") or of a name ("Out of office"); an event named as a target
     drops it at either end (`without_particles`)."""
-    edge = cues.phrases("edge") + cues.phrases("fillers")
-    singles = tuple(p for p in edge if len(p) == 1)
+    singles = cues.single("edge", "fillers")
     keep = _strip_start(tokens, keep, singles)
     keep = _strip_end(tokens, keep, cues, singles)
     return _unbalanced_quotes(tokens, keep)
@@ -177,10 +176,9 @@ def without_particles(tokens: list[Token], indices: tuple[int, ...], cues: Cues)
     """The words naming an event without a verb's particle at the end ("move the meeting
     back", "push the standup out") or the verb said after it ("the meeting with HR needs
     to move", "make the team meeting start earlier")."""
-    particles = tuple(p for p in cues.phrases("particles") if len(p) == 1)
-    particles += tuple(p for p in cues.phrases("target_tail_words") if len(p) == 1)
-    edge = tuple(p for p in cues.phrases("edge") if len(p) == 1)
-    ending = particles + tuple(p for p in cues.phrases("target_end_verbs") if len(p) == 1)
+    particles = cues.single("particles", "target_tail_words")
+    edge = cues.single("edge")
+    ending = cues.single("particles", "target_tail_words", "target_end_verbs")
     kept = list(indices)
     while len(kept) > 1 and longest_at(tokens, kept[0], particles) is not None:
         kept.pop(0)  # "push back the standup"
@@ -213,7 +211,7 @@ def _strip_start(tokens: list[Token], keep: list[int], singles: tuple[Phrase, ..
 def _strip_end(
     tokens: list[Token], keep: list[int], cues: Cues, singles: tuple[Phrase, ...]
 ) -> list[int]:
-    tail = tuple(p for p in cues.phrases("ordinal_words") if len(p) == 1)
+    tail = cues.single("ordinal_words")
     while (
         keep
         and not _whole(tokens, keep, -1)
@@ -309,7 +307,7 @@ def names_a_lead(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> b
 
 
 def is_generic(tokens: list[Token], indices: tuple[int, ...], cues: Cues) -> bool:
-    generic = tuple(p for p in cues.phrases("generic") if len(p) == 1)
+    generic = cues.single("generic")
     return all(longest_at(tokens, k, generic) is not None for k in indices)
 
 
@@ -383,7 +381,7 @@ def split_location(
             # «в кафе», «в бистро»: an indeclinable venue has every case; the list says venue,
             # and only when the words before it have a head noun of their own
             place_words = {p[0] for p in cues.phrases("place_words")}
-            trips = tuple(p for p in cues.phrases("trip_nouns") if len(p) == 1)
+            trips = cues.single("trip_nouns")
             if "Fixd" in tags and place.norm in place_words:
                 # «поход в кафе» is where one goes (the title), «обед в кафе» where it is
                 trip = longest_at(tokens, indices[pos - 1], trips) is not None

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from importlib import resources
@@ -62,6 +62,8 @@ class Element:
     names: tuple[str, ...]
     optional: bool
     absent: bool = False  # "!x": matches nothing, and only where x does not follow
+    # each name with the first tokens it can start with (None: anything), set at load
+    starts: tuple[tuple[str, frozenset[str] | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,10 @@ class Rule:
 
 
 _Phrase = tuple[tuple[str, ...], str]  # the phrase's token norms, its value
+_Way = tuple[str, frozenset[str] | None]  # a rule's first token, what its second can be
+# a symbol's rules by where they can start: first token -> their places; first token ->
+# second token -> their places (rules opening with one word); the rules that may start anywhere
+_Index = tuple[dict[str, tuple[int, ...]], dict[str, dict[str, tuple[int, ...]]], tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +88,29 @@ class RuleBook:
     rules: dict[str, tuple[Rule, ...]]
     words: dict[str, dict[str, tuple[_Phrase, ...]]]  # class -> first word -> phrases
     # what a rule's first token can be: words, or `#tags` of typed pieces (None: anything)
-    starts: dict[str, tuple[dict[str, tuple[int, ...]], tuple[int, ...]]] = field(
-        default_factory=dict
-    )  # symbol -> (first token -> its rules' places, rules that may start anywhere)
+    starts: dict[str, _Index] = field(default_factory=dict)
+    firsts: dict[str, frozenset[str] | None] = field(default_factory=dict)  # see first_of
 
     def symbols(self) -> frozenset[str]:
         return frozenset(self.rules) | frozenset(self.words) | frozenset(TERMINALS)
 
-    def candidates(self, symbol: str, tags: frozenset[str]) -> list[Rule]:
-        """The rules of `symbol` that can start at a token with these tags, in file order."""
-        index, always = self.starts[symbol]
+    def candidates(self, symbol: str, tags: frozenset[str], after: frozenset[str]) -> list[Rule]:
+        """The rules of `symbol` that can start at a token with these tags, followed by a
+        token with the tags `after`, in file order.
+
+        A rule opening with a one-word element ("on", «в») is only tried where the next token
+        can begin the rest: most rules open with an optional preposition, and without the
+        second token they would all be tried after every preposition of a message."""
+        alone, paired, always = self.starts[symbol]
         picked = set(always)
         for tag in tags:
-            picked.update(index.get(tag, ()))
+            places = alone.get(tag)
+            if places is not None:
+                picked.update(places)
+            then = paired.get(tag)
+            if then is not None:
+                for second in then.keys() & after:
+                    picked.update(then[second])
         rules = self.rules[symbol]
         return [rules[n] for n in sorted(picked)]
 
@@ -115,18 +131,70 @@ class RuleBook:
         return frozenset(found)
 
     def rule_first(self, rule: Rule, seen: frozenset[str] = frozenset()) -> frozenset[str] | None:
+        return self.seq_first(rule.seq, 0, seen)
+
+    def seq_first(
+        self, seq: tuple[Element, ...], k: int, seen: frozenset[str] = frozenset()
+    ) -> frozenset[str] | None:
+        """The first tokens the elements `seq[k:]` can start with; None when they may read
+        nothing."""
         found: set[str] = set()
-        for element in rule.seq:
+        for element in seq[k:]:
             if element.absent:
                 continue
-            for name in element.names:
-                first = self.first_of(name, seen)
-                if first is None:
-                    return None
-                found |= first
+            first = self.element_first(element, seen)
+            if first is None:
+                return None
+            found |= first
             if not element.optional:
                 return frozenset(found)
         return None
+
+    def element_first(
+        self, element: Element, seen: frozenset[str] = frozenset()
+    ) -> frozenset[str] | None:
+        found: set[str] = set()
+        for name in element.names:
+            first = self.first_of(name, seen)
+            if first is None:
+                return None
+            found |= first
+        return frozenset(found)
+
+    def starts_of(self, element: Element) -> tuple[tuple[str, frozenset[str] | None], ...]:
+        return tuple((name, self.firsts[name]) for name in element.names)
+
+    def rule_starts(self, rule: Rule) -> list[_Way] | None:
+        """How a rule can open: (first token, what the second can be, None: anything) for
+        each way; None when it may start anywhere (it may read nothing)."""
+        ways: list[_Way] = []
+        for k, element in enumerate(rule.seq):
+            if element.absent:
+                continue
+            for name in element.names:
+                if name in self.words:  # a phrase's next word, or what follows the element
+                    ways.extend(self._phrase_starts(name, rule.seq, k + 1))
+                    continue
+                first = self.first_of(name)
+                if first is None:
+                    return None
+                ways.extend((tag, None) for tag in first)
+            if not element.optional:
+                return ways
+        return None
+
+    def _phrase_starts(self, name: str, seq: tuple[Element, ...], k: int) -> list[_Way]:
+        """The ways a word class opens `seq[k-1:]`: its phrases' first words, each with the
+        second words of its longer phrases and, after a one-word phrase, what `seq[k:]`
+        starts with."""
+        ways: list[_Way] = []
+        for word, phrases in self.words[name].items():
+            then: set[str] | None = set()
+            for norms, _ in phrases:
+                nxt = frozenset(norms[1:2]) if len(norms) > 1 else self.seq_first(seq, k)
+                then = None if then is None or nxt is None else then | nxt
+            ways.append((word, None if then is None else frozenset(then)))
+        return ways
 
 
 def _element(text: str) -> Element:
@@ -168,16 +236,36 @@ def rulebook(lang: Lang) -> RuleBook:
     book = RuleBook({k: tuple(v) for k, v in rules.items()}, _word_classes(raw.get("words", {})))
     check(book)
     for symbol, group in book.rules.items():
-        index: dict[str, list[int]] = {}
-        always: list[int] = []
-        for n, rule in enumerate(group):
-            first = book.rule_first(rule)
-            if first is None:
-                always.append(n)
-            for key in first or ():
-                index.setdefault(key, []).append(n)
-        book.starts[symbol] = ({k: tuple(v) for k, v in index.items()}, tuple(always))
+        book.starts[symbol] = _index(book, group)
+    book.firsts.update((symbol, book.first_of(symbol)) for symbol in book.symbols())
+    for symbol, group in book.rules.items():
+        book.rules[symbol] = tuple(
+            replace(rule, seq=tuple(replace(e, starts=book.starts_of(e)) for e in rule.seq))
+            for rule in group
+        )
     return book
+
+
+def _index(book: RuleBook, group: tuple[Rule, ...]) -> _Index:
+    """The rules of one symbol by the first token (and, after one word, the second) they
+    can start with."""
+    alone: dict[str, set[int]] = {}
+    paired: dict[str, dict[str, set[int]]] = {}
+    always: list[int] = []
+    for n, rule in enumerate(group):
+        ways = book.rule_starts(rule)
+        if ways is None:
+            always.append(n)
+        for key, then in ways or ():
+            if then is None:
+                alone.setdefault(key, set()).add(n)
+            for second in then or ():
+                paired.setdefault(key, {}).setdefault(second, set()).add(n)
+    return (
+        {k: tuple(sorted(v)) for k, v in alone.items()},
+        {k: {w: tuple(sorted(v)) for w, v in d.items()} for k, d in paired.items()},
+        tuple(always),
+    )
 
 
 def check(book: RuleBook) -> None:
@@ -380,8 +468,6 @@ TERMINAL_TAGS = {
         (
             "number",
             "count",
-            "ordinal",
-            "daynum",
             "anynum",
             "year",
             "year2",
@@ -391,6 +477,8 @@ TERMINAL_TAGS = {
         ),
         "#num",
     ),
+    "ordinal": "#ordinal",
+    "daynum": "#daynum",
     "weekday": "#weekday",
     "month": "#month",
     "unit": "#unit",
@@ -419,8 +507,12 @@ def _tags(g: Grammar, i: int) -> frozenset[str]:
     direction = v.lookup(t, v.modifiers) is not None
     preps, clock_words = _word_sets(v.lang)
     on_at = not preps.isdisjoint(tags)
+    number = g.number(i)  # what `_ordinal` and `_daynum` read
+    day = number is not None and 1 <= number[0] <= 31
     found = {
         "#num": num,
+        "#ordinal": day and number is not None and number[2],
+        "#daynum": day and number is not None and number[0] == int(number[0]),
         "#weekday": weekday,
         "#month": month,
         "#unit": v.lookup(t, v.units) is not None,
@@ -502,16 +594,21 @@ class Composer:
             return ()
         rules = self.book.rules.get(symbol)
         if rules is not None:
-            tags = self._tags.get(i)
-            if tags is None:
-                tags = self._tags[i] = _tags(self.grammar, i)
             found: list[tuple[int, Val]] = []
-            for rule in self.book.candidates(symbol, tags):
+            for rule in self.book.candidates(symbol, self._tags_at(i), self._tags_at(i + 1)):
                 self._apply(rule, i, found)
             return tuple(found)
         if symbol in self.book.words:
             return tuple(self._words(self.book.words[symbol], i))
         return tuple(TERMINALS[symbol](self.grammar, i))
+
+    def _tags_at(self, i: int) -> frozenset[str]:
+        """The tags of token `i` (see `_tags`), none past the end; once per token."""
+        tags = self._tags.get(i)
+        if tags is None:
+            ok = i < len(self.grammar.tokens)
+            tags = self._tags[i] = _tags(self.grammar, i) if ok else frozenset()
+        return tags
 
     def _words(self, index: dict[str, tuple[_Phrase, ...]], i: int) -> Iterator[tuple[int, Val]]:
         t = self.grammar.tokens[i]
@@ -548,11 +645,17 @@ class Composer:
             out.append((i, args))
             return
         element = seq[k]
+        tags = self._tags.get(i)
+        if tags is None:
+            tags = self._tags_at(i)
+        # a symbol is only asked where it can start: the others read nothing there, and
+        # asking them was most of a parse's cost
+        names = [n for n, first in element.starts if first is None or not first.isdisjoint(tags)]
         if element.absent:
-            if not any(self.match(name, i) for name in element.names):
+            if not any(self.match(name, i) for name in names):
                 self._sequence(seq, k + 1, i, args, out)
             return
-        for name in element.names:
+        for name in names:
             for end, val in self.match(name, i):
                 self._sequence(seq, k + 1, end, _with(args, name, val), out)
         if element.optional:

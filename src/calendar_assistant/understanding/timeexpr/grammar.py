@@ -119,11 +119,17 @@ class Grammar(RecurrencePatterns):
         """Every time piece of the message, left to right, not overlapping."""
         pieces: list[Piece] = []
         i, n = 0, len(self.tokens)
+        named = [(p.__name__, p) for p in self._patterns]
+        seen = self._seen  # `_run` inlined: 16 patterns at every token
         while i < n:
             best: Piece | None = None
             if self.tokens[i].kind != "mark" or self.tokens[i].norm == "@":
-                for pattern in self._patterns:
-                    found = self._run(pattern, i)
+                for name, pattern in named:
+                    key = (name, i)
+                    if key in seen:
+                        found = seen[key]
+                    else:
+                        found = seen[key] = pattern(i)
                     if found is not None and (best is None or found.end > best.end):
                         best = found
             if best is not None:

@@ -162,6 +162,10 @@ class GrammarReader:
         month_first: bool | None = None,
     ):
         self.tokens = tokens
+        # asked hundreds of times a message: the count and the words kept (tokens are
+        # never changed once cut)
+        self._size = len(tokens)
+        self._norms = [t.norm for t in tokens]
         self.vocab = vocab
         self.now = now.astimezone(tz)
         self.today = self.now.date()
@@ -170,15 +174,15 @@ class GrammarReader:
         # setting's default follows the zone (America/* writes 11/25)
         self.month_first = month_first_in(tz) if month_first is None else month_first
         self._seen: dict[tuple[str, int], Piece | None] = {}
+        self._numbers: dict[tuple[int, bool], tuple[float, int, bool] | None] = {}
 
     # ---------------------------------------------------------------- token access
 
     def tok(self, i: int) -> Token | None:
-        return self.tokens[i] if 0 <= i < len(self.tokens) else None
+        return self.tokens[i] if 0 <= i < self._size else None
 
     def norm(self, i: int) -> str:
-        t = self.tok(i)
-        return t.norm if t is not None else ""
+        return self._norms[i] if 0 <= i < self._size else ""
 
     def has(self, i: int, key: str) -> bool:
         return self.vocab.has(self.tok(i), key)
@@ -188,10 +192,10 @@ class GrammarReader:
         t = self.tok(i)
         if t is None:
             return "", i
-        two = f"{t.norm} {self.norm(i + 1)}"
+        two = f"{t.norm} {self.norm(i + 1)}" if t.norm in self.vocab.pair_starts else None
         for key in keys:
             words = self.vocab.words.get(key, frozenset())
-            if two in words:
+            if two is not None and two in words:
                 return two, i + 2
             if t.norm in words:
                 return t.norm, i + 1
@@ -200,7 +204,16 @@ class GrammarReader:
     # ---------------------------------------------------------------- numbers
 
     def number(self, i: int, *, articles: bool = False) -> tuple[float, int, bool] | None:
-        """A number at `i` in digits or words: (value, next index, is ordinal)."""
+        """A number at `i` in digits or words: (value, next index, is ordinal).
+
+        Read once per token (most patterns ask for a number where they start)."""
+        key = (i, articles)
+        if key in self._numbers:
+            return self._numbers[key]
+        found = self._numbers[key] = self._read_number(i, articles)
+        return found
+
+    def _read_number(self, i: int, articles: bool) -> tuple[float, int, bool] | None:
         t = self.tok(i)
         if t is None:
             return None
@@ -263,6 +276,7 @@ class GrammarReader:
     def _run(self, pattern: Callable[[int], Piece | None], i: int) -> Piece | None:
         """A pattern's piece at `i`, read once: the scanner and the composer both ask."""
         key = (pattern.__name__, i)
-        if key not in self._seen:
-            self._seen[key] = pattern(i)
-        return self._seen[key]
+        if key in self._seen:
+            return self._seen[key]
+        found = self._seen[key] = pattern(i)
+        return found

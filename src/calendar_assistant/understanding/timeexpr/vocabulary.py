@@ -35,6 +35,9 @@ class Vocabulary:
     modifiers: dict[str, str]
     words: dict[str, frozenset[str]]
     length_adjectives: dict[str, float]
+    #: the first words of the word lists' two-word entries ("by the", «до самого»): a
+    #: preposition is only read as two words where the first can start one
+    pair_starts: frozenset[str] = frozenset()
 
     def lookup(self, token: Token | None, table: dict[str, V]) -> V | None:
         """The table's value for the token as typed or for any of its dictionary forms."""
@@ -51,7 +54,7 @@ class Vocabulary:
         if token is None:
             return False
         words = self.words.get(key, frozenset())
-        return token.norm in words or any(lemma in words for lemma in token.lemmas)
+        return token.norm in words or not words.isdisjoint(token.lemmas)
 
 
 def _typo_table(targets: list[str], table: dict[str, int]) -> dict[str, int]:
@@ -79,6 +82,7 @@ def vocabulary(lang: Lang) -> Vocabulary:
     months = {k: int(v) for k, v in raw["months"].items()}
     weekdays = {k: int(v) for k, v in raw["weekdays"].items()}
     typo_words = list(raw.get("typo_targets", {}).get("words", []))
+    words = {k: frozenset(v) for k, v in raw["words"].items()}
     return Vocabulary(
         lang=lang,
         months=months,
@@ -93,8 +97,9 @@ def vocabulary(lang: Lang) -> Vocabulary:
         units=dict(raw["units"]),
         half_units={k: (str(v[0]), float(v[1])) for k, v in raw.get("half_units", {}).items()},
         modifiers=dict(raw["modifiers"]),
-        words={k: frozenset(v) for k, v in raw["words"].items()},
+        words=words,
         length_adjectives={k: float(v) for k, v in raw.get("length_adjectives", {}).items()},
+        pair_starts=frozenset(w.split(" ", 1)[0] for ws in words.values() for w in ws if " " in w),
     )
 
 
@@ -126,7 +131,8 @@ def typo_lookup(word: str, table: dict[str, int]) -> int | None:
     """Read a month or weekday name with one typo (words of five letters or more only)."""
     if len(word) < 5 or not word.isalpha():
         return None
-    for target, value in table.items():
-        if within_one_edit(word, target):
+    size = len(word)
+    for target, value in table.items():  # lengths two apart are more than one edit
+        if -1 <= len(target) - size <= 1 and within_one_edit(word, target):
             return value
     return None

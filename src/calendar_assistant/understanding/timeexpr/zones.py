@@ -43,10 +43,40 @@ def _same(token: Token, word: Token) -> bool:
     return token.norm == word.norm or bool(token.lemmas & word.lemmas)
 
 
+@lru_cache(maxsize=2)
+def _by_first_word(lang: Lang) -> tuple[dict[str, set[int]], dict[str, set[int]], set[int]]:
+    """The places of the zone phrases by their first word as typed and by its dictionary
+    forms (and those of no word), so a token is only held against the phrases it can open."""
+    by_norm: dict[str, set[int]] = {}
+    by_lemma: dict[str, set[int]] = {}
+    empty: set[int] = set()
+    for n, (phrase, _) in enumerate(_phrases(lang)):
+        if not phrase:
+            empty.add(n)
+            continue
+        by_norm.setdefault(phrase[0].norm, set()).add(n)
+        for lemma in phrase[0].lemmas:
+            by_lemma.setdefault(lemma, set()).add(n)
+    return by_norm, by_lemma, empty
+
+
+def _openers(token: Token, lang: Lang) -> list[int]:
+    """The places, in order, of the zone phrases whose first word `token` can be."""
+    by_norm, by_lemma, empty = _by_first_word(lang)
+    places = empty | by_norm.get(token.norm, set())
+    for lemma in token.lemmas:
+        places |= by_lemma.get(lemma, set())
+    return sorted(places)
+
+
 def _zone_at(tokens: list[Token], i: int, lang: Lang) -> tuple[int, ZoneInfo] | None:
     """The longest zone phrase starting at token `i`: (its end, the zone)."""
     best: tuple[int, ZoneInfo] | None = None
-    for phrase, zone in _phrases(lang):
+    if not 0 <= i < len(tokens):
+        return None
+    phrases = _phrases(lang)
+    for place in _openers(tokens[i], lang):
+        phrase, zone = phrases[place]
         end = i + len(phrase)
         if end > len(tokens) or (best is not None and end <= best[0]):
             continue
