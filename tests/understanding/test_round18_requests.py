@@ -241,3 +241,19 @@ def test_a_recurring_event_is_named_by_what_it_is() -> None:
         "1:1 with Dana",
         "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("how long is my session with the coach", "Session with the coach"),
+        ("give me the details for my flight on sunday", "Flight"),
+        ("tell me the date of my sister's graduation", "Sister's graduation"),
+        ("who is going to be at the wedding rehearsal", "Wedding rehearsal"),
+    ],
+)
+def test_what_a_question_leaves_loses_its_edge_words(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.title == title

@@ -28,6 +28,7 @@ from calendar_assistant.understanding.rules.titles import (
     attendees,
     is_generic,
     quoted,
+    strip_edges,
     without_particles,
 )
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece
@@ -40,15 +41,19 @@ def _without_asking(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
     asking to be told (`info_openers`, `search_lead`) that open what is left name nothing;
     the title is what follows them."""
     leads = (msg.cues.phrases("info_openers"), msg.cues.phrases("search_lead"))
+    cut = False
     for _ in range(4):
         if not indices:
-            return indices
+            break
         end = max((longest_at(msg.tokens, indices[0], p) or 0) for p in leads)
         taken = [k for k in indices if k < end]
         if not end or len(taken) == len(indices):
-            return indices
-        indices = indices[len(taken) :]
-    return indices
+            break
+        indices, cut = indices[len(taken) :], True
+    if not cut:
+        return indices
+    # "how long is my meeting with hr": what the lead leaves loses its edge words too
+    return tuple(strip_edges(msg.tokens, list(indices), msg.cues)) or indices
 
 
 def _without_event_verb(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
+from dateutil.rrule import DAILY, HOURLY, MONTHLY, WEEKLY, YEARLY, rrule, weekday
 
 from calendar_assistant.understanding.timeexpr.pieces import Clock, Kind, Piece, Recurrence
 from calendar_assistant.understanding.timeexpr.zones import ZONE_KEY
@@ -31,7 +31,7 @@ PART_WINDOW = {
 # evening before: 20:00, not the 22:00 of "tonight"; the morning of: 08:00).
 LEAD_PART_POINT = {"morning": 8, "afternoon": 13, "evening": 20, "night": 20, "noon": 12}
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_FREQ = {"DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
+_FREQ = {"HOURLY": HOURLY, "DAILY": DAILY, "WEEKLY": WEEKLY, "MONTHLY": MONTHLY, "YEARLY": YEARLY}
 
 
 def local(day: date, hour: int, minute: int, tz: tzinfo) -> datetime:
