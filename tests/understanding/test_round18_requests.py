@@ -257,3 +257,27 @@ def test_what_a_question_leaves_loses_its_edge_words(text: str, title: str) -> N
     assert command.intent is Intent.SEARCH_EVENTS
     assert command.target is not None
     assert command.target.title == title
+
+
+def test_a_bare_start_hour_after_a_day_is_when_it_starts() -> None:
+    command = parse("book the meeting room for 2 hours on thursday from 3", now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == "Meeting room"
+    assert (command.start, command.end) == (
+        datetime(2026, 12, 3, 15, 0, tzinfo=MSK),
+        datetime(2026, 12, 3, 17, 0, tzinfo=MSK),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("remind me on the last working day of the month to send invoices", date(2026, 12, 31)),
+        ("напомни в последний рабочий день месяца сдать отчёт", date(2026, 12, 31)),
+        ("add the budget review on the last working day of the quarter at 10", date(2026, 12, 31)),
+    ],
+)
+def test_the_nth_working_day_of_a_period(text: str, day: date) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    when = command.start.date() if command.start is not None else command.day
+    assert when == day

@@ -214,12 +214,13 @@ def test_the_slots_do_not_depend_on_who_chose_the_intent(
 ASKED_ABOUT = [
     ("can you give me the lowdown on the dinner with the Nguyens", "Dinner with the Nguyens"),
     ("i'd like some info about the sculpture class", "Sculpture class"),
-    ("tell me the date of my uncle's retirement party", "My uncle's retirement party"),
+    # "my" opening what the lead leaves is no part of the name, as in a create (round 18)
+    ("tell me the date of my uncle's retirement party", "Uncle's retirement party"),
     ("let me know what time the carol service is", "Carol service"),
     ("when does the chess tournament kick off", "Chess tournament"),
     (
         "did you manage to add my appointment with the osteopath",
-        "My appointment with the osteopath",
+        "Appointment with the osteopath",
     ),
     ("has the barbecue been put in my calendar", "Barbecue"),
     ("is the fun run still happening", "Fun run"),

@@ -317,6 +317,8 @@ class ClockPatterns(GrammarReader):
             bare_ok = bool(prep) and prep in ("на", "to", "for", "до", "by")
             if prep in ("с", "со", "from") and self.norm(j + 1) in ("на", "to"):
                 bare_ok = True  # «с 7 на 8», "from 7 to 8am": the old time of a move
+            if prep == "from" and self._said_after_a_day(i - 1):
+                bare_ok = True  # "on thursday from 3": when it starts that day
             if prep in ("до", "by", "before", "until", "till"):
                 return None
         else:

@@ -243,6 +243,25 @@ def nth_day(c: Context, a: Args, p: Params) -> Val | None:
     return _ahead(c, a["month_ref"], pick)
 
 
+@operation("nth_workday")
+def nth_workday(c: Context, a: Args, p: Params) -> Val | None:
+    """The Nth (or last) working day of a month or other period: Monday to Friday (public
+    holidays are not known here, so 1 January 2027, a Friday, is the first one)."""
+    n = -1 if "last" in a else _number(a, "ordinal", "number")
+    period = a.get("month_ref") or a.get("period_ref")
+    if n is None or n == 0 or period is None:
+        return None
+
+    def pick(first: date, after: date) -> date | None:
+        days = [first + timedelta(days=k) for k in range((after - first).days)]
+        workdays = [d for d in days if d.weekday() < 5]
+        if n < 0:
+            return workdays[-1] if workdays else None
+        return workdays[n - 1] if n <= len(workdays) else None
+
+    return _ahead(c, period, pick)
+
+
 @operation("date")
 def full_date(c: Context, a: Args, p: Params) -> Val | None:
     """Day, month and maybe a year («5 дек. 2027», "Dec 5 '27")."""
