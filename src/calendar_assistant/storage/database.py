@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -55,6 +56,45 @@ _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 # The first key of the two-key advisory locks per user (`Database.advisory_lock`); the
 # second is hashtext(the user's key). Two-key locks never meet the one-key migration lock.
 _USER_LOCKS = 0x43414C31  # "CAL1"
+
+
+#: A pooled PostgreSQL connection unused this long is pinged before it is handed out again.
+PING_AFTER_IDLE_SECONDS = 5.0
+_IDLE_SINCE = "calendar_assistant_idle_since"
+
+
+def _watch_pool(engine: AsyncEngine) -> None:
+    """Hand out no pooled connection PostgreSQL has let go of, at the cost of a round trip
+    only after a pause, instead of `pool_pre_ping`'s three at every checkout.
+
+    A server restart (or a backend terminated) closes the socket, which the driver notices
+    on the loop as it happens: such a connection is refused at checkout without asking the
+    server, and, as a failed pre-ping does, every connection pooled before it is replaced.
+    A connection idle `PING_AFTER_IDLE_SECONDS` or more (quiet traffic, or a network that
+    drops a connection silently) is pinged first. What breaks between a checkout and its
+    statement fails that statement, as it could with a pre-ping: the callers retry (the
+    inbox's writes, a unit of work tried again, Telegram re-sending a webhook not answered
+    200).
+    """
+
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        driver = getattr(dbapi_connection, "_connection", None)
+        if driver is not None and driver.is_closed():
+            raise exc.InvalidatePoolError("the server closed the connection")
+        idle_since = record.info.pop(_IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            raise exc.InvalidatePoolError(f"the ping after a pause failed: {error}") from error
+
+    sync = engine.sync_engine
+    event.listen(sync, "checkin", checked_in)
+    event.listen(sync, "checkout", checked_out)
 
 
 class _Unit:
@@ -248,7 +288,12 @@ class Database:
             kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
         else:
             location = parsed.render_as_string(hide_password=True)
-            kwargs["pool_pre_ping"] = True  # survive a server restart behind a long-lived pool
+            # No `pool_pre_ping` (three round trips per checkout with asyncpg: BEGIN, a
+            # ping, ROLLBACK): `_watch_pool` drops a connection the server closed, with no
+            # round trip, and pings only one that sat idle (see `_PING_AFTER_IDLE_SECONDS`).
+            # Last in, first out: the few connections in use stay warm (their prepared
+            # statements cached) and the rest idle, instead of every one used in turn.
+            kwargs["pool_use_lifo"] = True
             # A message handled from the inbox holds one connection for its whole unit of
             # work (`unit`): room for the inbox's 16 at once and the webhook's inserts,
             # while three replicas stay under PostgreSQL's default 100 connections.
@@ -257,6 +302,8 @@ class Database:
         engine = create_async_engine(parsed, **kwargs)
         if is_sqlite:
             configure_sqlite(engine, busy_timeout)
+        else:
+            _watch_pool(engine)
         db = cls(engine, location)
         if is_sqlite and location != ":memory:":
             db._lanes = Lanes(location, busy_timeout, engine.dialect)
