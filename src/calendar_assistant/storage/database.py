@@ -13,7 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 import structlog
 from alembic.util.exc import CommandError
-from sqlalchemy import Executable, event, exc, text
+from sqlalchemy import Executable, Select, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -95,6 +95,21 @@ def _watch_pool(engine: AsyncEngine) -> None:
     sync = engine.sync_engine
     event.listen(sync, "checkin", checked_in)
     event.listen(sync, "checkout", checked_out)
+
+
+class _Tracked:
+    """`Work` whose calls go to the functions given (`Database._write_in_unit` notes which
+    statements changed something)."""
+
+    def __init__(
+        self,
+        rows: Callable[..., Sequence[Any]],
+        raw: Callable[..., Sequence[Sequence[Any]]],
+        execute: Callable[..., int],
+    ) -> None:
+        self.rows = rows
+        self.raw = raw
+        self.execute = execute
 
 
 class _Unit:
@@ -389,9 +404,51 @@ class Database:
             if batch is not None and (batch.held or self._hold(batch, lanes)):
                 return self._in_batch(batch, lambda: lanes.writes.run_held(work))
             return await self._on_lane(lanes.writes.run(work, "BEGIN IMMEDIATE"))
+        unit = self._unit()
+        if unit is not None:
+            return await self._write_in_unit(unit, work)
         async with self.transaction() as session:
             connection = await session.connection()
             return await connection.run_sync(lambda sync: work(EngineWork(sync)))
+
+    async def _write_in_unit(self, unit: _Unit, work: Callable[[Work], T]) -> T:
+        """`write` inside a unit of work: on the unit's connection, without the SAVEPOINT
+        and RELEASE round trips around it. What cannot be undone alone then fails the
+        whole unit (rolled back, and its owner tries again): a database error (a unique-key
+        conflict too: PostgreSQL has aborted the transaction), or `work` raising after one
+        of its changes ran. `work` raising before any change (having only read) leaves the
+        unit as it was."""
+        changed = False
+
+        def run(sync: Any) -> T:
+            nonlocal changed
+            engine_work = EngineWork(sync)
+
+            def rows(statement: Executable, parameters: Mapping[str, Any] | None = None) -> Any:
+                nonlocal changed
+                changed = changed or not isinstance(statement, Select)
+                return engine_work.rows(statement, parameters)
+
+            def execute(statement: Executable, parameters: Mapping[str, Any] | None = None) -> int:
+                nonlocal changed
+                changed = changed or not isinstance(statement, Select)
+                return engine_work.execute(statement, parameters)
+
+            return work(_Tracked(rows, engine_work.raw, execute))
+
+        try:
+            async with unit.use() as connection:
+                return await connection.run_sync(run)
+        except (exc.DBAPIError, OSError) as error:
+            if unit.failed is None:
+                unit.failed = error  # a unique-key conflict: the transaction is aborted
+            if isinstance(error, exc.IntegrityError):
+                raise
+            raise self._translate(error) from error
+        except BaseException as error:
+            if changed and unit.failed is None:
+                unit.failed = error  # half of `work` ran, and no savepoint can undo it
+            raise
 
     async def write_one(self, work: Callable[[Work], T]) -> T:
         """`write` for a unit of work of ONE statement (an insert, an update by key),
