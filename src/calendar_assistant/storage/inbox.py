@@ -190,19 +190,20 @@ def _claimable() -> Executable:
 _CLAIMABLE = _claimable()
 
 
-def _claim_in_one() -> Executable:
+def _claim_in_one(*, holding: bool) -> Executable:
     """PostgreSQL: the claim as ONE statement, its own transaction (one round trip).
 
     The rows `_claimable` finds (locked, skipping those another replica has locked), less
-    this owner's claims in `held`, are each claimed, or dead-lettered when claimed
-    `max_attempts` times already, in the same UPDATE; RETURNING gives their new state.
+    this owner's claims in `held` (`holding`), are each claimed, or dead-lettered when
+    claimed `max_attempts` times already, in the same UPDATE; RETURNING gives their new
+    state. Without `holding` there is no array parameter, whose type asyncpg would look
+    up on each new connection (three more round trips).
     """
-    held = _C.id == any_(bindparam("held", type_=postgresql.ARRAY(BigInteger())))
-    picked = (
-        _CLAIMABLE.with_only_columns(_C.id)  # type: ignore[attr-defined]
-        .where(~and_(_C.state == CLAIMED, held))
-        .cte("picked")
-    )
+    picked = _CLAIMABLE.with_only_columns(_C.id)  # type: ignore[attr-defined]
+    if holding:
+        held = _C.id == any_(bindparam("held", type_=postgresql.ARRAY(BigInteger())))
+        picked = picked.where(~and_(_C.state == CLAIMED, held))
+    picked = picked.cte("picked")
     spent = _C.attempts >= bindparam("max_attempts", type_=Integer())
 
     def either(dead: Any, claimed: Any) -> Any:
@@ -232,7 +233,8 @@ _RETURNED = (
     *("id", "channel", "external_id", "chat_key", "payload"),
     *("state", "attempts", "result", "last_error"),
 )
-_CLAIM_IN_ONE = _claim_in_one()
+_CLAIM_IN_ONE = _claim_in_one(holding=False)
+_CLAIM_IN_ONE_HOLDING = _claim_in_one(holding=True)
 _TAKE = (
     update(_TABLE)
     .where(_C.id == bindparam("item"))
@@ -400,15 +402,18 @@ class Inbox:
     ) -> tuple[list[InboxItem], list[DeadLetter]]:
         """`claim` on PostgreSQL: one statement in autocommit (`_CLAIM_IN_ONE`) instead of a
         transaction of a read and a write per row (four round trips and more)."""
-        parameters = {
+        parameters: dict[str, object] = {
             "now": now,
             "limit": limit,
-            "held": list(holding),
             "max_attempts": max_attempts,
             "new_owner": self.owner,
             "new_lease_until": lease_until,
         }
-        rows = await self._db.write_one(lambda work: work.rows(_CLAIM_IN_ONE, parameters))
+        statement = _CLAIM_IN_ONE
+        if holding:
+            statement = _CLAIM_IN_ONE_HOLDING
+            parameters["held"] = list(holding)
+        rows = await self._db.write_one(lambda work: work.rows(statement, parameters))
         claimed: list[InboxItem] = []
         dead: list[DeadLetter] = []
         for row in sorted(rows, key=lambda row: int(row.id)):  # RETURNING keeps no order
