@@ -19,8 +19,11 @@ from calendar_assistant.storage import (
     UserRepository,
     UserSettings,
 )
+from calendar_assistant.storage.channel_records import ChatLinks
 from calendar_assistant.storage.undo_log import MAX_ENTRIES_PER_USER
 from calendar_assistant.storage.users import remembering
+
+NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 
 # ------------------------------------------------------------------ users
 
@@ -292,3 +295,26 @@ async def test_a_message_reads_its_user_once_and_follows_its_own_changes(
         assert (outside.display_name, state) == (None, None)  # a new user, not Anna
     finally:
         database.remove_statement_listener(listener)
+
+
+async def test_a_message_reads_its_chat_link_with_its_user(database: Database) -> None:
+    """`remembering(channel)`: the user's chat link on the channel comes with the user's
+    read; linking the same chat again costs nothing, a new chat is written and followed."""
+    users, links = UserRepository(database), ChatLinks(database)
+    user = await users.get_or_create("telegram:link")
+    await links.link(user.id, "telegram", "100", NOW)
+    seen: list[str] = []
+    listener = seen.append
+    database.add_statement_listener(listener)
+    try:
+        with remembering("telegram"):
+            assert await users.get("telegram:link") == user
+            await links.link(user.id, "telegram", "100", NOW)  # as read: nothing to do
+            assert len(seen) == 1  # the user's read, with the link
+            await links.link(user.id, "telegram", "200", NOW)
+            written = len(seen)
+            await links.link(user.id, "telegram", "200", NOW)  # as just written
+            assert len(seen) == written
+    finally:
+        database.remove_statement_listener(listener)
+    assert [link.chat_id for link in await links.for_user(user.id)] == ["200"]

@@ -108,9 +108,10 @@ class FrontDoor:
         rolled back whole and the update tried again later.
 
         The user is read once for the whole answer (`remembering`): the desk and the
-        assistant get the record read here, with the dialogue document read with it.
+        assistant get the record read here, with the dialogue document and the chat link
+        read with it.
         """
-        with remembering():
+        with remembering(channel):
             return await self._handle(
                 channel=channel, chat_id=chat_id, user=user, now=now, answer=answer
             )

@@ -7,12 +7,12 @@ import copy
 import dataclasses
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import bindparam, exc, insert, select
+from sqlalchemy import String, and_, bindparam, column, exc, insert, select, table
 
 from calendar_assistant.domain.language import LANGS, Lang
 from calendar_assistant.storage.database import Database
@@ -133,6 +133,8 @@ class _Seen:
     state: dict[str, Any] | None
     #: False while a write of the document is under way (or failed): read it again.
     state_known: bool = True
+    #: The chat the user is linked to on a channel, as read with them (None: none).
+    links: dict[str, str | None] = field(default_factory=dict)
 
 
 #: The users read during the message this task answers (`remembering`), by database and
@@ -140,10 +142,31 @@ class _Seen:
 _SEEN: ContextVar[dict[tuple[int, str], _Seen] | None] = ContextVar(
     "calendar_assistant_users_seen", default=None
 )
+#: The channel the message came by (`remembering`): its chat link is read with the user.
+_CHANNEL: ContextVar[str | None] = ContextVar("calendar_assistant_users_channel", default=None)
+
+#: chat_links (storage/channel_records.py, which reads what is remembered here) as far as
+#: the arrival read joins it.
+_LINKS = table("chat_links", column("user_id"), column("channel"), column("chat_id", String(64)))
+#: The arrival read of a message that came by a channel: its chat link too.
+_ARRIVAL_WITH_LINK = (
+    select(
+        UserRow.__table__,
+        UserSettingsRow.__table__,
+        DialogueStateRow.__table__.c.state,
+        _LINKS.c.chat_id.label("linked_chat"),
+    )
+    .outerjoin(UserSettingsRow.__table__, UserSettingsRow.user_id == UserRow.id)
+    .outerjoin(DialogueStateRow.__table__, DialogueStateRow.user_id == UserRow.id)
+    .outerjoin(
+        _LINKS, and_(_LINKS.c.user_id == UserRow.id, _LINKS.c.channel == bindparam("channel"))
+    )
+    .where(UserRow.key == bindparam("key"))
+)
 
 
 @contextlib.contextmanager
-def remembering() -> Iterator[None]:
+def remembering(channel: str | None = None) -> Iterator[None]:
     """Read each user (with settings and dialogue document) once for the block, however
     many parts of the answer ask: the front door, the account desk and the assistant each
     asked the database again, three to four reads a message.
@@ -151,15 +174,18 @@ def remembering() -> Iterator[None]:
     What this process changes meanwhile through `UserRepository` or
     `DialogueStateRepository` is kept up to date (or forgotten, then read again); a change
     another process commits during the block is seen by the next message, as a read at
-    the block's start would have. A block inside one shares the outer one's.
+    the block's start would have. With `channel`, the user's chat link on it is read in
+    the same statement (`seen_link`). A block inside one shares the outer one's.
     """
     if _SEEN.get() is not None:
         yield
         return
     token = _SEEN.set({})
+    channel_token = _CHANNEL.set(channel)
     try:
         yield
     finally:
+        _CHANNEL.reset(channel_token)
         _SEEN.reset(token)
 
 
@@ -178,10 +204,30 @@ def _seen_by_id(db: Database, user_id: int) -> _Seen | None:
     return None
 
 
-def _remember(db: Database, record: UserRecord, state: dict[str, Any] | None) -> None:
+def _remember(
+    db: Database,
+    record: UserRecord,
+    state: dict[str, Any] | None,
+    links: dict[str, str | None] | None = None,
+) -> None:
     seen = _SEEN.get()
     if seen is not None:
-        seen[(id(db), record.key)] = _Seen(record, copy.deepcopy(state))
+        seen[(id(db), record.key)] = _Seen(record, copy.deepcopy(state), links=links or {})
+
+
+def seen_link(db: Database, user_id: int, channel: str) -> tuple[bool, str | None]:
+    """The chat `remembering` read for a user on a channel: (False, None) when not read."""
+    found = _seen_by_id(db, user_id)
+    if found is None or channel not in found.links:
+        return False, None
+    return True, found.links[channel]
+
+
+def see_link(db: Database, user_id: int, channel: str, chat_id: str) -> None:
+    """A user's chat link on a channel as just written, if `remembering` holds the user."""
+    found = _seen_by_id(db, user_id)
+    if found is not None:
+        found.links[channel] = chat_id
 
 
 def forget_seen(db: Database, user_id: int) -> None:
@@ -279,12 +325,18 @@ class UserRepository:
         if _SEEN.get() is None:
             rows = await self._db.fetch(_BY_KEY, {"key": key})
             return _record(rows[0]) if rows else None
-        # Answering a message: the dialogue document too (the same read), for what follows.
-        rows = await self._db.fetch(_ARRIVAL_QUERY, {"key": key})
+        # Answering a message: the dialogue document and the chat link too (the same
+        # read), for what follows.
+        channel = _CHANNEL.get()
+        if channel is None:
+            rows = await self._db.fetch(_ARRIVAL_QUERY, {"key": key})
+        else:
+            rows = await self._db.fetch(_ARRIVAL_WITH_LINK, {"key": key, "channel": channel})
         if not rows:
             return None
         record, state = _record(rows[0]), _state(rows[0])
-        _remember(self._db, record, state)
+        links = {} if channel is None else {channel: rows[0].linked_chat}
+        _remember(self._db, record, state, links)
         return record
 
     async def get_by_id(self, user_id: int) -> UserRecord | None:
@@ -346,7 +398,9 @@ class UserRepository:
                 raise LookupError(f"user {key!r} vanished while being created") from None
             return found
         record = UserRecord(user_id, key, display_name, created_at, settings)
-        _remember(self._db, record, None)  # no dialogue document yet
+        channel = _CHANNEL.get()
+        links: dict[str, str | None] = {} if channel is None else {channel: None}
+        _remember(self._db, record, None, links)  # no dialogue document nor chat yet
         return record
 
     async def update_settings(self, user_id: int, **changes: object) -> UserSettings:
