@@ -186,6 +186,26 @@ async def test_replicas_starting_together_migrate_once(
         await asyncio.to_thread(postgres_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.postgres
+async def test_a_pooled_connection_the_server_closed_is_replaced_without_a_failure(
+    postgres_url: str, postgres_admin: Callable[[str], None]
+) -> None:
+    """No `pool_pre_ping`: a backend terminated (as by a restart) while its connection sat
+    in the pool is refused at checkout, the pool renewed, and the next read just works."""
+    async with await Database.open(postgres_url) as db:
+        users = UserRepository(db)
+        await users.get("pool:1")
+        async with db.reading() as connection:
+            pid = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        await asyncio.to_thread(postgres_admin, f"SELECT pg_terminate_backend({pid})")
+        for _ in range(100):  # the driver sees the socket close on the loop
+            await asyncio.sleep(0.01)
+        assert await users.get("pool:1") is None
+        async with db.reading() as connection:
+            again = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        assert again != pid
+
+
 async def test_an_unsupported_database_is_reported() -> None:
     with pytest.raises(StorageError, match="unsupported database 'mysql'"):
         await Database.open("mysql://root@127.0.0.1/calendar")

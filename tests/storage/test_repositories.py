@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calendar_assistant.config import Settings
+from calendar_assistant.conversation.forget import forget_user
 from calendar_assistant.runtime import user_defaults
 from calendar_assistant.storage import (
     Database,
@@ -18,7 +19,11 @@ from calendar_assistant.storage import (
     UserRepository,
     UserSettings,
 )
+from calendar_assistant.storage.channel_records import ChatLinks
 from calendar_assistant.storage.undo_log import MAX_ENTRIES_PER_USER
+from calendar_assistant.storage.users import remembering
+
+NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 
 # ------------------------------------------------------------------ users
 
@@ -258,3 +263,58 @@ async def test_get_or_create_with_state_reads_the_user_and_the_dialogue_in_one(
     assert (await users.get_or_create_with_state("cli:state"))[1] is None
     with pytest.raises(ValueError, match="1 to 255"):
         await users.get_or_create_with_state("")
+
+
+async def test_a_message_reads_its_user_once_and_follows_its_own_changes(
+    database: Database,
+) -> None:
+    """`remembering` (the front door's block around one message): the user, settings and
+    dialogue document are read once however many parts ask; what the message changes
+    through the repositories is what they see next, and a forgotten user is gone."""
+    users, states = UserRepository(database), DialogueStateRepository(database)
+    seen: list[str] = []
+    listener = seen.append
+    database.add_statement_listener(listener)
+    try:
+        with remembering():
+            created = await users.get_or_create("cli:once", "Anna", UserSettings(language="en"))
+            assert await users.get("cli:once") == created
+            assert await users.get_or_create_with_state("cli:once") == (created, None)
+            assert await states.load(created.id) is None
+            await states.clear(created.id)  # nothing stored: nothing to delete
+            reads = [sql for sql in seen if sql.lstrip().upper().startswith("SELECT")]
+            assert len(reads) == 1  # the get that found no one yet
+            await states.save(created.id, {"stage": "confirm"})
+            await users.update_settings(created.id, timezone="Europe/Berlin")
+            record, state = await users.get_or_create_with_state("cli:once")
+            assert (record.settings.timezone, state) == ("Europe/Berlin", {"stage": "confirm"})
+            assert await states.load(created.id) == {"stage": "confirm"}
+            await forget_user(database, created.id)
+            assert await users.get("cli:once") is None
+        outside, state = await users.get_or_create_with_state("cli:once")  # read anew
+        assert (outside.display_name, state) == (None, None)  # a new user, not Anna
+    finally:
+        database.remove_statement_listener(listener)
+
+
+async def test_a_message_reads_its_chat_link_with_its_user(database: Database) -> None:
+    """`remembering(channel)`: the user's chat link on the channel comes with the user's
+    read; linking the same chat again costs nothing, a new chat is written and followed."""
+    users, links = UserRepository(database), ChatLinks(database)
+    user = await users.get_or_create("telegram:link")
+    await links.link(user.id, "telegram", "100", NOW)
+    seen: list[str] = []
+    listener = seen.append
+    database.add_statement_listener(listener)
+    try:
+        with remembering("telegram"):
+            assert await users.get("telegram:link") == user
+            await links.link(user.id, "telegram", "100", NOW)  # as read: nothing to do
+            assert len(seen) == 1  # the user's read, with the link
+            await links.link(user.id, "telegram", "200", NOW)
+            written = len(seen)
+            await links.link(user.id, "telegram", "200", NOW)  # as just written
+            assert len(seen) == written
+    finally:
+        database.remove_statement_listener(listener)
+    assert [link.chat_id for link in await links.for_user(user.id)] == ["200"]

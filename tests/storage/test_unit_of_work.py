@@ -15,6 +15,7 @@ from sqlalchemy import exc, func, select, text
 from calendar_assistant.storage.database import Database, UnitFailed, unit_failed
 from calendar_assistant.storage.errors import StorageError
 from calendar_assistant.storage.inbox import Inbox, InboxRow
+from calendar_assistant.storage.lanes import Work
 
 pytestmark = pytest.mark.postgres
 
@@ -178,3 +179,58 @@ async def test_rows_read_in_a_unit_stay_readable_after_their_block(postgres: Dat
             await session.flush()
         assert (added.id, added.external_id) == (2, "2")  # so is what a change wrote
     assert [(letter.external_id, letter.last_error) for letter in letters] == [("1", "x")]
+
+
+_INSERT = text(
+    "INSERT INTO inbox (channel, external_id, chat_key, payload, state, attempts, received_at)"
+    " VALUES ('test', :external_id, 'c', '{}', 'queued', 0, now())"
+)
+
+
+async def test_a_write_in_a_unit_takes_no_savepoint_and_fails_it_when_half_done(
+    postgres: Database,
+) -> None:
+    """`write` in a unit runs on the unit's connection without SAVEPOINT and RELEASE round
+    trips; what a savepoint would have undone alone fails the whole unit instead."""
+    seen: list[str] = []
+    listener = seen.append
+    postgres.add_statement_listener(listener)
+
+    def insert_then_fail(work: Work) -> None:
+        work.execute(_INSERT, {"external_id": "half"})
+        raise RuntimeError("halfway")
+
+    def read_then_fail(work: Work) -> None:
+        work.rows(select(InboxRow.id))
+        raise LookupError("nothing to change")
+
+    try:
+        async with postgres.unit():
+            await postgres.write(lambda work: work.execute(_INSERT, {"external_id": "1"}))
+            with pytest.raises(LookupError):  # only read: nothing to undo, the unit goes on
+                await postgres.write(read_then_fail)
+            assert not unit_failed()
+            await postgres.write(lambda work: work.execute(_INSERT, {"external_id": "2"}))
+        assert not any("SAVEPOINT" in sql for sql in seen)
+        assert await _stored(postgres) == ["1", "2"]
+
+        async def half_done() -> None:
+            async with postgres.unit():
+                await postgres.write(lambda work: work.execute(_INSERT, {"external_id": "3"}))
+                with pytest.raises(RuntimeError):
+                    await postgres.write(insert_then_fail)
+                assert unit_failed()
+
+        async def conflicting() -> None:  # a unique-key conflict: the transaction is aborted
+            async with postgres.unit():
+                with pytest.raises(exc.IntegrityError):
+                    await postgres.write(lambda work: work.execute(_INSERT, {"external_id": "1"}))
+                assert unit_failed()
+
+        with pytest.raises(UnitFailed):
+            await half_done()
+        with pytest.raises(UnitFailed):
+            await conflicting()
+        assert await _stored(postgres) == ["1", "2"]
+    finally:
+        postgres.remove_statement_listener(listener)

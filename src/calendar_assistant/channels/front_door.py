@@ -29,6 +29,7 @@ from calendar_assistant.replies import catalogue
 from calendar_assistant.storage.channel_records import ChatLinks
 from calendar_assistant.storage.database import unit_failed
 from calendar_assistant.storage.errors import StorageError
+from calendar_assistant.storage.users import remembering
 
 if TYPE_CHECKING:  # the server's extra: the terminal runs the front door without metrics
     from calendar_assistant.observability.metrics import Metrics
@@ -105,7 +106,25 @@ class FrontDoor:
         A storage error is answered "nothing was changed" after a few tries, except inside
         a unit of work (an inbox update on PostgreSQL): there it is raised, as the unit is
         rolled back whole and the update tried again later.
+
+        The user is read once for the whole answer (`remembering`): the desk and the
+        assistant get the record read here, with the dialogue document and the chat link
+        read with it.
         """
+        with remembering(channel):
+            return await self._handle(
+                channel=channel, chat_id=chat_id, user=user, now=now, answer=answer
+            )
+
+    async def _handle(
+        self,
+        *,
+        channel: str,
+        chat_id: str,
+        user: UserRef,
+        now: datetime,
+        answer: Answer,
+    ) -> list[Reply]:
         verdict: Verdict | None = None
         for attempt in range(_INTAKE_ATTEMPTS):
             try:

@@ -268,6 +268,9 @@ class InboxWorker:
 
     async def _claim_loop(self) -> None:
         while not self._stopping:
+            # Cleared before the claim, not after: an update stored while the claim runs
+            # (which it may not see) wakes the next turn at once instead of a poll later.
+            self._wake.clear()
             free = self._concurrency - (len(self._running) - len(self._refusing))
             claimed = 0
             if free > 0:
@@ -276,7 +279,6 @@ class InboxWorker:
                 return
             if claimed and claimed == free:
                 continue  # there may be more waiting
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
                 # Woken (an update stored, one finished): gather what comes in the next few

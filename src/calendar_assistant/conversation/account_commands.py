@@ -202,7 +202,7 @@ class AccountDesk:
         defaults = self._assistant.defaults
         if ref.language_hint is not None:
             defaults = dataclasses.replace(defaults, language=ref.language_hint)
-        return await self._users.get_or_create(ref.key, ref.display_name, defaults)
+        return await self._users.create(ref.key, ref.display_name, defaults)
 
     async def handle(self, ref: UserRef, inbound: Inbound, now: datetime) -> list[Reply]:
         """Answer one message: an account command, a setting being asked, or a request."""

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import Base
+from calendar_assistant.storage.users import see_link, seen_link
 
 
 class ChatLinkRow(Base):
@@ -80,14 +81,18 @@ class ChatLinks:
     async def link(self, user_id: int, channel: str, chat_id: str, now: datetime) -> None:
         """Remember the chat (the latest one wins); cheap when nothing changed (one read)."""
         key = {"user_id": user_id, "channel": channel}
-        rows = await self._db.fetch(_LINKED, key)
-        if rows and rows[0].chat_id == chat_id:
+        known, linked = seen_link(self._db, user_id, channel)  # read with the user
+        if not known:
+            rows = await self._db.fetch(_LINKED, key)
+            linked = rows[0].chat_id if rows else None
+        if linked == chat_id:
             return
         parameters = {**key, "new_chat_id": chat_id, "now": now}
         upsert = _LINKS[self._db.dialect]
         # IntegrityError: the user was removed meanwhile (a concurrent /forget).
         with contextlib.suppress(exc.IntegrityError):
             await self._db.write(lambda work: work.execute(upsert, parameters))
+            see_link(self._db, user_id, channel, chat_id)
 
     async def for_user(self, user_id: int) -> list[ChatLink]:
         async with self._db.session() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -12,7 +13,7 @@ from typing import Any, NoReturn, TypeVar
 
 import structlog
 from alembic.util.exc import CommandError
-from sqlalchemy import Executable, event, exc, text
+from sqlalchemy import Executable, Select, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -55,6 +56,60 @@ _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 # The first key of the two-key advisory locks per user (`Database.advisory_lock`); the
 # second is hashtext(the user's key). Two-key locks never meet the one-key migration lock.
 _USER_LOCKS = 0x43414C31  # "CAL1"
+
+
+#: A pooled PostgreSQL connection unused this long is pinged before it is handed out again.
+PING_AFTER_IDLE_SECONDS = 5.0
+_IDLE_SINCE = "calendar_assistant_idle_since"
+
+
+def _watch_pool(engine: AsyncEngine) -> None:
+    """Hand out no pooled connection PostgreSQL has let go of, at the cost of a round trip
+    only after a pause, instead of `pool_pre_ping`'s three at every checkout.
+
+    A server restart (or a backend terminated) closes the socket, which the driver notices
+    on the loop as it happens: such a connection is refused at checkout without asking the
+    server, and, as a failed pre-ping does, every connection pooled before it is replaced.
+    A connection idle `PING_AFTER_IDLE_SECONDS` or more (quiet traffic, or a network that
+    drops a connection silently) is pinged first. What breaks between a checkout and its
+    statement fails that statement, as it could with a pre-ping: the callers retry (the
+    inbox's writes, a unit of work tried again, Telegram re-sending a webhook not answered
+    200).
+    """
+
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        driver = getattr(dbapi_connection, "_connection", None)
+        if driver is not None and driver.is_closed():
+            raise exc.InvalidatePoolError("the server closed the connection")
+        idle_since = record.info.pop(_IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as error:
+            raise exc.InvalidatePoolError(f"the ping after a pause failed: {error}") from error
+
+    sync = engine.sync_engine
+    event.listen(sync, "checkin", checked_in)
+    event.listen(sync, "checkout", checked_out)
+
+
+class _Tracked:
+    """`Work` whose calls go to the functions given (`Database._write_in_unit` notes which
+    statements changed something)."""
+
+    def __init__(
+        self,
+        rows: Callable[..., Sequence[Any]],
+        raw: Callable[..., Sequence[Sequence[Any]]],
+        execute: Callable[..., int],
+    ) -> None:
+        self.rows = rows
+        self.raw = raw
+        self.execute = execute
 
 
 class _Unit:
@@ -248,7 +303,12 @@ class Database:
             kwargs["connect_args"] = {"timeout": busy_timeout, "check_same_thread": False}
         else:
             location = parsed.render_as_string(hide_password=True)
-            kwargs["pool_pre_ping"] = True  # survive a server restart behind a long-lived pool
+            # No `pool_pre_ping` (three round trips per checkout with asyncpg: BEGIN, a
+            # ping, ROLLBACK): `_watch_pool` drops a connection the server closed, with no
+            # round trip, and pings only one that sat idle (see `_PING_AFTER_IDLE_SECONDS`).
+            # Last in, first out: the few connections in use stay warm (their prepared
+            # statements cached) and the rest idle, instead of every one used in turn.
+            kwargs["pool_use_lifo"] = True
             # A message handled from the inbox holds one connection for its whole unit of
             # work (`unit`): room for the inbox's 16 at once and the webhook's inserts,
             # while three replicas stay under PostgreSQL's default 100 connections.
@@ -257,6 +317,8 @@ class Database:
         engine = create_async_engine(parsed, **kwargs)
         if is_sqlite:
             configure_sqlite(engine, busy_timeout)
+        else:
+            _watch_pool(engine)
         db = cls(engine, location)
         if is_sqlite and location != ":memory:":
             db._lanes = Lanes(location, busy_timeout, engine.dialect)
@@ -342,9 +404,51 @@ class Database:
             if batch is not None and (batch.held or self._hold(batch, lanes)):
                 return self._in_batch(batch, lambda: lanes.writes.run_held(work))
             return await self._on_lane(lanes.writes.run(work, "BEGIN IMMEDIATE"))
+        unit = self._unit()
+        if unit is not None:
+            return await self._write_in_unit(unit, work)
         async with self.transaction() as session:
             connection = await session.connection()
             return await connection.run_sync(lambda sync: work(EngineWork(sync)))
+
+    async def _write_in_unit(self, unit: _Unit, work: Callable[[Work], T]) -> T:
+        """`write` inside a unit of work: on the unit's connection, without the SAVEPOINT
+        and RELEASE round trips around it. What cannot be undone alone then fails the
+        whole unit (rolled back, and its owner tries again): a database error (a unique-key
+        conflict too: PostgreSQL has aborted the transaction), or `work` raising after one
+        of its changes ran. `work` raising before any change (having only read) leaves the
+        unit as it was."""
+        changed = False
+
+        def run(sync: Any) -> T:
+            nonlocal changed
+            engine_work = EngineWork(sync)
+
+            def rows(statement: Executable, parameters: Mapping[str, Any] | None = None) -> Any:
+                nonlocal changed
+                changed = changed or not isinstance(statement, Select)
+                return engine_work.rows(statement, parameters)
+
+            def execute(statement: Executable, parameters: Mapping[str, Any] | None = None) -> int:
+                nonlocal changed
+                changed = changed or not isinstance(statement, Select)
+                return engine_work.execute(statement, parameters)
+
+            return work(_Tracked(rows, engine_work.raw, execute))
+
+        try:
+            async with unit.use() as connection:
+                return await connection.run_sync(run)
+        except (exc.DBAPIError, OSError) as error:
+            if unit.failed is None:
+                unit.failed = error  # a unique-key conflict: the transaction is aborted
+            if isinstance(error, exc.IntegrityError):
+                raise
+            raise self._translate(error) from error
+        except BaseException as error:
+            if changed and unit.failed is None:
+                unit.failed = error  # half of `work` ran, and no savepoint can undo it
+            raise
 
     async def write_one(self, work: Callable[[Work], T]) -> T:
         """`write` for a unit of work of ONE statement (an insert, an update by key),

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from calendar_assistant.storage.database import Database
 from calendar_assistant.storage.models import DialogueStateRow
+from calendar_assistant.storage.users import see_state, seen_state, state_unknown
 
 
 def _upsert(insert: Any) -> Executable:
@@ -70,6 +71,9 @@ class DialogueStateRepository:
         self._db = db
 
     async def load(self, user_id: int) -> dict[str, Any] | None:
+        known, state = seen_state(self._db, user_id)  # read with the user for this message
+        if known:
+            return state
         rows = await self._db.fetch(_LOAD, {"user_id": user_id})
         state = rows[0].state if rows else None
         return None if state is None else dict(state)
@@ -82,11 +86,18 @@ class DialogueStateRepository:
             raise ValueError(f"dialogue state is not JSON: {error}") from error
         upsert = _UPSERTS[self._db.dialect]
         parameters = {"user_id": user_id, "state": state}
+        state_unknown(self._db, user_id)  # and so it stays if the write fails
         await self._db.write(lambda work: work.execute(upsert, parameters))
+        see_state(self._db, user_id, state)
 
     async def clear(self, user_id: int) -> None:
+        known, state = seen_state(self._db, user_id)
+        if known and state is None:  # read for this message: there is none to delete
+            return
         parameters = {"user_id": user_id}
+        state_unknown(self._db, user_id)
         await self._db.write(lambda work: work.execute(_CLEAR, parameters))
+        see_state(self._db, user_id, None)
 
 
 class SqlDialogueStore(Generic[S]):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import bindparam, exc, insert, select
+from sqlalchemy import String, and_, bindparam, column, exc, insert, select, table
 
 from calendar_assistant.domain.language import LANGS, Lang
 from calendar_assistant.storage.database import Database
@@ -97,6 +100,11 @@ def _settings(row: Any) -> UserSettings:
     )
 
 
+def _state(row: Any) -> dict[str, Any] | None:
+    """The dialogue document of an arrival row (None: there is none)."""
+    return None if row.state is None else dict(row.state)
+
+
 def _record(row: Any) -> UserRecord:
     """A UserRecord from a Core row of users joined with user_settings."""
     return UserRecord(
@@ -117,6 +125,144 @@ _ARRIVAL_QUERY = (
 )
 
 
+@dataclass(slots=True)
+class _Seen:
+    """A user as read during the message being answered, with their dialogue document."""
+
+    record: UserRecord
+    state: dict[str, Any] | None
+    #: False while a write of the document is under way (or failed): read it again.
+    state_known: bool = True
+    #: The chat the user is linked to on a channel, as read with them (None: none).
+    links: dict[str, str | None] = field(default_factory=dict)
+
+
+#: The users read during the message this task answers (`remembering`), by database and
+#: key; None outside one.
+_SEEN: ContextVar[dict[tuple[int, str], _Seen] | None] = ContextVar(
+    "calendar_assistant_users_seen", default=None
+)
+#: The channel the message came by (`remembering`): its chat link is read with the user.
+_CHANNEL: ContextVar[str | None] = ContextVar("calendar_assistant_users_channel", default=None)
+
+#: chat_links (storage/channel_records.py, which reads what is remembered here) as far as
+#: the arrival read joins it.
+_LINKS = table("chat_links", column("user_id"), column("channel"), column("chat_id", String(64)))
+#: The arrival read of a message that came by a channel: its chat link too.
+_ARRIVAL_WITH_LINK = (
+    select(
+        UserRow.__table__,
+        UserSettingsRow.__table__,
+        DialogueStateRow.__table__.c.state,
+        _LINKS.c.chat_id.label("linked_chat"),
+    )
+    .outerjoin(UserSettingsRow.__table__, UserSettingsRow.user_id == UserRow.id)
+    .outerjoin(DialogueStateRow.__table__, DialogueStateRow.user_id == UserRow.id)
+    .outerjoin(
+        _LINKS, and_(_LINKS.c.user_id == UserRow.id, _LINKS.c.channel == bindparam("channel"))
+    )
+    .where(UserRow.key == bindparam("key"))
+)
+
+
+@contextlib.contextmanager
+def remembering(channel: str | None = None) -> Iterator[None]:
+    """Read each user (with settings and dialogue document) once for the block, however
+    many parts of the answer ask: the front door, the account desk and the assistant each
+    asked the database again, three to four reads a message.
+
+    What this process changes meanwhile through `UserRepository` or
+    `DialogueStateRepository` is kept up to date (or forgotten, then read again); a change
+    another process commits during the block is seen by the next message, as a read at
+    the block's start would have. With `channel`, the user's chat link on it is read in
+    the same statement (`seen_link`). A block inside one shares the outer one's.
+    """
+    if _SEEN.get() is not None:
+        yield
+        return
+    token = _SEEN.set({})
+    channel_token = _CHANNEL.set(channel)
+    try:
+        yield
+    finally:
+        _CHANNEL.reset(channel_token)
+        _SEEN.reset(token)
+
+
+def _seen_by_key(db: Database, key: str) -> _Seen | None:
+    seen = _SEEN.get()
+    return None if seen is None else seen.get((id(db), key))
+
+
+def _seen_by_id(db: Database, user_id: int) -> _Seen | None:
+    seen = _SEEN.get()
+    if seen is None:
+        return None
+    for (database, _), found in seen.items():
+        if database == id(db) and found.record.id == user_id:
+            return found
+    return None
+
+
+def _remember(
+    db: Database,
+    record: UserRecord,
+    state: dict[str, Any] | None,
+    links: dict[str, str | None] | None = None,
+) -> None:
+    seen = _SEEN.get()
+    if seen is not None:
+        seen[(id(db), record.key)] = _Seen(record, copy.deepcopy(state), links=links or {})
+
+
+def seen_link(db: Database, user_id: int, channel: str) -> tuple[bool, str | None]:
+    """The chat `remembering` read for a user on a channel: (False, None) when not read."""
+    found = _seen_by_id(db, user_id)
+    if found is None or channel not in found.links:
+        return False, None
+    return True, found.links[channel]
+
+
+def see_link(db: Database, user_id: int, channel: str, chat_id: str) -> None:
+    """A user's chat link on a channel as just written, if `remembering` holds the user."""
+    found = _seen_by_id(db, user_id)
+    if found is not None:
+        found.links[channel] = chat_id
+
+
+def forget_seen(db: Database, user_id: int) -> None:
+    """Drop what `remembering` holds of a user (changed in a way it does not follow)."""
+    seen = _SEEN.get()
+    if seen is None:
+        return
+    for key in [k for k, found in seen.items() if k[0] == id(db) and found.record.id == user_id]:
+        del seen[key]
+
+
+def seen_state(db: Database, user_id: int) -> tuple[bool, dict[str, Any] | None]:
+    """The dialogue document `remembering` holds for a user: (False, None) when none."""
+    found = _seen_by_id(db, user_id)
+    if found is None or not found.state_known:
+        return False, None
+    return True, copy.deepcopy(found.state)
+
+
+def see_state(db: Database, user_id: int, state: dict[str, Any] | None) -> None:
+    """A user's dialogue document as just written (None: deleted), if `remembering` holds
+    the user."""
+    found = _seen_by_id(db, user_id)
+    if found is not None:
+        found.state = copy.deepcopy(state)
+        found.state_known = True
+
+
+def state_unknown(db: Database, user_id: int) -> None:
+    """A write of a user's dialogue document is under way: not known until it is done."""
+    found = _seen_by_id(db, user_id)
+    if found is not None:
+        found.state_known = False
+
+
 #: A user with settings, by key or by id (built once: every message reads its user).
 _BY_KEY = (
     select(UserRow.__table__, UserSettingsRow.__table__)
@@ -132,7 +278,7 @@ _BY_ID = (
 _NEW_USER = (
     insert(UserRow)
     .values(key=bindparam("key"), display_name=bindparam("display_name"))
-    .returning(UserRow.id)
+    .returning(UserRow.id, UserRow.created_at)
 )
 _NEW_SETTINGS = insert(UserSettingsRow).values(
     user_id=bindparam("user_id"),
@@ -173,8 +319,25 @@ class UserRepository:
         self._db = db
 
     async def get(self, key: str) -> UserRecord | None:
-        rows = await self._db.fetch(_BY_KEY, {"key": key})
-        return _record(rows[0]) if rows else None
+        seen = _seen_by_key(self._db, key)
+        if seen is not None:
+            return seen.record
+        if _SEEN.get() is None:
+            rows = await self._db.fetch(_BY_KEY, {"key": key})
+            return _record(rows[0]) if rows else None
+        # Answering a message: the dialogue document and the chat link too (the same
+        # read), for what follows.
+        channel = _CHANNEL.get()
+        if channel is None:
+            rows = await self._db.fetch(_ARRIVAL_QUERY, {"key": key})
+        else:
+            rows = await self._db.fetch(_ARRIVAL_WITH_LINK, {"key": key, "channel": channel})
+        if not rows:
+            return None
+        record, state = _record(rows[0]), _state(rows[0])
+        links = {} if channel is None else {channel: rows[0].linked_chat}
+        _remember(self._db, record, state, links)
+        return record
 
     async def get_by_id(self, user_id: int) -> UserRecord | None:
         rows = await self._db.fetch(_BY_ID, {"user_id": user_id})
@@ -187,11 +350,16 @@ class UserRepository:
         there is none), read in one statement: this runs first on every message."""
         if not key or len(key) > 255:
             raise ValueError("a user key is 1 to 255 characters")
+        seen = _seen_by_key(self._db, key)
+        if seen is not None and seen.state_known:
+            return seen.record, copy.deepcopy(seen.state)
         rows = await self._db.fetch(_ARRIVAL_QUERY, {"key": key})
         row = rows[0] if rows else None
         if row is None:
             return await self.get_or_create(key, display_name, defaults), None
-        return _record(row), None if row.state is None else dict(row.state)
+        record, state = _record(row), _state(row)
+        _remember(self._db, record, state)
+        return record, copy.deepcopy(state)
 
     async def get_or_create(
         self, key: str, display_name: str | None = None, defaults: UserSettings | None = None
@@ -202,23 +370,38 @@ class UserRepository:
         found = await self.get(key)
         if found is not None:
             return found
+        return await self.create(key, display_name, defaults)
+
+    async def create(
+        self, key: str, display_name: str | None = None, defaults: UserSettings | None = None
+    ) -> UserRecord:
+        """A first contact: the user created with `defaults`, after a `get` found none. One
+        write, and no read after it; a user created meanwhile by a concurrent first message
+        is read instead."""
+        if not key or len(key) > 255:
+            raise ValueError("a user key is 1 to 255 characters")
         settings = defaults or UserSettings()
         if display_name is not None:
             display_name = display_name.strip()[:255] or None  # a channel's name, kept short
         values = _settings_values(settings)
 
-        def create(work: Work) -> None:
+        def create(work: Work) -> tuple[int, datetime]:
             (row,) = work.rows(_NEW_USER, {"key": key, "display_name": display_name})
             work.execute(_NEW_SETTINGS, {"user_id": row[0], **values})
+            return int(row[0]), row[1]
 
-        with contextlib.suppress(
-            exc.IntegrityError
-        ):  # created meanwhile by a concurrent first message
-            await self._db.write(create)
-        found = await self.get(key)
-        if found is None:  # pragma: no cover - only if deleted in between
-            raise LookupError(f"user {key!r} vanished while being created")
-        return found
+        try:
+            user_id, created_at = await self._db.write(create)
+        except exc.IntegrityError:  # created meanwhile by a concurrent first message
+            found = await self.get(key)
+            if found is None:  # pragma: no cover - only if deleted in between
+                raise LookupError(f"user {key!r} vanished while being created") from None
+            return found
+        record = UserRecord(user_id, key, display_name, created_at, settings)
+        channel = _CHANNEL.get()
+        links: dict[str, str | None] = {} if channel is None else {channel: None}
+        _remember(self._db, record, None, links)  # no dialogue document nor chat yet
+        return record
 
     async def update_settings(self, user_id: int, **changes: object) -> UserSettings:
         """Change some settings (field names of UserSettings); returns the new settings."""
@@ -232,4 +415,5 @@ class UserRepository:
             except TypeError as error:
                 raise ValueError(f"unknown setting: {error}") from error
             _write_settings(row, updated)
-            return updated
+        forget_seen(self._db, user_id)
+        return updated
