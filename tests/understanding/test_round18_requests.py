@@ -281,3 +281,17 @@ def test_the_nth_working_day_of_a_period(text: str, day: date) -> None:
     command = parse(text, now=NOW, tz=MSK)
     when = command.start.date() if command.start is not None else command.day
     assert when == day
+
+
+@pytest.mark.parametrize(
+    "text", ["push everything after lunch by an hour", "push everything after 4 back 30 minutes"]
+)
+def test_everything_after_a_time_is_the_rest_of_that_day(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.target is None
+    assert command.range_start is not None
+    assert command.range_start.date() == date(2026, 12, 2)
+    assert command.range_end == datetime(2026, 12, 3, tzinfo=MSK)
+    assert command.changes is not None
+    assert command.changes.shift_minutes in (60, 30)

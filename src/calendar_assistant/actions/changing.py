@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -220,28 +221,46 @@ async def restore_all(ctx: ActionContext, snapshots: dict[str, list[dict[str, An
         await ctx.calendar.restore(event_id, [event_from_json(e) for e in stored])
 
 
-async def _move_range(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
-    """«Перенеси все встречи с понедельника на вторник»: every occurrence, after a yes.
-
-    Each keeps its clock time and length; the day comes from `changes.start` or `day`.
-    """
-    assert command.range_start is not None
-    assert command.range_end is not None
+def _range_placement(
+    command: Command, ctx: ActionContext
+) -> Callable[[Event], tuple[datetime, datetime]] | None:
+    """Where each event of a bulk move goes: to another day at its own clock time (the day
+    from `changes.start` or `day`), or later or earlier by the same amount ("push everything
+    after lunch by an hour", in real time); None when neither is said."""
     changes = command.changes or EventChanges()
+    if changes.shift_minutes:
+        shift = timedelta(minutes=changes.shift_minutes)
+        return lambda event: (instant(event.start) + shift, instant(event.end) + shift)
     if changes.start is not None:
         day = changes.start.astimezone(ctx.profile.zone).date()
     elif command.day is not None:
         day = command.day
     else:
+        return None
+    return lambda event: _moved_to(event, _on_day(event, day, ctx), ctx)
+
+
+async def _move_range(command: Command, resolution: Resolution, ctx: ActionContext) -> Outcome:
+    """«Перенеси все встречи с понедельника на вторник», "push everything after lunch by an
+    hour": every occurrence, after a yes. Each keeps its length (`_range_placement`)."""
+    assert command.range_start is not None
+    assert command.range_end is not None
+    placed = _range_placement(command, ctx)
+    shift = command.changes.shift_minutes if command.changes else None
+    if placed is None:
         return NeedsDetails(command, (Missing.DATE,))
     occurrences = await ctx.calendar.list_events(command.range_start, command.range_end)
     if not occurrences:
         return NothingFound(None, command.range_start, command.range_end)
     first = occurrences[0]
-    new_start, new_end = _moved_to(first, _on_day(first, day, ctx), ctx)
+    new_start, new_end = placed(first)
     if not resolution.confirmed:
         return NeedsConfirmation(
-            deleting=False, events=tuple(occurrences), new_start=new_start, new_end=new_end
+            deleting=False,
+            events=tuple(occurrences),
+            new_start=new_start,
+            new_end=new_end,
+            shift_minutes=shift,
         )
     before: dict[str, list[dict[str, Any]]] = {}
     for event in occurrences:
@@ -249,7 +268,7 @@ async def _move_range(command: Command, resolution: Resolution, ctx: ActionConte
             before[event.id] = await _snapshot(ctx, event.id)
     try:
         for event in occurrences:
-            start, end = _moved_to(event, _on_day(event, day, ctx), ctx)
+            start, end = placed(event)
             await ctx.calendar.update_event(
                 event.id,
                 EventPatch(start=start, end=end),
@@ -260,6 +279,6 @@ async def _move_range(command: Command, resolution: Resolution, ctx: ActionConte
         await restore_all(ctx, before)  # all or nothing
         raise
     summary = summary_of("move_many", first, len(occurrences))
-    return Updated(
-        first, first, None, UndoRecord(summary, before), new_start, new_end, len(occurrences)
-    )
+    undo = UndoRecord(summary, before)
+    count = len(occurrences)
+    return Updated(first, first, None, undo, new_start, new_end, count, shift_minutes=shift)

@@ -84,6 +84,7 @@ class NeedsConfirmation:
     scope: Scope | None = None
     new_start: datetime | None = None
     new_end: datetime | None = None
+    shift_minutes: int | None = None  # a bulk move later or earlier by this much
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +284,7 @@ class Updated:
     end: datetime
     count: int = 1  # more than one: a bulk move; `before` is the first of them
     overlaps: tuple[Event, ...] = ()  # events the moved one now overlaps
+    shift_minutes: int | None = None  # a bulk move later or earlier by this much
 
 
 @dataclass(frozen=True, slots=True)

@@ -442,15 +442,29 @@ def _question_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
         case NeedsScope(occurrence=e, deleting=deleting):
             return _scope_question(e, deleting, v)
         case NeedsConfirmation(events=events, deleting=False, new_start=new_start) if new_start:
-            head = v.say(
-                "confirm.move_many",
-                meetings=v.count(len(events), "meeting"),
-                day=v.day(new_start),
-            )
+            meetings = v.count(len(events), "meeting_object")
+            if outcome.shift_minutes:
+                head = _shifted("confirm", meetings, outcome.shift_minutes, v)
+            else:
+                head = v.say("confirm.move_many", meetings=meetings, day=v.day(new_start))
             return Reply("\n".join([head, *_listing(events, v)]), _yes_no(v))
         case NeedsConfirmation(events=events, scope=scope):
             return _confirm_delete(events, scope, v)
     return None
+
+
+_SHIFT_KEYS = {
+    ("confirm", True): "confirm.shift_many_later",
+    ("confirm", False): "confirm.shift_many_earlier",
+    ("updated", True): "updated.shift_many_later",
+    ("updated", False): "updated.shift_many_earlier",
+}
+
+
+def _shifted(section: str, meetings: str, minutes: int, v: View) -> str:
+    """ "Move 2 meetings 1 hour later?", «Сдвинул 2 встречи на 30 минут раньше.»"""
+    key = _SHIFT_KEYS[(section, minutes > 0)]
+    return v.say(key, meetings=meetings, amount=duration(abs(minutes), v.lang))
 
 
 def _updated(outcome: Updated, v: View) -> Reply:
@@ -484,7 +498,9 @@ def _change_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
     """Events changed or deleted."""
     match outcome:
         case Updated(count=count) if count > 1:
-            meetings = v.count(count, "meeting")
+            meetings = v.count(count, "meeting_object")
+            if outcome.shift_minutes:
+                return Reply(_shifted("updated", meetings, outcome.shift_minutes, v))
             return Reply(v.say("updated.many", meetings=meetings, day=v.day(outcome.start)))
         case Updated():
             return _updated(outcome, v)

@@ -7,7 +7,7 @@ The words are split into those naming the event as it is and those naming the ch
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.understanding.parse_message import (
@@ -22,6 +22,7 @@ from calendar_assistant.understanding.parse_message import (
     _said_before,
     _spanned,
     _starts_with,
+    _window,
 )
 from calendar_assistant.understanding.parse_relocation import Relocation, relocation
 from calendar_assistant.understanding.parse_targets import _by_hour_adjective, _target
@@ -246,6 +247,23 @@ def _weeks_ahead(msg: Message, new: Reading) -> int | None:
     return weeks * 7 * 24 * 60 if weeks > 0 else None
 
 
+def _open_bulk_window(msg: Message, target: EventTarget, old: Reading) -> EventTarget:
+    """ "push everything after lunch by an hour", «сдвинь всё после обеда на час»: a bulk
+    word ("everything" is no event's name) with an open start is the rest of that day."""
+    words = {" ".join(p) for p in msg.cues.phrases("bulk")}
+    if old.start_bound is None or (
+        target.title is not None and target.title.casefold() not in words
+    ):
+        return target
+    start, end = _window(msg, old)  # "after lunch tomorrow": from then, not the whole day
+    if start is None:
+        return target
+    if end is None:
+        day = start.astimezone(msg.res.tz).date() + timedelta(days=1)
+        end = datetime.combine(day, time(0), tzinfo=msg.res.tz)
+    return target.model_copy(update={"title": None, "range_start": start, "range_end": end})
+
+
 def _update_command(
     msg: Message,
     cue: IntentCue,
@@ -260,6 +278,8 @@ def _update_command(
     """The update itself: of every event in a window («все встречи»), else of the one
     target, with what is still missing (the event, the change, a valid date)."""
     bulk = find_first(msg.tokens, msg.cues.phrases("bulk")) is not None
+    if bulk and not previous and day is None and not readings[1].has_day:  # a shift, not a move
+        target = _open_bulk_window(msg, target, readings[0])
     if bulk and target.title is None and target.range_start is not None and not previous:
         # «Перенеси все встречи с понедельника на вторник»: the window is top-level
         return Command(
