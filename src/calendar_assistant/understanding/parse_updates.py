@@ -7,7 +7,7 @@ The words are split into those naming the event as it is and those naming the ch
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.understanding.parse_message import (
@@ -31,7 +31,7 @@ from calendar_assistant.understanding.rules.intents import IntentCue
 from calendar_assistant.understanding.rules.titles import Leftover, leftover, render, strip_edges
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
 from calendar_assistant.understanding.timeexpr.pieces import Kind, Piece
-from calendar_assistant.understanding.timeexpr.reading import Reading, combine
+from calendar_assistant.understanding.timeexpr.reading import Reading, combine, midnight
 from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
 
 NEW_PREPS = frozenset({"на", "to"})
@@ -259,8 +259,7 @@ def _open_bulk_window(msg: Message, target: EventTarget, old: Reading) -> EventT
     if start is None:
         return target
     if end is None:
-        day = start.astimezone(msg.res.tz).date() + timedelta(days=1)
-        end = datetime.combine(day, time(0), tzinfo=msg.res.tz)
+        end = midnight(start.astimezone(msg.res.tz).date() + timedelta(days=1), msg.res.tz)
     return target.model_copy(update={"title": None, "range_start": start, "range_end": end})
 
 
