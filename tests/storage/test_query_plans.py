@@ -25,6 +25,7 @@ from calendar_assistant.calendars.local.queries import (
     VERSION_QUERY,
 )
 from calendar_assistant.storage import Database
+from calendar_assistant.storage.inbox import _CLAIM_IN_ONE, _CLAIMABLE
 from calendar_assistant.storage.lanes import _Plan
 from calendar_assistant.storage.reminders import DUE_QUERY
 
@@ -90,3 +91,55 @@ async def test_the_calendar_version_and_its_changes_are_read_by_key(
     finally:
         await database.close()
     assert f"SEARCH {table} USING INDEX sqlite_autoindex_{table}_1" in text, text
+
+
+_BACKLOG = """
+INSERT INTO inbox (channel, external_id, chat_key, payload, state, attempts, received_at,
+                   finished_at)
+SELECT 'telegram', 'u' || n, 'chat' || (n % 1000), '{"text": "..."}',
+       CASE WHEN n <= 3000 THEN 'done' ELSE 'queued' END, CASE WHEN n <= 3000 THEN 1 ELSE 0 END,
+       now(), CASE WHEN n <= 3000 THEN now() END
+FROM generate_series(1, 6000) AS n
+"""
+
+
+def _rows_read(node: dict[str, Any]) -> int:
+    """Rows the scans of a plan (EXPLAIN ANALYZE, JSON) produced or filtered out."""
+    own = 0
+    if "Scan" in node["Node Type"]:
+        own = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+    return own + sum(_rows_read(child) for child in node.get("Plans", []))
+
+
+async def test_a_claim_reads_what_it_takes_not_the_backlog(database: Database) -> None:
+    """A burst acknowledged faster than it is handled leaves thousands of updates queued;
+    each claim (every few milliseconds then) must read about the rows it takes, not the
+    backlog nor the finished rows (migration 0012): 3,000 done and 3,000 queued rows over
+    1,000 chats, statistics read as the server's would be, a claim of 16."""
+    claim = {"now": START, "limit": 16, "max_attempts": 5}
+    if database.dialect == "sqlite":
+        plan = _Plan(_CLAIMABLE, database.engine.dialect)
+        with sqlite3.connect(database.location) as connection:
+            rows = connection.execute("EXPLAIN QUERY PLAN " + plan.sql, plan.values(claim))
+            text = "\n".join(str(row[-1]) for row in rows)
+        assert "SCAN inbox" not in text, text
+        assert "ix_inbox_open" in text, text
+        assert "ix_inbox_chat_open" in text, text
+        return
+    async with database.engine.begin() as pg:
+        await pg.exec_driver_sql(_BACKLOG)
+        await pg.exec_driver_sql("ANALYZE inbox")
+
+        def explain(sync: Connection) -> dict[str, Any]:
+            plan = _Plan(_CLAIM_IN_ONE, sync.dialect)
+            parameters = {**claim, "new_owner": "test", "new_lease_until": START}
+            rows = sync.exec_driver_sql(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + plan.sql, tuple(plan.values(parameters))
+            )
+            found: dict[str, Any] = rows.scalar_one()[0]["Plan"]
+            return found
+
+        found = await pg.run_sync(explain)
+        await pg.rollback()
+    assert found["Actual Rows"] == 16, found
+    assert _rows_read(found) <= 200, found

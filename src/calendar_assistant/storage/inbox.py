@@ -45,6 +45,8 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql
@@ -62,14 +64,30 @@ DONE = "done"
 DEAD = "dead"
 #: States of a row not yet finished: a later row of its chat waits for it.
 UNFINISHED = (QUEUED, CLAIMED)
+_OPEN = f"state <> '{DONE}'"
+_UNFINISHED_SQL = f"state IN ('{QUEUED}', '{CLAIMED}')"
 
 
 class InboxRow(Base):
     __tablename__ = "inbox"
     __table_args__ = (
         UniqueConstraint("channel", "external_id", name="uq_inbox_channel_external_id"),
-        Index("ix_inbox_state", "state", "id"),
-        Index("ix_inbox_chat", "channel", "chat_key", "id"),
+        # Partial: only the rows a claim or a count looks for (migration 0012).
+        Index(
+            "ix_inbox_open",
+            "state",
+            "id",
+            sqlite_where=text(_OPEN),
+            postgresql_where=text(_OPEN),
+        ),
+        Index(
+            "ix_inbox_chat_open",
+            "channel",
+            "chat_key",
+            "id",
+            sqlite_where=text(_UNFINISHED_SQL),
+            postgresql_where=text(_UNFINISHED_SQL),
+        ),
         Index("ix_inbox_finished", "finished_at"),
     )
 
@@ -165,9 +183,19 @@ _INSERTS_RETURNING = {
 }
 
 
-def _claimable() -> Executable:
+def _claimable(*, holding: bool = False) -> Any:
     """Rows that may run now, oldest first, at most `limit`; not one of a chat with an
-    earlier row unfinished. A lapsed claim is taken over (see `Inbox.claim`)."""
+    earlier row unfinished. A lapsed claim is taken over (see `Inbox.claim`).
+
+    Queued rows and lapsed claims are looked for apart, each by an ordered walk of
+    `ix_inbox_state` (state, id) that stops after `limit` rows: one condition over both
+    states made PostgreSQL read and sort every waiting row on each claim, so a backlog of
+    thousands (a burst acknowledged faster than handled) made each claim cost the backlog
+    (EXPLAIN in tests/storage/test_query_plans.py). Each part locks its rows, skipping those
+    another replica has locked; the few a part locked beyond `limit` are let go when the
+    claim's statement ends. With `holding`, this owner's claims named in `held` are no
+    lapsed claims to take over (PostgreSQL; an array parameter).
+    """
     earlier = _TABLE.alias("earlier")
     blocked = exists().where(
         earlier.c.channel == _C.channel,
@@ -176,15 +204,31 @@ def _claimable() -> Executable:
         earlier.c.state.in_([literal_column(f"'{state}'") for state in UNFINISHED]),
     )
     now = bindparam("now", type_=_C.lease_until.type)
-    waiting = and_(_C.state == QUEUED, or_(_C.lease_until.is_(None), _C.lease_until <= now))
-    abandoned = and_(_C.state == CLAIMED, _C.lease_until < now)
-    return (
-        select(_TABLE)
-        .where(_states(*UNFINISHED), or_(waiting, abandoned), ~blocked)
-        .order_by(_C.id)
-        .limit(bindparam("limit", type_=Integer()))
-        .with_for_update(skip_locked=True, of=_TABLE)
+    limit = bindparam("limit", type_=Integer())
+    waiting = and_(
+        _C.state == literal_column(f"'{QUEUED}'"),
+        or_(_C.lease_until.is_(None), _C.lease_until <= now),
     )
+    abandoned = and_(_C.state == literal_column(f"'{CLAIMED}'"), _C.lease_until < now)
+    if holding:
+        held = _C.id == any_(bindparam("held", type_=postgresql.ARRAY(BigInteger())))
+        abandoned = and_(abandoned, ~held)
+
+    def part(which: Any, name: str) -> Any:
+        return (
+            select(_TABLE)
+            # `ix_inbox_open`'s own condition, said again: SQLite uses a partial index only
+            # for a query that names its condition (PostgreSQL infers it from the state).
+            .where(_C.state != literal_column(f"'{DONE}'"), which, ~blocked)
+            .order_by(_C.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=_TABLE)
+            .cte(name)
+        )
+
+    both = union_all(*(select(p) for p in (part(waiting, "waiting"), part(abandoned, "lapsed"))))
+    either = both.subquery("claimable")
+    return select(either).order_by(either.c.id).limit(limit)
 
 
 _CLAIMABLE = _claimable()
@@ -199,11 +243,8 @@ def _claim_in_one(*, holding: bool) -> Executable:
     state. Without `holding` there is no array parameter, whose type asyncpg would look
     up on each new connection (three more round trips).
     """
-    picked = _CLAIMABLE.with_only_columns(_C.id)  # type: ignore[attr-defined]
-    if holding:
-        held = _C.id == any_(bindparam("held", type_=postgresql.ARRAY(BigInteger())))
-        picked = picked.where(~and_(_C.state == CLAIMED, held))
-    picked = picked.cte("picked")
+    claimable = _claimable(holding=holding).subquery("claimable_rows")
+    picked = select(claimable.c.id).cte("picked")
     spent = _C.attempts >= bindparam("max_attempts", type_=Integer())
 
     def either(dead: Any, claimed: Any) -> Any:
@@ -484,7 +525,7 @@ class Inbox:
         """Rows by (channel, state), finished rows left out."""
         query = (
             select(InboxRow.channel, InboxRow.state, func.count())
-            .where(InboxRow.state != DONE)
+            .where(_C.state != literal_column(f"'{DONE}'"))  # a constant: ix_inbox_open's
             .group_by(InboxRow.channel, InboxRow.state)
         )
         async with self._db.reading() as connection:
@@ -492,7 +533,12 @@ class Inbox:
         return {(str(channel), str(state)): int(n) for channel, state, n in rows}
 
     async def dead_letters(self, limit: int = 100) -> list[DeadLetter]:
-        query = select(InboxRow).where(InboxRow.state == DEAD).order_by(InboxRow.id).limit(limit)
+        query = (
+            select(InboxRow)
+            .where(_C.state == literal_column(f"'{DEAD}'"))
+            .order_by(InboxRow.id)
+            .limit(limit)
+        )
         async with self._db.session() as session:
             rows = (await session.scalars(query)).all()
         return [DeadLetter(r.id, r.channel, r.external_id, r.attempts, r.last_error) for r in rows]
