@@ -15,7 +15,6 @@ from calendar_assistant.conversation.dialogue_state import DialogueState, Dialog
 from calendar_assistant.conversation.routing import Filter
 from calendar_assistant.domain.messages import Inbound, UserRef
 from calendar_assistant.storage.users import UserRecord
-from calendar_assistant.understanding.lang_detect import clear_language
 from calendar_assistant.understanding.parser import account_command
 
 #: The desk's own buttons carry this prefix; every other button is the assistant's.
@@ -96,12 +95,15 @@ class Incoming:
         if not self._phrase_read:
             self._phrase_read = True
             if self.text:
-                record = await self.user()
+                settings = (await self.user()).settings
+                # The language as the assistant's parse leaves it (found in the words), and
+                # the user's settings: the same reading, handed on to that parse.
                 self._phrase = account_command(
                     self.text[:_ACCOUNT_SAMPLE],
                     now=self.now,
-                    tz=record.settings.zone,
-                    lang=clear_language(self.text),
+                    tz=settings.zone,
+                    default_duration_minutes=settings.default_duration_minutes,
+                    month_first=settings.month_first,
                 )
         return self._phrase
 
