@@ -59,6 +59,29 @@ _TRIM = delete(_TABLE).where(
 )
 
 
+def _push_trimming() -> Any:
+    """PostgreSQL: the push and the trim as one statement (one round trip per change). The
+    trim sees the log as it was before the push, so it keeps one entry fewer."""
+    kept = (
+        select(_TABLE.c.id)
+        .where(_TABLE.c.user_id == bindparam("user_id"))
+        .order_by(_TABLE.c.id.desc())
+        .limit(MAX_ENTRIES_PER_USER - 1)
+        .scalar_subquery()
+    )
+    trimmed = (
+        delete(_TABLE)
+        .where(_TABLE.c.user_id == bindparam("user_id"), _TABLE.c.id.not_in(kept))
+        .returning(_TABLE.c.id)
+        .cte("trimmed")
+    )
+    pushed = _PUSH.cte("pushed")
+    return select(pushed.c.id).add_cte(trimmed)
+
+
+_PUSH_TRIMMING = _push_trimming()
+
+
 class UndoLogRepository:
     """A per-user stack of undo entries (JSON lists written by the conversation layer)."""
 
@@ -74,7 +97,9 @@ class UndoLogRepository:
         parameters = {"user_id": user_id, "description": description, "entries": entries}
 
         def push(work: Work) -> int:
-            new_id = int(work.rows(_PUSH, parameters)[0].id)
+            if self._db.dialect == "postgresql":
+                return int(work.rows(_PUSH_TRIMMING, parameters)[0].id)
+            new_id = int(work.rows(_PUSH, parameters)[0].id)  # inline on SQLite: no round trip
             work.execute(_TRIM, parameters)
             return new_id
 

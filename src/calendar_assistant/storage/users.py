@@ -12,7 +12,7 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import String, and_, bindparam, column, exc, insert, select, table
+from sqlalchemy import String, and_, bindparam, cast, column, exc, insert, select, table
 
 from calendar_assistant.domain.language import LANGS, Lang
 from calendar_assistant.storage.database import Database
@@ -293,6 +293,36 @@ _NEW_SETTINGS = insert(UserSettingsRow).values(
 )
 
 
+_SETTING_COLUMNS = (
+    "language",
+    "timezone",
+    "working_hours_start",
+    "working_hours_end",
+    "working_days",
+    "default_duration_minutes",
+    "default_reminder_minutes",
+    "month_first",
+)
+
+
+def _new_user_with_settings() -> Any:
+    """PostgreSQL: `_NEW_USER` and `_NEW_SETTINGS` as one statement (one round trip)."""
+    user = _NEW_USER.cte("new_user")
+    settings_columns = UserSettingsRow.__table__.c
+    # Cast: a parameter in a SELECT list has no type of its own (a NULL month_first would
+    # be text for the boolean column).
+    values = [cast(bindparam(name), settings_columns[name].type) for name in _SETTING_COLUMNS]
+    settings = (
+        insert(UserSettingsRow)
+        .from_select(["user_id", *_SETTING_COLUMNS], select(user.c.id, *values))
+        .cte("new_settings")
+    )
+    return select(user.c.id, user.c.created_at).add_cte(settings)
+
+
+_NEW_USER_WITH_SETTINGS = _new_user_with_settings()
+
+
 def _settings_values(settings: UserSettings) -> dict[str, object]:
     """The columns of user_settings for `settings` (as `_write_settings` writes them)."""
     return {
@@ -386,7 +416,11 @@ class UserRepository:
         values = _settings_values(settings)
 
         def create(work: Work) -> tuple[int, datetime]:
-            (row,) = work.rows(_NEW_USER, {"key": key, "display_name": display_name})
+            named = {"key": key, "display_name": display_name}
+            if self._db.dialect == "postgresql":
+                (row,) = work.rows(_NEW_USER_WITH_SETTINGS, {**named, **values})
+                return int(row[0]), row[1]
+            (row,) = work.rows(_NEW_USER, named)  # inline on SQLite: no round trip
             work.execute(_NEW_SETTINGS, {"user_id": row[0], **values})
             return int(row[0]), row[1]
 

@@ -388,7 +388,10 @@ class LocalCalendar:
         key = {"user_id": self._user_id, "calendar_id": self._calendar_id, "event_id": event.id}
 
         def create(work: Work) -> None:
-            if work.rows(MASTER_ID_QUERY, key):
+            # An id given (an import, an undone delete) may be taken: looked for first, as a
+            # failed insert would end the whole unit of work on PostgreSQL. One made here
+            # (a new UUID) cannot be: no read.
+            if new.id is not None and work.rows(MASTER_ID_QUERY, key):
                 raise DuplicateEvent(event.id)
             work.execute(INSERT_EVENT, values)
 
