@@ -311,9 +311,13 @@ class Database:
             kwargs["pool_use_lifo"] = True
             # A message handled from the inbox holds one connection for its whole unit of
             # work (`unit`): room for the inbox's 16 at once and the webhook's inserts,
-            # while three replicas stay under PostgreSQL's default 100 connections.
-            kwargs["pool_size"] = 20
-            kwargs["max_overflow"] = 10
+            # while three replicas stay under PostgreSQL's default 100 connections. No
+            # overflow: a connection beyond the pool was closed when given back, and a
+            # burst of webhooks opened and closed one per few updates (85 in a burst of
+            # 3,000; each a PostgreSQL backend started and its statements prepared again).
+            # Past 30 in use a checkout waits for one given back.
+            kwargs["pool_size"] = 30
+            kwargs["max_overflow"] = 0
         engine = create_async_engine(parsed, **kwargs)
         if is_sqlite:
             configure_sqlite(engine, busy_timeout)
