@@ -5,7 +5,7 @@ a clock said alone offers making the event first (both readings are asked, nothi
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -284,14 +284,59 @@ def test_the_nth_working_day_of_a_period(text: str, day: date) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["push everything after lunch by an hour", "push everything after 4 back 30 minutes"]
+    ("text", "start", "minutes"),
+    [
+        ("push everything after lunch by an hour", datetime(2026, 12, 2, 14, tzinfo=MSK), 60),
+        ("push everything after 4 back 30 minutes", datetime(2026, 12, 2, 16, tzinfo=MSK), 30),
+    ],
 )
-def test_everything_after_a_time_is_the_rest_of_that_day(text: str) -> None:
+def test_everything_after_a_time_is_the_rest_of_that_day(
+    text: str, start: datetime, minutes: int
+) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.intent is Intent.UPDATE_EVENT
     assert command.target is None
-    assert command.range_start is not None
-    assert command.range_start.date() == date(2026, 12, 2)
+    assert command.range_start == start
     assert command.range_end == datetime(2026, 12, 3, tzinfo=MSK)
     assert command.changes is not None
-    assert command.changes.shift_minutes in (60, 30)
+    assert command.changes.shift_minutes == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "minutes"),
+    [
+        (
+            "push everything after lunch tomorrow by an hour",
+            datetime(2026, 12, 3, 14, tzinfo=MSK),
+            60,
+        ),
+        (
+            "push everything tomorrow after lunch by an hour",
+            datetime(2026, 12, 3, 14, tzinfo=MSK),
+            60,
+        ),
+        (
+            "move everything after 3pm on friday 30 minutes later",
+            datetime(2026, 12, 4, 15, tzinfo=MSK),
+            30,
+        ),
+        ("сдвинь всё завтра после обеда на час позже", datetime(2026, 12, 3, 14, tzinfo=MSK), 60),
+        (
+            "перенеси всё после 16:00 в пятницу на полчаса раньше",
+            datetime(2026, 12, 4, 16, tzinfo=MSK),
+            -30,
+        ),
+    ],
+)
+def test_a_bulk_shift_reads_its_day_as_the_window_not_a_destination(
+    text: str, start: datetime, minutes: int
+) -> None:
+    """A shift has no destination: a day said with "after lunch" is where the window is
+    (it took the whole day before)."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.day is None
+    assert command.range_start == start
+    assert command.range_end == datetime.combine(start.date() + timedelta(days=1), time(), MSK)
+    assert command.changes is not None
+    assert command.changes.shift_minutes == minutes

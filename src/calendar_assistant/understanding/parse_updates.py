@@ -277,7 +277,14 @@ def _update_command(
     """The update itself: of every event in a window («все встречи»), else of the one
     target, with what is still missing (the event, the change, a valid date)."""
     bulk = find_first(msg.tokens, msg.cues.phrases("bulk")) is not None
-    if bulk and not previous and day is None and not readings[1].has_day:  # a shift, not a move
+    if bulk and not previous and changes is not None and changes.shift_minutes is not None:
+        # A shift has no destination: every time word names the window ("push everything
+        # after lunch tomorrow by an hour" is tomorrow from lunch, not all of tomorrow).
+        times = combine([p for p in msg.pieces if p.kind not in (Kind.DURATION, Kind.LEAD)])
+        opened = _open_bulk_window(msg, target, times)
+        if opened is not target:
+            target, day = opened, None
+    elif bulk and not previous and day is None and not readings[1].has_day:
         target = _open_bulk_window(msg, target, readings[0])
     if bulk and target.title is None and target.range_start is not None and not previous:
         # «Перенеси все встречи с понедельника на вторник»: the window is top-level
