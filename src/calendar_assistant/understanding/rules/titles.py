@@ -89,8 +89,9 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
     keep: list[int] = []
     fillers = cues.longer("fillers")
     residue = cues.phrases("time_residue")
+    stop = _side_request(tokens, used, cues)
     i = 0
-    while i < len(tokens):
+    while i < stop:
         if i in used:
             i += 1
             continue
@@ -110,6 +111,25 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
         keep.append(i)
         i += 1
     return Leftover(tuple(strip_edges(tokens, keep, cues)))
+
+
+def _side_request(tokens: list[Token], used: set[int], cues: Cues) -> int:
+    """Where a joined request that is no calendar's begins ("… and tell Sam", «… и
+    предупреди Ивана»): a `side_joiners` word, then a `side_actions` phrase and whom it
+    tells, an unread word that is no preposition ("show and tell for the kids" is a name).
+    The whole text's length when there is none."""
+    joiners = cues.phrases("side_joiners")
+    actions = cues.phrases("side_actions")
+    prepositions = cues.phrases("pronoun_prepositions")
+    for i in range(1, len(tokens) - 1):
+        if i in used or longest_at(tokens, i, joiners) != i + 1:
+            continue
+        end = longest_at(tokens, i + 1, actions)
+        if end is None or end >= len(tokens) or end in used:
+            continue  # no telling verb, or nobody told
+        if longest_at(tokens, end, prepositions) is None:
+            return i
+    return len(tokens)
 
 
 def _residue_at(tokens: list[Token], i: int, residue: tuple[Phrase, ...], cues: Cues) -> int | None:
