@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from calendar_assistant.domain.commands import Intent, Missing
 from calendar_assistant.understanding import complete, parse
 
@@ -113,3 +115,39 @@ def test_a_reminder_answer_sets_its_moment_only() -> None:
     assert done.start == datetime(2026, 11, 25, 9, 0, tzinfo=MSK)
     assert done.end is None
     assert done.missing == ()
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "minutes"),
+    [
+        ("сдвинь планёрку на час", "на час позже", 60),
+        ("move the standup by an hour", "30 minutes earlier", -30),
+        ("передвинь созвон", "на полчаса раньше", -30),
+    ],
+)
+def test_a_shift_answers_when_to_move_an_event(asked: str, answer: str, minutes: int) -> None:
+    pending = parse(asked, now=NOW, tz=MSK)
+    assert Missing.TIME in pending.missing
+    done = complete(pending, answer, now=NOW, tz=MSK)
+    assert done is not None
+    assert done.changes is not None
+    assert done.changes.shift_minutes == minutes
+    assert done.missing == ()
+    assert done.target == pending.target
+
+
+def test_a_shift_answers_when_to_move_a_bulk_window() -> None:
+    pending = parse("сдвинь всё после обеда на час", now=NOW, tz=MSK)
+    assert pending.range_start is not None
+    assert pending.range_start.hour == 14
+    done = complete(pending, "на час позже", now=NOW, tz=MSK)
+    assert done is not None
+    assert done.changes is not None
+    assert done.changes.shift_minutes == 60
+    assert done.missing == ()
+    assert (done.range_start, done.range_end) == (pending.range_start, pending.range_end)
+
+
+def test_an_amount_without_a_direction_is_no_answer() -> None:
+    pending = parse("сдвинь планёрку на час", now=NOW, tz=MSK)
+    assert complete(pending, "на 15 минут", now=NOW, tz=MSK) is None

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from calendar_assistant.domain.commands import Command, EventChanges, EventTarget, Intent, Missing
 from calendar_assistant.domain.language import Lang
+from calendar_assistant.understanding.parse_updates import answered_shift
 from calendar_assistant.understanding.parser import Message, read_message
 from calendar_assistant.understanding.rules.intents import classify
 from calendar_assistant.understanding.rules.titles import calendar_title, is_generic, leftover
@@ -119,6 +120,13 @@ def _complete_create(
     return pending.model_copy(update=update)
 
 
+def _moving_by(pending: Command, missing: list[Missing], msg: Message) -> bool:
+    """An update asking when to move the event(s) to, answered by an amount with a
+    direction."""
+    asks = Missing.TIME in missing or (Missing.DATE in missing and pending.target is None)
+    return pending.intent == Intent.UPDATE_EVENT and asks and answered_shift(msg) is not None
+
+
 def _complete_target(
     pending: Command, msg: Message, reading: Reading, words: str | None
 ) -> Command | None:
@@ -138,6 +146,12 @@ def _complete_target(
                 fields["range_start"], fields["range_end"] = window
         update["target"] = target.model_copy(update=fields)
         missing.remove(Missing.TARGET)
+    elif _moving_by(pending, missing, msg):
+        # «На когда перенести?» — «на час позже»: a shift is as good an answer as a time
+        # (and the only one for a bulk shift's window, which asks for a date).
+        changes = pending.changes or EventChanges()
+        update["changes"] = changes.model_copy(update={"shift_minutes": answered_shift(msg)})
+        missing = [m for m in missing if m not in (Missing.TIME, Missing.DATE)]
     elif Missing.TIME in missing and not reading.empty and pending.intent == Intent.UPDATE_EVENT:
         start = res.start(reading)
         if start is None:

@@ -371,6 +371,12 @@ def _keeping_time(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     return old, new
 
 
+def answered_shift(msg: Message) -> int | None:
+    """The signed minutes an answer to "when to?" moves the event by ("на час позже", "30
+    minutes earlier"); None when it names no shift."""
+    return _shifts(msg, msg.pieces, extending=False)[0]
+
+
 def _shifts(msg: Message, pieces: list[Piece], *, extending: bool) -> tuple[int | None, int | None]:
     """(shift, end shift) in signed minutes: «на час позже», "push it back an hour",
     "15 minutes earlier" move the event; "extend by 30 minutes", «на час длиннее» its end."""
