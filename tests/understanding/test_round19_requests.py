@@ -77,3 +77,26 @@ def test_a_clock_with_the_telling_is_still_the_event_looked_for() -> None:
 def test_a_name_joined_by_and_keeps_its_words(text: str, title: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("actually, make the dinner at 8", Intent.UPDATE_EVENT),
+        ("oops, move the dinner to 8", Intent.UPDATE_EVENT),
+        ("um cancel the dinner on friday", Intent.DELETE_EVENT),
+        ("вообще-то перенеси ужин на 20:00", Intent.UPDATE_EVENT),
+        ("ой, перенеси ужин на 20:00", Intent.UPDATE_EVENT),
+    ],
+)
+def test_correcting_oneself_is_no_part_of_the_event_looked_for(text: str, intent: Intent) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is intent
+    assert command.target is not None
+    assert command.target.title in ("Dinner", "Ужин")
+
+
+def test_a_hesitation_is_no_part_of_a_new_name() -> None:
+    command = parse("um remind me to call the bank at two", now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.title == "Call the bank"

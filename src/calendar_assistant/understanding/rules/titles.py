@@ -187,7 +187,7 @@ def strip_edges(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
     out", "call John back") or of a name ("Out of office"); an event named as a target
     drops it at either end (`without_particles`)."""
     singles = cues.single("edge", "fillers")
-    keep = _strip_start(tokens, keep, singles)
+    keep = _strip_start(tokens, _without_leading_compound(tokens, keep, cues), singles)
     keep = _strip_end(tokens, keep, cues, singles)
     return _unbalanced_quotes(tokens, keep)
 
@@ -213,6 +213,15 @@ def without_particles(tokens: list[Token], indices: tuple[int, ...], cues: Cues)
         while kept and longest_at(tokens, kept[-1], edge) is not None:
             kept.pop()
     return tuple(kept)
+
+
+def _without_leading_compound(tokens: list[Token], keep: list[int], cues: Cues) -> list[int]:
+    """Without a hyphenated `edge` word at the start («вообще-то перенеси его»): a compound
+    is otherwise never cut, and its pieces alone are no edge words."""
+    end = longest_at(tokens, keep[0], cues.phrases("edge")) if keep else None
+    if end is None or end - keep[0] < 2 or keep[: end - keep[0]] != list(range(keep[0], end)):
+        return keep
+    return keep[end - keep[0] :]
 
 
 def _strip_start(tokens: list[Token], keep: list[int], singles: tuple[Phrase, ...]) -> list[int]:
