@@ -100,3 +100,21 @@ def test_a_hesitation_is_no_part_of_a_new_name() -> None:
     command = parse("um remind me to call the bank at two", now=NOW, tz=MSK)
     assert command.intent is Intent.CREATE_REMINDER
     assert command.title == "Call the bank"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("remind me about it an hour before", 60),
+        ("set a reminder for it 30 minutes before", 30),
+        ("напомни мне о ней за час", 60),
+        ("напомни об этом за 15 минут", 15),
+    ],
+)
+def test_a_reminder_before_it_is_of_the_event_just_dealt_with(text: str, minutes: int) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.target is not None
+    assert command.target.previous
+    assert command.reminder_minutes_before == minutes
+    assert command.missing == ()

@@ -14,6 +14,7 @@ from calendar_assistant.understanding.parse_message import (
     _cue_tokens,
     _invalid_date,
     _minutes,
+    _points_back,
     _rest,
     _spanned,
     _title,
@@ -106,17 +107,22 @@ def _before_event(
         title = _title(msg, event_words, "gent" if msg.lang == "ru" else None)
     days, at = _lead_day_clock(reading)
     unsure = days is None and reading.has_time
+    target = EventTarget(title=title) if title and not unsure else None
+    if target is None and not unsure and _points_back(msg, cue, event_words):
+        # "remind me about it an hour before", «напомни о ней за час»: the event just
+        # dealt with (the conversation knows which, and asks when it does not)
+        target = EventTarget(previous=True)
     return Command(
         intent=Intent.CREATE_REMINDER,
         lang=msg.lang,
-        title=_title(msg, todo, None) if todo and title and not unsure else None,
-        target=EventTarget(title=title) if title and not unsure else None,
+        title=_title(msg, todo, None) if todo and target is not None else None,
+        target=target,
         reminder_minutes_before=None
         if days is not None or unsure
         else _minutes(reading.lead_seconds),
         reminder_day_offset=days,
         reminder_at=at,
-        missing=() if title and not unsure else (Missing.TARGET,),
+        missing=() if target is not None else (Missing.TARGET,),
         confidence=_confidence(cue, msg, rest),
     )
 
