@@ -120,11 +120,11 @@ def _complete_create(
     return pending.model_copy(update=update)
 
 
-def _moving_by(pending: Command, missing: list[Missing], msg: Message) -> bool:
-    """An update asking when to move the event(s) to, answered by an amount with a
-    direction."""
+def _moving_by(pending: Command, missing: list[Missing], msg: Message) -> int | None:
+    """The signed minutes an update asking when to move the event(s) to is answered with
+    ("на час позже"); None for any other question or answer."""
     asks = Missing.TIME in missing or (Missing.DATE in missing and pending.target is None)
-    return pending.intent == Intent.UPDATE_EVENT and asks and answered_shift(msg) is not None
+    return answered_shift(msg) if pending.intent == Intent.UPDATE_EVENT and asks else None
 
 
 def _complete_target(
@@ -146,11 +146,11 @@ def _complete_target(
                 fields["range_start"], fields["range_end"] = window
         update["target"] = target.model_copy(update=fields)
         missing.remove(Missing.TARGET)
-    elif _moving_by(pending, missing, msg):
+    elif (shift := _moving_by(pending, missing, msg)) is not None:
         # «На когда перенести?» — «на час позже»: a shift is as good an answer as a time
         # (and the only one for a bulk shift's window, which asks for a date).
         changes = pending.changes or EventChanges()
-        update["changes"] = changes.model_copy(update={"shift_minutes": answered_shift(msg)})
+        update["changes"] = changes.model_copy(update={"shift_minutes": shift})
         missing = [m for m in missing if m not in (Missing.TIME, Missing.DATE)]
     elif Missing.TIME in missing and not reading.empty and pending.intent == Intent.UPDATE_EVENT:
         start = res.start(reading)

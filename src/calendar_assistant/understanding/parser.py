@@ -58,15 +58,7 @@ def parse(
     `month_first` is the user's stored date order for numeric dates (3/4 is March 4 when
     True, 3 April when False); None follows the zone (`month_first_in`)."""
     try:
-        key = (text, now, tz, lang, default_duration_minutes, month_first)
-        msg = _read_before.take(key) or read_message(
-            text,
-            now=now,
-            tz=tz,
-            lang=lang,
-            default_duration_minutes=default_duration_minutes,
-            month_first=month_first,
-        )
+        _, msg = _read_once(text, now, tz, lang, default_duration_minutes, month_first)
         return understand(msg)
     except ModelError:
         raise  # no model is a set-up error to show, never a silent «unknown»
@@ -154,7 +146,26 @@ def account_command(
     The account desk asks this of every typed message before the assistant parses it with
     the same clock and settings: the message read here is handed to that `parse` (once)
     instead of being read again, a third of the understanding's time per message."""
-    msg = read_message(
+    key, msg = _read_once(text, now, tz, lang, default_duration_minutes, month_first)
+    label, p = ranked_labels(msg)[0]
+    command = ACCOUNT_COMMANDS.get(label) if p >= ACT_ACCOUNT else None
+    if command is None:
+        _read_before.keep(key, msg)
+    return command
+
+
+def _read_once(
+    text: str,
+    now: datetime,
+    tz: ZoneInfo,
+    lang: Lang | None,
+    default_duration_minutes: int,
+    month_first: bool | None,
+) -> tuple[tuple[object, ...], Message]:
+    """The message read with these arguments (the one handed on, if it matches), and the
+    arguments as the hand-off's key."""
+    key = (text, now, tz, lang, default_duration_minutes, month_first)
+    msg = _read_before.take(key) or read_message(
         text,
         now=now,
         tz=tz,
@@ -162,11 +173,7 @@ def account_command(
         default_duration_minutes=default_duration_minutes,
         month_first=month_first,
     )
-    label, p = ranked_labels(msg)[0]
-    command = ACCOUNT_COMMANDS.get(label) if p >= ACT_ACCOUNT else None
-    if command is None:
-        _read_before.keep((text, now, tz, lang, default_duration_minutes, month_first), msg)
-    return command
+    return key, msg
 
 
 class _HandOff:
