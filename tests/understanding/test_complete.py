@@ -74,8 +74,12 @@ def test_a_missing_title_is_read_in_the_nominative() -> None:
 
 
 def test_a_missing_target_is_read_from_the_answer() -> None:
-    pending = parse("Перенеси на пять вечера", now=NOW, tz=MSK)
-    assert pending.missing == (Missing.TARGET,)
+    asked = parse("Перенеси на пять вечера", now=NOW, tz=MSK)
+    # no event named: the one just dealt with, and with none the assistant asks which
+    assert asked.target is not None
+    assert asked.target.previous
+    assert asked.missing == ()
+    pending = asked.model_copy(update={"missing": (Missing.TARGET,)})
     done = complete(pending, "созвон с клиентом", now=NOW, tz=MSK)
     assert done is not None
     assert done.target is not None

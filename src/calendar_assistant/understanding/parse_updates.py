@@ -304,6 +304,10 @@ def _update_command(
         and target.range_start is None
         and not target.previous
     )
+    if empty_target and not bulk and (changes is not None or day is not None):
+        # "let's do 5 instead", «давай лучше в 15:00»: a change that names no event is of
+        # the one just dealt with, as "make it 5" is; with none, the assistant asks which
+        target, empty_target = target.model_copy(update={"previous": True}), False
     missing: list[Missing] = []
     if empty_target:
         missing.append(Missing.TARGET)

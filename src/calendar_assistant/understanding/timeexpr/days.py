@@ -280,12 +280,28 @@ class DayPatterns(ClockPatterns):
                 return None
         if not self.ru and (self.has(end, "hour_word") or self.has(end, "minute_word")):
             return None
-        if ordinal and (self.has(k - 1, "possessive") or self.has(end, "ordinal_nouns")):
-            return None  # "my first meeting", "the second session tomorrow": counting
+        if ordinal and (
+            self.has(k - 1, "possessive")
+            or self.has(end, "ordinal_nouns")
+            or (t.kind == "word" and self._names_a_noun(end))
+        ):
+            return None  # "my first meeting", "the second floor", "second thought": counting
         resolved = self._monthday(day)
         if resolved is None:
             return None
         return Piece(Kind.DAY, i, end, prep=prep, day=resolved, monthday=day)
+
+    def _names_a_noun(self, i: int) -> bool:
+        """An English ordinal spelled out before a word the time grammar never reads and that
+        cannot follow a date ("the second floor", "on second thought", "the third round"):
+        the ordinal counts or ranks that thing, it names no day of the month. One in digits
+        ("the 3rd look", "the 14th make a booking") is a date unless `ordinal_nouns` follows:
+        dates are written in digits far more often than ranks are."""
+        t = self.tok(i)
+        if self.ru or t is None or t.kind != "word" or self.has(i, "monthday_followers"):
+            return False
+        known = self.vocab.known
+        return t.norm not in known and known.isdisjoint(t.lemmas)
 
     def _part_of_day(self, i: int) -> Piece | None:
         j = i

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from calendar_assistant.domain.language import Lang
 from calendar_assistant.understanding.tokens import Token
@@ -38,6 +38,8 @@ class Vocabulary:
     #: the first words of the word lists' two-word entries ("by the", «до самого»): a
     #: preposition is only read as two words where the first can start one
     pair_starts: frozenset[str] = frozenset()
+    #: every word the time grammar reads in this language, in any of its tables or lists
+    known: frozenset[str] = frozenset()
 
     def lookup(self, token: Token | None, table: dict[str, V]) -> V | None:
         """The table's value for the token as typed or for any of its dictionary forms."""
@@ -100,7 +102,29 @@ def vocabulary(lang: Lang) -> Vocabulary:
         words=words,
         length_adjectives={k: float(v) for k, v in raw.get("length_adjectives", {}).items()},
         pair_starts=frozenset(w.split(" ", 1)[0] for ws in words.values() for w in ws if " " in w),
+        known=_known_words(raw),
     )
+
+
+def _known_words(raw: dict[str, Any]) -> frozenset[str]:
+    """The single words of every table and list, so that a word the time grammar never
+    reads can be told apart from one it does ("the second floor" against "the second at 3")."""
+    tables = (
+        "months",
+        "weekdays",
+        "cardinals",
+        "ordinals",
+        "relative_days",
+        "parts_of_day",
+        "meridiem",
+        "units",
+        "half_units",
+        "modifiers",
+        "length_adjectives",
+    )
+    entries = [key for name in tables for key in raw.get(name, {})]
+    entries += [word for words in raw["words"].values() for word in words]
+    return frozenset(part for entry in entries for part in entry.split())
 
 
 def within_one_edit(a: str, b: str) -> bool:

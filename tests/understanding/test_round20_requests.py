@@ -1,0 +1,103 @@
+"""Round 20: requests written as a new user would, none from any set.
+
+An ordinal spelled out before a thing ranks the thing ("the second floor", "on second
+thought"): it names no day of the month. Correcting oneself ("scratch that", «хотя нет»)
+and "instead" are no part of the event's name.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from calendar_assistant.domain.commands import Intent
+from calendar_assistant.understanding import parse
+
+MSK = ZoneInfo("Europe/Moscow")
+NOW = datetime(2026, 12, 2, 10, 30, tzinfo=MSK)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "start"),
+    [
+        (
+            "meeting with the team on the second floor tomorrow at 3",
+            "Meeting with the team on the second floor",
+            datetime(2026, 12, 3, 15, 0, tzinfo=MSK),
+        ),
+        (
+            "lunch at the 3rd street diner on friday at 1",
+            "Lunch at the 3rd street diner",
+            datetime(2026, 12, 4, 13, 0, tzinfo=MSK),
+        ),
+        (
+            "fire drill on the third floor thursday at 11",
+            "Fire drill on the third floor",
+            datetime(2026, 12, 3, 11, 0, tzinfo=MSK),
+        ),
+    ],
+)
+def test_an_ordinal_before_a_thing_ranks_it_and_names_no_day(
+    text: str, title: str, start: datetime
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title
+    assert command.start == start
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("dinner on the third at 7", 3),
+        ("How does the 3rd look?", 3),
+        ("on the 14th book a table at the steakhouse for 7", 14),
+        ("lunch on the second at noon", 2),
+        ("move the dentist to the 21st instead", 21),
+    ],
+)
+def test_an_ordinal_said_as_a_date_stays_one(text: str, day: int) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    when = command.start or command.range_start or command.day
+    assert when is not None
+    assert when.day == day
+
+
+def test_on_second_thought_is_no_date_and_no_name() -> None:
+    command = parse("on second thought, cancel the dentist", now=NOW, tz=MSK)
+    assert command.intent is Intent.DELETE_EVENT
+    assert command.target is not None
+    assert command.target.title == "Dentist"
+    assert command.target.range_start is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "title"),
+    [
+        ("no wait, move the call to 5", Intent.UPDATE_EVENT, "Call"),
+        ("scratch that, cancel the gym", Intent.DELETE_EVENT, "Gym"),
+        ("sorry, push the standup to 10:30", Intent.UPDATE_EVENT, "Standup"),
+        ("do the review on Tuesday instead", Intent.UPDATE_EVENT, "Review"),
+        ("хотя нет, отмени стоматолога", Intent.DELETE_EVENT, "Стоматолог"),
+        ("созвон с Лондоном давай лучше во вторник", Intent.UPDATE_EVENT, "Созвон с Лондоном"),
+        ("стоп, удали тренировку в субботу", Intent.DELETE_EVENT, "Тренировка"),
+    ],
+)
+def test_correcting_oneself_is_no_part_of_the_event_looked_for(
+    text: str, intent: Intent, title: str
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is intent
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    "text", ["scratch that, make it 4pm", "let's meet at noon instead", "давай лучше на завтра"]
+)
+def test_a_correction_with_no_name_is_of_the_event_just_dealt_with(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert command.target is None or (command.target.title is None and command.target.previous)
