@@ -19,6 +19,10 @@ from calendar_assistant.actions.matching import match_score, title_matches
         ("the standup", "Standup"),
         ("встреча", "Встреча с командой"),
         ("встречу с Ивнаом", "Встреча с Иваном"),
+        # a word that only says what kind of entry it is may be missing from the title
+        ("dentist appointment", "Dentist"),
+        ("запись к стоматологу", "Стоматолог"),
+        ("appointment", "Dentist appointment"),
     ],
 )
 def test_matches(query: str, title: str) -> None:
@@ -32,6 +36,8 @@ def test_matches(query: str, title: str) -> None:
         ("dentist", "Team meeting"),
         ("с", "Встреча с Иваном"),
         ("", "Встреча"),
+        ("appointment", "Dentist"),
+        ("dentist appointment", "Vet appointment"),
     ],
 )
 def test_does_not_match(query: str, title: str) -> None:

@@ -101,3 +101,40 @@ def test_a_correction_with_no_name_is_of_the_event_just_dealt_with(text: str) ->
     command = parse(text, now=NOW, tz=MSK)
     assert command.intent is Intent.UPDATE_EVENT
     assert command.target is None or (command.target.title is None and command.target.previous)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("when did I last see the dentist", "Dentist"),
+        ("when was my last massage", "Massage"),
+        ("when was the last time I saw Anna", "Anna"),
+        ("what was my previous meeting with the client", "Meeting with the client"),
+        ("find the last meeting I had with the CEO", "Meeting with the CEO"),
+        ("когда я последний раз был у стоматолога", "Стоматолог"),
+        ("когда была последняя встреча с Иваном", "Встреча с Иваном"),
+        ("Когда мы последний раз созванивались с Бобом?", "Боб"),
+        ("когда в прошлый раз был массаж", "Массаж"),
+    ],
+)
+def test_asking_when_last_looks_back(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.latest
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when is my last meeting today",
+        "when is my next dentist appointment",
+        "когда последняя встреча сегодня",
+        "when am I meeting Sarah Lee",
+    ],
+)
+def test_the_last_one_still_to_come_is_no_look_back(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.target is not None
+    assert not command.target.latest

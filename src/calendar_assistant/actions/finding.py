@@ -23,6 +23,7 @@ from calendar_assistant.domain.events import Event
 # year of expanded series is the expensive case.
 _NEAR = timedelta(days=14)
 _FAR = timedelta(days=366)
+_LOOK_BACK = timedelta(days=366)
 _CHOICES = 6  # at most this many numbered choices
 _DAY = timedelta(days=1)
 # What comes next is mostly in the next days: a search that shows only the first few
@@ -146,6 +147,25 @@ async def find_occurrences(
     if upcoming_only:
         found = [e for e in found if instant(e.start) >= instant(ctx.now)]
     return found
+
+
+async def latest_occurrences(ctx: ActionContext, target: EventTarget) -> list[Event]:
+    """The occurrences gone by that the target names, latest first ("when did I last see
+    the dentist"): within the window said ("last month"), else over the year before now,
+    which holds a yearly check-up."""
+    begin, end = looking_back_window(ctx, target)
+    if instant(begin) >= instant(end):
+        return []
+    found = _filter(await ctx.calendar.list_events(begin, end), target.title)
+    gone = [e for e in found if instant(e.start) < instant(ctx.now)]
+    return sorted(gone, key=lambda e: instant(e.start), reverse=True)
+
+
+def looking_back_window(ctx: ActionContext, target: EventTarget) -> tuple[datetime, datetime]:
+    """Where "when did I last …" looks: the window said, cut at now, else the past year."""
+    begin = target.range_start or ctx.now - _LOOK_BACK
+    end = min(target.range_end or ctx.now, ctx.now, key=instant)
+    return begin, end
 
 
 def distinct_events(occurrences: list[Event], title: str | None) -> list[Event]:

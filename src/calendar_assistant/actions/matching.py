@@ -73,14 +73,23 @@ def _word_matches(query: tuple[str, str], have: tuple[tuple[str, str], ...]) -> 
     return False
 
 
+# Words that only say "a thing in the calendar": "my dentist appointment" means the event
+# called "Dentist", so beside other words they need not be in the title.
+_KIND_WORDS = frozenset({"appointment", "appt", "event", "запись", "событие", "мероприятие"})
+
+
 @lru_cache(maxsize=16384)
 def title_matches(query: str, title: str) -> bool:
-    """True when every meaningful word of `query` is found in `title` (by lemma or typo).
+    """True when every meaningful word of `query` is found in `title` (by lemma or typo);
+    a word that only says what kind of entry it is ("dentist appointment") may be missing.
 
     Cached: a search tries one query against every event of two weeks, whose titles repeat
     (a series, the same kind of meeting), and each typo check is a SequenceMatcher.
     """
     wanted = _words(query)
+    naming = tuple(w for w in wanted if w[0] not in _KIND_WORDS)
+    if naming:
+        wanted = naming
     if not wanted:
         return False
     have = _words(title)

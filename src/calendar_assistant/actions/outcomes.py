@@ -127,6 +127,8 @@ class SlotsFound:
 class SearchFound:
     query: str
     events: tuple[Event, ...]
+    #: "when did I last …": the events are gone by, latest first
+    looking_back: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from calendar_assistant.actions.context import ActionContext, instant
-from calendar_assistant.actions.finding import find_occurrences, near_first, target_of
+from calendar_assistant.actions.finding import (
+    find_occurrences,
+    latest_occurrences,
+    looking_back_window,
+    near_first,
+    target_of,
+)
 from calendar_assistant.actions.outcomes import (
     Invalid,
     Listed,
@@ -15,7 +21,7 @@ from calendar_assistant.actions.outcomes import (
     SearchFound,
     SlotsFound,
 )
-from calendar_assistant.domain.commands import Command
+from calendar_assistant.domain.commands import Command, EventTarget
 from calendar_assistant.domain.free_slots import free_slots
 from calendar_assistant.domain.intervals import Interval
 
@@ -104,6 +110,8 @@ async def find_free_slots(command: Command, ctx: ActionContext) -> Outcome:
 
 async def search_events(command: Command, ctx: ActionContext) -> Outcome:
     target = target_of(command)
+    if target.latest:
+        return await _last_time(command, ctx, target)
     if not target.title and target.start is not None:
         # "what's my 3pm about": the event at that time, shown with its details
         at = await find_occurrences(ctx, target)
@@ -133,3 +141,17 @@ async def search_events(command: Command, ctx: ActionContext) -> Outcome:
     if not found:
         return NothingFound(target.title, target.range_start, target.range_end)
     return SearchFound(query, tuple(found[:_SEARCH_SHOWS]))
+
+
+async def _last_time(command: Command, ctx: ActionContext, target: EventTarget) -> Outcome:
+    """ "when did I last see the dentist", «когда я последний раз был у стоматолога": the
+    latest occurrences gone by, latest first; a window said with it ("last month") bounds it."""
+    if target.range_start is None and command.range_start is not None:
+        target = target.model_copy(
+            update={"range_start": command.range_start, "range_end": command.range_end}
+        )
+    found = await latest_occurrences(ctx, target)
+    if not found:
+        begin, end = looking_back_window(ctx, target)
+        return NothingFound(target.title, begin, end)
+    return SearchFound(target.title or "", tuple(found[:_SEARCH_SHOWS]), looking_back=True)

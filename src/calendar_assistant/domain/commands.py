@@ -47,6 +47,11 @@ class EventTarget(BaseModel):
         default=False,
         description="Said as «её», «это», 'it', 'that': the event the conversation just dealt with",
     )
+    latest: bool = Field(
+        default=False,
+        description="'when did I last see the dentist', «когда я последний раз был у "
+        "стоматолога»: the latest occurrence gone by is meant, not the next one",
+    )
     kind: Literal["event", "reminder"] = Field(
         default="event",
         description="What is meant: a calendar event, or a reminder the user set («удали "

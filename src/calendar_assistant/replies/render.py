@@ -373,16 +373,21 @@ def _slots(outcome: SlotsFound, v: View) -> Reply:
     return Reply("\n".join(lines))
 
 
-def _search_found(events: tuple[Event, ...], v: View) -> Reply:
+def _search_found(events: tuple[Event, ...], v: View, looking_back: bool = False) -> Reply:
+    """The next occurrences found ("Next: …. Then: …"), or, looking back, the latest ones
+    gone by ("Last time: …. Before that: …")."""
     first, rest = events[0], events[1:]
-    text = v.say("search.next", title=v.quote(first.title), when=v.event_when(first))
+    head, then = (
+        ("search.last", "search.before") if looking_back else ("search.next", "search.then")
+    )
+    text = v.say(head, title=v.quote(first.title), when=v.event_when(first))
     text += _about(first, v)
     if rest:
         later = (
             v.event_when(e) if e.title == first.title else f"{v.quote(e.title)}, {v.event_when(e)}"
             for e in rest
         )
-        text += v.say("search.then", later="; ".join(later))
+        text += v.say(then, later="; ".join(later))
     return Reply(text)
 
 
@@ -402,8 +407,8 @@ def _search_reply(outcome: Outcome, v: View, intent: Intent) -> Reply | None:
     match outcome:
         case SlotsFound():
             return _slots(outcome, v)
-        case SearchFound(events=events):
-            return _search_found(events, v)
+        case SearchFound(events=events, looking_back=looking_back):
+            return _search_found(events, v, looking_back)
         case NothingFound():
             return _nothing_found(outcome, v)
     return None

@@ -19,11 +19,13 @@ from calendar_assistant.understanding.parse_message import (
 )
 from calendar_assistant.understanding.parse_targets import (
     _by_hour_adjective,
+    _looking_back,
     _names_an_event,
     _person,
     _reference_start,
     _target,
     _without_asking,
+    _without_doing,
     _without_event_verb,
 )
 from calendar_assistant.understanding.rules.cues import find_first
@@ -120,8 +122,11 @@ def _search(msg: Message, cue: IntentCue) -> Command:
     msg = _by_hour_adjective(msg)
     reading = combine(msg.pieces)
     rest = _rest(msg, cue)
-    indices = _without_event_verb(msg, _without_asking(msg, rest.indices))
+    latest, indices = _looking_back(msg, _without_asking(msg, rest.indices))
+    indices = _without_event_verb(msg, indices)
     person = _person(msg, indices)
+    if latest and person is None:
+        indices = _without_doing(msg, indices)
     asked_who = person is None and _asks_who(msg, indices)
     if reading.clock is not None and reading.clock_end is None:
         # "what's my 3pm about", «о чём встреча в 15»: the event at that time
@@ -148,12 +153,12 @@ def _search(msg: Message, cue: IntentCue) -> Command:
         return Command(
             intent=Intent.SEARCH_EVENTS,
             lang=msg.lang,
-            target=EventTarget(),
+            target=EventTarget(latest=latest),
             confidence=_confidence(cue, msg, rest),
         )
     if title is None and start is None:
         return Command(intent=Intent.UNKNOWN, lang=msg.lang, confidence=0.3)  # "What time is it?"
-    target = EventTarget(title=title, range_start=start, range_end=end)
+    target = EventTarget(title=title, range_start=start, range_end=end, latest=latest)
     missing = () if title or start else (Missing.TARGET,)
     return Command(
         intent=Intent.SEARCH_EVENTS,

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from calendar_assistant.domain.commands import Command, EventTarget, Intent, Missing
-from calendar_assistant.understanding.morphology import grammemes, nominative_name
+from calendar_assistant.understanding.morphology import grammemes, is_past_verb, nominative_name
 from calendar_assistant.understanding.parse_message import (
     Message,
     _confidence,
@@ -72,6 +72,66 @@ def _without_event_verb(msg: Message, indices: tuple[int, ...]) -> tuple[int, ..
     return _without_asking(msg, tuple(k for k in indices if k >= end))  # «была ли встреча»
 
 
+def _looking_back(msg: Message, indices: tuple[int, ...]) -> tuple[bool, tuple[int, ...]]:
+    """ "when did I last see the dentist", "when was my last massage", «когда я последний
+    раз был у стоматолога»: the latest time gone by is asked, not the next one. "last time",
+    «в прошлый раз» say so alone; "last", «последний» only told in the past ("when is my
+    last meeting today" is today's final one, still to come). The words saying it, and the
+    asking before them ("did I"), name nothing: they are left out of the event's words."""
+    back = msg.cues.phrases("looking_back")
+    for n, k in enumerate(indices):
+        end = longest_at(msg.tokens, k, back)
+        if end is None:
+            continue
+        alone = longest_at(msg.tokens, k, msg.cues.phrases("looking_back_alone")) is not None
+        if not (alone or _told_in_the_past(msg)):
+            return False, indices
+        rest = indices[:n] + tuple(j for j in indices[n:] if j >= end)
+        asking = msg.cues.phrases("looking_back_asking")
+        while rest and longest_at(msg.tokens, rest[0], asking) is not None:
+            rest = rest[1:]
+        return True, rest
+    return False, indices
+
+
+def _told_in_the_past(msg: Message) -> bool:
+    if msg.lang == "ru":
+        return any(t.kind == "word" and is_past_verb(t.norm) for t in msg.tokens)
+    past = msg.cues.phrases("past_verbs")
+    return any(longest_at(msg.tokens, k, past) is not None for k in range(len(msg.tokens)))
+
+
+def _without_doing(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "(when did I last) see the dentist", «(когда я последний раз) был у стоматолога»: the
+    verb of going or meeting before the event's words is no part of its name."""
+    doing = msg.cues.phrases("looking_back_verbs")
+    while len(indices) > 1 and (
+        longest_at(msg.tokens, indices[0], doing) is not None
+        or (msg.lang == "ru" and is_past_verb(msg.tokens[indices[0]].norm))
+    ):
+        end = longest_at(msg.tokens, indices[0], doing) or indices[0] + 1
+        indices = tuple(k for k in indices if k >= end)
+    indices = _without_who_did(msg, indices)
+    return tuple(strip_edges(msg.tokens, list(indices), msg.cues)) or indices
+
+
+def _without_who_did(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "the last meeting I had with the CEO": who did it and the past verb, said inside the
+    event's words, are no part of its name."""
+    asking = msg.cues.phrases("looking_back_asking")
+    for n, k in enumerate(indices[1:-1], start=1):
+        who = longest_at(msg.tokens, k, asking)
+        if who is None or who not in indices:
+            continue
+        if msg.lang == "ru":
+            did = who + 1 if is_past_verb(msg.tokens[who].norm) else None
+        else:
+            did = longest_at(msg.tokens, who, msg.cues.phrases("past_verbs"))
+        if did is not None:
+            return indices[:n] + tuple(j for j in indices[n:] if j >= did)
+    return indices
+
+
 def _names_an_event(msg: Message) -> bool:
     """A generic noun ("event", «событие») is said somewhere, even as a filler word."""
     generic = msg.cues.single("generic")
@@ -87,7 +147,7 @@ def _person(msg: Message, indices: tuple[int, ...]) -> str | None:
         return None
     rest = tuple(k for k in indices if k >= end)
     if is_generic(msg.tokens, tuple(range(indices[0], end)), msg.cues) and not (
-        rest and msg.tokens[rest[0]].raw[:1].isupper()
+        rest and _capitalised_name(msg.tokens[rest[0]].raw)
     ):
         return None  # "my meeting with Anna" is a title; "meeting Anna", a verb and a person
     names = attendees(msg.tokens, rest, msg.lang)
@@ -95,11 +155,16 @@ def _person(msg: Message, indices: tuple[int, ...]) -> str | None:
         said: list[str] = []
         for n, k in enumerate(rest):
             token = msg.tokens[k]
-            if k != rest[0] + n or token.kind != "word" or not token.raw[:1].isupper():
+            if k != rest[0] + n or token.kind != "word" or not _capitalised_name(token.raw):
                 break
             said.append(nominative_name(token.raw) if msg.lang == "ru" else token.raw)
         names = tuple(said)
     return " ".join(names) if names else None
+
+
+def _capitalised_name(word: str) -> bool:
+    """A word written as a name is ("Sarah", «Машу»); English "I" is written so too."""
+    return word[:1].isupper() and word != "I"
 
 
 def _target(
