@@ -138,3 +138,72 @@ def test_the_last_one_still_to_come_is_no_look_back(text: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.target is not None
     assert not command.target.latest
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "title"),
+    [
+        ("cancel the gym, I'm sick", Intent.DELETE_EVENT, "Gym"),
+        ("move lunch to 2 because the client is late", Intent.UPDATE_EVENT, "Lunch"),
+        ("cancel dinner tonight, something came up", Intent.DELETE_EVENT, "Dinner"),
+        ("удали тренировку, я заболел", Intent.DELETE_EVENT, "Тренировка"),
+        ("перенеси обед на 14, потому что клиент опаздывает", Intent.UPDATE_EVENT, "Обед"),
+    ],
+)
+def test_a_reason_given_after_is_no_part_of_the_event(
+    text: str, intent: Intent, title: str
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is intent
+    assert command.target is not None
+    assert command.target.title == title
+
+
+def test_a_clause_after_a_comma_with_nothing_named_before_is_the_reminder() -> None:
+    command = parse("напомни мне, я должен позвонить маме", now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.title == "Должен позвонить маме"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "day"),
+    [
+        ("my wife's birthday is march 3", "Wife's birthday", (2027, 3, 3)),
+        ("the deadline for the report is friday", "Deadline for the report", (2026, 12, 4)),
+        ("payday is on the 25th", "Payday", (2026, 12, 25)),
+        ("у Насти день рождения в субботу", "День рождения у Насти", (2026, 12, 5)),
+        ("зарплата 10 числа", "Зарплата", (2026, 12, 10)),
+    ],
+)
+def test_a_date_stated_is_an_event_to_keep(
+    text: str, title: str, day: tuple[int, int, int]
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title
+    assert command.day is not None
+    assert (command.day.year, command.day.month, command.day.day) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("у мамы операция в среду утром", "Операция у мамы"),
+        ("у сына утренник в пятницу в 10", "Утренник у сына"),
+        ("у нас планёрка в 10 завтра", "Планёрка"),
+        ("у меня встреча с Петей завтра в 12", "Встреча с Петей"),
+    ],
+)
+def test_whose_event_it_is_comes_after_it(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title
+
+
+@pytest.mark.parametrize(
+    "text", ["создай напоминалку на завтра на восемь", "поставь напоминалку на завтра в 8"]
+)
+def test_a_colloquial_reminder_noun_asks_what_to_remind(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.title is None

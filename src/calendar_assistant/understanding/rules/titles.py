@@ -122,6 +122,8 @@ def _side_request(tokens: list[Token], used: set[int], cues: Cues) -> int:
     actions = cues.phrases("side_actions")
     prepositions = cues.phrases("pronoun_prepositions")
     for i in range(1, len(tokens) - 1):
+        if _reason_at(tokens, i, used, cues):
+            return i
         if i in used or longest_at(tokens, i, joiners) != i + 1:
             continue
         end = longest_at(tokens, i + 1, actions)
@@ -130,6 +132,25 @@ def _side_request(tokens: list[Token], used: set[int], cues: Cues) -> int:
         if longest_at(tokens, end, prepositions) is None:
             return i
     return len(tokens)
+
+
+def _reason_at(tokens: list[Token], i: int, used: set[int], cues: Cues) -> bool:
+    """A reason given after what to do begins at `i` ("cancel the gym, I'm sick", «удали
+    тренировку, я заболел», "… because the client is late"), once a name was said before
+    it: «напомни мне, я должен позвонить маме» has none, so its clause is the reminder."""
+    if i in used:
+        return False
+    if tokens[i].norm == ",":
+        said = longest_at(tokens, i + 1, cues.phrases("reason_openers")) is not None
+    else:
+        said = longest_at(tokens, i, cues.phrases("reason_joiners")) is not None
+    if not said:
+        return False
+    edge = cues.single("edge", "fillers")
+    return any(
+        k not in used and tokens[k].kind == "word" and longest_at(tokens, k, edge) is None
+        for k in range(i)
+    )
 
 
 def _residue_at(tokens: list[Token], i: int, residue: tuple[Phrase, ...], cues: Cues) -> int | None:
@@ -346,11 +367,15 @@ def calendar_title(
     """The title as a calendar shows it: nominative head phrase in Russian, capitalised."""
     if not indices:
         return None
-    words: dict[int, str] = {}
     before = tokens[indices[0] - 1].norm if indices[0] > 0 else ""
+    if lang == "ru" and before == "у" and _whose_first(tokens, indices):
+        # «у Насти день рождения», «у сына утренник»: whose it is comes after the event
+        rest = calendar_title(text, tokens, indices[1:], lang, None)
+        return f"{rest} у {tokens[indices[0]].raw}" if rest else None
     case = _CASE_AFTER.get(before, case)  # «к стоматологу» → «Стоматолог»
     if case is None and before in _PLACE_PREPOSITIONS and lang == "ru":
         case = _place_case([tokens[k].norm for k in indices])  # «в отгуле», «в налоговую»
+    words: dict[int, str] = {}
     if lang == "ru":
         head: list[int] = []
         for k in indices:
@@ -373,6 +398,15 @@ def calendar_title(
     if len(title) > 200:
         title = title[:200].rstrip()
     return title[:1].upper() + title[1:]
+
+
+def _whose_first(tokens: list[Token], indices: tuple[int, ...]) -> bool:
+    """After «у», one person in the genitive and then the event («у Насти день рождения»,
+    «у мамы операция»); a pronoun («у нас планёрка») owns nothing worth naming."""
+    if len(indices) < 2 or indices[1] != indices[0] + 1:
+        return False
+    whose, event = grammemes(tokens[indices[0]].norm), grammemes(tokens[indices[1]].norm)
+    return "gent" in whose and "NPRO" not in whose and "NOUN" in event and "nomn" in event
 
 
 _PLACE_PREPOSITIONS = frozenset({"в", "во", "на"})
