@@ -207,3 +207,24 @@ def test_a_colloquial_reminder_noun_asks_what_to_remind(text: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.intent is Intent.CREATE_REMINDER
     assert command.title is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "title"),
+    [
+        ("the board meeting is cancelled, delete it", Intent.DELETE_EVENT, "Board meeting"),
+        ("dinner with Sam moved to 8, update it", Intent.UPDATE_EVENT, "Dinner with Sam"),
+        ("Встреча с Иваном отменяется, удали её", Intent.DELETE_EVENT, "Встреча с Иваном"),
+        ("Созвон с клиентом отменили, убери его", Intent.DELETE_EVENT, "Созвон с клиентом"),
+        ("ужина с Петровыми не будет, удали его", Intent.DELETE_EVENT, "Ужина с Петровыми"),
+        ("Пусть созвон будет в 11, а не в 10", Intent.UPDATE_EVENT, "Созвон"),
+        ("Исправь время урока английского на 19:30", Intent.UPDATE_EVENT, "Урок английского"),
+    ],
+)
+def test_telling_what_happened_to_it_is_no_part_of_its_name(
+    text: str, intent: Intent, title: str
+) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is intent
+    assert command.target is not None
+    assert command.target.title == title

@@ -142,6 +142,7 @@ def _reason_at(tokens: list[Token], i: int, used: set[int], cues: Cues) -> bool:
         return False
     if tokens[i].norm == ",":
         said = longest_at(tokens, i + 1, cues.phrases("reason_openers")) is not None
+        said = said or _restated(tokens, i + 1, cues)
     else:
         said = longest_at(tokens, i, cues.phrases("reason_joiners")) is not None
     if not said:
@@ -151,6 +152,18 @@ def _reason_at(tokens: list[Token], i: int, used: set[int], cues: Cues) -> bool:
         k not in used and tokens[k].kind == "word" and longest_at(tokens, k, edge) is None
         for k in range(i)
     )
+
+
+def _restated(tokens: list[Token], i: int, cues: Cues) -> bool:
+    """The request said again of "it" after telling of the event ("the board meeting is
+    cancelled, delete it", «совет директоров отменился, удали его»): to the end, a verb
+    of a change and a pronoun."""
+    verbs = cues.phrases("delete") + cues.phrases("update") + cues.phrases("create")
+    end = longest_at(tokens, i, verbs)
+    if end is None:
+        return False
+    end = longest_at(tokens, end, cues.phrases("pronouns"))
+    return end is not None and all(t.kind == "mark" for t in tokens[end:])
 
 
 def _residue_at(tokens: list[Token], i: int, residue: tuple[Phrase, ...], cues: Cues) -> int | None:
