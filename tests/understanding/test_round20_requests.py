@@ -228,3 +228,14 @@ def test_telling_what_happened_to_it_is_no_part_of_its_name(
     assert command.intent is intent
     assert command.target is not None
     assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    "text", ["when does my first meeting start tomorrow", "what is my first appointment today"]
+)
+def test_the_first_of_a_day_is_no_name(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.title is None
+    assert command.target.range_start is not None

@@ -121,6 +121,12 @@ async def search_events(command: Command, ctx: ActionContext) -> Outcome:
     if not target.title:
         if command.range_start is not None and command.range_end is not None:
             return await list_events(command, ctx)
+        if target.range_start is not None and target.range_end is not None:
+            # "when does my first meeting start tomorrow": the window's events, earliest first
+            within = await find_occurrences(ctx, target)
+            if not within:
+                return NothingFound(None, target.range_start, target.range_end)
+            return SearchFound("", tuple(within[:_SEARCH_SHOWS]))
         # «Когда у меня следующая встреча?»: no title, so whatever comes next.
         coming = await near_first(
             ctx.calendar, ctx.now, ctx.now + _NEXT, lambda events: events, _SEARCH_SHOWS

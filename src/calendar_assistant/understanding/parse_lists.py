@@ -28,7 +28,7 @@ from calendar_assistant.understanding.parse_targets import (
     _without_doing,
     _without_event_verb,
 )
-from calendar_assistant.understanding.rules.cues import find_first
+from calendar_assistant.understanding.rules.cues import find_first, match_at
 from calendar_assistant.understanding.rules.intents import IntentCue
 from calendar_assistant.understanding.rules.titles import Leftover, is_generic
 from calendar_assistant.understanding.timeexpr.grammar import Grammar
@@ -117,6 +117,15 @@ def _free(msg: Message, cue: IntentCue) -> Command:
     )
 
 
+def _without_rank(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
+    """ "when does my first meeting start tomorrow": the earliest is what a search shows
+    first, so "first" (`search_firsts`) is no word of the event's name."""
+    firsts = msg.cues.phrases("search_firsts")
+    if len(indices) > 1 and any(match_at(msg.tokens, indices[0], p) for p in firsts):
+        return indices[1:]
+    return indices
+
+
 def _search(msg: Message, cue: IntentCue) -> Command:
     cue = _spanned(msg, cue)
     msg = _by_hour_adjective(msg)
@@ -139,6 +148,7 @@ def _search(msg: Message, cue: IntentCue) -> Command:
             confidence=_confidence(cue, msg, rest),
         )
     title = person
+    indices = _without_rank(msg, indices)
     if (
         title is None
         and indices
