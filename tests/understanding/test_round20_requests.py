@@ -239,3 +239,34 @@ def test_the_first_of_a_day_is_no_name(text: str) -> None:
     assert command.target is not None
     assert command.target.title is None
     assert command.target.range_start is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("убери из календаря стрижку", "Стрижка"),
+        ("Стрижку отменила, убери из календаря", "Стрижка"),
+        ("растяни совещание до 13:00", "Совещание"),
+    ],
+)
+def test_calendar_words_and_change_verbs_are_no_name(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["встреча с Иваном с 12 на 13", "планёрку с 11 на 12", "обед с понедельника на вторник"],
+)
+def test_a_new_event_said_as_a_move_is_asked_about_never_made_at_once(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.readings  # a question: create it, or change the event?
+    assert all(r.confidence <= 0.5 for r in command.readings)
+
+
+@pytest.mark.parametrize("text", ["Созвон в пол третьего", "созвон с Олей с 10 до 11"])
+def test_a_new_event_with_its_time_is_still_made(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert not command.readings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 from calendar_assistant.domain.commands import Command, Intent, Missing
 from calendar_assistant.understanding.parse_message import (
@@ -121,6 +122,24 @@ def _create(msg: Message, cue: IntentCue) -> Command:
         attendees=attendees(msg.tokens, title_idx, msg.lang),
         missing=tuple(dict.fromkeys(missing)),
         confidence=_confidence(cue, msg, rest),
+    )
+
+
+def said_as_a_move(msg: Message) -> bool:
+    """«встреча с Иваном с 12 на 13», «обед с пятницы на четверг»: a time from which
+    (`moved_from`) right before a time to which (`moved_to`), both clock times or both
+    days, says a move; read as a new event it is asked about, never made."""
+    froms, tos = msg.cues.single("moved_from"), msg.cues.single("moved_to")
+    if not froms or not tos:
+        return False
+    pieces = sorted(msg.pieces, key=lambda p: p.start)
+    return any(
+        a.prep in {f[0] for f in froms}
+        and b.prep in {t[0] for t in tos}
+        and b.start == a.end
+        and a.kind == b.kind
+        and a.kind in (Kind.CLOCK, Kind.DAY)
+        for a, b in pairwise(pieces)
     )
 
 

@@ -30,7 +30,7 @@ from calendar_assistant.understanding.intent.guards import (
 )
 from calendar_assistant.understanding.intent.labels import ACCOUNT_COMMANDS, WRITES, intent_of
 from calendar_assistant.understanding.intent.model import ModelError, intent_model
-from calendar_assistant.understanding.parse_create import _create
+from calendar_assistant.understanding.parse_create import _create, said_as_a_move
 from calendar_assistant.understanding.parse_lists import _free, _list, _search
 from calendar_assistant.understanding.parse_message import Message as Message
 from calendar_assistant.understanding.parse_message import _resize_cue as _resize_cue
@@ -66,6 +66,11 @@ def parse(
         return Command(intent=Intent.UNKNOWN, lang=lang or "ru", confidence=0.0)
 
 
+#: A new event said the way a move is said is at most this likely: below acting, so it is
+#: offered beside the move or asked about, never made at once.
+_MOVE_SAID_AT_MOST = 0.5
+
+
 def understand(msg: Message) -> Command:
     """The classifier ranks the readings; guards and the calibrated probability decide
     whether to act on the first, ask between the two likeliest, or ask to confirm."""
@@ -80,12 +85,15 @@ def understand(msg: Message) -> Command:
             continue  # a question is never a create; «что/когда/did you…» never a write
         if label in ACCOUNT_COMMANDS and p < ACT_ACCOUNT:
             continue  # an unsure account reading: the calendar readings compete without it
+        if label == "create_event" and said_as_a_move(msg):
+            p = min(p, _MOVE_SAID_AT_MOST)  # «встреча с Иваном с 12 на 13»: asked, never made
         command = _reading(msg, label, old)
         if command is None:
             continue  # a guard refused this reading
         readings.append(command.model_copy(update={"confidence": round(min(1.0, p), 3)}))
         if len(readings) == 2 or _sure(readings[0], told=told):
             break
+    readings.sort(key=lambda r: -r.confidence)  # a capped reading falls behind the next
     if readings and readings[0].intent is Intent.CANCEL and points_back(msg.tokens, msg.cues):
         readings = _pointed_delete(msg, old, readings)
     if readings and _time_alone(msg, readings[0]):

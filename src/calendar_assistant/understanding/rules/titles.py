@@ -162,8 +162,10 @@ def _restated(tokens: list[Token], i: int, cues: Cues) -> bool:
     end = longest_at(tokens, i, verbs)
     if end is None:
         return False
-    end = longest_at(tokens, end, cues.phrases("pronouns"))
-    return end is not None and all(t.kind == "mark" for t in tokens[end:])
+    end = longest_at(tokens, end, cues.phrases("pronouns")) or end
+    while (after := longest_at(tokens, end, cues.phrases("fillers"))) is not None:
+        end = after  # «…, убери его из календаря»
+    return end > i and all(t.kind == "mark" for t in tokens[end:])
 
 
 def _residue_at(tokens: list[Token], i: int, residue: tuple[Phrase, ...], cues: Cues) -> int | None:
