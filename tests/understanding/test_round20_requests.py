@@ -270,3 +270,12 @@ def test_a_new_event_with_its_time_is_still_made(text: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.intent is Intent.CREATE_EVENT
     assert not command.readings
+
+
+@pytest.mark.parametrize(
+    ("text", "title"), [("call at noon-ish", "Call"), ("lunch at one-ish tomorrow", "Lunch")]
+)
+def test_an_approximation_typed_onto_a_time_word_is_no_name(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title

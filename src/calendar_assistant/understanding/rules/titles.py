@@ -96,6 +96,7 @@ def leftover(tokens: list[Token], used: set[int], cues: Cues) -> Leftover:
             i += 1
             continue
         end = _residue_at(tokens, i, residue, cues) if residue else None
+        end = end or _approximating(tokens, i, used, cues)
         if end is not None and not any(k in used for k in range(i, end)):
             i = end  # "same time", «как можно скорее», "4ish": said of the time, not a name
             continue
@@ -184,6 +185,17 @@ def _residue_at(tokens: list[Token], i: int, residue: tuple[Phrase, ...], cues: 
     suffix = longest_at(tokens, k, cues.phrases("approximate_suffix"))
     touching = k < len(tokens) and tokens[k - 1].end == tokens[k].start
     return suffix if suffix is not None and touching else None
+
+
+def _approximating(tokens: list[Token], i: int, used: set[int], cues: Cues) -> int | None:
+    """The end of an approximation suffix typed onto a time word ("noon-ish", "seven-ish"):
+    said of the time, no part of a name."""
+    if i == 0 or i - 1 not in used or tokens[i - 1].end != tokens[i].start:
+        return None
+    k = i + 1 if tokens[i].norm == "-" else i
+    if k >= len(tokens) or tokens[k - 1].end != tokens[k].start:
+        return None
+    return longest_at(tokens, k, cues.phrases("approximate_suffix"))
 
 
 def in_compound(tokens: list[Token], k: int) -> bool:
