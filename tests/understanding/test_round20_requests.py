@@ -279,3 +279,31 @@ def test_an_approximation_typed_onto_a_time_word_is_no_name(text: str, title: st
     command = parse(text, now=NOW, tz=MSK)
     assert command.intent is Intent.CREATE_EVENT
     assert command.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Can I move my haircut to Saturday?", "Haircut"),
+        ("Would it be possible to shift the standup to 9:30?", "Standup"),
+        ("выкинь созвон с Пашей", "Созвон с Пашей"),
+        ("Когда приходит сантехник?", "Сантехник"),
+    ],
+)
+def test_asking_around_the_event_is_no_part_of_it(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("впиши созвон с банком завтра в 11", "Созвон с банком"),
+        ("i would like a wake up alarm at seven am tomorrow", "Wake up alarm"),
+        ("пни меня в 5 выезжать в аэропорт", "Выезжать в аэропорт"),
+    ],
+)
+def test_the_request_words_are_no_part_of_a_new_title(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.title == title
