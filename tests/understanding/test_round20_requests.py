@@ -307,3 +307,34 @@ def test_asking_around_the_event_is_no_part_of_it(text: str, title: str) -> None
 def test_the_request_words_are_no_part_of_a_new_title(text: str, title: str) -> None:
     command = parse(text, now=NOW, tz=MSK)
     assert command.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [
+        ("set an alarm for 6:45 tomorrow", 6),
+        ("alarm at 5:30", 5),
+        ("поставь будильник на 6", 6),
+        ("alarm at 4 pm", 16),
+    ],
+)
+def test_an_alarm_at_a_bare_early_hour_is_in_the_morning(text: str, hour: int) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_REMINDER
+    assert command.start is not None
+    assert command.start.hour == hour
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("did the standup get moved", "Standup"),
+        ("has the review been cancelled?", "Review"),
+        ("did my flight to Berlin make it into the calendar", "Flight to Berlin"),
+    ],
+)
+def test_asking_whether_it_happened_searches_the_event(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.title == title
