@@ -338,3 +338,23 @@ def test_asking_whether_it_happened_searches_the_event(text: str, title: str) ->
     assert command.intent is Intent.SEARCH_EVENTS
     assert command.target is not None
     assert command.target.title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("поставь на пятницу стрижку часов на пять", "Стрижка"),
+        ("Поставь ужин часиков в восемь", "Ужин"),
+        ("ремонт часов в субботу в 11", "Ремонт часов"),
+    ],
+)
+def test_the_hour_word_said_before_a_time_is_no_name(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.CREATE_EVENT
+    assert command.title == title
+
+
+def test_a_long_hesitation_is_no_name() -> None:
+    command = parse("эээ перенеси мне встречу с димой на понедельник", now=NOW, tz=MSK)
+    assert command.target is not None
+    assert command.target.title == "Встреча с димой"

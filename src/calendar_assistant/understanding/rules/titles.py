@@ -188,14 +188,31 @@ def _residue_at(tokens: list[Token], i: int, residue: tuple[Phrase, ...], cues: 
 
 
 def _approximating(tokens: list[Token], i: int, used: set[int], cues: Cues) -> int | None:
-    """The end of an approximation suffix typed onto a time word ("noon-ish", "seven-ish"):
-    said of the time, no part of a name."""
+    """The end of an approximation said of a time word: a suffix typed onto it ("noon-ish",
+    "seven-ish") or the hour word said before it («часов в пять»); no part of a name."""
+    if (
+        i + 2 < len(tokens)
+        and i + 1 in used
+        and longest_at(tokens, i, cues.phrases("approximate_prefix")) == i + 1
+        and _is_number(tokens[i + 2], cues)
+    ):
+        return i + 1  # «часов в пять», «часиков на шесть»: about that hour
     if i == 0 or i - 1 not in used or tokens[i - 1].end != tokens[i].start:
         return None
     k = i + 1 if tokens[i].norm == "-" else i
     if k >= len(tokens) or tokens[k - 1].end != tokens[k].start:
         return None
     return longest_at(tokens, k, cues.phrases("approximate_suffix"))
+
+
+def _is_number(token: Token, cues: Cues) -> bool:
+    """A figure or a number said as a word («пять», «одиннадцать»)."""
+    from calendar_assistant.understanding.timeexpr.vocabulary import vocabulary
+
+    if token.kind == "figure":
+        return True
+    vocab = vocabulary(cues.lang)
+    return vocab.lookup(token, vocab.cardinals) is not None
 
 
 def in_compound(tokens: list[Token], k: int) -> bool:
