@@ -358,3 +358,21 @@ def test_a_long_hesitation_is_no_name() -> None:
     command = parse("эээ перенеси мне встречу с димой на понедельник", now=NOW, tz=MSK)
     assert command.target is not None
     assert command.target.title == "Встреча с димой"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should I move the dentist to friday?",
+        "should we cancel the offsite",
+        "стоит ли переносить созвон на завтра?",
+    ],
+)
+def test_asking_for_advice_changes_nothing(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent not in (
+        Intent.CREATE_EVENT,
+        Intent.UPDATE_EVENT,
+        Intent.DELETE_EVENT,
+        Intent.CREATE_REMINDER,
+    )
