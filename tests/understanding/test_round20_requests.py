@@ -376,3 +376,24 @@ def test_asking_for_advice_changes_nothing(text: str) -> None:
         Intent.DELETE_EVENT,
         Intent.CREATE_REMINDER,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("how many days until the wedding", "Wedding"),
+        ("How many days until my trip to Japan?", "Trip to Japan"),
+        ("Сколько дней до встречи с инвестором?", "Встреча с инвестором"),
+        ("через сколько дней конференция", "Конференция"),
+    ],
+)
+def test_how_long_until_an_event_of_ones_own_searches_it(text: str, title: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.SEARCH_EVENTS
+    assert command.target is not None
+    assert command.target.title == title
+
+
+@pytest.mark.parametrize("text", ["how many days until christmas", "сколько дней до нового года"])
+def test_how_long_until_a_public_date_is_no_search_of_the_calendar(text: str) -> None:
+    assert parse(text, now=NOW, tz=MSK).intent is Intent.UNKNOWN

@@ -264,7 +264,17 @@ def _cue_for(msg: Message, label: str, old: IntentCue) -> IntentCue:
     span = None
     if key is not None:
         span = find_first(msg.tokens, msg.cues.phrases(key), frozenset(msg.used_by(msg.pieces)))
+    if span is None and old.span is not None and _names_events(msg, old.span):
+        return IntentCue(intent, None, 0.9)  # «сколько дней до встречи с …»: a noun, kept
     return IntentCue(intent, span if span is not None else old.span, 0.9)
+
+
+def _names_events(msg: Message, span: tuple[int, int]) -> bool:
+    """The rules' cue is only a noun naming events («встречи» in «сколько дней до встречи с
+    Иваном», `kept_cue_nouns`): no command word, so another reading keeps it among the
+    event's words."""
+    nouns = msg.cues.single("kept_cue_nouns")
+    return all(find_first(msg.tokens[k : k + 1], nouns) is not None for k in range(*span))
 
 
 def _reading(msg: Message, label: str, old: IntentCue) -> Command | None:
