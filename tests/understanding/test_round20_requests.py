@@ -397,3 +397,19 @@ def test_how_long_until_an_event_of_ones_own_searches_it(text: str, title: str) 
 @pytest.mark.parametrize("text", ["how many days until christmas", "сколько дней до нового года"])
 def test_how_long_until_a_public_date_is_no_search_of_the_calendar(text: str) -> None:
     assert parse(text, now=NOW, tz=MSK).intent is Intent.UNKNOWN
+
+
+@pytest.mark.parametrize("text", ["standup at 9", "dentist at 3", "стоматолог в 15"])
+def test_an_event_and_a_time_alone_is_never_moved_at_once(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.readings  # change it, or make a new one?
+    assert all(r.confidence < 0.7 for r in command.readings)
+
+
+@pytest.mark.parametrize(
+    "text", ["не в 10 а в 11", "в 4 вместо 3", "make it 5", "push the standup to 10"]
+)
+def test_a_correction_or_a_change_verb_still_moves(text: str) -> None:
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is Intent.UPDATE_EVENT
+    assert not command.readings

@@ -71,6 +71,31 @@ def parse(
 _MOVE_SAID_AT_MOST = 0.5
 
 
+#: A change read from words with no verb of changing ("standup at 9", «стоматолог в 15»)
+#: is at most this likely: asked about (change it, or make a new one?), never done at once.
+_UNSAID_CHANGE_AT_MOST = 0.6
+
+
+def _no_change_said(msg: Message) -> bool:
+    """An event's name and a time said "at" it, nothing else ("standup at 9", «стоматолог
+    в 15»): no word asks for a change, as "to 10", "push", "make it" would."""
+    used = frozenset(msg.used_by(msg.pieces))
+    words = [t for k, t in enumerate(msg.tokens) if k not in used and t.kind == "word"]
+    at = {"at", "в", "во"}
+    correcting = msg.cues.single("correcting")
+    return (
+        0 < len(words) <= _NAME_WORDS_AT_MOST
+        and not any(find_first([t], correcting) is not None for t in words)
+        and any(p.kind is Kind.CLOCK and p.prep in at for p in msg.pieces)
+        and find_first(msg.tokens, msg.cues.phrases("update"), used) is None
+        and not points_back(msg.tokens, msg.cues)
+    )
+
+
+#: "standup at 9", "team sync at 10": a name of one or two words.
+_NAME_WORDS_AT_MOST = 2
+
+
 def understand(msg: Message) -> Command:
     """The classifier ranks the readings; guards and the calibrated probability decide
     whether to act on the first, ask between the two likeliest, or ask to confirm."""
@@ -87,6 +112,8 @@ def understand(msg: Message) -> Command:
             continue  # an unsure account reading: the calendar readings compete without it
         if label == "create_event" and said_as_a_move(msg):
             p = min(p, _MOVE_SAID_AT_MOST)  # «встреча с Иваном с 12 на 13»: asked, never made
+        if label == "update_event" and _no_change_said(msg):
+            p = min(p, _UNSAID_CHANGE_AT_MOST)  # "standup at 9": a time said, no change asked
         command = _reading(msg, label, old)
         if command is None:
             continue  # a guard refused this reading
