@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from calendar_assistant.domain.commands import Command, EventTarget, Intent, Missing
+from calendar_assistant.understanding.intent.guards import narrates_the_past
 from calendar_assistant.understanding.morphology import grammemes, is_past_verb, nominative_name
 from calendar_assistant.understanding.parse_message import (
     Message,
@@ -84,7 +85,7 @@ def _looking_back(msg: Message, indices: tuple[int, ...]) -> tuple[bool, tuple[i
         if end is None:
             continue
         alone = longest_at(msg.tokens, k, msg.cues.phrases("looking_back_alone")) is not None
-        if not (alone or _told_in_the_past(msg)):
+        if not (alone or narrates_the_past(msg.tokens, msg.cues)):
             return False, indices
         rest = indices[:n] + tuple(j for j in indices[n:] if j >= end)
         asking = msg.cues.phrases("looking_back_asking")
@@ -92,13 +93,6 @@ def _looking_back(msg: Message, indices: tuple[int, ...]) -> tuple[bool, tuple[i
             rest = rest[1:]
         return True, rest
     return False, indices
-
-
-def _told_in_the_past(msg: Message) -> bool:
-    if msg.lang == "ru":
-        return any(t.kind == "word" and is_past_verb(t.norm) for t in msg.tokens)
-    past = msg.cues.phrases("past_verbs")
-    return any(longest_at(msg.tokens, k, past) is not None for k in range(len(msg.tokens)))
 
 
 def _without_doing(msg: Message, indices: tuple[int, ...]) -> tuple[int, ...]:
