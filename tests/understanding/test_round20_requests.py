@@ -19,6 +19,22 @@ MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 12, 2, 10, 30, tzinfo=MSK)
 
 
+def _looked_for(text: str, intent: Intent | None = None) -> str | None:
+    """The title of the event the text looks for (read as `intent`, when one is given)."""
+    command = parse(text, now=NOW, tz=MSK)
+    if intent is not None:
+        assert command.intent is intent
+    assert command.target is not None
+    return command.target.title
+
+
+def _new_title(text: str, intent: Intent) -> str | None:
+    """The title of the new event or reminder the text asks for, read as `intent`."""
+    command = parse(text, now=NOW, tz=MSK)
+    assert command.intent is intent
+    return command.title
+
+
 @pytest.mark.parametrize(
     ("text", "title", "start"),
     [
@@ -88,10 +104,7 @@ def test_on_second_thought_is_no_date_and_no_name() -> None:
 def test_correcting_oneself_is_no_part_of_the_event_looked_for(
     text: str, intent: Intent, title: str
 ) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.intent is intent
-    assert command.target is not None
-    assert command.target.title == title
+    assert _looked_for(text, intent) == title
 
 
 @pytest.mark.parametrize(
@@ -153,10 +166,7 @@ def test_the_last_one_still_to_come_is_no_look_back(text: str) -> None:
 def test_a_reason_given_after_is_no_part_of_the_event(
     text: str, intent: Intent, title: str
 ) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.intent is intent
-    assert command.target is not None
-    assert command.target.title == title
+    assert _looked_for(text, intent) == title
 
 
 def test_a_clause_after_a_comma_with_nothing_named_before_is_the_reminder() -> None:
@@ -195,9 +205,7 @@ def test_a_date_stated_is_an_event_to_keep(
     ],
 )
 def test_whose_event_it_is_comes_after_it(text: str, title: str) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.intent is Intent.CREATE_EVENT
-    assert command.title == title
+    assert _new_title(text, Intent.CREATE_EVENT) == title
 
 
 @pytest.mark.parametrize(
@@ -224,10 +232,7 @@ def test_a_colloquial_reminder_noun_asks_what_to_remind(text: str) -> None:
 def test_telling_what_happened_to_it_is_no_part_of_its_name(
     text: str, intent: Intent, title: str
 ) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.intent is intent
-    assert command.target is not None
-    assert command.target.title == title
+    assert _looked_for(text, intent) == title
 
 
 @pytest.mark.parametrize(
@@ -250,9 +255,7 @@ def test_the_first_of_a_day_is_no_name(text: str) -> None:
     ],
 )
 def test_calendar_words_and_change_verbs_are_no_name(text: str, title: str) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.target is not None
-    assert command.target.title == title
+    assert _looked_for(text) == title
 
 
 @pytest.mark.parametrize(
@@ -276,9 +279,7 @@ def test_a_new_event_with_its_time_is_still_made(text: str) -> None:
     ("text", "title"), [("call at noon-ish", "Call"), ("lunch at one-ish tomorrow", "Lunch")]
 )
 def test_an_approximation_typed_onto_a_time_word_is_no_name(text: str, title: str) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.intent is Intent.CREATE_EVENT
-    assert command.title == title
+    assert _new_title(text, Intent.CREATE_EVENT) == title
 
 
 @pytest.mark.parametrize(
@@ -291,9 +292,7 @@ def test_an_approximation_typed_onto_a_time_word_is_no_name(text: str, title: st
     ],
 )
 def test_asking_around_the_event_is_no_part_of_it(text: str, title: str) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.target is not None
-    assert command.target.title == title
+    assert _looked_for(text) == title
 
 
 @pytest.mark.parametrize(
@@ -334,10 +333,7 @@ def test_an_alarm_at_a_bare_early_hour_is_in_the_morning(text: str, hour: int) -
     ],
 )
 def test_asking_whether_it_happened_searches_the_event(text: str, title: str) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.intent is Intent.SEARCH_EVENTS
-    assert command.target is not None
-    assert command.target.title == title
+    assert _looked_for(text, Intent.SEARCH_EVENTS) == title
 
 
 @pytest.mark.parametrize(
@@ -349,15 +345,11 @@ def test_asking_whether_it_happened_searches_the_event(text: str, title: str) ->
     ],
 )
 def test_the_hour_word_said_before_a_time_is_no_name(text: str, title: str) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.intent is Intent.CREATE_EVENT
-    assert command.title == title
+    assert _new_title(text, Intent.CREATE_EVENT) == title
 
 
 def test_a_long_hesitation_is_no_name() -> None:
-    command = parse("эээ перенеси мне встречу с димой на понедельник", now=NOW, tz=MSK)
-    assert command.target is not None
-    assert command.target.title == "Встреча с димой"
+    assert _looked_for("эээ перенеси мне встречу с димой на понедельник") == "Встреча с димой"
 
 
 @pytest.mark.parametrize(
@@ -388,10 +380,7 @@ def test_asking_for_advice_changes_nothing(text: str) -> None:
     ],
 )
 def test_how_long_until_an_event_of_ones_own_searches_it(text: str, title: str) -> None:
-    command = parse(text, now=NOW, tz=MSK)
-    assert command.intent is Intent.SEARCH_EVENTS
-    assert command.target is not None
-    assert command.target.title == title
+    assert _looked_for(text, Intent.SEARCH_EVENTS) == title
 
 
 @pytest.mark.parametrize("text", ["how many days until christmas", "сколько дней до нового года"])
